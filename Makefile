@@ -1,0 +1,35 @@
+# The two commands a new machine needs: `make run` and `make test`.
+# Both install the system packages they use when they are missing.
+
+GO ?= go
+BIN := bin/mockinterview
+# Go tests of the whole tree; long evaluations and load tests have their own targets.
+TEST_TIMEOUT ?= 20m
+FUZZTIME ?= 20s
+
+.PHONY: run test build deps-run deps-test vet fuzz bench
+
+build: deps-run
+	$(GO) build -o $(BIN) ./cmd/mockinterview
+
+run: build
+	./$(BIN) transcribe /usr/share/pocketsphinx/test/data/librivox/sense_and_sensibility_01_austen_64kb-0880.wav
+
+test: deps-test vet
+	$(GO) test -timeout $(TEST_TIMEOUT) ./...
+	$(MAKE) fuzz
+
+vet:
+	$(GO) vet ./...
+
+fuzz:
+	$(GO) test ./transcribe -run '^$$' -fuzz '^FuzzDecodeWAV$$' -fuzztime $(FUZZTIME)
+
+bench: deps-test
+	$(GO) test -run '^$$' -bench . -benchtime 3x ./transcribe/
+
+deps-run:
+	@scripts/install-deps run
+
+deps-test:
+	@scripts/install-deps test

@@ -1,0 +1,83 @@
+package main
+
+import (
+	"flag"
+	"fmt"
+	"strconv"
+	"time"
+
+	"github.com/rs/zerolog"
+
+	"github.com/mockinterview/mockinterview/transcribe"
+)
+
+// engineFlags configure the transcription engine; every flag has an
+// environment variable, and a flag given on the command line wins.
+type engineFlags struct {
+	engine      string
+	modelDir    string
+	poolSize    int
+	openaiURL   string
+	openaiKey   string
+	openaiModel string
+	fallback    bool
+}
+
+func (f *engineFlags) register(fs *flag.FlagSet, e env) {
+	fs.StringVar(&f.engine, "engine", envOr(e, "MOCKINTERVIEW_ENGINE", "pocketsphinx"), "transcription engine: pocketsphinx (embedded) or openai (any OpenAI-compatible endpoint) [$MOCKINTERVIEW_ENGINE]")
+	fs.StringVar(&f.modelDir, "model-dir", envOr(e, "MOCKINTERVIEW_MODEL_DIR", transcribe.DefaultModelDir), "PocketSphinx model folder [$MOCKINTERVIEW_MODEL_DIR]")
+	fs.IntVar(&f.poolSize, "pool-size", envInt(e, "MOCKINTERVIEW_POOL_SIZE", 0), "PocketSphinx decoders at once, about 90 MB each (0: one per CPU) [$MOCKINTERVIEW_POOL_SIZE]")
+	fs.StringVar(&f.openaiURL, "openai-url", envOr(e, "OPENAI_BASE_URL", ""), "OpenAI-compatible API base URL, e.g. http://localhost:8000/v1 (empty: the OpenAI cloud) [$OPENAI_BASE_URL]")
+	fs.StringVar(&f.openaiKey, "openai-key", envOr(e, "OPENAI_API_KEY", ""), "API key for the OpenAI-compatible endpoint [$OPENAI_API_KEY]")
+	fs.StringVar(&f.openaiModel, "openai-model", envOr(e, "MOCKINTERVIEW_OPENAI_MODEL", "whisper-1"), "transcription model; it must return word timestamps [$MOCKINTERVIEW_OPENAI_MODEL]")
+	fs.BoolVar(&f.fallback, "fallback", envBool(e, "MOCKINTERVIEW_FALLBACK", true), "with --engine openai, transcribe an utterance with the embedded engine when the endpoint fails [$MOCKINTERVIEW_FALLBACK]")
+}
+
+// open starts the chosen engine, failing early with what to do when it
+// cannot run.
+func (f *engineFlags) open(log zerolog.Logger) (transcribe.Engine, error) {
+	switch f.engine {
+	case "pocketsphinx":
+		return transcribe.NewPocketSphinx(transcribe.PocketSphinxConfig{ModelDir: f.modelDir, PoolSize: f.poolSize})
+	case "openai":
+		cfg := transcribe.OpenAIConfig{BaseURL: f.openaiURL, APIKey: f.openaiKey, Model: f.openaiModel, Logger: &log}
+		if f.fallback {
+			ps, err := transcribe.NewPocketSphinx(transcribe.PocketSphinxConfig{ModelDir: f.modelDir, PoolSize: f.poolSize})
+			if err != nil {
+				log.Warn().Err(err).Msg("no embedded fallback engine")
+			} else {
+				cfg.Fallback = ps
+			}
+		}
+		return transcribe.NewOpenAI(cfg)
+	}
+	return nil, usageError{fmt.Sprintf("unknown engine %q: use pocketsphinx or openai", f.engine)}
+}
+
+func envOr(e env, name, def string) string {
+	if v := e.getenv(name); v != "" {
+		return v
+	}
+	return def
+}
+
+func envInt(e env, name string, def int) int {
+	if v, err := strconv.Atoi(e.getenv(name)); err == nil {
+		return v
+	}
+	return def
+}
+
+func envBool(e env, name string, def bool) bool {
+	if v, err := strconv.ParseBool(e.getenv(name)); err == nil {
+		return v
+	}
+	return def
+}
+
+func envDuration(e env, name string, def time.Duration) time.Duration {
+	if v, err := time.ParseDuration(e.getenv(name)); err == nil {
+		return v
+	}
+	return def
+}

@@ -1,0 +1,51 @@
+package main
+
+import (
+	"context"
+	"encoding/json"
+	"fmt"
+
+	"github.com/rs/zerolog"
+
+	"github.com/mockinterview/mockinterview/transcribe"
+)
+
+func runTranscribe(ctx context.Context, e env, args []string) error {
+	fs := newFlagSet(e, "transcribe", "FILE.wav")
+	var ef engineFlags
+	ef.register(fs, e)
+	asJSON := fs.Bool("json", false, "print one JSON object")
+	files, err := parseFlags(fs, args)
+	if err != nil {
+		return err
+	}
+	if len(files) != 1 {
+		fs.Usage()
+		return usageError{"transcribe takes exactly one WAV file"}
+	}
+	samples, _, err := transcribe.ReadWAV(files[0])
+	if err != nil {
+		return err
+	}
+	engine, err := ef.open(zerolog.New(e.stderr))
+	if err != nil {
+		return err
+	}
+	defer engine.Close()
+	tr, err := transcribe.TranscribeSamples(ctx, engine, samples, transcribe.StreamOptions{})
+	if err != nil {
+		return fmt.Errorf("transcribe %s: %w", files[0], err)
+	}
+	if tr.Words == nil {
+		tr.Words = []transcribe.Word{}
+		tr.Utterances = []transcribe.Utterance{}
+	}
+	if *asJSON {
+		enc := json.NewEncoder(e.stdout)
+		return enc.Encode(tr)
+	}
+	for _, u := range tr.Utterances {
+		fmt.Fprintf(e.stdout, "[%7.2f - %7.2f] %s\n", u.Start, u.End, u.Text)
+	}
+	return nil
+}

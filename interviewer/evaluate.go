@@ -1,0 +1,171 @@
+package interviewer
+
+import (
+	"fmt"
+	"io"
+	"math"
+)
+
+// SegmentEval scores predicted labels against gold labels over a set of
+// answers.
+type SegmentEval struct {
+	Answers int `json:"answers"`
+	Words   int `json:"words"`
+	Correct int `json:"correct"`
+	// Per label: words predicted, words gold, words both.
+	Predicted [numLabels]int `json:"predicted"`
+	Gold      [numLabels]int `json:"gold"`
+	Both      [numLabels]int `json:"both"`
+	// Missing parts: gold answers without the part, of those how many the
+	// prediction also left out, and parts present in gold that the
+	// prediction called missing (false alarms).
+	GoldMissing     int `json:"gold_missing"`
+	MissingFound    int `json:"missing_found"`
+	GoldPresent     int `json:"gold_present"`
+	MissingFalseAlm int `json:"missing_false_alarms"`
+	// Boundaries: the sum, over gold boundaries, of the distance in words
+	// to the nearest predicted boundary.
+	Boundaries     int `json:"boundaries"`
+	BoundaryOffBy  int `json:"boundary_words_off"`
+	PerAnswerWorst []AnswerScore
+}
+
+// AnswerScore is one answer's word accuracy.
+type AnswerScore struct {
+	Name     string
+	Accuracy float64
+}
+
+// Add scores one answer.
+func (e *SegmentEval) Add(name string, gold, pred []Label) {
+	e.Answers++
+	correct := 0
+	var inGold, inPred [numLabels]bool
+	for i := range gold {
+		g, p := gold[i].Index(), pred[i].Index()
+		e.Words++
+		e.Gold[g]++
+		e.Predicted[p]++
+		inGold[g], inPred[p] = true, true
+		if g == p {
+			e.Correct++
+			e.Both[g]++
+			correct++
+		}
+	}
+	for l := range numLabels {
+		if !inGold[l] {
+			e.GoldMissing++
+			if !inPred[l] {
+				e.MissingFound++
+			}
+		} else {
+			e.GoldPresent++
+			if !inPred[l] {
+				e.MissingFalseAlm++
+			}
+		}
+	}
+	pb := boundaries(pred)
+	for _, b := range boundaries(gold) {
+		off := len(gold)
+		for _, q := range pb {
+			off = min(off, abs(b-q))
+		}
+		e.Boundaries++
+		e.BoundaryOffBy += off
+	}
+	if len(gold) > 0 {
+		e.PerAnswerWorst = append(e.PerAnswerWorst, AnswerScore{name, float64(correct) / float64(len(gold))})
+	}
+}
+
+func boundaries(labels []Label) []int {
+	var b []int
+	for i := 1; i < len(labels); i++ {
+		if labels[i] != labels[i-1] {
+			b = append(b, i)
+		}
+	}
+	return b
+}
+
+func abs(x int) int {
+	if x < 0 {
+		return -x
+	}
+	return x
+}
+
+func ratio(a, b int) float64 {
+	if b == 0 {
+		return math.NaN()
+	}
+	return float64(a) / float64(b)
+}
+
+// Accuracy is the share of words labeled right.
+func (e *SegmentEval) Accuracy() float64 { return ratio(e.Correct, e.Words) }
+
+// Precision and Recall of one label, over words.
+func (e *SegmentEval) Precision(l Label) float64 {
+	return ratio(e.Both[l.Index()], e.Predicted[l.Index()])
+}
+
+// Recall of one label, over words.
+func (e *SegmentEval) Recall(l Label) float64 { return ratio(e.Both[l.Index()], e.Gold[l.Index()]) }
+
+// MeanBoundaryError is the average distance in words from a gold boundary
+// to the nearest predicted one.
+func (e *SegmentEval) MeanBoundaryError() float64 {
+	return float64(e.BoundaryOffBy) / math.Max(1, float64(e.Boundaries))
+}
+
+// Print writes the evaluation as a table.
+func (e *SegmentEval) Print(w io.Writer) {
+	fmt.Fprintf(w, "answers %d, words %d\n", e.Answers, e.Words)
+	fmt.Fprintf(w, "word accuracy      %.3f\n", e.Accuracy())
+	fmt.Fprintf(w, "%-12s %9s %9s %7s\n", "part", "precision", "recall", "words")
+	for _, l := range Labels {
+		fmt.Fprintf(w, "%-12s %9.3f %9.3f %7d\n", l, e.Precision(l), e.Recall(l), e.Gold[l.Index()])
+	}
+	fmt.Fprintf(w, "missing parts      recall %.3f (%d/%d), false alarms %.3f (%d/%d)\n",
+		ratio(e.MissingFound, e.GoldMissing), e.MissingFound, e.GoldMissing,
+		ratio(e.MissingFalseAlm, e.GoldPresent), e.MissingFalseAlm, e.GoldPresent)
+	fmt.Fprintf(w, "boundary error     %.2f words (mean over %d gold boundaries)\n", e.MeanBoundaryError(), e.Boundaries)
+}
+
+// ShareBaseline labels an answer of n words by cutting it in the order
+// S, T, A, R, Reflection at the shares of the SDE2 target times: what a
+// segmenter that knows nothing of the words would do.
+func ShareBaseline(n int) []Label {
+	shares := []float64{30, 20, 90, 20, 15}
+	total := 175.0
+	out := make([]Label, n)
+	acc := 0.0
+	l := 0
+	for i := range n {
+		for l < numLabels-1 && float64(i)/float64(n) >= (acc+shares[l])/total {
+			acc += shares[l]
+			l++
+		}
+		out[i] = Labels[l]
+	}
+	return out
+}
+
+// EvaluateSegmenter labels each answer's words as a recognizer would give
+// them (lowercase, no punctuation, no pauses) and scores the model, and the
+// target-share baseline beside it.
+func EvaluateSegmenter(m *SegmentModel, answers []LabeledAnswer) (model, baseline SegmentEval) {
+	for _, a := range answers {
+		words, gold, _ := a.Tokens()
+		tokens := make([]Token, len(words))
+		for i, w := range words {
+			tokens[i].Text = w
+		}
+		model.Add(a.Name, gold, m.Segment(tokens))
+		baseline.Add(a.Name, gold, ShareBaseline(len(words)))
+	}
+	return model, baseline
+}

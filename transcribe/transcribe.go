@@ -1,0 +1,87 @@
+// Package transcribe turns speech into timed words.
+//
+// Audio comes in as 16 kHz mono 16-bit samples (see ReadWAV and Resample for
+// getting there); words come out with start and end times in seconds on the
+// stream's own clock, counted from the samples received since the stream
+// began. Engines (the embedded PocketSphinx recognizer and any
+// OpenAI-compatible transcription endpoint) sit behind the Engine interface.
+//
+// This package imports nothing else of ours and knows nothing about
+// interviews: it must stay usable by any program that wants timed words.
+package transcribe
+
+import (
+	"context"
+	"strings"
+)
+
+// SampleRate is the rate, in samples per second, of all audio the engines take.
+const SampleRate = 16000
+
+// Word is one recognized word with its place on the stream clock.
+type Word struct {
+	Text       string  `json:"text"`
+	Start      float64 `json:"start"`
+	End        float64 `json:"end"`
+	Confidence float64 `json:"confidence"`
+}
+
+// Result is an engine's hypothesis for one utterance. A partial result
+// (Final false) may still change; a final one will not, and the next result
+// belongs to the next utterance.
+type Result struct {
+	Words []Word  `json:"words"`
+	Start float64 `json:"start"`
+	End   float64 `json:"end"`
+	Final bool    `json:"is_final"`
+	// Engine names the engine that produced the words. It differs from the
+	// stream's own engine when a fallback transcribed this utterance.
+	Engine string `json:"engine,omitempty"`
+}
+
+// Text joins the result's words with single spaces.
+func (r Result) Text() string { return JoinWords(r.Words) }
+
+// JoinWords joins the words' texts with single spaces.
+func JoinWords(words []Word) string {
+	var b strings.Builder
+	for i, w := range words {
+		if i > 0 {
+			b.WriteByte(' ')
+		}
+		b.WriteString(w.Text)
+	}
+	return b.String()
+}
+
+// Engine makes streams. An engine is safe for concurrent use; each stream
+// belongs to one goroutine at a time.
+type Engine interface {
+	// Name is the engine's short name, such as "pocketsphinx" or "openai".
+	Name() string
+	// NewStream starts a stream whose clock starts at zero. It blocks while
+	// every recognizer the engine may run at once is busy, until ctx ends.
+	NewStream(ctx context.Context, opts StreamOptions) (Stream, error)
+	// Close releases what the engine holds. Streams must be closed first.
+	Close() error
+}
+
+// StreamOptions tune one stream.
+type StreamOptions struct {
+	// Vocabulary lists words and phrases the speaker is likely to say
+	// (names, products, numbers); engines that can use it favour them.
+	Vocabulary []string
+}
+
+// Stream recognizes one continuous audio stream.
+type Stream interface {
+	// Accept feeds samples at SampleRate and returns whatever results they
+	// completed: partial results while an utterance goes on, and a final
+	// result when one ends. It may block while an engine works.
+	Accept(ctx context.Context, samples []int16) ([]Result, error)
+	// Flush ends the utterance in progress, if any, and returns its final
+	// result. The stream stays usable; its clock goes on.
+	Flush(ctx context.Context) ([]Result, error)
+	// Close releases the stream (a pooled recognizer goes back to its pool).
+	Close() error
+}
