@@ -57,6 +57,7 @@ type command struct {
 
 func commands() map[string]command {
 	return map[string]command{
+		"analyze":    {"split an answer into STAR parts, time them and coach (WAV or .txt)", runAnalyze},
 		"transcribe": {"print the words of a WAV recording with their times", runTranscribe},
 		"train-star": {"fit the STAR segmenter's weights on the labeled corpus", runTrainStar},
 		"eval-star":  {"score the STAR segmenter on the corpus's test split", runEvalStar},

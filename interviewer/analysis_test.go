@@ -1,0 +1,250 @@
+package interviewer
+
+import (
+	"encoding/json"
+	"strings"
+	"testing"
+
+	"github.com/mockinterview/mockinterview/transcribe"
+)
+
+func TestMarkFillers(t *testing.T) {
+	tests := []struct {
+		text string
+		want string // the filler phrases found, in order
+	}{
+		{"um so i uh pulled the logs", "um,uh"},
+		{"it was like ten percent you know", "like,you know"},
+		{"i'd like to say it looks like a race", ""},
+		{"a tool like this", ""},
+		{"what kind of bug was it", ""},
+		{"it was kind of slow and sort of broken", "kind of,sort of"},
+		{"i mean the team was basically done so yeah", "i mean,basically,so yeah"},
+		{"do you know what happened", ""},
+		{"what i mean is simple", ""},
+	}
+	for _, tt := range tests {
+		_, phrases := MarkFillers(strings.Fields(tt.text))
+		var got []string
+		for _, p := range phrases {
+			if p != "" {
+				got = append(got, p)
+			}
+		}
+		if g := strings.Join(got, ","); g != tt.want {
+			t.Errorf("MarkFillers(%q) = %q, want %q", tt.text, g, tt.want)
+		}
+	}
+}
+
+func TestSpeakingTime(t *testing.T) {
+	words := []transcribe.Word{{Text: "a", Start: 0, End: 1}, {Text: "b", Start: 1, End: 3}, {Text: "c", Start: 5, End: 6}}
+	speech := []Span{{0.5, 1.5}, {2.5, 5.5}}
+	// a: 0.5-1 (0.5), b: 1-1.5 and 2.5-3 (1.0), c: 5-5.5 (0.5)
+	if got := speakingTime(words, speech); got != 2 {
+		t.Fatalf("speakingTime = %v, want 2", got)
+	}
+}
+
+func TestPartStatus(t *testing.T) {
+	tests := []struct {
+		d, target float64
+		words     int
+		want      Status
+	}{
+		{30, 30, 70, StatusOK}, {40, 30, 90, StatusOver}, {37, 30, 90, StatusOK},
+		{10, 30, 20, StatusUnder}, {0, 30, 0, StatusMissing},
+	}
+	for _, tt := range tests {
+		if got := PartStatus(tt.d, tt.target, tt.words); got != tt.want {
+			t.Errorf("PartStatus(%v, %v, %d) = %s, want %s", tt.d, tt.target, tt.words, got, tt.want)
+		}
+	}
+}
+
+func TestProfiles(t *testing.T) {
+	p := Profiles()
+	if b := p["sde2"].Budget(); b != 175 {
+		t.Errorf("sde2 budget %v, want the coaching material's 175 s", b)
+	}
+	if b := p["sde1"].Budget(); b < 115 || b > 125 {
+		t.Errorf("sde1 budget %v, want about two minutes", b)
+	}
+	if b := p["senior"].Budget(); b < 150 || b > 180 {
+		t.Errorf("senior budget %v, want 2.5 to 3 minutes", b)
+	}
+	good := `{"name":"coach","targets":{"situation":20,"task":15,"action":80,"result":25,"reflection":10}}`
+	c, err := ParseProfile([]byte(good))
+	if err != nil || c.Budget() != 150 || c.BudgetMax <= c.BudgetMin {
+		t.Fatalf("ParseProfile(good) = %+v, %v", c, err)
+	}
+	for _, bad := range []string{`{`, `{"targets":{"situation":20}}`, `{"targets":{"situation":20,"task":15,"action":80,"result":25,"reflection":10,"intro":5}}`} {
+		if _, err := ParseProfile([]byte(bad)); err == nil {
+			t.Errorf("ParseProfile(%s) accepted", bad)
+		}
+	}
+}
+
+// timedAnswer speaks labeled spans at 150 words a minute with a pause of
+// 0.6 s between spans, and returns the gold label of each word.
+func timedAnswer(spans ...LabeledSpan) (Answer, []Label) {
+	var a Answer
+	var labels []Label
+	t := 0.5
+	for _, s := range spans {
+		for _, w := range strings.Fields(s.Text) {
+			a.Words = append(a.Words, transcribe.Word{Text: w, Start: t, End: t + 0.35, Confidence: 0.9})
+			labels = append(labels, s.Label)
+			t += 0.4
+		}
+		t += 0.6
+	}
+	a.Duration = t + 0.5
+	return a, labels
+}
+
+func codes(r Report) map[string]Finding {
+	m := map[string]Finding{}
+	for _, f := range r.Feedback {
+		m[f.Code] = f
+	}
+	return m
+}
+
+func TestFeedbackWeakAnswer(t *testing.T) {
+	ans, labels := timedAnswer(
+		LabeledSpan{Situation, "so our checkout service was timing out for some users"},
+		LabeledSpan{Task, "my manager asked me to look into it since i had bandwidth"},
+		LabeledSpan{Action, "we looked at the dashboards and we talked to the other team and we figured out the root cause together and then we fixed it"},
+		LabeledSpan{Result, "things got a lot better and the team was happy"},
+		LabeledSpan{Reflection, "i learned that communication is important"},
+	)
+	r := report(ans, labels, Profiles()["sde2"])
+	got := codes(r)
+	for _, want := range []string{"task_assigned", "action_we", "result_no_number", "result_no_business_impact", "result_no_second_order", "reflection_generic", "answer_short"} {
+		if _, ok := got[want]; !ok {
+			t.Errorf("weak answer: no %s finding; got %v", want, r.Feedback)
+		}
+	}
+	if r.Ownership.ActionWe != 4 || r.Ownership.ActionI != 0 {
+		t.Errorf("ownership %+v, want we 4, I 0", r.Ownership)
+	}
+	if r.Feedback[0].Severity != SeverityHigh {
+		t.Errorf("findings not sorted by severity: %v", r.Feedback)
+	}
+}
+
+func TestFeedbackStrongAnswer(t *testing.T) {
+	ans, labels := timedAnswer(
+		LabeledSpan{Situation, "while i was on the growth team i noticed our signup emails were bouncing for about four percent of new users which cost us roughly twelve thousand dollars a month"},
+		LabeledSpan{Task, "the email service belonged to the platform team not mine and nobody had asked me to look at it"},
+		LabeledSpan{Action, "i pulled the bounce logs and grouped them by domain and i found that one provider rejected our sender record so i wrote a fix for the dns record and i added a bounce rate alert and i sent the platform team a ready pull request and i walked their lead through it"},
+		LabeledSpan{Result, "the bounce rate went from four percent to under half a percent which recovered about ten thousand dollars a month and the platform team adopted the alert as a standard for every sender"},
+		LabeledSpan{Reflection, "next time i would add a bounce rate alert on day one because the platform team had no shared view of sender health"},
+	)
+	r := report(ans, labels, Profiles()["sde2"])
+	got := codes(r)
+	for _, bad := range []string{"task_assigned", "task_no_scope", "action_we", "result_no_number", "result_no_business_impact", "result_no_second_order", "reflection_generic", "situation_long"} {
+		if f, ok := got[bad]; ok {
+			t.Errorf("strong answer flagged %s: %s", bad, f.Message)
+		}
+	}
+	if len(r.Parts) != 5 {
+		t.Fatalf("parts %+v", r.Parts)
+	}
+	total := 0.0
+	for _, p := range r.Parts {
+		total += p.Duration
+		if p.Speaking <= 0 || p.Speaking > p.Duration || p.WPM <= 0 {
+			t.Errorf("part %s: speaking %.2f of %.2f, wpm %.1f", p.Label, p.Speaking, p.Duration, p.WPM)
+		}
+	}
+	span := ans.Words[len(ans.Words)-1].End - ans.Words[0].Start
+	if d := total - span; d > 0.01 || d < -0.01 {
+		t.Errorf("parts add up to %.2f s, the answer spans %.2f s", total, span)
+	}
+	if r.Pacing.Pauses.Count != 4 {
+		t.Errorf("pauses %d, want the 4 between parts", r.Pacing.Pauses.Count)
+	}
+}
+
+func TestSituationLongAndLongPause(t *testing.T) {
+	long := strings.Repeat("our platform had a queue and a cache and three services in front of a database ", 10)
+	ans, labels := timedAnswer(LabeledSpan{Situation, long}, LabeledSpan{Action, "i rewrote the cache layer and i shipped it"})
+	// A three-second silence before the action.
+	for i := range ans.Words {
+		if labels[i] == Action {
+			ans.Words[i].Start += 3
+			ans.Words[i].End += 3
+		}
+	}
+	r := report(ans, labels, Profiles()["sde2"])
+	got := codes(r)
+	if f, ok := got["situation_long"]; !ok || f.Severity != SeverityHigh {
+		t.Errorf("a %0.f s situation: finding %+v", r.Timing[0].Duration, f)
+	}
+	if len(r.Pacing.Pauses.Long) != 1 {
+		t.Errorf("long pauses %+v, want one", r.Pacing.Pauses.Long)
+	}
+	for _, l := range []string{"task_missing", "result_missing", "reflection_missing"} {
+		if _, ok := got[l]; !ok {
+			t.Errorf("no %s finding", l)
+		}
+	}
+}
+
+func TestTextAnswerKeepsEveryToken(t *testing.T) {
+	text := "So, um — I noticed the 0.3% drop.  Nobody owned it!\n\nI wrote a fix; it saved $8K/week."
+	a := TextAnswer(text)
+	if len(a.Words) != len(strings.Fields(text)) {
+		t.Fatalf("%d words for %d tokens", len(a.Words), len(strings.Fields(text)))
+	}
+	analyzer, err := NewAnalyzer()
+	if err != nil {
+		t.Fatal(err)
+	}
+	r := analyzer.Analyze(a, Profiles()["sde1"])
+	if len(r.Words) != len(strings.Fields(text)) || !r.EstimatedTiming {
+		t.Fatalf("report has %d words, estimated %v", len(r.Words), r.EstimatedTiming)
+	}
+	for i, w := range strings.Fields(text) {
+		if r.Words[i].Text != w {
+			t.Errorf("word %d = %q, want %q", i, r.Words[i].Text, w)
+		}
+	}
+	b, err := json.Marshal(r)
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, key := range []string{`"source"`, `"level"`, `"engine"`, `"estimated_timing":true`, `"duration"`, `"transcript"`, `"words"`, `"part"`, `"filler"`, `"parts"`, `"speaking"`, `"target"`, `"status"`, `"wpm"`, `"pacing"`, `"fillers"`, `"per_minute"`, `"top"`, `"pauses"`, `"long"`, `"feedback"`, `"severity"`, `"message"`, `"evidence"`} {
+		if !strings.Contains(string(b), key) {
+			t.Errorf("report JSON lacks %s", key)
+		}
+	}
+}
+
+func TestAnalyzeEmpty(t *testing.T) {
+	analyzer, err := NewAnalyzer()
+	if err != nil {
+		t.Fatal(err)
+	}
+	r := analyzer.Analyze(Answer{}, Profiles()["sde2"])
+	if len(r.Feedback) != 1 || r.Feedback[0].Code != "no_answer" {
+		t.Fatalf("empty answer feedback %+v", r.Feedback)
+	}
+}
+
+// A three-minute answer of about 450 words.
+func BenchmarkAnalyze(b *testing.B) {
+	analyzer, err := NewAnalyzer()
+	if err != nil {
+		b.Fatal(err)
+	}
+	text := strings.Repeat("so i noticed the queue was dropping messages and nobody owned it so i pulled the logs and i wrote a fix and the drop rate went from three percent to zero which saved us eight thousand dollars a week and looking back i would add alerts earlier ", 9)
+	ans := TextAnswer(text)
+	ans.EstimatedTiming = false
+	b.ResetTimer()
+	for b.Loop() {
+		analyzer.Analyze(ans, Profiles()["sde2"])
+	}
+}

@@ -1,0 +1,339 @@
+package interviewer
+
+import (
+	"fmt"
+	"sort"
+	"strings"
+)
+
+// Finding is one piece of coaching: what was found, where, and what to do.
+type Finding struct {
+	Part     Label    `json:"part,omitempty"`
+	Code     string   `json:"code"`
+	Severity Severity `json:"severity"`
+	Message  string   `json:"message"`
+	Evidence string   `json:"evidence,omitempty"`
+	Start    float64  `json:"start,omitempty"`
+	End      float64  `json:"end,omitempty"`
+}
+
+// Severity orders findings: what costs the hire first.
+type Severity string
+
+// Severities, from the one that sinks an answer to a nudge.
+const (
+	SeverityHigh Severity = "high"
+	SeverityWarn Severity = "warn"
+	SeverityInfo Severity = "info"
+)
+
+func (s Severity) rank() int {
+	switch s {
+	case SeverityHigh:
+		return 0
+	case SeverityWarn:
+		return 1
+	}
+	return 2
+}
+
+// Phrases that carry the coaching material's signals. They are matched on
+// whole words of the recognizer's lowercase output.
+var (
+	scopePhrases = phrases(`not my team|not mine|wasn't mine|not my service|wasn't my team|wasn't our team|not our team|
+		no ticket|there was no ticket|nobody asked|nobody had asked|no one asked|no one had asked|nobody owned|no one owned|
+		nobody was assigned|no one was assigned|wasn't assigned|not assigned|wasn't my job|not my job|wasn't my responsibility|
+		not my responsibility|outside my|outside of my|outside our|not on my plate|wasn't on my plate|nobody else|no one else|
+		i volunteered|i took it on|i decided to take|i decided to own|i took ownership|i owned|on my own initiative|
+		belonged to another|belonged to the|another team's|other team's|it wasn't really my|wasn't really my`)
+	assignedPhrases = phrases(`my manager asked|my manager suggested|my manager told|my manager assigned|my manager wanted|
+		my boss asked|my boss told|my lead asked|my lead told|i was asked to|i was told to|i was assigned|was assigned to me|
+		had bandwidth|i had some bandwidth|they asked me to|he asked me to|she asked me to`)
+	businessWords = phrases(`revenue|cost|costs|saved|saving|savings|dollars|dollar|money|budget|customer|customers|users|
+		churn|retention|conversion|sales|profit|margin|tickets|complaints|nps|satisfaction|
+		k|million|thousand|percent|incidents|outages|sla|deals|pipeline|orders|hours|engineers|headcount`)
+	secondOrderPhrases = phrases(`adopted|adopt|standard|standards|template|rolled out|roll out|other teams|another team|
+		across teams|across the company|company wide|org wide|reused|reuse|playbook|default|best practice|every team|
+		other squads|became the|now uses|now use|still uses|still use|copied|spread|promoted|followed suit|the whole org`)
+	genericReflections = phrases(`communication is important|communication is key|importance of communication|
+		communicate more|communicate better|teamwork is important|importance of teamwork|learned a lot|learnt a lot|
+		work harder|be more careful|always be learning|never give up|hard work pays off|trust the process|
+		team work|teamwork|it was a good experience|good learning experience`)
+	reflectionSpecifics = phrases(`next time|would have|i'd have|i would|differently|earlier|instead|now i|since then|
+		because|so that|the real|root cause|which is why|going forward|i started|i always|i now`)
+)
+
+func phrases(list string) [][]string {
+	var out [][]string
+	for _, p := range strings.Split(list, "|") {
+		if f := strings.Fields(p); len(f) > 0 {
+			out = append(out, f)
+		}
+	}
+	return out
+}
+
+// findPhrase returns the index of the first occurrence of any phrase in
+// words, and the phrase.
+func findPhrase(words []string, list [][]string) (int, string) {
+	for i := range words {
+		for _, p := range list {
+			if i+len(p) > len(words) {
+				continue
+			}
+			match := true
+			for k, w := range p {
+				if words[i+k] != w {
+					match = false
+					break
+				}
+			}
+			if match {
+				return i, strings.Join(p, " ")
+			}
+		}
+	}
+	return -1, ""
+}
+
+func hasNumber(words []string) bool {
+	for _, w := range words {
+		if isNumber(w) && w != "one" {
+			return true
+		}
+	}
+	return false
+}
+
+// partWords gathers the normalized words and the index range of every run
+// of one label.
+func partWords(norm []string, labels []Label, l Label) []string {
+	var out []string
+	for i, w := range norm {
+		if labels[i] == l {
+			out = append(out, w)
+		}
+	}
+	return out
+}
+
+// opening quotes the first words of a part's first run, as they were heard.
+func opening(r *Report, l Label) string {
+	for _, p := range r.Parts {
+		if p.Label == l {
+			words := make([]string, 0, p.last-p.first)
+			for _, w := range r.Words[p.first:p.last] {
+				words = append(words, w.Text)
+			}
+			return excerpt(words, 0, 14)
+		}
+	}
+	return ""
+}
+
+func excerpt(words []string, at, span int) string {
+	lo, hi := max(0, at), min(len(words), at+span)
+	if lo >= hi {
+		return ""
+	}
+	s := strings.Join(words[lo:hi], " ")
+	if hi < len(words) {
+		s += " ..."
+	}
+	return s
+}
+
+// findings applies the coaching material's rules to an analyzed answer,
+// most serious first.
+func findings(r *Report, norm []string, labels []Label, profile Profile, total float64) []Finding {
+	var out []Finding
+	timing := func(l Label) LabelTiming { return r.Timing[l.Index()] }
+	firstPart := func(l Label) *PartTiming {
+		for i := range r.Parts {
+			if r.Parts[i].Label == l {
+				return &r.Parts[i]
+			}
+		}
+		return nil
+	}
+	add := func(f Finding) {
+		if p := firstPart(f.Part); p != nil && f.Start == 0 && f.End == 0 {
+			f.Start, f.End = p.Start, p.End
+		}
+		out = append(out, f)
+	}
+	if len(norm) == 0 {
+		return []Finding{{Code: "no_answer", Severity: SeverityHigh, Message: "No words were heard. Check the microphone and answer out loud, or upload a recording with speech in it."}}
+	}
+
+	// Missing parts.
+	missing := map[Label]string{
+		Situation:  "Open with one or two sentences of context: where you were, what went wrong and what it cost.",
+		Task:       "Say what was yours to do and why you took it on: the scope boundary is the proof of ownership.",
+		Action:     "Walk through what you did, step by step, in the first person.",
+		Result:     "End the story with the outcome: a number that moved, what it meant for the business, and what happened after.",
+		Reflection: "Close with what this story taught you that is specific to it, or what you would do differently next time.",
+	}
+	for _, l := range Labels {
+		if timing(l).Status == StatusMissing {
+			sev := SeverityWarn
+			if l == Action || l == Result {
+				sev = SeverityHigh
+			}
+			add(Finding{Part: l, Code: string(l) + "_missing", Severity: sev, Message: "The " + string(l) + " is missing. " + missing[l]})
+		}
+	}
+
+	// Situation past its target: the most common mistake.
+	if s := timing(Situation); s.Words > 0 && s.Duration > s.Target*1.25 {
+		sev := SeverityWarn
+		if s.Duration > s.Target*2 {
+			sev = SeverityHigh
+		}
+		add(Finding{Part: Situation, Code: "situation_long", Severity: sev,
+			Message:  fmt.Sprintf("The situation took %.0f s against a target of %.0f s. Cut the background and architecture to the problem and what it cost; the interviewer is waiting for what you did.", s.Duration, s.Target),
+			Evidence: opening(r, Situation)})
+	}
+
+	// Task: scope boundary and who asked.
+	if t := timing(Task); t.Words > 0 {
+		tw := partWords(norm, labels, Task)
+		if i, p := findPhrase(tw, assignedPhrases); i >= 0 {
+			add(Finding{Part: Task, Code: "task_assigned", Severity: SeverityHigh,
+				Message:  fmt.Sprintf("The task says it was handed to you (%q). For ownership that is a disqualifier: say what you saw that nobody else did and why you chose to act.", p),
+				Evidence: excerpt(tw, i-3, 12)})
+		} else if i, _ := findPhrase(partWords(norm, labels, Situation), scopePhrases); i < 0 {
+			if j, _ := findPhrase(tw, scopePhrases); j < 0 {
+				add(Finding{Part: Task, Code: "task_no_scope", Severity: SeverityWarn,
+					Message:  "The task has no scope boundary. Say whose it was (\"not my team's service\", \"no ticket existed\", \"nobody had asked me\"), or the interviewer will assume it was assigned.",
+					Evidence: opening(r, Task)})
+			}
+		}
+	}
+
+	// Action: I versus we.
+	if a := timing(Action); a.Words > 0 {
+		o := r.Ownership
+		if o.ActionWe > o.ActionI {
+			add(Finding{Part: Action, Code: "action_we", Severity: SeverityHigh,
+				Message:  fmt.Sprintf("The action says \"we\" %d times and \"I\" %d times. The interviewer cannot tell what you did: tell each step as \"I pulled\", \"I wrote\", \"I shipped\".", o.ActionWe, o.ActionI),
+				Evidence: fmt.Sprintf("I: %d, we: %d", o.ActionI, o.ActionWe)})
+		} else if o.ActionWe > 0 && o.ActionWe*2 >= o.ActionI {
+			add(Finding{Part: Action, Code: "action_we", Severity: SeverityInfo,
+				Message:  fmt.Sprintf("The action mixes \"we\" (%d) with \"I\" (%d). Keep \"we\" for what the team did and make your own steps \"I\".", o.ActionWe, o.ActionI),
+				Evidence: fmt.Sprintf("I: %d, we: %d", o.ActionI, o.ActionWe)})
+		}
+	}
+
+	// Result: number, business impact, second-order effect.
+	if res := timing(Result); res.Words > 0 {
+		rw := partWords(norm, labels, Result)
+		if !hasNumber(rw) {
+			add(Finding{Part: Result, Code: "result_no_number", Severity: SeverityHigh,
+				Message:  "The result has no number. Give the metric's before and after (\"the drop rate went from 0.3 % to zero\").",
+				Evidence: opening(r, Result)})
+		}
+		if i, _ := findPhrase(rw, businessWords); i < 0 {
+			add(Finding{Part: Result, Code: "result_no_business_impact", Severity: SeverityWarn,
+				Message:  "The result does not say what it meant for the business: revenue, cost, customers or time saved.",
+				Evidence: opening(r, Result)})
+		}
+		if i, _ := findPhrase(rw, secondOrderPhrases); i < 0 {
+			add(Finding{Part: Result, Code: "result_no_second_order", Severity: SeverityInfo,
+				Message:  "Add what happened after: was your fix adopted as a standard, reused by other teams, rolled out further?",
+				Evidence: opening(r, Result)})
+		}
+	}
+
+	// Reflection: generic or specific.
+	if ref := timing(Reflection); ref.Words > 0 {
+		fw := partWords(norm, labels, Reflection)
+		i, p := findPhrase(fw, genericReflections)
+		if i >= 0 && !specificReflection(fw, norm, labels) {
+			add(Finding{Part: Reflection, Code: "reflection_generic", Severity: SeverityWarn,
+				Message:  fmt.Sprintf("The reflection is generic (%q). Name something this story taught you that only this story could: the root cause beyond the code, what you would do earlier next time.", p),
+				Evidence: excerpt(fw, i-2, 12)})
+		}
+	}
+
+	// The whole answer against the level's budget.
+	switch r.Budget.Status {
+	case StatusOver:
+		add(Finding{Code: "answer_long", Severity: SeverityWarn,
+			Message: fmt.Sprintf("The answer took %.0f s; at %s level keep it between %.0f and %.0f s. Trim the situation first.", total, profile.Name, profile.BudgetMin, profile.BudgetMax)})
+	case StatusUnder:
+		add(Finding{Code: "answer_short", Severity: SeverityWarn,
+			Message: fmt.Sprintf("The answer took %.0f s; at %s level aim for %.0f to %.0f s. Spend the time on your actions and the result's numbers.", total, profile.Name, profile.BudgetMin, profile.BudgetMax)})
+	}
+
+	// Delivery.
+	if !r.EstimatedTiming && r.Pacing.WPM > 0 {
+		switch {
+		case r.Pacing.WPM > paceFast:
+			add(Finding{Code: "pace_fast", Severity: SeverityWarn,
+				Message: fmt.Sprintf("You spoke at %.0f words a minute; past 190 listeners stop following. Slow to 130 to 160 and pause between the parts.", r.Pacing.WPM)})
+		case r.Pacing.WPM > paceComfortable:
+			add(Finding{Code: "pace_brisk", Severity: SeverityInfo,
+				Message: fmt.Sprintf("You spoke at %.0f words a minute, a little fast; 130 to 160 is comfortable.", r.Pacing.WPM)})
+		case r.Pacing.WPM < paceSlow:
+			add(Finding{Code: "pace_slow", Severity: SeverityInfo,
+				Message: fmt.Sprintf("You spoke at %.0f words a minute, slower than the 130 to 160 that sounds confident.", r.Pacing.WPM)})
+		}
+	}
+	if f := r.Pacing.Fillers; f.Count > 0 && f.PerMinute > fillersFine {
+		sev := SeverityInfo
+		if f.PerMinute >= fillersBad {
+			sev = SeverityWarn
+		}
+		top := make([]string, 0, len(f.Top))
+		for _, t := range f.Top {
+			top = append(top, fmt.Sprintf("%q %d", t.Text, t.Count))
+		}
+		add(Finding{Code: "fillers", Severity: sev,
+			Message:  fmt.Sprintf("%d filler words, %.1f a minute; up to about 5 a minute goes unnoticed. Replace them with a short pause.", f.Count, f.PerMinute),
+			Evidence: strings.Join(top, ", ")})
+	}
+	for _, p := range r.Pacing.Pauses.Long {
+		add(Finding{Code: "long_pause", Severity: SeverityInfo, Start: p.Start, End: p.End,
+			Message: fmt.Sprintf("A %.1f s silence at %.0f s. A pause is fine; if you lost the thread, a bridge like \"so what I did next was\" keeps the story moving.", p.End-p.Start, p.Start)})
+	}
+
+	sortFindings(out)
+	return out
+}
+
+// specificReflection tells a reflection that names something from the
+// story (a shared noun with the rest of the answer, a concrete change)
+// from one that stops at a platitude.
+func specificReflection(reflection, norm []string, labels []Label) bool {
+	if i, _ := findPhrase(reflection, reflectionSpecifics); i < 0 {
+		return false
+	}
+	story := map[string]bool{}
+	for i, w := range norm {
+		if labels[i] != Reflection && len(w) > 4 && !commonWords[w] {
+			story[w] = true
+		}
+	}
+	shared := 0
+	for _, w := range reflection {
+		if story[w] {
+			shared++
+		}
+	}
+	return shared >= 2
+}
+
+var commonWords = func() map[string]bool {
+	m := map[string]bool{}
+	for _, w := range strings.Fields(`about after again against because before being between could doing during every
+		going great having important really should their there these thing things think those through would which while
+		learned learnt communication teamwork always never other people lesson better something`) {
+		m[w] = true
+	}
+	return m
+}()
+
+func sortFindings(f []Finding) {
+	sort.SliceStable(f, func(i, j int) bool { return f[i].Severity.rank() < f[j].Severity.rank() })
+}

@@ -1,0 +1,72 @@
+package interviewer
+
+import (
+	"fmt"
+	"math"
+	"strings"
+)
+
+// FormatReport renders a report for a terminal: a bar per part against its
+// target, pacing, and the feedback.
+func FormatReport(r Report) string {
+	var b strings.Builder
+	timing := "heard"
+	if r.EstimatedTiming {
+		timing = "estimated at 150 words a minute"
+	}
+	fmt.Fprintf(&b, "%s: %.0f s (%s), level %s, engine %s\n\n", r.Source, r.Duration, timing, r.Level, r.Engine)
+	b.WriteString(FormatTimingBars(r.Timing))
+	if len(r.Parts) > 0 {
+		order := make([]string, len(r.Parts))
+		for i, p := range r.Parts {
+			order[i] = string(p.Label)
+		}
+		fmt.Fprintf(&b, "\norder: %s\n", strings.Join(order, " > "))
+	}
+	p := r.Pacing
+	fmt.Fprintf(&b, "\npace %.0f words/min (%s), %.0f while speaking; fillers %d (%.1f/min)", p.WPM, p.Band, p.WPMSpeaking, p.Fillers.Count, p.Fillers.PerMinute)
+	if !r.EstimatedTiming {
+		fmt.Fprintf(&b, "; pauses %d, long %d", p.Pauses.Count, len(p.Pauses.Long))
+	}
+	fmt.Fprintf(&b, "\naction: \"I\" %d, \"we\" %d\n", r.Ownership.ActionI, r.Ownership.ActionWe)
+	if len(r.Feedback) > 0 {
+		b.WriteString("\nfeedback:\n")
+		for _, f := range r.Feedback {
+			where := ""
+			if f.Part != "" {
+				where = string(f.Part) + ": "
+			}
+			fmt.Fprintf(&b, "  [%s] %s%s\n", f.Severity, where, f.Message)
+			if f.Evidence != "" {
+				fmt.Fprintf(&b, "         heard: %s\n", f.Evidence)
+			}
+		}
+	}
+	return b.String()
+}
+
+// FormatTimingBars draws each part's time as a bar with its target marked:
+// '#' up to the target, '!' past it, '|' where the target ends.
+func FormatTimingBars(timing []LabelTiming) string {
+	var b strings.Builder
+	const secondsPerCell = 3.0
+	for _, t := range timing {
+		cells := int(math.Round(t.Duration / secondsPerCell))
+		target := int(math.Round(t.Target / secondsPerCell))
+		var bar strings.Builder
+		for i := range max(cells, target) {
+			switch {
+			case i < cells && i < target:
+				bar.WriteByte('#')
+			case i < cells:
+				bar.WriteByte('!')
+			case i == target-1:
+				bar.WriteByte('|')
+			default:
+				bar.WriteByte('.')
+			}
+		}
+		fmt.Fprintf(&b, "%-10s %5.1fs / %3.0fs %-7s %s\n", t.Label, t.Duration, t.Target, t.Status, bar.String())
+	}
+	return b.String()
+}
