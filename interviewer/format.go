@@ -70,3 +70,35 @@ func FormatTimingBars(timing []LabelTiming) string {
 	}
 	return b.String()
 }
+
+// FormatInterviewReport renders the whole interview: the analysis of the
+// main answer, each probe with its verdict, the improvements and the
+// verdict.
+func FormatInterviewReport(r InterviewReport) string {
+	var b strings.Builder
+	fmt.Fprintf(&b, "Question (%s): %s\n\n", r.Principle, r.Question)
+	b.WriteString(FormatReport(r.Report))
+	if len(r.Probes) > 0 {
+		b.WriteString("\nprobes:\n")
+		for _, p := range r.Probes {
+			fmt.Fprintf(&b, "  [%s] %s\n", p.Gap, p.Asked)
+			fmt.Fprintf(&b, "      answer: %s\n", p.Answer)
+			if p.Verdict != nil {
+				fmt.Fprintf(&b, "      %s: %s\n", p.Verdict.Rating, p.Verdict.Reason)
+			}
+		}
+	}
+	if len(r.Improvements) > 0 {
+		b.WriteString("\nthree things to improve:\n")
+		for i, s := range r.Improvements {
+			fmt.Fprintf(&b, "  %d. %s\n", i+1, s)
+		}
+	}
+	if v := r.Verdict; v != nil {
+		fmt.Fprintf(&b, "\nbar raiser: %s\n", v.Summary)
+		for _, reason := range v.Reasons {
+			fmt.Fprintf(&b, "  - %s\n", reason)
+		}
+	}
+	return b.String()
+}

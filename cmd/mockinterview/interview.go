@@ -1,0 +1,171 @@
+package main
+
+import (
+	"context"
+	"encoding/json"
+	"fmt"
+	"io"
+	"math/rand/v2"
+	"strings"
+
+	"github.com/rs/zerolog"
+
+	"github.com/mockinterview/mockinterview/interviewer"
+	"github.com/mockinterview/mockinterview/transcribe"
+)
+
+// pickQuestion finds the question to ask: by id, or one of a principle's
+// (chosen at random), or the coaching material's own story.
+func pickQuestion(bank *interviewer.Bank, id, principle string) (*interviewer.Question, error) {
+	switch {
+	case id != "":
+		q, ok := bank.Question(id)
+		if !ok {
+			return nil, usageError{fmt.Sprintf("no question %q; `mockinterview questions` lists them", id)}
+		}
+		return q, nil
+	case principle != "":
+		p, ok := bank.Principle(principle)
+		if !ok {
+			return nil, usageError{fmt.Sprintf("no principle %q; one of: %s", principle, strings.Join(bank.PrincipleNames(), ", "))}
+		}
+		return &p.Questions[rand.IntN(len(p.Questions))], nil
+	}
+	q, _ := bank.Question("highest-standards-refused-to-ship")
+	return q, nil
+}
+
+func runQuestions(ctx context.Context, e env, args []string) error {
+	fs := newFlagSet(e, "questions", "")
+	principle := fs.String("principle", "", "only this principle's questions")
+	asJSON := fs.Bool("json", false, "print the bank as JSON")
+	if _, err := parseFlags(fs, args); err != nil {
+		return err
+	}
+	bank, err := interviewer.LoadBank()
+	if err != nil {
+		return err
+	}
+	principles := bank.Principles
+	if *principle != "" {
+		p, ok := bank.Principle(*principle)
+		if !ok {
+			return usageError{fmt.Sprintf("no principle %q; one of: %s", *principle, strings.Join(bank.PrincipleNames(), ", "))}
+		}
+		principles = []interviewer.Principle{*p}
+	}
+	if *asJSON {
+		return json.NewEncoder(e.stdout).Encode(principles)
+	}
+	for _, p := range principles {
+		fmt.Fprintf(e.stdout, "%s\n  emphasize: %s\n  downplay:  %s\n", p.Name, p.Lens.Emphasize, p.Lens.Downplay)
+		for _, q := range p.Questions {
+			fmt.Fprintf(e.stdout, "  %-44s %s\n", q.ID, q.Text)
+			for _, pr := range q.Probes {
+				fmt.Fprintf(e.stdout, "      %-11s %s\n", "["+string(pr.Gap)+"]", pr.Text)
+			}
+		}
+		fmt.Fprintln(e.stdout)
+	}
+	return nil
+}
+
+func runInterview(ctx context.Context, e env, args []string) error {
+	fs := newFlagSet(e, "interview", "ANSWER.wav [PROBE_ANSWER.wav ...]")
+	var ef engineFlags
+	ef.register(fs, e)
+	questionID := fs.String("question", "", "question id (see `mockinterview questions`)")
+	principle := fs.String("principle", "", "ask one of this principle's questions")
+	level := fs.String("level", envOr(e, "MOCKINTERVIEW_LEVEL", "sde2"), "sde1, sde2 or senior [$MOCKINTERVIEW_LEVEL]")
+	probes := fs.Int("probes", 3, "follow-up probes to ask")
+	asJSON := fs.Bool("json", false, "print the report as one JSON object")
+	files, err := parseFlags(fs, args)
+	if err != nil {
+		return err
+	}
+	if len(files) == 0 {
+		fs.Usage()
+		return usageError{"interview needs at least the answer's recording"}
+	}
+	bank, err := interviewer.LoadBank()
+	if err != nil {
+		return err
+	}
+	q, err := pickQuestion(bank, *questionID, *principle)
+	if err != nil {
+		return err
+	}
+	analyzer, err := interviewer.NewAnalyzer()
+	if err != nil {
+		return err
+	}
+	iv, err := interviewer.NewInterview(interviewer.InterviewConfig{Bank: bank, Analyzer: analyzer, Question: q, Level: *level, MaxProbes: *probes})
+	if err != nil {
+		return usageError{err.Error()}
+	}
+	var recordings [][]int16
+	for _, f := range files {
+		s, _, err := transcribe.ReadWAV(f)
+		if err != nil {
+			return err
+		}
+		recordings = append(recordings, s)
+	}
+	engine, err := ef.open(zerolog.New(e.stderr).Level(zerolog.WarnLevel))
+	if err != nil {
+		return err
+	}
+	defer engine.Close()
+
+	out := e.stdout
+	if *asJSON {
+		out = io.Discard
+	}
+	say := func(turns []interviewer.Turn) *interviewer.InterviewReport {
+		for _, t := range turns {
+			switch t.Kind {
+			case interviewer.TurnQuestion:
+				fmt.Fprintf(out, "Interviewer: %s\n", t.Text)
+			case interviewer.TurnProbe:
+				fmt.Fprintf(out, "\nInterviewer (probe, %s): %s\n", t.Probe.Gap, t.Text)
+			case interviewer.TurnInterrupt:
+				fmt.Fprintf(out, "\nInterviewer (cuts in): %s\n", t.Text)
+			case interviewer.TurnReport:
+				return t.Report
+			}
+		}
+		return nil
+	}
+	// Each recording is one answer; they follow each other on one clock.
+	clock := 0.0
+	report := say(iv.Begin(clock))
+	for i, samples := range recordings {
+		if report != nil {
+			fmt.Fprintf(e.stderr, "mockinterview: the interview ended before %s was needed\n", files[i])
+			break
+		}
+		tr, err := transcribe.TranscribeSamples(ctx, engine, samples, transcribe.StreamOptions{})
+		if err != nil {
+			return fmt.Errorf("transcribe %s: %w", files[i], err)
+		}
+		for k := range tr.Words {
+			tr.Words[k].Start += clock
+			tr.Words[k].End += clock
+		}
+		fmt.Fprintf(out, "\nCandidate: %s\n", tr.Text)
+		report = say(iv.Hear(tr.Words))
+		clock += tr.Duration
+		if report == nil {
+			report = say(iv.Done(clock))
+		}
+	}
+	if report == nil {
+		report = say(iv.Finish(clock))
+	}
+	report.Source, report.Engine = strings.Join(files, ","), engine.Name()
+	if *asJSON {
+		return json.NewEncoder(e.stdout).Encode(report)
+	}
+	fmt.Fprint(e.stdout, "\n", interviewer.FormatInterviewReport(*report))
+	return nil
+}

@@ -1,0 +1,520 @@
+package interviewer
+
+import (
+	"errors"
+	"fmt"
+	"math"
+	"strings"
+
+	"github.com/mockinterview/mockinterview/transcribe"
+)
+
+// Mode is what a session is for.
+type Mode string
+
+// Modes: a mock interview with probes, or pacing practice with live timers
+// and no probes.
+const (
+	ModeInterview Mode = "interview"
+	ModePractice  Mode = "practice"
+)
+
+// State is where an interview is.
+type State string
+
+// The interview's states, in order.
+const (
+	StateReady     State = "ready"
+	StateListening State = "listening" // to the main answer
+	StateProbing   State = "probing"   // listening to a probe's answer
+	StateDone      State = "done"
+)
+
+// TurnKind says what the interviewer does.
+type TurnKind string
+
+// What the interviewer can do.
+const (
+	TurnQuestion  TurnKind = "question"
+	TurnProbe     TurnKind = "probe"
+	TurnInterrupt TurnKind = "interrupt"
+	TurnReport    TurnKind = "report"
+)
+
+// Turn is one thing the interviewer says or hands over.
+type Turn struct {
+	Kind   TurnKind         `json:"kind"`
+	Text   string           `json:"text,omitempty"`
+	Probe  *Probe           `json:"probe,omitempty"`
+	Report *InterviewReport `json:"report,omitempty"`
+}
+
+// InterviewConfig sets up one interview.
+type InterviewConfig struct {
+	Bank     *Bank
+	Analyzer *Analyzer
+	Question *Question
+	Level    string  // sde1, sde2, senior
+	Profile  Profile // targets; from Level when its Targets are empty
+	Mode     Mode
+	// MaxProbes is how many follow-ups to ask, default 3.
+	MaxProbes int
+	// EndSilence is the silence, in seconds, that ends an answer; default 4.
+	EndSilence float64
+	// InterruptFactor: in an interview, the interviewer cuts in once the
+	// situation runs past this many times its target; default 2, 0 or
+	// less never cuts in.
+	InterruptFactor float64
+	// Phrase, when set, may reword a probe for this answer (an LLM); it
+	// returns the bank's text when it cannot do better.
+	Phrase func(q *Question, transcript string, p Probe) string
+}
+
+// Interview is the interview's state machine. It takes timed words and
+// events in and gives out what the interviewer says; the server and the
+// command line both drive it. Times are seconds on the stream clock.
+// It is not safe for concurrent use.
+type Interview struct {
+	cfg         InterviewConfig
+	principle   *Principle
+	level       *Level
+	state       State
+	answers     []*answerLog // [0] is the main answer, then one per probe
+	probes      []Probe
+	interrupted bool
+	main        *Report
+}
+
+type answerLog struct {
+	probe   *Probe
+	asked   string // what was said
+	from    float64
+	words   []transcribe.Word
+	skipped bool
+	verdict *Verdict
+}
+
+// NewInterview checks the configuration and starts in StateReady.
+func NewInterview(cfg InterviewConfig) (*Interview, error) {
+	if cfg.Bank == nil || cfg.Analyzer == nil || cfg.Question == nil {
+		return nil, errors.New("interview needs a bank, an analyzer and a question")
+	}
+	if cfg.Mode == "" {
+		cfg.Mode = ModeInterview
+	}
+	if cfg.Mode != ModeInterview && cfg.Mode != ModePractice {
+		return nil, fmt.Errorf("unknown mode %q: use interview or practice", cfg.Mode)
+	}
+	if cfg.Level == "" {
+		cfg.Level = "sde2"
+	}
+	lvl, ok := cfg.Bank.Level(cfg.Level)
+	if !ok {
+		return nil, fmt.Errorf("unknown level %q: use sde1, sde2 or senior", cfg.Level)
+	}
+	if len(cfg.Profile.Targets) == 0 {
+		p, err := LookupProfile(cfg.Level)
+		if err != nil {
+			return nil, err
+		}
+		cfg.Profile = p
+	}
+	if cfg.MaxProbes <= 0 {
+		cfg.MaxProbes = 3
+	}
+	if cfg.EndSilence <= 0 {
+		cfg.EndSilence = 4
+	}
+	if cfg.InterruptFactor == 0 {
+		cfg.InterruptFactor = 2
+	}
+	return &Interview{cfg: cfg, principle: cfg.Bank.PrincipleOf(cfg.Question), level: lvl, state: StateReady}, nil
+}
+
+// State is where the interview is.
+func (iv *Interview) State() State { return iv.state }
+
+// Question is the main question.
+func (iv *Interview) Question() *Question { return iv.cfg.Question }
+
+// Begin asks the main question; the answer is listened for from now.
+func (iv *Interview) Begin(now float64) []Turn {
+	if iv.state != StateReady {
+		return nil
+	}
+	iv.state = StateListening
+	iv.answers = []*answerLog{{asked: iv.cfg.Question.Text, from: now}}
+	return []Turn{{Kind: TurnQuestion, Text: iv.cfg.Question.Text}}
+}
+
+func (iv *Interview) current() *answerLog {
+	if iv.state != StateListening && iv.state != StateProbing {
+		return nil
+	}
+	return iv.answers[len(iv.answers)-1]
+}
+
+// Hear adds final words. Words heard before the current question was
+// asked belong to no answer and are dropped. In the main answer of an
+// interview, the interviewer cuts in once when the situation runs long.
+func (iv *Interview) Hear(words []transcribe.Word) []Turn {
+	a := iv.current()
+	if a == nil {
+		return nil
+	}
+	for _, w := range words {
+		if w.Start >= a.from-0.05 {
+			a.words = append(a.words, w)
+		}
+	}
+	if iv.state != StateListening || iv.cfg.Mode != ModeInterview || iv.interrupted || iv.cfg.InterruptFactor <= 0 {
+		return nil
+	}
+	live := iv.Live(0)
+	for _, p := range live.Parts {
+		if p.Label == Situation && live.Current == Situation && p.Elapsed > p.Target*iv.cfg.InterruptFactor {
+			iv.interrupted = true
+			return []Turn{{Kind: TurnInterrupt, Text: "Let me stop you there. I have enough context: let's get to what you did."}}
+		}
+	}
+	return nil
+}
+
+// Tick ends the current answer after a long enough silence.
+func (iv *Interview) Tick(now float64) []Turn {
+	a := iv.current()
+	if a == nil || len(a.words) == 0 {
+		return nil
+	}
+	if now-a.words[len(a.words)-1].End >= iv.cfg.EndSilence {
+		return iv.endAnswer(now)
+	}
+	return nil
+}
+
+// Done ends the current answer now (the person said they are done).
+func (iv *Interview) Done(now float64) []Turn {
+	if iv.current() == nil {
+		return nil
+	}
+	return iv.endAnswer(now)
+}
+
+// Skip drops the current question or probe and moves on.
+func (iv *Interview) Skip(now float64) []Turn {
+	a := iv.current()
+	if a == nil {
+		return nil
+	}
+	a.skipped = true
+	return iv.endAnswer(now)
+}
+
+// Finish ends the interview wherever it is and returns the report.
+func (iv *Interview) Finish(now float64) []Turn {
+	switch iv.state {
+	case StateDone:
+		return nil
+	case StateReady:
+		iv.answers = []*answerLog{{asked: iv.cfg.Question.Text, from: now, skipped: true}}
+	case StateListening:
+		iv.analyzeMain()
+	case StateProbing:
+		iv.judge(iv.current())
+	}
+	iv.state = StateDone
+	return []Turn{{Kind: TurnReport, Report: iv.Report()}}
+}
+
+func (iv *Interview) endAnswer(now float64) []Turn {
+	switch iv.state {
+	case StateListening:
+		iv.analyzeMain()
+		if iv.cfg.Mode == ModeInterview && !iv.answers[0].skipped {
+			gaps := FindGaps(*iv.main, iv.principle, iv.level)
+			iv.probes = iv.cfg.Bank.ChooseProbes(iv.cfg.Question, gaps, iv.level, iv.cfg.MaxProbes)
+		}
+	case StateProbing:
+		iv.judge(iv.current())
+	}
+	if next := len(iv.answers) - 1; next < len(iv.probes) {
+		p := iv.probes[next]
+		text := p.Text
+		if iv.cfg.Phrase != nil {
+			text = iv.cfg.Phrase(iv.cfg.Question, transcribe.JoinWords(iv.answers[0].words), p)
+		}
+		iv.state = StateProbing
+		iv.answers = append(iv.answers, &answerLog{probe: &p, asked: text, from: now})
+		return []Turn{{Kind: TurnProbe, Text: text, Probe: &p}}
+	}
+	iv.state = StateDone
+	return []Turn{{Kind: TurnReport, Report: iv.Report()}}
+}
+
+func (iv *Interview) analyzeMain() {
+	a := iv.answers[0]
+	r := iv.cfg.Analyzer.Analyze(Answer{Words: a.words}, iv.cfg.Profile)
+	iv.main = &r
+}
+
+func (iv *Interview) judge(a *answerLog) {
+	if a == nil || a.probe == nil || a.verdict != nil {
+		return
+	}
+	if a.skipped && len(a.words) == 0 {
+		a.verdict = &Verdict{"weak", "Skipped."}
+		return
+	}
+	texts := make([]string, len(a.words))
+	for i, w := range a.words {
+		texts[i] = w.Text
+	}
+	v := JudgeProbe(*a.probe, texts)
+	a.verdict = &v
+}
+
+// LivePart is one part of the answer so far.
+type LivePart struct {
+	Label   Label   `json:"label"`
+	Elapsed float64 `json:"elapsed"`
+	Target  float64 `json:"target"`
+	// Status: ok, near (past 80 % of the target) or over.
+	Status string `json:"status"`
+}
+
+// Live is the answer in progress, for the live timers.
+type Live struct {
+	Parts     []LivePart `json:"parts"`
+	Current   Label      `json:"current,omitempty"`
+	Elapsed   float64    `json:"elapsed"`
+	Budget    float64    `json:"budget"`
+	WPM       float64    `json:"wpm"`
+	Fillers   int        `json:"fillers"`
+	PerMinute float64    `json:"fillers_per_minute"`
+}
+
+// Live segments the main answer as heard so far. now extends the current
+// part to the present while the person is still talking; 0 stops at the
+// last word.
+func (iv *Interview) Live(now float64) Live {
+	l := Live{Parts: []LivePart{}, Budget: iv.cfg.Profile.Budget()}
+	if len(iv.answers) == 0 {
+		return l
+	}
+	words := iv.answers[0].words
+	if len(words) == 0 {
+		return l
+	}
+	r := iv.cfg.Analyzer.Analyze(Answer{Words: words}, iv.cfg.Profile)
+	end := math.Max(now, words[len(words)-1].End)
+	for i, p := range r.Parts {
+		elapsed := p.Duration
+		if i == len(r.Parts)-1 {
+			elapsed = end - p.Start
+		}
+		status := "ok"
+		switch {
+		case elapsed > p.Target:
+			status = "over"
+		case elapsed > 0.8*p.Target:
+			status = "near"
+		}
+		l.Parts = append(l.Parts, LivePart{Label: p.Label, Elapsed: round2(elapsed), Target: p.Target, Status: status})
+	}
+	l.Current = r.Parts[len(r.Parts)-1].Label
+	l.Elapsed = round2(end - words[0].Start)
+	if l.Elapsed > 0 {
+		l.WPM = round1(float64(len(words)) / l.Elapsed * 60)
+		l.PerMinute = round1(float64(r.Pacing.Fillers.Count) / l.Elapsed * 60)
+	}
+	l.Fillers = r.Pacing.Fillers.Count
+	return l
+}
+
+// ProbeExchange is one probe, the reply and its verdict.
+type ProbeExchange struct {
+	ID      string            `json:"id"`
+	Gap     Gap               `json:"gap"`
+	Probes  string            `json:"probes"`
+	Asked   string            `json:"asked"`
+	Answer  string            `json:"answer"`
+	Words   []transcribe.Word `json:"words"`
+	Skipped bool              `json:"skipped,omitempty"`
+	Verdict *Verdict          `json:"verdict,omitempty"`
+}
+
+// HiringVerdict is the bar raiser's call on the principle.
+type HiringVerdict struct {
+	Decision string   `json:"decision"`
+	Summary  string   `json:"summary"`
+	Reasons  []string `json:"reasons"`
+}
+
+// InterviewReport is the analysis report of the main answer extended with
+// the interview: question, probes, improvements and the verdict.
+type InterviewReport struct {
+	Report
+	Mode         Mode            `json:"mode"`
+	QuestionID   string          `json:"question_id"`
+	Question     string          `json:"question"`
+	Principle    string          `json:"principle"`
+	Skipped      bool            `json:"skipped,omitempty"`
+	Probes       []ProbeExchange `json:"probes"`
+	Improvements []string        `json:"improvements"`
+	Verdict      *HiringVerdict  `json:"verdict,omitempty"`
+}
+
+// Report builds the report from what has been heard so far.
+func (iv *Interview) Report() *InterviewReport {
+	if iv.main == nil && len(iv.answers) > 0 {
+		iv.analyzeMain()
+	}
+	out := &InterviewReport{Mode: iv.cfg.Mode, QuestionID: iv.cfg.Question.ID, Question: iv.cfg.Question.Text,
+		Principle: iv.cfg.Question.Principle, Probes: []ProbeExchange{}, Improvements: []string{}}
+	if iv.main != nil {
+		out.Report = *iv.main
+	}
+	out.Level = iv.cfg.Profile.Name
+	if len(iv.answers) > 0 {
+		out.Skipped = iv.answers[0].skipped
+	}
+	for _, a := range iv.answers[min(1, len(iv.answers)):] {
+		iv.judge(a)
+		words := a.words
+		if words == nil {
+			words = []transcribe.Word{}
+		}
+		out.Probes = append(out.Probes, ProbeExchange{ID: a.probe.ID, Gap: a.probe.Gap, Probes: a.probe.Probes, Asked: a.asked,
+			Answer: transcribe.JoinWords(a.words), Words: words, Skipped: a.skipped, Verdict: a.verdict})
+	}
+	out.Improvements = improvements(out)
+	if iv.cfg.Mode == ModeInterview {
+		out.Verdict = hiringVerdict(out, iv.principle)
+	}
+	return out
+}
+
+// improvements picks the three findings that cost the most, one per part,
+// then the weak probe replies.
+func improvements(r *InterviewReport) []string {
+	var out []string
+	seen := map[string]bool{}
+	for _, f := range r.Feedback {
+		key := string(f.Part)
+		if key == "" {
+			key = f.Code
+		}
+		if seen[key] || f.Severity == SeverityInfo {
+			continue
+		}
+		seen[key] = true
+		out = append(out, f.Message)
+		if len(out) == 3 {
+			return out
+		}
+	}
+	for _, p := range r.Probes {
+		if p.Verdict != nil && p.Verdict.Rating == "weak" && len(out) < 3 {
+			out = append(out, fmt.Sprintf("On %q: %s", p.Asked, p.Verdict.Reason))
+		}
+	}
+	for _, f := range r.Feedback {
+		if len(out) == 3 {
+			break
+		}
+		if f.Severity == SeverityInfo && !seen[f.Code] {
+			seen[f.Code] = true
+			out = append(out, f.Message)
+		}
+	}
+	return out
+}
+
+// hiringVerdict scores the answer the way the coaching material's bar
+// raiser does: content first (ownership, I over we, numbers, a specific
+// reflection), weighted by the principle's lens, then the probes.
+func hiringVerdict(r *InterviewReport, p *Principle) *HiringVerdict {
+	v := &HiringVerdict{Reasons: []string{}}
+	if r.Skipped || len(r.Words) == 0 {
+		v.Decision = "No Hire"
+		v.Summary = "No answer to judge."
+		v.Reasons = append(v.Reasons, "The question was skipped or nothing was heard.")
+		return v
+	}
+	score := 3.0
+	content := 0
+	for _, f := range r.Feedback {
+		w := 1.0
+		if p != nil && f.Part != "" {
+			if x, ok := p.Lens.Weight[f.Part]; ok {
+				w = x
+			}
+		}
+		switch f.Severity {
+		case SeverityHigh:
+			score -= 1.5 * w
+		case SeverityWarn:
+			score -= 0.5 * w
+		default:
+			continue
+		}
+		if f.Part != "" {
+			content++
+			v.Reasons = append(v.Reasons, reasonFor(f, r))
+		}
+	}
+	for _, pr := range r.Probes {
+		if pr.Verdict == nil {
+			continue
+		}
+		if pr.Verdict.Rating == "strong" {
+			score += 1
+		} else {
+			score -= 1
+			v.Reasons = append(v.Reasons, fmt.Sprintf("Probe on %s: %s", pr.Gap, pr.Verdict.Reason))
+		}
+	}
+	switch {
+	case score >= 3.5:
+		v.Decision = "Strong Hire"
+	case score >= 2:
+		v.Decision = "Hire"
+	case score >= 0.5:
+		v.Decision = "Leaning Hire"
+	case score >= -2:
+		v.Decision = "Leaning No Hire"
+	default:
+		v.Decision = "No Hire"
+	}
+	delivery := r.Pacing.Band == "comfortable" && r.Pacing.Fillers.PerMinute <= fillersFine
+	principle := r.Principle
+	switch {
+	case content > 0 && delivery && score < 2:
+		v.Summary = fmt.Sprintf("Sounds competent but fails on content. %s for %s.", v.Decision, principle)
+	case content > 0 && score < 2:
+		v.Summary = fmt.Sprintf("Gaps in content and delivery. %s for %s.", v.Decision, principle)
+	default:
+		v.Summary = fmt.Sprintf("A clear, owned story with evidence. %s for %s.", v.Decision, principle)
+	}
+	return v
+}
+
+func reasonFor(f Finding, r *InterviewReport) string {
+	switch f.Code {
+	case "action_we":
+		return fmt.Sprintf("Uses \"we\" (%d) more than \"I\" (%d) in the action.", r.Ownership.ActionWe, r.Ownership.ActionI)
+	case "result_no_number":
+		return "No numbers in the result."
+	case "task_no_scope":
+		return "No explicit scope boundary: ownership is not proven."
+	case "task_assigned":
+		return "The task was handed over by a manager."
+	case "reflection_generic":
+		return "A generic reflection."
+	}
+	msg := f.Message
+	if i := strings.Index(msg, ". "); i > 0 {
+		msg = msg[:i+1]
+	}
+	return msg
+}

@@ -1,0 +1,165 @@
+package interviewer
+
+import (
+	"strings"
+	"testing"
+
+	"github.com/mockinterview/mockinterview/transcribe"
+)
+
+// speak times the words of text at 150 words a minute from start.
+func speak(text string, start float64) ([]transcribe.Word, float64) {
+	var words []transcribe.Word
+	t := start
+	for _, w := range strings.Fields(text) {
+		words = append(words, transcribe.Word{Text: w, Start: t, End: t + 0.35, Confidence: 0.9})
+		t += 0.4
+	}
+	return words, t
+}
+
+func newTestInterview(t *testing.T, mode Mode) *Interview {
+	t.Helper()
+	b, err := LoadBank()
+	if err != nil {
+		t.Fatal(err)
+	}
+	a, err := NewAnalyzer()
+	if err != nil {
+		t.Fatal(err)
+	}
+	q, _ := b.Question("highest-standards-refused-to-ship")
+	iv, err := NewInterview(InterviewConfig{Bank: b, Analyzer: a, Question: q, Level: "sde2", Mode: mode})
+	if err != nil {
+		t.Fatal(err)
+	}
+	return iv
+}
+
+const seedWeakAnswer = "I noticed the webhook was dropping occasionally. I escalated the issue by sending a Slack message to the Platform team. They eventually fixed the problem after some time. The drop rate improved, and the team was satisfied with the outcome."
+
+func TestInterviewFlow(t *testing.T) {
+	iv := newTestInterview(t, ModeInterview)
+	turns := iv.Begin(0)
+	if len(turns) != 1 || turns[0].Kind != TurnQuestion || iv.State() != StateListening {
+		t.Fatalf("Begin: %+v, state %s", turns, iv.State())
+	}
+	words, end := speak(seedWeakAnswer, 3)
+	if turns := iv.Hear(words); len(turns) != 0 {
+		t.Fatalf("Hear: unexpected %+v", turns)
+	}
+	if turns := iv.Tick(end + 1); len(turns) != 0 {
+		t.Fatalf("one second of silence ended the answer: %+v", turns)
+	}
+	turns = iv.Tick(end + 4.5)
+	if len(turns) != 1 || turns[0].Kind != TurnProbe || iv.State() != StateProbing {
+		t.Fatalf("after 4 s of silence: %+v, state %s", turns, iv.State())
+	}
+	asked := map[string]bool{turns[0].Probe.ID: true}
+	gaps := []Gap{turns[0].Probe.Gap}
+	now := end + 5
+	replies := []string{
+		"I estimated it based on gut feeling and told the team",
+		"I did escalate it I sent them a slack message and they handled it",
+		"I would communicate more with the team",
+	}
+	for i := 0; iv.State() == StateProbing; i++ {
+		if i >= len(replies) {
+			t.Fatal("more than three probes")
+		}
+		w, e := speak(replies[i], now+1)
+		iv.Hear(w)
+		turns = iv.Done(e + 0.5)
+		now = e + 1
+		if len(turns) != 1 {
+			t.Fatalf("Done: %+v", turns)
+		}
+		if turns[0].Kind == TurnProbe {
+			if asked[turns[0].Probe.ID] {
+				t.Fatalf("probe %s asked twice", turns[0].Probe.ID)
+			}
+			asked[turns[0].Probe.ID] = true
+			gaps = append(gaps, turns[0].Probe.Gap)
+		}
+	}
+	if turns[0].Kind != TurnReport || iv.State() != StateDone {
+		t.Fatalf("end: %+v", turns)
+	}
+	r := turns[0].Report
+	if len(r.Probes) != 3 {
+		t.Fatalf("%d probes in the report", len(r.Probes))
+	}
+	// The weak answer has no number in its result: the first probe asks to quantify.
+	if gaps[0] != GapQuantify && gaps[0] != GapScope {
+		t.Errorf("first probe's gap %s, want quantify or scope", gaps[0])
+	}
+	for _, p := range r.Probes {
+		if p.Verdict == nil || p.Verdict.Rating != "weak" {
+			t.Errorf("probe %s reply %q judged %+v, want weak", p.ID, p.Answer, p.Verdict)
+		}
+	}
+	if r.Verdict == nil || !strings.Contains(r.Verdict.Decision, "No Hire") {
+		t.Errorf("verdict %+v, want a No Hire", r.Verdict)
+	}
+	if len(r.Improvements) != 3 {
+		t.Errorf("improvements %q", r.Improvements)
+	}
+	if iv.Tick(now+100) != nil || iv.Done(now+100) != nil {
+		t.Error("a finished interview still answers")
+	}
+}
+
+func TestInterviewPracticeHasNoProbes(t *testing.T) {
+	iv := newTestInterview(t, ModePractice)
+	iv.Begin(0)
+	words, end := speak(seedWeakAnswer, 1)
+	iv.Hear(words)
+	turns := iv.Done(end)
+	if len(turns) != 1 || turns[0].Kind != TurnReport || turns[0].Report.Verdict != nil || len(turns[0].Report.Probes) != 0 {
+		t.Fatalf("practice: %+v", turns)
+	}
+}
+
+func TestInterviewInterruptsLongSituation(t *testing.T) {
+	iv := newTestInterview(t, ModeInterview)
+	iv.Begin(0)
+	background := strings.Repeat("our platform team ran a payment notification service with a queue in front of a database and a cache and several consumers that retried deliveries ", 12)
+	var interrupts int
+	now := 1.0
+	for _, chunk := range strings.SplitAfter(background, "retried deliveries ") {
+		w, e := speak(chunk, now)
+		now = e
+		for _, turn := range iv.Hear(w) {
+			if turn.Kind == TurnInterrupt {
+				interrupts++
+				if now < 60 {
+					t.Errorf("cut in at %.0f s, before the situation ran to twice its 30 s target", now)
+				}
+			}
+		}
+	}
+	if interrupts != 1 {
+		t.Fatalf("%d interrupts after %.0f s of background, want exactly one", interrupts, now)
+	}
+	live := iv.Live(now)
+	if live.Current != Situation || len(live.Parts) == 0 || live.Parts[0].Status != "over" {
+		t.Errorf("live %+v", live)
+	}
+}
+
+func TestInterviewSkipAndFinish(t *testing.T) {
+	iv := newTestInterview(t, ModeInterview)
+	iv.Begin(0)
+	turns := iv.Skip(2)
+	if len(turns) != 1 || turns[0].Kind != TurnReport || !turns[0].Report.Skipped {
+		t.Fatalf("skip main question: %+v", turns)
+	}
+	iv = newTestInterview(t, ModeInterview)
+	iv.Begin(0)
+	words, end := speak(seedWeakAnswer, 1)
+	iv.Hear(words)
+	turns = iv.Finish(end)
+	if len(turns) != 1 || turns[0].Kind != TurnReport || len(turns[0].Report.Words) != len(words) {
+		t.Fatalf("finish mid-answer: %+v", turns)
+	}
+}
