@@ -7,7 +7,7 @@ BIN := bin/mockinterview
 TEST_TIMEOUT ?= 20m
 FUZZTIME ?= 20s
 
-.PHONY: run test build deps-run deps-test vet fuzz bench
+.PHONY: run test build deps-run deps-test vet fuzz bench star-model
 
 build: deps-run
 	$(GO) build -o $(BIN) ./cmd/mockinterview
@@ -27,6 +27,11 @@ fuzz:
 
 bench: deps-test
 	$(GO) test -run '^$$' -bench . -benchtime 3x ./transcribe/
+	$(GO) test -run '^$$' -bench . ./interviewer/
+
+# Refit the STAR segmenter's weights on the training split.
+star-model:
+	$(GO) run ./cmd/mockinterview train-star -o interviewer/star_model.json testdata/star/train
 
 deps-run:
 	@scripts/install-deps run

@@ -1,0 +1,709 @@
+package transcribe
+
+import (
+	"bytes"
+	"context"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"io"
+	"math"
+	"math/rand/v2"
+	"net/http"
+	"net/url"
+	"slices"
+	"strconv"
+	"strings"
+	"time"
+	"unicode"
+
+	"github.com/rs/zerolog"
+	openai "github.com/sashabaranov/go-openai"
+)
+
+// OpenAIConfig configures an engine that sends each utterance to an
+// OpenAI-compatible transcription endpoint (POST {BaseURL}/audio/transcriptions).
+type OpenAIConfig struct {
+	// BaseURL is the API root. Default https://api.openai.com/v1; any
+	// OpenAI-compatible server works, such as speaches
+	// (http://localhost:8000/v1), LocalAI, or whisper.cpp's whisper-server
+	// started with --inference-path /v1/audio/transcriptions.
+	BaseURL string
+	// APIKey is sent as a bearer token. Required for the OpenAI cloud only.
+	APIKey string
+	// Model defaults to "whisper-1". It must return verbose_json with word
+	// timestamps; gpt-4o-transcribe does not, and its words get even,
+	// approximate times.
+	Model string
+	// Language is the ISO-639-1 code of the speech. Default "en".
+	Language string
+	// Timeout bounds each request. Default 30 s.
+	Timeout time.Duration
+	// MaxRetries is how many times a request is repeated after a 429, a 5xx,
+	// a timeout or a transport error, with exponential backoff and jitter,
+	// or after the server's Retry-After. Other 4xx answers are not retried.
+	// Default 3; negative means none.
+	MaxRetries int
+	// Backoff is the first wait between attempts. Default 500 ms.
+	Backoff time.Duration
+	// HTTPClient sends the requests. Default a client of its own.
+	HTTPClient *http.Client
+	// VAD finds the utterances in the stream; zero fields take its defaults.
+	VAD VADConfig
+	// MaxUtterance is the longest audio sent at once: longer speech is cut
+	// at its quietest moment near this length. Default 60 s (1.9 MB of WAV,
+	// far under the API's 25 MB limit).
+	MaxUtterance time.Duration
+	// Fallback, if set, transcribes an utterance that still fails after the
+	// retries; its Result.Engine then names the fallback. Without one, the
+	// stream returns the error and keeps the audio for a later call.
+	Fallback Engine
+	// Logger receives one line per retry, fallback and utterance.
+	// Transcript text is logged at debug level only.
+	Logger *zerolog.Logger
+}
+
+const (
+	openAICloudURL = "https://api.openai.com/v1"
+
+	// utterancePad is the audio, in seconds, sent either side of the speech
+	// the VAD found, so that soft word onsets and endings are not clipped.
+	utterancePad = 0.2
+	// vadLookback is how far behind the newest sample, in seconds, the VAD
+	// may still place the start of speech it has not reported yet (its
+	// MinSpeech, if longer); audio that recent is always kept.
+	vadLookback = 1.0
+	// maxRetryAfter is the longest Retry-After the stream waits for. Someone
+	// is speaking: after a longer wait the words would come too late, so the
+	// attempt fails over to the fallback or to the caller instead.
+	maxRetryAfter = 20 * time.Second
+	// maxBackoff caps the exponential backoff between attempts.
+	maxBackoff = 10 * time.Second
+	// maxResponseBytes bounds how much of an answer is read. A verbose_json
+	// answer for a minute of speech is a few tens of kilobytes.
+	maxResponseBytes = 8 << 20
+)
+
+// OpenAI is the engine for OpenAI-compatible transcription endpoints. It
+// holds no connection of its own: each stream finds utterances with a VAD
+// and uploads them one by one as WAV files.
+type OpenAI struct {
+	cfg       OpenAIConfig
+	ownClient bool
+	log       zerolog.Logger
+}
+
+// NewOpenAI checks cfg and fills in its defaults. The OpenAI cloud without an
+// API key is refused here rather than on the first answer.
+func NewOpenAI(cfg OpenAIConfig) (*OpenAI, error) {
+	if cfg.BaseURL == "" {
+		cfg.BaseURL = openAICloudURL
+	}
+	u, err := url.Parse(cfg.BaseURL)
+	if err != nil || (u.Scheme != "http" && u.Scheme != "https") || u.Host == "" {
+		return nil, fmt.Errorf("openai: base URL %q is not an http(s) URL such as http://localhost:8000/v1", cfg.BaseURL)
+	}
+	if cfg.APIKey == "" && strings.EqualFold(u.Hostname(), "api.openai.com") {
+		return nil, errors.New("openai: the OpenAI cloud needs an API key: set OPENAI_API_KEY or --openai-key, " +
+			"or point --openai-url at a local OpenAI-compatible server such as http://localhost:8000/v1")
+	}
+	if cfg.Model == "" {
+		cfg.Model = openai.Whisper1
+	}
+	if cfg.Language == "" {
+		cfg.Language = "en"
+	}
+	if cfg.Timeout <= 0 {
+		cfg.Timeout = 30 * time.Second
+	}
+	switch {
+	case cfg.MaxRetries == 0:
+		cfg.MaxRetries = 3
+	case cfg.MaxRetries < 0:
+		cfg.MaxRetries = 0
+	}
+	if cfg.Backoff <= 0 {
+		cfg.Backoff = 500 * time.Millisecond
+	}
+	if cfg.MaxUtterance <= 0 {
+		cfg.MaxUtterance = 60 * time.Second
+	}
+	e := &OpenAI{cfg: cfg, log: zerolog.Nop()}
+	if cfg.HTTPClient == nil {
+		e.cfg.HTTPClient = &http.Client{}
+		e.ownClient = true
+	}
+	if cfg.Logger != nil {
+		e.log = *cfg.Logger
+	}
+	e.log = e.log.With().Str("engine", e.Name()).Logger()
+	return e, nil
+}
+
+// Name returns "openai".
+func (e *OpenAI) Name() string { return "openai" }
+
+// NewStream starts a stream. It does not block: requests are only made when
+// an utterance ends.
+func (e *OpenAI) NewStream(ctx context.Context, opts StreamOptions) (Stream, error) {
+	if err := ctx.Err(); err != nil {
+		return nil, err
+	}
+	return &openAIStream{
+		engine: e,
+		opts:   opts,
+		prompt: transcriptionPrompt(opts.Vocabulary),
+		vad:    NewVAD(e.cfg.VAD),
+	}, nil
+}
+
+// Close releases idle connections of the engine's own HTTP client.
+func (e *OpenAI) Close() error {
+	if e.ownClient {
+		e.cfg.HTTPClient.CloseIdleConnections()
+	}
+	return nil
+}
+
+// openAIStream buffers a stream's audio until the VAD closes an utterance,
+// then transcribes the utterance and lets its audio go.
+type openAIStream struct {
+	engine *OpenAI
+	opts   StreamOptions
+	prompt string
+	vad    *VAD
+
+	audio      []int16 // the stream's samples from audioStart on
+	audioStart int     // stream-clock sample index of audio[0]
+
+	queue    []queuedUtterance // ended, not yet transcribed; oldest first
+	queuedTo float64           // where the last queued audio ends; the next starts no earlier
+	closed   bool
+}
+
+var errOpenAIStreamClosed = errors.New("openai: stream is closed")
+
+// queuedUtterance is an utterance waiting for its transcript: the speech the
+// VAD found, and the wider stretch of audio that is sent.
+type queuedUtterance struct {
+	speech   Segment
+	from, to float64
+}
+
+// Accept buffers samples and transcribes any utterance they end. When a
+// transcription fails, the results before it are returned along with the
+// error, and the failed utterance stays queued: it is tried again when the
+// next utterance ends or on Flush.
+func (s *openAIStream) Accept(ctx context.Context, samples []int16) ([]Result, error) {
+	if s.closed {
+		return nil, errOpenAIStreamClosed
+	}
+	s.audio = append(s.audio, samples...)
+	queued := len(s.queue)
+	for _, seg := range s.vad.Write(samples) {
+		s.enqueue(seg, utterancePad)
+	}
+	s.cutLongSpeech()
+	if len(s.queue) == queued {
+		// Nothing new ended. A queue left by a failure waits for the next
+		// utterance rather than retrying on every few milliseconds of audio.
+		s.trim()
+		return nil, nil
+	}
+	return s.drain(ctx)
+}
+
+// Flush ends the speech in progress and transcribes everything queued.
+func (s *openAIStream) Flush(ctx context.Context) ([]Result, error) {
+	if s.closed {
+		return nil, errOpenAIStreamClosed
+	}
+	for _, seg := range s.vad.Flush() {
+		s.enqueue(seg, utterancePad)
+	}
+	return s.drain(ctx)
+}
+
+// Close drops the stream's audio, including any utterance that failed.
+func (s *openAIStream) Close() error {
+	if !s.closed && len(s.queue) > 0 {
+		s.engine.log.Warn().Int("utterances", len(s.queue)).Msg("stream closed with untranscribed speech")
+	}
+	s.closed = true
+	s.audio, s.queue = nil, nil
+	return nil
+}
+
+// now is the stream clock: seconds of audio received.
+func (s *openAIStream) now() float64 {
+	return float64(s.audioStart+len(s.audio)) / SampleRate
+}
+
+// enqueue queues the speech seg with utterancePad seconds of audio before it
+// and endPad after, never overlapping audio already queued.
+func (s *openAIStream) enqueue(seg Segment, endPad float64) {
+	from := max(seg.Start-utterancePad, s.queuedTo, 0)
+	to := min(seg.End+endPad, s.now())
+	if to <= from || seg.End <= s.queuedTo {
+		return // a long utterance's last cut already took all of it
+	}
+	seg.Start = max(seg.Start, from)
+	s.queue = append(s.queue, queuedUtterance{speech: seg, from: from, to: to})
+	s.queuedTo = to
+}
+
+// cutLongSpeech queues the first part of speech that has gone on for
+// MaxUtterance, cut at the quietest moment of its second half, so that no
+// upload grows without bound and the words keep coming while someone talks.
+func (s *openAIStream) cutLongSpeech() {
+	limit := s.engine.cfg.MaxUtterance.Seconds()
+	for {
+		start, ok := s.vad.Open()
+		if !ok {
+			return
+		}
+		from := max(start-utterancePad, s.queuedTo)
+		if s.now()-from < limit {
+			return
+		}
+		cut := s.quietest(from+limit/2, from+limit)
+		s.enqueue(Segment{Start: start, End: cut}, 0)
+	}
+}
+
+// quietest returns the middle of the 20 ms frame with the least energy
+// between from and to, seconds on the stream clock.
+func (s *openAIStream) quietest(from, to float64) float64 {
+	const frame = SampleRate / 50
+	audio, offset := s.samples(from, to)
+	best, bestEnergy := to, math.Inf(1)
+	for i := 0; i+frame <= len(audio); i += frame {
+		var energy float64
+		for _, v := range audio[i : i+frame] {
+			energy += float64(v) * float64(v)
+		}
+		if energy < bestEnergy {
+			best, bestEnergy = offset+float64(i+frame/2)/SampleRate, energy
+		}
+	}
+	return best
+}
+
+// samples returns the buffered audio between from and to, seconds on the
+// stream clock, and where that audio really starts.
+func (s *openAIStream) samples(from, to float64) ([]int16, float64) {
+	i := min(max(int(math.Round(from*SampleRate))-s.audioStart, 0), len(s.audio))
+	j := min(max(int(math.Round(to*SampleRate))-s.audioStart, i), len(s.audio))
+	return s.audio[i:j], float64(s.audioStart+i) / SampleRate
+}
+
+// trim lets go of audio that no queued or future utterance can need.
+func (s *openAIStream) trim() {
+	keep := s.now() - max(vadLookback, s.engine.cfg.VAD.MinSpeech.Seconds()) - utterancePad
+	if start, ok := s.vad.Open(); ok {
+		// Of long speech, only the part after its last cut is needed.
+		keep = min(keep, max(start-utterancePad, s.queuedTo))
+	}
+	for _, u := range s.queue {
+		keep = min(keep, u.from)
+	}
+	drop := int(keep*SampleRate) - s.audioStart
+	if drop < SampleRate {
+		return // copy the buffer once a second at most
+	}
+	s.audio = slices.Clone(s.audio[drop:])
+	s.audioStart += drop
+}
+
+// drain transcribes the queue in order. It stops at the first failure, which
+// stays queued with its audio.
+func (s *openAIStream) drain(ctx context.Context) ([]Result, error) {
+	defer s.trim()
+	var results []Result
+	for len(s.queue) > 0 {
+		r, err := s.transcribe(ctx, s.queue[0])
+		if err != nil {
+			return results, err
+		}
+		s.queue = s.queue[1:]
+		if len(r.Words) > 0 {
+			results = append(results, r)
+		}
+	}
+	return results, nil
+}
+
+// transcribe sends one utterance, or hands it to the fallback engine when
+// sending fails, and returns its words on the stream clock.
+func (s *openAIStream) transcribe(ctx context.Context, u queuedUtterance) (Result, error) {
+	e := s.engine
+	audio, offset := s.samples(u.from, u.to)
+	log := e.log.With().Float64("start", u.speech.Start).Float64("seconds", float64(len(audio))/SampleRate).Logger()
+	words, err := e.transcribeAudio(ctx, audio, s.prompt)
+	engine := e.Name()
+	if err != nil {
+		err = fmt.Errorf("openai: transcribe the utterance at %.2f s: %w", u.speech.Start, err)
+		if e.cfg.Fallback == nil || ctx.Err() != nil {
+			return Result{}, err
+		}
+		log.Warn().Err(err).Str("fallback", e.cfg.Fallback.Name()).Msg("transcription failed; using the fallback engine")
+		var fbErr error
+		words, engine, fbErr = s.fallback(ctx, audio)
+		if fbErr != nil {
+			return Result{}, fmt.Errorf("%w; fallback %s: %w", err, e.cfg.Fallback.Name(), fbErr)
+		}
+	}
+	r := placeWords(words, offset, float64(len(audio))/SampleRate, u.speech)
+	r.Engine = engine
+	log.Debug().Str("by", engine).Int("words", len(r.Words)).Str("text", r.Text()).Msg("utterance transcribed")
+	return r, nil
+}
+
+// fallback transcribes one utterance's audio with the fallback engine, on a
+// stream of its own whose clock starts with the utterance.
+func (s *openAIStream) fallback(ctx context.Context, audio []int16) (words []Word, engine string, err error) {
+	fb := s.engine.cfg.Fallback
+	stream, err := fb.NewStream(ctx, s.opts)
+	if err != nil {
+		return nil, "", err
+	}
+	defer stream.Close()
+	results, err := stream.Accept(ctx, audio)
+	if err != nil {
+		return nil, "", err
+	}
+	rest, err := stream.Flush(ctx)
+	if err != nil {
+		return nil, "", err
+	}
+	engine = fb.Name()
+	for _, r := range append(results, rest...) {
+		if !r.Final {
+			continue
+		}
+		words = append(words, r.Words...)
+		if r.Engine != "" {
+			engine = r.Engine
+		}
+	}
+	return words, engine, nil
+}
+
+// placeWords moves words timed on an utterance's own clock onto the stream
+// clock: clamped into the audio sent, which starts at offset and lasts
+// duration seconds, then shifted by offset.
+func placeWords(words []Word, offset, duration float64, speech Segment) Result {
+	r := Result{Start: speech.Start, End: speech.End, Final: true}
+	for _, w := range words {
+		w.Text = strings.TrimSpace(w.Text)
+		if w.Text == "" {
+			continue
+		}
+		start := min(max(w.Start, 0), duration)
+		end := min(max(w.End, start), duration)
+		w.Start, w.End = offset+start, offset+end
+		r.Words = append(r.Words, w)
+		r.Start, r.End = min(r.Start, w.Start), max(r.End, w.End)
+	}
+	return r
+}
+
+// transcribeAudio sends one utterance and returns its words on the
+// utterance's own clock, retrying the failures a later try may not have.
+func (e *OpenAI) transcribeAudio(ctx context.Context, audio []int16, prompt string) ([]Word, error) {
+	wav := EncodeWAV(audio)
+	for attempt := 0; ; attempt++ {
+		t, answer, err := e.post(ctx, wav, prompt)
+		if err == nil {
+			return t.words(float64(len(audio)) / SampleRate), nil
+		}
+		if ctx.Err() != nil {
+			return nil, err
+		}
+		wait, retry := e.retryWait(attempt, err, answer)
+		if !retry || attempt >= e.cfg.MaxRetries {
+			if wait > maxRetryAfter {
+				err = fmt.Errorf("%w (the server asks to wait %s)", err, wait)
+			}
+			if attempt > 0 {
+				err = fmt.Errorf("%d attempts: %w", attempt+1, err)
+			}
+			return nil, err
+		}
+		e.log.Warn().Err(err).Int("attempt", attempt+1).Int("status", answer.status).Dur("wait", wait).Msg("transcription request failed; retrying")
+		timer := time.NewTimer(wait)
+		select {
+		case <-ctx.Done():
+			timer.Stop()
+			return nil, fmt.Errorf("%w (while waiting to retry after: %w)", ctx.Err(), err)
+		case <-timer.C:
+		}
+	}
+}
+
+// post makes one request through go-openai. It decodes the answer itself
+// from the recorded body, because go-openai's AudioResponse has no room for
+// the words whisper.cpp nests inside segments, nor for word probabilities.
+func (e *OpenAI) post(ctx context.Context, wav []byte, prompt string) (verboseTranscription, *recordedAnswer, error) {
+	ctx, cancel := context.WithTimeout(ctx, e.cfg.Timeout)
+	defer cancel()
+	answer := &recordedAnswer{client: e.cfg.HTTPClient}
+	config := openai.DefaultConfig(e.cfg.APIKey)
+	config.BaseURL = e.cfg.BaseURL
+	config.HTTPClient = answer
+	var t verboseTranscription
+	_, err := openai.NewClientWithConfig(config).CreateTranscription(ctx, openai.AudioRequest{
+		Model:    e.cfg.Model,
+		FilePath: "utterance.wav",
+		Reader:   bytes.NewReader(wav),
+		Prompt:   prompt,
+		Language: e.cfg.Language,
+		Format:   openai.AudioResponseFormatVerboseJSON,
+		TimestampGranularities: []openai.TranscriptionTimestampGranularity{
+			openai.TranscriptionTimestampGranularityWord,
+			openai.TranscriptionTimestampGranularitySegment,
+		},
+	})
+	// After a 2xx answer the only error left is go-openai's own decoding,
+	// which can trip over fields some servers type differently. The
+	// recorded body is what counts.
+	if err != nil && !answer.succeeded() {
+		if errors.Is(err, context.DeadlineExceeded) && ctx.Err() != nil {
+			err = fmt.Errorf("no answer within %s: %w", e.cfg.Timeout, err)
+		}
+		return t, answer, err
+	}
+	if err := json.Unmarshal(answer.body, &t); err != nil {
+		return t, answer, fmt.Errorf("decode the answer from %s: %w", e.cfg.BaseURL, err)
+	}
+	if len(t.Error) > 0 && string(t.Error) != "null" {
+		return t, answer, fmt.Errorf("%s answered %d with an error: %s", e.cfg.BaseURL, answer.status, t.Error)
+	}
+	return t, answer, nil
+}
+
+// retryWait says whether the failed attempt (counted from 0) is worth
+// repeating, and after how long.
+func (e *OpenAI) retryWait(attempt int, err error, answer *recordedAnswer) (time.Duration, bool) {
+	status := 0
+	var apiErr *openai.APIError
+	var reqErr *openai.RequestError
+	switch {
+	case errors.As(err, &apiErr):
+		status = apiErr.HTTPStatusCode
+	case errors.As(err, &reqErr):
+		status = reqErr.HTTPStatusCode
+	case answer.status != 0:
+		return 0, false // an answer came but could not be read; asking again gets the same
+	}
+	if status != 0 && status != http.StatusTooManyRequests && status < 500 {
+		return 0, false
+	}
+	if wait, ok := retryAfter(answer.header, time.Now()); ok {
+		return wait, wait <= maxRetryAfter
+	}
+	backoff := min(e.cfg.Backoff<<attempt, maxBackoff)
+	return backoff/2 + rand.N(backoff/2+1), true
+}
+
+// retryAfter reads how long the server asked to be left alone, from
+// Retry-After (seconds or an HTTP date) or OpenAI's retry-after-ms.
+func retryAfter(h http.Header, now time.Time) (time.Duration, bool) {
+	if ms, err := strconv.ParseFloat(h.Get("Retry-After-Ms"), 64); err == nil && ms >= 0 {
+		return time.Duration(ms * float64(time.Millisecond)), true
+	}
+	v := h.Get("Retry-After")
+	if v == "" {
+		return 0, false
+	}
+	if sec, err := strconv.Atoi(v); err == nil && sec >= 0 {
+		return time.Duration(sec) * time.Second, true
+	}
+	if at, err := http.ParseTime(v); err == nil {
+		return max(at.Sub(now), 0), true
+	}
+	return 0, false
+}
+
+// recordedAnswer is the HTTP doer handed to go-openai for one request. It
+// keeps the status, headers and body of the answer so that post can read
+// the words go-openai drops and retryWait can honour Retry-After.
+type recordedAnswer struct {
+	client *http.Client
+	status int // 0 until a whole answer has arrived
+	header http.Header
+	body   []byte
+}
+
+func (a *recordedAnswer) Do(req *http.Request) (*http.Response, error) {
+	resp, err := a.client.Do(req)
+	if err != nil {
+		return nil, err
+	}
+	defer resp.Body.Close()
+	body, err := io.ReadAll(io.LimitReader(resp.Body, maxResponseBytes))
+	if err != nil {
+		return nil, fmt.Errorf("read the answer: %w", err)
+	}
+	a.status, a.header, a.body = resp.StatusCode, resp.Header, body
+	resp.Body = io.NopCloser(bytes.NewReader(body))
+	return resp, nil
+}
+
+func (a *recordedAnswer) succeeded() bool { return a.status >= 200 && a.status < 300 }
+
+// verboseTranscription is a verbose_json answer in either shape servers
+// send: top-level words (OpenAI, speaches), or words nested in segments as
+// whisper.cpp's tokens, each with a probability.
+type verboseTranscription struct {
+	// Error is set by whisper.cpp's server, which reports some failures
+	// ("failed to read WAV file") with status 200.
+	Error    json.RawMessage `json:"error"`
+	Text     string          `json:"text"`
+	Segments []struct {
+		Start float64      `json:"start"`
+		End   float64      `json:"end"`
+		Text  string       `json:"text"`
+		Words []answerWord `json:"words"`
+	} `json:"segments"`
+	Words []answerWord `json:"words"`
+}
+
+// answerWord is one entry of a words list: a word, or for whisper.cpp
+// a token, which may be part of a word.
+type answerWord struct {
+	Word        string   `json:"word"`
+	Start       float64  `json:"start"`
+	End         float64  `json:"end"`
+	Probability *float64 `json:"probability"`
+}
+
+// words returns the answer's words on the utterance's own clock. An answer
+// without word times (json-only models, servers that send "words": null)
+// has its text spread evenly over its segments, or over the duration
+// seconds of audio sent: approximate times beat losing the words.
+func (t verboseTranscription) words(duration float64) []Word {
+	var words []Word
+	for _, tw := range t.Words {
+		words = appendWord(words, Word{Text: tw.Word, Start: tw.Start, End: tw.End, Confidence: probability(tw)})
+	}
+	if len(words) > 0 {
+		return words
+	}
+	for _, seg := range t.Segments {
+		words = append(words, joinTokens(seg.Words)...)
+	}
+	if len(words) > 0 {
+		return words
+	}
+	for _, seg := range t.Segments {
+		words = append(words, spreadWords(seg.Text, seg.Start, seg.End)...)
+	}
+	if len(words) > 0 {
+		return words
+	}
+	return spreadWords(t.Text, 0, duration)
+}
+
+// joinTokens turns one segment's whisper.cpp tokens into words. A token
+// that starts with a space starts a word; any other continues the word
+// before it (" migr", "ation"). Punctuation tokens and special tokens such
+// as [_BEG_] are skipped. A word's confidence is the mean of its tokens'
+// probabilities.
+func joinTokens(tokens []answerWord) []Word {
+	var words []Word
+	var tokensInWord int
+	for _, tok := range tokens {
+		text := strings.TrimSpace(tok.Word)
+		if strings.HasPrefix(text, "[_") || strings.HasPrefix(text, "<|") || strings.TrimFunc(text, isWordEdge) == "" {
+			continue
+		}
+		p := probability(tok)
+		if len(words) > 0 && !strings.HasPrefix(tok.Word, " ") {
+			w := &words[len(words)-1]
+			w.Text += tok.Word
+			w.End = max(w.End, tok.End)
+			w.Confidence = (w.Confidence*float64(tokensInWord) + p) / float64(tokensInWord+1)
+			tokensInWord++
+			continue
+		}
+		words = append(words, Word{Text: tok.Word, Start: tok.Start, End: tok.End, Confidence: p})
+		tokensInWord = 1
+	}
+	var clean []Word
+	for _, w := range words {
+		clean = appendWord(clean, w)
+	}
+	return clean
+}
+
+// spreadWords gives the words of text equal shares of start to end.
+func spreadWords(text string, start, end float64) []Word {
+	fields := strings.Fields(text)
+	var words []Word
+	step := max(end-start, 0) / float64(max(len(fields), 1))
+	for i, f := range fields {
+		at := start + float64(i)*step
+		words = appendWord(words, Word{Text: f, Start: at, End: at + step, Confidence: 1})
+	}
+	return words
+}
+
+// appendWord appends w with the spaces and punctuation around its text
+// removed (" Um," becomes "Um"), unless nothing is left.
+func appendWord(words []Word, w Word) []Word {
+	w.Text = strings.TrimFunc(w.Text, isWordEdge)
+	if w.Text == "" {
+		return words
+	}
+	return append(words, w)
+}
+
+// isWordEdge reports whether r is trimmed from the ends of a word: spaces
+// and punctuation, but not the apostrophes, hyphens and symbols that can
+// belong to one ("'90s", "50%", "C#").
+func isWordEdge(r rune) bool {
+	return unicode.IsSpace(r) || strings.ContainsRune(`.,!?;:"()[]{}…“”‘’¿¡—–`, r)
+}
+
+// probability is a word's confidence: the server's probability, or 1 from
+// servers (OpenAI among them) that give none.
+func probability(w answerWord) float64 {
+	if w.Probability == nil {
+		return 1
+	}
+	return min(max(*w.Probability, 0), 1)
+}
+
+// fillerPrompt is a transcript in the style we want back. Whisper writes
+// fluent prose and drops hesitations unless its prompt shows them, and the
+// coach counts the "um"s and "uh"s.
+const fillerPrompt = "Um, so, uh, I was leading the, like, the migration, and, you know, it was... hmm. " +
+	"Uh, we had, um, three weeks, so I, uh, I split the work."
+
+// maxPromptWords keeps the prompt inside Whisper's window: it reads only the
+// last 224 tokens of a prompt (about 150 words), dropping the front, which
+// is where the fillers are.
+const maxPromptWords = 150
+
+// transcriptionPrompt is fillerPrompt followed by as much of the stream's
+// vocabulary as fits in maxPromptWords.
+func transcriptionPrompt(vocabulary []string) string {
+	count := len(strings.Fields(fillerPrompt)) + 1 // and "Vocabulary:"
+	seen := make(map[string]bool)
+	var terms []string
+	for _, v := range vocabulary {
+		fields := strings.Fields(strings.Trim(v, " ,."))
+		term := strings.Join(fields, " ")
+		if term == "" || seen[strings.ToLower(term)] || count+len(fields) > maxPromptWords {
+			continue
+		}
+		seen[strings.ToLower(term)] = true
+		terms = append(terms, term)
+		count += len(fields)
+	}
+	if len(terms) == 0 {
+		return fillerPrompt
+	}
+	return fillerPrompt + " Vocabulary: " + strings.Join(terms, ", ") + "."
+}
