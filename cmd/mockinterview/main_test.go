@@ -1,0 +1,168 @@
+package main
+
+import (
+	"bytes"
+	"context"
+	"encoding/json"
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+
+	"github.com/mockinterview/mockinterview/internal/flite"
+	"github.com/mockinterview/mockinterview/interviewer"
+	"github.com/mockinterview/mockinterview/transcribe"
+)
+
+// runCLI runs the command line as a person would and returns what it
+// printed.
+func runCLI(t *testing.T, args ...string) (stdout, stderr string, err error) {
+	t.Helper()
+	var out, errOut bytes.Buffer
+	getenv := func(string) string { return "" }
+	err = run(context.Background(), append([]string{"mockinterview"}, args...), getenv, strings.NewReader(""), &out, &errOut)
+	return out.String(), errOut.String(), err
+}
+
+func needSpeech(t *testing.T) {
+	t.Helper()
+	if !flite.Available() {
+		t.Skip("flite is not installed")
+	}
+	if _, err := os.Stat(transcribe.DefaultModelDir); err != nil {
+		t.Skip("pocketsphinx-en-us is not installed")
+	}
+}
+
+func synthesize(t *testing.T, text string) string {
+	t.Helper()
+	p, err := flite.Synthesize(context.Background(), flite.CacheDir(), "slt", text)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return p
+}
+
+func TestTranscribeJSON(t *testing.T) {
+	needSpeech(t)
+	wav := synthesize(t, "After the fix the drop rate went to zero and the team adopted the alert as a standard.")
+	out, _, err := runCLI(t, "transcribe", "--json", wav)
+	if err != nil {
+		t.Fatal(err)
+	}
+	var got struct {
+		Engine     string            `json:"engine"`
+		Duration   float64           `json:"duration"`
+		Text       string            `json:"text"`
+		Words      []transcribe.Word `json:"words"`
+		Utterances []struct {
+			Start, End float64
+			Text       string
+		} `json:"utterances"`
+		RTF float64 `json:"rtf"`
+	}
+	if err := json.Unmarshal([]byte(out), &got); err != nil {
+		t.Fatalf("%v: %s", err, out)
+	}
+	if got.Engine != "pocketsphinx" || got.Duration <= 0 || len(got.Words) < 8 || len(got.Utterances) == 0 || got.RTF <= 0 {
+		t.Fatalf("transcribe --json: %+v", got)
+	}
+	if !strings.Contains(got.Text, "drop rate") {
+		t.Errorf("text %q", got.Text)
+	}
+}
+
+func TestCommandErrors(t *testing.T) {
+	dir := t.TempDir()
+	notWAV := filepath.Join(dir, "answer.wav")
+	os.WriteFile(notWAV, []byte("ID3 this is an mp3"), 0o644)
+	tests := []struct {
+		args []string
+		want string
+	}{
+		{[]string{"nosuch"}, "unknown subcommand"},
+		{[]string{"transcribe"}, "exactly one WAV file"},
+		{[]string{"transcribe", notWAV}, "answer.wav: not a WAV file"},
+		{[]string{"transcribe", "--engine", "vosk", notWAV}, "answer.wav"},
+		{[]string{"analyze", "--level", "principal", notWAV}, "unknown level"},
+		{[]string{"analyze", filepath.Join(dir, "answer.mp3")}, "give a .wav recording or a .txt transcript"},
+		{[]string{"analyze", notWAV}, "not a WAV file"},
+		{[]string{"interview", "--question", "nope", notWAV}, "no question \"nope\""},
+		{[]string{"questions", "--principle", "teamwork"}, "no principle"},
+	}
+	for _, tt := range tests {
+		_, _, err := runCLI(t, tt.args...)
+		if err == nil || !strings.Contains(err.Error(), tt.want) {
+			t.Errorf("%v: error %v, want it to mention %q", tt.args, err, tt.want)
+		}
+	}
+	if _, _, err := runCLI(t, "transcribe", "--engine", "openai", "--fallback=false", notWAV); err == nil {
+		t.Error("openai engine without a key accepted")
+	}
+}
+
+func TestOpenAIWithoutKeySaysWhatToDo(t *testing.T) {
+	needSpeech(t)
+	wav := synthesize(t, "I wrote a fix.")
+	_, _, err := runCLI(t, "transcribe", "--engine", "openai", "--fallback=false", wav)
+	if err == nil || !strings.Contains(err.Error(), "OPENAI_API_KEY") {
+		t.Fatalf("error %v, want it to name OPENAI_API_KEY", err)
+	}
+}
+
+func TestAnalyzeText(t *testing.T) {
+	path := filepath.Join(t.TempDir(), "answer.txt")
+	text := "So while I was on the payments team I noticed our webhooks were dropping. It wasn't my team's service and nobody had asked me. I pulled the logs, I traced a race condition, and I wrote a fix. The drop rate went from three percent to zero, which saved about eight thousand dollars a week. Next time I would add an alert earlier."
+	os.WriteFile(path, []byte(text), 0o644)
+	out, _, err := runCLI(t, "analyze", "--json", "--level", "sde1", path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	var r interviewer.Report
+	if err := json.Unmarshal([]byte(out), &r); err != nil {
+		t.Fatal(err)
+	}
+	if !r.EstimatedTiming || r.Level != "sde1" || len(r.Words) != len(strings.Fields(text)) || r.Source != path {
+		t.Fatalf("report: estimated %v level %s words %d source %s", r.EstimatedTiming, r.Level, len(r.Words), r.Source)
+	}
+	human, _, err := runCLI(t, "analyze", path)
+	if err != nil || !strings.Contains(human, "situation") || !strings.Contains(human, "pace") {
+		t.Fatalf("text report: %v\n%s", err, human)
+	}
+}
+
+// The coaching material's weak answer, spoken, answered with the weak
+// replies to each probe: the interviewer must probe the gaps and lean to
+// no hire.
+func TestInterviewWeakAnswer(t *testing.T) {
+	needSpeech(t)
+	answer := synthesize(t, "I noticed the webhook was dropping occasionally. I escalated the issue by sending a Slack message to the Platform team. They eventually fixed the problem after some time. The drop rate improved, and the team was satisfied with the outcome.")
+	replies := []string{
+		synthesize(t, "I estimated it based on gut feeling and told the team."),
+		synthesize(t, "I would communicate more with the team."),
+		synthesize(t, "I sent them a message and they handled it."),
+	}
+	out, _, err := runCLI(t, append([]string{"interview", "--json", "--question", "highest-standards-refused-to-ship", answer}, replies...)...)
+	if err != nil {
+		t.Fatal(err)
+	}
+	var r interviewer.InterviewReport
+	if err := json.Unmarshal([]byte(out), &r); err != nil {
+		t.Fatal(err)
+	}
+	if len(r.Probes) != 3 {
+		t.Fatalf("%d probes, want 3: %+v", len(r.Probes), r.Probes)
+	}
+	for _, p := range r.Probes {
+		if p.Verdict == nil || p.Verdict.Rating != "weak" {
+			t.Errorf("probe %s (%s) reply %q: %+v, want weak", p.ID, p.Gap, p.Answer, p.Verdict)
+		}
+	}
+	if r.Verdict == nil || !strings.Contains(r.Verdict.Decision, "No Hire") {
+		t.Errorf("verdict %+v, want no hire", r.Verdict)
+	}
+	dialogue, _, err := runCLI(t, append([]string{"interview", "--question", "highest-standards-refused-to-ship", answer}, replies...)...)
+	if err != nil || !strings.Contains(dialogue, "Interviewer (probe") || !strings.Contains(dialogue, "bar raiser") {
+		t.Fatalf("dialogue: %v\n%s", err, dialogue)
+	}
+}
