@@ -67,7 +67,7 @@ func TestTranscribeJSON(t *testing.T) {
 	if got.Engine != "pocketsphinx" || got.Duration <= 0 || len(got.Words) < 8 || len(got.Utterances) == 0 || got.RTF <= 0 {
 		t.Fatalf("transcribe --json: %+v", got)
 	}
-	if !strings.Contains(got.Text, "drop rate") {
+	if !strings.Contains(got.Text, "adopted the alert") {
 		t.Errorf("text %q", got.Text)
 	}
 }
