@@ -74,6 +74,8 @@ func runInterview(ctx context.Context, e env, args []string) error {
 	fs := newFlagSet(e, "interview", "ANSWER.wav [PROBE_ANSWER.wav ...]")
 	var ef engineFlags
 	ef.register(fs, e)
+	var lf llmFlags
+	lf.register(fs, e)
 	questionID := fs.String("question", "", "question id (see `mockinterview questions`)")
 	principle := fs.String("principle", "", "ask one of this principle's questions")
 	level := fs.String("level", envOr(e, "MOCKINTERVIEW_LEVEL", "sde2"), "sde1, sde2 or senior [$MOCKINTERVIEW_LEVEL]")
@@ -99,7 +101,12 @@ func runInterview(ctx context.Context, e env, args []string) error {
 	if err != nil {
 		return err
 	}
-	iv, err := interviewer.NewInterview(interviewer.InterviewConfig{Bank: bank, Analyzer: analyzer, Question: q, Level: *level, MaxProbes: *probes})
+	log := zerolog.New(e.stderr).Level(zerolog.WarnLevel)
+	phrase, err := lf.phrase(ctx, log)
+	if err != nil {
+		return err
+	}
+	iv, err := interviewer.NewInterview(interviewer.InterviewConfig{Bank: bank, Analyzer: analyzer, Question: q, Level: *level, MaxProbes: *probes, Phrase: phrase})
 	if err != nil {
 		return usageError{err.Error()}
 	}
@@ -111,7 +118,7 @@ func runInterview(ctx context.Context, e env, args []string) error {
 		}
 		recordings = append(recordings, s)
 	}
-	engine, err := ef.open(zerolog.New(e.stderr).Level(zerolog.WarnLevel))
+	engine, err := ef.open(log)
 	if err != nil {
 		return err
 	}

@@ -4,6 +4,9 @@ import (
 	"bytes"
 	"context"
 	"encoding/json"
+	"io"
+	"net/http"
+	"net/http/httptest"
 	"os"
 	"path/filepath"
 	"strings"
@@ -164,5 +167,24 @@ func TestInterviewWeakAnswer(t *testing.T) {
 	dialogue, _, err := runCLI(t, append([]string{"interview", "--question", "highest-standards-refused-to-ship", answer}, replies...)...)
 	if err != nil || !strings.Contains(dialogue, "Interviewer (probe") || !strings.Contains(dialogue, "bar raiser") {
 		t.Fatalf("dialogue: %v\n%s", err, dialogue)
+	}
+}
+
+// With a chat model configured, the chosen probe is worded by the model;
+// the rules still choose it.
+func TestInterviewWithLLM(t *testing.T) {
+	needSpeech(t)
+	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		w.Header().Set("Content-Type", "application/json")
+		io.WriteString(w, `{"id":"chatcmpl-1","object":"chat.completion","created":1764160000,"model":"m","choices":[{"index":0,"message":{"role":"assistant","content":"{\"probe\": \"You mentioned the drop rate improved: what number did it reach?\"}"},"finish_reason":"stop"}],"usage":{"prompt_tokens":1,"completion_tokens":1,"total_tokens":2}}`)
+	}))
+	defer srv.Close()
+	answer := synthesize(t, "I noticed the webhook was dropping occasionally. I escalated the issue by sending a Slack message to the Platform team. They eventually fixed the problem after some time. The drop rate improved, and the team was satisfied with the outcome.")
+	out, _, err := runCLI(t, "interview", "--probes", "1", "--llm-url", srv.URL+"/v1", "--llm-model", "m", "--question", "highest-standards-refused-to-ship", answer)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !strings.Contains(out, "what number did it reach?") {
+		t.Fatalf("the model's wording was not asked:\n%s", out)
 	}
 }
