@@ -1,0 +1,161 @@
+package main
+
+import (
+	"context"
+	"encoding/json"
+	"fmt"
+	"io"
+	"strings"
+
+	"github.com/gorilla/websocket"
+
+	"github.com/mockinterview/mockinterview/server"
+	"github.com/mockinterview/mockinterview/transcribe"
+)
+
+func runStream(ctx context.Context, e env, args []string) error {
+	fs := newFlagSet(e, "stream", "FILE.wav [MORE.wav ...]")
+	url := fs.String("url", envOr(e, "MOCKINTERVIEW_URL", "ws://127.0.0.1:8080/v1/listen"), "the server's listen endpoint [$MOCKINTERVIEW_URL]")
+	speed := fs.Float64("speed", 1, "play the recordings this many times faster than real time; 0 as fast as possible")
+	mode := fs.String("mode", "interview", "interview (question, probes, verdict) or practice (timers and pacing only)")
+	question := fs.String("question", "", "question id (see GET /api/questions); default: one drawn at random")
+	principle := fs.String("principle", "", "draw the question from this Leadership Principle")
+	level := fs.String("level", envOr(e, "MOCKINTERVIEW_LEVEL", "sde2"), "sde1, sde2 or senior [$MOCKINTERVIEW_LEVEL]")
+	vocabulary := fs.String("vocabulary", "", "comma-separated names and terms the answers use")
+	asJSON := fs.Bool("json", false, "print each server message as one line of JSON")
+	verbose := fs.Bool("verbose", false, "also print partial results and utterance ends")
+	files, err := parseFlags(fs, args)
+	if err != nil {
+		return err
+	}
+	if len(files) == 0 {
+		fs.Usage()
+		return usageError{"stream needs at least one WAV file: the answer, then one reply per probe"}
+	}
+	if *speed < 0 {
+		return usageError{"--speed must be 0 (as fast as possible) or more"}
+	}
+	answers := make([][]int16, len(files))
+	for i, f := range files {
+		if answers[i], _, err = transcribe.ReadWAV(f); err != nil {
+			return err
+		}
+	}
+	cfg := server.StreamConfig{
+		URL:   *url,
+		Speed: *speed,
+		Start: server.ClientMessage{QuestionID: *question, Principle: *principle, Level: *level, Mode: *mode, Vocabulary: splitList(*vocabulary)},
+	}
+	res, err := server.Stream(ctx, cfg, answers, func(ev server.Event) {
+		if *asJSON {
+			fmt.Fprintf(e.stdout, "%s\n", ev.Raw)
+			return
+		}
+		printEvent(e.stdout, ev, *verbose)
+	})
+	if res != nil && res.SessionID != "" && !*asJSON {
+		fmt.Fprintf(e.stdout, "session %s secret %s\n", res.SessionID, res.Secret)
+	}
+	if res != nil && res.CloseCode == websocket.CloseGoingAway && !*asJSON {
+		fmt.Fprintln(e.stdout, "the server shut down (1001) and closed the session")
+	}
+	if err == nil && res.Report == nil {
+		return fmt.Errorf("stream: the server closed the session without a report")
+	}
+	return err
+}
+
+func splitList(s string) []string {
+	var out []string
+	for _, v := range strings.Split(s, ",") {
+		if v = strings.TrimSpace(v); v != "" {
+			out = append(out, v)
+		}
+	}
+	return out
+}
+
+// printEvent writes one line for a server message.
+func printEvent(w io.Writer, ev server.Event, verbose bool) {
+	switch ev.Type {
+	case server.TypeBegin:
+		var m server.BeginMessage
+		ev.Decode(&m)
+		fmt.Fprintf(w, "begin: session %s, %s mode, level %s, question %s, engine %s\n", m.SessionID, m.Mode, m.Level, m.QuestionID, m.Engine)
+	case server.TypeQuestion:
+		var m server.QuestionMessage
+		ev.Decode(&m)
+		fmt.Fprintf(w, "question (%s): %s\n", m.Principle, m.Text)
+	case server.TypeProbe:
+		var m server.ProbeMessage
+		ev.Decode(&m)
+		fmt.Fprintf(w, "probe %d (%s) at %.1f s: %s\n", m.Answer, m.Gap, m.Start, m.Text)
+	case server.TypeResults:
+		var m server.ResultsMessage
+		ev.Decode(&m)
+		text := ""
+		if len(m.Channel.Alternatives) > 0 {
+			text = m.Channel.Alternatives[0].Transcript
+		}
+		if m.IsFinal {
+			fmt.Fprintf(w, "final [%6.2f-%6.2f]: %s\n", m.Start, m.Start+m.Duration, text)
+		} else if verbose {
+			fmt.Fprintf(w, "partial [%6.2f-%6.2f]: %s\n", m.Start, m.Start+m.Duration, text)
+		}
+	case server.TypeUtteranceEnd:
+		if verbose {
+			var m server.UtteranceEndMessage
+			ev.Decode(&m)
+			fmt.Fprintf(w, "utterance end after %.2f s\n", m.LastWordEnd)
+		}
+	case server.TypeStar:
+		var m server.StarMessage
+		ev.Decode(&m)
+		parts := make([]string, len(m.Parts))
+		for i, p := range m.Parts {
+			parts[i] = fmt.Sprintf("%s %.0f/%.0fs %s", p.Label, p.Elapsed, p.Target, p.Status)
+		}
+		fmt.Fprintf(w, "star: %s; now in %s\n", strings.Join(parts, ", "), m.Current)
+	case server.TypePacing:
+		var m server.PacingMessage
+		ev.Decode(&m)
+		fmt.Fprintf(w, "pacing: %.0f words/min, %d fillers (%.1f/min)\n", m.WPM, m.Fillers, m.FillersPerMinute)
+	case server.TypeInterrupt:
+		var m server.InterruptMessage
+		ev.Decode(&m)
+		fmt.Fprintf(w, "interrupt at %.1f s: %s\n", m.At, m.Text)
+	case server.TypeReport:
+		var m server.ReportMessage
+		ev.Decode(&m)
+		if m.Report == nil {
+			return
+		}
+		r := m.Report
+		decision := "no verdict (practice)"
+		if r.Verdict != nil {
+			decision = r.Verdict.Decision
+		}
+		fmt.Fprintf(w, "report: %s; %.0f s, %d words, %.0f words/min, %d probes\n", decision, r.Duration, len(r.Words), r.Pacing.WPM, len(r.Probes))
+		for _, t := range r.Timing {
+			fmt.Fprintf(w, "  %-10s %5.1f s of %3.0f s  %s\n", t.Label, t.Duration, t.Target, t.Status)
+		}
+		for _, s := range r.Improvements {
+			fmt.Fprintf(w, "  - %s\n", s)
+		}
+	case server.TypeWarning:
+		var m server.WarningMessage
+		ev.Decode(&m)
+		fmt.Fprintf(w, "warning (%s, %.1f s behind): %s\n", m.Code, m.Backlog, m.Message)
+	case server.TypeError:
+		var m server.ErrorMessage
+		ev.Decode(&m)
+		fmt.Fprintf(w, "error (%s): %s\n", m.Code, m.Message)
+	case server.TypeMetadata:
+		var m server.MetadataMessage
+		ev.Decode(&m)
+		fmt.Fprintf(w, "metadata: %.1f s of audio\n", m.Duration)
+	default:
+		var raw json.RawMessage = ev.Raw
+		fmt.Fprintf(w, "%s\n", raw)
+	}
+}

@@ -1,0 +1,292 @@
+package server
+
+import (
+	"context"
+	"crypto/subtle"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"net/http"
+	"os"
+	"strconv"
+	"strings"
+	"time"
+
+	"github.com/rs/zerolog"
+
+	"github.com/mockinterview/mockinterview/interviewer"
+)
+
+// Where a client puts a session's secret when it cannot use the query
+// string, and the several secrets of the sessions it wants listed.
+const (
+	SecretHeader  = "X-Session-Secret"
+	SecretsHeader = "X-Session-Secrets"
+)
+
+func handleHealthz() http.Handler {
+	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		w.Header().Set("Content-Type", "text/plain; charset=utf-8")
+		fmt.Fprintln(w, "ok")
+	})
+}
+
+// handleReadyz answers 200 while the database answers and the server is
+// not shutting down.
+func handleReadyz(store *Store, sessions *Sessions) http.Handler {
+	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		ctx, cancel := context.WithTimeout(r.Context(), 2*time.Second)
+		defer cancel()
+		switch err := store.Ping(ctx); {
+		case sessions.Closing():
+			http.Error(w, "shutting down", http.StatusServiceUnavailable)
+		case err != nil:
+			http.Error(w, "database: "+err.Error(), http.StatusServiceUnavailable)
+		default:
+			w.Header().Set("Content-Type", "text/plain; charset=utf-8")
+			fmt.Fprintf(w, "ready, %d live sessions\n", sessions.Count())
+		}
+	})
+}
+
+// questionList is the bank as a client needs it to offer a choice.
+type questionList struct {
+	Levels     []levelEntry     `json:"levels"`
+	Principles []principleEntry `json:"principles"`
+}
+
+type levelEntry struct {
+	ID   string `json:"id"`
+	Name string `json:"name"`
+}
+
+type principleEntry struct {
+	Name      string          `json:"name"`
+	Slug      string          `json:"slug"`
+	Summary   string          `json:"summary"`
+	Questions []questionEntry `json:"questions"`
+}
+
+type questionEntry struct {
+	ID   string `json:"id"`
+	Text string `json:"text"`
+}
+
+func handleQuestions(bank *interviewer.Bank) http.Handler {
+	list := questionList{Levels: []levelEntry{}, Principles: []principleEntry{}}
+	for _, l := range bank.Levels {
+		list.Levels = append(list.Levels, levelEntry{ID: l.ID, Name: l.Name})
+	}
+	for _, p := range bank.Principles {
+		e := principleEntry{Name: p.Name, Slug: p.Slug, Summary: p.Summary, Questions: []questionEntry{}}
+		for _, q := range p.Questions {
+			e.Questions = append(e.Questions, questionEntry{ID: q.ID, Text: q.Text})
+		}
+		list.Principles = append(list.Principles, e)
+	}
+	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		writeJSON(w, http.StatusOK, list)
+	})
+}
+
+// handleListSessions lists the sessions whose secrets the client shows
+// (?secrets=a,b, ?secret=a&secret=b or the X-Session-Secrets header), or
+// every session to the operator.
+func handleListSessions(store *Store, adminToken string) http.Handler {
+	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		var hashes []string
+		q := r.URL.Query()
+		lists := append(append(q["secrets"], q["secret"]...), r.Header.Values(SecretsHeader)...)
+		for _, list := range append(lists, r.Header.Values(SecretHeader)...) {
+			for _, s := range strings.Split(list, ",") {
+				if s = strings.TrimSpace(s); s != "" && len(hashes) < 500 {
+					hashes = append(hashes, HashSecret(s))
+				}
+			}
+		}
+		list, err := store.ListSessions(r.Context(), isAdmin(r, adminToken), hashes)
+		if err != nil {
+			writeError(w, http.StatusInternalServerError, "cannot list sessions")
+			return
+		}
+		writeJSON(w, http.StatusOK, map[string]any{"sessions": list})
+	})
+}
+
+// requireSecret lets a request through only with the session's secret (in
+// ?secret= or the X-Session-Secret header) or the operator's token. Any
+// other request gets the same 404 as a session that does not exist.
+func requireSecret(store *Store, adminToken string, next http.Handler) http.Handler {
+	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		id := r.PathValue("id")
+		hash, err := store.SecretHash(r.Context(), id)
+		if err != nil && !errors.Is(err, ErrNotFound) {
+			writeError(w, http.StatusInternalServerError, "cannot read the session")
+			return
+		}
+		if err == nil && isAdmin(r, adminToken) {
+			next.ServeHTTP(w, r)
+			return
+		}
+		secret := r.URL.Query().Get("secret")
+		if secret == "" {
+			secret = r.Header.Get(SecretHeader)
+		}
+		if err != nil || secret == "" || subtle.ConstantTimeCompare([]byte(HashSecret(secret)), []byte(hash)) != 1 {
+			writeError(w, http.StatusNotFound, "no such session (or not with that secret)")
+			return
+		}
+		next.ServeHTTP(w, r)
+	})
+}
+
+func isAdmin(r *http.Request, token string) bool {
+	if token == "" {
+		return false
+	}
+	got, ok := strings.CutPrefix(r.Header.Get("Authorization"), "Bearer ")
+	return ok && subtle.ConstantTimeCompare([]byte(got), []byte(token)) == 1
+}
+
+// sessionView is a session as the API shows it: everything stored, and
+// where each answer's recording can be fetched.
+type sessionView struct {
+	*SessionDetail
+	Answers []answerView `json:"answers"`
+}
+
+type answerView struct {
+	AnswerRecord
+	Audio string `json:"audio"`
+}
+
+func viewSession(d *SessionDetail) sessionView {
+	v := sessionView{SessionDetail: d, Answers: []answerView{}}
+	for _, a := range d.Answers {
+		v.Answers = append(v.Answers, answerView{AnswerRecord: a, Audio: fmt.Sprintf("/api/sessions/%s/answers/%d/audio", d.ID, a.N)})
+	}
+	return v
+}
+
+func handleGetSession(store *Store) http.Handler {
+	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		d, err := store.Session(r.Context(), r.PathValue("id"))
+		if err != nil {
+			writeStoreError(w, err)
+			return
+		}
+		writeJSON(w, http.StatusOK, viewSession(d))
+	})
+}
+
+func handleDeleteSession(log zerolog.Logger, store *Store, sessions *Sessions) http.Handler {
+	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		id := r.PathValue("id")
+		if sessions.IsLive(id) {
+			writeError(w, http.StatusConflict, "the session is still going on; close it first")
+			return
+		}
+		if err := store.DeleteSession(r.Context(), id); err != nil {
+			writeStoreError(w, err)
+			return
+		}
+		log.Info().Str("session", id).Msg("session deleted")
+		w.WriteHeader(http.StatusNoContent)
+	})
+}
+
+// handleAudio serves an answer's recording with range requests, so that a
+// player can seek.
+func handleAudio(store *Store) http.Handler {
+	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		id := r.PathValue("id")
+		n, err := strconv.Atoi(r.PathValue("n"))
+		if err != nil {
+			writeError(w, http.StatusNotFound, "no such answer")
+			return
+		}
+		a, err := store.Answer(r.Context(), id, n)
+		if err != nil {
+			writeStoreError(w, err)
+			return
+		}
+		f, err := os.Open(store.AudioPath(id, a.AudioFile))
+		if err != nil {
+			writeError(w, http.StatusNotFound, "the recording is missing")
+			return
+		}
+		defer f.Close()
+		st, err := f.Stat()
+		if err != nil {
+			writeError(w, http.StatusInternalServerError, "cannot read the recording")
+			return
+		}
+		w.Header().Set("Content-Type", "audio/wav")
+		w.Header().Set("Cache-Control", "private, no-cache")
+		http.ServeContent(w, r, a.AudioFile, st.ModTime(), f)
+	})
+}
+
+func handleExport(store *Store, format string) http.Handler {
+	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		d, err := store.Session(r.Context(), r.PathValue("id"))
+		if err != nil {
+			writeStoreError(w, err)
+			return
+		}
+		answer := -1
+		if v := r.URL.Query().Get("answer"); v != "" {
+			if answer, err = strconv.Atoi(v); err != nil || answer < 0 || answer >= len(d.Answers) {
+				writeError(w, http.StatusBadRequest, fmt.Sprintf("answer must be a number from 0 to %d", len(d.Answers)-1))
+				return
+			}
+		}
+		var body []byte
+		var contentType string
+		switch format {
+		case "json":
+			contentType = "application/json"
+			body, err = json.MarshalIndent(viewSession(d), "", "  ")
+		case "md":
+			contentType = "text/markdown; charset=utf-8"
+			body = []byte(Markdown(d))
+		case "vtt":
+			contentType = "text/vtt; charset=utf-8"
+			body = []byte(WebVTT(Cues(d, answer)))
+		case "srt":
+			contentType = "application/x-subrip; charset=utf-8"
+			body = []byte(SRT(Cues(d, answer)))
+		}
+		if err != nil {
+			writeError(w, http.StatusInternalServerError, "cannot export the session")
+			return
+		}
+		name := "mockinterview-" + d.ID[:min(8, len(d.ID))]
+		if answer >= 0 {
+			name += fmt.Sprintf("-answer-%d", answer)
+		}
+		w.Header().Set("Content-Type", contentType)
+		w.Header().Set("Content-Disposition", fmt.Sprintf(`attachment; filename="%s.%s"`, name, format))
+		w.Write(body)
+	})
+}
+
+func writeJSON(w http.ResponseWriter, status int, v any) {
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(status)
+	enc := json.NewEncoder(w)
+	enc.SetIndent("", "  ")
+	enc.Encode(v)
+}
+
+func writeError(w http.ResponseWriter, status int, msg string) {
+	writeJSON(w, status, map[string]string{"error": msg})
+}
+
+func writeStoreError(w http.ResponseWriter, err error) {
+	if errors.Is(err, ErrNotFound) {
+		writeError(w, http.StatusNotFound, "no such session (or not with that secret)")
+		return
+	}
+	writeError(w, http.StatusInternalServerError, "cannot read the session")
+}

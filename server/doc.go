@@ -1,0 +1,9 @@
+// Package server is the live service: the HTTP routes, the WebSocket loop
+// that streams a speaker's audio to a transcription engine and drives the
+// interview with what it hears, and the SQLite store with each answer's
+// recording.
+//
+// It wires transcribe and interviewer together; they know nothing about it,
+// and nothing about interviews is decided here. The wire protocol is
+// described in docs/protocol.md; Stream is its reference client.
+package server

@@ -1,0 +1,207 @@
+package server
+
+import (
+	"fmt"
+	"math"
+	"sort"
+	"strings"
+)
+
+// Cue is one subtitle: an utterance, labelled with its STAR part (or the
+// probe it answers).
+type Cue struct {
+	Start, End float64
+	Label      string
+	Text       string
+}
+
+// Cues makes a cue per utterance of a session. With answer at -1 the
+// times are on the stream clock, which is also the clock of the answers'
+// recordings played one after the other; with answer n, only that
+// answer's cues, timed from the start of its recording.
+func Cues(d *SessionDetail, answer int) []Cue {
+	var offset float64
+	if answer >= 0 && answer < len(d.Answers) {
+		offset = d.Answers[answer].Start
+	}
+	var cues []Cue
+	for i := 0; i < len(d.Words); {
+		j := i
+		for j < len(d.Words) && d.Words[j].Utterance == d.Words[i].Utterance {
+			j++
+		}
+		words := d.Words[i:j]
+		i = j
+		if answer >= 0 && words[0].Answer != answer {
+			continue
+		}
+		texts := make([]string, len(words))
+		for k, w := range words {
+			texts[k] = w.Text
+		}
+		cues = append(cues, Cue{
+			Start: math.Max(0, words[0].Start-offset),
+			End:   math.Max(0, words[len(words)-1].End-offset),
+			Label: cueLabel(words),
+			Text:  strings.Join(texts, " "),
+		})
+	}
+	sort.SliceStable(cues, func(a, b int) bool { return cues[a].Start < cues[b].Start })
+	// Players want each cue to last and to end before the next begins.
+	for k := range cues {
+		c := &cues[k]
+		c.End = math.Max(c.End, c.Start+0.2)
+		if k+1 < len(cues) && cues[k+1].Start > c.Start {
+			c.End = math.Min(c.End, cues[k+1].Start)
+		}
+	}
+	return cues
+}
+
+// cueLabel is the STAR part most of an utterance's words belong to, or
+// the probe it answers.
+func cueLabel(words []WordRecord) string {
+	if words[0].Answer > 0 {
+		return fmt.Sprintf("Probe %d", words[0].Answer)
+	}
+	count := map[string]int{}
+	best := ""
+	for _, w := range words {
+		if w.Part == "" {
+			continue
+		}
+		count[w.Part]++
+		if best == "" || count[w.Part] > count[best] {
+			best = w.Part
+		}
+	}
+	if best == "" {
+		return ""
+	}
+	return strings.ToUpper(best[:1]) + best[1:]
+}
+
+func (c Cue) line() string {
+	if c.Label == "" {
+		return c.Text
+	}
+	return "[" + c.Label + "] " + c.Text
+}
+
+// WebVTT renders cues as a WebVTT file.
+func WebVTT(cues []Cue) string {
+	var b strings.Builder
+	b.WriteString("WEBVTT\n")
+	for i, c := range cues {
+		fmt.Fprintf(&b, "\n%d\n%s --> %s\n%s\n", i+1, timestamp(c.Start, '.'), timestamp(c.End, '.'), c.line())
+	}
+	return b.String()
+}
+
+// SRT renders cues as a SubRip file.
+func SRT(cues []Cue) string {
+	var b strings.Builder
+	for i, c := range cues {
+		if i > 0 {
+			b.WriteByte('\n')
+		}
+		fmt.Fprintf(&b, "%d\n%s --> %s\n%s\n", i+1, timestamp(c.Start, ','), timestamp(c.End, ','), c.line())
+	}
+	return b.String()
+}
+
+// timestamp writes seconds as hh:mm:ss.mmm, with sep before the
+// milliseconds.
+func timestamp(seconds float64, sep byte) string {
+	ms := int64(math.Round(seconds * 1000))
+	return fmt.Sprintf("%02d:%02d:%02d%c%03d", ms/3600000, ms/60000%60, ms/1000%60, sep, ms%1000)
+}
+
+// Markdown renders a session's report for reading or printing.
+func Markdown(d *SessionDetail) string {
+	var b strings.Builder
+	fmt.Fprintf(&b, "# Mock interview: %s\n\n", d.Principle)
+	fmt.Fprintf(&b, "- Session: `%s`\n- Date: %s\n- Mode: %s, level %s\n- Engine: %s\n- Audio: %s\n\n",
+		d.ID, d.CreatedAt.UTC().Format("2006-01-02 15:04 UTC"), d.Mode, d.Level, d.Engine, clock(d.Duration))
+	fmt.Fprintf(&b, "## Question\n\n> %s\n\n", d.Question)
+	r := d.Report
+	if r == nil {
+		b.WriteString("_No report: the session ended before one was made._\n")
+		return b.String()
+	}
+	if r.Verdict != nil {
+		fmt.Fprintf(&b, "## Verdict: %s\n\n%s\n\n", r.Verdict.Decision, r.Verdict.Summary)
+		for _, reason := range r.Verdict.Reasons {
+			fmt.Fprintf(&b, "- %s\n", reason)
+		}
+		if len(r.Verdict.Reasons) > 0 {
+			b.WriteByte('\n')
+		}
+	}
+	if len(r.Improvements) > 0 {
+		b.WriteString("## What to improve\n\n")
+		for i, s := range r.Improvements {
+			fmt.Fprintf(&b, "%d. %s\n", i+1, s)
+		}
+		b.WriteByte('\n')
+	}
+	b.WriteString("## Timing\n\n| Part | Time | Target | Status | Words |\n| --- | ---: | ---: | --- | ---: |\n")
+	for _, t := range r.Timing {
+		fmt.Fprintf(&b, "| %s | %.0f s | %.0f s | %s | %d |\n", title(string(t.Label)), t.Duration, t.Target, t.Status, t.Words)
+	}
+	fmt.Fprintf(&b, "\nWhole answer: %.0f s (%s; the level allows %.0f to %.0f s).\n\n", r.Duration, r.Budget.Status, r.Budget.Min, r.Budget.Max)
+	p := r.Pacing
+	fmt.Fprintf(&b, "## Pacing\n\n- %.0f words a minute (%s), %.0f while speaking\n- Fillers: %d (%.1f a minute)\n- Pauses over 250 ms: %d; over 2 s: %d\n- In the action: \"I\" %d, \"we\" %d\n\n",
+		p.WPM, p.Band, p.WPMSpeaking, p.Fillers.Count, p.Fillers.PerMinute, p.Pauses.Count, len(p.Pauses.Long), r.Ownership.ActionI, r.Ownership.ActionWe)
+	b.WriteString("## The answer\n\n")
+	if len(r.Parts) == 0 {
+		b.WriteString("_Nothing was heard._\n\n")
+	}
+	for _, part := range r.Parts {
+		fmt.Fprintf(&b, "**%s** (%s–%s): %s\n\n", title(string(part.Label)), clock(part.Start), clock(part.End), part.Text)
+	}
+	if len(r.Probes) > 0 {
+		b.WriteString("## Follow-up questions\n\n")
+		for i, pr := range r.Probes {
+			fmt.Fprintf(&b, "### %d. %s\n\n", i+1, pr.Asked)
+			switch {
+			case pr.Answer != "":
+				fmt.Fprintf(&b, "> %s\n\n", pr.Answer)
+			case pr.Skipped:
+				b.WriteString("_Skipped._\n\n")
+			default:
+				b.WriteString("_No reply heard._\n\n")
+			}
+			if pr.Verdict != nil {
+				fmt.Fprintf(&b, "**%s**: %s\n\n", title(pr.Verdict.Rating), pr.Verdict.Reason)
+			}
+		}
+	}
+	if len(r.Feedback) > 0 {
+		b.WriteString("## Feedback\n\n")
+		for _, f := range r.Feedback {
+			where := ""
+			if f.Part != "" {
+				where = title(string(f.Part)) + ": "
+			}
+			fmt.Fprintf(&b, "- **%s** %s%s\n", f.Severity, where, f.Message)
+			if f.Evidence != "" {
+				fmt.Fprintf(&b, "  - heard: \"%s\"\n", f.Evidence)
+			}
+		}
+	}
+	return b.String()
+}
+
+func title(s string) string {
+	if s == "" {
+		return s
+	}
+	return strings.ToUpper(s[:1]) + s[1:]
+}
+
+// clock writes seconds as m:ss.
+func clock(seconds float64) string {
+	s := int(math.Round(seconds))
+	return fmt.Sprintf("%d:%02d", s/60, s%60)
+}

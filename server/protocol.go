@@ -1,0 +1,288 @@
+package server
+
+import (
+	"fmt"
+	"net/url"
+	"strings"
+
+	"github.com/mockinterview/mockinterview/interviewer"
+	"github.com/mockinterview/mockinterview/transcribe"
+)
+
+// The wire protocol of /v1/listen, described in docs/protocol.md. Audio
+// goes up as binary frames of raw 16-bit little-endian PCM; everything else
+// is a text frame holding one JSON object with a "type".
+
+// Message types a client sends.
+const (
+	TypeStart       = "Start"
+	TypeAnswerDone  = "AnswerDone"
+	TypeSkip        = "Skip"
+	TypeKeepAlive   = "KeepAlive"
+	TypeFinalize    = "Finalize"
+	TypeCloseStream = "CloseStream"
+)
+
+// Message types the server sends.
+const (
+	TypeBegin        = "Begin"
+	TypeQuestion     = "Question"
+	TypeProbe        = "Probe"
+	TypeResults      = "Results"
+	TypeUtteranceEnd = "UtteranceEnd"
+	TypeStar         = "Star"
+	TypePacing       = "Pacing"
+	TypeInterrupt    = "Interrupt"
+	TypeReport       = "Report"
+	TypeWarning      = "Warning"
+	TypeError        = "Error"
+	TypeMetadata     = "Metadata"
+)
+
+// Error and warning codes.
+const (
+	CodeBadAudio       = "bad_audio"       // a binary frame that is not whole 16-bit samples
+	CodeBadMessage     = "bad_message"     // a text frame that is not a JSON object with a type
+	CodeUnknownType    = "unknown_type"    // a message type the server does not know
+	CodeNotStarted     = "not_started"     // audio or a command before Start
+	CodeAlreadyStarted = "already_started" // a second Start
+	CodeBadStart       = "bad_start"       // Start names an unknown question, principle, level or mode
+	CodeBusy           = "busy"            // no recognizer free; the socket closes with 1013
+	CodeTranscription  = "transcription"   // the engine failed on some audio; it is still recorded
+	CodeIdle           = "idle_timeout"    // nothing came from the client for too long
+	CodeInternal       = "internal"        // the server could not save something
+	CodeBehind         = "behind"          // Warning: transcription lags behind the audio received
+)
+
+// Audio format: the only one the server takes, given in the query string.
+const (
+	AudioEncoding = "linear16"
+	AudioChannels = 1
+)
+
+// CheckAudioFormat checks the query string of /v1/listen; a client learns
+// what is wrong before any upgrade.
+func CheckAudioFormat(q url.Values) error {
+	if enc := q.Get("encoding"); enc != AudioEncoding {
+		if enc == "" {
+			return fmt.Errorf("missing encoding: connect with ?encoding=linear16&sample_rate=16000&channels=1")
+		}
+		return fmt.Errorf("unsupported encoding %q: send raw 16-bit little-endian PCM as encoding=linear16", enc)
+	}
+	if rate := q.Get("sample_rate"); rate != fmt.Sprint(transcribe.SampleRate) {
+		if rate == "" {
+			return fmt.Errorf("missing sample_rate: connect with ?encoding=linear16&sample_rate=16000&channels=1")
+		}
+		return fmt.Errorf("unsupported sample_rate %q: resample to 16000 Hz on the client and send sample_rate=16000", rate)
+	}
+	if ch := q.Get("channels"); ch != "" && ch != fmt.Sprint(AudioChannels) {
+		return fmt.Errorf("unsupported channels %q: mix down to mono and send channels=1", ch)
+	}
+	return nil
+}
+
+// ListenQuery is the query string for the only audio format accepted.
+func ListenQuery() url.Values {
+	return url.Values{
+		"encoding":    {AudioEncoding},
+		"sample_rate": {fmt.Sprint(transcribe.SampleRate)},
+		"channels":    {fmt.Sprint(AudioChannels)},
+	}
+}
+
+// ClientMessage is a control message from the client. Only Start has
+// fields besides the type.
+type ClientMessage struct {
+	Type string `json:"type"`
+	// Start: the question by id, or a principle (slug or name) to draw one
+	// from; neither draws from the whole bank.
+	QuestionID string `json:"question_id,omitempty"`
+	Principle  string `json:"principle,omitempty"`
+	// Level is sde1, sde2 (default) or senior.
+	Level string `json:"level,omitempty"`
+	// Mode is interview (default) or practice.
+	Mode string `json:"mode,omitempty"`
+	// Vocabulary lists names and terms the speaker will use.
+	Vocabulary []string `json:"vocabulary,omitempty"`
+	// Answer, on AnswerDone and Skip, names the answer meant (0 the main
+	// one, then the probe's number from its Probe message). The command is
+	// ignored when the server has moved on already, as it does when the
+	// speaker's silence ended that answer first.
+	Answer *int `json:"answer,omitempty"`
+}
+
+// BeginMessage opens a session. Keep the secret: it is the key to the
+// session's recordings and report in the API.
+type BeginMessage struct {
+	Type       string  `json:"type"`
+	SessionID  string  `json:"session_id"`
+	Secret     string  `json:"secret"`
+	Mode       string  `json:"mode"`
+	Level      string  `json:"level"`
+	QuestionID string  `json:"question_id"`
+	Principle  string  `json:"principle"`
+	Engine     string  `json:"engine"`
+	EndSilence float64 `json:"end_silence"`
+}
+
+// QuestionMessage is the main question, for the client to say.
+type QuestionMessage struct {
+	Type       string  `json:"type"`
+	QuestionID string  `json:"question_id"`
+	Principle  string  `json:"principle"`
+	Text       string  `json:"text"`
+	Start      float64 `json:"start"`
+}
+
+// ProbeMessage is a follow-up question, for the client to say. The reply
+// is answer number Answer.
+type ProbeMessage struct {
+	Type   string  `json:"type"`
+	Answer int     `json:"answer"`
+	ID     string  `json:"id"`
+	Gap    string  `json:"gap"`
+	Probes string  `json:"probes"`
+	Text   string  `json:"text"`
+	Start  float64 `json:"start"`
+}
+
+// ResultsMessage carries a transcript, partial or final, in Deepgram's
+// shape. Times are seconds on the stream clock: samples received since
+// Start, divided by 16000.
+type ResultsMessage struct {
+	Type         string  `json:"type"`
+	ChannelIndex []int   `json:"channel_index"`
+	Start        float64 `json:"start"`
+	Duration     float64 `json:"duration"`
+	IsFinal      bool    `json:"is_final"`
+	SpeechFinal  bool    `json:"speech_final"`
+	FromFinalize bool    `json:"from_finalize"`
+	Channel      Channel `json:"channel"`
+	// Answer is the answer the words belong to: 0 the main one, then one
+	// per probe.
+	Answer int `json:"answer"`
+}
+
+// Channel holds the transcript alternatives; there is always exactly one.
+type Channel struct {
+	Alternatives []Alternative `json:"alternatives"`
+}
+
+// Alternative is one transcript with its words.
+type Alternative struct {
+	Transcript string       `json:"transcript"`
+	Confidence float64      `json:"confidence"`
+	Words      []ResultWord `json:"words"`
+}
+
+// ResultWord is one word with its times in seconds.
+type ResultWord struct {
+	Word       string  `json:"word"`
+	Start      float64 `json:"start"`
+	End        float64 `json:"end"`
+	Confidence float64 `json:"confidence"`
+}
+
+// UtteranceEndMessage says that no word has been heard for a while after
+// LastWordEnd.
+type UtteranceEndMessage struct {
+	Type        string  `json:"type"`
+	Channel     []int   `json:"channel"`
+	LastWordEnd float64 `json:"last_word_end"`
+}
+
+// StarMessage is the live STAR timer of the main answer.
+type StarMessage struct {
+	Type    string                 `json:"type"`
+	Parts   []interviewer.LivePart `json:"parts"`
+	Current interviewer.Label      `json:"current,omitempty"`
+	Elapsed float64                `json:"elapsed"`
+	Budget  float64                `json:"budget"`
+	Now     float64                `json:"now"`
+}
+
+// PacingMessage is the live pace of the main answer.
+type PacingMessage struct {
+	Type             string  `json:"type"`
+	WPM              float64 `json:"wpm"`
+	Fillers          int     `json:"fillers"`
+	FillersPerMinute float64 `json:"fillers_per_minute"`
+	Elapsed          float64 `json:"elapsed"`
+}
+
+// InterruptMessage is the interviewer cutting in, for the client to say.
+type InterruptMessage struct {
+	Type string  `json:"type"`
+	Text string  `json:"text"`
+	At   float64 `json:"at"`
+}
+
+// ReportMessage is the final report: the same JSON as
+// `mockinterview interview --json`.
+type ReportMessage struct {
+	Type      string                       `json:"type"`
+	SessionID string                       `json:"session_id"`
+	Report    *interviewer.InterviewReport `json:"report"`
+}
+
+// WarningMessage tells the client about trouble that loses nothing.
+type WarningMessage struct {
+	Type    string `json:"type"`
+	Code    string `json:"code"`
+	Message string `json:"message"`
+	// Backlog is the audio, in seconds, received but not yet transcribed.
+	Backlog float64 `json:"backlog,omitempty"`
+}
+
+// ErrorMessage reports a client mistake or a server failure.
+type ErrorMessage struct {
+	Type    string `json:"type"`
+	Code    string `json:"code"`
+	Message string `json:"message"`
+}
+
+// MetadataMessage is the last message before the server closes the socket.
+type MetadataMessage struct {
+	Type      string `json:"type"`
+	RequestID string `json:"request_id"`
+	SessionID string `json:"session_id,omitempty"`
+	Created   string `json:"created"`
+	// Duration is the seconds of audio received.
+	Duration   float64 `json:"duration"`
+	Channels   int     `json:"channels"`
+	SampleRate int     `json:"sample_rate"`
+}
+
+// resultsMessage turns an engine result into its wire form.
+func resultsMessage(r transcribe.Result, answer int, fromFinalize bool) ResultsMessage {
+	alt := Alternative{Transcript: r.Text(), Words: make([]ResultWord, len(r.Words))}
+	for i, w := range r.Words {
+		alt.Words[i] = ResultWord{Word: w.Text, Start: round3(w.Start), End: round3(w.End), Confidence: round3(w.Confidence)}
+		alt.Confidence += w.Confidence
+	}
+	if len(r.Words) > 0 {
+		alt.Confidence = round3(alt.Confidence / float64(len(r.Words)))
+	}
+	return ResultsMessage{
+		Type:         TypeResults,
+		ChannelIndex: []int{0, 1},
+		Start:        round3(r.Start),
+		Duration:     round3(r.End - r.Start),
+		IsFinal:      r.Final,
+		SpeechFinal:  r.Final && !fromFinalize,
+		FromFinalize: fromFinalize,
+		Channel:      Channel{Alternatives: []Alternative{alt}},
+		Answer:       answer,
+	}
+}
+
+func errorMessage(code, format string, args ...any) ErrorMessage {
+	return ErrorMessage{Type: TypeError, Code: code, Message: strings.TrimSpace(fmt.Sprintf(format, args...))}
+}
+
+func round3(x float64) float64 {
+	if x < 0 {
+		return -round3(-x)
+	}
+	return float64(int64(x*1000+0.5)) / 1000
+}

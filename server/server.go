@@ -1,0 +1,121 @@
+package server
+
+import (
+	"bufio"
+	"errors"
+	"io/fs"
+	"net"
+	"net/http"
+	"time"
+
+	"github.com/rs/zerolog"
+
+	"github.com/mockinterview/mockinterview/interviewer"
+	"github.com/mockinterview/mockinterview/transcribe"
+)
+
+// Config holds the service's settings; zero fields take the defaults.
+type Config struct {
+	// EndSilence is the silence, in seconds, that ends an answer
+	// (default: the interview's own, 4 s).
+	EndSilence float64
+	// MaxProbes is how many follow-ups an interview asks (default 3).
+	MaxProbes int
+	// AdminToken, when set, lets an operator list and read every session
+	// with "Authorization: Bearer <token>".
+	AdminToken string
+	// BehindWarning is the audio backlog, in seconds, past which the client
+	// gets a Warning (default 3).
+	BehindWarning float64
+	// MaxBacklog is the audio backlog, in seconds, past which the server
+	// stops reading the socket until the engine catches up (default 60).
+	MaxBacklog float64
+	// IdleTimeout ends a session that receives nothing, not even a
+	// KeepAlive, for this long (default 30 s).
+	IdleTimeout time.Duration
+	// StreamWait is how long a new session waits for a free recognizer
+	// (default 15 s).
+	StreamWait time.Duration
+}
+
+func (c Config) withDefaults() Config {
+	if c.BehindWarning <= 0 {
+		c.BehindWarning = 3
+	}
+	if c.MaxBacklog <= 0 {
+		c.MaxBacklog = 60
+	}
+	c.MaxBacklog = max(c.MaxBacklog, c.BehindWarning)
+	if c.IdleTimeout <= 0 {
+		c.IdleTimeout = 30 * time.Second
+	}
+	if c.StreamWait <= 0 {
+		c.StreamWait = 15 * time.Second
+	}
+	return c
+}
+
+// NewServer builds the service's handler from its dependencies: the store,
+// the transcription engine, the question bank and analyzer, the registry
+// of live sessions (which the caller shuts down) and the browser client's
+// files.
+func NewServer(log zerolog.Logger, cfg Config, store *Store, engine transcribe.Engine,
+	bank *interviewer.Bank, analyzer *interviewer.Analyzer, sessions *Sessions, static fs.FS) http.Handler {
+	cfg = cfg.withDefaults()
+	mux := http.NewServeMux()
+	addRoutes(mux, log, cfg, store, engine, bank, analyzer, sessions, static)
+	return logRequests(log, mux)
+}
+
+// logRequests writes one line per request, without the query string
+// (which may hold a session's secret).
+func logRequests(log zerolog.Logger, next http.Handler) http.Handler {
+	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		began := time.Now()
+		sw := &statusWriter{ResponseWriter: w, status: http.StatusOK}
+		next.ServeHTTP(sw, r)
+		if sw.hijacked {
+			return // the WebSocket logs its own lines
+		}
+		ev := log.Debug()
+		if sw.status >= 500 {
+			ev = log.Error()
+		} else if r.URL.Path != "/healthz" && r.URL.Path != "/readyz" {
+			ev = log.Info()
+		}
+		ev.Str("method", r.Method).Str("path", r.URL.Path).Int("status", sw.status).
+			Dur("took", time.Since(began)).Msg("request")
+	})
+}
+
+// statusWriter remembers the status written, and still lets the WebSocket
+// upgrader take the connection over.
+type statusWriter struct {
+	http.ResponseWriter
+	status   int
+	wrote    bool
+	hijacked bool
+}
+
+func (w *statusWriter) WriteHeader(code int) {
+	if !w.wrote {
+		w.status, w.wrote = code, true
+	}
+	w.ResponseWriter.WriteHeader(code)
+}
+
+func (w *statusWriter) Write(b []byte) (int, error) {
+	w.wrote = true
+	return w.ResponseWriter.Write(b)
+}
+
+func (w *statusWriter) Hijack() (net.Conn, *bufio.ReadWriter, error) {
+	h, ok := w.ResponseWriter.(http.Hijacker)
+	if !ok {
+		return nil, nil, errors.New("the connection cannot be taken over")
+	}
+	w.hijacked = true
+	return h.Hijack()
+}
+
+func (w *statusWriter) Unwrap() http.ResponseWriter { return w.ResponseWriter }

@@ -1,0 +1,703 @@
+package server
+
+import (
+	"context"
+	"encoding/json"
+	"fmt"
+	"io"
+	"net/http"
+	"net/http/httptest"
+	"os"
+	"path/filepath"
+	"regexp"
+	"strconv"
+	"strings"
+	"sync"
+	"testing"
+	"testing/fstest"
+	"time"
+
+	"github.com/gorilla/websocket"
+	"github.com/rs/zerolog"
+
+	"github.com/mockinterview/mockinterview/internal/flite"
+	"github.com/mockinterview/mockinterview/interviewer"
+	"github.com/mockinterview/mockinterview/transcribe"
+)
+
+// The engine and the bank take a moment to load; the tests share them.
+var (
+	shared struct {
+		once     sync.Once
+		engine   transcribe.Engine
+		bank     *interviewer.Bank
+		analyzer *interviewer.Analyzer
+		err      error
+	}
+)
+
+func TestMain(m *testing.M) {
+	code := m.Run()
+	if shared.engine != nil {
+		shared.engine.Close()
+	}
+	os.Exit(code)
+}
+
+func deps(t *testing.T) (transcribe.Engine, *interviewer.Bank, *interviewer.Analyzer) {
+	t.Helper()
+	if _, err := os.Stat(transcribe.DefaultModelDir); err != nil {
+		t.Skipf("no PocketSphinx model at %s (apt-get install pocketsphinx-en-us)", transcribe.DefaultModelDir)
+	}
+	shared.once.Do(func() {
+		if shared.bank, shared.err = interviewer.LoadBank(); shared.err != nil {
+			return
+		}
+		if shared.analyzer, shared.err = interviewer.NewAnalyzer(); shared.err != nil {
+			return
+		}
+		shared.engine, shared.err = transcribe.NewPocketSphinx(transcribe.PocketSphinxConfig{PoolSize: 2})
+	})
+	if shared.err != nil {
+		t.Fatal(shared.err)
+	}
+	return shared.engine, shared.bank, shared.analyzer
+}
+
+type testServer struct {
+	url      string // http://127.0.0.1:port
+	store    *Store
+	sessions *Sessions
+}
+
+func (ts *testServer) listenURL() string {
+	return "ws" + strings.TrimPrefix(ts.url, "http") + "/v1/listen"
+}
+
+// startServer runs the whole service on a loopback port with the real
+// engine and a database in a temporary folder.
+func startServer(t *testing.T, cfg Config) *testServer {
+	t.Helper()
+	engine, bank, analyzer := deps(t)
+	ctx := context.Background()
+	store, err := OpenStore(ctx, t.TempDir())
+	if err != nil {
+		t.Fatal(err)
+	}
+	sessions := NewSessions()
+	static := fstest.MapFS{"index.html": {Data: []byte("<!doctype html><title>test</title>")}}
+	log := zerolog.New(zerolog.NewTestWriter(t)).Level(zerolog.WarnLevel)
+	hs := httptest.NewServer(NewServer(log, cfg, store, engine, bank, analyzer, sessions, static))
+	t.Cleanup(func() {
+		ctx, cancel := context.WithTimeout(context.Background(), 20*time.Second)
+		defer cancel()
+		if err := sessions.Shutdown(ctx); err != nil {
+			t.Errorf("shutdown: %v", err)
+		}
+		hs.Close()
+		store.Close()
+	})
+	return &testServer{url: hs.URL, store: store, sessions: sessions}
+}
+
+// speech synthesizes sentences with flite and joins them with pauses, as
+// a person would say them.
+func speech(t *testing.T, sentences ...string) []int16 {
+	t.Helper()
+	if !flite.Available() {
+		t.Skip("flite is not installed (apt-get install flite)")
+	}
+	var out []int16
+	pause := make([]int16, transcribe.SampleRate*7/10)
+	for _, s := range sentences {
+		path, err := flite.Synthesize(context.Background(), flite.CacheDir(), "slt", s)
+		if err != nil {
+			t.Fatal(err)
+		}
+		samples, _, err := transcribe.ReadWAV(path)
+		if err != nil {
+			t.Fatal(err)
+		}
+		out = append(append(out, samples...), pause...)
+	}
+	return out
+}
+
+var mainAnswer = []string{
+	"Last year our checkout service failed during the holiday sale.",
+	"I owned the payment path and I had to fix it within one week.",
+	"I rewrote the retry logic and I added alerts on the error rate.",
+	"As a result the errors dropped by forty percent.",
+	"I learned to measure before I change anything.",
+}
+
+var probeReply = []string{
+	"I measured the error rate every hour and it fell from five percent to three percent.",
+}
+
+func stream(t *testing.T, ts *testServer, start ClientMessage, answers ...[]int16) *StreamResult {
+	t.Helper()
+	ctx, cancel := context.WithTimeout(context.Background(), time.Minute)
+	defer cancel()
+	res, err := Stream(ctx, StreamConfig{URL: ts.listenURL(), Start: start, Speed: 0}, answers, nil)
+	if err != nil {
+		t.Fatalf("stream: %v", err)
+	}
+	return res
+}
+
+func count(res *StreamResult, typ string) int {
+	n := 0
+	for _, e := range res.Events {
+		if e.Type == typ {
+			n++
+		}
+	}
+	return n
+}
+
+func heard(res *StreamResult) string {
+	var words []string
+	for _, r := range res.Finals() {
+		words = append(words, r.Channel.Alternatives[0].Transcript)
+	}
+	return strings.Join(words, " ")
+}
+
+func get(t *testing.T, url string, header http.Header) (int, []byte, http.Header) {
+	t.Helper()
+	req, err := http.NewRequest(http.MethodGet, url, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	for k, v := range header {
+		req.Header[k] = v
+	}
+	resp, err := http.DefaultClient.Do(req)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer resp.Body.Close()
+	body, err := io.ReadAll(resp.Body)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return resp.StatusCode, body, resp.Header
+}
+
+func TestInterviewSession(t *testing.T) {
+	ts := startServer(t, Config{MaxProbes: 2, AdminToken: "operator"})
+	answer, reply := speech(t, mainAnswer...), speech(t, probeReply...)
+	res := stream(t, ts, ClientMessage{QuestionID: "deliver-results-biggest-impact", Mode: "interview", Level: "sde2"}, answer, reply, reply)
+
+	// The protocol.
+	if res.SessionID == "" || len(res.SessionID) != 32 || len(res.Secret) != 32 {
+		t.Fatalf("Begin gave session %q secret %q", res.SessionID, res.Secret)
+	}
+	if res.Events[0].Type != TypeBegin || res.Events[1].Type != TypeQuestion {
+		t.Errorf("first events %s, %s; want Begin, Question", res.Events[0].Type, res.Events[1].Type)
+	}
+	text := heard(res)
+	for _, w := range []string{"percent", "holiday", "week"} {
+		if !strings.Contains(text, w) {
+			t.Errorf("transcript lacks %q: %s", w, text)
+		}
+	}
+	for _, r := range res.Finals() {
+		for _, w := range r.Channel.Alternatives[0].Words {
+			if w.End < w.Start || w.Start < r.Start-0.01 || w.Confidence < 0 || w.Confidence > 1 {
+				t.Errorf("bad word %+v in result %.2f+%.2f", w, r.Start, r.Duration)
+			}
+		}
+	}
+	if count(res, TypeStar) == 0 || count(res, TypePacing) == 0 {
+		t.Errorf("%d Star and %d Pacing events; want some", count(res, TypeStar), count(res, TypePacing))
+	}
+	var star StarMessage
+	for _, e := range res.Events {
+		if e.Type == TypeStar {
+			e.Decode(&star)
+		}
+	}
+	if len(star.Parts) == 0 || star.Current == "" || star.Parts[0].Target <= 0 {
+		t.Errorf("last Star %+v lacks parts, targets or the current part", star)
+	}
+	if n := count(res, TypeProbe); n != 2 {
+		t.Errorf("%d probes; want 2 (MaxProbes)", n)
+	}
+	if res.Report == nil || res.Report.Mode != interviewer.ModeInterview || res.Report.Verdict == nil || len(res.Report.Words) == 0 {
+		t.Fatalf("report %+v", res.Report)
+	}
+	if len(res.Report.Probes) != 2 || res.Report.Probes[0].Answer == "" {
+		t.Errorf("report probes %+v; want two with replies", res.Report.Probes)
+	}
+	if res.Metadata == nil || res.Metadata.SessionID != res.SessionID || res.Metadata.Duration < res.Sent-0.001 {
+		t.Errorf("metadata %+v after %.2f s sent", res.Metadata, res.Sent)
+	}
+	if res.CloseCode != websocket.CloseNormalClosure {
+		t.Errorf("close code %d; want 1000", res.CloseCode)
+	}
+	// Sent faster than real time, the audio waits for the engine: the
+	// client hears about it.
+	var warning WarningMessage
+	for _, e := range res.Events {
+		if e.Type == TypeWarning {
+			e.Decode(&warning)
+		}
+	}
+	if warning.Code != CodeBehind || warning.Backlog < 3 {
+		t.Errorf("warning %+v; want one about a backlog over 3 s", warning)
+	}
+
+	// The rows.
+	db := ts.store.db
+	var words, answers, parts, probes, reports int
+	var state string
+	for _, q := range []struct {
+		query string
+		into  any
+	}{
+		{`SELECT count(*) FROM words WHERE session_id = ?`, &words},
+		{`SELECT count(*) FROM answers WHERE session_id = ?`, &answers},
+		{`SELECT count(*) FROM parts WHERE session_id = ?`, &parts},
+		{`SELECT count(*) FROM probes WHERE session_id = ?`, &probes},
+		{`SELECT count(*) FROM reports WHERE session_id = ?`, &reports},
+		{`SELECT state FROM sessions WHERE id = ?`, &state},
+	} {
+		if err := db.QueryRow(q.query, res.SessionID).Scan(q.into); err != nil {
+			t.Fatalf("%s: %v", q.query, err)
+		}
+	}
+	finalWords := 0
+	for _, r := range res.Finals() {
+		finalWords += len(r.Channel.Alternatives[0].Words)
+	}
+	if words != finalWords || answers != 3 || parts == 0 || probes != 2 || reports != 1 || state != StateDone {
+		t.Errorf("rows: %d words (%d heard), %d answers, %d parts, %d probes, %d reports, state %s",
+			words, finalWords, answers, parts, probes, reports, state)
+	}
+	var unlabelled int
+	db.QueryRow(`SELECT count(*) FROM words WHERE session_id = ? AND answer = 0 AND part = ''`, res.SessionID).Scan(&unlabelled)
+	if unlabelled != 0 {
+		t.Errorf("%d words of the main answer have no STAR part", unlabelled)
+	}
+
+	// The recordings: together they are exactly the audio sent.
+	total := 0
+	for n := range 3 {
+		samples, format, err := transcribe.ReadWAV(filepath.Join(ts.store.AudioDir(res.SessionID), fmt.Sprintf("answer-%d.wav", n)))
+		if err != nil {
+			t.Fatal(err)
+		}
+		if format.SampleRate != 16000 || format.Channels != 1 || format.BitDepth != 16 {
+			t.Errorf("answer %d recorded as %+v", n, format)
+		}
+		if n == 0 && len(samples) < len(answer) {
+			t.Errorf("answer 0 recorded %d samples; %d were sent for it", len(samples), len(answer))
+		}
+		total += len(samples)
+	}
+	if sent := int(res.Sent*transcribe.SampleRate + 0.5); total != sent {
+		t.Errorf("recordings hold %d samples; %d were sent", total, sent)
+	}
+
+	// The API.
+	base := ts.url + "/api/sessions/" + res.SessionID
+	secret := "?secret=" + res.Secret
+	status, body, _ := get(t, base+secret, nil)
+	if status != http.StatusOK {
+		t.Fatalf("GET session: %d %s", status, body)
+	}
+	var view struct {
+		ID      string `json:"id"`
+		Answers []struct {
+			N     int     `json:"n"`
+			Start float64 `json:"start"`
+			Audio string  `json:"audio"`
+		} `json:"answers"`
+		Words  []WordRecord                 `json:"words"`
+		Report *interviewer.InterviewReport `json:"report"`
+	}
+	if err := json.Unmarshal(body, &view); err != nil {
+		t.Fatal(err)
+	}
+	if view.ID != res.SessionID || len(view.Answers) != 3 || len(view.Words) != words || view.Report == nil || view.Answers[1].Audio == "" {
+		t.Errorf("session view: %s", body[:min(len(body), 600)])
+	}
+	status, body, header := get(t, ts.url+view.Answers[0].Audio+secret, http.Header{"Range": {"bytes=0-43"}})
+	if status != http.StatusPartialContent || len(body) != 44 || string(body[:4]) != "RIFF" || header.Get("Content-Type") != "audio/wav" {
+		t.Errorf("audio range: %d %q %s", status, body[:min(4, len(body))], header.Get("Content-Type"))
+	}
+
+	status, body, header = get(t, base+"/export.vtt"+secret, nil)
+	if status != http.StatusOK || !strings.HasPrefix(header.Get("Content-Type"), "text/vtt") {
+		t.Fatalf("export.vtt: %d %s", status, header.Get("Content-Type"))
+	}
+	cues, err := parseWebVTT(string(body))
+	if err != nil {
+		t.Fatalf("export.vtt does not parse: %v\n%s", err, body)
+	}
+	if len(cues) != len(res.Finals()) {
+		t.Errorf("%d cues for %d utterances", len(cues), len(res.Finals()))
+	}
+	labelled := regexp.MustCompile(`^\[(Situation|Task|Action|Result|Reflection|Probe \d+)\] \S`)
+	for _, c := range cues {
+		if !labelled.MatchString(c.text) {
+			t.Errorf("cue %q is not prefixed with its part", c.text)
+		}
+	}
+	status, body, _ = get(t, base+"/export.vtt"+secret+"&answer=1", nil)
+	if cues, err := parseWebVTT(string(body)); status != http.StatusOK || err != nil || len(cues) == 0 || !strings.HasPrefix(cues[0].text, "[Probe 1]") || cues[0].start > 2 {
+		t.Errorf("answer 1's subtitles: %d %v %+v", status, err, cues)
+	}
+	status, body, _ = get(t, base+"/export.srt"+secret, nil)
+	if status != http.StatusOK || !regexp.MustCompile(`^1\n\d\d:\d\d:\d\d,\d{3} --> \d\d:\d\d:\d\d,\d{3}\n\[`).Match(body) {
+		t.Errorf("export.srt: %d %s", status, body)
+	}
+	status, body, _ = get(t, base+"/export.md"+secret, nil)
+	if status != http.StatusOK || !strings.HasPrefix(string(body), "# Mock interview: Deliver Results") || !strings.Contains(string(body), "## Timing") {
+		t.Errorf("export.md: %d %s", status, body)
+	}
+	status, body, _ = get(t, base+"/export.json"+secret, nil)
+	if status != http.StatusOK || !json.Valid(body) {
+		t.Errorf("export.json: %d", status)
+	}
+
+	// The secret guards everything.
+	for _, path := range []string{"", "/answers/0/audio", "/export.json", "/export.vtt"} {
+		for _, q := range []string{"", "?secret=wrong", "?secret=" + strings.Repeat("0", 32)} {
+			if status, _, _ := get(t, base+path+q, nil); status != http.StatusNotFound {
+				t.Errorf("GET %s%s: %d; want 404", path, q, status)
+			}
+		}
+	}
+	if status, _, _ := get(t, base, http.Header{SecretHeader: {res.Secret}}); status != http.StatusOK {
+		t.Errorf("secret in the header: %d", status)
+	}
+	if status, _, _ := get(t, base, http.Header{"Authorization": {"Bearer operator"}}); status != http.StatusOK {
+		t.Errorf("operator token: %d", status)
+	}
+	listed := func(query string, header http.Header) int {
+		_, body, _ := get(t, ts.url+"/api/sessions"+query, header)
+		var l struct{ Sessions []SessionRecord }
+		if err := json.Unmarshal(body, &l); err != nil {
+			t.Fatal(err)
+		}
+		return len(l.Sessions)
+	}
+	if n := listed("", nil); n != 0 {
+		t.Errorf("listed %d sessions without secrets", n)
+	}
+	if n := listed("?secrets=nope,"+res.Secret, nil); n != 1 {
+		t.Errorf("listed %d sessions with its secret", n)
+	}
+	if n := listed("", http.Header{"Authorization": {"Bearer operator"}}); n != 1 {
+		t.Errorf("operator listed %d sessions", n)
+	}
+
+	// Delete takes the rows and the files.
+	req, _ := http.NewRequest(http.MethodDelete, base+"?secret=wrong", nil)
+	if resp, err := http.DefaultClient.Do(req); err != nil || resp.StatusCode != http.StatusNotFound {
+		t.Errorf("DELETE with a wrong secret: %v %v", resp.Status, err)
+	}
+	req, _ = http.NewRequest(http.MethodDelete, base+secret, nil)
+	if resp, err := http.DefaultClient.Do(req); err != nil || resp.StatusCode != http.StatusNoContent {
+		t.Fatalf("DELETE: %v %v", resp.Status, err)
+	}
+	if status, _, _ := get(t, base+secret, nil); status != http.StatusNotFound {
+		t.Errorf("GET after DELETE: %d", status)
+	}
+	if _, err := os.Stat(ts.store.AudioDir(res.SessionID)); !os.IsNotExist(err) {
+		t.Errorf("recordings still there after DELETE: %v", err)
+	}
+	db.QueryRow(`SELECT count(*) FROM words WHERE session_id = ?`, res.SessionID).Scan(&words)
+	if words != 0 {
+		t.Errorf("%d words left after DELETE", words)
+	}
+}
+
+// TestPracticeSession also makes the server push back on the client: past
+// a second of backlog it stops reading the socket, and still loses
+// nothing.
+func TestPracticeSession(t *testing.T) {
+	ts := startServer(t, Config{BehindWarning: 0.5, MaxBacklog: 1})
+	answer := speech(t, mainAnswer...)
+	res := stream(t, ts, ClientMessage{Principle: "ownership", Mode: "practice", Level: "senior"}, answer)
+	recorded, _, err := transcribe.ReadWAV(filepath.Join(ts.store.AudioDir(res.SessionID), "answer-0.wav"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if sent := int(res.Sent*transcribe.SampleRate + 0.5); len(recorded) != sent || sent < len(answer) {
+		t.Errorf("recorded %d samples of the %d sent", len(recorded), sent)
+	}
+	if count(res, TypeProbe) != 0 {
+		t.Errorf("practice mode asked %d probes", count(res, TypeProbe))
+	}
+	if count(res, TypeStar) == 0 {
+		t.Error("no Star events")
+	}
+	if res.Report == nil || res.Report.Mode != interviewer.ModePractice || res.Report.Verdict != nil || res.Report.Level == "" {
+		t.Fatalf("practice report %+v", res.Report)
+	}
+	if res.Report.Principle != "Ownership" {
+		t.Errorf("principle %q; want Ownership", res.Report.Principle)
+	}
+}
+
+// TestSilenceEndsAnswer streams an answer followed by more silence than
+// the end-of-answer setting: the probe comes from the silence, before the
+// recording ends, and the client's late AnswerDone is ignored.
+func TestSilenceEndsAnswer(t *testing.T) {
+	ts := startServer(t, Config{EndSilence: 1, MaxProbes: 1})
+	answer := speech(t, mainAnswer[:2]...)
+	answer = append(answer, make([]int16, 3*transcribe.SampleRate)...)
+	reply := speech(t, probeReply...)
+	res := stream(t, ts, ClientMessage{QuestionID: "deliver-results-biggest-impact"}, answer, reply)
+	var probe ProbeMessage
+	for _, e := range res.Events {
+		if e.Type == TypeProbe {
+			e.Decode(&probe)
+		}
+	}
+	sent := float64(len(answer))/transcribe.SampleRate + 0.5
+	if probe.Text == "" || probe.Start >= sent-1 {
+		t.Fatalf("probe %+v; want one before the %.1f s of audio ended", probe, sent)
+	}
+	if res.Report == nil || len(res.Report.Probes) != 1 || res.Report.Probes[0].Answer == "" {
+		t.Errorf("the probe's reply was lost: %+v", res.Report)
+	}
+}
+
+func TestAudioFormatChecked(t *testing.T) {
+	ts := startServer(t, Config{})
+	for _, q := range []string{
+		"encoding=linear16&sample_rate=44100&channels=1",
+		"encoding=linear16&sample_rate=48000",
+		"sample_rate=16000",
+		"encoding=opus&sample_rate=16000",
+		"encoding=linear16&sample_rate=16000&channels=2",
+	} {
+		status, body, _ := get(t, ts.url+"/v1/listen?"+q, nil)
+		if status != http.StatusBadRequest || len(body) < 20 {
+			t.Errorf("%s: %d %q; want 400 with a message", q, status, body)
+		}
+	}
+	_, err := Stream(context.Background(), StreamConfig{URL: ts.listenURL() + "?sample_rate=8000"}, [][]int16{{0}}, nil)
+	if err == nil || !strings.Contains(err.Error(), "400") || !strings.Contains(err.Error(), "16000") {
+		t.Errorf("Stream at 8 kHz: %v; want the 400 and its message", err)
+	}
+}
+
+// TestProtocolErrors checks what the server says about mistakes, on a raw
+// socket.
+func TestProtocolErrors(t *testing.T) {
+	ts := startServer(t, Config{})
+	q := ListenQuery()
+	ws, _, err := websocket.DefaultDialer.Dial(ts.listenURL()+"?"+q.Encode(), nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer ws.Close()
+	ws.SetReadDeadline(time.Now().Add(30 * time.Second))
+	expect := func(typ, code string) map[string]any {
+		t.Helper()
+		for {
+			var m map[string]any
+			if err := ws.ReadJSON(&m); err != nil {
+				t.Fatalf("waiting for %s %s: %v", typ, code, err)
+			}
+			if m["type"] == typ && (code == "" || m["code"] == code) {
+				return m
+			}
+		}
+	}
+	ws.WriteMessage(websocket.BinaryMessage, make([]byte, 3200))
+	expect(TypeError, CodeNotStarted)
+	ws.WriteMessage(websocket.TextMessage, []byte(`not json`))
+	expect(TypeError, CodeBadMessage)
+	ws.WriteMessage(websocket.TextMessage, []byte(`{"type":"Dance"}`))
+	expect(TypeError, CodeUnknownType)
+	ws.WriteJSON(ClientMessage{Type: TypeStart, QuestionID: "no-such-question"})
+	expect(TypeError, CodeBadStart)
+	ws.WriteJSON(ClientMessage{Type: TypeStart, Mode: "karaoke"})
+	expect(TypeError, CodeBadStart)
+	ws.WriteJSON(ClientMessage{Type: TypeStart, Mode: "practice"})
+	begin := expect(TypeBegin, "")
+	if begin["secret"] == "" {
+		t.Errorf("Begin %v without a secret", begin)
+	}
+	expect(TypeQuestion, "")
+	ws.WriteJSON(ClientMessage{Type: TypeStart})
+	expect(TypeError, CodeAlreadyStarted)
+	ws.WriteMessage(websocket.BinaryMessage, make([]byte, 3201))
+	expect(TypeError, CodeBadAudio)
+	ws.WriteMessage(websocket.BinaryMessage, make([]byte, 3200))
+	ws.WriteJSON(ClientMessage{Type: TypeKeepAlive})
+	ws.WriteJSON(ClientMessage{Type: TypeFinalize})
+	ws.WriteJSON(ClientMessage{Type: TypeCloseStream})
+	expect(TypeReport, "")
+	meta := expect(TypeMetadata, "")
+	if meta["duration"] != 0.1 {
+		t.Errorf("metadata %v; want 0.1 s of audio (the odd frame dropped)", meta)
+	}
+	_, _, err = ws.ReadMessage()
+	if !websocket.IsCloseError(err, websocket.CloseNormalClosure) {
+		t.Errorf("after Metadata: %v; want close 1000", err)
+	}
+}
+
+// TestShutdownReports stops the server while an answer streams in real
+// time: the session is finished, reported and closed with 1001.
+func TestShutdownReports(t *testing.T) {
+	ts := startServer(t, Config{})
+	answer := speech(t, mainAnswer...)
+	type result struct {
+		res *StreamResult
+		err error
+	}
+	done := make(chan result, 1)
+	go func() {
+		res, err := Stream(context.Background(), StreamConfig{URL: ts.listenURL(), Speed: 2, Start: ClientMessage{Mode: "practice"}}, [][]int16{answer}, nil)
+		done <- result{res, err}
+	}()
+	// Wait until some words have been heard.
+	deadline := time.Now().Add(30 * time.Second)
+	for {
+		var n int
+		ts.store.db.QueryRow(`SELECT count(*) FROM words`).Scan(&n)
+		if n > 0 {
+			break
+		}
+		if time.Now().After(deadline) {
+			t.Fatal("no words heard")
+		}
+		time.Sleep(50 * time.Millisecond)
+	}
+	ctx, cancel := context.WithTimeout(context.Background(), 20*time.Second)
+	defer cancel()
+	if err := ts.sessions.Shutdown(ctx); err != nil {
+		t.Fatal(err)
+	}
+	r := <-done
+	if r.err != nil {
+		t.Fatalf("stream: %v", r.err)
+	}
+	if r.res.CloseCode != websocket.CloseGoingAway || r.res.Report == nil || r.res.Metadata == nil {
+		t.Fatalf("close %d, report %v, metadata %v; want 1001 after both", r.res.CloseCode, r.res.Report != nil, r.res.Metadata)
+	}
+	if len(r.res.Report.Words) == 0 || r.res.Sent >= float64(len(answer))/transcribe.SampleRate {
+		t.Errorf("report of %d words after %.1f s sent", len(r.res.Report.Words), r.res.Sent)
+	}
+	var state string
+	var reports int
+	ts.store.db.QueryRow(`SELECT state FROM sessions WHERE id = ?`, r.res.SessionID).Scan(&state)
+	ts.store.db.QueryRow(`SELECT count(*) FROM reports WHERE session_id = ?`, r.res.SessionID).Scan(&reports)
+	if state != StateDone || reports != 1 {
+		t.Errorf("after shutdown: state %q, %d reports", state, reports)
+	}
+	if status, _, _ := get(t, ts.url+"/readyz", nil); status != http.StatusServiceUnavailable {
+		t.Errorf("readyz while shutting down: %d", status)
+	}
+}
+
+func TestHealth(t *testing.T) {
+	ts := startServer(t, Config{})
+	for path, want := range map[string]int{"/healthz": 200, "/readyz": 200, "/": 200, "/api/questions": 200, "/api/sessions/nope": 404} {
+		if status, body, _ := get(t, ts.url+path, nil); status != want {
+			t.Errorf("GET %s: %d %s; want %d", path, status, body, want)
+		}
+	}
+}
+
+type vttCue struct {
+	start, end float64
+	text       string
+}
+
+var vttTime = regexp.MustCompile(`^(\d{2,}):([0-5]\d):([0-5]\d)\.(\d{3})$`)
+
+// parseWebVTT is a strict reader of the WebVTT subset the exports use:
+// the header line, then cues made of an optional identifier, a timing
+// line with hh:mm:ss.mmm times and at least one line of text, separated
+// by blank lines. Cues must start in order and end after they start.
+func parseWebVTT(s string) ([]vttCue, error) {
+	if strings.HasPrefix(s, "\ufeff") || strings.Contains(s, "\r") {
+		return nil, fmt.Errorf("BOM or carriage return")
+	}
+	if !strings.HasSuffix(s, "\n") {
+		return nil, fmt.Errorf("no final line break")
+	}
+	blocks := strings.Split(strings.TrimSuffix(s, "\n"), "\n\n")
+	if blocks[0] != "WEBVTT" {
+		return nil, fmt.Errorf("header block %q, want WEBVTT alone", blocks[0])
+	}
+	var cues []vttCue
+	for i, b := range blocks[1:] {
+		lines := strings.Split(b, "\n")
+		if b == "" || lines[0] == "" {
+			return nil, fmt.Errorf("cue %d: extra blank line", i+1)
+		}
+		if !strings.Contains(lines[0], "-->") {
+			lines = lines[1:] // the identifier
+		}
+		if len(lines) < 2 {
+			return nil, fmt.Errorf("cue %d: no timing or no text in %q", i+1, b)
+		}
+		start, end, ok := strings.Cut(lines[0], " --> ")
+		if !ok {
+			return nil, fmt.Errorf("cue %d: timing line %q", i+1, lines[0])
+		}
+		c := vttCue{text: strings.Join(lines[1:], "\n")}
+		var err error
+		if c.start, err = vttSeconds(start); err != nil {
+			return nil, fmt.Errorf("cue %d: %w", i+1, err)
+		}
+		if c.end, err = vttSeconds(end); err != nil {
+			return nil, fmt.Errorf("cue %d: %w", i+1, err)
+		}
+		if c.end <= c.start {
+			return nil, fmt.Errorf("cue %d ends at %.3f, not after its start %.3f", i+1, c.end, c.start)
+		}
+		if n := len(cues); n > 0 && c.start < cues[n-1].start {
+			return nil, fmt.Errorf("cue %d starts at %.3f, before the cue before it (%.3f)", i+1, c.start, cues[n-1].start)
+		}
+		for _, l := range lines[1:] {
+			if strings.TrimSpace(l) == "" || strings.Contains(l, "-->") {
+				return nil, fmt.Errorf("cue %d: bad text line %q", i+1, l)
+			}
+		}
+		cues = append(cues, c)
+	}
+	return cues, nil
+}
+
+func vttSeconds(s string) (float64, error) {
+	m := vttTime.FindStringSubmatch(s)
+	if m == nil {
+		return 0, fmt.Errorf("timestamp %q is not hh:mm:ss.mmm", s)
+	}
+	var v [4]int
+	for i := range v {
+		v[i], _ = strconv.Atoi(m[i+1])
+	}
+	return float64(v[0]*3600+v[1]*60+v[2]) + float64(v[3])/1000, nil
+}
+
+func TestParseWebVTTRejects(t *testing.T) {
+	for name, bad := range map[string]string{
+		"no header":     "1\n00:00:01.000 --> 00:00:02.000\nhi\n",
+		"short time":    "WEBVTT\n\n1\n00:01.000 --> 00:00:02.000\nhi\n",
+		"comma":         "WEBVTT\n\n1\n00:00:01,000 --> 00:00:02,000\nhi\n",
+		"backwards":     "WEBVTT\n\n1\n00:00:03.000 --> 00:00:02.000\nhi\n",
+		"out of order":  "WEBVTT\n\n1\n00:00:03.000 --> 00:00:04.000\nhi\n\n2\n00:00:01.000 --> 00:00:02.000\nho\n",
+		"no text":       "WEBVTT\n\n1\n00:00:01.000 --> 00:00:02.000\n",
+		"no blank line": "WEBVTT\n1\n00:00:01.000 --> 00:00:02.000\nhi\n",
+	} {
+		if _, err := parseWebVTT(bad); err == nil {
+			t.Errorf("%s: accepted", name)
+		}
+	}
+	if _, err := parseWebVTT("WEBVTT\n"); err != nil {
+		t.Errorf("empty file: %v", err)
+	}
+}

@@ -1,0 +1,434 @@
+package server
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"math/rand/v2"
+	"os"
+	"strings"
+	"time"
+
+	"github.com/gorilla/websocket"
+	"github.com/rs/zerolog"
+
+	"github.com/mockinterview/mockinterview/interviewer"
+	"github.com/mockinterview/mockinterview/transcribe"
+)
+
+const (
+	// utteranceEndGap is the silence after the last word that makes an
+	// UtteranceEnd (Deepgram's utterance_end_ms default).
+	utteranceEndGap = 1.0
+	// liveEvery is how often, in seconds of audio, Star and Pacing go out
+	// while the main answer goes on.
+	liveEvery = 1.0
+)
+
+// session is one interview over one connection. Its run loop owns
+// everything here: the interview, the engine's stream, the recording.
+type session struct {
+	c        *connection
+	cfg      Config
+	store    *Store
+	engine   transcribe.Engine
+	bank     *interviewer.Bank
+	analyzer *interviewer.Analyzer
+	log      zerolog.Logger
+	created  time.Time
+
+	// Set by Start.
+	id     string
+	iv     *interviewer.Interview
+	stream transcribe.Stream
+	// vad hears speech before the engine's words arrive, so that a long
+	// sentence the engine has not finished is not taken for silence.
+	vad *transcribe.VAD
+	// lastSpeech is the latest time anything said the speaker was talking:
+	// the VAD, or a word of a partial or final result.
+	lastSpeech float64
+
+	received      int64      // samples since Start: the stream clock
+	answer        int        // the answer being recorded
+	rec           *recording // its audio
+	answerOpen    bool
+	nextWord      int
+	nextUtterance int
+	mainWords     []int // word numbers of the main answer, in the order heard
+	reported      bool
+	lastStar      float64
+	lastWordEnd   float64
+	utteranceOpen bool // words heard since the last UtteranceEnd
+	toldNotStart  bool
+	storageFailed bool
+}
+
+// How a session ends: the close code and what the log says.
+type ending struct {
+	code   int
+	reason string
+}
+
+var (
+	endClosed   = ending{websocket.CloseNormalClosure, "CloseStream"}
+	endGone     = ending{websocket.CloseNormalClosure, "client gone"}
+	endShutdown = ending{websocket.CloseGoingAway, "server shutting down"}
+	endIdle     = ending{websocket.CloseNormalClosure, "idle"}
+	endBusy     = ending{websocket.CloseTryAgainLater, "no recognizer free"}
+	endBroken   = ending{websocket.CloseInternalServerErr, "storage failed"}
+)
+
+func (s *session) now() float64 { return float64(s.received) / transcribe.SampleRate }
+
+// run takes the inbox in order until the session ends.
+func (s *session) run() {
+	for {
+		it, _, ok := s.c.in.take(time.Second)
+		if !ok {
+			if s.c.idle() > s.cfg.IdleTimeout {
+				s.send(errorMessage(CodeIdle, "nothing received for %s; send audio or KeepAlive", s.cfg.IdleTimeout))
+				s.end(endIdle)
+				return
+			}
+			continue
+		}
+		switch it.kind {
+		case itemAudio:
+			s.hear(it.samples)
+		case itemControl:
+			if e, stop := s.command(it.msg); stop {
+				s.end(e)
+				return
+			}
+		case itemGone:
+			s.end(endGone)
+			return
+		case itemShutdown:
+			s.end(endShutdown)
+			return
+		}
+	}
+}
+
+func (s *session) send(v any) { s.c.out.send(v) }
+
+// command carries out a client message; it says whether the session ends.
+func (s *session) command(m ClientMessage) (ending, bool) {
+	if m.Type == TypeStart {
+		if s.iv != nil {
+			s.send(errorMessage(CodeAlreadyStarted, "this connection already has a session; open a new connection for another question"))
+			return ending{}, false
+		}
+		return s.start(m)
+	}
+	if s.iv == nil {
+		s.send(errorMessage(CodeNotStarted, "send Start first"))
+		return ending{}, false
+	}
+	if m.Answer != nil && *m.Answer != s.answer && (m.Type == TypeAnswerDone || m.Type == TypeSkip) {
+		s.log.Debug().Int("answer", *m.Answer).Int("current", s.answer).Str("command", m.Type).Msg("stale command ignored")
+		return ending{}, false
+	}
+	switch m.Type {
+	case TypeAnswerDone:
+		s.flush()
+		s.turns(s.iv.Done(s.now()))
+	case TypeSkip:
+		s.flush()
+		s.turns(s.iv.Skip(s.now()))
+	case TypeFinalize:
+		s.flush()
+	case TypeCloseStream:
+		return endClosed, true
+	}
+	return ending{}, false
+}
+
+// start picks the question, opens the engine's stream, stores the session
+// and asks the question.
+func (s *session) start(m ClientMessage) (ending, bool) {
+	q, err := s.pickQuestion(m)
+	if err != nil {
+		s.send(errorMessage(CodeBadStart, "%v", err))
+		return ending{}, false
+	}
+	level := strings.ToLower(m.Level)
+	if level == "" {
+		level = "sde2"
+	}
+	mode := interviewer.Mode(strings.ToLower(m.Mode))
+	if mode == "" {
+		mode = interviewer.ModeInterview
+	}
+	iv, err := interviewer.NewInterview(interviewer.InterviewConfig{
+		Bank: s.bank, Analyzer: s.analyzer, Question: q, Level: level, Mode: mode,
+		MaxProbes: s.cfg.MaxProbes, EndSilence: s.cfg.EndSilence,
+	})
+	if err != nil {
+		s.send(errorMessage(CodeBadStart, "%v", err))
+		return ending{}, false
+	}
+	ctx, cancel := context.WithTimeout(s.c.ctx, s.cfg.StreamWait)
+	stream, err := s.engine.NewStream(ctx, transcribe.StreamOptions{Vocabulary: m.Vocabulary})
+	cancel()
+	if err != nil {
+		s.log.Warn().Err(err).Msg("no recognizer")
+		s.send(errorMessage(CodeBusy, "every recognizer is busy; try again in a minute"))
+		return endBusy, true
+	}
+
+	id, secret := randomHex(16), randomHex(16)
+	rec := SessionRecord{ID: id, CreatedAt: time.Now(), Mode: string(mode), Level: level, QuestionID: q.ID,
+		Principle: q.Principle, Question: q.Text, Engine: s.engine.Name()}
+	if err := s.store.CreateSession(s.c.ctx, rec, secret); err != nil {
+		stream.Close()
+		s.log.Error().Err(err).Msg("cannot store the session")
+		s.send(errorMessage(CodeInternal, "the server cannot save sessions right now"))
+		return endBroken, true
+	}
+	s.id, s.iv, s.stream, s.created = id, iv, stream, rec.CreatedAt
+	s.vad = transcribe.NewVAD(transcribe.VADConfig{})
+	s.c.setSessionID(id)
+	s.log = *s.c.logger()
+	if err := os.MkdirAll(s.store.AudioDir(id), 0o755); err != nil {
+		s.storageError(err)
+	}
+	s.openAnswer(q.Text, nil)
+	s.log.Info().Str("mode", string(mode)).Str("level", level).Str("question", q.ID).Str("engine", s.engine.Name()).Msg("session started")
+	s.send(BeginMessage{Type: TypeBegin, SessionID: id, Secret: secret, Mode: string(mode), Level: level,
+		QuestionID: q.ID, Principle: q.Principle, Engine: s.engine.Name(), EndSilence: s.endSilence()})
+	s.turns(iv.Begin(s.now()))
+	return ending{}, false
+}
+
+func (s *session) endSilence() float64 {
+	if s.cfg.EndSilence > 0 {
+		return s.cfg.EndSilence
+	}
+	return 4 // the interview's own default
+}
+
+func (s *session) pickQuestion(m ClientMessage) (*interviewer.Question, error) {
+	switch {
+	case m.QuestionID != "":
+		q, ok := s.bank.Question(m.QuestionID)
+		if !ok {
+			return nil, fmt.Errorf("unknown question_id %q: GET /api/questions lists them", m.QuestionID)
+		}
+		return q, nil
+	case m.Principle != "":
+		p, ok := s.bank.Principle(m.Principle)
+		if !ok || len(p.Questions) == 0 {
+			return nil, fmt.Errorf("unknown principle %q: use one of %s", m.Principle, strings.Join(s.bank.PrincipleNames(), ", "))
+		}
+		return &p.Questions[rand.IntN(len(p.Questions))], nil
+	}
+	var all []*interviewer.Question
+	for i := range s.bank.Principles {
+		for j := range s.bank.Principles[i].Questions {
+			all = append(all, &s.bank.Principles[i].Questions[j])
+		}
+	}
+	if len(all) == 0 {
+		return nil, errors.New("the question bank is empty")
+	}
+	return all[rand.IntN(len(all))], nil
+}
+
+// openAnswer starts recording the answer to what was just asked.
+func (s *session) openAnswer(asked string, p *interviewer.Probe) {
+	if s.answerOpen {
+		s.closeAnswer()
+		s.answer++
+	}
+	s.answerOpen = true
+	a := AnswerRecord{N: s.answer, Asked: asked, Start: s.now(), AudioFile: fmt.Sprintf("answer-%d.wav", s.answer)}
+	if p != nil {
+		a.ProbeID, a.Gap = p.ID, string(p.Gap)
+	}
+	rec, err := createRecording(s.store.AudioPath(s.id, a.AudioFile))
+	if err != nil {
+		s.storageError(err)
+	}
+	s.rec = rec
+	if err := s.store.AddAnswer(s.c.ctx, s.id, a); err != nil {
+		s.storageError(err)
+	}
+}
+
+func (s *session) closeAnswer() {
+	seconds := 0.0
+	if s.rec != nil {
+		seconds = s.rec.Seconds()
+		if err := s.rec.Close(); err != nil {
+			s.storageError(err)
+		}
+		s.rec = nil
+	}
+	if err := s.store.EndAnswer(s.c.ctx, s.id, s.answer, s.now(), seconds); err != nil {
+		s.storageError(err)
+	}
+}
+
+// hear records and transcribes a frame, then lets the interview see what
+// time it is.
+func (s *session) hear(samples []int16) {
+	if s.iv == nil {
+		if !s.toldNotStart {
+			s.toldNotStart = true
+			s.send(errorMessage(CodeNotStarted, "audio before Start is ignored; send Start first"))
+		}
+		return
+	}
+	if s.rec != nil {
+		if err := s.rec.Write(samples); err != nil {
+			s.storageError(err)
+		}
+	}
+	s.received += int64(len(samples))
+	for _, seg := range s.vad.Write(samples) {
+		s.lastSpeech = max(s.lastSpeech, seg.End)
+	}
+	if s.vad.InSpeech() {
+		s.lastSpeech = s.now()
+	}
+	results, err := s.stream.Accept(s.c.ctx, samples)
+	for _, r := range results {
+		s.result(r, false)
+	}
+	if err != nil {
+		s.log.Warn().Err(err).Float64("at", s.now()).Msg("transcription failed")
+		s.send(errorMessage(CodeTranscription, "transcription failed at %.1f s (the audio is still recorded): %v", s.now(), err))
+	}
+	now := s.now()
+	if now-s.lastSpeech >= s.endSilence() {
+		s.turns(s.iv.Tick(now))
+	}
+	if s.utteranceOpen && now-s.lastWordEnd >= utteranceEndGap {
+		s.utteranceOpen = false
+		s.send(UtteranceEndMessage{Type: TypeUtteranceEnd, Channel: []int{0, 1}, LastWordEnd: round3(s.lastWordEnd)})
+	}
+	if s.iv.State() == interviewer.StateListening && now-s.lastStar >= liveEvery {
+		s.live(now)
+	}
+}
+
+// flush makes the engine finish the utterance in progress.
+func (s *session) flush() {
+	results, err := s.stream.Flush(s.c.ctx)
+	for _, r := range results {
+		s.result(r, true)
+	}
+	if err != nil {
+		s.log.Warn().Err(err).Msg("transcription flush failed")
+		s.send(errorMessage(CodeTranscription, "transcription failed: %v", err))
+	}
+}
+
+// result sends an engine result and gives final words to the interview.
+func (s *session) result(r transcribe.Result, fromFinalize bool) {
+	s.send(resultsMessage(r, s.answer, fromFinalize))
+	if len(r.Words) > 0 {
+		s.lastSpeech = max(s.lastSpeech, r.Words[len(r.Words)-1].End)
+	}
+	if !r.Final || len(r.Words) == 0 {
+		return
+	}
+	if err := s.store.AddWords(s.c.ctx, s.id, s.answer, s.nextUtterance, s.nextWord, r.Words); err != nil {
+		s.storageError(err)
+	}
+	listening := s.iv.State() == interviewer.StateListening
+	if listening {
+		for i := range r.Words {
+			s.mainWords = append(s.mainWords, s.nextWord+i)
+		}
+	}
+	s.log.Debug().Int("answer", s.answer).Str("text", r.Text()).Msg("heard")
+	s.nextWord += len(r.Words)
+	s.nextUtterance++
+	s.lastWordEnd = r.Words[len(r.Words)-1].End
+	s.utteranceOpen = true
+	turns := s.iv.Hear(r.Words)
+	if listening {
+		s.live(s.now())
+	}
+	s.turns(turns)
+}
+
+// live sends the STAR timers and the pace of the main answer.
+func (s *session) live(now float64) {
+	l := s.iv.Live(now)
+	if len(l.Parts) == 0 {
+		return
+	}
+	s.lastStar = now
+	s.send(StarMessage{Type: TypeStar, Parts: l.Parts, Current: l.Current, Elapsed: l.Elapsed, Budget: l.Budget, Now: round3(now)})
+	s.send(PacingMessage{Type: TypePacing, WPM: l.WPM, Fillers: l.Fillers, FillersPerMinute: l.PerMinute, Elapsed: l.Elapsed})
+}
+
+// turns passes on what the interviewer says.
+func (s *session) turns(turns []interviewer.Turn) {
+	now := s.now()
+	for _, t := range turns {
+		switch t.Kind {
+		case interviewer.TurnQuestion:
+			q := s.iv.Question()
+			s.send(QuestionMessage{Type: TypeQuestion, QuestionID: q.ID, Principle: q.Principle, Text: t.Text, Start: round3(now)})
+		case interviewer.TurnProbe:
+			s.openAnswer(t.Text, t.Probe)
+			s.log.Info().Int("answer", s.answer).Str("probe", t.Probe.ID).Str("gap", string(t.Probe.Gap)).Float64("at", now).Msg("probe asked")
+			s.send(ProbeMessage{Type: TypeProbe, Answer: s.answer, ID: t.Probe.ID, Gap: string(t.Probe.Gap),
+				Probes: t.Probe.Probes, Text: t.Text, Start: round3(now)})
+		case interviewer.TurnInterrupt:
+			s.log.Info().Float64("at", now).Msg("interviewer cut in")
+			s.send(InterruptMessage{Type: TypeInterrupt, Text: t.Text, At: round3(now)})
+		case interviewer.TurnReport:
+			s.report(t.Report)
+		}
+	}
+}
+
+func (s *session) report(r *interviewer.InterviewReport) {
+	if r == nil {
+		return
+	}
+	r.Source, r.Engine = s.id, s.engine.Name()
+	if err := s.store.SaveReport(s.c.ctx, s.id, r, s.mainWords, time.Now()); err != nil {
+		s.storageError(err)
+	}
+	s.reported = true
+	ev := s.log.Info().Float64("duration", r.Duration).Int("words", len(r.Words)).Int("probes", len(r.Probes))
+	if r.Verdict != nil {
+		ev = ev.Str("decision", r.Verdict.Decision)
+	}
+	ev.Msg("report")
+	s.send(ReportMessage{Type: TypeReport, SessionID: s.id, Report: r})
+}
+
+// end finishes the session: the last words, the report if none went out,
+// the recording and the rows, then Metadata and the close frame.
+func (s *session) end(e ending) {
+	if s.iv != nil {
+		s.flush()
+		s.turns(s.iv.Finish(s.now()))
+		s.closeAnswer()
+		s.stream.Close()
+		if err := s.store.EndSession(s.c.ctx, s.id, StateDone, s.now(), time.Now()); err != nil {
+			s.storageError(err)
+		}
+	}
+	s.log.Info().Str("reason", e.reason).Float64("duration", s.now()).Int("answers", s.answer+1).
+		Int("words", s.nextWord).Bool("reported", s.reported).Msg("session ended")
+	s.send(MetadataMessage{Type: TypeMetadata, RequestID: s.c.id, SessionID: s.id, Created: s.created.UTC().Format(time.RFC3339),
+		Duration: round3(s.now()), Channels: AudioChannels, SampleRate: transcribe.SampleRate})
+	s.c.in.close()
+	s.c.out.close(e.code, e.reason)
+}
+
+func (s *session) storageError(err error) {
+	s.log.Error().Err(err).Msg("storage")
+	if !s.storageFailed {
+		s.storageFailed = true
+		s.send(errorMessage(CodeInternal, "the server could not save part of this session: %v", err))
+	}
+}

@@ -1,0 +1,99 @@
+package server
+
+import (
+	"context"
+	"sync"
+)
+
+// Sessions tracks the WebSocket connections in progress, so that a
+// shutdown can finish each session (final words, report, close code 1001)
+// and wait for them, and so that a live session is not deleted under its
+// feet. run creates it and hands it to NewServer.
+type Sessions struct {
+	mu      sync.Mutex
+	live    map[*connection]struct{}
+	closing bool
+	wg      sync.WaitGroup
+}
+
+// NewSessions makes an empty registry.
+func NewSessions() *Sessions {
+	return &Sessions{live: map[*connection]struct{}{}}
+}
+
+// add registers c; it reports false once a shutdown has begun.
+func (s *Sessions) add(c *connection) bool {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	if s.closing {
+		return false
+	}
+	s.live[c] = struct{}{}
+	s.wg.Add(1)
+	return true
+}
+
+func (s *Sessions) remove(c *connection) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	if _, ok := s.live[c]; ok {
+		delete(s.live, c)
+		s.wg.Done()
+	}
+}
+
+// IsLive reports whether a client is connected to the session with id.
+func (s *Sessions) IsLive(id string) bool {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	for c := range s.live {
+		if c.sessionID() == id {
+			return true
+		}
+	}
+	return false
+}
+
+// Count is the number of connections in progress.
+func (s *Sessions) Count() int {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return len(s.live)
+}
+
+// Closing reports whether Shutdown has been called.
+func (s *Sessions) Closing() bool {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return s.closing
+}
+
+// Shutdown refuses new connections, asks every session to finish (the
+// audio already received is transcribed, the report saved and sent, and
+// the socket closed with 1001), and waits for them. When ctx ends first,
+// the remaining sockets are cut and ctx's error returned.
+func (s *Sessions) Shutdown(ctx context.Context) error {
+	s.mu.Lock()
+	s.closing = true
+	for c := range s.live {
+		c.shutdown()
+	}
+	s.mu.Unlock()
+
+	done := make(chan struct{})
+	go func() {
+		s.wg.Wait()
+		close(done)
+	}()
+	select {
+	case <-done:
+		return nil
+	case <-ctx.Done():
+		s.mu.Lock()
+		for c := range s.live {
+			c.kill()
+		}
+		s.mu.Unlock()
+		return ctx.Err()
+	}
+}
