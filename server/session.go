@@ -162,7 +162,7 @@ func (s *session) start(m ClientMessage) (ending, bool) {
 	}
 	iv, err := interviewer.NewInterview(interviewer.InterviewConfig{
 		Bank: s.bank, Analyzer: s.analyzer, Question: q, Level: level, Mode: mode,
-		MaxProbes: s.cfg.MaxProbes, EndSilence: s.cfg.EndSilence,
+		MaxProbes: s.cfg.MaxProbes, EndSilence: s.cfg.EndSilence, Phrase: s.cfg.Phrase,
 	})
 	if err != nil {
 		s.send(errorMessage(CodeBadStart, "%v", err))

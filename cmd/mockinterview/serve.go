@@ -20,6 +20,8 @@ func runServe(ctx context.Context, e env, args []string) error {
 	fs := newFlagSet(e, "serve", "")
 	var ef engineFlags
 	ef.register(fs, e)
+	var lf llmFlags
+	lf.register(fs, e)
 	addr := fs.String("addr", envOr(e, "MOCKINTERVIEW_ADDR", "127.0.0.1:8080"), "address to listen on; 0.0.0.0:8080 to be reachable from other machines [$MOCKINTERVIEW_ADDR]")
 	data := fs.String("data", envOr(e, "MOCKINTERVIEW_DATA", "./data"), "folder for the database and the recordings [$MOCKINTERVIEW_DATA]")
 	endSilence := fs.Duration("end-silence", envDuration(e, "MOCKINTERVIEW_END_SILENCE", 4*time.Second), "silence that ends an answer [$MOCKINTERVIEW_END_SILENCE]")
@@ -61,7 +63,11 @@ func runServe(ctx context.Context, e env, args []string) error {
 	defer store.Close()
 
 	sessions := server.NewSessions()
-	cfg := server.Config{EndSilence: endSilence.Seconds(), MaxProbes: *maxProbes, AdminToken: *adminToken}
+	phrase, err := lf.phrase(ctx, log)
+	if err != nil {
+		return err
+	}
+	cfg := server.Config{EndSilence: endSilence.Seconds(), MaxProbes: *maxProbes, AdminToken: *adminToken, Phrase: phrase}
 	handler := server.NewServer(log, cfg, store, engine, bank, analyzer, sessions, static.Files)
 	ln, err := net.Listen("tcp", *addr)
 	if err != nil {
