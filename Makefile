@@ -13,7 +13,7 @@ build: deps-run
 	$(GO) build -o $(BIN) ./cmd/mockinterview
 
 run: build
-	./$(BIN) transcribe /usr/share/pocketsphinx/test/data/librivox/sense_and_sensibility_01_austen_64kb-0880.wav
+	./$(BIN) serve
 
 test: deps-test vet
 	$(GO) test -timeout $(TEST_TIMEOUT) ./...
