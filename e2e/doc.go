@@ -1,0 +1,8 @@
+// Package e2e holds the end-to-end tests of the browser client: the real
+// server on a loopback port, Debian's Chromium driven headless through
+// chromedp, and Chromium's fake microphone playing an answer synthesized
+// with flite. It has no code of its own outside the tests.
+//
+// Screenshots of each screen go to the folder named by
+// $MOCKINTERVIEW_ARTIFACTS (default e2e/artifacts/).
+package e2e

@@ -1,0 +1,84 @@
+// The server's JSON API and the WebSocket address, in one place.
+
+// APIError is a failed request, with the server's message when it sent one.
+export class APIError extends Error {
+  constructor(status, message) {
+    super(message);
+    this.name = 'APIError';
+    this.status = status;
+  }
+}
+
+async function request(url, options = {}) {
+  let res;
+  try {
+    res = await fetch(url, { headers: { Accept: 'application/json' }, ...options });
+  } catch (err) {
+    throw new APIError(0, 'The server could not be reached. Check that mockinterview serve is running, then reload.');
+  }
+  if (!res.ok) {
+    let message = `${res.status} ${res.statusText}`;
+    try {
+      const body = await res.json();
+      if (body && (body.message || body.error)) message = body.message || body.error;
+    } catch {
+      // Not JSON: keep the status line.
+    }
+    throw new APIError(res.status, message);
+  }
+  if (res.status === 204) return null;
+  return res.json();
+}
+
+function withSecret(path, secret) {
+  return `${path}?secret=${encodeURIComponent(secret)}`;
+}
+
+// listenURL is the WebSocket address with the one audio format the server
+// takes: 16 kHz mono 16-bit little-endian PCM.
+export function listenURL() {
+  const scheme = location.protocol === 'https:' ? 'wss:' : 'ws:';
+  return `${scheme}//${location.host}/v1/listen?encoding=linear16&sample_rate=16000&channels=1`;
+}
+
+// questionBank returns {levels: [{id, name}], principles: [{name, slug,
+// summary, questions: [{id, text}]}]}, or null when the server does not
+// publish its bank.
+export async function questionBank() {
+  try {
+    return await request('/api/questions');
+  } catch (err) {
+    if (err.status === 404) return null;
+    throw err;
+  }
+}
+
+// listSessions returns the summaries of the sessions whose secrets are
+// given (the server lists only what the caller holds the keys of). The
+// secrets go in a header so they stay out of logs and history.
+export async function listSessions(secrets) {
+  if (!secrets.length) return [];
+  const body = await request('/api/sessions', { headers: { Accept: 'application/json', 'X-Session-Secrets': secrets.join(',') } });
+  return (body && body.sessions) || [];
+}
+
+// getSession returns everything stored about one session.
+export function getSession(id, secret) {
+  return request(withSecret(`/api/sessions/${encodeURIComponent(id)}`, secret));
+}
+
+// deleteSession removes a session, its rows and its recordings.
+export function deleteSession(id, secret) {
+  return request(withSecret(`/api/sessions/${encodeURIComponent(id)}`, secret), { method: 'DELETE' });
+}
+
+// audioURL is the address of one answer's recording (a WAV the browser can
+// seek in).
+export function audioURL(id, n, secret) {
+  return withSecret(`/api/sessions/${encodeURIComponent(id)}/answers/${n}/audio`, secret);
+}
+
+// exportURL is the address of a session's export: json, md, vtt or srt.
+export function exportURL(id, format, secret) {
+  return withSecret(`/api/sessions/${encodeURIComponent(id)}/export.${format}`, secret);
+}

@@ -1,0 +1,254 @@
+// The page: hash routes (#/ to practise, #/sessions, #/session/ID), the
+// start form and the hand-over from a live session to its report.
+//
+// Test and troubleshooting options in the query string:
+//   ?processing=0       turn echo cancellation, noise suppression and gain
+//                       control off (the tests want the file as recorded)
+//   ?forceNativeRate=1  run audio at the device's rate and resample in the
+//                       worklet, the path browsers that refuse 16 kHz take
+//   ?voice=0            the interviewer does not speak (text only)
+
+import { h, $, replace, announce } from './dom.js';
+import { questionBank } from './api.js';
+import { createAudioContext, MicrophoneError } from './capture.js';
+import { LiveSession } from './live.js';
+import { renderReport } from './report.js';
+import { showSessions, showSession } from './review.js';
+import { loadSettings, saveSettings } from './store.js';
+
+const params = new URLSearchParams(location.search);
+const options = {
+  processing: params.get('processing') !== '0',
+  forceNativeRate: params.get('forceNativeRate') === '1',
+  voice: params.get('voice') !== '0',
+};
+
+// The principles, for when the server does not publish its bank.
+const FALLBACK_PRINCIPLES = [
+  ['customer-obsession', 'Customer Obsession'],
+  ['ownership', 'Ownership'],
+  ['invent-and-simplify', 'Invent and Simplify'],
+  ['are-right-a-lot', 'Are Right, A Lot'],
+  ['learn-and-be-curious', 'Learn and Be Curious'],
+  ['hire-and-develop', 'Hire and Develop the Best'],
+  ['highest-standards', 'Insist on the Highest Standards'],
+  ['think-big', 'Think Big'],
+  ['bias-for-action', 'Bias for Action'],
+  ['frugality', 'Frugality'],
+  ['earn-trust', 'Earn Trust'],
+  ['dive-deep', 'Dive Deep'],
+  ['have-backbone', 'Have Backbone; Disagree and Commit'],
+  ['deliver-results', 'Deliver Results'],
+  ['best-employer', "Strive to be Earth's Best Employer"],
+  ['broad-responsibility', 'Success and Scale Bring Broad Responsibility'],
+].map(([slug, name]) => ({ slug, name, questions: [] }));
+
+let principles = FALLBACK_PRINCIPLES;
+let live = null; // the LiveSession in progress, if any
+let lastReport = null; // {report, session} of the session that just ended
+
+const VIEWS = ['start', 'live', 'report', 'sessions', 'session'];
+
+function show(name) {
+  for (const v of VIEWS) $(`#view-${v}`).hidden = v !== name;
+  for (const a of document.querySelectorAll('nav a')) {
+    const current = a.dataset.nav === name || (a.dataset.nav === 'sessions' && name === 'session') || (a.dataset.nav === 'start' && name === 'live');
+    if (current) a.setAttribute('aria-current', 'page');
+    else a.removeAttribute('aria-current');
+  }
+  document.body.dataset.view = name;
+}
+
+// focusHeading moves focus to the new view's heading, so a screen reader
+// or a keyboard user starts there after a route change.
+function focusHeading(view) {
+  const heading = $(`#view-${view} h1`);
+  if (!heading) return;
+  if (!heading.hasAttribute('tabindex')) heading.setAttribute('tabindex', '-1');
+  heading.focus({ preventScroll: true });
+  window.scrollTo(0, 0);
+}
+
+async function route() {
+  const hash = location.hash || '#/';
+  if (live && live.active && hash !== '#/live') {
+    if (!confirm('Leave the session? It will end now, and what you said so far is saved.')) {
+      history.replaceState(null, '', '#/live');
+      return;
+    }
+    await live.end();
+  }
+  const m = hash.match(/^#\/session\/([^/?#]+)/);
+  if (m) {
+    show('session');
+    document.title = 'Session · Mock interview coach';
+    await showSession($('#view-session'), decodeURIComponent(m[1]));
+    focusHeading('session');
+    return;
+  }
+  switch (hash) {
+    case '#/sessions':
+      show('sessions');
+      document.title = 'Past sessions · Mock interview coach';
+      focusHeading('sessions');
+      await showSessions($('#sessions-body'));
+      return;
+    case '#/live':
+      if (live && live.active) {
+        show('live');
+        return;
+      }
+      location.replace('#/');
+      return;
+    case '#/report':
+      if (lastReport) {
+        show('report');
+        return;
+      }
+      location.replace('#/');
+      return;
+    default:
+      show('start');
+      document.title = 'Mock interview coach';
+  }
+}
+
+// fillPrinciples offers the principles and, for the chosen one, its
+// questions.
+function fillPrinciples(settings) {
+  const select = $('#principle');
+  replace(select, h('option', { value: '' }, 'Any principle'),
+    principles.map((p) => h('option', { value: p.slug }, p.name)));
+  select.value = principles.some((p) => p.slug === settings.principle) ? settings.principle : '';
+  fillQuestions(settings.question);
+}
+
+function fillQuestions(selected = '') {
+  const p = principles.find((x) => x.slug === $('#principle').value);
+  const select = $('#question');
+  const questions = p ? p.questions : principles.flatMap((x) => x.questions.map((q) => ({ ...q, principle: x.name })));
+  replace(select, h('option', { value: '' }, p ? `A question on ${p.name}, picked for you` : 'A question picked for you'),
+    p ? questions.map((q) => h('option', { value: q.id }, q.text)) : principles.filter((x) => x.questions.length).map((x) =>
+      h('optgroup', { label: x.name }, x.questions.map((q) => h('option', { value: q.id }, q.text)))));
+  select.value = questions.some((q) => q.id === selected) ? selected : '';
+  select.disabled = !questions.length;
+  $('#question-hint').textContent = p && p.summary ? p.summary : '';
+}
+
+function readForm() {
+  const form = $('#start-form');
+  const data = new FormData(form);
+  return {
+    mode: data.get('mode') || 'interview',
+    principle: data.get('principle') || '',
+    question: data.get('question') || '',
+    level: data.get('level') || 'sde2',
+    echoCancellation: form.elements.echoCancellation.checked,
+    noiseSuppression: form.elements.noiseSuppression.checked,
+    autoGainControl: form.elements.autoGainControl.checked,
+    voice: form.elements.voice.checked,
+  };
+}
+
+function writeForm(settings) {
+  const form = $('#start-form');
+  for (const r of form.elements.mode) r.checked = r.value === settings.mode;
+  for (const r of form.elements.level) r.checked = r.value === settings.level;
+  form.elements.echoCancellation.checked = settings.echoCancellation;
+  form.elements.noiseSuppression.checked = settings.noiseSuppression;
+  form.elements.autoGainControl.checked = settings.autoGainControl;
+  form.elements.voice.checked = settings.voice;
+}
+
+function startError(message) {
+  const el = $('#start-error');
+  el.textContent = message;
+  el.hidden = !message;
+}
+
+function start(e) {
+  e.preventDefault();
+  if (live && live.active) return;
+  startError('');
+  const settings = readForm();
+  saveSettings(settings);
+  // The URL options override the form for this run only.
+  const run = {
+    ...settings,
+    echoCancellation: options.processing && settings.echoCancellation,
+    noiseSuppression: options.processing && settings.noiseSuppression,
+    autoGainControl: options.processing && settings.autoGainControl,
+    voice: options.voice && settings.voice,
+  };
+  // The audio context is made here, inside the click: browsers only let
+  // audio start from a gesture.
+  let ctx;
+  try {
+    ctx = createAudioContext({ forceNativeRate: options.forceNativeRate });
+  } catch (err) {
+    startError(err instanceof MicrophoneError ? err.message : String(err));
+    return;
+  }
+  $('#start-button').disabled = true;
+  live = new LiveSession(run, {
+    onReport: (report, session) => {
+      lastReport = { report, session };
+      showReport(report, session);
+    },
+    onEnd: (message, { began }) => {
+      $('#start-button').disabled = false;
+      if (began) return; // the live view says what happened
+      history.replaceState(null, '', '#/');
+      show('start');
+      startError(message);
+      $('#start-error').focus();
+    },
+  });
+  history.pushState(null, '', '#/live');
+  show('live');
+  focusHeading('live');
+  live.start(ctx).finally(() => { $('#start-button').disabled = false; });
+}
+
+function showReport(report, session) {
+  const actions = h('div', { class: 'actions' },
+    session ? h('a', { class: 'button primary', href: `#/session/${encodeURIComponent(session.id)}`, id: 'review-link' }, 'Review with the recording') : null,
+    h('a', { class: 'button', href: '#/' }, 'Practise again'),
+    h('a', { class: 'button quiet', href: '#/sessions' }, 'All sessions'));
+  replace($('#view-report'), renderReport(report, { title: report.mode === 'practice' ? 'Your pacing report' : 'Your interview report', actions }));
+  history.pushState(null, '', '#/report');
+  show('report');
+  focusHeading('report');
+  announce('The session is over. Your report is ready.');
+}
+
+async function init() {
+  const settings = loadSettings();
+  writeForm(settings);
+  fillPrinciples(settings);
+  $('#principle').addEventListener('change', () => fillQuestions(''));
+  $('#start-form').addEventListener('submit', start);
+  $('#btn-done').addEventListener('click', () => live && live.done());
+  $('#btn-skip').addEventListener('click', () => live && live.skip());
+  $('#btn-end').addEventListener('click', () => live && live.end());
+  window.addEventListener('hashchange', route);
+  window.addEventListener('beforeunload', (e) => {
+    if (live && live.active) e.preventDefault();
+  });
+  route();
+  try {
+    const bank = await questionBank();
+    if (bank && bank.principles && bank.principles.length) {
+      principles = bank.principles;
+      fillPrinciples(loadSettings());
+    }
+  } catch {
+    // The fallback list lets a session start; the server picks the question.
+  }
+  document.body.dataset.ready = 'true';
+}
+
+// The session in progress, for the console and the browser tests.
+window.mockinterview = { get live() { return live; }, options };
+
+init();

@@ -1,0 +1,188 @@
+// Microphone capture: getUserMedia, an AudioContext and the pcm-encoder
+// worklet, giving 16 kHz 16-bit frames of about 100 ms to a callback.
+
+export const SAMPLE_RATE = 16000;
+
+// MicrophoneError carries a message a person can act on; kind is one of
+// refused, absent, busy, insecure, unsupported or failed.
+export class MicrophoneError extends Error {
+  constructor(kind, message, cause) {
+    super(message);
+    this.name = 'MicrophoneError';
+    this.kind = kind;
+    this.cause = cause;
+  }
+}
+
+function explain(err) {
+  switch (err && err.name) {
+    case 'NotAllowedError':
+    case 'PermissionDeniedError':
+      return new MicrophoneError('refused',
+        'Microphone access was refused. To answer out loud, allow the microphone for this page (the icon at the left of the address bar, or your browser\'s site settings), then press Start again.', err);
+    case 'NotFoundError':
+    case 'DevicesNotFoundError':
+    case 'OverconstrainedError':
+      return new MicrophoneError('absent',
+        'No microphone was found. Plug one in or choose one in your system\'s sound settings, then press Start again.', err);
+    case 'NotReadableError':
+    case 'TrackStartError':
+    case 'AbortError':
+      return new MicrophoneError('busy',
+        'The microphone could not be started: another application may be using it. Close that application and press Start again.', err);
+    case 'SecurityError':
+      return new MicrophoneError('insecure',
+        'This browser only lets secure pages use the microphone. Open the app at http://localhost or over https.', err);
+  }
+  return new MicrophoneError('failed', `The microphone could not be opened (${err && err.message ? err.message : err}).`, err);
+}
+
+// createAudioContext makes the context inside the click that starts a
+// session (browsers only let audio start from a gesture). It asks for
+// 16 kHz so the browser resamples; forceNativeRate skips that to exercise
+// the worklet's own resampler.
+export function createAudioContext({ forceNativeRate = false } = {}) {
+  const Ctx = window.AudioContext || window.webkitAudioContext;
+  if (!Ctx) {
+    throw new MicrophoneError('unsupported', 'This browser cannot process audio (no Web Audio). Try a recent Chrome, Edge, Firefox or Safari.');
+  }
+  if (!forceNativeRate) {
+    try {
+      return new Ctx({ sampleRate: SAMPLE_RATE });
+    } catch {
+      // Some browsers refuse the rate outright; the native one always works.
+    }
+  }
+  return new Ctx();
+}
+
+// Microphone is an open capture; its frames go to onFrame as Int16Array.
+export class Microphone {
+  constructor(stream, ctx, node, source, sink, onFrame) {
+    this.stream = stream;
+    this.ctx = ctx;
+    this.node = node;
+    this.source = source;
+    this.sink = sink;
+    this.flushed = null;
+    // onerror is called if the worklet fails and the frames stop.
+    this.onerror = () => {};
+    node.onprocessorerror = () => this.onerror();
+    node.port.onmessage = (e) => {
+      if (e.data instanceof ArrayBuffer) {
+        onFrame(new Int16Array(e.data));
+      } else if (e.data && e.data.type === 'flushed' && this.flushed) {
+        this.flushed();
+      }
+    };
+  }
+
+  // rate is the context's rate; when it is not 16 kHz the worklet resamples.
+  get rate() { return this.ctx.sampleRate; }
+
+  // settings are what the browser actually applied (echo cancellation and
+  // the rest), which may differ from what was asked.
+  get settings() {
+    const track = this.stream.getAudioTracks()[0];
+    return track && track.getSettings ? track.getSettings() : {};
+  }
+
+  get label() {
+    const track = this.stream.getAudioTracks()[0];
+    return track ? track.label : '';
+  }
+
+  // stop ends the capture in the order that keeps the last words: stop the
+  // tracks, let the worklet post what it holds, then close the context.
+  async stop() {
+    if (this.stopping) return this.stopping;
+    this.stopping = (async () => {
+      for (const t of this.stream.getTracks()) t.stop();
+      const done = new Promise((resolve) => { this.flushed = resolve; });
+      this.node.port.postMessage({ type: 'flush' });
+      await Promise.race([done, new Promise((r) => setTimeout(r, 1000))]);
+      this.source.disconnect();
+      this.node.disconnect();
+      this.sink.disconnect();
+      await this.ctx.close().catch(() => {});
+    })();
+    return this.stopping;
+  }
+}
+
+async function addWorklet(ctx) {
+  await ctx.audioWorklet.addModule(new URL('./worklet.js', import.meta.url));
+}
+
+// openMicrophone asks for the microphone and connects it to the worklet,
+// which sends every frame to onFrame. ctx comes from createAudioContext
+// (made during the click). If the browser cannot connect the microphone
+// to a 16 kHz context, it starts again at the native rate.
+export async function openMicrophone(ctx, onFrame, { echoCancellation = true, noiseSuppression = true, autoGainControl = true } = {}) {
+  if (!window.isSecureContext || !navigator.mediaDevices || !navigator.mediaDevices.getUserMedia) {
+    throw new MicrophoneError(window.isSecureContext ? 'unsupported' : 'insecure',
+      window.isSecureContext
+        ? 'This browser cannot record from a microphone. Try a recent Chrome, Edge, Firefox or Safari.'
+        : 'This browser only lets secure pages use the microphone. Open the app at http://localhost or over https.');
+  }
+  if (!ctx.audioWorklet) {
+    throw new MicrophoneError('unsupported', 'This browser lacks AudioWorklet, which recording needs. Try a recent Chrome, Edge, Firefox or Safari.');
+  }
+  // The worklet is loaded before the microphone opens: a microphone starts
+  // at once, and what it hears before the graph is connected is lost.
+  await addWorklet(ctx);
+  let stream;
+  try {
+    stream = await navigator.mediaDevices.getUserMedia({
+      audio: { channelCount: 1, echoCancellation, noiseSuppression, autoGainControl },
+      video: false,
+    });
+  } catch (err) {
+    throw explain(err);
+  }
+  let source;
+  try {
+    source = ctx.createMediaStreamSource(stream);
+  } catch (err) {
+    if (ctx.sampleRate === SAMPLE_RATE) {
+      // Firefox: "Connecting AudioNodes from AudioContexts with different
+      // sample-rate is currently not supported".
+      await ctx.close().catch(() => {});
+      ctx = createAudioContext({ forceNativeRate: true });
+      await addWorklet(ctx);
+      source = ctx.createMediaStreamSource(stream);
+    } else {
+      for (const t of stream.getTracks()) t.stop();
+      throw explain(err);
+    }
+  }
+  const node = new AudioWorkletNode(ctx, 'pcm-encoder', {
+    numberOfInputs: 1,
+    numberOfOutputs: 1,
+    outputChannelCount: [1],
+    channelCount: 1,
+    channelCountMode: 'explicit',
+    channelInterpretation: 'speakers',
+    processorOptions: { frameMs: 100 },
+  });
+  // A silent path to the speakers keeps the graph pulled in every browser.
+  const sink = ctx.createGain();
+  sink.gain.value = 0;
+  // The port's listener is set before any frame can arrive.
+  const mic = new Microphone(stream, ctx, node, source, sink, onFrame);
+  source.connect(node);
+  node.connect(sink);
+  sink.connect(ctx.destination);
+  if (ctx.state !== 'running') await ctx.resume().catch(() => {});
+  return mic;
+}
+
+// peak returns the loudest sample of a frame, 0..1, for the level meter.
+export function peak(frame) {
+  let max = 0;
+  for (let i = 0; i < frame.length; i++) {
+    const v = frame[i] < 0 ? -frame[i] : frame[i];
+    if (v > max) max = v;
+  }
+  return max / 32768;
+}

@@ -1,0 +1,77 @@
+// Small helpers to build the page from JavaScript without a framework.
+
+const SVG_NS = 'http://www.w3.org/2000/svg';
+
+function build(el, attrs, children) {
+  for (const [k, v] of Object.entries(attrs || {})) {
+    if (v === undefined || v === null || v === false) continue;
+    if (k === 'class') el.setAttribute('class', v);
+    else if (k === 'text') el.textContent = v;
+    else if (k.startsWith('on') && typeof v === 'function') el.addEventListener(k.slice(2), v);
+    else if (k === 'dataset') Object.assign(el.dataset, v);
+    else el.setAttribute(k, v === true ? '' : String(v));
+  }
+  for (const c of children.flat(Infinity)) {
+    if (c === undefined || c === null || c === false) continue;
+    el.append(c instanceof Node ? c : document.createTextNode(String(c)));
+  }
+  return el;
+}
+
+// h makes an HTML element: h('p', {class: 'x'}, 'text', child, [more]).
+// Attributes named on... with a function become event listeners.
+export function h(tag, attrs, ...children) {
+  return build(document.createElement(tag), attrs, children);
+}
+
+// s makes an SVG element the same way.
+export function s(tag, attrs, ...children) {
+  return build(document.createElementNS(SVG_NS, tag), attrs, children);
+}
+
+// $ finds one element by selector.
+export function $(selector, root = document) {
+  return root.querySelector(selector);
+}
+
+// replace empties el and puts the children in.
+export function replace(el, ...children) {
+  el.replaceChildren();
+  return build(el, null, children);
+}
+
+// clock formats seconds as m:ss ("0:07", "2:45").
+export function clock(seconds) {
+  const t = Math.max(0, Math.round(seconds || 0));
+  return `${Math.floor(t / 60)}:${String(t % 60).padStart(2, '0')}`;
+}
+
+// secs formats a duration for reading: "7.4 s", "45 s", "2 min 5 s".
+export function secs(seconds) {
+  const t = seconds || 0;
+  if (t < 10) return `${t.toFixed(1)} s`;
+  if (t < 60) return `${Math.round(t)} s`;
+  const m = Math.floor(Math.round(t) / 60);
+  const r = Math.round(t) % 60;
+  return r ? `${m} min ${r} s` : `${m} min`;
+}
+
+// when formats a date for the sessions list.
+export function when(date) {
+  const d = date instanceof Date ? date : new Date(date);
+  if (Number.isNaN(d.getTime())) return '';
+  return d.toLocaleString(undefined, { dateStyle: 'medium', timeStyle: 'short' });
+}
+
+// capitalize turns "situation" into "Situation".
+export function capitalize(word) {
+  return word ? word[0].toUpperCase() + word.slice(1) : '';
+}
+
+// announce says something to screen readers through the polite live region.
+export function announce(text) {
+  const region = document.getElementById('announcer');
+  if (!region) return;
+  region.textContent = '';
+  setTimeout(() => { region.textContent = text; }, 30);
+}

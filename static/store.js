@@ -1,0 +1,69 @@
+// What the browser remembers: the person's own sessions (each with the
+// secret the server gave it, which reading or deleting it needs) and
+// their settings. Nothing here leaves the browser except with a request
+// for that session.
+
+const SESSIONS = 'mockinterview.sessions';
+const SETTINGS = 'mockinterview.settings';
+
+function read(key, fallback) {
+  try {
+    const v = JSON.parse(localStorage.getItem(key));
+    return v ?? fallback;
+  } catch {
+    return fallback;
+  }
+}
+
+function write(key, value) {
+  try {
+    localStorage.setItem(key, JSON.stringify(value));
+  } catch {
+    // Private browsing or a full store: the session still runs, it just
+    // won't be listed on this device.
+  }
+}
+
+// mySessions lists {id, secret, created, question, mode, level}, newest first.
+export function mySessions() {
+  const list = read(SESSIONS, []);
+  return Array.isArray(list) ? list.filter((s) => s && s.id && s.secret) : [];
+}
+
+// rememberSession adds or updates one session.
+export function rememberSession(entry) {
+  const list = mySessions().filter((s) => s.id !== entry.id);
+  const old = mySessions().find((s) => s.id === entry.id) || {};
+  list.unshift({ ...old, ...entry });
+  write(SESSIONS, list);
+}
+
+// forgetSession drops a session (after it was deleted on the server).
+export function forgetSession(id) {
+  write(SESSIONS, mySessions().filter((s) => s.id !== id));
+}
+
+// secretOf returns the session's secret, or '' if this browser lacks it.
+export function secretOf(id) {
+  const s = mySessions().find((x) => x.id === id);
+  return s ? s.secret : '';
+}
+
+export const defaultSettings = {
+  mode: 'interview',
+  principle: '',
+  question: '',
+  level: 'sde2',
+  echoCancellation: true,
+  noiseSuppression: true,
+  autoGainControl: true,
+  voice: true,
+};
+
+export function loadSettings() {
+  return { ...defaultSettings, ...read(SETTINGS, {}) };
+}
+
+export function saveSettings(settings) {
+  write(SETTINGS, settings);
+}
