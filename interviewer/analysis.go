@@ -155,9 +155,10 @@ func NewAnalyzer() (*Analyzer, error) {
 // Analyze labels each word with its part, times the parts against the
 // profile, measures pacing and writes the feedback.
 func (a *Analyzer) Analyze(ans Answer, profile Profile) Report {
+	norm := normalizedWords(ans.Words)
 	tokens := make([]Token, len(ans.Words))
 	for i, w := range ans.Words {
-		tokens[i].Text = strings.Join(Normalize(w.Text), " ")
+		tokens[i].Text = norm[i]
 		if i > 0 && !ans.EstimatedTiming {
 			tokens[i].Pause = w.Start - ans.Words[i-1].End
 		}
@@ -165,17 +166,27 @@ func (a *Analyzer) Analyze(ans Answer, profile Profile) Report {
 			tokens[i].Pause = 0.5
 		}
 	}
-	return report(ans, a.Model.Segment(tokens), profile)
+	return buildReport(ans, norm, a.Model.Segment(tokens), profile)
 }
 
-// report builds the report of an answer whose words are already labeled.
-func report(ans Answer, labels []Label, profile Profile) Report {
-	words := ans.Words
-	r := Report{Level: profile.Name, EstimatedTiming: ans.EstimatedTiming, Words: []ReportWord{}, Parts: []PartTiming{}, Feedback: []Finding{}}
+// normalizedWords gives each word as the segmenter and the rules read it:
+// lowercase, no punctuation ("$8K," is "8k").
+func normalizedWords(words []transcribe.Word) []string {
 	norm := make([]string, len(words))
 	for i, w := range words {
 		norm[i] = strings.Join(Normalize(w.Text), " ")
 	}
+	return norm
+}
+
+// report builds the report of an answer whose words are already labeled.
+func report(ans Answer, labels []Label, profile Profile) Report {
+	return buildReport(ans, normalizedWords(ans.Words), labels, profile)
+}
+
+func buildReport(ans Answer, norm []string, labels []Label, profile Profile) Report {
+	words := ans.Words
+	r := Report{Level: profile.Name, EstimatedTiming: ans.EstimatedTiming, Words: []ReportWord{}, Parts: []PartTiming{}, Feedback: []Finding{}}
 	filler, phrases := MarkFillers(norm)
 
 	r.Duration = ans.Duration
