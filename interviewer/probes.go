@@ -155,7 +155,8 @@ func JudgeProbe(p Probe, reply []string) Verdict {
 		if i, ph := findPhrase(words, genericReflections); i >= 0 && len(words) < 14 {
 			return Verdict{"weak", fmt.Sprintf("Generic (%q): name the specific change you would make.", ph)}
 		}
-		if i, _ := findPhrase(words, reflectionSpecifics); i >= 0 {
+		// "I would" alone is not a change: a specific one takes a sentence.
+		if i, _ := findPhrase(words, reflectionSpecifics); i >= 0 && len(words) >= 10 {
 			return Verdict{"strong", "Names a specific change tied to this story."}
 		}
 		return Verdict{"weak", "No specific change: say what you would do differently, and when."}
