@@ -15,6 +15,7 @@ import (
 	"github.com/rs/zerolog"
 
 	"github.com/mockinterview/mockinterview/interviewer"
+	"github.com/mockinterview/mockinterview/transcribe"
 )
 
 // Where a client puts a session's secret when it cannot use the query
@@ -31,21 +32,28 @@ func handleHealthz() http.Handler {
 	})
 }
 
-// handleReadyz answers 200 while the database answers and the server is
-// not shutting down.
-func handleReadyz(store *Store, sessions *Sessions) http.Handler {
+// handleReadyz answers 200 while the database and the engine answer and
+// the server is not shutting down.
+func handleReadyz(store *Store, engine transcribe.Engine, engineReady func(context.Context) error, sessions *Sessions) http.Handler {
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		ctx, cancel := context.WithTimeout(r.Context(), 2*time.Second)
 		defer cancel()
-		switch err := store.Ping(ctx); {
-		case sessions.Closing():
+		if sessions.Closing() {
 			http.Error(w, "shutting down", http.StatusServiceUnavailable)
-		case err != nil:
-			http.Error(w, "database: "+err.Error(), http.StatusServiceUnavailable)
-		default:
-			w.Header().Set("Content-Type", "text/plain; charset=utf-8")
-			fmt.Fprintf(w, "ready, %d live sessions\n", sessions.Count())
+			return
 		}
+		if err := store.Ping(ctx); err != nil {
+			http.Error(w, "database: "+err.Error(), http.StatusServiceUnavailable)
+			return
+		}
+		if engineReady != nil {
+			if err := engineReady(ctx); err != nil {
+				http.Error(w, "engine "+engine.Name()+": "+err.Error(), http.StatusServiceUnavailable)
+				return
+			}
+		}
+		w.Header().Set("Content-Type", "text/plain; charset=utf-8")
+		fmt.Fprintf(w, "ready: database ok, engine %s ok, %d live sessions\n", engine.Name(), sessions.Count())
 	})
 }
 
@@ -119,6 +127,11 @@ func handleListSessions(store *Store, adminToken string) http.Handler {
 func requireSecret(store *Store, adminToken string, next http.Handler) http.Handler {
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		id := r.PathValue("id")
+		if !ValidSessionID(id) {
+			writeNotFound(w)
+			return
+		}
+		w.Header().Set("Cache-Control", "no-store")
 		hash, err := store.SecretHash(r.Context(), id)
 		if err != nil && !errors.Is(err, ErrNotFound) {
 			writeError(w, http.StatusInternalServerError, "cannot read the session")
@@ -133,7 +146,7 @@ func requireSecret(store *Store, adminToken string, next http.Handler) http.Hand
 			secret = r.Header.Get(SecretHeader)
 		}
 		if err != nil || secret == "" || subtle.ConstantTimeCompare([]byte(HashSecret(secret)), []byte(hash)) != 1 {
-			writeError(w, http.StatusNotFound, "no such session (or not with that secret)")
+			writeNotFound(w)
 			return
 		}
 		next.ServeHTTP(w, r)
@@ -186,12 +199,52 @@ func handleDeleteSession(log zerolog.Logger, store *Store, sessions *Sessions) h
 			writeError(w, http.StatusConflict, "the session is still going on; close it first")
 			return
 		}
+		if _, ok := readBody(w, r); !ok {
+			return
+		}
 		if err := store.DeleteSession(r.Context(), id); err != nil {
 			writeStoreError(w, err)
 			return
 		}
 		log.Info().Str("session", id).Msg("session deleted")
 		w.WriteHeader(http.StatusNoContent)
+	})
+}
+
+// handleRetranscribe rebuilds a session's words and report from its
+// recordings with the server's engine, and answers with the session as
+// GET shows it. The body, if any, is ignored.
+func handleRetranscribe(log zerolog.Logger, store *Store, engine transcribe.Engine, bank *interviewer.Bank,
+	analyzer *interviewer.Analyzer, sessions *Sessions, m *metrics) http.Handler {
+	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		id := r.PathValue("id")
+		if _, ok := readBody(w, r); !ok {
+			return
+		}
+		if sessions.IsLive(id) {
+			writeError(w, http.StatusConflict, "the session is still going on; retranscribe it once it has ended")
+			return
+		}
+		began := time.Now()
+		res, err := Retranscribe(r.Context(), store, engine, bank, analyzer, id, time.Now())
+		if errors.Is(err, ErrLive) {
+			writeError(w, http.StatusConflict, "the session is still going on; retranscribe it once it has ended")
+			return
+		}
+		if err != nil {
+			log.Error().Err(err).Str("session", id).Msg("retranscribe")
+			writeStoreError(w, err)
+			return
+		}
+		m.retranscribed.Inc()
+		log.Info().Str("session", id).Int("answers", res.Answers).Int("utterances", res.Utterances).Int("words", res.Words).
+			Str("engine", engine.Name()).Dur("took", time.Since(began)).Msg("session retranscribed")
+		d, err := store.Session(r.Context(), id)
+		if err != nil {
+			writeStoreError(w, err)
+			return
+		}
+		writeJSON(w, http.StatusOK, viewSession(d))
 	})
 }
 
@@ -283,9 +336,16 @@ func writeError(w http.ResponseWriter, status int, msg string) {
 	writeJSON(w, status, map[string]string{"error": msg})
 }
 
+// writeNotFound is the one answer for a session that does not exist, an
+// id that cannot be one, and a session asked for without its secret: they
+// must not be told apart.
+func writeNotFound(w http.ResponseWriter) {
+	writeError(w, http.StatusNotFound, "no such session (or not with that secret)")
+}
+
 func writeStoreError(w http.ResponseWriter, err error) {
 	if errors.Is(err, ErrNotFound) {
-		writeError(w, http.StatusNotFound, "no such session (or not with that secret)")
+		writeNotFound(w)
 		return
 	}
 	writeError(w, http.StatusInternalServerError, "cannot read the session")

@@ -121,8 +121,8 @@ func timestamp(seconds float64, sep byte) string {
 func Markdown(d *SessionDetail) string {
 	var b strings.Builder
 	fmt.Fprintf(&b, "# Mock interview: %s\n\n", d.Principle)
-	fmt.Fprintf(&b, "- Session: `%s`\n- Date: %s\n- Mode: %s, level %s\n- Engine: %s\n- Audio: %s\n\n",
-		d.ID, d.CreatedAt.UTC().Format("2006-01-02 15:04 UTC"), d.Mode, d.Level, d.Engine, clock(d.Duration))
+	fmt.Fprintf(&b, "- Session: `%s`\n- Date: %s\n- Mode: %s, level %s\n- Engine: %s%s\n- Audio: %s\n\n",
+		d.ID, d.CreatedAt.UTC().Format("2006-01-02 15:04 UTC"), d.Mode, d.Level, d.Engine, fallbackNote(d.Utterances), clock(d.Duration))
 	fmt.Fprintf(&b, "## Question\n\n> %s\n\n", d.Question)
 	r := d.Report
 	if r == nil {
@@ -191,6 +191,20 @@ func Markdown(d *SessionDetail) string {
 		}
 	}
 	return b.String()
+}
+
+// fallbackNote says how many utterances a fallback engine heard, if any.
+func fallbackNote(utterances []UtteranceRecord) string {
+	n, by := 0, ""
+	for _, u := range utterances {
+		if u.Fallback {
+			n, by = n+1, u.Engine
+		}
+	}
+	if n == 0 {
+		return ""
+	}
+	return fmt.Sprintf(" (%d of %d utterances heard by the fallback, %s, when it failed)", n, len(utterances), by)
 }
 
 func title(s string) string {

@@ -1,11 +1,13 @@
 package server
 
 import (
+	"bytes"
 	"context"
 	"crypto/rand"
 	"encoding/hex"
-	"encoding/json"
 	"errors"
+	"fmt"
+	"io"
 	"net/http"
 	"sync"
 	"sync/atomic"
@@ -18,28 +20,47 @@ import (
 	"github.com/mockinterview/mockinterview/transcribe"
 )
 
-// Socket timing, as in gorilla/websocket's chat example.
+// Socket timing, as in gorilla/websocket's chat example. The write
+// deadline is Config.WriteTimeout.
 const (
-	writeWait  = 10 * time.Second  // for one write to finish
 	pongWait   = 60 * time.Second  // for the next pong or message
 	pingPeriod = pongWait * 9 / 10 // pings go out before the read deadline passes
 	closeGrace = 2 * time.Second   // for the client's reply to our close frame
-	maxFrame   = 64 << 10          // bytes per message: 2 s of audio
 )
 
-// handleListen serves the WebSocket endpoint: it checks the audio format
-// before upgrading, then runs the connection until it closes.
+// handleListen serves the WebSocket endpoint. Before the upgrade it checks
+// the page's origin, the address's connection rate and the audio format,
+// each with its own status and a message that says what to do; after it,
+// the number of sessions in progress. Then it runs the connection until it
+// closes.
 func handleListen(log zerolog.Logger, cfg Config, store *Store, engine transcribe.Engine,
-	bank *interviewer.Bank, analyzer *interviewer.Analyzer, sessions *Sessions) http.Handler {
+	bank *interviewer.Bank, analyzer *interviewer.Analyzer, sessions *Sessions, m *metrics) http.Handler {
 	upgrader := websocket.Upgrader{
-		ReadBufferSize:  maxFrame / 4,
-		WriteBufferSize: 8 << 10,
+		// Zero sizes reuse the HTTP server's 4 KiB buffers, and the pool
+		// lends write buffers only while a message is written: an idle
+		// connection holds no buffer of its own.
+		WriteBufferPool: &sync.Pool{},
+		// The origin is checked before the upgrade, with a message.
+		CheckOrigin: func(*http.Request) bool { return true },
 		Error: func(w http.ResponseWriter, r *http.Request, status int, reason error) {
 			http.Error(w, reason.Error(), status)
 		},
 	}
+	limiter := newRateLimiter(cfg.ConnectRate, cfg.ConnectBurst)
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		if origin := r.Header.Get("Origin"); !originAllowed(origin, r.Host, cfg.AllowedOrigins) {
+			m.errors.WithLabelValues(CodeOriginDenied).Inc()
+			http.Error(w, fmt.Sprintf("a page from %s may not open a WebSocket here: open the page from this server, or start the server with --allowed-origins listing that origin", echo(origin)), http.StatusForbidden)
+			return
+		}
+		if ok, wait := limiter.allow(remoteIP(r), time.Now()); !ok {
+			m.errors.WithLabelValues(CodeRateLimited).Inc()
+			w.Header().Set("Retry-After", fmt.Sprint(max(1, int(wait.Seconds()+0.999))))
+			http.Error(w, "too many connections from your address: wait a few seconds and connect again", http.StatusTooManyRequests)
+			return
+		}
 		if err := CheckAudioFormat(r.URL.Query()); err != nil {
+			m.errors.WithLabelValues(CodeBadFormat).Inc()
 			http.Error(w, err.Error(), http.StatusBadRequest)
 			return
 		}
@@ -51,28 +72,26 @@ func handleListen(log zerolog.Logger, cfg Config, store *Store, engine transcrib
 		if err != nil {
 			return // the upgrader has answered
 		}
-		connID := randomHex(8)
-		c := &connection{
-			ws:         ws,
-			id:         connID,
-			log:        log.With().Str("conn", connID).Logger(),
-			cfg:        cfg,
-			in:         newInbox(),
-			out:        newOutbox(),
-			readerDone: make(chan struct{}),
-		}
+		c := newConnection(ws, log, cfg, m)
 		// A WebSocket outlives its request; only a forced shutdown cuts it.
 		c.ctx, c.cancel = context.WithCancel(context.WithoutCancel(r.Context()))
 		defer c.cancel()
-		c.heard()
-		if !sessions.add(c) {
-			ws.WriteControl(websocket.CloseMessage, websocket.FormatCloseMessage(websocket.CloseGoingAway, "shutting down"), time.Now().Add(writeWait))
-			ws.Close()
+		switch sessions.add(c, cfg.MaxSessions) {
+		case sessionsClosing:
+			c.refuse(websocket.CloseGoingAway, "shutting down", nil)
+			return
+		case sessionsFull:
+			m.errors.WithLabelValues(CodeServerFull).Inc()
+			c.log.Warn().Int("limit", cfg.MaxSessions).Msg("refused: too many sessions")
+			e := errorMessage(CodeServerFull, "the server is running as many sessions as it may (%d); try again in a minute", cfg.MaxSessions)
+			c.refuse(websocket.CloseTryAgainLater, "too many sessions; try again later", &e)
 			return
 		}
 		defer sessions.remove(c)
+		m.connections.Inc()
+		defer m.connections.Dec()
 		c.log.Info().Str("remote", r.RemoteAddr).Msg("connected")
-		s := &session{c: c, cfg: cfg, store: store, engine: engine, bank: bank, analyzer: analyzer, log: c.log, created: time.Now()}
+		s := &session{c: c, cfg: cfg, store: store, engine: engine, bank: bank, analyzer: analyzer, log: c.log, created: time.Now(), metrics: m}
 		c.serve(s.run)
 	})
 }
@@ -84,8 +103,10 @@ type connection struct {
 	ws         *websocket.Conn
 	id         string
 	cfg        Config
+	metrics    *metrics
 	in         *inbox
 	out        *outbox
+	tape       *tape
 	readerDone chan struct{}
 	ctx        context.Context
 	cancel     context.CancelFunc
@@ -94,6 +115,48 @@ type connection struct {
 	mu      sync.Mutex
 	session string
 	log     zerolog.Logger // with the session id once there is one
+}
+
+func newConnection(ws *websocket.Conn, log zerolog.Logger, cfg Config, m *metrics) *connection {
+	id := randomHex(8)
+	c := &connection{
+		ws:         ws,
+		id:         id,
+		log:        log.With().Str("conn", id).Logger(),
+		cfg:        cfg,
+		metrics:    m,
+		in:         newInbox(),
+		tape:       &tape{},
+		readerDone: make(chan struct{}),
+	}
+	c.out = newOutbox(func() {
+		// The client stopped reading: end the session, which saves what
+		// was heard, and let the writer close the socket.
+		m.errors.WithLabelValues(CodeSlowClient).Inc()
+		c.logger().Warn().Int("queued_bytes", outboxLimit).Msg("client stopped reading")
+		c.in.put(item{kind: itemEnd, end: endSlow})
+	})
+	c.heard()
+	return c
+}
+
+// refuse turns a connection away before it runs, with an Error message if
+// e is set and then the close frame. Nothing else uses the socket yet.
+func (c *connection) refuse(code int, reason string, e *ErrorMessage) {
+	deadline := time.Now().Add(c.cfg.WriteTimeout)
+	c.ws.SetWriteDeadline(deadline)
+	if e != nil {
+		c.ws.WriteJSON(e)
+	}
+	c.ws.WriteControl(websocket.CloseMessage, websocket.FormatCloseMessage(code, reason), deadline)
+	// Give the client a moment to read the frame and answer it.
+	c.ws.SetReadDeadline(time.Now().Add(closeGrace))
+	for {
+		if _, _, err := c.ws.NextReader(); err != nil {
+			break
+		}
+	}
+	c.ws.Close()
 }
 
 func (c *connection) serve(session func()) {
@@ -110,16 +173,20 @@ func (c *connection) serve(session func()) {
 	<-c.out.writerDone
 }
 
-// read hands audio and commands to the session until the socket closes.
+// read puts audio on the tape and hands audio and commands to the session
+// until the socket closes.
+// A message over the size limit ends the session with close code 1009;
+// the rest of the input is then read and dropped until the socket closes,
+// so that the client still gets the close frame.
 func (c *connection) read() {
-	c.ws.SetReadLimit(maxFrame)
 	c.ws.SetReadDeadline(time.Now().Add(pongWait))
 	c.ws.SetPongHandler(func(string) error { return c.ws.SetReadDeadline(time.Now().Add(pongWait)) })
-	behind := false
+	behind, draining := false, false
 	warnAt := int(c.cfg.BehindWarning * transcribe.SampleRate)
 	limit := int(c.cfg.MaxBacklog * transcribe.SampleRate)
+	var buf bytes.Buffer
 	for {
-		kind, data, err := c.ws.ReadMessage()
+		kind, r, err := c.ws.NextReader()
 		if err != nil {
 			var ce *websocket.CloseError
 			if !errors.As(err, &ce) {
@@ -127,19 +194,43 @@ func (c *connection) read() {
 			}
 			return
 		}
+		if draining {
+			io.Copy(io.Discard, r)
+			continue
+		}
+		buf.Reset()
+		if _, err := buf.ReadFrom(io.LimitReader(r, int64(c.cfg.MaxFrame)+1)); err != nil {
+			c.logger().Debug().Err(err).Msg("socket read ended")
+			return
+		}
 		c.ws.SetReadDeadline(time.Now().Add(pongWait))
 		c.heard()
+		if buf.Len() > c.cfg.MaxFrame {
+			draining = true
+			c.logger().Warn().Int("limit", c.cfg.MaxFrame).Msg("message too big")
+			c.sendError(errorMessage(CodeFrameTooBig, "a message was over %d bytes: send audio in frames of about 100 ms (3200 bytes) and keep text messages short", c.cfg.MaxFrame))
+			c.in.put(item{kind: itemEnd, end: ending{websocket.CloseMessageTooBig, fmt.Sprintf("message over %d bytes", c.cfg.MaxFrame), "frame_too_big"}})
+			io.Copy(io.Discard, r)
+			continue
+		}
 		switch kind {
 		case websocket.BinaryMessage:
-			samples, err := transcribe.PCM16(data)
+			samples, err := transcribe.PCM16(buf.Bytes())
 			if err != nil {
-				c.out.send(errorMessage(CodeBadAudio, "%v; the frame was dropped", err))
+				c.metrics.dropped.WithLabelValues("bad_audio").Inc()
+				c.sendError(errorMessage(CodeBadAudio, "%v; the frame was dropped", err))
 				continue
 			}
 			if len(samples) == 0 {
 				continue
 			}
-			waiting := c.in.put(item{kind: itemAudio, samples: samples})
+			c.metrics.audio.Add(float64(len(samples)) / transcribe.SampleRate)
+			c.tape.write(samples)
+			waiting, ok := c.in.put(item{kind: itemAudio, samples: samples, at: time.Now()})
+			if !ok {
+				c.metrics.dropped.WithLabelValues("after_end").Inc()
+				continue
+			}
 			switch {
 			case waiting > warnAt && !behind:
 				behind = true
@@ -155,20 +246,24 @@ func (c *connection) read() {
 				c.ws.SetReadDeadline(time.Now().Add(pongWait))
 			}
 		case websocket.TextMessage:
-			var m ClientMessage
-			if err := json.Unmarshal(data, &m); err != nil || m.Type == "" {
-				c.out.send(errorMessage(CodeBadMessage, "a text frame must be a JSON object with a \"type\""))
-				continue
-			}
-			switch m.Type {
-			case TypeKeepAlive:
-			case TypeStart, TypeAnswerDone, TypeSkip, TypeFinalize, TypeCloseStream:
+			m, bad := DecodeClientMessage(buf.Bytes())
+			switch {
+			case bad != nil:
+				c.sendError(*bad)
+			case m.Type != TypeKeepAlive:
+				if m.Type == TypeStart {
+					c.tape.expectStart()
+				}
 				c.in.put(item{kind: itemControl, msg: m})
-			default:
-				c.out.send(errorMessage(CodeUnknownType, "unknown message type %q: use Start, AnswerDone, Skip, KeepAlive, Finalize or CloseStream", m.Type))
 			}
 		}
 	}
+}
+
+// sendError counts an Error message by its code and queues it.
+func (c *connection) sendError(e ErrorMessage) {
+	c.metrics.errors.WithLabelValues(e.Code).Inc()
+	c.out.send(e)
 }
 
 // write sends the outbox and pings until the outbox is closed, then sends
@@ -179,24 +274,30 @@ func (c *connection) write() {
 	defer ticker.Stop()
 	for {
 		select {
-		case b, ok := <-c.out.ch:
-			c.ws.SetWriteDeadline(time.Now().Add(writeWait))
-			if !ok {
-				c.ws.WriteMessage(websocket.CloseMessage, websocket.FormatCloseMessage(c.out.code, c.out.reason))
-				select {
-				case <-c.readerDone:
-				case <-time.After(closeGrace):
+		case <-c.out.ready:
+			for {
+				msg, closed, code, reason := c.out.take()
+				c.ws.SetWriteDeadline(time.Now().Add(c.cfg.WriteTimeout))
+				if closed {
+					c.ws.WriteMessage(websocket.CloseMessage, websocket.FormatCloseMessage(code, reason))
+					select {
+					case <-c.readerDone:
+					case <-time.After(closeGrace):
+					}
+					c.ws.Close()
+					return
 				}
-				c.ws.Close()
-				return
-			}
-			if err := c.ws.WriteMessage(websocket.TextMessage, b); err != nil {
-				c.logger().Debug().Err(err).Msg("socket write failed")
-				c.ws.Close()
-				return
+				if msg == nil {
+					break
+				}
+				if err := c.ws.WriteMessage(websocket.TextMessage, msg); err != nil {
+					c.logger().Debug().Err(err).Msg("socket write failed")
+					c.ws.Close()
+					return
+				}
 			}
 		case <-ticker.C:
-			c.ws.SetWriteDeadline(time.Now().Add(writeWait))
+			c.ws.SetWriteDeadline(time.Now().Add(c.cfg.WriteTimeout))
 			if err := c.ws.WriteMessage(websocket.PingMessage, nil); err != nil {
 				c.ws.Close()
 				return

@@ -1,9 +1,11 @@
 package server
 
 import (
+	"encoding/json"
 	"fmt"
 	"net/url"
 	"strings"
+	"unicode/utf8"
 
 	"github.com/mockinterview/mockinterview/interviewer"
 	"github.com/mockinterview/mockinterview/transcribe"
@@ -52,6 +54,26 @@ const (
 	CodeIdle           = "idle_timeout"    // nothing came from the client for too long
 	CodeInternal       = "internal"        // the server could not save something
 	CodeBehind         = "behind"          // Warning: transcription lags behind the audio received
+	CodeTooLong        = "too_long"        // the session reached its maximum length; it closes with 1008
+	CodeFrameTooBig    = "frame_too_big"   // a message over the size limit; the socket closes with 1009
+	CodeServerFull     = "server_full"     // too many sessions at once; the socket closes with 1013
+)
+
+// Codes that never reach the client as an Error message, counted in the
+// metrics beside the others: requests refused before the upgrade, and a
+// client that stopped reading (closed with 1008).
+const (
+	CodeOriginDenied = "origin_denied" // 403: the page that opened the socket is not allowed
+	CodeRateLimited  = "rate_limited"  // 429: too many connections from one address
+	CodeBadFormat    = "bad_format"    // 400: the query string names another audio format
+	CodeSlowClient   = "slow_client"   // the client stopped reading; its queue filled
+)
+
+// Limits on what a control message may carry.
+const (
+	maxVocabulary     = 200 // terms in Start's vocabulary
+	maxVocabularyTerm = 100 // bytes in one term
+	maxEcho           = 40  // characters of a client's value quoted back in an error
 )
 
 // Audio format: the only one the server takes, given in the query string.
@@ -79,6 +101,53 @@ func CheckAudioFormat(q url.Values) error {
 		return fmt.Errorf("unsupported channels %q: mix down to mono and send channels=1", ch)
 	}
 	return nil
+}
+
+// DecodeClientMessage reads one text frame. A frame that is not a JSON
+// object with a known "type" gets the Error to send back, whose message
+// quotes at most a few dozen characters of what the client sent.
+func DecodeClientMessage(data []byte) (ClientMessage, *ErrorMessage) {
+	var m ClientMessage
+	if err := json.Unmarshal(data, &m); err != nil || m.Type == "" {
+		e := errorMessage(CodeBadMessage, "a text frame must be a JSON object with a \"type\", such as {\"type\":\"KeepAlive\"}")
+		return ClientMessage{}, &e
+	}
+	switch m.Type {
+	case TypeStart, TypeAnswerDone, TypeSkip, TypeKeepAlive, TypeFinalize, TypeCloseStream:
+		return m, nil
+	}
+	e := errorMessage(CodeUnknownType, "unknown message type %s: use Start, AnswerDone, Skip, KeepAlive, Finalize or CloseStream", echo(m.Type))
+	return ClientMessage{}, &e
+}
+
+// checkVocabulary bounds what Start may ask the engine to favour.
+func checkVocabulary(terms []string) error {
+	if len(terms) > maxVocabulary {
+		return fmt.Errorf("vocabulary of %d terms: send at most %d", len(terms), maxVocabulary)
+	}
+	for _, t := range terms {
+		if len(t) > maxVocabularyTerm {
+			return fmt.Errorf("vocabulary term %s is %d bytes long: send names and terms of at most %d bytes", echo(t), len(t), maxVocabularyTerm)
+		}
+	}
+	return nil
+}
+
+// echo quotes a value a client sent, cut to maxEcho characters, so that an
+// error message stays short whatever came in.
+func echo(s string) string {
+	if utf8.RuneCountInString(s) <= maxEcho {
+		return fmt.Sprintf("%q", s)
+	}
+	n, cut := 0, len(s)
+	for i := range s {
+		if n == maxEcho {
+			cut = i
+			break
+		}
+		n++
+	}
+	return fmt.Sprintf("%q… (%d bytes)", s[:cut], len(s))
 }
 
 // ListenQuery is the query string for the only audio format accepted.
@@ -161,6 +230,10 @@ type ResultsMessage struct {
 	// Answer is the answer the words belong to: 0 the main one, then one
 	// per probe.
 	Answer int `json:"answer"`
+	// Engine, on a final result, names the engine that heard it; Fallback
+	// says it is not the session's own engine, which failed on it.
+	Engine   string `json:"engine,omitempty"`
+	Fallback bool   `json:"fallback,omitempty"`
 }
 
 // Channel holds the transcript alternatives; there is always exactly one.
@@ -223,6 +296,9 @@ type ReportMessage struct {
 	Type      string                       `json:"type"`
 	SessionID string                       `json:"session_id"`
 	Report    *interviewer.InterviewReport `json:"report"`
+	// Utterances lists every final result with the engine that heard it,
+	// so that a reader can tell which ones the fallback engine transcribed.
+	Utterances []UtteranceRecord `json:"utterances"`
 }
 
 // WarningMessage tells the client about trouble that loses nothing.
@@ -253,8 +329,9 @@ type MetadataMessage struct {
 	SampleRate int     `json:"sample_rate"`
 }
 
-// resultsMessage turns an engine result into its wire form.
-func resultsMessage(r transcribe.Result, answer int, fromFinalize bool) ResultsMessage {
+// resultsMessage turns an engine result into its wire form; engine is the
+// session's own engine.
+func resultsMessage(r transcribe.Result, answer int, fromFinalize bool, engine string) ResultsMessage {
 	alt := Alternative{Transcript: r.Text(), Words: make([]ResultWord, len(r.Words))}
 	for i, w := range r.Words {
 		alt.Words[i] = ResultWord{Word: w.Text, Start: round3(w.Start), End: round3(w.End), Confidence: round3(w.Confidence)}
@@ -273,7 +350,24 @@ func resultsMessage(r transcribe.Result, answer int, fromFinalize bool) ResultsM
 		FromFinalize: fromFinalize,
 		Channel:      Channel{Alternatives: []Alternative{alt}},
 		Answer:       answer,
+		Engine:       heardBy(r, engine),
+		Fallback:     isFallback(r, engine),
 	}
+}
+
+// heardBy names the engine of a final result.
+func heardBy(r transcribe.Result, engine string) string {
+	if !r.Final {
+		return ""
+	}
+	if r.Engine != "" {
+		return r.Engine
+	}
+	return engine
+}
+
+func isFallback(r transcribe.Result, engine string) bool {
+	return r.Final && r.Engine != "" && r.Engine != engine
 }
 
 func errorMessage(code, format string, args ...any) ErrorMessage {

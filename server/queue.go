@@ -14,12 +14,15 @@ const (
 	itemControl                  // a client message
 	itemGone                     // the socket failed or the client closed it
 	itemShutdown                 // the server is stopping
+	itemEnd                      // the connection broke a limit; end as it says
 )
 
 type item struct {
 	kind    itemKind
 	samples []int16
+	at      time.Time // when the reader took the audio off the socket
 	msg     ClientMessage
+	end     ending
 }
 
 // inbox carries audio and commands from the socket's reader to the
@@ -40,18 +43,18 @@ func newInbox() *inbox {
 	return &inbox{ready: make(chan struct{}, 1), room: make(chan struct{}, 1), done: make(chan struct{})}
 }
 
-// put adds an item and returns the audio samples now waiting; after close
-// it drops the item.
-func (q *inbox) put(it item) int {
+// put adds an item and returns the audio samples now waiting. After close
+// it drops the item and reports false.
+func (q *inbox) put(it item) (int, bool) {
 	q.mu.Lock()
 	defer q.mu.Unlock()
 	if q.closed {
-		return 0
+		return 0, false
 	}
 	q.items = append(q.items, it)
 	q.samples += len(it.samples)
 	signal(q.ready)
-	return q.samples
+	return q.samples, true
 }
 
 // waitForRoom blocks while more than limit samples wait. It reports false
@@ -118,19 +121,32 @@ func signal(c chan struct{}) {
 	}
 }
 
+// outboxLimit is how many bytes of messages may wait for a client that
+// reads slowly: a burst of results after the engine caught up is a few
+// hundred kilobytes at most; a client that lets more pile up has stopped
+// reading.
+const outboxLimit = 1 << 20
+
 // outbox carries encoded messages to the socket's writer. Sending never
-// blocks once the writer has quit; close hands the writer the close code.
+// blocks: when a client stops reading and outboxLimit bytes wait, the
+// outbox closes with 1008 and calls overflow, so that neither the session
+// nor the reader waits on that client. close hands the writer the close
+// code, to send after the messages already queued. An idle connection's
+// outbox holds nothing.
 type outbox struct {
 	mu         sync.Mutex
-	ch         chan []byte
+	queue      [][]byte
+	bytes      int
 	closed     bool
 	code       int
 	reason     string
+	ready      chan struct{} // a token when a message or the close was queued
 	writerDone chan struct{}
+	overflow   func() // called once, without the lock, when the queue fills
 }
 
-func newOutbox() *outbox {
-	return &outbox{ch: make(chan []byte, 256), writerDone: make(chan struct{})}
+func newOutbox(overflow func()) *outbox {
+	return &outbox{ready: make(chan struct{}, 1), writerDone: make(chan struct{}), overflow: overflow}
 }
 
 // send queues one message for the writer; it reports false when the
@@ -141,16 +157,45 @@ func (o *outbox) send(v any) bool {
 		return false
 	}
 	o.mu.Lock()
-	defer o.mu.Unlock()
-	if o.closed {
-		return false
-	}
 	select {
-	case o.ch <- b:
-		return true
-	case <-o.writerDone:
-		return false
+	case <-o.writerDone: // the socket failed; the reader will notice
+		o.closed = true
+	default:
 	}
+	switch {
+	case o.closed:
+		o.mu.Unlock()
+		return false
+	case o.bytes+len(b) <= outboxLimit:
+		o.queue = append(o.queue, b)
+		o.bytes += len(b)
+		signal(o.ready)
+		o.mu.Unlock()
+		return true
+	}
+	o.closed, o.code, o.reason = true, endSlow.code, endSlow.reason
+	signal(o.ready)
+	o.mu.Unlock()
+	if o.overflow != nil {
+		o.overflow()
+	}
+	return false
+}
+
+// take returns the oldest message. When none waits it reports whether the
+// outbox is closed, and with what.
+func (o *outbox) take() (msg []byte, closed bool, code int, reason string) {
+	o.mu.Lock()
+	defer o.mu.Unlock()
+	if len(o.queue) == 0 {
+		o.queue = nil // let a burst's backing array go
+		return nil, o.closed, o.code, o.reason
+	}
+	msg = o.queue[0]
+	o.queue[0] = nil
+	o.queue = o.queue[1:]
+	o.bytes -= len(msg)
+	return msg, false, 0, ""
 }
 
 // close makes the writer send a close frame with code after the messages
@@ -161,6 +206,6 @@ func (o *outbox) close(code int, reason string) {
 	if !o.closed {
 		o.closed = true
 		o.code, o.reason = code, reason
-		close(o.ch)
+		signal(o.ready)
 	}
 }

@@ -2,6 +2,7 @@ package server
 
 import (
 	"bufio"
+	"context"
 	"errors"
 	"io/fs"
 	"net"
@@ -33,6 +34,33 @@ type Config struct {
 	// IdleTimeout ends a session that receives nothing, not even a
 	// KeepAlive, for this long (default 30 s).
 	IdleTimeout time.Duration
+	// MaxFrame is the largest WebSocket message, in bytes (default 64 KiB,
+	// 2 s of audio); a larger one closes the socket with 1009.
+	MaxFrame int
+	// MaxSessionLength ends a session, with its report and close code
+	// 1008, once it has received this much audio or lasted this long
+	// (default 30 min).
+	MaxSessionLength time.Duration
+	// MaxSessions is how many WebSocket connections may be open at once
+	// (default 100); past it a new one is closed with 1013.
+	MaxSessions int
+	// ConnectRate is how many WebSocket connections per second one address
+	// may open once its ConnectBurst is spent; past it the upgrade is
+	// refused with 429. 0 means no limit (serve sets 1).
+	ConnectRate float64
+	// ConnectBurst is how many connections an address may open at once
+	// (default 20).
+	ConnectBurst int
+	// AllowedOrigins lists the origins ("https://example.com") whose pages
+	// may open a WebSocket besides the server's own; "*" allows any.
+	AllowedOrigins []string
+	// MaxBody is the largest API request body, in bytes (default 64 KiB).
+	MaxBody int64
+	// WriteTimeout bounds each write to a WebSocket (default 10 s).
+	WriteTimeout time.Duration
+	// EngineReady, when set, tells /readyz whether the engine can take
+	// work; by default an engine that opened is ready.
+	EngineReady func(ctx context.Context) error
 	// StreamWait is how long a new session waits for a free recognizer
 	// (default 15 s).
 	StreamWait time.Duration
@@ -55,19 +83,37 @@ func (c Config) withDefaults() Config {
 	if c.StreamWait <= 0 {
 		c.StreamWait = 15 * time.Second
 	}
+	if c.MaxFrame <= 0 {
+		c.MaxFrame = 64 << 10
+	}
+	if c.MaxSessionLength <= 0 {
+		c.MaxSessionLength = 30 * time.Minute
+	}
+	if c.MaxSessions <= 0 {
+		c.MaxSessions = 100
+	}
+	if c.ConnectBurst <= 0 {
+		c.ConnectBurst = 20
+	}
+	if c.MaxBody <= 0 {
+		c.MaxBody = 64 << 10
+	}
+	if c.WriteTimeout <= 0 {
+		c.WriteTimeout = 10 * time.Second
+	}
 	return c
 }
 
 // NewServer builds the service's handler from its dependencies: the store,
 // the transcription engine, the question bank and analyzer, the registry
 // of live sessions (which the caller shuts down) and the browser client's
-// files.
+// files. Every answer carries the browser's security headers.
 func NewServer(log zerolog.Logger, cfg Config, store *Store, engine transcribe.Engine,
 	bank *interviewer.Bank, analyzer *interviewer.Analyzer, sessions *Sessions, static fs.FS) http.Handler {
 	cfg = cfg.withDefaults()
 	mux := http.NewServeMux()
-	addRoutes(mux, log, cfg, store, engine, bank, analyzer, sessions, static)
-	return logRequests(log, mux)
+	addRoutes(mux, log, cfg, store, engine, bank, analyzer, sessions, newMetrics(), static)
+	return logRequests(log, secureHeaders(guardRequests(cfg.MaxBody, mux)))
 }
 
 // logRequests writes one line per request, without the query string
@@ -83,7 +129,7 @@ func logRequests(log zerolog.Logger, next http.Handler) http.Handler {
 		ev := log.Debug()
 		if sw.status >= 500 {
 			ev = log.Error()
-		} else if r.URL.Path != "/healthz" && r.URL.Path != "/readyz" {
+		} else if r.URL.Path != "/healthz" && r.URL.Path != "/readyz" && r.URL.Path != "/metrics" {
 			ev = log.Info()
 		}
 		ev.Str("method", r.Method).Str("path", r.URL.Path).Int("status", sw.status).

@@ -78,6 +78,11 @@ func (ts *testServer) listenURL() string {
 // engine and a database in a temporary folder.
 func startServer(t *testing.T, cfg Config) *testServer {
 	t.Helper()
+	return startServerLogging(t, cfg, zerolog.New(zerolog.NewTestWriter(t)).Level(zerolog.WarnLevel))
+}
+
+func startServerLogging(t *testing.T, cfg Config, log zerolog.Logger) *testServer {
+	t.Helper()
 	engine, bank, analyzer := deps(t)
 	ctx := context.Background()
 	store, err := OpenStore(ctx, t.TempDir())
@@ -86,7 +91,6 @@ func startServer(t *testing.T, cfg Config) *testServer {
 	}
 	sessions := NewSessions()
 	static := fstest.MapFS{"index.html": {Data: []byte("<!doctype html><title>test</title>")}}
-	log := zerolog.New(zerolog.NewTestWriter(t)).Level(zerolog.WarnLevel)
 	hs := httptest.NewServer(NewServer(log, cfg, store, engine, bank, analyzer, sessions, static))
 	t.Cleanup(func() {
 		ctx, cancel := context.WithTimeout(context.Background(), 20*time.Second)
@@ -395,8 +399,35 @@ func TestInterviewSession(t *testing.T) {
 		t.Errorf("operator listed %d sessions", n)
 	}
 
+	// Retranscribing rebuilds the words and the report from the
+	// recordings, asking the same probes.
+	req, _ := http.NewRequest(http.MethodPost, base+"/retranscribe"+secret, nil)
+	resp, err := http.DefaultClient.Do(req)
+	if err != nil || resp.StatusCode != http.StatusOK {
+		t.Fatalf("POST retranscribe: %v %v", resp.Status, err)
+	}
+	var again struct {
+		RetranscribedAt string            `json:"retranscribed_at"`
+		Words           []WordRecord      `json:"words"`
+		Utterances      []UtteranceRecord `json:"utterances"`
+		Report          *interviewer.InterviewReport
+	}
+	json.NewDecoder(resp.Body).Decode(&again)
+	resp.Body.Close()
+	if again.RetranscribedAt == "" || len(again.Words) < words*8/10 || len(again.Utterances) == 0 || again.Report == nil {
+		t.Fatalf("after retranscribe: %d words (%d before), %d utterances, report %v", len(again.Words), words, len(again.Utterances), again.Report != nil)
+	}
+	for i, p := range again.Report.Probes {
+		if p.ID != res.Report.Probes[i].ID || p.Asked != res.Report.Probes[i].Asked || p.Answer == "" {
+			t.Errorf("retranscribed probe %d: %+v; asked %+v", i, p, res.Report.Probes[i])
+		}
+	}
+	if len(again.Report.Probes) != 2 || again.Report.Verdict == nil || again.Utterances[0].Engine != "pocketsphinx" || again.Utterances[0].Fallback {
+		t.Errorf("retranscribed report: %d probes, verdict %v, utterance %+v", len(again.Report.Probes), again.Report.Verdict, again.Utterances[0])
+	}
+
 	// Delete takes the rows and the files.
-	req, _ := http.NewRequest(http.MethodDelete, base+"?secret=wrong", nil)
+	req, _ = http.NewRequest(http.MethodDelete, base+"?secret=wrong", nil)
 	if resp, err := http.DefaultClient.Do(req); err != nil || resp.StatusCode != http.StatusNotFound {
 		t.Errorf("DELETE with a wrong secret: %v %v", resp.Status, err)
 	}

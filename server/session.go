@@ -36,6 +36,7 @@ type session struct {
 	analyzer *interviewer.Analyzer
 	log      zerolog.Logger
 	created  time.Time
+	metrics  *metrics
 
 	// Set by Start.
 	id     string
@@ -48,9 +49,8 @@ type session struct {
 	// the VAD, or a word of a partial or final result.
 	lastSpeech float64
 
-	received      int64      // samples since Start: the stream clock
-	answer        int        // the answer being recorded
-	rec           *recording // its audio
+	received      int64 // samples since Start: the stream clock
+	answer        int   // the answer being recorded
 	answerOpen    bool
 	nextWord      int
 	nextUtterance int
@@ -61,50 +61,72 @@ type session struct {
 	utteranceOpen bool // words heard since the last UtteranceEnd
 	toldNotStart  bool
 	storageFailed bool
+
+	utterances []UtteranceRecord // the final results, for the report
+	engineTime time.Duration     // spent in the engine's Accept and Flush
+	// arrivals remember when recent audio came in, for the final-result
+	// latency: the stream clock at the end of each frame, and the time.
+	arrivals []arrival
 }
 
-// How a session ends: the close code and what the log says.
+type arrival struct {
+	end int64 // s.received after the frame
+	at  time.Time
+}
+
+// How a session ends: the close code, its reason (which the client reads
+// and the log says) and its name in the metrics.
 type ending struct {
 	code   int
 	reason string
+	label  string
 }
 
 var (
-	endClosed   = ending{websocket.CloseNormalClosure, "CloseStream"}
-	endGone     = ending{websocket.CloseNormalClosure, "client gone"}
-	endShutdown = ending{websocket.CloseGoingAway, "server shutting down"}
-	endIdle     = ending{websocket.CloseNormalClosure, "idle"}
-	endBusy     = ending{websocket.CloseTryAgainLater, "no recognizer free"}
-	endBroken   = ending{websocket.CloseInternalServerErr, "storage failed"}
+	endClosed   = ending{websocket.CloseNormalClosure, "CloseStream", "closed"}
+	endGone     = ending{websocket.CloseNormalClosure, "client gone", "client_gone"}
+	endShutdown = ending{websocket.CloseGoingAway, "server shutting down", "shutdown"}
+	endBusy     = ending{websocket.CloseTryAgainLater, "no recognizer free; try again later", "busy"}
+	endBroken   = ending{websocket.CloseInternalServerErr, "storage failed", "storage_failed"}
+	endSlow     = ending{websocket.ClosePolicyViolation, "client too slow: it stopped reading", "slow_client"}
 )
 
 func (s *session) now() float64 { return float64(s.received) / transcribe.SampleRate }
 
 // run takes the inbox in order until the session ends.
 func (s *session) run() {
+	wait := min(time.Second, s.cfg.IdleTimeout/2)
 	for {
-		it, _, ok := s.c.in.take(time.Second)
+		it, _, ok := s.c.in.take(wait)
 		if !ok {
 			if s.c.idle() > s.cfg.IdleTimeout {
-				s.send(errorMessage(CodeIdle, "nothing received for %s; send audio or KeepAlive", s.cfg.IdleTimeout))
-				s.end(endIdle)
+				s.fail(CodeIdle, "nothing received for %s; send audio, or KeepAlive while the interviewer speaks", s.cfg.IdleTimeout)
+				s.end(ending{websocket.CloseNormalClosure, fmt.Sprintf("idle: nothing received for %s", s.cfg.IdleTimeout), "idle"})
 				return
 			}
-			continue
+		} else {
+			switch it.kind {
+			case itemAudio:
+				s.hear(it)
+			case itemControl:
+				if e, stop := s.command(it.msg); stop {
+					s.end(e)
+					return
+				}
+			case itemGone:
+				s.end(endGone)
+				return
+			case itemShutdown:
+				s.end(endShutdown)
+				return
+			case itemEnd:
+				s.end(it.end)
+				return
+			}
 		}
-		switch it.kind {
-		case itemAudio:
-			s.hear(it.samples)
-		case itemControl:
-			if e, stop := s.command(it.msg); stop {
-				s.end(e)
-				return
-			}
-		case itemGone:
-			s.end(endGone)
-			return
-		case itemShutdown:
-			s.end(endShutdown)
+		if limit := s.cfg.MaxSessionLength; s.now() >= limit.Seconds() || time.Since(s.created) >= limit {
+			s.fail(CodeTooLong, "the session reached its maximum length of %s; it was ended and its report saved: start a new session to go on", limit)
+			s.end(ending{websocket.ClosePolicyViolation, fmt.Sprintf("session over its maximum length of %s", limit), "too_long"})
 			return
 		}
 	}
@@ -112,17 +134,25 @@ func (s *session) run() {
 
 func (s *session) send(v any) { s.c.out.send(v) }
 
+// fail sends an Error message and counts it.
+func (s *session) fail(code, format string, args ...any) {
+	s.c.sendError(errorMessage(code, format, args...))
+}
+
 // command carries out a client message; it says whether the session ends.
 func (s *session) command(m ClientMessage) (ending, bool) {
 	if m.Type == TypeStart {
 		if s.iv != nil {
-			s.send(errorMessage(CodeAlreadyStarted, "this connection already has a session; open a new connection for another question"))
+			s.fail(CodeAlreadyStarted, "this connection already has a session; open a new connection for another question")
 			return ending{}, false
 		}
 		return s.start(m)
 	}
 	if s.iv == nil {
-		s.send(errorMessage(CodeNotStarted, "send Start first"))
+		if m.Type == TypeCloseStream {
+			return endClosed, true
+		}
+		s.fail(CodeNotStarted, "%s before Start: send Start first", m.Type)
 		return ending{}, false
 	}
 	if m.Answer != nil && *m.Answer != s.answer && (m.Type == TypeAnswerDone || m.Type == TypeSkip) {
@@ -145,27 +175,45 @@ func (s *session) command(m ClientMessage) (ending, bool) {
 }
 
 // start picks the question, opens the engine's stream, stores the session
-// and asks the question.
+// and asks the question. A refused Start lets the tape drop the audio it
+// held for the session.
 func (s *session) start(m ClientMessage) (ending, bool) {
+	defer func() {
+		if s.iv == nil {
+			s.c.tape.refuse()
+		}
+	}()
 	q, err := s.pickQuestion(m)
 	if err != nil {
-		s.send(errorMessage(CodeBadStart, "%v", err))
+		s.fail(CodeBadStart, "%v", err)
 		return ending{}, false
 	}
 	level := strings.ToLower(m.Level)
 	if level == "" {
 		level = "sde2"
 	}
+	if _, ok := s.bank.Level(level); !ok {
+		s.fail(CodeBadStart, "unknown level %s: use sde1, sde2 or senior", echo(m.Level))
+		return ending{}, false
+	}
 	mode := interviewer.Mode(strings.ToLower(m.Mode))
 	if mode == "" {
 		mode = interviewer.ModeInterview
+	}
+	if mode != interviewer.ModeInterview && mode != interviewer.ModePractice {
+		s.fail(CodeBadStart, "unknown mode %s: use interview or practice", echo(m.Mode))
+		return ending{}, false
+	}
+	if err := checkVocabulary(m.Vocabulary); err != nil {
+		s.fail(CodeBadStart, "%v", err)
+		return ending{}, false
 	}
 	iv, err := interviewer.NewInterview(interviewer.InterviewConfig{
 		Bank: s.bank, Analyzer: s.analyzer, Question: q, Level: level, Mode: mode,
 		MaxProbes: s.cfg.MaxProbes, EndSilence: s.cfg.EndSilence, Phrase: s.cfg.Phrase,
 	})
 	if err != nil {
-		s.send(errorMessage(CodeBadStart, "%v", err))
+		s.fail(CodeBadStart, "%v", err)
 		return ending{}, false
 	}
 	ctx, cancel := context.WithTimeout(s.c.ctx, s.cfg.StreamWait)
@@ -173,7 +221,7 @@ func (s *session) start(m ClientMessage) (ending, bool) {
 	cancel()
 	if err != nil {
 		s.log.Warn().Err(err).Msg("no recognizer")
-		s.send(errorMessage(CodeBusy, "every recognizer is busy; try again in a minute"))
+		s.fail(CodeBusy, "every recognizer is busy; try again in a minute")
 		return endBusy, true
 	}
 
@@ -183,9 +231,11 @@ func (s *session) start(m ClientMessage) (ending, bool) {
 	if err := s.store.CreateSession(s.c.ctx, rec, secret); err != nil {
 		stream.Close()
 		s.log.Error().Err(err).Msg("cannot store the session")
-		s.send(errorMessage(CodeInternal, "the server cannot save sessions right now"))
+		s.fail(CodeInternal, "the server cannot save sessions right now")
 		return endBroken, true
 	}
+	s.metrics.started.Inc()
+	s.metrics.active.Inc()
 	s.id, s.iv, s.stream, s.created = id, iv, stream, rec.CreatedAt
 	s.vad = transcribe.NewVAD(transcribe.VADConfig{})
 	s.c.setSessionID(id)
@@ -213,13 +263,13 @@ func (s *session) pickQuestion(m ClientMessage) (*interviewer.Question, error) {
 	case m.QuestionID != "":
 		q, ok := s.bank.Question(m.QuestionID)
 		if !ok {
-			return nil, fmt.Errorf("unknown question_id %q: GET /api/questions lists them", m.QuestionID)
+			return nil, fmt.Errorf("unknown question_id %s: GET /api/questions lists them", echo(m.QuestionID))
 		}
 		return q, nil
 	case m.Principle != "":
 		p, ok := s.bank.Principle(m.Principle)
 		if !ok || len(p.Questions) == 0 {
-			return nil, fmt.Errorf("unknown principle %q: use one of %s", m.Principle, strings.Join(s.bank.PrincipleNames(), ", "))
+			return nil, fmt.Errorf("unknown principle %s: use one of %s", echo(m.Principle), strings.Join(s.bank.PrincipleNames(), ", "))
 		}
 		return &p.Questions[rand.IntN(len(p.Questions))], nil
 	}
@@ -235,35 +285,45 @@ func (s *session) pickQuestion(m ClientMessage) (*interviewer.Question, error) {
 	return all[rand.IntN(len(all))], nil
 }
 
-// openAnswer starts recording the answer to what was just asked.
+// openAnswer starts recording the answer to what was just asked: the
+// tape is cut here, on the stream clock, and goes on in the new answer's
+// recording.
 func (s *session) openAnswer(asked string, p *interviewer.Probe) {
+	n := 0
 	if s.answerOpen {
-		s.closeAnswer()
-		s.answer++
+		n = s.answer + 1
 	}
-	s.answerOpen = true
-	a := AnswerRecord{N: s.answer, Asked: asked, Start: s.now(), AudioFile: fmt.Sprintf("answer-%d.wav", s.answer)}
+	a := AnswerRecord{N: n, Asked: asked, Start: s.now(), AudioFile: fmt.Sprintf("answer-%d.wav", n)}
 	if p != nil {
 		a.ProbeID, a.Gap = p.ID, string(p.Gap)
+	}
+	if err := s.store.AddAnswer(s.c.ctx, s.id, a); err != nil {
+		s.storageError(err)
 	}
 	rec, err := createRecording(s.store.AudioPath(s.id, a.AudioFile))
 	if err != nil {
 		s.storageError(err)
 	}
-	s.rec = rec
-	if err := s.store.AddAnswer(s.c.ctx, s.id, a); err != nil {
-		s.storageError(err)
-	}
-}
-
-func (s *session) closeAnswer() {
-	seconds := 0.0
-	if s.rec != nil {
-		seconds = s.rec.Seconds()
-		if err := s.rec.Close(); err != nil {
+	if s.answerOpen {
+		prev, err := s.c.tape.cut(s.received, rec)
+		if err != nil {
 			s.storageError(err)
 		}
-		s.rec = nil
+		s.closeAnswer(prev)
+	} else {
+		s.c.tape.begin(rec)
+	}
+	s.answer, s.answerOpen = n, true
+}
+
+// closeAnswer closes the current answer's recording, cut from the tape.
+func (s *session) closeAnswer(rec *recording) {
+	seconds := 0.0
+	if rec != nil {
+		seconds = rec.Seconds()
+		if err := rec.Close(); err != nil {
+			s.storageError(err)
+		}
 	}
 	if err := s.store.EndAnswer(s.c.ctx, s.id, s.answer, s.now(), seconds); err != nil {
 		s.storageError(err)
@@ -272,33 +332,36 @@ func (s *session) closeAnswer() {
 
 // hear records and transcribes a frame, then lets the interview see what
 // time it is.
-func (s *session) hear(samples []int16) {
+func (s *session) hear(it item) {
+	samples := it.samples
 	if s.iv == nil {
+		s.metrics.dropped.WithLabelValues("before_start").Inc()
 		if !s.toldNotStart {
 			s.toldNotStart = true
-			s.send(errorMessage(CodeNotStarted, "audio before Start is ignored; send Start first"))
+			s.fail(CodeNotStarted, "audio before Start is ignored; send Start first")
 		}
 		return
 	}
-	if s.rec != nil {
-		if err := s.rec.Write(samples); err != nil {
-			s.storageError(err)
-		}
+	if err := s.c.tape.failure(); err != nil {
+		s.storageError(err)
 	}
 	s.received += int64(len(samples))
+	s.arrived(it.at)
 	for _, seg := range s.vad.Write(samples) {
 		s.lastSpeech = max(s.lastSpeech, seg.End)
 	}
 	if s.vad.InSpeech() {
 		s.lastSpeech = s.now()
 	}
+	began := time.Now()
 	results, err := s.stream.Accept(s.c.ctx, samples)
+	s.busy(began)
 	for _, r := range results {
 		s.result(r, false)
 	}
 	if err != nil {
 		s.log.Warn().Err(err).Float64("at", s.now()).Msg("transcription failed")
-		s.send(errorMessage(CodeTranscription, "transcription failed at %.1f s (the audio is still recorded): %v", s.now(), err))
+		s.fail(CodeTranscription, "transcription failed at %.1f s (the audio is still recorded): %v", s.now(), err)
 	}
 	now := s.now()
 	if now-s.lastSpeech >= s.endSilence() {
@@ -313,30 +376,75 @@ func (s *session) hear(samples []int16) {
 	}
 }
 
+// arrived notes when the audio up to the stream clock's present came in,
+// forgetting what is a minute old.
+func (s *session) arrived(at time.Time) {
+	if at.IsZero() {
+		return
+	}
+	old := 0
+	for old < len(s.arrivals) && s.arrivals[old].end < s.received-60*transcribe.SampleRate {
+		old++
+	}
+	s.arrivals = append(s.arrivals[old:], arrival{end: s.received, at: at})
+}
+
+// arrivedAt is when the audio at t seconds on the stream clock came in.
+func (s *session) arrivedAt(t float64) (time.Time, bool) {
+	sample := int64(t * transcribe.SampleRate)
+	for _, a := range s.arrivals {
+		if a.end >= sample {
+			return a.at, true
+		}
+	}
+	return time.Time{}, false
+}
+
+// busy adds the time since began to the engine's account.
+func (s *session) busy(began time.Time) {
+	d := time.Since(began)
+	s.engineTime += d
+	s.metrics.engineBusy.Add(d.Seconds())
+}
+
 // flush makes the engine finish the utterance in progress.
 func (s *session) flush() {
+	began := time.Now()
 	results, err := s.stream.Flush(s.c.ctx)
+	s.busy(began)
 	for _, r := range results {
 		s.result(r, true)
 	}
 	if err != nil {
 		s.log.Warn().Err(err).Msg("transcription flush failed")
-		s.send(errorMessage(CodeTranscription, "transcription failed: %v", err))
+		s.fail(CodeTranscription, "transcription failed: %v", err)
 	}
 }
 
-// result sends an engine result and gives final words to the interview.
+// result gives final words to the store and then to the client (so that
+// any word the client saw as final survives a crash), and to the
+// interview; a partial result only goes to the client.
 func (s *session) result(r transcribe.Result, fromFinalize bool) {
-	s.send(resultsMessage(r, s.answer, fromFinalize))
 	if len(r.Words) > 0 {
 		s.lastSpeech = max(s.lastSpeech, r.Words[len(r.Words)-1].End)
 	}
 	if !r.Final || len(r.Words) == 0 {
+		s.send(resultsMessage(r, s.answer, fromFinalize, s.engine.Name()))
 		return
 	}
-	if err := s.store.AddWords(s.c.ctx, s.id, s.answer, s.nextUtterance, s.nextWord, r.Words); err != nil {
+	u := UtteranceRecord{N: s.nextUtterance, Answer: s.answer, Start: round3(r.Start), End: round3(r.End),
+		Engine: heardBy(r, s.engine.Name()), Fallback: isFallback(r, s.engine.Name()), Words: len(r.Words)}
+	if err := s.store.AddUtterance(s.c.ctx, s.id, u, s.nextWord, r.Words); err != nil {
 		s.storageError(err)
 	}
+	s.utterances = append(s.utterances, u)
+	if u.Fallback {
+		s.metrics.fallbacks.Inc()
+	}
+	if at, ok := s.arrivedAt(r.Words[len(r.Words)-1].End); ok {
+		s.metrics.finalLatency.Observe(time.Since(at).Seconds())
+	}
+	s.send(resultsMessage(r, s.answer, fromFinalize, s.engine.Name()))
 	listening := s.iv.State() == interviewer.StateListening
 	if listening {
 		for i := range r.Words {
@@ -397,12 +505,20 @@ func (s *session) report(r *interviewer.InterviewReport) {
 		s.storageError(err)
 	}
 	s.reported = true
-	ev := s.log.Info().Float64("duration", r.Duration).Int("words", len(r.Words)).Int("probes", len(r.Probes))
+	fallbacks := 0
+	for _, u := range s.utterances {
+		if u.Fallback {
+			fallbacks++
+		}
+	}
+	ev := s.log.Info().Float64("duration", r.Duration).Int("words", len(r.Words)).Int("probes", len(r.Probes)).
+		Int("utterances", len(s.utterances)).Int("fallback_utterances", fallbacks)
 	if r.Verdict != nil {
 		ev = ev.Str("decision", r.Verdict.Decision)
 	}
 	ev.Msg("report")
-	s.send(ReportMessage{Type: TypeReport, SessionID: s.id, Report: r})
+	utterances := append([]UtteranceRecord{}, s.utterances...)
+	s.send(ReportMessage{Type: TypeReport, SessionID: s.id, Report: r, Utterances: utterances})
 }
 
 // end finishes the session: the last words, the report if none went out,
@@ -411,16 +527,26 @@ func (s *session) end(e ending) {
 	if s.iv != nil {
 		s.flush()
 		s.turns(s.iv.Finish(s.now()))
-		s.closeAnswer()
+		rec, err := s.c.tape.stop(s.received)
+		if err != nil {
+			s.storageError(err)
+		}
+		s.closeAnswer(rec)
 		s.stream.Close()
 		if err := s.store.EndSession(s.c.ctx, s.id, StateDone, s.now(), time.Now()); err != nil {
 			s.storageError(err)
 		}
+		s.metrics.active.Dec()
+		if s.now() >= 1 {
+			s.metrics.rtf.Observe(s.engineTime.Seconds() / s.now())
+		}
 	}
-	s.log.Info().Str("reason", e.reason).Float64("duration", s.now()).Int("answers", s.answer+1).
+	s.metrics.sessionsEnded.WithLabelValues(e.label).Inc()
+	s.log.Info().Str("reason", e.reason).Int("close_code", e.code).Float64("duration", s.now()).Int("answers", s.answer+1).
 		Int("words", s.nextWord).Bool("reported", s.reported).Msg("session ended")
 	s.send(MetadataMessage{Type: TypeMetadata, RequestID: s.c.id, SessionID: s.id, Created: s.created.UTC().Format(time.RFC3339),
 		Duration: round3(s.now()), Channels: AudioChannels, SampleRate: transcribe.SampleRate})
+	s.c.tape.stop(0)
 	s.c.in.close()
 	s.c.out.close(e.code, e.reason)
 }
@@ -429,6 +555,6 @@ func (s *session) storageError(err error) {
 	s.log.Error().Err(err).Msg("storage")
 	if !s.storageFailed {
 		s.storageFailed = true
-		s.send(errorMessage(CodeInternal, "the server could not save part of this session: %v", err))
+		s.fail(CodeInternal, "the server could not save part of this session; what was heard is still being recorded where possible")
 	}
 }

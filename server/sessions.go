@@ -21,16 +21,29 @@ func NewSessions() *Sessions {
 	return &Sessions{live: map[*connection]struct{}{}}
 }
 
-// add registers c; it reports false once a shutdown has begun.
-func (s *Sessions) add(c *connection) bool {
+// What add made of a new connection.
+type addResult int
+
+const (
+	sessionsAdded   addResult = iota
+	sessionsClosing           // a shutdown has begun
+	sessionsFull              // limit connections are in progress already
+)
+
+// add registers c unless a shutdown has begun or limit connections are in
+// progress (0: no limit).
+func (s *Sessions) add(c *connection, limit int) addResult {
 	s.mu.Lock()
 	defer s.mu.Unlock()
-	if s.closing {
-		return false
+	switch {
+	case s.closing:
+		return sessionsClosing
+	case limit > 0 && len(s.live) >= limit:
+		return sessionsFull
 	}
 	s.live[c] = struct{}{}
 	s.wg.Add(1)
-	return true
+	return sessionsAdded
 }
 
 func (s *Sessions) remove(c *connection) {

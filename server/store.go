@@ -32,7 +32,8 @@ const (
 // Store keeps sessions in a SQLite database and their recordings beside it,
 // in one data folder.
 type Store struct {
-	db  *sql.DB
+	db  *sql.DB // reads
+	w   *sql.DB // writes, on one connection
 	dir string
 }
 
@@ -114,31 +115,130 @@ var migrations = []string{
 		created_at TEXT NOT NULL,
 		report     TEXT NOT NULL
 	);`,
+	// Which engine heard each utterance (a fallback, when the session's own
+	// engine failed), and when a session was last rebuilt from its audio.
+	`CREATE TABLE utterances (
+		session_id TEXT NOT NULL REFERENCES sessions(id) ON DELETE CASCADE,
+		n          INTEGER NOT NULL,
+		answer     INTEGER NOT NULL,
+		start_time REAL NOT NULL,
+		end_time   REAL NOT NULL,
+		engine     TEXT NOT NULL,
+		fallback   INTEGER NOT NULL DEFAULT 0,
+		PRIMARY KEY (session_id, n)
+	);
+	ALTER TABLE sessions ADD COLUMN retranscribed_at TEXT NOT NULL DEFAULT '';`,
 }
 
-// OpenStore opens (creating if needed) the database in dir, brings its
-// schema up to date and marks sessions left live by a previous run as
-// interrupted.
+// OpenStore opens (creating if needed) the database in dir for the
+// service, brings its schema up to date and recovers what a previous run
+// left behind when it died: its live sessions are marked interrupted, and
+// their last recordings are measured and their WAV headers made to cover
+// every sample written.
 func OpenStore(ctx context.Context, dir string) (*Store, error) {
+	s, err := AttachStore(ctx, dir)
+	if err != nil {
+		return nil, err
+	}
+	if err := s.recoverInterrupted(ctx, ""); err != nil {
+		s.Close()
+		return nil, fmt.Errorf("database in %s: %w", dir, err)
+	}
+	return s, nil
+}
+
+// AttachStore opens the data folder without touching its live sessions,
+// for a command that runs beside a service that may be recording them.
+func AttachStore(ctx context.Context, dir string) (*Store, error) {
 	if err := os.MkdirAll(filepath.Join(dir, "audio"), 0o755); err != nil {
 		return nil, fmt.Errorf("data folder: %w", err)
 	}
 	path := filepath.Join(dir, "mockinterview.db")
+	// Durability: WAL, so that readers never wait for the session that
+	// writes, and synchronous=NORMAL. In WAL mode NORMAL writes every
+	// commit to the log before the commit returns and syncs the log at
+	// checkpoints: a killed process (SIGKILL, OOM, a panic) loses no
+	// committed word, and the database is never corrupted. Only an OS crash
+	// or a power cut may roll back the last commits, and then the
+	// recordings, written as the audio arrives without a sync per frame,
+	// lose the same last moments: FULL would sync the log on every final
+	// result of every session for no better outcome.
 	dsn := "file:" + path + "?_pragma=busy_timeout(10000)&_pragma=journal_mode(WAL)&_pragma=foreign_keys(1)&_pragma=synchronous(NORMAL)&_txlock=immediate"
+	//
+	// Writes go through one connection of their own, so that the
+	// sessions' commits queue in Go, in turn, rather than retrying on
+	// SQLITE_BUSY with the busy handler's growing sleeps; reads have a pool
+	// that WAL never makes wait for the writer.
 	db, err := sql.Open("sqlite", dsn)
 	if err != nil {
 		return nil, fmt.Errorf("open %s: %w", path, err)
 	}
-	s := &Store{db: db, dir: dir}
-	if err := s.migrate(ctx); err != nil {
+	w, err := sql.Open("sqlite", dsn)
+	if err != nil {
 		db.Close()
-		return nil, fmt.Errorf("database %s: %w", path, err)
+		return nil, fmt.Errorf("open %s: %w", path, err)
 	}
-	if _, err := db.ExecContext(ctx, `UPDATE sessions SET state = ? WHERE state = ?`, StateInterrupted, StateLive); err != nil {
-		db.Close()
+	w.SetMaxOpenConns(1)
+	s := &Store{db: db, w: w, dir: dir}
+	if err := s.migrate(ctx); err != nil {
+		s.Close()
 		return nil, fmt.Errorf("database %s: %w", path, err)
 	}
 	return s, nil
+}
+
+// MarkInterrupted does for one session what OpenStore does for all: a
+// session a dead process left live is marked interrupted and its open
+// answer closed at the end of its recording. Use it only when no running
+// service is recording the session.
+func (s *Store) MarkInterrupted(ctx context.Context, id string) error {
+	if !ValidSessionID(id) {
+		return ErrNotFound
+	}
+	return s.recoverInterrupted(ctx, id)
+}
+
+// recoverInterrupted marks the sessions a dead process left live (only
+// the one with id, if given) as interrupted, and closes their open
+// answers at the end of what was recorded.
+func (s *Store) recoverInterrupted(ctx context.Context, id string) error {
+	type open struct {
+		session, file string
+		n             int
+		start         float64
+	}
+	var answers []open
+	rows, err := s.db.QueryContext(ctx, `SELECT a.session_id, a.n, a.start_time, a.audio_file FROM answers a
+		JOIN sessions s ON s.id = a.session_id WHERE s.state = ? AND a.end_time IS NULL AND (? = '' OR s.id = ?)`, StateLive, id, id)
+	if err != nil {
+		return err
+	}
+	for rows.Next() {
+		var a open
+		if err := rows.Scan(&a.session, &a.n, &a.start, &a.file); err != nil {
+			rows.Close()
+			return err
+		}
+		answers = append(answers, a)
+	}
+	rows.Close()
+	if err := rows.Err(); err != nil {
+		return err
+	}
+	for _, a := range answers {
+		samples, err := repairRecording(s.AudioPath(a.session, a.file))
+		if err != nil {
+			return fmt.Errorf("session %s: %w", a.session, err)
+		}
+		seconds := float64(samples) / transcribe.SampleRate
+		if err := s.EndAnswer(ctx, a.session, a.n, a.start+seconds, seconds); err != nil {
+			return err
+		}
+	}
+	_, err = s.w.ExecContext(ctx, `UPDATE sessions SET state = ?,
+		duration = coalesce((SELECT max(end_time) FROM answers a WHERE a.session_id = sessions.id), 0)
+		WHERE state = ? AND (? = '' OR id = ?)`, StateInterrupted, StateLive, id, id)
+	return err
 }
 
 func (s *Store) migrate(ctx context.Context) error {
@@ -150,7 +250,7 @@ func (s *Store) migrate(ctx context.Context) error {
 		return fmt.Errorf("schema version %d is newer than this program (%d): upgrade mockinterview", version, len(migrations))
 	}
 	for v := version; v < len(migrations); v++ {
-		tx, err := s.db.BeginTx(ctx, nil)
+		tx, err := s.w.BeginTx(ctx, nil)
 		if err != nil {
 			return err
 		}
@@ -171,7 +271,7 @@ func (s *Store) migrate(ctx context.Context) error {
 }
 
 // Close closes the database.
-func (s *Store) Close() error { return s.db.Close() }
+func (s *Store) Close() error { return errors.Join(s.w.Close(), s.db.Close()) }
 
 // Ping checks that the database answers.
 func (s *Store) Ping(ctx context.Context) error { return s.db.PingContext(ctx) }
@@ -198,6 +298,9 @@ type SessionRecord struct {
 	// AnswerCount is how many answers were recorded: the main one and one
 	// per probe asked.
 	AnswerCount int `json:"answer_count"`
+	// RetranscribedAt is when the words and report were last rebuilt from
+	// the recordings.
+	RetranscribedAt time.Time `json:"retranscribed_at,omitzero"`
 }
 
 // AnswerRecord is one answer: to the main question (N 0) or to a probe.
@@ -226,6 +329,35 @@ type WordRecord struct {
 	Filler     bool    `json:"filler,omitempty"`
 }
 
+// UtteranceRecord is one final result: where it lies on the stream clock
+// and which engine heard it.
+type UtteranceRecord struct {
+	N      int     `json:"n"`
+	Answer int     `json:"answer"`
+	Start  float64 `json:"start"`
+	End    float64 `json:"end"`
+	Engine string  `json:"engine"`
+	// Fallback says the session's own engine failed on this utterance and
+	// Engine, the fallback, transcribed it instead.
+	Fallback bool `json:"fallback,omitempty"`
+	// Words is how many words it holds.
+	Words int `json:"words"`
+}
+
+// ValidSessionID reports whether id has the form of a session id: 32
+// lowercase hexadecimal digits (128 random bits).
+func ValidSessionID(id string) bool {
+	if len(id) != 32 {
+		return false
+	}
+	for _, c := range []byte(id) {
+		if (c < '0' || c > '9') && (c < 'a' || c > 'f') {
+			return false
+		}
+	}
+	return true
+}
+
 // HashSecret is what the store keeps of a session's secret.
 func HashSecret(secret string) string {
 	sum := sha256.Sum256([]byte(secret))
@@ -234,7 +366,7 @@ func HashSecret(secret string) string {
 
 // CreateSession adds a live session with the secret's hash.
 func (s *Store) CreateSession(ctx context.Context, r SessionRecord, secret string) error {
-	_, err := s.db.ExecContext(ctx, `INSERT INTO sessions
+	_, err := s.w.ExecContext(ctx, `INSERT INTO sessions
 		(id, secret_hash, created_at, state, mode, level, question_id, principle, question, engine)
 		VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
 		r.ID, HashSecret(secret), formatTime(r.CreatedAt), StateLive, r.Mode, r.Level, r.QuestionID, r.Principle, r.Question, r.Engine)
@@ -246,7 +378,7 @@ func (s *Store) CreateSession(ctx context.Context, r SessionRecord, secret strin
 
 // AddAnswer records that a question or probe was asked.
 func (s *Store) AddAnswer(ctx context.Context, sessionID string, a AnswerRecord) error {
-	_, err := s.db.ExecContext(ctx, `INSERT INTO answers
+	_, err := s.w.ExecContext(ctx, `INSERT INTO answers
 		(session_id, n, probe_id, gap, asked, start_time, audio_file) VALUES (?, ?, ?, ?, ?, ?, ?)`,
 		sessionID, a.N, a.ProbeID, a.Gap, a.Asked, a.Start, a.AudioFile)
 	if err != nil {
@@ -257,7 +389,7 @@ func (s *Store) AddAnswer(ctx context.Context, sessionID string, a AnswerRecord)
 
 // EndAnswer records where an answer's recording ends.
 func (s *Store) EndAnswer(ctx context.Context, sessionID string, n int, end, audioSeconds float64) error {
-	_, err := s.db.ExecContext(ctx, `UPDATE answers SET end_time = ?, audio_seconds = ? WHERE session_id = ? AND n = ?`,
+	_, err := s.w.ExecContext(ctx, `UPDATE answers SET end_time = ?, audio_seconds = ? WHERE session_id = ? AND n = ?`,
 		end, audioSeconds, sessionID, n)
 	if err != nil {
 		return fmt.Errorf("session %s: end answer %d: %w", sessionID, n, err)
@@ -267,34 +399,61 @@ func (s *Store) EndAnswer(ctx context.Context, sessionID string, n int, end, aud
 
 // AddWords stores the final words of one utterance, numbered from first.
 func (s *Store) AddWords(ctx context.Context, sessionID string, answer, utterance, first int, words []transcribe.Word) error {
-	tx, err := s.db.BeginTx(ctx, nil)
+	return s.AddUtterance(ctx, sessionID, UtteranceRecord{N: utterance, Answer: answer}, first, words)
+}
+
+// AddUtterance stores a final result: its words, numbered from first, and
+// which engine heard it, in one transaction.
+func (s *Store) AddUtterance(ctx context.Context, sessionID string, u UtteranceRecord, first int, words []transcribe.Word) error {
+	tx, err := s.w.BeginTx(ctx, nil)
 	if err != nil {
 		return err
 	}
 	defer tx.Rollback()
+	if err := addUtterance(ctx, tx, sessionID, u, first, words); err != nil {
+		return err
+	}
+	return tx.Commit()
+}
+
+func addUtterance(ctx context.Context, tx *sql.Tx, sessionID string, u UtteranceRecord, first int, words []transcribe.Word) error {
 	for i, w := range words {
 		if _, err := tx.ExecContext(ctx, `INSERT INTO words
 			(session_id, idx, answer, utterance, text, start_time, end_time, confidence) VALUES (?, ?, ?, ?, ?, ?, ?, ?)`,
-			sessionID, first+i, answer, utterance, w.Text, w.Start, w.End, w.Confidence); err != nil {
+			sessionID, first+i, u.Answer, u.N, w.Text, w.Start, w.End, w.Confidence); err != nil {
 			return fmt.Errorf("session %s: add words: %w", sessionID, err)
 		}
 	}
-	return tx.Commit()
+	if u.Engine == "" {
+		return nil
+	}
+	if _, err := tx.ExecContext(ctx, `INSERT INTO utterances (session_id, n, answer, start_time, end_time, engine, fallback)
+		VALUES (?, ?, ?, ?, ?, ?, ?)`, sessionID, u.N, u.Answer, u.Start, u.End, u.Engine, u.Fallback); err != nil {
+		return fmt.Errorf("session %s: add utterance %d: %w", sessionID, u.N, err)
+	}
+	return nil
 }
 
 // SaveReport stores the interview's report and what it says about the
 // answers: each main-answer word's part (mainWords holds their indexes, in
 // the report's order), the parts, the probes with their verdicts.
 func (s *Store) SaveReport(ctx context.Context, sessionID string, r *interviewer.InterviewReport, mainWords []int, now time.Time) error {
-	body, err := json.Marshal(r)
-	if err != nil {
-		return err
-	}
-	tx, err := s.db.BeginTx(ctx, nil)
+	tx, err := s.w.BeginTx(ctx, nil)
 	if err != nil {
 		return err
 	}
 	defer tx.Rollback()
+	if err := saveReport(ctx, tx, sessionID, r, mainWords, now); err != nil {
+		return err
+	}
+	return tx.Commit()
+}
+
+func saveReport(ctx context.Context, tx *sql.Tx, sessionID string, r *interviewer.InterviewReport, mainWords []int, now time.Time) error {
+	body, err := json.Marshal(r)
+	if err != nil {
+		return err
+	}
 	exec := func(query string, args ...any) {
 		if err == nil {
 			_, err = tx.ExecContext(ctx, query, args...)
@@ -332,12 +491,63 @@ func (s *Store) SaveReport(ctx context.Context, sessionID string, r *interviewer
 	if err != nil {
 		return fmt.Errorf("session %s: save report: %w", sessionID, err)
 	}
+	return nil
+}
+
+// Transcript is a session's words heard anew from its recordings.
+type Transcript struct {
+	// Utterances are numbered from 0 in stream order; Words holds each
+	// one's words.
+	Utterances []UtteranceRecord
+	Words      [][]transcribe.Word
+	// Answers gives each answer's recorded length in seconds, by number.
+	Answers map[int]float64
+}
+
+// ReplaceTranscript swaps a session's words, utterances and report for
+// those made again from its recordings, in one transaction. mainWords are
+// the word numbers of the main answer, as SaveReport takes them.
+func (s *Store) ReplaceTranscript(ctx context.Context, sessionID string, t Transcript, r *interviewer.InterviewReport, mainWords []int, now time.Time) error {
+	tx, err := s.w.BeginTx(ctx, nil)
+	if err != nil {
+		return err
+	}
+	defer tx.Rollback()
+	for _, table := range []string{"words", "utterances"} {
+		// table is one of our own names.
+		if _, err := tx.ExecContext(ctx, `DELETE FROM `+table+` WHERE session_id = ?`, sessionID); err != nil {
+			return fmt.Errorf("session %s: clear %s: %w", sessionID, table, err)
+		}
+	}
+	first := 0
+	for i, u := range t.Utterances {
+		if err := addUtterance(ctx, tx, sessionID, u, first, t.Words[i]); err != nil {
+			return err
+		}
+		first += len(t.Words[i])
+	}
+	duration := 0.0
+	for n, seconds := range t.Answers {
+		var start float64
+		if err := tx.QueryRowContext(ctx, `UPDATE answers SET audio_seconds = ?, end_time = start_time + ?
+			WHERE session_id = ? AND n = ? RETURNING start_time`, seconds, seconds, sessionID, n).Scan(&start); err != nil {
+			return fmt.Errorf("session %s: answer %d: %w", sessionID, n, err)
+		}
+		duration = max(duration, start+seconds)
+	}
+	if err := saveReport(ctx, tx, sessionID, r, mainWords, now); err != nil {
+		return err
+	}
+	if _, err := tx.ExecContext(ctx, `UPDATE sessions SET retranscribed_at = ?, duration = max(duration, ?) WHERE id = ?`,
+		formatTime(now), duration, sessionID); err != nil {
+		return fmt.Errorf("session %s: %w", sessionID, err)
+	}
 	return tx.Commit()
 }
 
 // EndSession records how a session ended and how much audio it had.
 func (s *Store) EndSession(ctx context.Context, sessionID, state string, duration float64, now time.Time) error {
-	_, err := s.db.ExecContext(ctx, `UPDATE sessions SET state = ?, duration = ?, ended_at = ? WHERE id = ?`,
+	_, err := s.w.ExecContext(ctx, `UPDATE sessions SET state = ?, duration = ?, ended_at = ? WHERE id = ?`,
 		state, duration, formatTime(now), sessionID)
 	if err != nil {
 		return fmt.Errorf("session %s: end: %w", sessionID, err)
@@ -356,14 +566,14 @@ func (s *Store) SecretHash(ctx context.Context, sessionID string) (string, error
 }
 
 const sessionColumns = `s.id, s.created_at, s.ended_at, s.state, s.mode, s.level, s.question_id, s.principle, s.question,
-	s.engine, s.duration, s.decision, (SELECT count(*) FROM answers a WHERE a.session_id = s.id)`
+	s.engine, s.duration, s.decision, (SELECT count(*) FROM answers a WHERE a.session_id = s.id), s.retranscribed_at`
 
 func scanSession(sc interface{ Scan(...any) error }) (SessionRecord, error) {
 	var r SessionRecord
-	var created, ended string
+	var created, ended, retranscribed string
 	err := sc.Scan(&r.ID, &created, &ended, &r.State, &r.Mode, &r.Level, &r.QuestionID, &r.Principle, &r.Question,
-		&r.Engine, &r.Duration, &r.Decision, &r.AnswerCount)
-	r.CreatedAt, r.EndedAt = parseTime(created), parseTime(ended)
+		&r.Engine, &r.Duration, &r.Decision, &r.AnswerCount, &retranscribed)
+	r.CreatedAt, r.EndedAt, r.RetranscribedAt = parseTime(created), parseTime(ended), parseTime(retranscribed)
 	return r, err
 }
 
@@ -401,11 +611,12 @@ func (s *Store) ListSessions(ctx context.Context, all bool, secretHashes []strin
 // SessionDetail is everything stored about one session.
 type SessionDetail struct {
 	SessionRecord
-	Answers []AnswerRecord               `json:"answers"`
-	Words   []WordRecord                 `json:"words"`
-	Parts   []interviewer.PartTiming     `json:"parts"`
-	Probes  []interviewer.ProbeExchange  `json:"probes"`
-	Report  *interviewer.InterviewReport `json:"report"`
+	Answers    []AnswerRecord               `json:"answers"`
+	Words      []WordRecord                 `json:"words"`
+	Utterances []UtteranceRecord            `json:"utterances"`
+	Parts      []interviewer.PartTiming     `json:"parts"`
+	Probes     []interviewer.ProbeExchange  `json:"probes"`
+	Report     *interviewer.InterviewReport `json:"report"`
 }
 
 // Session reads everything about one session.
@@ -417,7 +628,7 @@ func (s *Store) Session(ctx context.Context, id string) (*SessionDetail, error) 
 	if err != nil {
 		return nil, fmt.Errorf("session %s: %w", id, err)
 	}
-	d := &SessionDetail{SessionRecord: rec, Answers: []AnswerRecord{}, Words: []WordRecord{},
+	d := &SessionDetail{SessionRecord: rec, Answers: []AnswerRecord{}, Words: []WordRecord{}, Utterances: []UtteranceRecord{},
 		Parts: []interviewer.PartTiming{}, Probes: []interviewer.ProbeExchange{}}
 	if d.Answers, err = s.answers(ctx, id); err != nil {
 		return nil, err
@@ -427,6 +638,16 @@ func (s *Store) Session(ctx context.Context, id string) (*SessionDetail, error) 
 		var w WordRecord
 		err := rows.Scan(&w.Answer, &w.Utterance, &w.Text, &w.Start, &w.End, &w.Confidence, &w.Part, &w.Filler)
 		d.Words = append(d.Words, w)
+		return err
+	}); err != nil {
+		return nil, err
+	}
+	if err := s.each(ctx, `SELECT u.n, u.answer, u.start_time, u.end_time, u.engine, u.fallback,
+		(SELECT count(*) FROM words w WHERE w.session_id = u.session_id AND w.utterance = u.n)
+		FROM utterances u WHERE u.session_id = ? ORDER BY u.n`, id, func(rows *sql.Rows) error {
+		var u UtteranceRecord
+		err := rows.Scan(&u.N, &u.Answer, &u.Start, &u.End, &u.Engine, &u.Fallback, &u.Words)
+		d.Utterances = append(d.Utterances, u)
 		return err
 	}); err != nil {
 		return nil, err
@@ -515,7 +736,10 @@ func (s *Store) each(ctx context.Context, query, id string, scan func(*sql.Rows)
 
 // DeleteSession removes a session's rows and its recordings.
 func (s *Store) DeleteSession(ctx context.Context, id string) error {
-	res, err := s.db.ExecContext(ctx, `DELETE FROM sessions WHERE id = ?`, id)
+	if !ValidSessionID(id) {
+		return ErrNotFound // and no path outside the audio folder is ever removed
+	}
+	res, err := s.w.ExecContext(ctx, `DELETE FROM sessions WHERE id = ?`, id)
 	if err != nil {
 		return fmt.Errorf("delete session %s: %w", id, err)
 	}

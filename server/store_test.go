@@ -25,6 +25,11 @@ func TestStoreReopens(t *testing.T) {
 	if mode != "wal" {
 		t.Errorf("journal mode %q; want wal", mode)
 	}
+	var synchronous int
+	s.db.QueryRow(`PRAGMA synchronous`).Scan(&synchronous)
+	if synchronous != 1 {
+		t.Errorf("synchronous %d; want 1 (NORMAL: see AttachStore)", synchronous)
+	}
 	rec := SessionRecord{ID: "s1", CreatedAt: time.Now(), Mode: "practice", Level: "sde2", QuestionID: "q", Principle: "P", Question: "Q?", Engine: "test"}
 	if err := s.CreateSession(ctx, rec, "secret"); err != nil {
 		t.Fatal(err)
@@ -142,5 +147,127 @@ func TestCues(t *testing.T) {
 	md := Markdown(&SessionDetail{SessionRecord: SessionRecord{Principle: "Ownership", Question: "Q?"}, Report: &interviewer.InterviewReport{}})
 	if !strings.HasPrefix(md, "# Mock interview: Ownership") {
 		t.Errorf("markdown:\n%s", md)
+	}
+}
+
+// TestRecoverInterrupted leaves a session as a killed process would: live,
+// its answer open, its recording's header one frame behind its data. The
+// next start marks it interrupted and closes the answer at the end of the
+// audio; a command attached beside a running service changes nothing.
+func TestRecoverInterrupted(t *testing.T) {
+	ctx := context.Background()
+	dir := t.TempDir()
+	s, err := OpenStore(ctx, dir)
+	if err != nil {
+		t.Fatal(err)
+	}
+	id := strings.Repeat("ab", 16)
+	rec := SessionRecord{ID: id, CreatedAt: time.Now(), Mode: "practice", Level: "sde2", QuestionID: "q", Principle: "P", Question: "Q?", Engine: "test"}
+	if err := s.CreateSession(ctx, rec, "secret"); err != nil {
+		t.Fatal(err)
+	}
+	if err := s.AddAnswer(ctx, id, AnswerRecord{N: 0, Asked: "Q?", AudioFile: "answer-0.wav"}); err != nil {
+		t.Fatal(err)
+	}
+	os.MkdirAll(s.AudioDir(id), 0o755)
+	r, err := createRecording(s.AudioPath(id, "answer-0.wav"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	for range 10 {
+		r.Write(make([]int16, 1600))
+	}
+	// The last frame's data is written, its header patch is not.
+	r.f.WriteAt(make([]byte, 3200), wavHeaderSize+2*r.samples)
+	r.f.WriteAt([]byte{1}, wavHeaderSize+2*r.samples+3200) // and half a sample
+	r.f.Close()
+	s.Close()
+
+	attached, err := AttachStore(ctx, dir)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if d, _ := attached.Session(ctx, id); d.State != StateLive {
+		t.Errorf("attached: state %q; want it left live", d.State)
+	}
+	attached.Close()
+
+	s, err = OpenStore(ctx, dir)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer s.Close()
+	d, err := s.Session(ctx, id)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if d.State != StateInterrupted || d.Duration != 1.1 || d.Answers[0].AudioSeconds != 1.1 || d.Answers[0].End == nil || *d.Answers[0].End != 1.1 {
+		t.Errorf("after the restart: state %s, duration %v, answer %+v", d.State, d.Duration, d.Answers[0])
+	}
+	samples, _, err := transcribe.ReadWAV(s.AudioPath(id, "answer-0.wav"))
+	if err != nil || len(samples) != 11*1600 {
+		t.Errorf("recording: %d samples, %v; want %d", len(samples), err, 11*1600)
+	}
+}
+
+// TestTape follows the audio of a session on its way to disk: nothing
+// before Start, what comes after Start held until the session takes it,
+// then each answer cut at its place on the stream clock however far the
+// reader has written ahead, and whatever came after the end dropped.
+func TestTape(t *testing.T) {
+	dir := t.TempDir()
+	frame := func(v int16, n int) []int16 {
+		s := make([]int16, n)
+		for i := range s {
+			s[i] = v
+		}
+		return s
+	}
+	read := func(name string) []int16 {
+		t.Helper()
+		samples, _, err := transcribe.ReadWAV(filepath.Join(dir, name))
+		if err != nil {
+			t.Fatal(err)
+		}
+		return samples
+	}
+	var tp tape
+	tp.write(frame(1, 100)) // before Start: not recorded
+	tp.expectStart()
+	tp.refuse() // a refused Start
+	tp.write(frame(2, 100))
+	tp.expectStart()
+	tp.write(frame(9, 100)) // held, then dropped with the Start refused
+	tp.expectStart()
+	tp.refuse()
+	tp.write(frame(3, 100)) // held until the session takes the second Start
+	rec0, _ := createRecording(filepath.Join(dir, "answer-0.wav"))
+	tp.begin(rec0)
+	tp.write(frame(4, 100))
+	tp.write(frame(5, 100)) // the reader is ahead of the session
+	if got := read("answer-0.wav"); len(got) != 300 || got[0] != 3 || got[299] != 5 {
+		t.Fatalf("before the cut, answer 0 holds %d samples", len(got))
+	}
+	rec1, _ := createRecording(filepath.Join(dir, "answer-1.wav"))
+	prev, err := tp.cut(250, rec1) // a probe asked at sample 250
+	if err != nil || prev != rec0 {
+		t.Fatal(err)
+	}
+	rec0.Close()
+	tp.write(frame(6, 100))
+	if got := read("answer-0.wav"); len(got) != 250 || got[249] != 5 {
+		t.Errorf("answer 0 holds %d samples, ending with %d; want 250 ending with 5", len(got), got[len(got)-1])
+	}
+	if got := read("answer-1.wav"); len(got) != 150 || got[0] != 5 || got[50] != 6 {
+		t.Errorf("answer 1 holds %d samples; want the 50 past the cut, then 100 more", len(got))
+	}
+	last, err := tp.stop(330) // the session ended at sample 330
+	if err != nil || last != rec1 {
+		t.Fatal(err)
+	}
+	last.Close()
+	tp.write(frame(7, 100))
+	if got := read("answer-1.wav"); len(got) != 80 {
+		t.Errorf("after the end, answer 1 holds %d samples; want 80", len(got))
 	}
 }

@@ -7,6 +7,7 @@ package transcribe
 #include <pocketsphinx.h>
 #include <sphinxbase/err.h>
 #include <sphinxbase/logmath.h>
+#include <sphinxbase/ngram_model.h>
 
 // Variadic cmd_ln_init cannot be called from Go; parse an argv instead.
 static cmd_ln_t *mi_config(int argc, char **argv) {
@@ -20,6 +21,53 @@ static void mi_quiet(void) {
 
 static double mi_prob(ps_decoder_t *ps, int32 p) {
 	return logmath_exp(ps_get_logmath(ps), p);
+}
+
+// mi_read_lm reads a language model (ARPA or binary) with the decoder's
+// language weight and log base, as a model set requires.
+static ngram_model_t *mi_read_lm(ps_decoder_t *ps, const char *path) {
+	return ngram_model_read(ps_get_config(ps), path, NGRAM_AUTO,
+		logmath_retain(ps_get_logmath(ps)));
+}
+
+// mi_use_lm makes the search called name decode with the given models
+// (NULL ones left out), interpolated with their weights, and selects it.
+// A model set takes its own reference to each model and gives it back when
+// the search that holds the set is removed; the caller keeps its own.
+static int mi_use_lm(ps_decoder_t *ps, const char *name,
+		ngram_model_t *stock, float wstock,
+		ngram_model_t *domain, float wdomain,
+		ngram_model_t *vocab, float wvocab) {
+	ngram_model_t *models[3];
+	char *names[3];
+	float32 weights[3];
+	int n = 0, rv;
+	ngram_model_t *lm;
+	if (stock) { models[n] = stock; names[n] = "stock"; weights[n++] = wstock; }
+	if (domain) { models[n] = domain; names[n] = "domain"; weights[n++] = wdomain; }
+	if (vocab) { models[n] = vocab; names[n] = "vocabulary"; weights[n++] = wvocab; }
+	if (n == 0)
+		return -1;
+	if (n == 1)
+		lm = ngram_model_retain(models[0]);
+	else
+		lm = ngram_model_set_init(ps_get_config(ps), models, names, weights, n);
+	if (lm == NULL)
+		return -1;
+	rv = ps_set_lm(ps, name, lm);
+	ngram_model_free(lm);
+	if (rv < 0)
+		return rv;
+	return ps_set_search(ps, name);
+}
+
+// mi_known reports whether the dictionary has a pronunciation for word.
+static int mi_known(ps_decoder_t *ps, const char *word) {
+	char *p = ps_lookup_word(ps, word);
+	if (p == NULL)
+		return 0;
+	free(p);
+	return 1;
 }
 */
 import "C"
@@ -51,28 +99,89 @@ type PocketSphinxConfig struct {
 	ModelDir string
 	// HMM, LM and Dict override the files inside ModelDir.
 	HMM, LM, Dict string
+	// DomainLM is a language model (ARPA or binary) of interview answers
+	// interpolated with LM, and DomainDict pronounces its words that Dict
+	// lacks ("word PH ON ES" lines). When both are empty, the model built
+	// into this package is used (see InterviewModel).
+	DomainLM, DomainDict string
+	// DomainWeight is the domain model's interpolation weight, between 0
+	// and 1; LM gets the rest. Zero means DefaultDomainWeight; a negative
+	// weight leaves the domain model out and decodes with LM alone.
+	DomainWeight float64
+	// VocabularyWeight is the weight given, for one stream, to a model of
+	// the words and phrases in StreamOptions.Vocabulary. Zero means
+	// DefaultVocabularyWeight.
+	VocabularyWeight float64
+	// Profile picks the decoder's speed and accuracy settings: ProfileFast
+	// (the default), ProfileAccurate or ProfileStock.
+	Profile string
 	// PoolSize bounds the decoders alive at once, and so the streams that
-	// can run at once and the memory (about 90 MB per decoder with the stock
-	// model). Default: the number of CPUs.
+	// can run at once and the memory (about 100 MB per decoder with the
+	// interview mix, 90 MB with the stock model alone). Default: the number
+	// of CPUs.
 	PoolSize int
 	// PartialEvery is how much audio, in samples, passes between partial
 	// results while someone speaks. Default 0.4 s.
 	PartialEvery int
-	// Options are extra decoder options such as "-beam": "1e-40".
+	// Options are extra decoder options such as "-beam": "1e-40"; they
+	// override the profile's.
 	Options map[string]string
 }
+
+// Decoder profiles: named sets of search settings.
+const (
+	// ProfileFast narrows the search to what live streaming needs.
+	ProfileFast = "fast"
+	// ProfileAccurate searches wider, for batch analysis.
+	ProfileAccurate = "accurate"
+	// ProfileStock keeps the library's own settings.
+	ProfileStock = "stock"
+)
+
+// profileOptions are the decoder settings of each profile, chosen on the
+// development answers by the sweep recorded in docs/BENCHMARKS.md.
+var profileOptions = map[string]map[string]string{
+	ProfileStock: {},
+	// Scoring every second frame with the Gaussians (-ds 2) saves a fifth
+	// of the CPU for under a point of WER; the caps bound the work on noisy
+	// audio without changing clean speech. Narrower beams cost far more
+	// accuracy for the same saving.
+	ProfileFast: {
+		"-ds":       "2",
+		"-maxhmmpf": "5000",
+		"-maxwpf":   "20",
+	},
+	// About twice the CPU of the stock settings for half a point of WER.
+	ProfileAccurate: {
+		"-beam":     "1e-60",
+		"-wbeam":    "1e-40",
+		"-pbeam":    "1e-60",
+		"-maxhmmpf": "-1",
+	},
+}
+
+// Interpolation weights found best on the development set (see
+// docs/BENCHMARKS.md).
+const (
+	DefaultDomainWeight     = 0.3
+	DefaultVocabularyWeight = 0.05
+)
 
 // PocketSphinx is the embedded engine: Debian's libpocketsphinx, one decoder
 // per active stream, decoders kept in a bounded pool.
 type PocketSphinx struct {
-	cfg  PocketSphinxConfig
-	argv []string
+	cfg        PocketSphinxConfig
+	argv       []string
+	domainLM   []byte          // the domain model's file, when it is built in
+	extraWords []pronunciation // domain words the stock dictionary lacks
 
 	slots chan struct{} // one token per decoder that may exist
 	mu    sync.Mutex
 	idle  []*decoder
 	all   int
 }
+
+type pronunciation struct{ word, phones string }
 
 var quietOnce sync.Once
 
@@ -91,6 +200,25 @@ func NewPocketSphinx(cfg PocketSphinxConfig) (*PocketSphinx, error) {
 	if cfg.Dict == "" {
 		cfg.Dict = filepath.Join(cfg.ModelDir, "cmudict-en-us.dict")
 	}
+	if cfg.DomainWeight == 0 {
+		cfg.DomainWeight = DefaultDomainWeight
+	}
+	if cfg.DomainWeight >= 1 {
+		return nil, fmt.Errorf("pocketsphinx: domain model weight %g: give a weight below 1, or a negative one to use the stock model alone", cfg.DomainWeight)
+	}
+	if cfg.VocabularyWeight == 0 {
+		cfg.VocabularyWeight = DefaultVocabularyWeight
+	}
+	if cfg.VocabularyWeight < 0 || cfg.VocabularyWeight >= 1 {
+		return nil, fmt.Errorf("pocketsphinx: vocabulary weight %g: give a weight between 0 and 1", cfg.VocabularyWeight)
+	}
+	if cfg.Profile == "" {
+		cfg.Profile = ProfileFast
+	}
+	profile, ok := profileOptions[cfg.Profile]
+	if !ok {
+		return nil, fmt.Errorf("pocketsphinx: unknown profile %q: use %s, %s or %s", cfg.Profile, ProfileFast, ProfileAccurate, ProfileStock)
+	}
 	if cfg.PoolSize <= 0 {
 		cfg.PoolSize = runtime.NumCPU()
 	}
@@ -103,21 +231,36 @@ func NewPocketSphinx(cfg PocketSphinxConfig) (*PocketSphinx, error) {
 			return nil, fmt.Errorf("pocketsphinx model: %w (install the Debian package pocketsphinx-en-us, or set --model-dir to a folder with en-us/, en-us.lm.bin and cmudict-en-us.dict)", err)
 		}
 	}
+	e := &PocketSphinx{cfg: cfg, slots: make(chan struct{}, cfg.PoolSize)}
+	if cfg.DomainWeight > 0 {
+		if err := e.loadDomain(); err != nil {
+			return nil, err
+		}
+	}
 	quietOnce.Do(func() { C.mi_quiet() })
 
-	argv := []string{"mockinterview",
-		"-hmm", cfg.HMM, "-lm", cfg.LM, "-dict", cfg.Dict,
+	// The language model is not given here: each decoder reads it and
+	// builds its search itself (see newDecoder), so that the domain and
+	// vocabulary models can be mixed in.
+	e.argv = []string{"mockinterview",
+		"-hmm", cfg.HMM, "-dict", cfg.Dict,
 		"-remove_silence", "yes", "-bestpath", "yes", "-logfn", os.DevNull,
 	}
-	keys := make([]string, 0, len(cfg.Options))
-	for k := range cfg.Options {
+	options := map[string]string{}
+	for k, v := range profile {
+		options[strings.TrimPrefix(k, "-")] = v
+	}
+	for k, v := range cfg.Options {
+		options[strings.TrimPrefix(k, "-")] = v
+	}
+	keys := make([]string, 0, len(options))
+	for k := range options {
 		keys = append(keys, k)
 	}
 	sort.Strings(keys)
 	for _, k := range keys {
-		argv = append(argv, "-"+strings.TrimPrefix(k, "-"), cfg.Options[k])
+		e.argv = append(e.argv, "-"+k, options[k])
 	}
-	e := &PocketSphinx{cfg: cfg, argv: argv, slots: make(chan struct{}, cfg.PoolSize)}
 	d, err := e.newDecoder()
 	if err != nil {
 		return nil, err
@@ -133,7 +276,8 @@ func (e *PocketSphinx) Name() string { return "pocketsphinx" }
 // PoolSize is the number of streams that can run at once.
 func (e *PocketSphinx) PoolSize() int { return e.cfg.PoolSize }
 
-// NewStream takes a decoder from the pool, waiting while all are busy.
+// NewStream takes a decoder from the pool, waiting while all are busy. A
+// vocabulary in opts is added to that decoder for this stream only.
 func (e *PocketSphinx) NewStream(ctx context.Context, opts StreamOptions) (Stream, error) {
 	select {
 	case e.slots <- struct{}{}:
@@ -158,6 +302,12 @@ func (e *PocketSphinx) NewStream(ctx context.Context, opts StreamOptions) (Strea
 		e.mu.Unlock()
 	}
 	s := &psStream{engine: e, d: d, partialEvery: e.cfg.PartialEvery}
+	if len(opts.Vocabulary) > 0 {
+		if err := e.boost(d, opts.Vocabulary); err != nil {
+			e.release(d)
+			return nil, err
+		}
+	}
 	if err := s.start(); err != nil {
 		e.release(d)
 		return nil, err
@@ -165,9 +315,19 @@ func (e *PocketSphinx) NewStream(ctx context.Context, opts StreamOptions) (Strea
 	return s, nil
 }
 
+// release returns a decoder to the pool, first taking back what a stream's
+// vocabulary added. A decoder whose dictionary grew for one speaker is
+// freed instead: the library cannot remove words, and the next speaker must
+// not get them.
 func (e *PocketSphinx) release(d *decoder) {
+	d.unboost()
 	e.mu.Lock()
-	e.idle = append(e.idle, d)
+	if d.dirty {
+		d.free()
+		e.all--
+	} else {
+		e.idle = append(e.idle, d)
+	}
 	e.mu.Unlock()
 	<-e.slots
 }
@@ -184,7 +344,23 @@ func (e *PocketSphinx) Close() error {
 	return nil
 }
 
-type decoder struct{ ps *C.ps_decoder_t }
+// decoder is one libpocketsphinx decoder with the language models its
+// searches share. It is used by one goroutine at a time.
+type decoder struct {
+	ps            *C.ps_decoder_t
+	stock, domain *C.ngram_model_t
+	weight        float64 // the domain model's
+	boosted       bool    // the vocabulary search is selected
+	dirty         bool    // words were added to the dictionary for one stream
+}
+
+// baseSearch and vocabularySearch name the decoder's two language-model
+// searches: the stock model mixed with the domain one, and the same with a
+// stream's vocabulary mixed in.
+var (
+	baseSearch       = C.CString("base")
+	vocabularySearch = C.CString("vocabulary")
+)
 
 func (e *PocketSphinx) newDecoder() (*decoder, error) {
 	argc := C.int(len(e.argv))
@@ -208,13 +384,95 @@ func (e *PocketSphinx) newDecoder() (*decoder, error) {
 	if ps == nil {
 		return nil, fmt.Errorf("pocketsphinx: cannot load the model from %s", e.cfg.HMM)
 	}
-	return &decoder{ps: ps}, nil
+	d := &decoder{ps: ps, weight: e.cfg.DomainWeight}
+	// Words go into the dictionary before any search exists, so that no
+	// language model is touched.
+	for _, p := range e.extraWords {
+		if !d.known(p.word) {
+			d.addWord(p.word, p.phones)
+		}
+	}
+	var err error
+	if d.stock, err = d.readLM(e.cfg.LM); err != nil {
+		d.free()
+		return nil, err
+	}
+	if e.cfg.DomainWeight > 0 {
+		if d.domain, err = e.readDomainLM(d); err != nil {
+			d.free()
+			return nil, err
+		}
+	}
+	if err := d.useLM(baseSearch, nil, 0); err != nil {
+		d.free()
+		return nil, err
+	}
+	return d, nil
+}
+
+func (d *decoder) readLM(path string) (*C.ngram_model_t, error) {
+	cpath := C.CString(path)
+	defer C.free(unsafe.Pointer(cpath))
+	lm := C.mi_read_lm(d.ps, cpath)
+	if lm == nil {
+		return nil, fmt.Errorf("pocketsphinx: cannot read the language model %s", path)
+	}
+	return lm, nil
+}
+
+// useLM selects a search over the stock model, the domain model (when the
+// engine has one) and a vocabulary model (when not nil) given weight
+// vocabWeight; the others share the rest in their usual proportion.
+func (d *decoder) useLM(name *C.char, vocab *C.ngram_model_t, vocabWeight float64) error {
+	rest := 1 - vocabWeight
+	stockWeight, domainWeight := rest, 0.0
+	if d.domain != nil {
+		stockWeight, domainWeight = rest*(1-d.weight), rest*d.weight
+	}
+	if C.mi_use_lm(d.ps, name, d.stock, C.float(stockWeight), d.domain, C.float(domainWeight), vocab, C.float(vocabWeight)) < 0 {
+		return fmt.Errorf("pocketsphinx: cannot set up the %s language model search", C.GoString(name))
+	}
+	return nil
+}
+
+func (d *decoder) known(word string) bool {
+	w := C.CString(word)
+	defer C.free(unsafe.Pointer(w))
+	return C.mi_known(d.ps, w) != 0
+}
+
+// lookup returns the dictionary's pronunciation of word.
+func (d *decoder) lookup(word string) (string, bool) {
+	w := C.CString(word)
+	defer C.free(unsafe.Pointer(w))
+	p := C.ps_lookup_word(d.ps, w)
+	if p == nil {
+		return "", false
+	}
+	defer C.free(unsafe.Pointer(p))
+	return C.GoString(p), true
+}
+
+// addWord puts a word in the dictionary without rebuilding any search; a
+// search made afterwards sees it.
+func (d *decoder) addWord(word, phones string) bool {
+	w, p := C.CString(word), C.CString(phones)
+	defer C.free(unsafe.Pointer(w))
+	defer C.free(unsafe.Pointer(p))
+	C.ps_add_word(d.ps, w, p, 0)
+	return C.mi_known(d.ps, w) != 0
 }
 
 func (d *decoder) free() {
 	if d.ps != nil {
 		C.ps_free(d.ps)
 		d.ps = nil
+	}
+	for _, lm := range []**C.ngram_model_t{&d.stock, &d.domain} {
+		if *lm != nil {
+			C.ngram_model_free(*lm)
+			*lm = nil
+		}
 	}
 }
 

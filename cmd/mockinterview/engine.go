@@ -17,6 +17,8 @@ type engineFlags struct {
 	engine      string
 	modelDir    string
 	poolSize    int
+	lmMix       float64
+	accurate    bool
 	openaiURL   string
 	openaiKey   string
 	openaiModel string
@@ -26,6 +28,8 @@ type engineFlags struct {
 func (f *engineFlags) register(fs *flag.FlagSet, e env) {
 	fs.StringVar(&f.engine, "engine", envOr(e, "MOCKINTERVIEW_ENGINE", "pocketsphinx"), "transcription engine: pocketsphinx (embedded) or openai (any OpenAI-compatible endpoint) [$MOCKINTERVIEW_ENGINE]")
 	fs.StringVar(&f.modelDir, "model-dir", envOr(e, "MOCKINTERVIEW_MODEL_DIR", transcribe.DefaultModelDir), "PocketSphinx model folder [$MOCKINTERVIEW_MODEL_DIR]")
+	fs.Float64Var(&f.lmMix, "lm-mix", envFloat(e, "MOCKINTERVIEW_LM_MIX", transcribe.DefaultDomainWeight), "PocketSphinx: weight of the built-in interview language model mixed with the stock one, 0 to 1 (0: stock model alone) [$MOCKINTERVIEW_LM_MIX]")
+	fs.BoolVar(&f.accurate, "accurate", envBool(e, "MOCKINTERVIEW_ACCURATE", false), "PocketSphinx: search wider for batch analysis, about twice the CPU of the default fast profile [$MOCKINTERVIEW_ACCURATE]")
 	fs.IntVar(&f.poolSize, "pool-size", envInt(e, "MOCKINTERVIEW_POOL_SIZE", 0), "PocketSphinx decoders at once, about 90 MB each (0: one per CPU) [$MOCKINTERVIEW_POOL_SIZE]")
 	fs.StringVar(&f.openaiURL, "openai-url", envOr(e, "OPENAI_BASE_URL", ""), "OpenAI-compatible API base URL, e.g. http://localhost:8000/v1 (empty: the OpenAI cloud) [$OPENAI_BASE_URL]")
 	fs.StringVar(&f.openaiKey, "openai-key", envOr(e, "OPENAI_API_KEY", ""), "API key for the OpenAI-compatible endpoint [$OPENAI_API_KEY]")
@@ -38,11 +42,11 @@ func (f *engineFlags) register(fs *flag.FlagSet, e env) {
 func (f *engineFlags) open(log zerolog.Logger) (transcribe.Engine, error) {
 	switch f.engine {
 	case "pocketsphinx":
-		return transcribe.NewPocketSphinx(transcribe.PocketSphinxConfig{ModelDir: f.modelDir, PoolSize: f.poolSize})
+		return transcribe.NewPocketSphinx(f.pocketSphinx())
 	case "openai":
 		cfg := transcribe.OpenAIConfig{BaseURL: f.openaiURL, APIKey: f.openaiKey, Model: f.openaiModel, Logger: &log}
 		if f.fallback {
-			ps, err := transcribe.NewPocketSphinx(transcribe.PocketSphinxConfig{ModelDir: f.modelDir, PoolSize: f.poolSize})
+			ps, err := transcribe.NewPocketSphinx(f.pocketSphinx())
 			if err != nil {
 				log.Warn().Err(err).Msg("no embedded fallback engine")
 			} else {
@@ -52,6 +56,18 @@ func (f *engineFlags) open(log zerolog.Logger) (transcribe.Engine, error) {
 		return transcribe.NewOpenAI(cfg)
 	}
 	return nil, usageError{fmt.Sprintf("unknown engine %q: use pocketsphinx or openai", f.engine)}
+}
+
+// pocketSphinx is the embedded engine's configuration.
+func (f *engineFlags) pocketSphinx() transcribe.PocketSphinxConfig {
+	cfg := transcribe.PocketSphinxConfig{ModelDir: f.modelDir, PoolSize: f.poolSize, DomainWeight: f.lmMix}
+	if f.lmMix <= 0 {
+		cfg.DomainWeight = -1 // the stock model alone
+	}
+	if f.accurate {
+		cfg.Profile = transcribe.ProfileAccurate
+	}
+	return cfg
 }
 
 func envOr(e env, name, def string) string {

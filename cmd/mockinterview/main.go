@@ -57,14 +57,18 @@ type command struct {
 
 func commands() map[string]command {
 	return map[string]command{
-		"analyze":    {"split an answer into STAR parts, time them and coach (WAV or .txt)", runAnalyze},
-		"interview":  {"run a whole mock interview from recordings: answer, then one per probe", runInterview},
-		"questions":  {"list the question bank", runQuestions},
-		"serve":      {"run the live service: browser client, WebSocket streaming, review API", runServe},
-		"stream":     {"stream WAV recordings to a running server as a live answer and print its events", runStream},
-		"transcribe": {"print the words of a WAV recording with their times", runTranscribe},
-		"train-star": {"fit the STAR segmenter's weights on the labeled corpus", runTrainStar},
-		"eval-star":  {"score the STAR segmenter on the corpus's test split", runEvalStar},
+		"analyze":      {"split an answer into STAR parts, time them and coach (WAV or .txt)", runAnalyze},
+		"interview":    {"run a whole mock interview from recordings: answer, then one per probe", runInterview},
+		"loadtest":     {"open many real-time streams to a running server and measure latency, losses and memory", runLoadtest},
+		"questions":    {"list the question bank", runQuestions},
+		"retranscribe": {"hear a stored session's recordings again and rebuild its transcript and report", runRetranscribe},
+		"serve":        {"run the live service: browser client, WebSocket streaming, review API", runServe},
+		"stream":       {"stream WAV recordings to a running server as a live answer and print its events", runStream},
+		"transcribe":   {"print the words of a WAV recording with their times", runTranscribe},
+		"train-star":   {"fit the STAR segmenter's weights on the labeled corpus", runTrainStar},
+		"eval-star":    {"score the STAR segmenter on the corpus's test split", runEvalStar},
+		"build-lm":     {"build the interview language model the embedded recognizer mixes in", runBuildLM},
+		"eval-asr":     {"measure the embedded recognizer's error rate, speed and memory", runEvalASR},
 	}
 }
 

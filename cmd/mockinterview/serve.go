@@ -3,9 +3,13 @@ package main
 import (
 	"context"
 	"errors"
+	"flag"
 	"fmt"
 	"net"
 	"net/http"
+	"net/url"
+	"strconv"
+	"strings"
 	"sync"
 	"time"
 
@@ -14,6 +18,7 @@ import (
 	"github.com/mockinterview/mockinterview/interviewer"
 	"github.com/mockinterview/mockinterview/server"
 	"github.com/mockinterview/mockinterview/static"
+	"github.com/mockinterview/mockinterview/transcribe"
 )
 
 func runServe(ctx context.Context, e env, args []string) error {
@@ -29,6 +34,10 @@ func runServe(ctx context.Context, e env, args []string) error {
 	adminToken := fs.String("admin-token", envOr(e, "MOCKINTERVIEW_ADMIN_TOKEN", ""), "bearer token that lists and reads every session (empty: nobody can) [$MOCKINTERVIEW_ADMIN_TOKEN]")
 	logLevel := fs.String("log-level", envOr(e, "MOCKINTERVIEW_LOG_LEVEL", "info"), "debug, info, warn or error; debug logs transcripts [$MOCKINTERVIEW_LOG_LEVEL]")
 	shutdownWait := fs.Duration("shutdown-timeout", envDuration(e, "MOCKINTERVIEW_SHUTDOWN_TIMEOUT", 30*time.Second), "how long a shutdown waits for sessions to finish and report [$MOCKINTERVIEW_SHUTDOWN_TIMEOUT]")
+	var lim limitFlags
+	lim.register(fs, e)
+	engineFlag := fs.Lookup("engine")
+	engineFlag.Usage += "; instant: a test engine for load tests, a made-up word per stretch of speech at once"
 	rest, err := parseFlags(fs, args)
 	if err != nil {
 		return err
@@ -43,9 +52,11 @@ func runServe(ctx context.Context, e env, args []string) error {
 	}
 	log := zerolog.New(e.stderr).Level(level).With().Timestamp().Logger()
 
-	engine, err := ef.open(log)
-	if err != nil {
-		return err
+	var engine transcribe.Engine = instantEngine{}
+	if ef.engine != "instant" {
+		if engine, err = ef.open(log); err != nil {
+			return err
+		}
 	}
 	defer engine.Close()
 	bank, err := interviewer.LoadBank()
@@ -68,13 +79,23 @@ func runServe(ctx context.Context, e env, args []string) error {
 		return err
 	}
 	cfg := server.Config{EndSilence: endSilence.Seconds(), MaxProbes: *maxProbes, AdminToken: *adminToken, Phrase: phrase}
+	if err := lim.apply(&cfg); err != nil {
+		return err
+	}
+	if ef.engine == "openai" && !ef.fallback {
+		// Without the embedded fallback, the service is only as ready as
+		// the endpoint.
+		cfg.EngineReady = endpointAnswers(ef.openaiURL, ef.openaiKey)
+	}
 	handler := server.NewServer(log, cfg, store, engine, bank, analyzer, sessions, static.Files)
 	ln, err := net.Listen("tcp", *addr)
 	if err != nil {
 		return fmt.Errorf("listen on %s: %w (use --addr or $MOCKINTERVIEW_ADDR for another address)", *addr, err)
 	}
-	srv := &http.Server{Handler: handler, ReadHeaderTimeout: 10 * time.Second}
-	log.Info().Str("addr", ln.Addr().String()).Str("engine", engine.Name()).Str("data", *data).Msg("listening")
+	srv := &http.Server{Handler: handler, ReadHeaderTimeout: 10 * time.Second, MaxHeaderBytes: 64 << 10, IdleTimeout: 2 * time.Minute}
+	log.Info().Str("addr", ln.Addr().String()).Str("engine", engine.Name()).Str("data", *data).
+		Int("max_sessions", cfg.MaxSessions).Dur("max_session", cfg.MaxSessionLength).Dur("idle_timeout", cfg.IdleTimeout).
+		Int("max_frame", cfg.MaxFrame).Float64("connect_rate", cfg.ConnectRate).Strs("allowed_origins", cfg.AllowedOrigins).Msg("listening")
 	fmt.Fprintf(e.stdout, "mockinterview: serving http://%s (engine %s, data in %s)\n", ln.Addr(), engine.Name(), *data)
 
 	served := make(chan error, 1)
@@ -101,4 +122,85 @@ func runServe(ctx context.Context, e env, args []string) error {
 	}
 	log.Info().Msg("stopped")
 	return nil
+}
+
+// limitFlags are the service's limits; every flag has an environment
+// variable, and the README lists the defaults.
+type limitFlags struct {
+	maxFrame     int
+	maxSession   time.Duration
+	maxSessions  int
+	idleTimeout  time.Duration
+	connectRate  float64
+	connectBurst int
+	origins      string
+	maxBody      int64
+}
+
+func (f *limitFlags) register(fs *flag.FlagSet, e env) {
+	fs.IntVar(&f.maxFrame, "max-frame", envInt(e, "MOCKINTERVIEW_MAX_FRAME", 64<<10), "largest WebSocket message in bytes; a larger one closes the socket with 1009 [$MOCKINTERVIEW_MAX_FRAME]")
+	fs.DurationVar(&f.maxSession, "max-session", envDuration(e, "MOCKINTERVIEW_MAX_SESSION", 30*time.Minute), "longest session, in audio or in time; then it is reported and closed with 1008 [$MOCKINTERVIEW_MAX_SESSION]")
+	fs.IntVar(&f.maxSessions, "max-sessions", envInt(e, "MOCKINTERVIEW_MAX_SESSIONS", 100), "WebSocket connections at once; past it a new one is closed with 1013 [$MOCKINTERVIEW_MAX_SESSIONS]")
+	fs.DurationVar(&f.idleTimeout, "idle-timeout", envDuration(e, "MOCKINTERVIEW_IDLE_TIMEOUT", 30*time.Second), "end a session that sends nothing, not even KeepAlive, for this long [$MOCKINTERVIEW_IDLE_TIMEOUT]")
+	fs.Float64Var(&f.connectRate, "connect-rate", envFloat(e, "MOCKINTERVIEW_CONNECT_RATE", 1), "WebSocket connections per second one address may open after its burst; past it 429 (0: no limit) [$MOCKINTERVIEW_CONNECT_RATE]")
+	fs.IntVar(&f.connectBurst, "connect-burst", envInt(e, "MOCKINTERVIEW_CONNECT_BURST", 20), "WebSocket connections one address may open at once [$MOCKINTERVIEW_CONNECT_BURST]")
+	fs.StringVar(&f.origins, "allowed-origins", envOr(e, "MOCKINTERVIEW_ALLOWED_ORIGINS", ""), "comma-separated origins (https://coach.example) whose pages may open a WebSocket besides this server's own; * for any [$MOCKINTERVIEW_ALLOWED_ORIGINS]")
+	fs.Int64Var(&f.maxBody, "max-body", int64(envInt(e, "MOCKINTERVIEW_MAX_BODY", 64<<10)), "largest API request body in bytes; a larger one gets 413 [$MOCKINTERVIEW_MAX_BODY]")
+}
+
+// apply checks the limits and sets them in cfg.
+func (f *limitFlags) apply(cfg *server.Config) error {
+	switch {
+	case f.maxFrame < 2:
+		return usageError{"--max-frame must be at least 2 bytes (one sample); 3200 is 100 ms of audio"}
+	case f.maxSession <= 0 || f.idleTimeout <= 0:
+		return usageError{"--max-session and --idle-timeout must be positive durations, such as 30m and 30s"}
+	case f.maxSessions < 1 || f.connectBurst < 1 || f.maxBody < 1:
+		return usageError{"--max-sessions, --connect-burst and --max-body must be at least 1"}
+	case f.connectRate < 0:
+		return usageError{"--connect-rate must be 0 (no limit) or more"}
+	}
+	cfg.MaxFrame, cfg.MaxSessionLength, cfg.MaxSessions, cfg.IdleTimeout = f.maxFrame, f.maxSession, f.maxSessions, f.idleTimeout
+	cfg.ConnectRate, cfg.ConnectBurst, cfg.MaxBody = f.connectRate, f.connectBurst, f.maxBody
+	for _, o := range splitList(f.origins) {
+		if u, err := url.Parse(o); o != "*" && (err != nil || (u.Scheme != "http" && u.Scheme != "https") || u.Host == "" || strings.Trim(u.Path, "/") != "") {
+			return usageError{fmt.Sprintf("--allowed-origins: %q is not an origin such as https://coach.example", o)}
+		}
+		cfg.AllowedOrigins = append(cfg.AllowedOrigins, o)
+	}
+	return nil
+}
+
+func envFloat(e env, name string, def float64) float64 {
+	if v, err := strconv.ParseFloat(e.getenv(name), 64); err == nil {
+		return v
+	}
+	return def
+}
+
+// endpointAnswers checks that an OpenAI-compatible endpoint answers at
+// all: any HTTP status below 500 from GET {base}/models will do.
+func endpointAnswers(base, key string) func(context.Context) error {
+	if base == "" {
+		base = "https://api.openai.com/v1"
+	}
+	models := strings.TrimSuffix(base, "/") + "/models"
+	return func(ctx context.Context) error {
+		req, err := http.NewRequestWithContext(ctx, http.MethodGet, models, nil)
+		if err != nil {
+			return err
+		}
+		if key != "" {
+			req.Header.Set("Authorization", "Bearer "+key)
+		}
+		resp, err := http.DefaultClient.Do(req)
+		if err != nil {
+			return fmt.Errorf("%s does not answer: %w", base, err)
+		}
+		resp.Body.Close()
+		if resp.StatusCode >= 500 {
+			return fmt.Errorf("%s answers %s", base, resp.Status)
+		}
+		return nil
+	}
 }

@@ -8,6 +8,7 @@ import (
 	"io"
 	"net"
 	"net/http"
+	"net/http/httptest"
 	"os"
 	"path/filepath"
 	"regexp"
@@ -16,6 +17,9 @@ import (
 	"testing"
 	"time"
 
+	"github.com/gorilla/websocket"
+
+	"github.com/mockinterview/mockinterview/server"
 	"github.com/mockinterview/mockinterview/transcribe"
 )
 
@@ -276,5 +280,164 @@ func TestStreamUsage(t *testing.T) {
 	}
 	if _, _, err := runCLI(t, "stream", "--url", "ws://127.0.0.1:1/v1/listen", filepath.Join(t.TempDir(), "missing.wav")); err == nil {
 		t.Error("a missing file streamed")
+	}
+}
+
+// TestServeOpenAIFallback points --engine openai at an endpoint that fails
+// every request as the OpenAI API does when it is down: each utterance is
+// still transcribed, by the embedded engine, the results and the report
+// say so, and every sample of audio is recorded.
+func TestServeOpenAIFallback(t *testing.T) {
+	needSpeech(t)
+	var mu sync.Mutex
+	requests := 0
+	failing := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		if r.Method != http.MethodPost || r.URL.Path != "/v1/audio/transcriptions" || r.Header.Get("Authorization") != "Bearer test-key" {
+			t.Errorf("unexpected request %s %s", r.Method, r.URL)
+		}
+		io.Copy(io.Discard, r.Body)
+		mu.Lock()
+		requests++
+		mu.Unlock()
+		w.Header().Set("Content-Type", "application/json")
+		w.Header().Set("Retry-After-Ms", "1")
+		w.WriteHeader(http.StatusInternalServerError)
+		io.WriteString(w, `{"error":{"message":"The server had an error while processing your request. Sorry about that!","type":"server_error","param":null,"code":null}}`)
+	}))
+	defer failing.Close()
+	srv := startServe(t, t.TempDir(), "--engine", "openai", "--openai-url", failing.URL+"/v1", "--openai-key", "test-key")
+	answer := spokenWAV(t,
+		"Our team missed every release date last spring.",
+		"I took over the planning and I cut the scope in half.",
+		"We shipped the next three releases on time.")
+	out, _, err := runCLI(t, "stream", "--url", srv.listenURL(), "--speed", "0", "--json", "--mode", "practice", answer)
+	if err != nil {
+		t.Fatalf("stream: %v\n%s", err, out)
+	}
+	var begin server.BeginMessage
+	var report server.ReportMessage
+	var meta server.MetadataMessage
+	var finals []server.ResultsMessage
+	for _, line := range strings.Split(strings.TrimSpace(out), "\n") {
+		var ev server.ResultsMessage
+		json.Unmarshal([]byte(line), &ev)
+		switch ev.Type {
+		case server.TypeBegin:
+			json.Unmarshal([]byte(line), &begin)
+		case server.TypeResults:
+			if ev.IsFinal {
+				finals = append(finals, ev)
+			}
+		case server.TypeReport:
+			json.Unmarshal([]byte(line), &report)
+		case server.TypeMetadata:
+			json.Unmarshal([]byte(line), &meta)
+		case server.TypeError:
+			t.Errorf("error: %s", line)
+		}
+	}
+	if begin.Engine != "openai" || len(finals) < 2 {
+		t.Fatalf("engine %q, %d final results:\n%s", begin.Engine, len(finals), out)
+	}
+	text := ""
+	for _, f := range finals {
+		if f.Engine != "pocketsphinx" || !f.Fallback {
+			t.Errorf("final result %q heard by %q, fallback %v; want pocketsphinx, true", f.Channel.Alternatives[0].Transcript, f.Engine, f.Fallback)
+		}
+		text += f.Channel.Alternatives[0].Transcript + " "
+	}
+	if !strings.Contains(text, "release") || !strings.Contains(text, "scope") {
+		t.Errorf("the fallback heard %q", text)
+	}
+	if report.Report == nil || len(report.Utterances) != len(finals) {
+		t.Fatalf("report with %d utterances for %d final results", len(report.Utterances), len(finals))
+	}
+	for _, u := range report.Utterances {
+		if u.Engine != "pocketsphinx" || !u.Fallback || u.Words == 0 {
+			t.Errorf("report utterance %+v; want it marked as the fallback's", u)
+		}
+	}
+	mu.Lock()
+	if requests < 4*len(finals) {
+		t.Errorf("%d requests for %d utterances; want each tried 4 times (3 retries)", requests, len(finals))
+	}
+	mu.Unlock()
+
+	// Nothing of the audio was dropped, and the stored session says which
+	// engine heard what.
+	sent, _, _ := transcribe.ReadWAV(answer)
+	status, body := httpGet(t, fmt.Sprintf("%s/api/sessions/%s?secret=%s", srv.url, begin.SessionID, begin.Secret))
+	var view struct {
+		Answers []struct {
+			AudioSeconds float64 `json:"audio_seconds"`
+			Audio        string  `json:"audio"`
+		} `json:"answers"`
+		Utterances []server.UtteranceRecord `json:"utterances"`
+	}
+	if err := json.Unmarshal([]byte(body), &view); status != http.StatusOK || err != nil || len(view.Answers) != 1 {
+		t.Fatalf("GET session: %d %s", status, body)
+	}
+	_, wav := httpGet(t, srv.url+view.Answers[0].Audio+"?secret="+begin.Secret)
+	recorded, _, err := transcribe.DecodeWAV(strings.NewReader(wav), "answer-0.wav")
+	if err != nil || len(recorded) != int(meta.Duration*transcribe.SampleRate+0.5) || len(recorded) < len(sent) {
+		t.Errorf("recorded %d samples (%v); the server received %.2f s, the file holds %d", len(recorded), err, meta.Duration, len(sent))
+	}
+	if len(view.Utterances) != len(finals) || !view.Utterances[0].Fallback {
+		t.Errorf("stored utterances %+v", view.Utterances)
+	}
+	if _, md := httpGet(t, fmt.Sprintf("%s/api/sessions/%s/export.md?secret=%s", srv.url, begin.SessionID, begin.Secret)); !strings.Contains(md, "heard by the fallback, pocketsphinx") {
+		t.Errorf("the Markdown export does not mention the fallback:\n%s", md)
+	}
+}
+
+// TestServeLimitFlags checks that the limits reach the server and that
+// bad ones are refused with what to do.
+func TestServeLimitFlags(t *testing.T) {
+	for _, args := range [][]string{
+		{"serve", "--max-frame", "1"},
+		{"serve", "--max-session", "0s"},
+		{"serve", "--max-sessions", "0"},
+		{"serve", "--connect-rate", "-1"},
+		{"serve", "--allowed-origins", "coach.example"},
+		{"serve", "--engine", "whisper"},
+	} {
+		if _, _, err := runCLI(t, args...); exitCode(err) != 2 {
+			t.Errorf("%v: %v; want a usage error", args, err)
+		}
+	}
+	// Without a fallback, an endpoint that does not answer makes the
+	// service not ready.
+	down := startServe(t, t.TempDir(), "--engine", "openai", "--fallback=false", "--openai-url", "http://127.0.0.1:1/v1")
+	if status, body := httpGet(t, down.url+"/readyz"); status != http.StatusServiceUnavailable || !strings.HasPrefix(body, "engine openai: http://127.0.0.1:1/v1 does not answer") {
+		t.Errorf("readyz with the endpoint down: %d %q", status, body)
+	}
+	srv := startServe(t, t.TempDir(), "--engine", "instant", "--max-sessions", "1", "--allowed-origins", "https://coach.example",
+		"--idle-timeout", "1s", "--max-frame", "1000")
+	status, body := httpGet(t, srv.url+"/readyz")
+	if status != http.StatusOK || !strings.Contains(body, "engine instant ok") {
+		t.Errorf("readyz: %d %q", status, body)
+	}
+	resp, err := http.Get(srv.url + "/")
+	if err != nil {
+		t.Fatal(err)
+	}
+	resp.Body.Close()
+	if csp := resp.Header.Get("Content-Security-Policy"); !strings.Contains(csp, "default-src 'self'") || !strings.Contains(csp, "frame-ancestors 'none'") {
+		t.Errorf("the client is served with CSP %q", csp)
+	}
+	q := "?" + server.ListenQuery().Encode()
+	ws, _, err := websocket.DefaultDialer.Dial(srv.listenURL()+q, http.Header{"Origin": {"https://coach.example"}})
+	if err != nil {
+		t.Fatalf("allowed origin: %v", err)
+	}
+	defer ws.Close()
+	ws.WriteMessage(websocket.BinaryMessage, make([]byte, 1002))
+	for {
+		if _, _, err = ws.ReadMessage(); err != nil {
+			break
+		}
+	}
+	if !websocket.IsCloseError(err, websocket.CloseMessageTooBig) {
+		t.Errorf("a 1002-byte frame with --max-frame 1000: %v", err)
 	}
 }

@@ -1,0 +1,372 @@
+package main
+
+import (
+	"bufio"
+	"context"
+	"encoding/json"
+	"fmt"
+	"io"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"regexp"
+	"strconv"
+	"strings"
+	"sync"
+	"syscall"
+	"text/tabwriter"
+	"time"
+
+	"github.com/mockinterview/mockinterview/internal/flite"
+	"github.com/mockinterview/mockinterview/transcribe"
+)
+
+// asrConfigs are the recognizer set-ups eval-asr compares.
+var asrConfigs = map[string]struct {
+	summary string
+	domain  bool
+	profile string
+}{
+	"stock":      {"stock language model, stock decoder settings", false, transcribe.ProfileStock},
+	"mix":        {"stock model mixed with the interview model, stock decoder settings", true, transcribe.ProfileStock},
+	"fast":       {"the mix with the fast profile (the service's default)", true, transcribe.ProfileFast},
+	"accurate":   {"the mix with the accurate profile (--accurate)", true, transcribe.ProfileAccurate},
+	"stock-fast": {"stock language model with the fast profile", false, transcribe.ProfileFast},
+}
+
+// asrClip is one recording with its reference text.
+type asrClip struct {
+	group string // what the clip belongs to in the table: "slt", "kal16", "librivox"
+	name  string
+	path  string
+	ref   string
+}
+
+// asrRun is what one configuration measured, per group of clips.
+type asrRun struct {
+	Config     string              `json:"config"`
+	StartupSec float64             `json:"startup_sec"`
+	DecoderMB  float64             `json:"decoder_mb"`
+	Groups     map[string]asrGroup `json:"groups"`
+	CPUSec     float64             `json:"cpu_sec"`
+	AudioSec   float64             `json:"audio_sec"`
+	Hypotheses map[string]string   `json:"hypotheses,omitempty"`
+}
+
+type asrGroup struct {
+	Errors   int     `json:"errors"`
+	Words    int     `json:"words"`
+	CPUSec   float64 `json:"cpu_sec"`
+	AudioSec float64 `json:"audio_sec"`
+}
+
+func (g asrGroup) wer() float64 {
+	if g.Words == 0 {
+		return 0
+	}
+	return float64(g.Errors) / float64(g.Words)
+}
+
+// runEvalASR measures the embedded recognizer: word error rate, real-time
+// factor, start-up time and memory of each configuration, on answers of the
+// STAR corpus synthesized with flite and on the real LibriVox recordings of
+// pocketsphinx-testdata. Each configuration runs in its own process so that
+// its start-up and memory are measured from a clean state.
+func runEvalASR(ctx context.Context, e env, args []string) error {
+	fs := newFlagSet(e, "eval-asr", "")
+	set := fs.String("set", "test", "answers to synthesize: test (the test split; for the final table only) or dev (the development answers of the training split, for tuning)")
+	voices := fs.String("voices", "slt,kal16", "flite voices, comma-separated")
+	configs := fs.String("configs", "stock,mix,fast", "configurations, comma-separated: stock, mix, fast, accurate, stock-fast")
+	librivox := fs.String("librivox", "/usr/share/pocketsphinx/test/data/librivox", "folder of the LibriVox recordings and their transcription (empty: skip)")
+	limit := fs.Int("limit", 0, "use only the first N answers (0: all)")
+	modelDir := fs.String("model-dir", transcribe.DefaultModelDir, "PocketSphinx model folder")
+	domainLM := fs.String("domain-lm", "", "interview model to mix in (default: the built-in one)")
+	domainDict := fs.String("domain-dict", "", "pronunciations for the interview model's extra words (default: the built-in ones)")
+	weight := fs.Float64("lm-mix", 0, "interview model weight (0: the default)")
+	options := fs.String("options", "", "extra decoder options, e.g. -maxhmmpf=3000,-pl_window=10")
+	asJSON := fs.Bool("json", false, "print one JSON object per configuration instead of the table")
+	verbose := fs.Bool("v", false, "print each clip's hypothesis")
+	jobs := fs.Int("jobs", 1, "configurations measured at once, each in its own process (more than one saves time on a multi-core machine but lets them compete for memory bandwidth)")
+	only := fs.String("only", "", "run this one configuration in this process (used by eval-asr itself)")
+	if _, err := parseFlags(fs, args); err != nil {
+		return err
+	}
+	opts, err := parseDecoderOptions(*options)
+	if err != nil {
+		return err
+	}
+	clips, err := asrClips(ctx, *set, splitList(*voices), *librivox, *limit)
+	if err != nil {
+		return err
+	}
+	if *only != "" {
+		c, ok := asrConfigs[*only]
+		if !ok {
+			return usageError{fmt.Sprintf("unknown configuration %q", *only)}
+		}
+		cfg := transcribe.PocketSphinxConfig{
+			ModelDir: *modelDir, PoolSize: 1, Profile: c.profile, Options: opts,
+			DomainLM: *domainLM, DomainDict: *domainDict, DomainWeight: *weight,
+		}
+		if !c.domain {
+			cfg.DomainWeight = -1
+		}
+		run, err := measureASR(ctx, *only, cfg, clips, *verbose)
+		if err != nil {
+			return err
+		}
+		return json.NewEncoder(e.stdout).Encode(run)
+	}
+
+	self, err := os.Executable()
+	if err != nil {
+		return err
+	}
+	names := splitList(*configs)
+	for _, name := range names {
+		if _, ok := asrConfigs[name]; !ok {
+			return usageError{fmt.Sprintf("unknown configuration %q: use stock, mix, fast, accurate or stock-fast", name)}
+		}
+	}
+	runs := make([]asrRun, len(names))
+	errs := make([]error, len(names))
+	slots := make(chan struct{}, max(1, *jobs))
+	var wg sync.WaitGroup
+	for i, name := range names {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			slots <- struct{}{}
+			defer func() { <-slots }()
+			runs[i], errs[i] = runASRChild(ctx, self, name, args, e.stderr)
+		}()
+	}
+	wg.Wait()
+	for i, run := range runs {
+		if errs[i] != nil {
+			return errs[i]
+		}
+		if *verbose {
+			for clip, hyp := range run.Hypotheses {
+				fmt.Fprintf(e.stderr, "%s %s: %s\n", run.Config, clip, hyp)
+			}
+		}
+		if *asJSON {
+			run.Hypotheses = nil
+			if err := json.NewEncoder(e.stdout).Encode(run); err != nil {
+				return err
+			}
+		}
+	}
+	if !*asJSON {
+		printASRTable(e.stdout, runs, clips)
+	}
+	return nil
+}
+
+// runASRChild measures one configuration in a new process of this program.
+func runASRChild(ctx context.Context, self, name string, args []string, stderr io.Writer) (asrRun, error) {
+	var run asrRun
+	child := exec.CommandContext(ctx, self, append([]string{"eval-asr", "-only", name}, args...)...)
+	child.Stderr = stderr
+	out, err := child.Output()
+	if err != nil {
+		return run, fmt.Errorf("eval-asr %s: %w", name, err)
+	}
+	if err := json.Unmarshal(out, &run); err != nil {
+		return run, fmt.Errorf("eval-asr %s printed %q: %w", name, out, err)
+	}
+	return run, nil
+}
+
+// parseDecoderOptions reads "-beam=1e-40,-maxhmmpf=3000".
+func parseDecoderOptions(s string) (map[string]string, error) {
+	opts := map[string]string{}
+	for _, kv := range splitList(s) {
+		k, v, ok := strings.Cut(kv, "=")
+		if !ok {
+			return nil, usageError{fmt.Sprintf("decoder option %q: write -name=value", kv)}
+		}
+		opts[strings.TrimPrefix(k, "-")] = v
+	}
+	return opts, nil
+}
+
+// asrClips synthesizes the chosen answers with each voice (cached between
+// runs) and lists the LibriVox recordings.
+func asrClips(ctx context.Context, set string, voices []string, librivox string, limit int) ([]asrClip, error) {
+	var dir string
+	switch set {
+	case "test":
+		dir = "testdata/star/test"
+	case "dev":
+		dir = "testdata/star/train"
+	default:
+		return nil, usageError{fmt.Sprintf("unknown set %q: use test or dev", set)}
+	}
+	answers, err := loadCorpus(dir)
+	if err != nil {
+		return nil, err
+	}
+	var clips []asrClip
+	if len(voices) > 0 && !flite.Available() {
+		return nil, fmt.Errorf("flite is not installed (apt-get install flite)")
+	}
+	for _, voice := range voices {
+		n := 0
+		for i, a := range answers {
+			if set == "dev" && !isDevAnswer(i) {
+				continue
+			}
+			if limit > 0 && n >= limit {
+				break
+			}
+			n++
+			var parts []string
+			for _, s := range a.Spans {
+				parts = append(parts, s.Text)
+			}
+			text := strings.Join(parts, " ")
+			path, err := flite.Synthesize(ctx, flite.CacheDir(), voice, text)
+			if err != nil {
+				return nil, err
+			}
+			clips = append(clips, asrClip{group: voice, name: a.Name, path: path, ref: text})
+		}
+	}
+	if librivox != "" {
+		refs, err := readLibriVoxTranscription(filepath.Join(librivox, "transcription"))
+		if err != nil {
+			return nil, fmt.Errorf("LibriVox recordings: %w (install pocketsphinx-testdata, or pass -librivox '')", err)
+		}
+		for _, id := range refs.order {
+			clips = append(clips, asrClip{group: "librivox", name: id, path: filepath.Join(librivox, id+".wav"), ref: refs.text[id]})
+		}
+	}
+	return clips, nil
+}
+
+type libriVoxRefs struct {
+	order []string
+	text  map[string]string
+}
+
+// readLibriVoxTranscription reads lines "<s> words </s> (file-id)".
+func readLibriVoxTranscription(path string) (libriVoxRefs, error) {
+	refs := libriVoxRefs{text: map[string]string{}}
+	f, err := os.Open(path)
+	if err != nil {
+		return refs, err
+	}
+	defer f.Close()
+	line := regexp.MustCompile(`^<s> (.*) </s> \((.*)\)$`)
+	sc := bufio.NewScanner(f)
+	for sc.Scan() {
+		if m := line.FindStringSubmatch(strings.TrimSpace(sc.Text())); m != nil {
+			refs.order = append(refs.order, m[2])
+			refs.text[m[2]] = m[1]
+		}
+	}
+	return refs, sc.Err()
+}
+
+// measureASR decodes every clip with one decoder, one clip after another,
+// as a live stream would, and counts CPU time while decoding.
+func measureASR(ctx context.Context, name string, cfg transcribe.PocketSphinxConfig, clips []asrClip, keepText bool) (asrRun, error) {
+	run := asrRun{Config: name, Groups: map[string]asrGroup{}}
+	rss0 := residentMB()
+	began := time.Now()
+	engine, err := transcribe.NewPocketSphinx(cfg)
+	if err != nil {
+		return run, err
+	}
+	defer engine.Close()
+	run.StartupSec = time.Since(began).Seconds()
+	run.DecoderMB = residentMB() - rss0
+	if keepText {
+		run.Hypotheses = map[string]string{}
+	}
+	for _, c := range clips {
+		samples, _, err := transcribe.ReadWAV(c.path)
+		if err != nil {
+			return run, fmt.Errorf("%s: %w", c.path, err)
+		}
+		cpu0 := processCPU()
+		tr, err := transcribe.TranscribeSamples(ctx, engine, samples, transcribe.StreamOptions{})
+		if err != nil {
+			return run, fmt.Errorf("%s: %w", c.name, err)
+		}
+		cpu := processCPU() - cpu0
+		ref := transcribe.NormalizeText(c.ref)
+		g := run.Groups[c.group]
+		g.Errors += transcribe.WordErrors(ref, transcribe.NormalizeText(tr.Text))
+		g.Words += len(ref)
+		g.CPUSec += cpu
+		g.AudioSec += tr.Duration
+		run.Groups[c.group] = g
+		run.CPUSec += cpu
+		run.AudioSec += tr.Duration
+		if keepText {
+			run.Hypotheses[c.group+"/"+c.name] = tr.Text
+		}
+	}
+	return run, nil
+}
+
+func processCPU() float64 {
+	var ru syscall.Rusage
+	syscall.Getrusage(syscall.RUSAGE_SELF, &ru)
+	return time.Duration(ru.Utime.Nano() + ru.Stime.Nano()).Seconds()
+}
+
+// residentMB is the process's resident memory.
+func residentMB() float64 {
+	b, _ := os.ReadFile("/proc/self/status")
+	for _, line := range strings.Split(string(b), "\n") {
+		if f := strings.Fields(line); len(f) >= 2 && f[0] == "VmRSS:" {
+			kb, _ := strconv.ParseFloat(f[1], 64)
+			return kb / 1024
+		}
+	}
+	return 0
+}
+
+func printASRTable(w io.Writer, runs []asrRun, clips []asrClip) {
+	var groups []string
+	seen := map[string]bool{}
+	for _, c := range clips {
+		if !seen[c.group] {
+			seen[c.group] = true
+			groups = append(groups, c.group)
+		}
+	}
+	tw := tabwriter.NewWriter(w, 0, 0, 2, ' ', tabwriter.AlignRight)
+	header := "configuration\t"
+	for _, g := range groups {
+		header += "WER " + g + "\t"
+	}
+	header += "RTF\tstart-up s\tMB/decoder\t"
+	fmt.Fprintln(tw, header)
+	for _, r := range runs {
+		row := r.Config + "\t"
+		for _, g := range groups {
+			gr := r.Groups[g]
+			row += fmt.Sprintf("%.3f (%d/%d)\t", gr.wer(), gr.Errors, gr.Words)
+		}
+		rtf := 0.0
+		if r.AudioSec > 0 {
+			rtf = r.CPUSec / r.AudioSec
+		}
+		row += fmt.Sprintf("%.3f\t%.2f\t%.0f\t", rtf, r.StartupSec, r.DecoderMB)
+		fmt.Fprintln(tw, row)
+	}
+	tw.Flush()
+	var audio float64
+	for _, r := range runs {
+		audio = r.AudioSec
+	}
+	fmt.Fprintf(w, "\n%d clips, %.0f s of audio per configuration; RTF is CPU seconds per second of audio, one stream on one core.\n", len(clips), audio)
+	for _, r := range runs {
+		fmt.Fprintf(w, "%s: %s\n", r.Config, asrConfigs[r.Config].summary)
+	}
+}

@@ -1,0 +1,241 @@
+package main
+
+import (
+	"encoding/binary"
+	"encoding/json"
+	"fmt"
+	"net"
+	"net/http"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"strings"
+	"sync"
+	"testing"
+	"time"
+
+	"github.com/gorilla/websocket"
+
+	"github.com/mockinterview/mockinterview/server"
+	"github.com/mockinterview/mockinterview/transcribe"
+)
+
+// buildBinary builds the command into a temporary folder, once per test.
+func buildBinary(t *testing.T) string {
+	t.Helper()
+	bin := filepath.Join(t.TempDir(), "mockinterview")
+	out, err := exec.Command("go", "build", "-o", bin, ".").CombinedOutput()
+	if err != nil {
+		t.Fatalf("go build: %v\n%s", err, out)
+	}
+	return bin
+}
+
+// process is `mockinterview serve` running as a process of its own.
+type process struct {
+	cmd    *exec.Cmd
+	url    string
+	stderr *syncBuffer
+}
+
+func startProcess(t *testing.T, bin, data string) *process {
+	t.Helper()
+	l, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		t.Fatal(err)
+	}
+	addr := l.Addr().String()
+	l.Close()
+	p := &process{url: "http://" + addr, stderr: &syncBuffer{}}
+	p.cmd = exec.Command(bin, "serve", "--addr", addr, "--data", data, "--pool-size", "1")
+	p.cmd.Stderr = p.stderr
+	if err := p.cmd.Start(); err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() {
+		p.cmd.Process.Kill()
+		p.cmd.Wait()
+	})
+	deadline := time.Now().Add(30 * time.Second)
+	for {
+		if resp, err := http.Get(p.url + "/readyz"); err == nil {
+			resp.Body.Close()
+			if resp.StatusCode == http.StatusOK {
+				return p
+			}
+		}
+		if time.Now().After(deadline) {
+			t.Fatalf("serve did not get ready:\n%s", p.stderr)
+		}
+		time.Sleep(20 * time.Millisecond)
+	}
+}
+
+type killedSession struct {
+	mu     sync.Mutex
+	finals []string // the words of each final result received
+	done   chan struct{}
+}
+
+// TestKillMidAnswer kills the server with SIGKILL in the middle of an
+// answer and starts it again on the same data folder: the session is
+// listed as interrupted, its audio is all there up to the last frame the
+// server received, its words up to the last final result it sent, and
+// `mockinterview retranscribe` and the API rebuild its transcript and
+// report from the recording.
+func TestKillMidAnswer(t *testing.T) {
+	needSpeech(t)
+	bin := buildBinary(t)
+	data := t.TempDir()
+	srv := startProcess(t, bin, data)
+	sentences := []string{
+		"Last year our checkout service failed during the holiday sale.",
+		"I owned the payment path and I had to fix it within one week.",
+		"I rewrote the retry logic and I added alerts on the error rate.",
+		"As a result the errors dropped by forty percent.",
+	}
+	answer, _, err := transcribe.ReadWAV(spokenWAV(t, sentences...))
+	if err != nil {
+		t.Fatal(err)
+	}
+
+	ws, _, err := websocket.DefaultDialer.Dial("ws"+strings.TrimPrefix(srv.url, "http")+"/v1/listen?"+server.ListenQuery().Encode(), nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer ws.Close()
+	ws.WriteJSON(server.ClientMessage{Type: server.TypeStart, QuestionID: "deliver-results-biggest-impact"})
+	var begin server.BeginMessage
+	for begin.Type != server.TypeBegin {
+		if err := ws.ReadJSON(&begin); err != nil {
+			t.Fatal(err)
+		}
+	}
+	k := &killedSession{done: make(chan struct{})}
+	go func() {
+		defer close(k.done)
+		for {
+			_, data, err := ws.ReadMessage()
+			if err != nil {
+				return
+			}
+			var m server.ResultsMessage
+			if json.Unmarshal(data, &m) == nil && m.Type == server.TypeResults && m.IsFinal {
+				k.mu.Lock()
+				k.finals = append(k.finals, m.Channel.Alternatives[0].Transcript)
+				k.mu.Unlock()
+			}
+		}
+	}()
+
+	// Stream at four times real time until two sentences have come back
+	// final, then a little more, into the middle of a word; then kill.
+	const frame = 1600
+	buf := make([]byte, 2*frame)
+	sent, extra := 0, -1
+	for sent+frame <= len(answer) && extra != 0 {
+		for i, s := range answer[sent : sent+frame] {
+			binary.LittleEndian.PutUint16(buf[2*i:], uint16(s))
+		}
+		if err := ws.WriteMessage(websocket.BinaryMessage, buf); err != nil {
+			t.Fatal(err)
+		}
+		sent += frame
+		time.Sleep(25 * time.Millisecond)
+		k.mu.Lock()
+		if len(k.finals) >= 2 && extra < 0 {
+			extra = 6
+		}
+		k.mu.Unlock()
+		if extra > 0 {
+			extra--
+		}
+	}
+	if extra != 0 {
+		t.Fatalf("the answer ran out before two final results; heard %q\n%s", k.finals, srv.stderr)
+	}
+	time.Sleep(50 * time.Millisecond)
+	if err := srv.cmd.Process.Signal(os.Kill); err != nil {
+		t.Fatal(err)
+	}
+	srv.cmd.Wait()
+	<-k.done
+	heardLive := strings.Fields(strings.Join(k.finals, " "))
+
+	// Started again, the server lists the session as interrupted.
+	srv = startProcess(t, bin, data)
+	id, secret := begin.SessionID, begin.Secret
+	req, _ := http.NewRequest(http.MethodGet, srv.url+"/api/sessions", nil)
+	req.Header.Set(server.SecretsHeader, secret)
+	resp, err := http.DefaultClient.Do(req)
+	if err != nil {
+		t.Fatal(err)
+	}
+	var list struct{ Sessions []server.SessionRecord }
+	json.NewDecoder(resp.Body).Decode(&list)
+	resp.Body.Close()
+	if len(list.Sessions) != 1 || list.Sessions[0].ID != id || list.Sessions[0].State != server.StateInterrupted {
+		t.Fatalf("listed after the restart: %+v", list.Sessions)
+	}
+
+	// Its audio is there up to the last frame sent, within one frame.
+	session := func() *server.SessionDetail {
+		t.Helper()
+		status, body := httpGet(t, fmt.Sprintf("%s/api/sessions/%s?secret=%s", srv.url, id, secret))
+		var d server.SessionDetail
+		if err := json.Unmarshal([]byte(body), &d); status != http.StatusOK || err != nil {
+			t.Fatalf("GET session: %d %s", status, body)
+		}
+		return &d
+	}
+	before := session()
+	_, wav := httpGet(t, fmt.Sprintf("%s/api/sessions/%s/answers/0/audio?secret=%s", srv.url, id, secret))
+	recorded, _, err := transcribe.DecodeWAV(strings.NewReader(wav), "answer-0.wav")
+	if err != nil || len(recorded) > sent || len(recorded) < sent-frame {
+		t.Errorf("recorded %d samples (%v); %d were sent", len(recorded), err, sent)
+	}
+	if got := before.Answers[0].AudioSeconds; got != float64(len(recorded))/transcribe.SampleRate {
+		t.Errorf("answer 0 lists %.3f s of audio; the file holds %d samples", got, len(recorded))
+	}
+	// Its words are there up to the last final result, in order.
+	var stored []string
+	for _, w := range before.Words {
+		stored = append(stored, w.Text)
+	}
+	if len(heardLive) == 0 || len(stored) < len(heardLive) || strings.Join(stored[:len(heardLive)], " ") != strings.Join(heardLive, " ") {
+		t.Errorf("stored words %q; the client was sent %q", stored, heardLive)
+	}
+	if before.Report != nil {
+		t.Errorf("an interrupted session has a report already")
+	}
+	t.Logf("killed after %d samples sent; %d recorded; %d words final on the client, %d stored", sent, len(recorded), len(heardLive), len(stored))
+
+	// retranscribe rebuilds the words and the report from the recording,
+	// beside the running server.
+	out, err := exec.Command(bin, "retranscribe", "--data", data, "--pool-size", "1", id).CombinedOutput()
+	if err != nil || !strings.HasPrefix(string(out), "session "+id+": 1 answers heard again by pocketsphinx: ") {
+		t.Fatalf("retranscribe: %v\n%s", err, out)
+	}
+	after := session()
+	if after.Report == nil || after.RetranscribedAt.IsZero() || len(after.Words) < len(heardLive) || len(after.Utterances) == 0 ||
+		after.State != server.StateInterrupted || len(after.Report.Words) != len(after.Words) {
+		t.Errorf("after retranscribe: report %v, %d words (%d heard live), %d utterances, state %s",
+			after.Report != nil, len(after.Words), len(heardLive), len(after.Utterances), after.State)
+	}
+	if out, err := exec.Command(bin, "retranscribe", "--data", data, strings.Repeat("0", 32)).CombinedOutput(); err == nil ||
+		!strings.Contains(string(out), "no session "+strings.Repeat("0", 32)) {
+		t.Errorf("retranscribe of no such session: %v %s", err, out)
+	}
+
+	// So does the API, with the session's secret.
+	resp, err = http.Post(fmt.Sprintf("%s/api/sessions/%s/retranscribe?secret=%s", srv.url, id, secret), "application/json", nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	var again server.SessionDetail
+	json.NewDecoder(resp.Body).Decode(&again)
+	resp.Body.Close()
+	if resp.StatusCode != http.StatusOK || again.Report == nil || len(again.Words) != len(after.Words) || !again.RetranscribedAt.After(after.RetranscribedAt) {
+		t.Errorf("POST retranscribe: %s, %d words (%d before)", resp.Status, len(again.Words), len(after.Words))
+	}
+}

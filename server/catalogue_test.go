@@ -1,0 +1,602 @@
+package server
+
+import (
+	"bytes"
+	"encoding/binary"
+	"encoding/json"
+	"fmt"
+	"io"
+	"net"
+	"net/http"
+	"path/filepath"
+	"strings"
+	"sync"
+	"syscall"
+	"testing"
+	"time"
+
+	"github.com/gorilla/websocket"
+
+	"github.com/mockinterview/mockinterview/transcribe"
+)
+
+// wsClient is a raw protocol client for the tests: it sends exactly what it
+// is told and reads one message at a time.
+type wsClient struct {
+	t  *testing.T
+	ws *websocket.Conn
+}
+
+func dialWS(t *testing.T, url string, header http.Header, dialer *websocket.Dialer) *wsClient {
+	t.Helper()
+	if dialer == nil {
+		dialer = websocket.DefaultDialer
+	}
+	ws, resp, err := dialer.Dial(url, header)
+	if err != nil {
+		body := ""
+		if resp != nil {
+			b, _ := io.ReadAll(resp.Body)
+			body = string(b)
+		}
+		t.Fatalf("dial %s: %v %s", url, err, body)
+	}
+	ws.SetReadDeadline(time.Now().Add(30 * time.Second))
+	return &wsClient{t: t, ws: ws}
+}
+
+func (c *wsClient) text(s string) {
+	c.t.Helper()
+	if err := c.ws.WriteMessage(websocket.TextMessage, []byte(s)); err != nil {
+		c.t.Fatalf("send %.40q: %v", s, err)
+	}
+}
+
+func (c *wsClient) send(v any) {
+	c.t.Helper()
+	b, err := json.Marshal(v)
+	if err != nil {
+		c.t.Fatal(err)
+	}
+	c.text(string(b))
+}
+
+func (c *wsClient) binary(b []byte) {
+	c.t.Helper()
+	if err := c.ws.WriteMessage(websocket.BinaryMessage, b); err != nil {
+		c.t.Fatalf("send %d bytes: %v", len(b), err)
+	}
+}
+
+// passing are the messages a started session sends on its own, which the
+// expectations step over.
+var passing = map[string]bool{TypeBegin: true, TypeQuestion: true, TypeResults: true, TypeStar: true,
+	TypePacing: true, TypeUtteranceEnd: true, TypeWarning: true, TypeInterrupt: true}
+
+// next reads messages up to the first one of typ, failing on an
+// unexpected one.
+func (c *wsClient) next(typ string) map[string]any {
+	c.t.Helper()
+	for {
+		_, data, err := c.ws.ReadMessage()
+		if err != nil {
+			c.t.Fatalf("waiting for %s: %v", typ, err)
+		}
+		var m map[string]any
+		if err := json.Unmarshal(data, &m); err != nil {
+			c.t.Fatalf("message %s is not JSON", data)
+		}
+		if m["type"] == typ {
+			return m
+		}
+		if !passing[m["type"].(string)] {
+			c.t.Fatalf("got %s while waiting for %s", data, typ)
+		}
+	}
+}
+
+// expectError reads up to the next Error and checks its code and message.
+func (c *wsClient) expectError(code, message string) {
+	c.t.Helper()
+	m := c.next(TypeError)
+	if m["code"] != code || m["message"] != message {
+		c.t.Errorf("Error %q: %q\nwant  %q: %q", m["code"], m["message"], code, message)
+	}
+}
+
+// expectClose reads the messages left, which must be of the types given in
+// that order (others that pass are stepped over), then the close frame.
+func (c *wsClient) expectClose(code int, reason string, types ...string) {
+	c.t.Helper()
+	defer c.ws.Close()
+	for {
+		_, data, err := c.ws.ReadMessage()
+		if err != nil {
+			ce, ok := err.(*websocket.CloseError)
+			if !ok || ce.Code != code || ce.Text != reason {
+				c.t.Errorf("socket ended with %v; want close %d %q", err, code, reason)
+			}
+			if len(types) > 0 {
+				c.t.Errorf("closed before %v", types)
+			}
+			return
+		}
+		var m struct{ Type string }
+		json.Unmarshal(data, &m)
+		switch {
+		case len(types) > 0 && m.Type == types[0]:
+			types = types[1:]
+		case !passing[m.Type]:
+			c.t.Errorf("unexpected %s before the close", data)
+		}
+	}
+}
+
+func (c *wsClient) start(m ClientMessage) map[string]any {
+	c.t.Helper()
+	m.Type = TypeStart
+	c.send(m)
+	return c.next(TypeBegin)
+}
+
+// background is a session that streams speech in real time while the
+// catalogue runs, to show that the others' mistakes do not disturb it.
+type background struct {
+	t       *testing.T
+	c       *wsClient
+	id      string
+	secret  string
+	mu      sync.Mutex
+	finals  []string
+	sent    int
+	report  bool
+	closed  int
+	stop    chan struct{}
+	done    chan struct{}
+	newWord chan struct{}
+}
+
+func startBackground(t *testing.T, url string, speech []int16) *background {
+	c := dialWS(t, url, nil, nil)
+	c.ws.SetReadDeadline(time.Time{})
+	begin := c.start(ClientMessage{Mode: "practice"})
+	b := &background{t: t, c: c, id: begin["session_id"].(string), secret: begin["secret"].(string),
+		stop: make(chan struct{}), done: make(chan struct{}), newWord: make(chan struct{}, 1)}
+	go b.read()
+	go b.play(speech)
+	return b
+}
+
+func (b *background) play(speech []int16) {
+	frame := make([]byte, 3200)
+	tick := time.NewTicker(100 * time.Millisecond)
+	defer tick.Stop()
+	for i := 0; ; i = (i + 1600) % (len(speech) - 1600) {
+		select {
+		case <-b.stop:
+			b.c.ws.WriteJSON(ClientMessage{Type: TypeCloseStream})
+			return
+		case <-tick.C:
+		}
+		for k, s := range speech[i : i+1600] {
+			binary.LittleEndian.PutUint16(frame[2*k:], uint16(s))
+		}
+		if err := b.c.ws.WriteMessage(websocket.BinaryMessage, frame); err != nil {
+			return
+		}
+		b.mu.Lock()
+		b.sent += 1600
+		b.mu.Unlock()
+	}
+}
+
+func (b *background) read() {
+	defer close(b.done)
+	for {
+		_, data, err := b.c.ws.ReadMessage()
+		if err != nil {
+			if ce, ok := err.(*websocket.CloseError); ok {
+				b.closed = ce.Code
+			}
+			return
+		}
+		var m ResultsMessage
+		json.Unmarshal(data, &m)
+		b.mu.Lock()
+		switch {
+		case m.Type == TypeResults && m.IsFinal:
+			b.finals = append(b.finals, m.Channel.Alternatives[0].Transcript)
+			select {
+			case b.newWord <- struct{}{}:
+			default:
+			}
+		case m.Type == TypeReport:
+			b.report = true
+		case m.Type == TypeError:
+			b.t.Errorf("the background session got %s", data)
+		}
+		b.mu.Unlock()
+	}
+}
+
+// heardMore waits for a final result after the ones already counted.
+func (b *background) heardMore(t *testing.T, what string) {
+	t.Helper()
+	b.mu.Lock()
+	n := len(b.finals)
+	b.mu.Unlock()
+	deadline := time.After(15 * time.Second)
+	for {
+		select {
+		case <-b.newWord:
+			b.mu.Lock()
+			more := len(b.finals) > n
+			b.mu.Unlock()
+			if more {
+				return
+			}
+		case <-deadline:
+			t.Fatalf("the background session heard nothing more after %s", what)
+		}
+	}
+}
+
+func (b *background) finish(t *testing.T, ts *testServer) {
+	t.Helper()
+	close(b.stop)
+	select {
+	case <-b.done:
+	case <-time.After(30 * time.Second):
+		t.Fatal("the background session did not close")
+	}
+	b.mu.Lock()
+	defer b.mu.Unlock()
+	if !b.report || b.closed != websocket.CloseNormalClosure || len(b.finals) < 3 {
+		t.Errorf("background session: report %v, close %d, %d finals", b.report, b.closed, len(b.finals))
+	}
+	recorded, _, err := transcribe.ReadWAV(filepath.Join(ts.store.AudioDir(b.id), "answer-0.wav"))
+	if err != nil || len(recorded) != b.sent {
+		t.Errorf("background session recorded %d samples of %d sent (%v)", len(recorded), b.sent, err)
+	}
+}
+
+type httpCase struct {
+	name   string
+	method string
+	path   string // raw, sent as is
+	header http.Header
+	body   io.Reader
+	length int64 // Content-Length when body is set; -1 for chunked
+	status int
+	want   string // the body, exactly
+}
+
+// do sends a request with its path exactly as written, dot segments and
+// escapes included.
+func (h httpCase) do(t *testing.T, base string) (int, string, http.Header) {
+	t.Helper()
+	req, err := http.NewRequest(h.method, base+"/", h.body)
+	if err != nil {
+		t.Fatal(err)
+	}
+	req.URL.Opaque = "//" + req.URL.Host + h.path
+	if h.body != nil {
+		req.ContentLength = h.length
+	}
+	for k, v := range h.header {
+		req.Header[k] = v
+	}
+	resp, err := http.DefaultTransport.RoundTrip(req)
+	if err != nil {
+		t.Fatalf("%s: %v", h.name, err)
+	}
+	defer resp.Body.Close()
+	b, _ := io.ReadAll(resp.Body)
+	return resp.StatusCode, string(b), resp.Header
+}
+
+// TestCatalogue sends the server every kind of bad input we could think of,
+// checks the exact answer to each, and checks that a session streaming
+// speech meanwhile hears on undisturbed.
+func TestCatalogue(t *testing.T) {
+	ts := startServer(t, Config{IdleTimeout: time.Second, MaxSessions: 4, WriteTimeout: 5 * time.Second,
+		AllowedOrigins: []string{"https://coach.example"}, AdminToken: "operator"})
+	strict := startServer(t, Config{MaxSessionLength: 2 * time.Second, ConnectRate: 0.01, ConnectBurst: 3})
+	_, bank, _ := deps(t)
+	listen := ts.listenURL() + "?" + ListenQuery().Encode()
+	bg := startBackground(t, listen, speech(t, mainAnswer...))
+	kinds := 0
+
+	// A finished session to ask the API about.
+	c := dialWS(t, listen, nil, nil)
+	begin := c.start(ClientMessage{Mode: "practice"})
+	id, secret := begin["session_id"].(string), begin["secret"].(string)
+	c.send(ClientMessage{Type: TypeCloseStream})
+	c.expectClose(websocket.CloseNormalClosure, "CloseStream", TypeReport, TypeMetadata)
+
+	// Text frames a session cannot read.
+	const badMessage = `a text frame must be a JSON object with a "type", such as {"type":"KeepAlive"}`
+	const knownTypes = ": use Start, AnswerDone, Skip, KeepAlive, Finalize or CloseStream"
+	frames := []struct {
+		name, frame, code, message string
+	}{
+		{"malformed JSON", `{"type":`, CodeBadMessage, badMessage},
+		{"not JSON", `hello`, CodeBadMessage, badMessage},
+		{"a JSON array", `[{"type":"Start"}]`, CodeBadMessage, badMessage},
+		{"a JSON string", `"Start"`, CodeBadMessage, badMessage},
+		{"a number as type", `{"type":5}`, CodeBadMessage, badMessage},
+		{"no type", `{"question_id":"x"}`, CodeBadMessage, badMessage},
+		{"trailing garbage", `{"type":"KeepAlive"} {}`, CodeBadMessage, badMessage},
+		{"nesting 20000 deep", `{"type":"Start","vocabulary":` + strings.Repeat("[", 20000) + strings.Repeat("]", 20000) + `}`, CodeBadMessage, badMessage},
+		{"answer not a number", `{"type":"AnswerDone","answer":"one"}`, CodeBadMessage, badMessage},
+		{"unknown type", `{"type":"Dance"}`, CodeUnknownType, `unknown message type "Dance"` + knownTypes},
+		{"type in lower case", `{"type":"start"}`, CodeUnknownType, `unknown message type "start"` + knownTypes},
+		{"a 60 KB type", `{"type":"` + strings.Repeat("A", 60000) + `"}`, CodeUnknownType,
+			`unknown message type "` + strings.Repeat("A", 40) + `"… (60000 bytes)` + knownTypes},
+		{"invalid UTF-8", "{\"type\":\"\xff\xfe\"}", CodeUnknownType, `unknown message type "��"` + knownTypes},
+		{"AnswerDone before Start", `{"type":"AnswerDone"}`, CodeNotStarted, "AnswerDone before Start: send Start first"},
+		{"Skip before Start", `{"type":"Skip","answer":0}`, CodeNotStarted, "Skip before Start: send Start first"},
+		{"Finalize before Start", `{"type":"Finalize"}`, CodeNotStarted, "Finalize before Start: send Start first"},
+		{"unknown question", `{"type":"Start","question_id":"no-such-question"}`, CodeBadStart,
+			`unknown question_id "no-such-question": GET /api/questions lists them`},
+		{"a 50 KB question id", `{"type":"Start","question_id":"` + strings.Repeat("q", 50000) + `"}`, CodeBadStart,
+			`unknown question_id "` + strings.Repeat("q", 40) + `"… (50000 bytes): GET /api/questions lists them`},
+		{"unknown principle", `{"type":"Start","principle":"Be Nice"}`, CodeBadStart,
+			`unknown principle "Be Nice": use one of ` + strings.Join(bank.PrincipleNames(), ", ")},
+		{"unknown level", `{"type":"Start","level":"intern"}`, CodeBadStart, `unknown level "intern": use sde1, sde2 or senior`},
+		{"unknown mode", `{"type":"Start","mode":"karaoke"}`, CodeBadStart, `unknown mode "karaoke": use interview or practice`},
+		{"500 vocabulary terms", `{"type":"Start","vocabulary":["a"` + strings.Repeat(`,"a"`, 499) + `]}`, CodeBadStart,
+			"vocabulary of 500 terms: send at most 200"},
+		{"a 1000-byte vocabulary term", `{"type":"Start","vocabulary":["` + strings.Repeat("v", 1000) + `"]}`, CodeBadStart,
+			`vocabulary term "` + strings.Repeat("v", 40) + `"… (1000 bytes) is 1000 bytes long: send names and terms of at most 100 bytes`},
+	}
+	// One connection takes them all, as a confused client would send them,
+	// and is still good for a session afterwards.
+	c = dialWS(t, listen, nil, nil)
+	for _, f := range frames {
+		c.text(f.frame)
+		c.expectError(f.code, f.message)
+		kinds++
+	}
+	c.binary(make([]byte, 3200))
+	c.expectError(CodeNotStarted, "audio before Start is ignored; send Start first")
+	c.binary(make([]byte, 3200)) // said once only
+	c.start(ClientMessage{Mode: "practice"})
+	c.send(ClientMessage{Type: TypeStart})
+	c.expectError(CodeAlreadyStarted, "this connection already has a session; open a new connection for another question")
+	c.binary(make([]byte, 3201))
+	c.expectError(CodeBadAudio, "16-bit PCM: odd length of 3201 bytes; send whole 2-byte samples; the frame was dropped")
+	c.binary(nil) // an empty frame is nothing at all
+	c.binary(make([]byte, 3200))
+	c.send(ClientMessage{Type: TypeCloseStream})
+	c.expectClose(websocket.CloseNormalClosure, "CloseStream", TypeReport, TypeMetadata)
+	kinds += 5
+
+	// A message over the size limit closes the socket with 1009, before
+	// Start and after it (then the session is finalized and reported).
+	over := fmt.Sprintf("message over %d bytes", 64<<10)
+	tooBig := fmt.Sprintf("a message was over %d bytes: send audio in frames of about 100 ms (3200 bytes) and keep text messages short", 64<<10)
+	c = dialWS(t, listen, nil, nil)
+	c.binary(make([]byte, 64<<10+2))
+	c.expectError(CodeFrameTooBig, tooBig)
+	c.expectClose(websocket.CloseMessageTooBig, over, TypeMetadata)
+	c = dialWS(t, listen, nil, nil)
+	c.text(`{"type":"Start","question_id":"` + strings.Repeat("x", 70000) + `"}`)
+	c.expectError(CodeFrameTooBig, tooBig)
+	c.expectClose(websocket.CloseMessageTooBig, over, TypeMetadata)
+	c = dialWS(t, listen, nil, nil)
+	c.start(ClientMessage{Mode: "practice"})
+	c.binary(make([]byte, 3200))
+	c.binary(make([]byte, 1<<20))
+	c.expectError(CodeFrameTooBig, tooBig)
+	c.expectClose(websocket.CloseMessageTooBig, over, TypeReport, TypeMetadata)
+	kinds += 3
+
+	// A client that sends nothing: an Error, the report if it had started,
+	// and a clean close that says why.
+	c = dialWS(t, listen, nil, nil)
+	c.expectError(CodeIdle, "nothing received for 1s; send audio, or KeepAlive while the interviewer speaks")
+	c.expectClose(websocket.CloseNormalClosure, "idle: nothing received for 1s", TypeMetadata)
+	c = dialWS(t, listen, nil, nil)
+	c.start(ClientMessage{Mode: "practice"})
+	c.expectError(CodeIdle, "nothing received for 1s; send audio, or KeepAlive while the interviewer speaks")
+	c.expectClose(websocket.CloseNormalClosure, "idle: nothing received for 1s", TypeReport, TypeMetadata)
+	// CloseStream before Start is no mistake: the socket just closes.
+	c = dialWS(t, listen, nil, nil)
+	c.send(ClientMessage{Type: TypeCloseStream})
+	c.expectClose(websocket.CloseNormalClosure, "CloseStream", TypeMetadata)
+	kinds += 3
+	bg.heardMore(t, "the first cases")
+
+	// A client that stops reading: its messages pile up to the bound, the
+	// server ends its session and closes it with 1008, and nobody else
+	// waits for it.
+	dialer := &websocket.Dialer{NetDialContext: (&net.Dialer{Control: func(_, _ string, raw syscall.RawConn) error {
+		var err error
+		raw.Control(func(fd uintptr) { err = syscall.SetsockoptInt(int(fd), syscall.SOL_SOCKET, syscall.SO_RCVBUF, 4096) })
+		return err
+	}}).DialContext}
+	c = dialWS(t, listen, nil, dialer)
+	c.send(ClientMessage{Type: TypeStart, Mode: "practice"})
+	flood := []byte(`{"type":"` + strings.Repeat("Z", 200) + `"}`)
+	for i := 0; !ts.counted(t, CodeSlowClient); i++ {
+		if i == 200 {
+			t.Fatal("the server still queues for a client that does not read")
+		}
+		for range 1000 {
+			c.ws.WriteMessage(websocket.TextMessage, flood)
+		}
+	}
+	bg.heardMore(t, "a client stopped reading")
+	c.ws.SetReadDeadline(time.Now().Add(30 * time.Second))
+	for {
+		_, _, err := c.ws.ReadMessage()
+		if err != nil {
+			if ce, ok := err.(*websocket.CloseError); !ok || ce.Code != websocket.ClosePolicyViolation || ce.Text != "client too slow: it stopped reading" {
+				t.Errorf("slow client: %v; want close 1008", err)
+			}
+			break
+		}
+	}
+	c.ws.Close()
+	kinds++
+
+	// Past the limit on sessions: 1013, try again later.
+	var idle []*wsClient
+	waitConnections(t, ts, 1)
+	for range 3 {
+		idle = append(idle, dialWS(t, listen, nil, nil))
+	}
+	waitConnections(t, ts, 4)
+	c = dialWS(t, listen, nil, nil)
+	c.expectError(CodeServerFull, "the server is running as many sessions as it may (4); try again in a minute")
+	c.expectClose(websocket.CloseTryAgainLater, "too many sessions; try again later")
+	for _, c := range idle {
+		c.ws.Close()
+	}
+	kinds++
+
+	// Past the maximum length: the session is ended, finalized, reported
+	// and closed with 1008.
+	c = dialWS(t, strict.listenURL()+"?"+ListenQuery().Encode(), nil, nil)
+	c.start(ClientMessage{Mode: "practice"})
+	for range 30 {
+		c.binary(make([]byte, 3200))
+	}
+	c.expectError(CodeTooLong, "the session reached its maximum length of 2s; it was ended and its report saved: start a new session to go on")
+	c.expectClose(websocket.ClosePolicyViolation, "session over its maximum length of 2s", TypeReport, TypeMetadata)
+	kinds++
+
+	// Refused before the upgrade, with a status and a message.
+	format := func(q string) string { return ts.url + "/v1/listen?" + q }
+	for _, h := range []struct {
+		name   string
+		url    string
+		header http.Header
+		status int
+		want   string
+	}{
+		{"no encoding", format("sample_rate=16000&channels=1"), nil, 400,
+			"missing encoding: connect with ?encoding=linear16&sample_rate=16000&channels=1"},
+		{"opus", format("encoding=opus&sample_rate=16000"), nil, 400,
+			`unsupported encoding "opus": send raw 16-bit little-endian PCM as encoding=linear16`},
+		{"44.1 kHz", format("encoding=linear16&sample_rate=44100&channels=1"), nil, 400,
+			`unsupported sample_rate "44100": resample to 16000 Hz on the client and send sample_rate=16000`},
+		{"rate not a number", format("encoding=linear16&sample_rate=fast"), nil, 400,
+			`unsupported sample_rate "fast": resample to 16000 Hz on the client and send sample_rate=16000`},
+		{"no sample rate", format("encoding=linear16&channels=1"), nil, 400,
+			"missing sample_rate: connect with ?encoding=linear16&sample_rate=16000&channels=1"},
+		{"stereo", format("encoding=linear16&sample_rate=16000&channels=2"), nil, 400,
+			`unsupported channels "2": mix down to mono and send channels=1`},
+		{"another site", format(ListenQuery().Encode()), http.Header{"Origin": {"https://evil.example"}}, 403,
+			`a page from "https://evil.example" may not open a WebSocket here: open the page from this server, or start the server with --allowed-origins listing that origin`},
+		{"a sandboxed page", format(ListenQuery().Encode()), http.Header{"Origin": {"null"}}, 403,
+			`a page from "null" may not open a WebSocket here: open the page from this server, or start the server with --allowed-origins listing that origin`},
+		{"not a WebSocket", format(ListenQuery().Encode()), nil, 400,
+			"websocket: the client is not using the websocket protocol: 'upgrade' token not found in 'Connection' header"},
+	} {
+		status, body, _ := get(t, h.url, h.header)
+		if status != h.status || strings.TrimSuffix(string(body), "\n") != h.want {
+			t.Errorf("%s: %d %q\nwant %d %q", h.name, status, body, h.status, h.want)
+		}
+		if h.status != 403 && h.name != "not a WebSocket" {
+			if _, resp, err := websocket.DefaultDialer.Dial("ws"+strings.TrimPrefix(h.url, "http"), h.header); err == nil || resp == nil || resp.StatusCode != h.status {
+				t.Errorf("%s: the upgrade was not refused with %d", h.name, h.status)
+			}
+		}
+		kinds++
+	}
+	dialWS(t, listen, http.Header{"Origin": {"https://coach.example"}}, nil).ws.Close() // allowed
+	if _, resp, err := websocket.DefaultDialer.Dial(listen, http.Header{"Origin": {"https://evil.example"}}); err == nil || resp == nil || resp.StatusCode != 403 {
+		t.Errorf("upgrade from another site: %v", err)
+	}
+	strictListen := strict.listenURL() + "?" + ListenQuery().Encode()
+	for range 2 { // the third of the burst; the first went to the long session
+		dialWS(t, strictListen, nil, nil).ws.Close()
+	}
+	_, resp, err := websocket.DefaultDialer.Dial(strictListen, nil)
+	if err == nil || resp == nil || resp.StatusCode != http.StatusTooManyRequests || resp.Header.Get("Retry-After") == "" {
+		t.Errorf("past the connection rate: %v; want 429 with Retry-After", err)
+	} else if b, _ := io.ReadAll(resp.Body); string(b) != "too many connections from your address: wait a few seconds and connect again\n" {
+		t.Errorf("429 says %q", b)
+	}
+	kinds++
+
+	// The API: a session that does not exist, an id that cannot be one and
+	// a session asked for without its secret all get the very same 404.
+	const notFound = "{\n  \"error\": \"no such session (or not with that secret)\"\n}\n"
+	other := strings.Repeat("0", 32)
+	bigBody := func() io.Reader { return bytes.NewReader(make([]byte, 1<<20)) }
+	for _, h := range []httpCase{
+		{name: "no such session", method: "GET", path: "/api/sessions/" + other + "?secret=" + secret, status: 404, want: notFound},
+		{name: "no secret", method: "GET", path: "/api/sessions/" + id, status: 404, want: notFound},
+		{name: "another session's secret", method: "GET", path: "/api/sessions/" + id + "?secret=" + bg.secret, status: 404, want: notFound},
+		{name: "wrong bearer token", method: "GET", path: "/api/sessions/" + id, header: http.Header{"Authorization": {"Bearer guess"}}, status: 404, want: notFound},
+		{name: "dot segments", method: "GET", path: "/api/sessions/../../etc/passwd", status: 404, want: notFound},
+		{name: "escaped dot segments", method: "GET", path: "/api/sessions/%2e%2e/%2e%2e/mockinterview.db", status: 404, want: notFound},
+		{name: "escaped slash", method: "GET", path: "/api/sessions/" + id + "%2f..%2f..%2fmockinterview.db?secret=" + secret, status: 404, want: notFound},
+		{name: "double slash", method: "GET", path: "/api/sessions//" + id + "?secret=" + secret, status: 404, want: notFound},
+		{name: "overlong id", method: "GET", path: "/api/sessions/" + strings.Repeat("a", 4000), status: 404, want: notFound},
+		{name: "not hex", method: "GET", path: "/api/sessions/" + strings.Repeat("z", 32), status: 404, want: notFound},
+		{name: "upper-case id", method: "GET", path: "/api/sessions/" + strings.ToUpper(id) + "?secret=" + secret, status: 404, want: notFound},
+		{name: "audio of no such answer", method: "GET", path: "/api/sessions/" + id + "/answers/7/audio?secret=" + secret, status: 404, want: notFound},
+		{name: "answer not a number", method: "GET", path: "/api/sessions/" + id + "/answers/x/audio?secret=" + secret, status: 404,
+			want: "{\n  \"error\": \"no such answer\"\n}\n"},
+		{name: "audio without secret", method: "GET", path: "/api/sessions/" + id + "/answers/0/audio", status: 404, want: notFound},
+		{name: "audio of no such session", method: "GET", path: "/api/sessions/" + other + "/answers/0/audio?secret=" + secret, status: 404, want: notFound},
+		{name: "export without secret", method: "GET", path: "/api/sessions/" + id + "/export.vtt", status: 404, want: notFound},
+		{name: "export of no answer", method: "GET", path: "/api/sessions/" + id + "/export.vtt?answer=7&secret=" + secret, status: 400,
+			want: "{\n  \"error\": \"answer must be a number from 0 to 0\"\n}\n"},
+		{name: "delete without secret", method: "DELETE", path: "/api/sessions/" + id, status: 404, want: notFound},
+		{name: "delete no such session", method: "DELETE", path: "/api/sessions/" + other + "?secret=" + secret, status: 404, want: notFound},
+		{name: "delete a live session", method: "DELETE", path: "/api/sessions/" + bg.id + "?secret=" + bg.secret, status: 409,
+			want: "{\n  \"error\": \"the session is still going on; close it first\"\n}\n"},
+		{name: "retranscribe a live session", method: "POST", path: "/api/sessions/" + bg.id + "/retranscribe?secret=" + bg.secret, status: 409,
+			want: "{\n  \"error\": \"the session is still going on; retranscribe it once it has ended\"\n}\n"},
+		{name: "retranscribe without secret", method: "POST", path: "/api/sessions/" + id + "/retranscribe", status: 404, want: notFound},
+		{name: "a 1 MB body", method: "POST", path: "/api/sessions/" + id + "/retranscribe?secret=" + secret, body: bigBody(), length: 1 << 20,
+			status: 413, want: "{\n  \"error\": \"request body of 1048576 bytes is over the limit of 65536 bytes\"\n}\n"},
+		{name: "a 1 MB chunked body", method: "POST", path: "/api/sessions/" + id + "/retranscribe?secret=" + secret, body: bigBody(), length: -1,
+			status: 413, want: "{\n  \"error\": \"request body over the limit of 65536 bytes\"\n}\n"},
+		{name: "a 1 MB body to delete", method: "DELETE", path: "/api/sessions/" + id + "?secret=" + secret, body: bigBody(), length: -1,
+			status: 413, want: "{\n  \"error\": \"request body over the limit of 65536 bytes\"\n}\n"},
+		{name: "PUT a session", method: "PUT", path: "/api/sessions/" + id, status: 405, want: "Method Not Allowed\n"},
+		{name: "POST health", method: "POST", path: "/healthz", status: 405, want: "Method Not Allowed\n"},
+		{name: "POST listen", method: "POST", path: "/v1/listen?" + ListenQuery().Encode(), status: 405, want: "Method Not Allowed\n"},
+		{name: "no such file", method: "GET", path: "/../../etc/passwd", status: 404, want: "404 page not found\n"},
+		{name: "1000 secrets", method: "GET", path: "/api/sessions", header: http.Header{SecretsHeader: {strings.Repeat(secret+",", 1000)}},
+			status: 200, want: ""},
+	} {
+		status, body, _ := h.do(t, ts.url)
+		if status != h.status || (h.want != "" && body != h.want) {
+			t.Errorf("%s: %d %q\nwant %d %q", h.name, status, body, h.status, h.want)
+		}
+		kinds++
+	}
+	bg.heardMore(t, "the whole catalogue")
+	bg.finish(t, ts)
+	if kinds < 40 {
+		t.Errorf("the catalogue has %d kinds of bad input; want 40 or more", kinds)
+	}
+	t.Logf("%d kinds of bad input", kinds)
+}
+
+// counted reports whether the server's metrics have counted an error with
+// code.
+func (ts *testServer) counted(t *testing.T, code string) bool {
+	t.Helper()
+	_, body, _ := get(t, ts.url+"/metrics", nil)
+	return strings.Contains(string(body), fmt.Sprintf("mockinterview_errors_total{code=%q} ", code)) &&
+		!strings.Contains(string(body), fmt.Sprintf("mockinterview_errors_total{code=%q} 0\n", code))
+}
+
+func waitConnections(t *testing.T, ts *testServer, n int) {
+	t.Helper()
+	deadline := time.Now().Add(10 * time.Second)
+	for ts.sessions.Count() != n {
+		if time.Now().After(deadline) {
+			t.Fatalf("%d connections; want %d", ts.sessions.Count(), n)
+		}
+		time.Sleep(10 * time.Millisecond)
+	}
+}

@@ -1,0 +1,126 @@
+package transcribe
+
+import (
+	"context"
+	"slices"
+	"testing"
+)
+
+// stockLMEngine decodes with the stock language model alone and otherwise
+// the default settings, to compare the interview mix against.
+func stockLMEngine(t *testing.T) *PocketSphinx {
+	t.Helper()
+	testEngine(t) // skips when the model is not installed
+	e, err := NewPocketSphinx(PocketSphinxConfig{PoolSize: 1, DomainWeight: -1})
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { e.Close() })
+	return e
+}
+
+// Sentences of the kind the interview model was trained on (the first is
+// in testdata/lm/answers.txt, with "runbook", a word the stock dictionary
+// lacks); the mix must recognize them at least as well as the stock model.
+func TestPocketSphinxDomainMix(t *testing.T) {
+	mixed := testEngine(t)
+	stock := stockLMEngine(t)
+	cases := []struct {
+		text  string
+		bound float64 // measured with the mix: 0.000, 0.118 (stock model: 0.353, 0.294)
+	}{
+		{"I wrote a runbook so that the next person wouldn't have to learn it the hard way.", 0.07},
+		{"I owned the migration end to end, from the first design document to the last customer email.", 0.18},
+	}
+	for _, c := range cases {
+		samples := synth(t, "slt", c.text)
+		var wer [2]float64
+		for i, e := range []*PocketSphinx{stock, mixed} {
+			tr, err := TranscribeSamples(context.Background(), e, samples, StreamOptions{})
+			if err != nil {
+				t.Fatal(err)
+			}
+			wer[i] = WordErrorRate(c.text, tr.Text)
+			t.Logf("%s WER %.3f: %q", []string{"stock", "mix"}[i], wer[i], tr.Text)
+		}
+		if wer[1] > wer[0] {
+			t.Errorf("%q: the mix (WER %.3f) does worse than the stock model (%.3f)", c.text, wer[1], wer[0])
+		}
+		if wer[1] > c.bound {
+			t.Errorf("%q: mix WER %.3f above %.2f", c.text, wer[1], c.bound)
+		}
+	}
+}
+
+// A speaker's vocabulary makes the decoder hear a name it otherwise misses,
+// for that stream only: the next stream from the pool must not know it.
+func TestPocketSphinxVocabulary(t *testing.T) {
+	testEngine(t)
+	cases := []struct {
+		name, text, word string
+		vocabulary       []string
+		addsWord         bool // the word is not in the dictionary
+	}{
+		{"new word", "Our vendor Zorvex missed the deadline twice.", "zorvex", []string{"Zorvex"}, true},
+		{"known word", "We moved the alerts to Sequoia before the launch.", "sequoia", []string{"Sequoia"}, false},
+	}
+	for _, c := range cases {
+		t.Run(c.name, func(t *testing.T) {
+			// A fresh decoder each time: what a decoder hears depends a
+			// little on the audio it heard before.
+			engine, err := NewPocketSphinx(PocketSphinxConfig{PoolSize: 1})
+			if err != nil {
+				t.Fatal(err)
+			}
+			defer engine.Close()
+			samples := synth(t, "slt", c.text)
+			heard := func(opts StreamOptions) bool {
+				t.Helper()
+				tr, err := TranscribeSamples(context.Background(), engine, samples, opts)
+				if err != nil {
+					t.Fatal(err)
+				}
+				t.Logf("vocabulary %q: %q", opts.Vocabulary, tr.Text)
+				return slices.Contains(NormalizeText(tr.Text), c.word)
+			}
+			if heard(StreamOptions{}) {
+				t.Fatalf("%q heard without a vocabulary: pick a harder word", c.word)
+			}
+			engine.mu.Lock()
+			before := engine.idle[0]
+			engine.mu.Unlock()
+			if !heard(StreamOptions{Vocabulary: c.vocabulary}) {
+				t.Errorf("%q not heard with the vocabulary %q", c.word, c.vocabulary)
+			}
+			engine.mu.Lock()
+			reused := len(engine.idle) == 1 && engine.idle[0] == before
+			engine.mu.Unlock()
+			if reused == c.addsWord {
+				t.Errorf("decoder reused after the stream: %v, want %v (a decoder given new words must be replaced)", reused, !c.addsWord)
+			}
+			if heard(StreamOptions{}) {
+				t.Errorf("%q still heard by the next stream without a vocabulary", c.word)
+			}
+		})
+	}
+}
+
+// The built-in model's extra words must reach the decoder's dictionary.
+func TestPocketSphinxDomainDictionary(t *testing.T) {
+	engine := testEngine(t)
+	words, err := parseDictionary(interviewDict)
+	if err != nil {
+		t.Fatal(err)
+	}
+	s, err := engine.NewStream(context.Background(), StreamOptions{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer s.Close()
+	d := s.(*psStream).d
+	for _, w := range words {
+		if !d.known(w.word) {
+			t.Errorf("%q from the interview dictionary is not in the decoder's dictionary", w.word)
+		}
+	}
+}
