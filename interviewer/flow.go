@@ -170,12 +170,22 @@ func (iv *Interview) Hear(words []transcribe.Word) []Turn {
 	if iv.state != StateListening || iv.cfg.Mode != ModeInterview || iv.interrupted || iv.cfg.InterruptFactor <= 0 {
 		return nil
 	}
+	// The segmenter, trained on whole answers, tends to read the last words
+	// of an unfinished one as its ending; so cut in on a long situation
+	// while no action has been heard, whatever the tail is labeled.
 	live := iv.Live(0)
+	situation := 0.0
 	for _, p := range live.Parts {
-		if p.Label == Situation && live.Current == Situation && p.Elapsed > p.Target*iv.cfg.InterruptFactor {
-			iv.interrupted = true
-			return []Turn{{Kind: TurnInterrupt, Text: "Let me stop you there. I have enough context: let's get to what you did."}}
+		switch p.Label {
+		case Situation:
+			situation += p.Elapsed
+		case Action:
+			return nil
 		}
+	}
+	if target := iv.cfg.Profile.Targets[Situation]; situation > target*iv.cfg.InterruptFactor {
+		iv.interrupted = true
+		return []Turn{{Kind: TurnInterrupt, Text: "Let me stop you there. I have enough context: let's get to what you did."}}
 	}
 	return nil
 }

@@ -142,7 +142,7 @@ func TestInterviewInterruptsLongSituation(t *testing.T) {
 		t.Fatalf("%d interrupts after %.0f s of background, want exactly one", interrupts, now)
 	}
 	live := iv.Live(now)
-	if live.Current != Situation || len(live.Parts) == 0 || live.Parts[0].Status != "over" {
+	if len(live.Parts) == 0 || live.Parts[0].Label != Situation || live.Parts[0].Status != "over" {
 		t.Errorf("live %+v", live)
 	}
 }
