@@ -4,6 +4,8 @@ import (
 	"fmt"
 	"io"
 	"math"
+	"runtime"
+	"sync"
 )
 
 // SegmentEval scores predicted labels against gold labels over a set of
@@ -168,4 +170,53 @@ func EvaluateSegmenter(m *SegmentModel, answers []LabeledAnswer) (model, baselin
 		baseline.Add(a.Name, gold, ShareBaseline(len(words)))
 	}
 	return model, baseline
+}
+
+// CrossValidate trains on all but one of k folds and scores the held-out
+// fold, for each fold in turn, and sums the scores. Answer i goes to fold
+// i mod k, so the folds are the same on every run. Options are chosen by
+// it on the training split; the test split only checks the result.
+func CrossValidate(answers []LabeledAnswer, k int, opt TrainOptions) SegmentEval {
+	evals := make([]SegmentEval, k)
+	var wg sync.WaitGroup
+	sem := make(chan struct{}, runtime.GOMAXPROCS(0))
+	for f := range k {
+		wg.Go(func() {
+			sem <- struct{}{}
+			defer func() { <-sem }()
+			var train, held []LabeledAnswer
+			for i, a := range answers {
+				if i%k == f {
+					held = append(held, a)
+				} else {
+					train = append(train, a)
+				}
+			}
+			evals[f], _ = EvaluateSegmenter(TrainSegmentModel(train, opt), held)
+		})
+	}
+	wg.Wait()
+	var sum SegmentEval
+	for _, e := range evals {
+		sum.merge(&e)
+	}
+	return sum
+}
+
+func (e *SegmentEval) merge(o *SegmentEval) {
+	e.Answers += o.Answers
+	e.Words += o.Words
+	e.Correct += o.Correct
+	for l := range numLabels {
+		e.Predicted[l] += o.Predicted[l]
+		e.Gold[l] += o.Gold[l]
+		e.Both[l] += o.Both[l]
+	}
+	e.GoldMissing += o.GoldMissing
+	e.MissingFound += o.MissingFound
+	e.GoldPresent += o.GoldPresent
+	e.MissingFalseAlm += o.MissingFalseAlm
+	e.Boundaries += o.Boundaries
+	e.BoundaryOffBy += o.BoundaryOffBy
+	e.PerAnswerWorst = append(e.PerAnswerWorst, o.PerAnswerWorst...)
 }

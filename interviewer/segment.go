@@ -20,48 +20,133 @@ type Token struct {
 	Pause float64
 }
 
-// SegmentModel is a linear model over word features with transition
-// scores between labels, decoded with Viterbi under a minimum run length.
+// SegmentModel labels the words of an answer with STAR parts in two
+// stages.
+//
+// The first stage is a set of views, each a pair of logistic models over
+// sparse features of the words around a word: which part the word belongs
+// to, and which part, if any, starts on it. One view sees everything,
+// the other only general evidence (cue phrases, word classes, position),
+// which carries over better to stories about other things.
+//
+// The second stage (Stack) weighs the views' scores averaged over several
+// widths of context, where sentences likely start, and the answer's shape
+// (which part follows which, going back to a part already told, parts left
+// out), and decodes with Viterbi under a minimum run length.
+//
 // It is trained by TrainSegmentModel; the shipped weights are embedded.
 type SegmentModel struct {
-	Weights map[string][numLabels]float64 `json:"weights"`
-	Trans   [numLabels][numLabels]float64 `json:"trans"`
-	Start   [numLabels]float64            `json:"start"`
+	Views []View `json:"views"`
+	// Sentence predicts where spoken sentences start: parts almost always
+	// change there, and a recognizer gives no punctuation.
+	Sentence SentenceModel `json:"sentence"`
+	Stack    Stack         `json:"stack"`
 	// MinRun is the fewest words a part may have: no real part of a story
-	// is one or two words long, and short flips are the classic error of
-	// a word-by-word labeller.
+	// is a few words long, and short flips are the classic error of a
+	// word-by-word labeller.
 	MinRun int `json:"min_run"`
 }
+
+// View is one first-stage model: weights per feature and label.
+type View struct {
+	// Emit scores the features of a word for the part it belongs to.
+	Emit map[string][numLabels]float64 `json:"emit"`
+	// Enter scores the features of a word for the part starting on it,
+	// against no part starting there.
+	Enter map[string][numLabels]float64 `json:"enter"`
+}
+
+// The views, by index.
+const (
+	viewAll     = 0 // every feature
+	viewGeneral = 1 // all but the features about which words are spoken
+)
+
+// inView reports whether view v uses the feature. Features about which
+// words are spoken start with "w".
+func inView(v int, feature string) bool {
+	return v != viewGeneral || !strings.HasPrefix(feature, "w")
+}
+
+// Stack is the second stage of a SegmentModel. Its word weights are laid
+// out per view: with V views, Smooth has V*len(smoothWindows) entries
+// and Enter has V*(1+len(contrastWindows))+2.
+type Stack struct {
+	// Scale divides the first stage's scores so they are near 1 and
+	// weigh about as much, in training, as one use of a shape score.
+	Scale float64 `json:"scale"`
+	// Smooth[v*len(smoothWindows)+k][l][m] weighs, for label l, view v's
+	// log probability of label m averaged over context window k.
+	Smooth [][numLabels][numLabels]float64 `json:"smooth"`
+	// Enter weighs, for a part l starting on a word, each view's entering
+	// score, how much more the words after it than the words before it
+	// sound like l in each view (see contrastWindows), and the predicted
+	// probability of a sentence starting there and its log odds.
+	Enter [][numLabels]float64 `json:"enter"`
+	structure
+}
+
+// structure holds the scores of the answer's shape, not of its words.
+type structure struct {
+	Trans [numLabels][numLabels]float64 `json:"trans"`
+	// Return is added to Trans when the part entered was told before: a
+	// speaker may go back to the situation, but rarely does.
+	Return [numLabels][numLabels]float64 `json:"return"`
+	Start  [numLabels]float64            `json:"start"`
+	End    [numLabels]float64            `json:"end"`
+	// Missing is added at the end of an answer for each part it never told.
+	Missing [numLabels]float64 `json:"missing"`
+}
+
+// smoothWindows are the context windows, as word offsets [from, to), over
+// which the second stage averages first-stage scores.
+var smoothWindows = [...][2]int{{0, 1}, {-3, 4}, {-10, 11}, {-25, 26}, {-12, 0}, {1, 13}}
+
+// contrastWindows are the widths compared before and after a word where a
+// part may start.
+var contrastWindows = [...]int{5, 15}
+
+func numSmooth(views int) int { return views * len(smoothWindows) }
+func numEnter(views int) int  { return views*(1+len(contrastWindows)) + 2 }
 
 //go:embed star_model.json
 var shippedModel []byte
 
 // DefaultSegmentModel loads the embedded, trained weights.
 func DefaultSegmentModel() (*SegmentModel, error) {
-	var m SegmentModel
-	if err := json.Unmarshal(shippedModel, &m); err != nil {
+	m, err := ParseSegmentModel(shippedModel)
+	if err != nil {
 		return nil, fmt.Errorf("embedded STAR model: %w", err)
 	}
-	if m.MinRun < 1 {
-		m.MinRun = 1
+	return m, nil
+}
+
+// ParseSegmentModel reads weights written by `mockinterview train-star`.
+func ParseSegmentModel(b []byte) (*SegmentModel, error) {
+	var m SegmentModel
+	if err := json.Unmarshal(b, &m); err != nil {
+		return nil, err
 	}
+	if len(m.Views) == 0 || len(m.Stack.Smooth) != numSmooth(len(m.Views)) || len(m.Stack.Enter) != numEnter(len(m.Views)) {
+		return nil, fmt.Errorf("STAR model of an older layout (%d views, %d smoothed inputs); retrain it with `mockinterview train-star`",
+			len(m.Views), len(m.Stack.Smooth))
+	}
+	m.MinRun = max(m.MinRun, 1)
 	return &m, nil
 }
 
 // Segment labels every token with a STAR part.
 func (m *SegmentModel) Segment(tokens []Token) []Label {
-	feats := Features(tokens)
-	scores := make([][numLabels]float64, len(tokens))
-	for i, fs := range feats {
-		for _, f := range fs {
-			if w, ok := m.Weights[f]; ok {
-				for l := range numLabels {
-					scores[i][l] += w[l]
-				}
-			}
-		}
+	if len(tokens) == 0 {
+		return nil
 	}
-	path := viterbi(scores, &m.Trans, &m.Start, m.MinRun)
+	starts := m.Sentence.Starts(tokens)
+	emit, enter := wordFeatures(tokens, starts)
+	first := make([]scores, len(m.Views))
+	for v, view := range m.Views {
+		first[v] = view.scores(emit, enter)
+	}
+	path := decode(m.Stack.combine(m.Stack.inputs(first, starts)), &m.Stack.structure, m.MinRun)
 	out := make([]Label, len(path))
 	for i, l := range path {
 		out[i] = Labels[l]
@@ -69,77 +154,589 @@ func (m *SegmentModel) Segment(tokens []Token) []Label {
 	return out
 }
 
-// viterbi finds the best label sequence where every run of one label is at
-// least minRun long (except a run cut short by the end of the answer). Each
-// label is expanded into minRun chained states; only the last one may loop
-// or leave.
-func viterbi(scores [][numLabels]float64, trans *[numLabels][numLabels]float64, start *[numLabels]float64, minRun int) []int {
-	n := len(scores)
+// scores are the evidence for each label on each word: that the word
+// belongs to it (emit) and that a part with that label starts on it
+// (enter).
+type scores struct {
+	emit  [][numLabels]float64
+	enter [][numLabels]float64
+}
+
+func newScores(n int) scores {
+	return scores{make([][numLabels]float64, n), make([][numLabels]float64, n)}
+}
+
+// scores gives the view's log probabilities of each word's part, and its
+// log odds of each part against none starting on each word.
+func (v *View) scores(emit, enter [][]string) scores {
+	sc := newScores(len(emit))
+	for i := range emit {
+		for _, f := range emit[i] {
+			if w, ok := v.Emit[f]; ok {
+				addTo(&sc.emit[i], &w)
+			}
+		}
+		for _, f := range enter[i] {
+			if w, ok := v.Enter[f]; ok {
+				addTo(&sc.enter[i], &w)
+			}
+		}
+	}
+	logSoftmax(sc.emit)
+	return sc
+}
+
+func addTo(dst, w *[numLabels]float64) {
+	for l := range numLabels {
+		dst[l] += w[l]
+	}
+}
+
+// logSoftmax turns each word's label scores into log probabilities.
+func logSoftmax(s [][numLabels]float64) {
+	for i := range s {
+		top := s[i][0]
+		for _, x := range s[i] {
+			top = math.Max(top, x)
+		}
+		sum := 0.0
+		for _, x := range s[i] {
+			sum += math.Exp(x - top)
+		}
+		z := top + math.Log(sum)
+		for l := range numLabels {
+			s[i][l] -= z
+		}
+	}
+}
+
+// stackInputs are the second stage's inputs per word, in the layout of
+// Stack.Smooth and Stack.Enter.
+type stackInputs struct {
+	smooth [][][numLabels]float64
+	enter  [][][numLabels]float64
+}
+
+func (st *Stack) inputs(first []scores, starts []float64) stackInputs {
+	n := len(starts)
+	views := len(first)
+	in := stackInputs{make([][][numLabels]float64, n), make([][][numLabels]float64, n)}
+	for i := range n {
+		in.smooth[i] = make([][numLabels]float64, numSmooth(views))
+		in.enter[i] = make([][numLabels]float64, numEnter(views))
+	}
+	scale := st.Scale
+	if scale == 0 {
+		scale = 1
+	}
+	prefix := make([][numLabels]float64, n+1)
+	for v, sc := range first {
+		// prefix[i] sums the emit scores of the words before i.
+		for i := range n {
+			for l := range numLabels {
+				prefix[i+1][l] = prefix[i][l] + sc.emit[i][l]/scale
+			}
+		}
+		mean := func(a, b int) (m [numLabels]float64) { // of words a..b-1, clipped
+			a, b = max(a, 0), min(b, n)
+			if b <= a {
+				return m
+			}
+			for l := range numLabels {
+				m[l] = (prefix[b][l] - prefix[a][l]) / float64(b-a)
+			}
+			return m
+		}
+		at := v * (1 + len(contrastWindows))
+		for i := range n {
+			for k, w := range smoothWindows {
+				in.smooth[i][v*len(smoothWindows)+k] = mean(i+w[0], i+w[1])
+			}
+			for l := range numLabels {
+				in.enter[i][at][l] = sc.enter[i][l] / scale
+			}
+			for k, w := range contrastWindows {
+				after, before := mean(i, i+w), mean(i-w, i)
+				for l := range numLabels {
+					in.enter[i][at+1+k][l] = after[l] - before[l]
+				}
+			}
+		}
+	}
+	at := views * (1 + len(contrastWindows))
+	for i := range n {
+		for l := range numLabels {
+			in.enter[i][at][l] = starts[i]
+			in.enter[i][at+1][l] = logOdds(starts[i])
+		}
+	}
+	return in
+}
+
+// logOdds is log(p/(1-p)), kept within about ±6.
+func logOdds(p float64) float64 {
+	p = min(max(p, 0.0025), 0.9975)
+	return math.Log(p / (1 - p))
+}
+
+// combine weighs the inputs into the scores the decoder uses.
+func (st *Stack) combine(in stackInputs) scores {
+	n := len(in.smooth)
+	sc := newScores(n)
+	for i := range n {
+		for l := range numLabels {
+			v := 0.0
+			for k, x := range in.smooth[i] {
+				for m := range numLabels {
+					v += st.Smooth[k][l][m] * x[m]
+				}
+			}
+			sc.emit[i][l] = v
+			e := 0.0
+			for k, x := range in.enter[i] {
+				e += st.Enter[k][l] * x[l]
+			}
+			sc.enter[i][l] = e
+		}
+	}
+	return sc
+}
+
+// A decoder state is a label, the set of labels told so far (a bit mask
+// that includes the label) and, while a run is shorter than minRun, its
+// length less one.
+const numSets = 1 << numLabels
+
+// decode finds the best label sequence where every run of one label is at
+// least minRun long (except a run cut short by the end of the answer).
+func decode(sc scores, st *structure, minRun int) []int {
+	n := len(sc.emit)
 	if n == 0 {
 		return nil
 	}
-	if minRun < 1 {
-		minRun = 1
-	}
-	states := numLabels * minRun
+	minRun = max(minRun, 1)
+	states := numLabels * numSets * minRun
+	id := func(l, set, k int) int { return (l*numSets+set)*minRun + k }
 	neg := math.Inf(-1)
 	best := make([]float64, states)
 	next := make([]float64, states)
-	back := make([][]int32, n)
+	back := make([]int32, n*states)
 	for s := range best {
 		best[s] = neg
 	}
 	for l := range numLabels {
-		best[l*minRun] = start[l] + scores[0][l]
+		best[id(l, 1<<l, 0)] = st.Start[l] + sc.emit[0][l]
 	}
-	back[0] = make([]int32, states)
 	for i := 1; i < n; i++ {
-		back[i] = make([]int32, states)
+		bk := back[i*states : (i+1)*states]
 		for s := range next {
 			next[s] = neg
 		}
-		for from := range states {
-			if best[from] == neg {
+		e := &sc.emit[i]
+		for from, v := range best {
+			if v == neg {
 				continue
 			}
-			l, k := from/minRun, from%minRun
+			k := from % minRun
+			set := from / minRun % numSets
+			l := from / minRun / numSets
 			if k < minRun-1 { // still inside the minimum run
 				to := from + 1
-				if v := best[from] + trans[l][l] + scores[i][l]; v > next[to] {
-					next[to], back[i][to] = v, int32(from)
+				if x := v + st.Trans[l][l] + e[l]; x > next[to] {
+					next[to], bk[to] = x, int32(from)
 				}
 				continue
 			}
+			if x := v + st.Trans[l][l] + e[l]; x > next[from] {
+				next[from], bk[from] = x, int32(from)
+			}
 			for l2 := range numLabels {
-				to := l2 * minRun
 				if l2 == l {
-					to = from
+					continue
 				}
-				if v := best[from] + trans[l][l2] + scores[i][l2]; v > next[to] {
-					next[to], back[i][to] = v, int32(from)
+				x := v + st.Trans[l][l2] + e[l2] + sc.enter[i][l2]
+				if set&(1<<l2) != 0 {
+					x += st.Return[l][l2]
+				}
+				to := id(l2, set|1<<l2, 0)
+				if x > next[to] {
+					next[to], bk[to] = x, int32(from)
 				}
 			}
 		}
 		best, next = next, best
 	}
-	end := 0
-	for s := range states {
-		if best[s] > best[end] {
-			end = s
+	end, endScore := 0, neg
+	for s, v := range best {
+		if v == neg {
+			continue
+		}
+		set := s / minRun % numSets
+		v += st.End[s/minRun/numSets]
+		for m := range numLabels {
+			if set&(1<<m) == 0 {
+				v += st.Missing[m]
+			}
+		}
+		if v > endScore {
+			end, endScore = s, v
 		}
 	}
 	path := make([]int, n)
 	for i := n - 1; i >= 0; i-- {
-		path[i] = end / minRun
-		end = int(back[i][end])
+		path[i] = end / minRun / numSets
+		end = int(back[i*states+end])
 	}
 	return path
 }
 
-// Features names the evidence about each token's part: the words around
-// it, short phrases, where it sits in the answer, pauses, numbers and
-// pronouns nearby.
-func Features(tokens []Token) [][]string {
+// bags are the context windows whose words are features, by half-width.
+var bags = [...]int{8, 25}
+
+// cueWindows are the half-widths within which cue phrases are features.
+var cueWindows = [...]int{3, 12, 30}
+
+// wordFeatures names the evidence about each token's part (emit) and about
+// a part starting on it (enter): the words around it, short phrases, word
+// classes, cue phrases near it, where it sits in the answer, pauses and
+// how likely a sentence starts there. Features about which words are
+// spoken start with "w" (see inView).
+func wordFeatures(tokens []Token, sentStart []float64) (emit, enter [][]string) {
+	n := len(tokens)
+	word := func(i int) string {
+		if i < 0 {
+			return "<s>"
+		}
+		if i >= n {
+			return "</s>"
+		}
+		return tokens[i].Text
+	}
+	class := make([]string, n)
+	for i := range tokens {
+		class[i] = wordClass(tokens[i].Text)
+	}
+	cls := func(i int) string {
+		if i < 0 || i >= n {
+			return word(i)
+		}
+		return class[i]
+	}
+	cue := cueStarts(tokens)
+	emit = make([][]string, n)
+	enter = make([][]string, n)
+	for i := range tokens {
+		w0, wl1, wl2, wr1, wr2 := word(i), word(i-1), word(i-2), word(i+1), word(i+2)
+		pos := strconv.Itoa(10 * i / n)
+		sp := strconv.Itoa(int(sentStart[i] * 4.999))
+		fs := make([]string, 0, 256)
+		fs = append(fs, "bias",
+			"w0="+w0, "w-1="+wl1, "w+1="+wr1, "w-2="+wl2, "w+2="+wr2,
+			"wb-2="+wl2+"_"+wl1, "wb-1="+wl1+"_"+w0, "wb0="+w0+"_"+wr1, "wb+1="+wr1+"_"+wr2,
+			"wt-2="+wl2+"_"+wl1+"_"+w0, "wt-1="+wl1+"_"+w0+"_"+wr1, "wt0="+w0+"_"+wr1+"_"+wr2,
+			"pos="+pos,
+			"from="+bucket(i, 8, 25, 60, 120),
+			"left="+bucket(n-1-i, 8, 25, 60, 120),
+			"c0="+class[i]+"|pos="+pos,
+			"c-1c0="+cls(i-1)+"_"+class[i], "c0c+1="+class[i]+"_"+cls(i+1),
+			"sp="+sp,
+		)
+		if len(w0) > 3 {
+			fs = append(fs, "wsuf="+w0[len(w0)-2:])
+		}
+		for _, r := range bags {
+			name := "wbag" + strconv.Itoa(r)
+			for j := max(0, i-r); j <= min(n-1, i+r); j++ {
+				if j < i {
+					fs = append(fs, name+"L="+tokens[j].Text)
+				} else if j > i {
+					fs = append(fs, name+"R="+tokens[j].Text)
+				}
+			}
+		}
+		for _, r := range cueWindows {
+			name := "cue" + strconv.Itoa(r)
+			for j := max(0, i-r); j <= min(n-1, i+r); j++ {
+				side := "L="
+				if j > i {
+					side = "R="
+				}
+				for _, c := range cue[j] {
+					fs = append(fs, name+side+c)
+				}
+			}
+		}
+		// How many words of each class lie on either side.
+		var counts [2]map[string]int
+		counts[0], counts[1] = map[string]int{}, map[string]int{}
+		for j := max(0, i-10); j <= min(n-1, i+10); j++ {
+			side := 0
+			if j > i {
+				side = 1
+			}
+			counts[side][class[j]]++
+		}
+		for side, m := range counts {
+			for _, c := range classNames {
+				if k := m[c]; k > 0 {
+					fs = append(fs, "cb"+strconv.Itoa(side)+"="+c+bucket(k, 2, 4))
+				}
+			}
+		}
+		nums, singular, plural := 0, 0, 0
+		for j := max(0, i-4); j <= min(n-1, i+4); j++ {
+			switch class[j] {
+			case "NUM":
+				nums++
+			case "I":
+				singular++
+			case "WE":
+				plural++
+			}
+		}
+		if nums > 0 {
+			fs = append(fs, "num-near")
+		}
+		fs = append(fs, "i-near="+bucket(singular, 1, 2), "plural-near="+bucket(plural, 1, 2))
+		if tokens[i].Pause >= pauseSeconds {
+			fs = append(fs, "pause", "wpause+w0="+w0, "wpause+b0="+w0+"_"+wr1)
+		}
+		if i+1 < n && tokens[i+1].Pause >= pauseSeconds {
+			fs = append(fs, "pause-after")
+		}
+		emit[i] = fs
+
+		es := []string{"bias", "w0=" + w0, "w-1=" + wl1, "wb0=" + w0 + "_" + wr1,
+			"wb-1=" + wl1 + "_" + w0, "c0=" + class[i], "c-1=" + cls(i-1), "pos=" + pos, "sp=" + sp}
+		if tokens[i].Pause >= pauseSeconds {
+			es = append(es, "pause")
+		}
+		for _, c := range cue[i] {
+			es = append(es, "cue="+c)
+		}
+		enter[i] = es
+	}
+	return emit, enter
+}
+
+// pauseSeconds is the silence that counts as a pause between sentences.
+const pauseSeconds = 0.35
+
+// bucket names the first bound that v stays below, or "more".
+func bucket(v int, bounds ...int) string {
+	for _, b := range bounds {
+		if v < b {
+			return "<" + strconv.Itoa(b)
+		}
+	}
+	return "more"
+}
+
+// Word classes, written from the coaching material: the grammar of each
+// part (the situation's "was" and "we had", the action's "I" and past
+// tense, the reflection's "I'd" and present tense).
+var (
+	firstSingular = wordSet("i me my mine myself i'd i'm i've i'll")
+	firstPlural   = wordSet("we us our ours ourselves we'd we're we've we'll")
+	thirdPerson   = wordSet("he she they him her them his their theirs he'd she'd they'd they're they've")
+	modals        = wordSet("would could should might will can must may you'd")
+	connectives   = wordSet("so then and but because after before when once finally first next also eventually afterwards since while until which")
+	fillers       = wordSet("um uh like basically actually literally kind sort just okay ok well yeah you know")
+	irregularPast = wordSet(`was were had did made took went got saw said told wrote built ran found thought
+		knew came became brought bought caught chose drove fell felt gave grew held kept led left lost meant
+		met paid put read sent set spent stood taught understood won began broke drew forgot rose sat spoke
+		threw woke wore sold shut cut hit let dug fought hung sought spun split spread`)
+	presentTense = wordSet("is am are think know feel believe try do does isn't aren't don't doesn't")
+)
+
+// classNames lists what wordClass returns, in a fixed order.
+var classNames = [...]string{"NUM", "I", "WE", "THEY", "MOD", "CONJ", "FILL", "PAST", "PRES", "ING", "W"}
+
+// wordClass names a coarse class of a spoken word.
+func wordClass(w string) string {
+	switch {
+	case w == "<s>" || w == "</s>":
+		return w
+	case isNumber(w):
+		return "NUM"
+	case firstSingular[w]:
+		return "I"
+	case firstPlural[w]:
+		return "WE"
+	case thirdPerson[w]:
+		return "THEY"
+	case modals[w]:
+		return "MOD"
+	case connectives[w]:
+		return "CONJ"
+	case fillers[w]:
+		return "FILL"
+	case irregularPast[w] || (len(w) > 4 && strings.HasSuffix(w, "ed")):
+		return "PAST"
+	case presentTense[w]:
+		return "PRES"
+	case len(w) > 5 && strings.HasSuffix(w, "ing"):
+		return "ING"
+	}
+	return "W"
+}
+
+func wordSet(s string) map[string]bool {
+	m := map[string]bool{}
+	for _, w := range strings.Fields(s) {
+		m[w] = true
+	}
+	return m
+}
+
+// cue is a phrase typical of one kind of thing a part of a story says.
+type cue struct {
+	class string
+	words []string
+}
+
+// cuesByFirstWord is the cue lexicon, written from the coaching material
+// and how people tell these stories ("I noticed", "nobody had asked me",
+// "I pulled", "went from ... to", "looking back"), indexed by first word.
+// A class is a part's initial and what the phrase does for it.
+var cuesByFirstWord = func() map[string][]cue {
+	m := map[string][]cue{}
+	add := func(class, phrases string) {
+		for _, p := range strings.Split(phrases, ",") {
+			if ws := strings.Fields(p); len(ws) > 0 {
+				m[ws[0]] = append(m[ws[0]], cue{class, ws})
+			}
+		}
+	}
+	add("S.role", `i was a, i was an, i was the, i worked as, i was working as, i was working at, i was working on,
+		i'm a, i was on the, i joined, when i was, i lead a, i run a, i manage a, i managed a, my team was, our team was,
+		i was one of, i worked at, i worked on, i was at, at a, at an, where i was, where i worked`)
+	add("S.time", `at the time, back when, a few years ago, a couple of years ago, last year, this was, this was at,
+		this was when, at my last job, at my previous, in my last role, in my previous role, early on, when i joined,
+		for context, some context, a bit of context, so this was, a while back, a few months, one day, one afternoon`)
+	add("S.problem", `the problem was, the issue was, the challenge was, there was a, there was this, there were,
+		we had a, we had this, was struggling, were struggling, kept, was failing, were failing, was growing,
+		was getting, complaints, complaining, was slow, was taking, had been, had grown, were seeing, we were seeing,
+		we noticed, i noticed, started to, started seeing, was losing, were losing, was costing, were getting,
+		was causing, was broken, wasn't working, weren't working, didn't work, nobody knew, no one knew`)
+	add("S.setting", `the company, our company, the product, the platform, the system, which is, which was, we used,
+		we were using, was built, every week, every month, every day, the way it worked, the way our, we sold, we sell,
+		we had about, we had around, we ran, the team had, the team was, the whole, was responsible for`)
+	add("T.scope", `not mine, wasn't mine, not my team, wasn't my team, wasn't my job, not my job, wasn't really my,
+		nobody had asked, nobody asked, no one asked, no one had asked, nobody owned, no one owned, no ticket,
+		wasn't on my, not on my, outside my, belonged to, technically, officially, wasn't my`)
+	add("T.goal", `my goal, the goal, our goal, the target, i needed to, i had to, we needed to, we had to, i wanted to,
+		i was trying to, the question was, what i needed, i set out, i decided to, i decided i, i decided that,
+		the job was, my job was, my job, my role was, my role, my task, the task, the ask, was to`)
+	add("T.own", `my responsibility, i was responsible, it was on me, it fell to me, fell on me, i owned, i own,
+		it was my call, the decision was mine, was mine, i took it on, i took ownership, i was the one, i volunteered,
+		i signed up, on the hook, my part, in charge of, i was in charge, it was my, i was leading, it was up to me`)
+	add("T.assign", `i was asked, asked me to, asked me, wanted me to, told me to, assigned me, assigned, was tasked,
+		handed me, gave me, my manager asked, my boss asked, my lead asked, my director asked, i'd been asked,
+		i had been asked, i'd been given, i was given`)
+	add("T.stance", `we wanted to, i decided i'd, wanted to figure out, wanted to find out, somebody had to, someone had to,
+		didn't have an owner, had no owner, formally mine, i didn't agree, i disagreed, i didn't think we should,
+		i didn't buy, i felt like, i felt it was, i'll look at it, i'd take it on, mine to fix, i set a, the goal i set,
+		i took on, i wasn't willing, i wasn't going to, i knew i had to, i knew we had to, so i decided`)
+	add("A.first", `so first, first i, the first thing, i started, i started by, i began, to start, step one, first off`)
+	add("A.seq", `then i, next i, after that i, and then i, i also, from there, once i, after i, so i, at that point i,
+		at the same time, in parallel, meanwhile, finally i, the next thing, the last thing, then we, and i, i then`)
+	add("A.verb", `i pulled, i wrote, i built, i traced, i reproduced, i added, i submitted, i coordinated, i set up,
+		i met, i talked, i went, i created, i proposed, i ran, i looked, i checked, i called, i sat down, i spent,
+		i put, i made, i took, i changed, i moved, i used, i tested, i reached out, i scheduled, i shared, i brought,
+		i got, i dug, i found, i did, i sent, i split, i worked with, i paired, i walked, i showed, i designed,
+		i drafted, i prototyped, i interviewed, i organized, i rewrote, i fixed, i wrote up, i presented, i pitched,
+		i suggested, i recommended, i convinced, i negotiated, i escalated, i flagged, i raised, i documented,
+		i automated, i analyzed, i measured, i compared, i mapped, i reviewed, i went through, i broke, i grouped,
+		i sorted, i rolled, i deployed, i migrated, i trained, i coached, i mentored, i held, i kept, i made sure,
+		i followed up, i listened, i explained, i offered, i insisted, i pushed, i refused, i replaced, i removed,
+		i switched, i built a, i asked, i told, i gave, i booked, i read, i dug into, i profiled, i benchmarked`)
+	add("A.we", `we started, we built, we set up, we ran, we moved, we pulled, we went, we wrote, we talked, we tried,
+		we decided, we added, we changed, we did, we put, we got, we made`)
+	add("R.outcome", `as a result, in the end, the result, the outcome, end result, ended up, it worked, it paid off,
+		that worked, we ended up, by the end, at the end, after about, within a, within two, within the, over the next,
+		the following, by the next, that quarter, that year, it turned out, turned out, the fix, after that the,
+		after the, once it, once we`)
+	add("R.metric", `went from, went down, went up, went back, dropped, fell, rose, grew, increased, decreased, reduced,
+		cut, improved, saved, recovered, down to, up to, from about, to about, from around, to around, percent,
+		a month, a week, a year, per week, per month, per year, times faster, to zero, less than, more than, under,
+		over the, by about, by around, by roughly`)
+	add("R.adopt", `adopted, became the standard, became a standard, became standard, rolled it out, other teams,
+		the rest of, now uses, still uses, is still, they agreed, she agreed, he agreed, signed off, promoted,
+		launched, shipped, we hit, we met, on time, renewed, thanked, was happy, were happy, happier, we shipped,
+		we launched, it became, they started, they kept, got approved, was approved, made it into`)
+	add("R.after", `in the next, over the next, within two, within three, within a few, within about, it basically worked,
+		that worked, got a lot better, renewed, we were down to, became part of, became a required, the standard became,
+		was down to, were down to, was up to, never happened again, didn't happen again, haven't had, we haven't,
+		since then we, by the end of, a month later, a few weeks later, two weeks later, later that`)
+	add("F.lesson", `i learned, what i learned, learned that, i took away, what i took, took away, my takeaway,
+		the takeaway, the lesson, a lesson, taught me, it showed me, showed me, made me realize, i realized,
+		the real, the bigger, what stuck, the thing i, what i'd, what i would, i think the, the main thing,
+		i think that, i think it`)
+	add("F.counter", `next time, if i did it again, if i were to, if i had to, i would have, i would, i'd have, i'd do,
+		i'd probably, i'd start, i'd push, i'd bring, i'd involve, i'd try, i'd look, i'd want, i should have, i wish,
+		differently, in hindsight, looking back, in retrospect, going forward, i'd also, i'd spend, i'd make,
+		i'd ask, i'd rather, i'd keep, i'd still`)
+	add("F.habit", `now i, i now, these days, since then i, i always, i try to, i still, i make sure, i tend to,
+		it's always, it's better, it's important, is important, really important, it's worth, you have to,
+		you can't, you need to, is usually, it's usually, it's not, it isn't, is that, is about, isn't about`)
+	return m
+}()
+
+// cueStarts lists, for each token, the classes of the cue phrases that
+// start on it.
+func cueStarts(tokens []Token) [][]string {
+	out := make([][]string, len(tokens))
+	for i, t := range tokens {
+	next:
+		for _, c := range cuesByFirstWord[t.Text] {
+			if i+len(c.words) > len(tokens) {
+				continue
+			}
+			for k, w := range c.words {
+				if tokens[i+k].Text != w {
+					continue next
+				}
+			}
+			for _, have := range out[i] {
+				if have == c.class {
+					continue next
+				}
+			}
+			out[i] = append(out[i], c.class)
+		}
+	}
+	return out
+}
+
+// SentenceModel is a logistic model of whether a spoken sentence starts
+// on a word, trained on the corpus's written punctuation.
+type SentenceModel struct {
+	Weights map[string]float64 `json:"weights"`
+}
+
+// Starts gives, for each token, the probability that a sentence starts
+// on it. The first token always starts one.
+func (s *SentenceModel) Starts(tokens []Token) []float64 {
+	out := make([]float64, len(tokens))
+	for i, fs := range sentenceStartFeatures(tokens) {
+		if i == 0 {
+			out[i] = 1
+			continue
+		}
+		z := 0.0
+		for _, f := range fs {
+			z += s.Weights[f]
+		}
+		out[i] = 1 / (1 + math.Exp(-z))
+	}
+	return out
+}
+
+// sentenceStartFeatures names the evidence that a sentence starts on each
+// token: the words either side of the gap before it, their classes, and
+// the pause in the gap.
+func sentenceStartFeatures(tokens []Token) [][]string {
 	n := len(tokens)
 	word := func(i int) string {
 		if i < 0 {
@@ -152,77 +749,28 @@ func Features(tokens []Token) [][]string {
 	}
 	out := make([][]string, n)
 	for i := range tokens {
-		w0 := word(i)
-		fs := make([]string, 0, 48)
-		fs = append(fs, "bias",
-			"w0="+w0, "w-1="+word(i-1), "w+1="+word(i+1), "w-2="+word(i-2), "w+2="+word(i+2),
-			"b-2="+word(i-2)+"_"+word(i-1), "b-1="+word(i-1)+"_"+w0, "b0="+w0+"_"+word(i+1), "b+1="+word(i+1)+"_"+word(i+2),
-			"t-2="+word(i-2)+"_"+word(i-1)+"_"+w0, "t-1="+word(i-1)+"_"+w0+"_"+word(i+1), "t0="+w0+"_"+word(i+1)+"_"+word(i+2),
-			"pos="+strconv.Itoa(10*i/n),
-			"from="+bucket(i, 8, 25, 60, 120),
-			"left="+bucket(n-1-i, 8, 25, 60, 120),
-		)
-		if len(w0) > 3 {
-			fs = append(fs, "suf="+w0[len(w0)-2:])
+		w0, w1, w2, p1, p2 := word(i), word(i+1), word(i+2), word(i-1), word(i-2)
+		c0, c1, d1, d2 := wordClass(w0), wordClass(w1), wordClass(p1), wordClass(p2)
+		fs := []string{"bias", "w0=" + w0, "w+1=" + w1, "w+2=" + w2, "w-1=" + p1, "w-2=" + p2,
+			"b0=" + w0 + "_" + w1, "b+1=" + w1 + "_" + w2, "b-1=" + p1 + "_" + w0, "b-2=" + p2 + "_" + p1,
+			"t0=" + p1 + "_" + w0 + "_" + w1,
+			"c-1c0=" + d1 + "_" + c0, "c0c+1=" + c0 + "_" + c1, "c-2c-1=" + d2 + "_" + d1,
+			"c3=" + d1 + "_" + c0 + "_" + c1, "c-1w0=" + d1 + "_" + w0, "w-1c0=" + p1 + "_" + c0,
 		}
-		for j := max(0, i-8); j <= min(n-1, i+8); j++ {
-			if j != i {
-				side := "L"
-				if j > i {
-					side = "R"
-				}
-				fs = append(fs, "bag"+side+"="+tokens[j].Text)
-			}
-		}
-		nums, firstSing, firstPlur := 0, 0, 0
-		for j := max(0, i-4); j <= min(n-1, i+4); j++ {
-			switch t := tokens[j].Text; {
-			case isNumber(t):
-				nums++
-			case t == "i" || t == "my" || t == "me" || t == "i'd" || t == "i'm" || t == "i've":
-				firstSing++
-			case t == "we" || t == "our" || t == "us" || t == "we'd" || t == "we're":
-				firstPlur++
-			}
-		}
-		if nums > 0 {
-			fs = append(fs, "num-near")
-		}
-		if isNumber(w0) {
-			fs = append(fs, "num")
-		}
-		fs = append(fs, "i-near="+bucket(firstSing, 1, 2), "we-near="+bucket(firstPlur, 1, 2))
-		if p := tokens[i].Pause; p >= 0.35 {
-			fs = append(fs, "pause", "pause+w0="+w0, "pause+b0="+w0+"_"+word(i+1))
-		}
-		if i+1 < n && tokens[i+1].Pause >= 0.35 {
-			fs = append(fs, "pause-after")
+		if p := tokens[i].Pause; p >= pauseSeconds {
+			fs = append(fs, "pause")
+		} else if p > 0 {
+			fs = append(fs, "short-pause")
 		}
 		out[i] = fs
 	}
 	return out
 }
 
-// bucket names the first bound that v stays below, or "more".
-func bucket(v int, bounds ...int) string {
-	for _, b := range bounds {
-		if v < b {
-			return "<" + strconv.Itoa(b)
-		}
-	}
-	return "more"
-}
-
-var numberWords = func() map[string]bool {
-	m := map[string]bool{}
-	for _, w := range strings.Fields(`zero one two three four five six seven eight nine ten eleven twelve
-		thirteen fourteen fifteen sixteen seventeen eighteen nineteen twenty thirty forty fifty
-		sixty seventy eighty ninety hundred thousand million billion percent half double triple
-		twice thrice dozen dozens hundreds thousands millions k`) {
-		m[w] = true
-	}
-	return m
-}()
+var numberWords = wordSet(`zero one two three four five six seven eight nine ten eleven twelve
+	thirteen fourteen fifteen sixteen seventeen eighteen nineteen twenty thirty forty fifty
+	sixty seventy eighty ninety hundred thousand million billion percent half double triple
+	twice thrice dozen dozens hundreds thousands millions k`)
 
 // isNumber reports whether a spoken word is, or is part of, a number:
 // digits ("40", "8k", "2m") or number words ("eight", "thousand", "percent").

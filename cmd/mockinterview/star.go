@@ -7,6 +7,7 @@ import (
 	"os"
 	"path/filepath"
 	"sort"
+	"time"
 
 	"github.com/mockinterview/mockinterview/interviewer"
 )
@@ -38,9 +39,17 @@ func loadCorpus(dir string) ([]interviewer.LabeledAnswer, error) {
 
 func runTrainStar(ctx context.Context, e env, args []string) error {
 	fs := newFlagSet(e, "train-star", "[TRAIN_DIR]")
+	def := interviewer.DefaultTrainOptions()
 	out := fs.String("o", "interviewer/star_model.json", "where to write the weights")
-	epochs := fs.Int("epochs", 12, "passes over the corpus")
-	minRun := fs.Int("min-run", 4, "shortest part, in words")
+	cv := fs.Int("cv", 0, "score the options by `K`-fold cross-validation on TRAIN_DIR instead of training")
+	verbose := fs.Bool("v", false, "with --cv, list the answers from worst to best")
+	epochs := fs.Int("epochs", def.Epochs, "passes over the corpus of the first stage")
+	minCount := fs.Int("min-count", def.MinCount, "drop features seen in fewer training answers")
+	views := fs.Int("views", def.Views, "first-stage views: 1 (all features) or 2 (also general features only)")
+	folds := fs.Int("folds", def.Folds, "cross-fitting folds for the second stage")
+	stackEpochs := fs.Int("stack-epochs", def.StackEpochs, "passes over the corpus of the second stage")
+	minRun := fs.Int("min-run", def.MinRun, "shortest part, in words")
+	seed := fs.Uint64("seed", def.Seed, "random seed for shuffling and simulated pauses")
 	dirs, err := parseFlags(fs, args)
 	if err != nil {
 		return err
@@ -53,7 +62,21 @@ func runTrainStar(ctx context.Context, e env, args []string) error {
 	if err != nil {
 		return err
 	}
-	model := interviewer.TrainSegmentModel(answers, interviewer.TrainOptions{Epochs: *epochs, MinRun: *minRun})
+	opt := def
+	opt.Epochs, opt.MinCount, opt.Views, opt.Folds = *epochs, *minCount, *views, *folds
+	opt.StackEpochs, opt.MinRun, opt.Seed = *stackEpochs, *minRun, *seed
+	start := time.Now()
+	if *cv != 0 {
+		if *cv < 2 || *cv > len(answers) {
+			return usageError{fmt.Sprintf("--cv wants 2 to %d folds, got %d", len(answers), *cv)}
+		}
+		eval := interviewer.CrossValidate(answers, *cv, opt)
+		fmt.Fprintf(e.stdout, "STAR segmentation, %d-fold cross-validation on %s (lowercased, no punctuation, no pauses; %s)\n\n",
+			*cv, dir, time.Since(start).Round(time.Millisecond))
+		printEval(e, &eval, *verbose)
+		return nil
+	}
+	model := interviewer.TrainSegmentModel(answers, opt)
 	b, err := json.Marshal(model)
 	if err != nil {
 		return err
@@ -61,8 +84,21 @@ func runTrainStar(ctx context.Context, e env, args []string) error {
 	if err := os.WriteFile(*out, append(b, '\n'), 0o644); err != nil {
 		return err
 	}
-	fmt.Fprintf(e.stdout, "trained on %d answers: %d features, written to %s\n", len(answers), len(model.Weights), *out)
+	fmt.Fprintf(e.stdout, "trained on %d answers in %s: %d KB written to %s\n",
+		len(answers), time.Since(start).Round(time.Millisecond), len(b)/1024, *out)
 	return nil
+}
+
+// printEval prints a segmenter's scores and, if verbose, each answer's.
+func printEval(e env, eval *interviewer.SegmentEval, verbose bool) {
+	eval.Print(e.stdout)
+	if verbose {
+		worst := eval.PerAnswerWorst
+		sort.SliceStable(worst, func(i, j int) bool { return worst[i].Accuracy < worst[j].Accuracy })
+		for _, a := range worst {
+			fmt.Fprintf(e.stdout, "  %.3f %s\n", a.Accuracy, a.Name)
+		}
+	}
 }
 
 func runEvalStar(ctx context.Context, e env, args []string) error {
@@ -85,8 +121,7 @@ func runEvalStar(ctx context.Context, e env, args []string) error {
 	if *modelPath != "" {
 		var b []byte
 		if b, err = os.ReadFile(*modelPath); err == nil {
-			model = new(interviewer.SegmentModel)
-			err = json.Unmarshal(b, model)
+			model, err = interviewer.ParseSegmentModel(b)
 		}
 	}
 	if err != nil {
@@ -97,11 +132,7 @@ func runEvalStar(ctx context.Context, e env, args []string) error {
 	seg.Print(e.stdout)
 	fmt.Fprintf(e.stdout, "\nbaseline (cut by target-time shares): word accuracy %.3f\n", base.Accuracy())
 	if *verbose {
-		worst := seg.PerAnswerWorst
-		sort.Slice(worst, func(i, j int) bool { return worst[i].Accuracy < worst[j].Accuracy })
-		for _, a := range worst {
-			fmt.Fprintf(e.stdout, "  %.3f %s\n", a.Accuracy, a.Name)
-		}
+		printEval(e, &seg, true)
 	}
 	return nil
 }
