@@ -48,20 +48,11 @@ func loadAnswer(ctx context.Context, path string, ef *engineFlags, log zerolog.L
 	default:
 		return interviewer.Answer{}, "", usageError{fmt.Sprintf("%s: give a .wav recording or a .txt transcript", path)}
 	}
-	samples, _, err := transcribe.ReadWAV(path)
+	tr, samples, err := transcribeFile(ctx, path, ef, log)
 	if err != nil {
 		return interviewer.Answer{}, "", err
 	}
-	engine, err := ef.open(log)
-	if err != nil {
-		return interviewer.Answer{}, "", err
-	}
-	defer engine.Close()
-	tr, err := transcribe.TranscribeSamples(ctx, engine, samples, transcribe.StreamOptions{})
-	if err != nil {
-		return interviewer.Answer{}, "", fmt.Errorf("transcribe %s: %w", path, err)
-	}
-	return recordedAnswer(tr, samples), engine.Name(), nil
+	return recordedAnswer(tr, samples), tr.Engine, nil
 }
 
 // recordedAnswer pairs a transcript with the speech the voice detector

@@ -23,18 +23,9 @@ func runTranscribe(ctx context.Context, e env, args []string) error {
 		fs.Usage()
 		return usageError{"transcribe takes exactly one WAV file"}
 	}
-	samples, _, err := transcribe.ReadWAV(files[0])
+	tr, _, err := transcribeFile(ctx, files[0], &ef, zerolog.New(e.stderr))
 	if err != nil {
 		return err
-	}
-	engine, err := ef.open(zerolog.New(e.stderr))
-	if err != nil {
-		return err
-	}
-	defer engine.Close()
-	tr, err := transcribe.TranscribeSamples(ctx, engine, samples, transcribe.StreamOptions{})
-	if err != nil {
-		return fmt.Errorf("transcribe %s: %w", files[0], err)
 	}
 	if tr.Words == nil {
 		tr.Words = []transcribe.Word{}
@@ -48,4 +39,23 @@ func runTranscribe(ctx context.Context, e env, args []string) error {
 		fmt.Fprintf(e.stdout, "[%7.2f - %7.2f] %s\n", u.Start, u.End, u.Text)
 	}
 	return nil
+}
+
+// transcribeFile reads a WAV recording and runs it through the configured
+// engine, returning the transcript and the 16 kHz samples it heard.
+func transcribeFile(ctx context.Context, path string, ef *engineFlags, log zerolog.Logger) (transcribe.Transcript, []int16, error) {
+	samples, _, err := transcribe.ReadWAV(path)
+	if err != nil {
+		return transcribe.Transcript{}, nil, err
+	}
+	engine, err := ef.open(log)
+	if err != nil {
+		return transcribe.Transcript{}, nil, err
+	}
+	defer engine.Close()
+	tr, err := transcribe.TranscribeSamples(ctx, engine, samples, transcribe.StreamOptions{})
+	if err != nil {
+		return tr, samples, fmt.Errorf("transcribe %s: %w", path, err)
+	}
+	return tr, samples, nil
 }
