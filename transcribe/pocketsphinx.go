@@ -175,15 +175,23 @@ type PocketSphinx struct {
 	domainLM   []byte          // the domain model's file, when it is built in
 	extraWords []pronunciation // domain words the stock dictionary lacks
 
-	slots chan struct{} // one token per decoder that may exist
-	mu    sync.Mutex
-	idle  []*decoder
-	all   int
+	slots  chan struct{} // one token per decoder that may exist
+	mu     sync.Mutex
+	idle   []*decoder
+	all    int // decoders loaded or loading
+	closed bool
 }
 
 type pronunciation struct{ word, phones string }
 
 var quietOnce sync.Once
+
+// loadMu makes decoders load one at a time. Loading touches the library's
+// process-wide state (its log, above all: a "-logfn" given to each decoder
+// made every load close and reopen the one log file while other decoders
+// wrote to it, which hung or crashed loads that overlapped); decoding
+// touches only the decoder's own.
+var loadMu sync.Mutex
 
 // NewPocketSphinx checks the model files and builds one decoder, so that a
 // broken model is reported at start and not on the first answer.
@@ -244,7 +252,7 @@ func NewPocketSphinx(cfg PocketSphinxConfig) (*PocketSphinx, error) {
 	// vocabulary models can be mixed in.
 	e.argv = []string{"mockinterview",
 		"-hmm", cfg.HMM, "-dict", cfg.Dict,
-		"-remove_silence", "yes", "-bestpath", "yes", "-logfn", os.DevNull,
+		"-remove_silence", "yes", "-bestpath", "yes",
 	}
 	options := map[string]string{}
 	for k, v := range profile {
@@ -289,17 +297,19 @@ func (e *PocketSphinx) NewStream(ctx context.Context, opts StreamOptions) (Strea
 	if n := len(e.idle); n > 0 {
 		d = e.idle[n-1]
 		e.idle = e.idle[:n-1]
+	} else {
+		e.all++ // counted while it loads, so that Preload does not load one too many
 	}
 	e.mu.Unlock()
 	if d == nil {
 		var err error
 		if d, err = e.newDecoder(); err != nil {
+			e.mu.Lock()
+			e.all--
+			e.mu.Unlock()
 			<-e.slots
 			return nil, err
 		}
-		e.mu.Lock()
-		e.all++
-		e.mu.Unlock()
 	}
 	s := &psStream{engine: e, d: d, partialEvery: e.cfg.PartialEvery}
 	if len(opts.Vocabulary) > 0 {
@@ -332,10 +342,54 @@ func (e *PocketSphinx) release(d *decoder) {
 	<-e.slots
 }
 
+// Preload loads the rest of the pool's decoders in the background, one
+// after another, so that streams starting together find them ready rather
+// than each waiting for its own to load. It holds a pool slot while it
+// loads, so the pool never grows past its size, and stops when every slot
+// is taken.
+func (e *PocketSphinx) Preload() {
+	go func() {
+		for {
+			select {
+			case e.slots <- struct{}{}:
+			default:
+				return
+			}
+			e.mu.Lock()
+			more := !e.closed && e.all < e.cfg.PoolSize
+			if more {
+				e.all++
+			}
+			e.mu.Unlock()
+			if !more {
+				<-e.slots
+				return
+			}
+			d, err := e.newDecoder()
+			e.mu.Lock()
+			switch {
+			case err != nil:
+				e.all--
+			case e.closed:
+				d.free()
+				e.all--
+			default:
+				e.idle = append(e.idle, d)
+			}
+			e.mu.Unlock()
+			<-e.slots
+			if err != nil {
+				return
+			}
+		}
+	}()
+}
+
 // Close frees the idle decoders.
 func (e *PocketSphinx) Close() error {
 	e.mu.Lock()
 	defer e.mu.Unlock()
+	e.closed = true
 	for _, d := range e.idle {
 		d.free()
 	}
@@ -363,6 +417,8 @@ var (
 )
 
 func (e *PocketSphinx) newDecoder() (*decoder, error) {
+	loadMu.Lock()
+	defer loadMu.Unlock()
 	argc := C.int(len(e.argv))
 	argv := C.malloc(C.size_t(len(e.argv)) * C.size_t(unsafe.Sizeof(uintptr(0))))
 	defer C.free(argv)

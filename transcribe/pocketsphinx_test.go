@@ -418,3 +418,70 @@ func BenchmarkPocketSphinxRTF(b *testing.B) {
 		})
 	}
 }
+
+// Decoders loaded at the same time by streams that start together must all
+// load: the library's log file is process-wide, and a decoder that set it
+// while another was writing to it once hung a server start-up for good.
+func TestPocketSphinxConcurrentLoad(t *testing.T) {
+	testEngine(t)
+	const n = 6
+	engine, err := NewPocketSphinx(PocketSphinxConfig{PoolSize: n})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer engine.Close()
+	engine.Preload() // loads alongside the streams' own loads
+	opened := make(chan Stream, n)
+	failed := make(chan error, n)
+	for range n {
+		go func() {
+			s, err := engine.NewStream(context.Background(), StreamOptions{})
+			if err != nil {
+				failed <- err
+				return
+			}
+			opened <- s
+		}()
+	}
+	deadline := time.After(2 * time.Minute) // a hang, not a speed bound
+	for range n {
+		select {
+		case s := <-opened:
+			defer s.Close()
+		case err := <-failed:
+			t.Fatal(err)
+		case <-deadline:
+			t.Fatalf("%d decoders loading at once did not all load: the library hung", n)
+		}
+	}
+	engine.mu.Lock()
+	defer engine.mu.Unlock()
+	if engine.all != n {
+		t.Fatalf("%d decoders for a pool of %d", engine.all, n)
+	}
+}
+
+func TestPocketSphinxPreload(t *testing.T) {
+	testEngine(t)
+	engine, err := NewPocketSphinx(PocketSphinxConfig{PoolSize: 3})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer engine.Close()
+	engine.Preload()
+	engine.Preload() // a second call loads nothing more
+	for deadline := time.Now().Add(2 * time.Minute); ; time.Sleep(50 * time.Millisecond) {
+		engine.mu.Lock()
+		idle, all := len(engine.idle), engine.all
+		engine.mu.Unlock()
+		if all > 3 {
+			t.Fatalf("%d decoders for a pool of 3", all)
+		}
+		if idle == 3 {
+			break
+		}
+		if time.Now().After(deadline) {
+			t.Fatalf("preloading left %d of 3 decoders idle", idle)
+		}
+	}
+}

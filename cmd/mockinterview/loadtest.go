@@ -282,9 +282,12 @@ func (s *loadStream) connect(ctx context.Context) {
 	dialer := websocket.Dialer{HandshakeTimeout: 30 * time.Second}
 	ws, resp, err := dialer.DialContext(ctx, s.url, nil)
 	if err != nil {
-		if resp != nil {
+		switch {
+		case resp != nil && resp.StatusCode == http.StatusOK:
+			s.fail(fmt.Sprintf("connect: %s answered 200 OK, not a WebSocket upgrade (the listen endpoint's path is /v1/listen)", s.url))
+		case resp != nil:
 			s.fail(fmt.Sprintf("connect: %s", resp.Status))
-		} else {
+		default:
 			s.fail("connect: " + err.Error())
 		}
 		return

@@ -59,6 +59,9 @@ func runServe(ctx context.Context, e env, args []string) error {
 		}
 	}
 	defer engine.Close()
+	if p, ok := engine.(interface{ Preload() }); ok {
+		p.Preload() // the whole decoder pool, while the server starts
+	}
 	bank, err := interviewer.LoadBank()
 	if err != nil {
 		return err
