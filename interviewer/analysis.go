@@ -28,6 +28,9 @@ type Answer struct {
 	// SentenceEnds marks words that end a written sentence (typed
 	// transcripts only): evidence of a boundary where no pause was heard.
 	SentenceEnds []bool
+	// Unfinished is set while the answer is still being spoken (the live
+	// view): its last words are then not read as the story's ending.
+	Unfinished bool
 }
 
 // ReportWord is one word of the answer with its part.
@@ -166,7 +169,11 @@ func (a *Analyzer) Analyze(ans Answer, profile Profile) Report {
 			tokens[i].Pause = 0.5
 		}
 	}
-	return buildReport(ans, norm, a.Model.Segment(tokens), profile)
+	segment := a.Model.Segment
+	if ans.Unfinished {
+		segment = a.Model.SegmentUnfinished
+	}
+	return buildReport(ans, norm, segment(tokens), profile)
 }
 
 // normalizedWords gives each word as the segmenter and the rules read it:

@@ -5,6 +5,8 @@ import (
 	"io"
 	"math"
 	"runtime"
+	"strconv"
+	"strings"
 	"sync"
 )
 
@@ -177,6 +179,50 @@ func EvaluateSegmenter(m *SegmentModel, answers []LabeledAnswer) (model, baselin
 // i mod k, so the folds are the same on every run. Options are chosen by
 // it on the training split; the test split only checks the result.
 func CrossValidate(answers []LabeledAnswer, k int, opt TrainOptions) SegmentEval {
+	fold := make([]int, len(answers))
+	for i := range answers {
+		fold[i] = i % k
+	}
+	return crossValidate(answers, fold, k, opt)
+}
+
+// CrossValidateSeries holds out one series of answers at a time (see
+// Series): answers of one series were written together, in one voice and
+// often to one pattern of shapes, so holding a whole series out asks what
+// the test split asks, how well the model does on answers told by someone
+// else. It returns the summed scores and the number of folds.
+func CrossValidateSeries(answers []LabeledAnswer, opt TrainOptions) (SegmentEval, int) {
+	index := map[string]int{}
+	fold := make([]int, len(answers))
+	for i, a := range answers {
+		s := Series(a.Name)
+		if _, ok := index[s]; !ok {
+			index[s] = len(index)
+		}
+		fold[i] = index[s]
+	}
+	return crossValidate(answers, fold, len(index), opt), len(index)
+}
+
+// Series names the batch an answer file belongs to by its number: the
+// corpus's first batches are numbered 01 to 09, one number per batch
+// across the principles, and later batches 11 to 19, 21 to 29 and so on,
+// one tens per batch. "ownership-04.txt" is series "4", "frugality-23.txt"
+// series "20".
+func Series(name string) string {
+	name = strings.TrimSuffix(name, ".txt")
+	num := name[strings.LastIndex(name, "-")+1:]
+	n, err := strconv.Atoi(num)
+	switch {
+	case err != nil:
+		return num
+	case n < 10:
+		return strconv.Itoa(n)
+	}
+	return strconv.Itoa(n / 10 * 10)
+}
+
+func crossValidate(answers []LabeledAnswer, fold []int, k int, opt TrainOptions) SegmentEval {
 	evals := make([]SegmentEval, k)
 	var wg sync.WaitGroup
 	sem := make(chan struct{}, runtime.GOMAXPROCS(0))
@@ -186,7 +232,7 @@ func CrossValidate(answers []LabeledAnswer, k int, opt TrainOptions) SegmentEval
 			defer func() { <-sem }()
 			var train, held []LabeledAnswer
 			for i, a := range answers {
-				if i%k == f {
+				if fold[i] == f {
 					held = append(held, a)
 				} else {
 					train = append(train, a)

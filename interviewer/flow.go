@@ -170,9 +170,9 @@ func (iv *Interview) Hear(words []transcribe.Word) []Turn {
 	if iv.state != StateListening || iv.cfg.Mode != ModeInterview || iv.interrupted || iv.cfg.InterruptFactor <= 0 {
 		return nil
 	}
-	// The segmenter, trained on whole answers, tends to read the last words
-	// of an unfinished one as its ending; so cut in on a long situation
-	// while no action has been heard, whatever the tail is labeled.
+	// Cut in on a long situation while no action has been heard (the live
+	// view labels the answer as unfinished, so its tail is not read as an
+	// ending).
 	live := iv.Live(0)
 	situation := 0.0
 	for _, p := range live.Parts {
@@ -315,7 +315,7 @@ func (iv *Interview) Live(now float64) Live {
 	if len(words) == 0 {
 		return l
 	}
-	r := iv.cfg.Analyzer.Analyze(Answer{Words: words}, iv.cfg.Profile)
+	r := iv.cfg.Analyzer.Analyze(Answer{Words: words, Unfinished: true}, iv.cfg.Profile)
 	end := math.Max(now, words[len(words)-1].End)
 	for i, p := range r.Parts {
 		elapsed := p.Duration

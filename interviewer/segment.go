@@ -154,6 +154,31 @@ func (m *SegmentModel) Segment(tokens []Token) []Label {
 	return out
 }
 
+// SegmentUnfinished labels the tokens of an answer that is still being
+// told. The model learned from whole answers, where the last words are the
+// result and the reflection, and so reads the last words of any answer as
+// its ending: two minutes of background, cut off mid-flow, would end in a
+// "result". Here the answer is followed by unfinishedPad words the model
+// has never seen, standing for what is still to come, whose labels are
+// dropped: the words heard so far are labeled as the start of a longer
+// answer.
+func (m *SegmentModel) SegmentUnfinished(tokens []Token) []Label {
+	if len(tokens) == 0 {
+		return nil
+	}
+	padded := make([]Token, len(tokens), len(tokens)+unfinishedPad)
+	copy(padded, tokens)
+	for range unfinishedPad {
+		padded = append(padded, Token{Text: "…"})
+	}
+	return m.Segment(padded)[:len(tokens)]
+}
+
+// unfinishedPad is past the widest reach of the position features ("left"
+// counts up to 120 words), so none of the words heard reads as near the
+// end.
+const unfinishedPad = 120
+
 // scores are the evidence for each label on each word: that the word
 // belongs to it (emit) and that a part with that label starts on it
 // (enter).

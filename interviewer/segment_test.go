@@ -12,10 +12,10 @@ import (
 )
 
 // minTestAccuracy is the word accuracy the shipped model must keep on the
-// test split. The goal is 0.93; the model reaches 0.879 (cross-validation
-// on the training split: 0.94), so the bound sits just below what it
-// truly does and catches regressions.
-const minTestAccuracy = 0.87
+// test split. The goal is 0.93; the model reaches 0.898 (holding out one
+// series of the training split at a time: 0.927), so the bound sits just
+// below what it truly does and catches regressions.
+const minTestAccuracy = 0.89
 
 func loadCorpusDir(t testing.TB, dir string) []LabeledAnswer {
 	t.Helper()
@@ -152,7 +152,6 @@ var shapeAnswers = []struct {
 		finance stopped finding errors in it. I learned that automating the boring part first frees up time for the
 		analysis people actually need.`,
 	want: "SARF",
-	gap:  "STARF", // the problem statement reads as a task
 }, {
 	name: "returns to the situation",
 	text: `I was a mobile engineer at a travel app, and our crash rate on Android had doubled after a release. My job
@@ -272,5 +271,33 @@ func BenchmarkSegment(b *testing.B) {
 	b.ReportAllocs()
 	for b.Loop() {
 		m.Segment(tokens)
+	}
+}
+
+// An answer cut off mid-story is labeled as the start of a longer one: its
+// last words are not read as a result or a reflection.
+func TestSegmentUnfinished(t *testing.T) {
+	m := defaultModel(t)
+	noTask := textTokens(shapeAnswers[1].text)
+	cut := noTask[:len(noTask)*3/4] // ends inside the action
+	background := textTokens(strings.Repeat("our platform team ran a payment notification service with a queue in front of a database and several consumers ", 8))
+	for _, tt := range []struct {
+		name   string
+		tokens []Token
+		want   string
+	}{
+		{"cut inside the action", cut, "SA"},
+		{"two minutes of background", background, "S"},
+	} {
+		got := m.SegmentUnfinished(tt.tokens)
+		if len(got) != len(tt.tokens) {
+			t.Fatalf("%s: %d labels for %d tokens", tt.name, len(got), len(tt.tokens))
+		}
+		if s := shape(got); s != tt.want {
+			t.Errorf("%s: unfinished shape %s, want %s (as a whole answer: %s)", tt.name, s, tt.want, shape(m.Segment(tt.tokens)))
+		}
+	}
+	if got := m.SegmentUnfinished(nil); len(got) != 0 {
+		t.Errorf("SegmentUnfinished(nil) = %v", got)
 	}
 }

@@ -8,8 +8,9 @@ import (
 	"sync"
 )
 
-// TrainOptions tune TrainSegmentModel. The defaults were chosen by 5-fold
-// cross-validation on the training split (`mockinterview train-star --cv 5`).
+// TrainOptions tune TrainSegmentModel. The defaults were chosen by
+// cross-validation on the training split, holding out one series of
+// answers at a time (`mockinterview train-star --cv-series`).
 type TrainOptions struct {
 	// Epochs are the passes over the corpus of the first stage's logistic
 	// models, default 10; Rate is their AdaGrad step, default 0.05, and L2
@@ -19,7 +20,7 @@ type TrainOptions struct {
 	L2     float64
 	// MinCount drops features seen in fewer training answers than this: a
 	// feature that only a few answers have describes those stories, not
-	// STAR parts. Default 8.
+	// STAR parts. Default 4.
 	MinCount int
 	// Views is how many first-stage views to train (1: all features only,
 	// 2: also the general view), default 2.
@@ -49,7 +50,7 @@ func (opt *TrainOptions) defaults() {
 	setDefault(&opt.Epochs, 10)
 	setDefault(&opt.Rate, 0.05)
 	setDefault(&opt.L2, 1e-4)
-	setDefault(&opt.MinCount, 8)
+	setDefault(&opt.MinCount, 4)
 	setDefault(&opt.Views, 2)
 	setDefault(&opt.Folds, 5)
 	setDefault(&opt.StackEpochs, 20)

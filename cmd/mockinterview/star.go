@@ -42,6 +42,7 @@ func runTrainStar(ctx context.Context, e env, args []string) error {
 	def := interviewer.DefaultTrainOptions()
 	out := fs.String("o", "interviewer/star_model.json", "where to write the weights")
 	cv := fs.Int("cv", 0, "score the options by `K`-fold cross-validation on TRAIN_DIR instead of training")
+	cvSeries := fs.Bool("cv-series", false, "score the options by holding out one series of answers at a time (the number in the file name: 01 to 09 each a series, then 11 to 19, 21 to 29, ...) instead of training")
 	verbose := fs.Bool("v", false, "with --cv, list the answers from worst to best")
 	epochs := fs.Int("epochs", def.Epochs, "passes over the corpus of the first stage")
 	minCount := fs.Int("min-count", def.MinCount, "drop features seen in fewer training answers")
@@ -66,6 +67,13 @@ func runTrainStar(ctx context.Context, e env, args []string) error {
 	opt.Epochs, opt.MinCount, opt.Views, opt.Folds = *epochs, *minCount, *views, *folds
 	opt.StackEpochs, opt.MinRun, opt.Seed = *stackEpochs, *minRun, *seed
 	start := time.Now()
+	if *cvSeries {
+		eval, k := interviewer.CrossValidateSeries(answers, opt)
+		fmt.Fprintf(e.stdout, "STAR segmentation, leave-one-series-out cross-validation (%d series) on %s (lowercased, no punctuation, no pauses; %s)\n\n",
+			k, dir, time.Since(start).Round(time.Millisecond))
+		printEval(e, &eval, *verbose)
+		return nil
+	}
 	if *cv != 0 {
 		if *cv < 2 || *cv > len(answers) {
 			return usageError{fmt.Sprintf("--cv wants 2 to %d folds, got %d", len(answers), *cv)}
