@@ -92,6 +92,21 @@ type answerLog struct {
 	words   []transcribe.Word
 	skipped bool
 	verdict *Verdict
+	// live is the unfinished-answer analysis of the first liveWords words:
+	// the live view and the cut-in check ask for it after every result,
+	// and words are only ever added.
+	live      Report
+	liveWords int
+}
+
+// liveReport analyzes the answer heard so far as unfinished, once per new
+// words.
+func (iv *Interview) liveReport(a *answerLog) Report {
+	if a.liveWords != len(a.words) {
+		a.live = iv.cfg.Analyzer.Analyze(Answer{Words: a.words, Unfinished: true}, iv.cfg.Profile)
+		a.liveWords = len(a.words)
+	}
+	return a.live
 }
 
 // NewInterview checks the configuration and starts in StateReady.
@@ -315,7 +330,7 @@ func (iv *Interview) Live(now float64) Live {
 	if len(words) == 0 {
 		return l
 	}
-	r := iv.cfg.Analyzer.Analyze(Answer{Words: words, Unfinished: true}, iv.cfg.Profile)
+	r := iv.liveReport(iv.answers[0])
 	end := math.Max(now, words[len(words)-1].End)
 	for i, p := range r.Parts {
 		elapsed := p.Duration

@@ -307,10 +307,7 @@ func (e *PocketSphinx) NewStream(ctx context.Context, opts StreamOptions) (Strea
 	e.mu.Unlock()
 	if d == nil {
 		var err error
-		if d, err = e.newDecoder(); err != nil {
-			e.mu.Lock()
-			e.all--
-			e.mu.Unlock()
+		if d, err = e.loadCounted(); err != nil {
 			<-e.slots
 			return nil, err
 		}
@@ -369,24 +366,35 @@ func (e *PocketSphinx) Preload() {
 				<-e.slots
 				return
 			}
-			d, err := e.newDecoder()
-			e.mu.Lock()
-			switch {
-			case err != nil:
-				e.all--
-			case e.closed:
-				d.free()
-				e.all--
-			default:
-				e.idle = append(e.idle, d)
+			d, err := e.loadCounted()
+			if err == nil {
+				e.mu.Lock()
+				if e.closed {
+					d.free()
+					e.all--
+				} else {
+					e.idle = append(e.idle, d)
+				}
+				e.mu.Unlock()
 			}
-			e.mu.Unlock()
 			<-e.slots
 			if err != nil {
 				return
 			}
 		}
 	}()
+}
+
+// loadCounted loads a decoder already counted in e.all, and takes it off
+// the count if it fails to load.
+func (e *PocketSphinx) loadCounted() (*decoder, error) {
+	d, err := e.newDecoder()
+	if err != nil {
+		e.mu.Lock()
+		e.all--
+		e.mu.Unlock()
+	}
+	return d, err
 }
 
 // Close frees the idle decoders.

@@ -43,7 +43,7 @@ func runTrainStar(ctx context.Context, e env, args []string) error {
 	out := fs.String("o", "interviewer/star_model.json", "where to write the weights")
 	cv := fs.Int("cv", 0, "score the options by `K`-fold cross-validation on TRAIN_DIR instead of training")
 	cvSeries := fs.Bool("cv-series", false, "score the options by holding out one series of answers at a time (the number in the file name: 01 to 09 each a series, then 11 to 19, 21 to 29, ...) instead of training")
-	verbose := fs.Bool("v", false, "with --cv, list the answers from worst to best")
+	verbose := fs.Bool("v", false, "with --cv or --cv-series, list the answers from worst to best")
 	epochs := fs.Int("epochs", def.Epochs, "passes over the corpus of the first stage")
 	minCount := fs.Int("min-count", def.MinCount, "drop features seen in fewer training answers")
 	views := fs.Int("views", def.Views, "first-stage views: 1 (all features) or 2 (also general features only)")
