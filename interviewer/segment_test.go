@@ -12,10 +12,10 @@ import (
 )
 
 // minTestAccuracy is the word accuracy the shipped model must keep on the
-// test split. The goal is 0.93; the model reaches 0.898 (holding out one
-// series of the training split at a time: 0.927), so the bound sits just
+// test split. The goal is 0.93; the model reaches 0.900 (holding out one
+// series of the training split at a time: 0.921), so the bound sits just
 // below what it truly does and catches regressions.
-const minTestAccuracy = 0.89
+const minTestAccuracy = 0.895
 
 func loadCorpusDir(t testing.TB, dir string) []LabeledAnswer {
 	t.Helper()
@@ -143,6 +143,10 @@ var shapeAnswers = []struct {
 		latency and walked the payments team through the change. Looking back, I learned that the biggest wins
 		often sit between two teams, and next time I would map those handoffs before a big sale.`,
 	want: "RSTAF",
+	// The training split's result-first answers nearly all (19 of 23) come
+	// back to the result after the action, and the model trained on 186
+	// answers expects that: the action's last words are read as a result.
+	gap: "RSTARF",
 }, {
 	name: "no task",
 	text: `I was a data analyst at a grocery delivery company, and our weekly sales report took two days to build by
