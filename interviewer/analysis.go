@@ -159,6 +159,18 @@ func NewAnalyzer() (*Analyzer, error) {
 // profile, measures pacing and writes the feedback.
 func (a *Analyzer) Analyze(ans Answer, profile Profile) Report {
 	norm := normalizedWords(ans.Words)
+	tokens := answerTokens(ans, norm)
+	segment := a.Model.Segment
+	if ans.Unfinished {
+		segment = a.Model.SegmentUnfinished
+	}
+	return buildReport(ans, norm, segment(tokens), profile)
+}
+
+// answerTokens are the answer's words as the segmenter reads them: the
+// pauses heard between them, or for a typed transcript a pause after each
+// written sentence.
+func answerTokens(ans Answer, norm []string) []Token {
 	tokens := make([]Token, len(ans.Words))
 	for i, w := range ans.Words {
 		tokens[i].Text = norm[i]
@@ -169,11 +181,7 @@ func (a *Analyzer) Analyze(ans Answer, profile Profile) Report {
 			tokens[i].Pause = 0.5
 		}
 	}
-	segment := a.Model.Segment
-	if ans.Unfinished {
-		segment = a.Model.SegmentUnfinished
-	}
-	return buildReport(ans, norm, segment(tokens), profile)
+	return tokens
 }
 
 // normalizedWords gives each word as the segmenter and the rules read it:

@@ -18,6 +18,7 @@ import (
 	"time"
 
 	"github.com/mockinterview/mockinterview/internal/flite"
+	"github.com/mockinterview/mockinterview/interviewer"
 	"github.com/mockinterview/mockinterview/transcribe"
 )
 
@@ -222,12 +223,7 @@ func asrClips(ctx context.Context, set string, voices []string, librivox string,
 				break
 			}
 			n++
-			var parts []string
-			for _, s := range a.Spans {
-				parts = append(parts, s.Text)
-			}
-			text := strings.Join(parts, " ")
-			path, err := flite.Synthesize(ctx, flite.CacheDir(), voice, text)
+			text, path, err := readAloud(ctx, a, voice)
 			if err != nil {
 				return nil, err
 			}
@@ -369,4 +365,17 @@ func printASRTable(w io.Writer, runs []asrRun, clips []asrClip) {
 	for _, r := range runs {
 		fmt.Fprintf(w, "%s: %s\n", r.Config, asrConfigs[r.Config].summary)
 	}
+}
+
+// readAloud synthesizes a labeled answer with a flite voice (cached) and
+// gives its text and the WAV's path. The text keeps its punctuation, so
+// that the voice pauses between sentences.
+func readAloud(ctx context.Context, a interviewer.LabeledAnswer, voice string) (text, path string, err error) {
+	var parts []string
+	for _, s := range a.Spans {
+		parts = append(parts, s.Text)
+	}
+	text = strings.Join(parts, " ")
+	path, err = flite.Synthesize(ctx, flite.CacheDir(), voice, text)
+	return text, path, err
 }

@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"context"
 	"encoding/json"
+	"fmt"
 	"io"
 	"net/http"
 	"net/http/httptest"
@@ -188,3 +189,33 @@ func TestInterviewWithLLM(t *testing.T) {
 		t.Fatalf("the model's wording was not asked:\n%s", out)
 	}
 }
+
+// eval-star -heard scores the segmenter on what the recognizer heard of
+// answers of the test split read aloud, as analyze labels a recording.
+func TestEvalStarHeard(t *testing.T) {
+	needSpeech(t)
+	out, _, err := runCLI(t, "eval-star", "-heard", "slt", "-limit", "2", "../../testdata/star/test")
+	if err != nil {
+		t.Fatal(err)
+	}
+	_, heard, ok := strings.Cut(out, "heard by PocketSphinx")
+	if !ok {
+		t.Fatalf("no heard section:\n%s", out)
+	}
+	var wer, acc float64
+	if _, err := fmt.Sscanf(heard, " (word error rate %f)", &wer); err != nil {
+		t.Fatalf("%v: %s", err, heard)
+	}
+	_, rest, _ := strings.Cut(heard, "word accuracy")
+	if _, err := fmt.Sscanf(rest, "%f", &acc); err != nil {
+		t.Fatalf("%v: %s", err, heard)
+	}
+	t.Logf("word error rate %.3f, word accuracy %.3f", wer, acc)
+	if wer <= 0 || wer > 0.16 || acc < minHeardAccuracy {
+		t.Errorf("heard: word error rate %.3f, word accuracy %.3f (at least %.2f expected)", wer, acc, minHeardAccuracy)
+	}
+}
+
+// minHeardAccuracy is just under what the first two test answers score
+// when heard (0.951, at a word error rate of 0.141).
+const minHeardAccuracy = 0.94

@@ -9,7 +9,9 @@ import (
 	"sort"
 	"time"
 
+	"github.com/mockinterview/mockinterview/internal/flite"
 	"github.com/mockinterview/mockinterview/interviewer"
+	"github.com/mockinterview/mockinterview/transcribe"
 )
 
 // loadCorpus reads every labeled answer (*.txt) in dir.
@@ -111,8 +113,10 @@ func printEval(e env, eval *interviewer.SegmentEval, verbose bool) {
 
 func runEvalStar(ctx context.Context, e env, args []string) error {
 	fs := newFlagSet(e, "eval-star", "[TEST_DIR]")
-	modelPath := fs.String("model", "", "weights to evaluate (default: the ones built into the binary)")
+	modelPath := fs.String("model", "", "weights to evaluate, or several, comma-separated, to compare on the same heard words (default: the ones built into the binary)")
 	verbose := fs.Bool("v", false, "list the answers from worst to best")
+	heard := fs.String("heard", "", "also score the words the embedded recognizer hears when flite's `VOICE` (e.g. slt) reads each answer, with their pauses, as `analyze` would label a recording")
+	limit := fs.Int("limit", 0, "use only the first N answers (0: all)")
 	dirs, err := parseFlags(fs, args)
 	if err != nil {
 		return err
@@ -125,22 +129,99 @@ func runEvalStar(ctx context.Context, e env, args []string) error {
 	if err != nil {
 		return err
 	}
-	model, err := interviewer.DefaultSegmentModel()
-	if *modelPath != "" {
-		var b []byte
-		if b, err = os.ReadFile(*modelPath); err == nil {
-			model, err = interviewer.ParseSegmentModel(b)
-		}
+	if *limit > 0 && *limit < len(answers) {
+		answers = answers[:*limit]
 	}
+	models, names, err := loadSegmentModels(*modelPath)
 	if err != nil {
 		return err
 	}
-	seg, base := interviewer.EvaluateSegmenter(model, answers)
-	fmt.Fprintf(e.stdout, "STAR segmentation on %s (lowercased, no punctuation, no pauses)\n\n", dir)
-	seg.Print(e.stdout)
-	fmt.Fprintf(e.stdout, "\nbaseline (cut by target-time shares): word accuracy %.3f\n", base.Accuracy())
-	if *verbose {
-		printEval(e, &seg, true)
+	var heardAnswers []interviewer.HeardAnswer
+	var wer float64
+	if *heard != "" {
+		if heardAnswers, wer, err = hearAnswers(ctx, answers, *heard); err != nil {
+			return err
+		}
+	}
+	for i, model := range models {
+		if len(models) > 1 {
+			fmt.Fprintf(e.stdout, "== %s\n\n", names[i])
+		}
+		seg, base := interviewer.EvaluateSegmenter(model, answers)
+		fmt.Fprintf(e.stdout, "STAR segmentation on %s (lowercased, no punctuation, no pauses)\n\n", dir)
+		seg.Print(e.stdout)
+		fmt.Fprintf(e.stdout, "\nbaseline (cut by target-time shares): word accuracy %.3f\n", base.Accuracy())
+		if *verbose {
+			printEval(e, &seg, true)
+		}
+		if *heard == "" {
+			continue
+		}
+		h := interviewer.EvaluateHeard(model, heardAnswers)
+		fmt.Fprintf(e.stdout, "\nThe same answers read by flite (%s) and heard by PocketSphinx (word error rate %.3f), labels carried over to the heard words by alignment\n\n", *heard, wer)
+		h.Print(e.stdout)
+		if *verbose {
+			printEval(e, &h, true)
+		}
+		fmt.Fprintln(e.stdout)
 	}
 	return nil
+}
+
+// loadSegmentModels reads the comma-separated model files in paths, or
+// gives the built-in model when paths is empty.
+func loadSegmentModels(paths string) ([]*interviewer.SegmentModel, []string, error) {
+	if paths == "" {
+		m, err := interviewer.DefaultSegmentModel()
+		return []*interviewer.SegmentModel{m}, []string{"built-in"}, err
+	}
+	var models []*interviewer.SegmentModel
+	names := splitList(paths)
+	for _, path := range names {
+		b, err := os.ReadFile(path)
+		if err != nil {
+			return nil, nil, err
+		}
+		m, err := interviewer.ParseSegmentModel(b)
+		if err != nil {
+			return nil, nil, fmt.Errorf("%s: %w", path, err)
+		}
+		models = append(models, m)
+	}
+	return models, names, nil
+}
+
+// hearAnswers reads each answer aloud with a flite voice and transcribes
+// it with the default embedded engine, and gives the words heard with the
+// written answer's labels, and the word error rate over all answers.
+func hearAnswers(ctx context.Context, answers []interviewer.LabeledAnswer, voice string) ([]interviewer.HeardAnswer, float64, error) {
+	if !flite.Available() {
+		return nil, 0, fmt.Errorf("flite is not installed (apt-get install flite)")
+	}
+	engine, err := transcribe.NewPocketSphinx(transcribe.PocketSphinxConfig{PoolSize: 1})
+	if err != nil {
+		return nil, 0, err
+	}
+	defer engine.Close()
+	var out []interviewer.HeardAnswer
+	errors, words := 0, 0
+	for _, a := range answers {
+		text, path, err := readAloud(ctx, a, voice)
+		if err != nil {
+			return nil, 0, err
+		}
+		samples, _, err := transcribe.ReadWAV(path)
+		if err != nil {
+			return nil, 0, err
+		}
+		tr, err := transcribe.TranscribeSamples(ctx, engine, samples, transcribe.StreamOptions{})
+		if err != nil {
+			return nil, 0, fmt.Errorf("%s: %w", a.Name, err)
+		}
+		ref := transcribe.NormalizeText(text)
+		errors += transcribe.WordErrors(ref, transcribe.NormalizeText(tr.Text))
+		words += len(ref)
+		out = append(out, interviewer.NewHeardAnswer(a, tr.Words))
+	}
+	return out, float64(errors) / float64(max(words, 1)), nil
 }
