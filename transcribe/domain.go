@@ -106,7 +106,7 @@ func (e *PocketSphinx) readDomainLM(d *decoder) (*C.ngram_model_t, error) {
 func writeTemp(pattern string, data []byte) (string, error) {
 	f, err := os.CreateTemp("", pattern)
 	if err != nil {
-		return "", fmt.Errorf("pocketsphinx: language model file: %w", err)
+		return "", fmt.Errorf("pocketsphinx: writing a temporary file: %w", err)
 	}
 	_, err = f.Write(data)
 	if cerr := f.Close(); err == nil {
@@ -114,7 +114,7 @@ func writeTemp(pattern string, data []byte) (string, error) {
 	}
 	if err != nil {
 		os.Remove(f.Name())
-		return "", fmt.Errorf("pocketsphinx: language model file: %w", err)
+		return "", fmt.Errorf("pocketsphinx: writing a temporary file: %w", err)
 	}
 	return f.Name(), nil
 }

@@ -79,6 +79,7 @@ import (
 	"os"
 	"path/filepath"
 	"runtime"
+	"slices"
 	"sort"
 	"strings"
 	"sync"
@@ -179,6 +180,8 @@ type PocketSphinx struct {
 	argv       []string
 	domainLM   []byte          // the domain model's file, when it is built in
 	extraWords []pronunciation // domain words the stock dictionary lacks
+	dict       []byte          // the dictionary the decoders load (see dictionaryFor)
+	spare      *spareWords     // the whole configured dictionary, for vocabularies
 
 	slots  chan struct{} // one token per decoder that may exist
 	mu     sync.Mutex
@@ -251,12 +254,17 @@ func NewPocketSphinx(cfg PocketSphinxConfig) (*PocketSphinx, error) {
 		}
 	}
 	quietOnce.Do(func() { C.mi_quiet() })
+	dict, err := e.dictionaryFor()
+	if err != nil {
+		return nil, err
+	}
+	e.dict, e.spare = dict, &spareWords{path: cfg.Dict}
 
 	// The language model is not given here: each decoder reads it and
 	// builds its search itself (see newDecoder), so that the domain and
 	// vocabulary models can be mixed in.
 	e.argv = []string{"mockinterview",
-		"-hmm", cfg.HMM, "-dict", cfg.Dict,
+		"-hmm", cfg.HMM, "-dict", "", // newDecoder writes e.dict to a file for each load
 		"-remove_silence", "yes", "-bestpath", "yes",
 	}
 	options := map[string]string{}
@@ -419,6 +427,7 @@ type decoder struct {
 	weight        float64 // the domain model's
 	boosted       bool    // the vocabulary search is selected
 	dirty         bool    // words were added to the dictionary for one stream
+	spare         *spareWords
 }
 
 // baseSearch and vocabularySearch name the decoder's two language-model
@@ -432,11 +441,18 @@ var (
 func (e *PocketSphinx) newDecoder() (*decoder, error) {
 	loadMu.Lock()
 	defer loadMu.Unlock()
-	argc := C.int(len(e.argv))
-	argv := C.malloc(C.size_t(len(e.argv)) * C.size_t(unsafe.Sizeof(uintptr(0))))
+	dictPath, err := writeTemp("mockinterview-*.dict", e.dict)
+	if err != nil {
+		return nil, err
+	}
+	defer os.Remove(dictPath)
+	args := slices.Clone(e.argv)
+	args[slices.Index(args, "-dict")+1] = dictPath
+	argc := C.int(len(args))
+	argv := C.malloc(C.size_t(len(args)) * C.size_t(unsafe.Sizeof(uintptr(0))))
 	defer C.free(argv)
-	cargs := unsafe.Slice((**C.char)(argv), len(e.argv))
-	for i, a := range e.argv {
+	cargs := unsafe.Slice((**C.char)(argv), len(args))
+	for i, a := range args {
 		cargs[i] = C.CString(a)
 	}
 	defer func() {
@@ -453,7 +469,7 @@ func (e *PocketSphinx) newDecoder() (*decoder, error) {
 	if ps == nil {
 		return nil, fmt.Errorf("pocketsphinx: cannot load the model from %s", e.cfg.HMM)
 	}
-	d := &decoder{ps: ps, weight: e.cfg.DomainWeight}
+	d := &decoder{ps: ps, weight: e.cfg.DomainWeight, spare: e.spare}
 	// Words go into the dictionary before any search exists, so that no
 	// language model is touched.
 	for _, p := range e.extraWords {
@@ -461,7 +477,6 @@ func (e *PocketSphinx) newDecoder() (*decoder, error) {
 			d.addWord(p.word, p.phones)
 		}
 	}
-	var err error
 	if d.stock, err = d.readLM(e.cfg.LM); err != nil {
 		d.free()
 		return nil, err
@@ -510,12 +525,16 @@ func (d *decoder) known(word string) bool {
 	return C.mi_known(d.ps, w) != 0
 }
 
-// lookup returns the dictionary's pronunciation of word.
+// lookup returns the dictionary's pronunciation of word, or that of the
+// whole configured dictionary for a word left out of the decoder's.
 func (d *decoder) lookup(word string) (string, bool) {
 	w := C.CString(word)
 	defer C.free(unsafe.Pointer(w))
 	p := C.ps_lookup_word(d.ps, w)
 	if p == nil {
+		if d.spare != nil {
+			return d.spare.lookup(word)
+		}
 		return "", false
 	}
 	defer C.free(unsafe.Pointer(p))
