@@ -264,7 +264,7 @@ func NewPocketSphinx(cfg PocketSphinxConfig) (*PocketSphinx, error) {
 	// builds its search itself (see newDecoder), so that the domain and
 	// vocabulary models can be mixed in.
 	e.argv = []string{"mockinterview",
-		"-hmm", cfg.HMM, "-dict", "", // newDecoder writes e.dict to a file for each load
+		"-hmm", cfg.HMM, "-dict", cfg.Dict, // newDecoder loads e.dict, its pruned copy, in its place
 		"-remove_silence", "yes", "-bestpath", "yes",
 	}
 	options := map[string]string{}
