@@ -35,12 +35,7 @@ func TestARPAVocabulary(t *testing.T) {
 // pronounced as the dictionary says when a speaker's vocabulary asks for
 // it.
 func TestPocketSphinxPrunedDictionary(t *testing.T) {
-	testEngine(t)
-	e, err := NewPocketSphinx(PocketSphinxConfig{PoolSize: 1})
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer e.Close()
+	e := freshEngine(t)
 	full, err := os.ReadFile(e.cfg.Dict)
 	if err != nil {
 		t.Fatal(err)

@@ -341,15 +341,21 @@ func (e *PocketSphinx) NewStream(ctx context.Context, opts StreamOptions) (Strea
 // not get them.
 func (e *PocketSphinx) release(d *decoder) {
 	d.unboost()
+	e.keep(d)
+	<-e.slots
+}
+
+// keep puts a loaded decoder in the idle pool, or frees it when it must not
+// serve again (its dictionary grew for one speaker) or the engine is closed.
+func (e *PocketSphinx) keep(d *decoder) {
 	e.mu.Lock()
-	if d.dirty {
+	defer e.mu.Unlock()
+	if d.dirty || e.closed {
 		d.free()
 		e.all--
-	} else {
-		e.idle = append(e.idle, d)
+		return
 	}
-	e.mu.Unlock()
-	<-e.slots
+	e.idle = append(e.idle, d)
 }
 
 // Preload loads the rest of the pool's decoders in the background, one
@@ -377,14 +383,7 @@ func (e *PocketSphinx) Preload() {
 			}
 			d, err := e.loadCounted()
 			if err == nil {
-				e.mu.Lock()
-				if e.closed {
-					d.free()
-					e.all--
-				} else {
-					e.idle = append(e.idle, d)
-				}
-				e.mu.Unlock()
+				e.keep(d)
 			}
 			<-e.slots
 			if err != nil {
