@@ -12,6 +12,9 @@ import (
 	"os"
 	"os/exec"
 	"path/filepath"
+	"slices"
+	"strings"
+	"sync"
 )
 
 // Available reports whether the flite command can be run.
@@ -26,6 +29,10 @@ func Available() bool {
 func Synthesize(ctx context.Context, dir, voice, text string) (string, error) {
 	if !Available() {
 		return "", errors.New("flite is not installed (apt-get install flite)")
+	}
+	if known, err := voices(); err == nil && !slices.Contains(known, voice) {
+		// flite itself reads an unknown voice with its default one.
+		return "", fmt.Errorf("flite has no voice %q: use one of %s", voice, strings.Join(known, ", "))
 	}
 	sum := sha256.Sum256([]byte(voice + "\x00" + text))
 	path := filepath.Join(dir, voice+"-"+hex.EncodeToString(sum[:8])+".wav")
@@ -42,6 +49,19 @@ func Synthesize(ctx context.Context, dir, voice, text string) (string, error) {
 	}
 	return path, os.Rename(tmp, path)
 }
+
+// voices lists the voices built into flite ("Voices available: kal awb ...").
+var voices = sync.OnceValues(func() ([]string, error) {
+	out, err := exec.Command("flite", "-lv").Output()
+	if err != nil {
+		return nil, err
+	}
+	_, list, ok := strings.Cut(string(out), ":")
+	if !ok || len(strings.Fields(list)) == 0 {
+		return nil, fmt.Errorf("flite -lv printed %q", out)
+	}
+	return strings.Fields(list), nil
+})
 
 // CacheDir is a folder shared by all test runs on this machine, so each
 // sentence is synthesized once.
