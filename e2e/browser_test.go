@@ -2,11 +2,13 @@ package e2e
 
 import (
 	"context"
+	"encoding/json"
 	"fmt"
 	"io"
 	"math"
 	"net/http"
 	"regexp"
+	"slices"
 	"strings"
 	"testing"
 	"time"
@@ -48,9 +50,36 @@ func TestInterview(t *testing.T) {
 	questionID := eval[string](t, ctx, `document.querySelector('#question').value`)
 	screenshot(t, ctx, "1-start")
 
+	// The story's names go to the recognizer in the Start message; too many
+	// of them are refused before anything starts, saying what to do.
+	eval[bool](t, ctx, `(() => {
+		window.sentText = [];
+		const send = WebSocket.prototype.send;
+		WebSocket.prototype.send = function (data) {
+			if (typeof data === 'string') window.sentText.push(data);
+			return send.call(this, data);
+		};
+		document.querySelector('#vocabulary').value = Array.from({ length: 201 }, (_, i) => 'term ' + i).join(', ');
+		return true;
+	})()`)
+	do(t, ctx, "start with too long a vocabulary", chromedp.Click(chromedp.CSS("#start-button")))
+	waitFor(t, ctx, "the vocabulary error", `!document.querySelector('#start-error').hidden`, 5*time.Second)
+	if msg := text(t, ctx, "#start-error"); !strings.Contains(msg, "201") || eval[string](t, ctx, `document.body.dataset.view`) != "start" {
+		t.Errorf("201 vocabulary terms: %q, view %s", msg, eval[string](t, ctx, `document.body.dataset.view`))
+	}
+	eval[bool](t, ctx, `(document.querySelector('#vocabulary').value = 'runbook,  dead letter queue\n', true)`)
+
 	do(t, ctx, "start the interview", chromedp.Click(chromedp.CSS("#start-button")))
 	waitFor(t, ctx, "the session to begin", `document.querySelector('#view-live').dataset.sessionId`, 15*time.Second)
 	sessionID := eval[string](t, ctx, `document.querySelector('#view-live').dataset.sessionId`)
+	start := eval[string](t, ctx, `window.sentText.find((m) => JSON.parse(m).type === 'Start') || ''`)
+	var startMsg struct {
+		Type       string   `json:"type"`
+		Vocabulary []string `json:"vocabulary"`
+	}
+	if err := json.Unmarshal([]byte(start), &startMsg); err != nil || !slices.Equal(startMsg.Vocabulary, []string{"runbook", "dead letter queue"}) {
+		t.Errorf("the Start message %q does not carry the vocabulary (%v)", start, err)
+	}
 	waitFor(t, ctx, "the question", `document.querySelector('#conversation .turn.interviewer.question .said')`, 10*time.Second)
 	question := text(t, ctx, "#conversation .turn.interviewer.question .said")
 	if question == "" {

@@ -150,6 +150,23 @@ function readForm() {
   };
 }
 
+// The Start message's limits (docs/protocol.md).
+const MAX_TERMS = 200;
+const MAX_TERM_BYTES = 100;
+
+// readVocabulary splits the notes into terms, or says what to change.
+function readVocabulary() {
+  const terms = $('#vocabulary').value.split(/[,;\n]/).map((t) => t.trim()).filter(Boolean);
+  if (terms.length > MAX_TERMS) {
+    return { error: `That is ${terms.length} names and terms; keep to the ${MAX_TERMS} that matter most.` };
+  }
+  const long = terms.find((t) => new TextEncoder().encode(t).length > MAX_TERM_BYTES);
+  if (long) {
+    return { error: `“${long.slice(0, 40)}…” is too long for one term: separate names and numbers with commas.` };
+  }
+  return { terms };
+}
+
 function writeForm(settings) {
   const form = $('#start-form');
   for (const r of form.elements.mode) r.checked = r.value === settings.mode;
@@ -172,6 +189,13 @@ function start(e) {
   startError('');
   const settings = readForm();
   saveSettings(settings);
+  // The story's names stay out of the saved settings: they are personal.
+  const vocabulary = readVocabulary();
+  if (vocabulary.error) {
+    startError(vocabulary.error);
+    $('#vocabulary').focus();
+    return;
+  }
   // The URL options override the form for this run only.
   const run = {
     ...settings,
@@ -179,6 +203,7 @@ function start(e) {
     noiseSuppression: options.processing && settings.noiseSuppression,
     autoGainControl: options.processing && settings.autoGainControl,
     voice: options.voice && settings.voice,
+    vocabulary: vocabulary.terms,
   };
   // The audio context is made here, inside the click: browsers only let
   // audio start from a gesture.

@@ -98,6 +98,7 @@ export class LiveSession {
       level: this.settings.level,
       question_id: this.settings.question || undefined,
       principle: this.settings.question ? undefined : this.settings.principle || undefined,
+      vocabulary: this.settings.vocabulary && this.settings.vocabulary.length ? this.settings.vocabulary : undefined,
     });
     this.started = true;
     for (const f of this.pending) this.sendFrame(f);
