@@ -647,6 +647,14 @@ var cuesByFirstWord = func() map[string][]cue {
 	add("S.setting", `the company, our company, the product, the platform, the system, which is, which was, we used,
 		we were using, was built, every week, every month, every day, the way it worked, the way our, we sold, we sell,
 		we had about, we had around, we ran, the team had, the team was, the whole, was responsible for`)
+	add("S.aside", `for context, of context, the context, i should say, i should mention, i should explain, i should add,
+		i should back up, back up a bit, to back up, to explain why, to explain, the reason this, the reason that,
+		the reason it, the reason the, the reason nobody, the reason we, part of why, why this mattered,
+		why that mattered, what i didn't know, didn't know going in, you have to know, you have to understand,
+		you need to know, worth saying, worth mentioning, worth explaining, i should've said, i should have said,
+		i should've mentioned, i forgot to mention, i didn't mention, what made it harder, what made this,
+		the thing that made, the other thing i should, the background, some background, a bit of background,
+		for background, to give you, i should point out, it's important to know, the catch was, what nobody told`)
 	add("T.scope", `not mine, wasn't mine, not my team, wasn't my team, wasn't my job, not my job, wasn't really my,
 		nobody had asked, nobody asked, no one asked, no one had asked, nobody owned, no one owned, no ticket,
 		wasn't on my, not on my, outside my, belonged to, technically, officially, wasn't my`)
@@ -655,14 +663,18 @@ var cuesByFirstWord = func() map[string][]cue {
 		the job was, my job was, my job, my role was, my role, my task, the task, the ask, was to`)
 	add("T.own", `my responsibility, i was responsible, it was on me, it fell to me, fell on me, i owned, i own,
 		it was my call, the decision was mine, was mine, i took it on, i took ownership, i was the one, i volunteered,
-		i signed up, on the hook, my part, in charge of, i was in charge, it was my, i was leading, it was up to me`)
+		i signed up, on the hook, my part, in charge of, i was in charge, it was my, i was leading, it was up to me,
+		were mine, be mine, on me to, on us to, was on us, kind of on me, was supposed to, were supposed to,
+		i was supposed to, my name on, i was the reviewer, i was the owner, i was the person`)
 	add("T.assign", `i was asked, asked me to, asked me, wanted me to, told me to, assigned me, assigned, was tasked,
 		handed me, gave me, my manager asked, my boss asked, my lead asked, my director asked, i'd been asked,
 		i had been asked, i'd been given, i was given`)
 	add("T.stance", `we wanted to, i decided i'd, wanted to figure out, wanted to find out, somebody had to, someone had to,
 		didn't have an owner, had no owner, formally mine, i didn't agree, i disagreed, i didn't think we should,
 		i didn't buy, i felt like, i felt it was, i'll look at it, i'd take it on, mine to fix, i set a, the goal i set,
-		i took on, i wasn't willing, i wasn't going to, i knew i had to, i knew we had to, so i decided`)
+		i took on, i wasn't willing, i wasn't going to, i knew i had to, i knew we had to, so i decided,
+		unless somebody, unless someone, unless i, unless we, if i didn't, if nobody, nobody was going to,
+		no one was going to, nobody else was, no one else was, the way i saw it, as i saw it`)
 	add("A.first", `so first, first i, the first thing, i started, i started by, i began, to start, step one, first off`)
 	add("A.seq", `then i, next i, after that i, and then i, i also, from there, once i, after i, so i, at that point i,
 		at the same time, in parallel, meanwhile, finally i, the next thing, the last thing, then we, and i, i then`)
@@ -682,6 +694,10 @@ var cuesByFirstWord = func() map[string][]cue {
 		that worked, we ended up, by the end, at the end, after about, within a, within two, within the, over the next,
 		the following, by the next, that quarter, that year, it turned out, turned out, the fix, after that the,
 		after the, once it, once we`)
+	add("R.lead", `the short version, short version is, long story short, bottom line, the outcome first, outcome first,
+		the result first, i'll start with, let me start with, start with the result, start with how, start at the end,
+		how it ended, where it ended up, where this ended up, where it landed, what came out of it, the main thing is,
+		the thing i'm proudest, the headline, to cut to the end, the punchline`)
 	add("R.metric", `went from, went down, went up, went back, dropped, fell, rose, grew, increased, decreased, reduced,
 		cut, improved, saved, recovered, down to, up to, from about, to about, from around, to around, percent,
 		a month, a week, a year, per week, per month, per year, times faster, to zero, less than, more than, under,

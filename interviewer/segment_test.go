@@ -12,10 +12,10 @@ import (
 )
 
 // minTestAccuracy is the word accuracy the shipped model must keep on the
-// test split. The goal is 0.93; the model reaches 0.900 (holding out one
-// series of the training split at a time: 0.921), so the bound sits just
+// test split. The goal is 0.93; the model reaches 0.915 (holding out one
+// series of the training split at a time: 0.928), so the bound sits just
 // below what it truly does and catches regressions.
-const minTestAccuracy = 0.895
+const minTestAccuracy = 0.91
 
 func loadCorpusDir(t testing.TB, dir string) []LabeledAnswer {
 	t.Helper()
@@ -143,9 +143,9 @@ var shapeAnswers = []struct {
 		latency and walked the payments team through the change. Looking back, I learned that the biggest wins
 		often sit between two teams, and next time I would map those handoffs before a big sale.`,
 	want: "RSTAF",
-	// The training split's result-first answers nearly all (19 of 23) come
-	// back to the result after the action, and the model trained on 186
-	// answers expects that: the action's last words are read as a result.
+	// Most of the training split's result-first answers come back to the
+	// result after the action, and the model expects that: the action's
+	// last words are read as a result.
 	gap: "RSTARF",
 }, {
 	name: "no task",
