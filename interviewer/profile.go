@@ -68,7 +68,7 @@ func LookupProfile(name string) (Profile, error) {
 func ParseProfile(data []byte) (Profile, error) {
 	var p Profile
 	if err := json.Unmarshal(data, &p); err != nil {
-		return p, fmt.Errorf("profile: %w", err)
+		return p, fmt.Errorf(`profile is not valid JSON (%w); write it as {"targets": {"situation": 25, "task": 15, "action": 80, "result": 25, "reflection": 15}}`, err)
 	}
 	for l := range p.Targets {
 		if l.Index() < 0 {
