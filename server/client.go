@@ -109,6 +109,10 @@ func Stream(ctx context.Context, cfg StreamConfig, answers [][]int16, onEvent fu
 	u.RawQuery = q.Encode()
 	ws, resp, err := websocket.DefaultDialer.DialContext(ctx, u.String(), cfg.Header)
 	if err != nil {
+		if resp != nil && resp.StatusCode == http.StatusOK {
+			resp.Body.Close()
+			return nil, fmt.Errorf("stream: %s answered 200 OK, not a WebSocket upgrade: give the listen endpoint, ws://HOST/v1/listen", cfg.URL)
+		}
 		if resp != nil {
 			body, _ := io.ReadAll(io.LimitReader(resp.Body, 1024))
 			resp.Body.Close()
