@@ -23,53 +23,15 @@ func NewHeardAnswer(a LabeledAnswer, heard []transcribe.Word) HeardAnswer {
 // none was said takes the label of the written word before it (the first
 // label at the very start).
 func AlignLabels(written []string, labels []Label, heard []string) []Label {
-	n, m := len(written), len(heard)
-	if m == 0 {
-		return []Label{}
+	out := make([]Label, len(heard))
+	if len(written) == 0 {
+		return out // nothing to carry over
 	}
-	if n == 0 {
-		return make([]Label, m) // nothing to carry over
-	}
-	// cost[i][j]: fewest errors aligning written[:i] with heard[:j].
-	cost := make([][]int, n+1)
-	for i := range cost {
-		cost[i] = make([]int, m+1)
-		cost[i][0] = i
-	}
-	for j := range m + 1 {
-		cost[0][j] = j
-	}
-	for i := 1; i <= n; i++ {
-		for j := 1; j <= m; j++ {
-			sub := cost[i-1][j-1]
-			if written[i-1] != heard[j-1] {
-				sub++
-			}
-			cost[i][j] = min(sub, cost[i-1][j]+1, cost[i][j-1]+1)
-		}
-	}
-	out := make([]Label, m)
-	i, j := n, m
-	for j > 0 {
-		switch {
-		case i > 0 && cost[i][j] == cost[i-1][j-1]+boolInt(written[i-1] != heard[j-1]):
-			out[j-1] = labels[i-1]
-			i, j = i-1, j-1
-		case i > 0 && cost[i][j] == cost[i-1][j]+1:
-			i-- // a written word not heard
-		default: // a heard word not written
-			out[j-1] = labels[max(i-1, 0)]
-			j--
-		}
+	at, _ := transcribe.AlignWords(written, heard)
+	for j, a := range at {
+		out[j] = labels[max(a.Ref, 0)]
 	}
 	return out
-}
-
-func boolInt(b bool) int {
-	if b {
-		return 1
-	}
-	return 0
 }
 
 // EvaluateHeard labels each heard answer the way Analyze does, from the
