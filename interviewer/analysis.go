@@ -25,9 +25,6 @@ type Answer struct {
 	// EstimatedTiming is set when the times were made up from a typed
 	// transcript rather than heard.
 	EstimatedTiming bool
-	// SentenceEnds marks words that end a written sentence (typed
-	// transcripts only): evidence of a boundary where no pause was heard.
-	SentenceEnds []bool
 	// Unfinished is set while the answer is still being spoken (the live
 	// view): its last words are then not read as the story's ending.
 	Unfinished bool
@@ -168,21 +165,28 @@ func (a *Analyzer) Analyze(ans Answer, profile Profile) Report {
 }
 
 // answerTokens are the answer's words as the segmenter reads them: the
-// pauses heard between them, or for a typed transcript a pause after each
-// written sentence.
+// pauses heard between them, and after a written sentence end (a typed
+// transcript's, or a punctuating recognizer's) at least sentencePause.
 func answerTokens(ans Answer, norm []string) []Token {
 	tokens := make([]Token, len(ans.Words))
 	for i, w := range ans.Words {
 		tokens[i].Text = norm[i]
-		if i > 0 && !ans.EstimatedTiming {
+		if i == 0 {
+			continue
+		}
+		if !ans.EstimatedTiming {
 			tokens[i].Pause = w.Start - ans.Words[i-1].End
 		}
-		if ans.EstimatedTiming && i > 0 && i-1 < len(ans.SentenceEnds) && ans.SentenceEnds[i-1] {
-			tokens[i].Pause = 0.5
+		if ans.Words[i-1].EndsSentence() {
+			tokens[i].Pause = max(tokens[i].Pause, sentencePause)
 		}
 	}
 	return tokens
 }
+
+// sentencePause is how long a written sentence end reads to the segmenter:
+// it learned from answers with a pause after most written sentences.
+const sentencePause = 0.5
 
 // normalizedWords gives each word as the segmenter and the rules read it:
 // lowercase, no punctuation ("$8K," is "8k").

@@ -2,6 +2,7 @@ package interviewer
 
 import (
 	"encoding/json"
+	"math"
 	"strings"
 	"testing"
 
@@ -246,5 +247,36 @@ func BenchmarkAnalyze(b *testing.B) {
 	b.ResetTimer()
 	for b.Loop() {
 		analyzer.Analyze(ans, Profiles()["sde2"])
+	}
+}
+
+// A written sentence end reads to the segmenter as a pause, whether it
+// comes from a typed transcript or from a recognizer that punctuates; a
+// longer pause heard there stays.
+func TestAnswerTokensSentenceEnds(t *testing.T) {
+	heard := Answer{Words: []transcribe.Word{
+		{Text: "we", Start: 0, End: 0.3, Punctuated: "We"},
+		{Text: "shipped", Start: 0.3, End: 0.6, Punctuated: "shipped."},
+		{Text: "then", Start: 0.6, End: 0.9, Punctuated: "Then,"},
+		{Text: "it", Start: 0.9, End: 1.2, Punctuated: "it."},
+		{Text: "so", Start: 2.0, End: 2.3},
+	}}
+	typed := TextAnswer("We shipped. Then, it. so")
+	for _, ans := range []Answer{heard, typed} {
+		tokens := answerTokens(ans, normalizedWords(ans.Words))
+		var got []float64
+		for _, tk := range tokens {
+			got = append(got, tk.Pause)
+		}
+		want := []float64{0, 0, sentencePause, 0, 0.8}
+		if ans.EstimatedTiming {
+			want[4] = sentencePause // typed: no pause heard, the sentence end alone
+		}
+		for i := range want {
+			if math.Abs(got[i]-want[i]) > 1e-9 {
+				t.Errorf("estimated %v: pauses %v, want %v", ans.EstimatedTiming, got, want)
+				break
+			}
+		}
 	}
 }

@@ -174,6 +174,26 @@ func EvaluateSegmenter(m *SegmentModel, answers []LabeledAnswer) (model, baselin
 	return model, baseline
 }
 
+// EvaluateWithSentenceEnds scores the model told where the written
+// sentences end, as Analyze is by a typed transcript's punctuation or by a
+// recognizer that punctuates (Whisper): lowercase, and a sentencePause
+// after each sentence.
+func EvaluateWithSentenceEnds(m *SegmentModel, answers []LabeledAnswer) SegmentEval {
+	var eval SegmentEval
+	for _, a := range answers {
+		words, gold, ends := a.Tokens()
+		tokens := make([]Token, len(words))
+		for i, w := range words {
+			tokens[i].Text = w
+			if i > 0 && ends[i-1] {
+				tokens[i].Pause = sentencePause
+			}
+		}
+		eval.Add(a.Name, gold, m.Segment(tokens))
+	}
+	return eval
+}
+
 // CrossValidate trains on all but one of k folds and scores the held-out
 // fold, for each fold in turn, and sums the scores. Answer i goes to fold
 // i mod k, so the folds are the same on every run. Options are chosen by

@@ -15,10 +15,9 @@ const typedWordsPerMinute = 150
 func TextAnswer(text string) Answer {
 	tokens := strings.Fields(text)
 	step := 60.0 / typedWordsPerMinute
-	a := Answer{EstimatedTiming: true, Words: make([]transcribe.Word, len(tokens)), SentenceEnds: make([]bool, len(tokens))}
+	a := Answer{EstimatedTiming: true, Words: make([]transcribe.Word, len(tokens))}
 	for i, t := range tokens {
 		a.Words[i] = transcribe.Word{Text: t, Start: round2(float64(i) * step), End: round2(float64(i+1) * step), Confidence: 1}
-		a.SentenceEnds[i] = strings.ContainsAny(t[len(t)-1:], ".?!;")
 	}
 	a.Duration = float64(len(tokens)) * step
 	return a

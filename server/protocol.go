@@ -248,12 +248,15 @@ type Alternative struct {
 	Words      []ResultWord `json:"words"`
 }
 
-// ResultWord is one word with its times in seconds.
+// ResultWord is one word with its times in seconds and, from an engine
+// that punctuates, the word as written in its transcript (Deepgram's
+// name for it).
 type ResultWord struct {
-	Word       string  `json:"word"`
-	Start      float64 `json:"start"`
-	End        float64 `json:"end"`
-	Confidence float64 `json:"confidence"`
+	Word           string  `json:"word"`
+	Start          float64 `json:"start"`
+	End            float64 `json:"end"`
+	Confidence     float64 `json:"confidence"`
+	PunctuatedWord string  `json:"punctuated_word,omitempty"`
 }
 
 // UtteranceEndMessage says that no word has been heard for a while after
@@ -334,7 +337,7 @@ type MetadataMessage struct {
 func resultsMessage(r transcribe.Result, answer int, fromFinalize bool, engine string) ResultsMessage {
 	alt := Alternative{Transcript: r.Text(), Words: make([]ResultWord, len(r.Words))}
 	for i, w := range r.Words {
-		alt.Words[i] = ResultWord{Word: w.Text, Start: round3(w.Start), End: round3(w.End), Confidence: round3(w.Confidence)}
+		alt.Words[i] = ResultWord{Word: w.Text, Start: round3(w.Start), End: round3(w.End), Confidence: round3(w.Confidence), PunctuatedWord: w.Punctuated}
 		alt.Confidence += w.Confidence
 	}
 	if len(r.Words) > 0 {

@@ -587,13 +587,19 @@ func (t verboseTranscription) words(duration float64) []Word {
 	for _, tw := range t.Words {
 		words = appendWord(words, Word{Text: tw.Word, Start: tw.Start, End: tw.End, Confidence: probability(tw)})
 	}
-	if len(words) > 0 {
-		return words
+	if len(words) == 0 {
+		for _, seg := range t.Segments {
+			words = append(words, joinTokens(seg.Words)...)
+		}
 	}
-	for _, seg := range t.Segments {
-		words = append(words, joinTokens(seg.Words)...)
-	}
 	if len(words) > 0 {
+		text := t.Text
+		if text == "" {
+			for _, seg := range t.Segments {
+				text += " " + seg.Text
+			}
+		}
+		punctuate(words, text)
 		return words
 	}
 	for _, seg := range t.Segments {
@@ -637,6 +643,29 @@ func joinTokens(tokens []answerWord) []Word {
 	return clean
 }
 
+// punctuate sets each word's Punctuated to the token of text it is
+// written as, matching words and tokens in order. The word lists of
+// verbose_json carry no punctuation, while the transcript does. A word
+// that no token within the next few matches is left without.
+func punctuate(words []Word, text string) {
+	tokens := strings.Fields(text)
+	next := 0
+	for i := range words {
+		for k := next; k < min(next+punctuateLookahead, len(tokens)); k++ {
+			if strings.EqualFold(strings.TrimFunc(tokens[k], isWordEdge), words[i].Text) {
+				words[i].Punctuated = tokens[k]
+				next = k + 1
+				break
+			}
+		}
+	}
+}
+
+// punctuateLookahead is how far past the last matched token punctuate
+// looks for a word: far enough to step over a token the word list left
+// out, near enough not to jump to the same word said later.
+const punctuateLookahead = 4
+
 // spreadWords gives the words of text equal shares of start to end.
 func spreadWords(text string, start, end float64) []Word {
 	fields := strings.Fields(text)
@@ -644,7 +673,7 @@ func spreadWords(text string, start, end float64) []Word {
 	step := max(end-start, 0) / float64(max(len(fields), 1))
 	for i, f := range fields {
 		at := start + float64(i)*step
-		words = appendWord(words, Word{Text: f, Start: at, End: at + step, Confidence: 1})
+		words = appendWord(words, Word{Text: f, Start: at, End: at + step, Confidence: 1, Punctuated: f})
 	}
 	return words
 }

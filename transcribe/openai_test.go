@@ -11,6 +11,7 @@ import (
 	"net/http/httptest"
 	"os"
 	"path/filepath"
+	"slices"
 	"strings"
 	"sync"
 	"testing"
@@ -658,15 +659,15 @@ func TestOpenAIAnswerWithoutWordTimes(t *testing.T) {
 	}{{
 		name: "segments, words null",
 		body: `{"task":"transcribe","language":"english","duration":2.0,"text":"Um, we shipped it.","words":null,"segments":[{"id":0,"seek":0,"start":0.4,"end":1.6,"text":" Um, we shipped it.","tokens":[],"temperature":0.0,"avg_logprob":-0.3,"compression_ratio":0.7,"no_speech_prob":0.01}]}`,
-		want: []Word{{"Um", 0.4, 0.7, 1}, {"we", 0.7, 1.0, 1}, {"shipped", 1.0, 1.3, 1}, {"it", 1.3, 1.6, 1}},
+		want: []Word{{"Um", 0.4, 0.7, 1, "Um,"}, {"we", 0.7, 1.0, 1, "we"}, {"shipped", 1.0, 1.3, 1, "shipped"}, {"it", 1.3, 1.6, 1, "it."}},
 	}, {
 		name: "text only",
 		body: `{"text":"Yes, twice."}`,
-		want: []Word{{"Yes", 0, 1, 1}, {"twice", 1, 2, 1}},
+		want: []Word{{"Yes", 0, 1, 1, "Yes,"}, {"twice", 1, 2, 1, "twice."}},
 	}, {
 		name: "speaches words with spaces and probabilities",
 		body: `{"task":"transcribe","language":"en","duration":2.0,"text":"Um, yes.","segments":[],"words":[{"start":0.1,"end":0.4,"word":" Um,","probability":0.52},{"start":0.5,"end":0.9,"word":" yes.","probability":0.97},{"start":0.9,"end":0.9,"word":" ","probability":0.1}]}`,
-		want: []Word{{"Um", 0.1, 0.4, 0.52}, {"yes", 0.5, 0.9, 0.97}},
+		want: []Word{{"Um", 0.1, 0.4, 0.52, "Um,"}, {"yes", 0.5, 0.9, 0.97, "yes."}},
 	}}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
@@ -680,7 +681,7 @@ func TestOpenAIAnswerWithoutWordTimes(t *testing.T) {
 			}
 			for i := range got {
 				g, w := got[i], tt.want[i]
-				if g.Text != w.Text || math.Abs(g.Start-w.Start) > 1e-9 || math.Abs(g.End-w.End) > 1e-9 || g.Confidence != w.Confidence {
+				if g.Text != w.Text || math.Abs(g.Start-w.Start) > 1e-9 || math.Abs(g.End-w.End) > 1e-9 || g.Confidence != w.Confidence || g.Punctuated != w.Punctuated {
 					t.Errorf("word %d = %+v, want %+v", i, g, w)
 				}
 			}
@@ -689,9 +690,9 @@ func TestOpenAIAnswerWithoutWordTimes(t *testing.T) {
 }
 
 func TestOpenAIPlaceWordsClamps(t *testing.T) {
-	words := []Word{{"early", -0.3, 0.2, 1}, {" ", 0.3, 0.4, 1}, {"late", 1.8, 2.6, 1}, {"after", 2.7, 2.9, 1}}
+	words := []Word{{Text: "early", Start: -0.3, End: 0.2, Confidence: 1}, {Text: " ", Start: 0.3, End: 0.4, Confidence: 1}, {Text: "late", Start: 1.8, End: 2.6, Confidence: 1}, {Text: "after", Start: 2.7, End: 2.9, Confidence: 1}}
 	r := placeWords(words, 10, 2, Segment{Start: 10.2, End: 11.8})
-	want := []Word{{"early", 10, 10.2, 1}, {"late", 11.8, 12, 1}, {"after", 12, 12, 1}}
+	want := []Word{{Text: "early", Start: 10, End: 10.2, Confidence: 1}, {Text: "late", Start: 11.8, End: 12, Confidence: 1}, {Text: "after", Start: 12, End: 12, Confidence: 1}}
 	if len(r.Words) != len(want) {
 		t.Fatalf("words %+v, want %+v", r.Words, want)
 	}
@@ -728,5 +729,46 @@ func TestOpenAIRetryAfter(t *testing.T) {
 		if got != tt.want || ok != tt.ok {
 			t.Errorf("retryAfter(%v) = %v, %v; want %v, %v", tt.header, got, ok, tt.want, tt.ok)
 		}
+	}
+}
+
+// The word lists of verbose_json have no punctuation; the transcript does,
+// and each word gets its written form from it, so that sentence ends reach
+// the STAR segmenter.
+func TestOpenAIWordsKeepPunctuation(t *testing.T) {
+	tests := []struct {
+		name, body string
+		want       []string // each word's Punctuated
+	}{{
+		name: "openai words",
+		body: `{"text":"So, I led it. We shipped in May!","words":[{"word":"So","start":0,"end":0.2},{"word":"I","start":0.3,"end":0.4},{"word":"led","start":0.4,"end":0.6},{"word":"it","start":0.6,"end":0.8},{"word":"We","start":1.2,"end":1.3},{"word":"shipped","start":1.3,"end":1.6},{"word":"in","start":1.6,"end":1.7},{"word":"May","start":1.7,"end":2}]}`,
+		want: []string{"So,", "I", "led", "it.", "We", "shipped", "in", "May!"},
+	}, {
+		name: "a word the transcript leaves out",
+		body: `{"text":"So, I led it.","words":[{"word":"so","start":0,"end":0.2},{"word":"uh","start":0.2,"end":0.3},{"word":"I","start":0.3,"end":0.4},{"word":"led","start":0.4,"end":0.6},{"word":"it","start":0.6,"end":0.8}]}`,
+		want: []string{"So,", "", "I", "led", "it."},
+	}, {
+		name: "whisper.cpp tokens",
+		body: `{"text":" The migration ended. Then","segments":[{"start":0,"end":2,"text":" The migration ended. Then","words":[{"word":" The","start":0,"end":0.2},{"word":" migr","start":0.2,"end":0.5},{"word":"ation","start":0.5,"end":0.8},{"word":" ended","start":0.8,"end":1.1},{"word":".","start":1.1,"end":1.1},{"word":" Then","start":1.5,"end":1.8}]}]}`,
+		want: []string{"The", "migration", "ended.", "Then"},
+	}}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			var a verboseTranscription
+			if err := json.Unmarshal([]byte(tt.body), &a); err != nil {
+				t.Fatal(err)
+			}
+			var got []string
+			for _, w := range a.words(2) {
+				got = append(got, w.Punctuated)
+			}
+			if !slices.Equal(got, tt.want) {
+				t.Errorf("punctuated %q, want %q", got, tt.want)
+			}
+		})
+	}
+	if !(Word{Text: "done", Punctuated: `done."`}).EndsSentence() || (Word{Text: "so", Punctuated: "so,"}).EndsSentence() ||
+		!(Word{Text: "it."}).EndsSentence() || (Word{Text: "it"}).EndsSentence() {
+		t.Error("EndsSentence: a word ending in '.' (before a closing quote) ends a sentence, one ending in ',' or nothing does not")
 	}
 }

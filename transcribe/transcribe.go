@@ -24,6 +24,23 @@ type Word struct {
 	Start      float64 `json:"start"`
 	End        float64 `json:"end"`
 	Confidence float64 `json:"confidence"`
+	// Punctuated is the word as the engine wrote it in its transcript,
+	// with the punctuation after it ("migration."), when the engine
+	// punctuates: Whisper does, PocketSphinx does not.
+	Punctuated string `json:"punctuated,omitempty"`
+}
+
+// EndsSentence reports whether the word ends a written sentence: its
+// punctuated form, or its text (a typed transcript keeps its
+// punctuation), ends in '.', '?', '!' or ';', closing quotes and brackets
+// aside.
+func (w Word) EndsSentence() bool {
+	s := w.Punctuated
+	if s == "" {
+		s = w.Text
+	}
+	s = strings.TrimRight(s, `"')]}”’`)
+	return s != "" && strings.ContainsAny(s[len(s)-1:], ".?!;")
 }
 
 // Result is an engine's hypothesis for one utterance. A partial result

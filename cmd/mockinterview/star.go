@@ -154,6 +154,9 @@ func runEvalStar(ctx context.Context, e env, args []string) error {
 		if *verbose {
 			printEval(e, &seg, true)
 		}
+		ends := interviewer.EvaluateWithSentenceEnds(model, answers)
+		fmt.Fprintf(e.stdout, "told where sentences end (a typed transcript's or a punctuating recognizer's punctuation): word accuracy %.3f, task recall %.3f\n",
+			ends.Accuracy(), ends.Recall(interviewer.Task))
 		if *heard == "" {
 			continue
 		}
