@@ -1,6 +1,7 @@
 package server
 
 import (
+	"cmp"
 	"fmt"
 	"math"
 	"sort"
@@ -37,7 +38,7 @@ func Cues(d *SessionDetail, answer int) []Cue {
 		}
 		texts := make([]string, len(words))
 		for k, w := range words {
-			texts[k] = w.Text
+			texts[k] = cmp.Or(w.Punctuated, w.Text)
 		}
 		cues = append(cues, Cue{
 			Start: math.Max(0, words[0].Start-offset),

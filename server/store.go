@@ -128,6 +128,7 @@ var migrations = []string{
 		PRIMARY KEY (session_id, n)
 	);
 	ALTER TABLE sessions ADD COLUMN retranscribed_at TEXT NOT NULL DEFAULT '';`,
+	`ALTER TABLE words ADD COLUMN punctuated TEXT NOT NULL DEFAULT '';`,
 }
 
 // OpenStore opens (creating if needed) the database in dir for the
@@ -319,9 +320,11 @@ type AnswerRecord struct {
 
 // WordRecord is one heard word with its place in the session.
 type WordRecord struct {
-	Answer     int     `json:"answer"`
-	Utterance  int     `json:"utterance"`
-	Text       string  `json:"text"`
+	Answer    int    `json:"answer"`
+	Utterance int    `json:"utterance"`
+	Text      string `json:"text"`
+	// Punctuated is the word as a punctuating engine wrote it, if one did.
+	Punctuated string  `json:"punctuated,omitempty"`
 	Start      float64 `json:"start"`
 	End        float64 `json:"end"`
 	Confidence float64 `json:"confidence"`
@@ -419,8 +422,8 @@ func (s *Store) AddUtterance(ctx context.Context, sessionID string, u UtteranceR
 func addUtterance(ctx context.Context, tx *sql.Tx, sessionID string, u UtteranceRecord, first int, words []transcribe.Word) error {
 	for i, w := range words {
 		if _, err := tx.ExecContext(ctx, `INSERT INTO words
-			(session_id, idx, answer, utterance, text, start_time, end_time, confidence) VALUES (?, ?, ?, ?, ?, ?, ?, ?)`,
-			sessionID, first+i, u.Answer, u.N, w.Text, w.Start, w.End, w.Confidence); err != nil {
+			(session_id, idx, answer, utterance, text, punctuated, start_time, end_time, confidence) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+			sessionID, first+i, u.Answer, u.N, w.Text, w.Punctuated, w.Start, w.End, w.Confidence); err != nil {
 			return fmt.Errorf("session %s: add words: %w", sessionID, err)
 		}
 	}
@@ -633,10 +636,10 @@ func (s *Store) Session(ctx context.Context, id string) (*SessionDetail, error) 
 	if d.Answers, err = s.answers(ctx, id); err != nil {
 		return nil, err
 	}
-	if err := s.each(ctx, `SELECT answer, utterance, text, start_time, end_time, confidence, part, filler
+	if err := s.each(ctx, `SELECT answer, utterance, text, punctuated, start_time, end_time, confidence, part, filler
 		FROM words WHERE session_id = ? ORDER BY idx`, id, func(rows *sql.Rows) error {
 		var w WordRecord
-		err := rows.Scan(&w.Answer, &w.Utterance, &w.Text, &w.Start, &w.End, &w.Confidence, &w.Part, &w.Filler)
+		err := rows.Scan(&w.Answer, &w.Utterance, &w.Text, &w.Punctuated, &w.Start, &w.End, &w.Confidence, &w.Part, &w.Filler)
 		d.Words = append(d.Words, w)
 		return err
 	}); err != nil {

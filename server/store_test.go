@@ -37,7 +37,7 @@ func TestStoreReopens(t *testing.T) {
 	if err := s.AddAnswer(ctx, "s1", AnswerRecord{N: 0, Asked: "Q?", AudioFile: "answer-0.wav"}); err != nil {
 		t.Fatal(err)
 	}
-	words := []transcribe.Word{{Text: "hello", Start: 1, End: 1.5, Confidence: 0.9}}
+	words := []transcribe.Word{{Text: "hello", Start: 1, End: 1.5, Confidence: 0.9, Punctuated: "Hello,"}}
 	if err := s.AddWords(ctx, "s1", 0, 0, 0, words); err != nil {
 		t.Fatal(err)
 	}
@@ -58,7 +58,7 @@ func TestStoreReopens(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if d.State != StateInterrupted || len(d.Words) != 1 || d.Words[0].Text != "hello" || len(d.Answers) != 1 || d.Report != nil {
+	if d.State != StateInterrupted || len(d.Words) != 1 || d.Words[0].Text != "hello" || d.Words[0].Punctuated != "Hello," || len(d.Answers) != 1 || d.Report != nil {
 		t.Errorf("after reopening: %+v", d)
 	}
 	h, err := s.SecretHash(ctx, "s1")
@@ -127,12 +127,12 @@ func TestCues(t *testing.T) {
 			{Answer: 0, Utterance: 0, Text: "we", Start: 0.5, End: 0.7, Part: "situation"},
 			{Answer: 0, Utterance: 0, Text: "had", Start: 0.7, End: 0.9, Part: "situation"},
 			{Answer: 0, Utterance: 0, Text: "I", Start: 0.9, End: 1.0, Part: "task"},
-			{Answer: 0, Utterance: 1, Text: "done", Start: 2, End: 2, Part: "result"},
+			{Answer: 0, Utterance: 1, Text: "done", Punctuated: "done.", Start: 2, End: 2, Part: "result"},
 			{Answer: 1, Utterance: 2, Text: "five", Start: 11, End: 3725.5},
 		},
 	}
 	vtt := WebVTT(Cues(d, -1))
-	want := "WEBVTT\n\n1\n00:00:00.500 --> 00:00:01.000\n[Situation] we had I\n\n2\n00:00:02.000 --> 00:00:02.200\n[Result] done\n\n" +
+	want := "WEBVTT\n\n1\n00:00:00.500 --> 00:00:01.000\n[Situation] we had I\n\n2\n00:00:02.000 --> 00:00:02.200\n[Result] done.\n\n" +
 		"3\n00:00:11.000 --> 01:02:05.500\n[Probe 1] five\n"
 	if vtt != want {
 		t.Errorf("WebVTT:\n%s\nwant:\n%s", vtt, want)

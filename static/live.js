@@ -284,7 +284,7 @@ export class LiveSession {
     const words = (alt && alt.words) || [];
     const a = this.answers.get(msg.answer ?? this.currentAnswer) || this.answers.get(this.currentAnswer);
     if (!a) return;
-    const text = words.map((w) => w.word ?? w.text).join(' ');
+    const text = words.map((w) => w.punctuated_word || w.word || w.text).join(' ');
     if (msg.is_final) {
       if (text) {
         a.final.append(h('span', { class: 'utterance' }, (a.final.childNodes.length ? ' ' : '') + text));

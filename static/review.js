@@ -193,7 +193,7 @@ function answerCard(session, answer, words, secret) {
     const span = h('span', {
       class: `w${w.filler ? ' filler' : ''}`, 'data-i': i, 'data-label': w.part || undefined,
       title: `${clock(w.start - offset)}${w.filler ? ' · filler' : ''}`,
-    }, w.text);
+    }, w.punctuated || w.text);
     spans.push(span);
     transcript.append(i > 0 ? ' ' : '', span);
   });
