@@ -163,13 +163,9 @@ func ShareBaseline(n int) []Label {
 // target-share baseline beside it.
 func EvaluateSegmenter(m *SegmentModel, answers []LabeledAnswer) (model, baseline SegmentEval) {
 	for _, a := range answers {
-		words, gold, _ := a.Tokens()
-		tokens := make([]Token, len(words))
-		for i, w := range words {
-			tokens[i].Text = w
-		}
+		tokens, gold := typedTokens(a, false)
 		model.Add(a.Name, gold, m.Segment(tokens))
-		baseline.Add(a.Name, gold, ShareBaseline(len(words)))
+		baseline.Add(a.Name, gold, ShareBaseline(len(tokens)))
 	}
 	return model, baseline
 }
@@ -181,17 +177,24 @@ func EvaluateSegmenter(m *SegmentModel, answers []LabeledAnswer) (model, baselin
 func EvaluateWithSentenceEnds(m *SegmentModel, answers []LabeledAnswer) SegmentEval {
 	var eval SegmentEval
 	for _, a := range answers {
-		words, gold, ends := a.Tokens()
-		tokens := make([]Token, len(words))
-		for i, w := range words {
-			tokens[i].Text = w
-			if i > 0 && ends[i-1] {
-				tokens[i].Pause = sentencePause
-			}
-		}
+		tokens, gold := typedTokens(a, true)
 		eval.Add(a.Name, gold, m.Segment(tokens))
 	}
 	return eval
+}
+
+// typedTokens are an answer's words as a recognizer would give them, with
+// no pauses, or with a sentencePause after each written sentence.
+func typedTokens(a LabeledAnswer, sentenceEnds bool) ([]Token, []Label) {
+	words, gold, ends := a.Tokens()
+	tokens := make([]Token, len(words))
+	for i, w := range words {
+		tokens[i].Text = w
+		if sentenceEnds && i > 0 && ends[i-1] {
+			tokens[i].Pause = sentencePause
+		}
+	}
+	return tokens, gold
 }
 
 // CrossValidate trains on all but one of k folds and scores the held-out

@@ -109,13 +109,12 @@ func Stream(ctx context.Context, cfg StreamConfig, answers [][]int16, onEvent fu
 	u.RawQuery = q.Encode()
 	ws, resp, err := websocket.DefaultDialer.DialContext(ctx, u.String(), cfg.Header)
 	if err != nil {
-		if resp != nil && resp.StatusCode == http.StatusOK {
-			resp.Body.Close()
-			return nil, fmt.Errorf("stream: %s answered 200 OK, not a WebSocket upgrade: give the listen endpoint, ws://HOST/v1/listen", cfg.URL)
-		}
 		if resp != nil {
+			defer resp.Body.Close()
+			if resp.StatusCode == http.StatusOK { // a web page, not the listen endpoint
+				return nil, fmt.Errorf("stream: %s answered 200 OK, not a WebSocket upgrade: give the listen endpoint, ws://HOST/v1/listen", cfg.URL)
+			}
 			body, _ := io.ReadAll(io.LimitReader(resp.Body, 1024))
-			resp.Body.Close()
 			return nil, fmt.Errorf("stream: %s answered %s: %s", cfg.URL, resp.Status, strings.TrimSpace(string(body)))
 		}
 		return nil, fmt.Errorf("stream: connect to %s: %w", cfg.URL, err)
