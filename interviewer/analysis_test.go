@@ -233,6 +233,9 @@ func TestAnalyzeEmpty(t *testing.T) {
 	if len(r.Feedback) != 1 || r.Feedback[0].Code != "no_answer" {
 		t.Fatalf("empty answer feedback %+v", r.Feedback)
 	}
+	if text := FormatReport(r); strings.Contains(text, "words/min") || !strings.Contains(text, "no words") {
+		t.Errorf("the report of an empty answer shows a pace:\n%s", text)
+	}
 }
 
 // A three-minute answer of about 450 words.

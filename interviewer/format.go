@@ -24,11 +24,15 @@ func FormatReport(r Report) string {
 		fmt.Fprintf(&b, "\norder: %s\n", strings.Join(order, " > "))
 	}
 	p := r.Pacing
-	fmt.Fprintf(&b, "\npace %.0f words/min (%s), %.0f while speaking; fillers %d (%.1f/min)", p.WPM, p.Band, p.WPMSpeaking, p.Fillers.Count, p.Fillers.PerMinute)
-	if !r.EstimatedTiming {
-		fmt.Fprintf(&b, "; pauses %d, long %d", p.Pauses.Count, len(p.Pauses.Long))
+	if len(r.Words) == 0 {
+		b.WriteString("\nno words, so no pace, fillers or I/we counts\n")
+	} else {
+		fmt.Fprintf(&b, "\npace %.0f words/min (%s), %.0f while speaking; fillers %d (%.1f/min)", p.WPM, p.Band, p.WPMSpeaking, p.Fillers.Count, p.Fillers.PerMinute)
+		if !r.EstimatedTiming {
+			fmt.Fprintf(&b, "; pauses %d, long %d", p.Pauses.Count, len(p.Pauses.Long))
+		}
+		fmt.Fprintf(&b, "\naction: \"I\" %d, \"we\" %d\n", r.Ownership.ActionI, r.Ownership.ActionWe)
 	}
-	fmt.Fprintf(&b, "\naction: \"I\" %d, \"we\" %d\n", r.Ownership.ActionI, r.Ownership.ActionWe)
 	if len(r.Feedback) > 0 {
 		b.WriteString("\nfeedback:\n")
 		for _, f := range r.Feedback {
