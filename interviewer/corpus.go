@@ -4,6 +4,8 @@ import (
 	"bufio"
 	"fmt"
 	"strings"
+
+	"github.com/mockinterview/mockinterview/transcribe"
 )
 
 // LabeledAnswer is one answer of the labeled corpus: the words of a spoken
@@ -45,7 +47,7 @@ func (a LabeledAnswer) Tokens() (words []string, labels []Label, sentenceEnd []b
 				labels = append(labels, s.Label)
 				sentenceEnd = append(sentenceEnd, false)
 			}
-			if n := len(sentenceEnd); n > 0 && strings.ContainsAny(raw[len(raw)-1:], ".?!;") {
+			if n := len(sentenceEnd); n > 0 && (transcribe.Word{Text: raw}).EndsSentence() {
 				sentenceEnd[n-1] = true
 			}
 		}

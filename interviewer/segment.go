@@ -638,7 +638,7 @@ var cuesByFirstWord = func() map[string][]cue {
 		i was one of, i worked at, i worked on, i was at, at a, at an, where i was, where i worked`)
 	add("S.time", `at the time, back when, a few years ago, a couple of years ago, last year, this was, this was at,
 		this was when, at my last job, at my previous, in my last role, in my previous role, early on, when i joined,
-		for context, some context, a bit of context, so this was, a while back, a few months, one day, one afternoon`)
+		some context, a bit of context, so this was, a while back, a few months, one day, one afternoon`)
 	add("S.problem", `the problem was, the issue was, the challenge was, there was a, there was this, there were,
 		we had a, we had this, was struggling, were struggling, kept, was failing, were failing, was growing,
 		was getting, complaints, complaining, was slow, was taking, had been, had grown, were seeing, we were seeing,
