@@ -316,11 +316,16 @@ type Live struct {
 	WPM       float64    `json:"wpm"`
 	Fillers   int        `json:"fillers"`
 	PerMinute float64    `json:"fillers_per_minute"`
+	// Final is set once the main answer is over: the parts are then those
+	// of the whole answer, which can differ from the last live view (its
+	// last words are only now known to be the ending), and none is current.
+	Final bool `json:"final,omitempty"`
 }
 
 // Live segments the main answer as heard so far. now extends the current
 // part to the present while the person is still talking; 0 stops at the
-// last word.
+// last word. Once the main answer is over it gives the whole answer's
+// parts and ignores now.
 func (iv *Interview) Live(now float64) Live {
 	l := Live{Parts: []LivePart{}, Budget: iv.cfg.Profile.Budget()}
 	if len(iv.answers) == 0 {
@@ -330,8 +335,11 @@ func (iv *Interview) Live(now float64) Live {
 	if len(words) == 0 {
 		return l
 	}
-	r := iv.liveReport(iv.answers[0])
-	end := math.Max(now, words[len(words)-1].End)
+	r, end := iv.main, words[len(words)-1].End
+	if r == nil {
+		live := iv.liveReport(iv.answers[0])
+		r, end = &live, math.Max(now, end)
+	}
 	for i, p := range r.Parts {
 		elapsed := p.Duration
 		if i == len(r.Parts)-1 {
@@ -346,7 +354,9 @@ func (iv *Interview) Live(now float64) Live {
 		}
 		l.Parts = append(l.Parts, LivePart{Label: p.Label, Elapsed: round2(elapsed), Target: p.Target, Status: status})
 	}
-	l.Current = r.Parts[len(r.Parts)-1].Label
+	if l.Final = iv.main != nil; !l.Final {
+		l.Current = r.Parts[len(r.Parts)-1].Label
+	}
 	l.Elapsed = round2(end - words[0].Start)
 	if l.Elapsed > 0 {
 		l.WPM = round1(float64(len(words)) / l.Elapsed * 60)

@@ -1,6 +1,8 @@
 package interviewer
 
 import (
+	"math"
+	"slices"
 	"strings"
 	"testing"
 
@@ -51,9 +53,25 @@ func TestInterviewFlow(t *testing.T) {
 	if turns := iv.Tick(end + 1); len(turns) != 0 {
 		t.Fatalf("one second of silence ended the answer: %+v", turns)
 	}
+	if live := iv.Live(end + 1); live.Final || live.Current == "" || live.Elapsed < end+1-3-0.01 {
+		t.Errorf("live view of an answer going on: %+v", live)
+	}
 	turns = iv.Tick(end + 4.5)
 	if len(turns) != 1 || turns[0].Kind != TurnProbe || iv.State() != StateProbing {
 		t.Fatalf("after 4 s of silence: %+v, state %s", turns, iv.State())
+	}
+	// Once the answer is over, the live view is the whole answer's: the
+	// report's parts, none current, ending with the last word.
+	live := iv.Live(end + 20)
+	var got, want []Label
+	for _, p := range live.Parts {
+		got = append(got, p.Label)
+	}
+	for _, p := range iv.Report().Parts {
+		want = append(want, p.Label)
+	}
+	if !live.Final || live.Current != "" || !slices.Equal(got, want) || math.Abs(live.Elapsed-(words[len(words)-1].End-words[0].Start)) > 0.01 {
+		t.Errorf("live view after the answer: %+v, parts %v, the report's %v", live, got, want)
 	}
 	asked := map[string]bool{turns[0].Probe.ID: true}
 	gaps := []Gap{turns[0].Probe.Gap}

@@ -275,6 +275,8 @@ type StarMessage struct {
 	Elapsed float64                `json:"elapsed"`
 	Budget  float64                `json:"budget"`
 	Now     float64                `json:"now"`
+	// Final marks the parts of the whole main answer, sent once as it ends.
+	Final bool `json:"final,omitempty"`
 }
 
 // PacingMessage is the live pace of the main answer.

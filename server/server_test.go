@@ -10,6 +10,7 @@ import (
 	"os"
 	"path/filepath"
 	"regexp"
+	"slices"
 	"strconv"
 	"strings"
 	"sync"
@@ -217,20 +218,48 @@ func TestInterviewSession(t *testing.T) {
 	if count(res, TypeStar) == 0 || count(res, TypePacing) == 0 {
 		t.Errorf("%d Star and %d Pacing events; want some", count(res, TypeStar), count(res, TypePacing))
 	}
-	var star StarMessage
-	for _, e := range res.Events {
-		if e.Type == TypeStar {
-			e.Decode(&star)
+	// While the answer goes on, Star names the current part; as it ends,
+	// one final Star, before the first probe, gives the whole answer's
+	// parts, the report's.
+	var live, final StarMessage
+	finals := 0
+	for i, e := range res.Events {
+		if e.Type != TypeStar {
+			continue
+		}
+		var star StarMessage
+		e.Decode(&star)
+		if !star.Final {
+			live = star
+			continue
+		}
+		final = star
+		finals++
+		if i+2 >= len(res.Events) || res.Events[i+1].Type != TypePacing || res.Events[i+2].Type != TypeProbe {
+			t.Errorf("the final Star is not followed by Pacing and the first Probe")
 		}
 	}
-	if len(star.Parts) == 0 || star.Current == "" || star.Parts[0].Target <= 0 {
-		t.Errorf("last Star %+v lacks parts, targets or the current part", star)
+	if len(live.Parts) == 0 || live.Current == "" || live.Parts[0].Target <= 0 {
+		t.Errorf("last live Star %+v lacks parts, targets or the current part", live)
+	}
+	if finals != 1 || final.Current != "" {
+		t.Errorf("%d final Stars, the last %+v; want one, with no current part", finals, final)
 	}
 	if n := count(res, TypeProbe); n != 2 {
 		t.Errorf("%d probes; want 2 (MaxProbes)", n)
 	}
 	if res.Report == nil || res.Report.Mode != interviewer.ModeInterview || res.Report.Verdict == nil || len(res.Report.Words) == 0 {
 		t.Fatalf("report %+v", res.Report)
+	}
+	var got, want []interviewer.Label
+	for _, p := range final.Parts {
+		got = append(got, p.Label)
+	}
+	for _, p := range res.Report.Parts {
+		want = append(want, p.Label)
+	}
+	if len(got) == 0 || !slices.Equal(got, want) {
+		t.Errorf("final Star parts %v, report parts %v", got, want)
 	}
 	if len(res.Report.Probes) != 2 || res.Report.Probes[0].Answer == "" {
 		t.Errorf("report probes %+v; want two with replies", res.Report.Probes)

@@ -57,6 +57,7 @@ type session struct {
 	mainWords     []int // word numbers of the main answer, in the order heard
 	reported      bool
 	lastStar      float64
+	sentFinalStar bool // the main answer's parts were sent as final
 	lastWordEnd   float64
 	utteranceOpen bool // words heard since the last UtteranceEnd
 	toldNotStart  bool
@@ -470,14 +471,20 @@ func (s *session) live(now float64) {
 		return
 	}
 	s.lastStar = now
-	s.send(StarMessage{Type: TypeStar, Parts: l.Parts, Current: l.Current, Elapsed: l.Elapsed, Budget: l.Budget, Now: round3(now)})
+	s.send(StarMessage{Type: TypeStar, Parts: l.Parts, Current: l.Current, Elapsed: l.Elapsed, Budget: l.Budget, Now: round3(now), Final: l.Final})
 	s.send(PacingMessage{Type: TypePacing, WPM: l.WPM, Fillers: l.Fillers, FillersPerMinute: l.PerMinute, Elapsed: l.Elapsed})
 }
 
-// turns passes on what the interviewer says.
+// turns passes on what the interviewer says. The first probe or the
+// report means the main answer is over: the STAR timers then get the whole
+// answer's parts once more, which the last words can change.
 func (s *session) turns(turns []interviewer.Turn) {
 	now := s.now()
 	for _, t := range turns {
+		if (t.Kind == interviewer.TurnProbe || t.Kind == interviewer.TurnReport) && !s.sentFinalStar {
+			s.sentFinalStar = true
+			s.live(now)
+		}
 		switch t.Kind {
 		case interviewer.TurnQuestion:
 			q := s.iv.Question()

@@ -298,6 +298,7 @@ export class LiveSession {
 
   // star draws the live STAR timers. Parts come as runs in the order they
   // were told; the rows add the runs of one label up, the strip keeps them.
+  // The last message of an answer (final) has the whole answer's parts.
   star(msg) {
     this.lastStar = msg;
     const runs = msg.parts || [];
@@ -338,6 +339,9 @@ export class LiveSession {
     const next = LABELS.slice(idx + 1).map(capitalize);
     $('#star-next').textContent = next.length && runs.length ? `Still to come: ${next.join(' · ')}` : '';
     if (this.budget && this.currentAnswer === 0) $('#answer-budget').textContent = `of about ${clock(this.budget)}`;
+    // The whole answer's parts, sent once as it ends: nothing is still to
+    // come and no part is current.
+    if (msg.final) this.freezeStar();
   }
 
   // freezeStar leaves the timers of the main answer as they ended: the

@@ -201,7 +201,13 @@ function answerCard(session, answer, words, secret) {
     const span = e.target.closest('.w');
     if (span) seek(words[Number(span.dataset.i)].start - offset);
   });
-  if (!words.length) transcript.append(h('span', { class: 'hint' }, 'Nothing was heard in this answer.'));
+  // An answer that ended without a second of sound (a probe skipped or
+  // ended at once) has no recording to play; an answer still open or cut
+  // off by a crash has no end yet and may well have one.
+  const recorded = answer.end == null || answer.audio_seconds > 0;
+  if (!words.length) {
+    transcript.append(h('span', { class: 'hint' }, recorded ? 'Nothing was heard in this answer.' : 'Nothing was recorded for this answer.'));
+  }
 
   const pauses = [];
   for (let i = 1; i < words.length; i++) {
@@ -241,7 +247,7 @@ function answerCard(session, answer, words, secret) {
   return h('section', { class: 'card answer', 'data-answer': n, 'aria-labelledby': `answer-${n}-title` },
     h('h2', { id: `answer-${n}-title` }, n === 0 ? 'Your answer' : `Follow-up ${n}${answer.gap ? ` · ${answer.gap}` : ''}`),
     asked ? h('p', { class: 'asked' }, h('span', { class: 'hint' }, 'Interviewer: '), asked) : null,
-    audio,
+    recorded ? audio : null,
     timeline ? timeline.element : null,
     legend(words, pauses),
     transcript,

@@ -149,7 +149,7 @@ func TestServeAndStream(t *testing.T) {
 	if err != nil {
 		t.Fatalf("stream: %v\n%s", err, out)
 	}
-	for _, want := range []string{"begin: session ", "question (Deliver Results): ", "final [", "star: ", "pacing: ", "probe 1 (", "report: ", "metadata: "} {
+	for _, want := range []string{"begin: session ", "question (Deliver Results): ", "final [", "star: ", "star, whole answer: ", "pacing: ", "probe 1 (", "report: ", "metadata: "} {
 		if !strings.Contains(out, want) {
 			t.Errorf("stream output lacks %q:\n%s", want, out)
 		}

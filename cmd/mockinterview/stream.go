@@ -115,7 +115,11 @@ func printEvent(w io.Writer, ev server.Event, verbose bool) {
 		for i, p := range m.Parts {
 			parts[i] = fmt.Sprintf("%s %.0f/%.0fs %s", p.Label, p.Elapsed, p.Target, p.Status)
 		}
-		fmt.Fprintf(w, "star: %s; now in %s\n", strings.Join(parts, ", "), m.Current)
+		if m.Final {
+			fmt.Fprintf(w, "star, whole answer: %s\n", strings.Join(parts, ", "))
+		} else {
+			fmt.Fprintf(w, "star: %s; now in %s\n", strings.Join(parts, ", "), m.Current)
+		}
 	case server.TypePacing:
 		var m server.PacingMessage
 		ev.Decode(&m)
