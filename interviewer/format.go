@@ -4,6 +4,7 @@ import (
 	"fmt"
 	"math"
 	"strings"
+	"text/tabwriter"
 )
 
 // FormatReport renders a report for a terminal: a bar per part against its
@@ -105,4 +106,42 @@ func FormatInterviewReport(r InterviewReport) string {
 		}
 	}
 	return b.String()
+}
+
+// FormatSummary compares several answers in one table, one row each: the
+// length against the level's budget, the pace, the fillers, each part's
+// time and status, and the findings that cost the hire (high and warn).
+func FormatSummary(reports []Report) string {
+	var b strings.Builder
+	tw := tabwriter.NewWriter(&b, 0, 0, 2, ' ', 0)
+	fmt.Fprint(tw, "answer\tlength\tbudget\twords/min\tfillers/min")
+	for _, l := range Labels {
+		fmt.Fprintf(tw, "\t%s", l)
+	}
+	fmt.Fprint(tw, "\tfindings\n")
+	for _, r := range reports {
+		fmt.Fprintf(tw, "%s\t%s\t%s\t%.0f\t%.1f", r.Source, minutes(r.Duration), r.Budget.Status, r.Pacing.WPM, r.Pacing.Fillers.PerMinute)
+		for _, t := range r.Timing {
+			if t.Status == StatusMissing {
+				fmt.Fprint(tw, "\tmissing")
+				continue
+			}
+			fmt.Fprintf(tw, "\t%.0fs %s", t.Duration, t.Status)
+		}
+		serious := 0
+		for _, f := range r.Feedback {
+			if f.Severity != SeverityInfo {
+				serious++
+			}
+		}
+		fmt.Fprintf(tw, "\t%d\n", serious)
+	}
+	tw.Flush()
+	return b.String()
+}
+
+// minutes writes seconds as m:ss.
+func minutes(s float64) string {
+	t := int(math.Round(s))
+	return fmt.Sprintf("%d:%02d", t/60, t%60)
 }

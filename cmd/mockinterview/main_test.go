@@ -135,6 +135,63 @@ func TestAnalyzeText(t *testing.T) {
 	}
 }
 
+// A folder of answers: each is analyzed with one engine, a file that
+// cannot be read is reported without losing the others, and a table
+// compares them; with --json, one object per line.
+func TestAnalyzeBatch(t *testing.T) {
+	needSpeech(t)
+	dir := t.TempDir()
+	typed := map[string]string{
+		"a-typed.txt": "At my last job our checkout kept timing out. Nobody had asked me to look at it. I profiled the service and I fixed a lock. Errors went from five percent to zero. I learned to measure first.",
+		"b-typed.txt": "We had a backlog of tickets. My manager asked me to clear it. I sorted them by customer and I wrote a script to close the duplicates. The backlog fell by half in two weeks.",
+	}
+	for name, text := range typed {
+		os.WriteFile(filepath.Join(dir, name), []byte(text), 0o644)
+	}
+	spoken := synthesize(t, "Last year our payment service failed during the holiday sale. I owned the fix. I rewrote the retry logic. The errors dropped by forty percent.")
+	b, _ := os.ReadFile(spoken)
+	os.WriteFile(filepath.Join(dir, "c-spoken.wav"), b, 0o644)
+	os.WriteFile(filepath.Join(dir, "d-broken.wav"), []byte("RIFF then nothing"), 0o644)
+	os.WriteFile(filepath.Join(dir, "notes.md"), []byte("not an answer"), 0o644)
+
+	out, errOut, err := runCLI(t, "analyze", dir)
+	if err == nil || !strings.Contains(err.Error(), "1 of 4 files") || !strings.Contains(errOut, "d-broken.wav") {
+		t.Errorf("error %v, stderr %q; want the broken file named and 1 of 4 failed", err, errOut)
+	}
+	_, table, found := strings.Cut(out, strings.Repeat("=", 72))
+	rows := strings.Split(strings.TrimSpace(table), "\n")
+	if !found || len(rows) != 4 || !strings.HasPrefix(rows[0], "answer") {
+		t.Fatalf("summary table %q, want a header and three rows\n%s", table, out)
+	}
+	for i, name := range []string{"a-typed.txt", "b-typed.txt", "c-spoken.wav"} {
+		if !strings.HasPrefix(rows[i+1], filepath.Join(dir, name)) {
+			t.Errorf("row %d %q, want %s first", i+1, rows[i+1], name)
+		}
+	}
+	if n := strings.Count(out, "level sde2"); n != 3 {
+		t.Errorf("%d reports, want one per readable answer (3)", n)
+	}
+
+	out, _, _ = runCLI(t, "analyze", "--json", filepath.Join(dir, "c-spoken.wav"), filepath.Join(dir, "a-typed.txt"))
+	lines := strings.Split(strings.TrimSpace(out), "\n")
+	var engines []string
+	for _, l := range lines {
+		var r interviewer.Report
+		if err := json.Unmarshal([]byte(l), &r); err != nil {
+			t.Fatalf("line %q: %v", l, err)
+		}
+		engines = append(engines, r.Engine)
+	}
+	if strings.Join(engines, ",") != "pocketsphinx,text" {
+		t.Errorf("JSON lines from engines %v, want pocketsphinx then text", engines)
+	}
+
+	empty := t.TempDir()
+	if _, _, err := runCLI(t, "analyze", empty); err == nil || !strings.Contains(err.Error(), "holds no .wav recording or .txt transcript") {
+		t.Errorf("empty folder: error %v", err)
+	}
+}
+
 // The coaching material's weak answer, spoken, answered with the weak
 // replies to each probe: the interviewer must probe the gaps and lean to
 // no hire.

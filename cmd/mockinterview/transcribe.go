@@ -23,7 +23,9 @@ func runTranscribe(ctx context.Context, e env, args []string) error {
 		fs.Usage()
 		return usageError{"transcribe takes exactly one WAV file"}
 	}
-	tr, _, err := transcribeFile(ctx, files[0], &ef, zerolog.New(e.stderr))
+	loader := answerLoader{ef: &ef, log: zerolog.New(e.stderr)}
+	defer loader.close()
+	tr, _, err := loader.transcribe(ctx, files[0])
 	if err != nil {
 		return err
 	}
@@ -39,23 +41,4 @@ func runTranscribe(ctx context.Context, e env, args []string) error {
 		fmt.Fprintf(e.stdout, "[%7.2f - %7.2f] %s\n", u.Start, u.End, u.Text)
 	}
 	return nil
-}
-
-// transcribeFile reads a WAV recording and runs it through the configured
-// engine, returning the transcript and the 16 kHz samples it heard.
-func transcribeFile(ctx context.Context, path string, ef *engineFlags, log zerolog.Logger) (transcribe.Transcript, []int16, error) {
-	samples, _, err := transcribe.ReadWAV(path)
-	if err != nil {
-		return transcribe.Transcript{}, nil, err
-	}
-	engine, err := ef.open(log)
-	if err != nil {
-		return transcribe.Transcript{}, nil, err
-	}
-	defer engine.Close()
-	tr, err := transcribe.TranscribeSamples(ctx, engine, samples, transcribe.StreamOptions{})
-	if err != nil {
-		return tr, samples, fmt.Errorf("transcribe %s: %w", path, err)
-	}
-	return tr, samples, nil
 }
