@@ -11,6 +11,7 @@ import (
 	"net/url"
 	"strings"
 	"sync"
+	"syscall"
 	"time"
 
 	"github.com/gorilla/websocket"
@@ -116,6 +117,9 @@ func Stream(ctx context.Context, cfg StreamConfig, answers [][]int16, onEvent fu
 			}
 			body, _ := io.ReadAll(io.LimitReader(resp.Body, 1024))
 			return nil, fmt.Errorf("stream: %s answered %s: %s", cfg.URL, resp.Status, strings.TrimSpace(string(body)))
+		}
+		if errors.Is(err, syscall.ECONNREFUSED) {
+			return nil, fmt.Errorf("stream: nothing listens at %s: start the service with `mockinterview serve`, or give its address with --url", cfg.URL)
 		}
 		return nil, fmt.Errorf("stream: connect to %s: %w", cfg.URL, err)
 	}

@@ -281,6 +281,19 @@ func TestStreamUsage(t *testing.T) {
 	if _, _, err := runCLI(t, "stream", "--url", "ws://127.0.0.1:1/v1/listen", filepath.Join(t.TempDir(), "missing.wav")); err == nil {
 		t.Error("a missing file streamed")
 	}
+
+	// No server at the address: say how to start one.
+	l, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		t.Fatal(err)
+	}
+	closed := "ws://" + l.Addr().String() + "/v1/listen"
+	l.Close()
+	wav := filepath.Join(t.TempDir(), "silence.wav")
+	os.WriteFile(wav, transcribe.EncodeWAV(make([]int16, 16000)), 0o644)
+	if _, _, err := runCLI(t, "stream", "--url", closed, wav); err == nil || !strings.Contains(err.Error(), "mockinterview serve") {
+		t.Errorf("streaming to %s with no server: %v; want it to say to start mockinterview serve", closed, err)
+	}
 }
 
 // TestServeOpenAIFallback points --engine openai at an endpoint that fails
