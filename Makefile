@@ -9,8 +9,11 @@ FUZZTIME ?= 20s
 
 .PHONY: run test build deps-run deps-test vet fuzz bench star-model
 
+# The commit the binary is built from, for `mockinterview version`.
+COMMIT := $(shell git rev-parse --short=12 HEAD 2>/dev/null)
+
 build: deps-run
-	$(GO) build -o $(BIN) ./cmd/mockinterview
+	$(GO) build -ldflags "-X main.commit=$(COMMIT)" -o $(BIN) ./cmd/mockinterview
 
 run: build
 	./$(BIN) serve

@@ -57,7 +57,7 @@ type command struct {
 
 func commands() map[string]command {
 	return map[string]command{
-		"analyze":      {"split an answer into STAR parts, time them and coach (WAV or .txt)", runAnalyze},
+		"analyze":      {"split an answer into STAR parts, time them and coach (WAV or .txt files, or a folder of them)", runAnalyze},
 		"interview":    {"run a whole mock interview from recordings: answer, then one per probe", runInterview},
 		"loadtest":     {"open many real-time streams to a running server and measure latency, losses and memory", runLoadtest},
 		"questions":    {"list the question bank", runQuestions},
@@ -69,6 +69,7 @@ func commands() map[string]command {
 		"eval-star":    {"score the STAR segmenter on the corpus's test split", runEvalStar},
 		"build-lm":     {"build the interview language model the embedded recognizer mixes in", runBuildLM},
 		"eval-asr":     {"measure the embedded recognizer's error rate, speed and memory", runEvalASR},
+		"version":      {"print the build's version, commit and Go toolchain", runVersion},
 	}
 }
 
@@ -81,6 +82,9 @@ func run(ctx context.Context, args []string, getenv func(string) string, stdin i
 			return usageError{"no subcommand given"}
 		}
 		return nil
+	}
+	if args[1] == "--version" || args[1] == "-version" {
+		args[1] = "version"
 	}
 	c, ok := cmds[args[1]]
 	if !ok {

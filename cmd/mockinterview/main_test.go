@@ -10,6 +10,7 @@ import (
 	"net/http/httptest"
 	"os"
 	"path/filepath"
+	"runtime"
 	"strings"
 	"testing"
 
@@ -73,6 +74,18 @@ func TestTranscribeJSON(t *testing.T) {
 	}
 	if !strings.Contains(got.Text, "adopted the alert") {
 		t.Errorf("text %q", got.Text)
+	}
+}
+
+func TestVersion(t *testing.T) {
+	for _, args := range [][]string{{"version"}, {"--version"}} {
+		out, _, err := runCLI(t, args...)
+		if err != nil || !strings.HasPrefix(out, "mockinterview ") || !strings.Contains(out, runtime.Version()) {
+			t.Errorf("%v: %q, %v; want the name and the Go version", args, out, err)
+		}
+	}
+	if _, _, err := runCLI(t, "version", "extra"); exitCode(err) != 2 {
+		t.Errorf("version with an argument: %v; want a usage error", err)
 	}
 }
 
