@@ -140,16 +140,51 @@ func (m *SegmentModel) Segment(tokens []Token) []Label {
 	if len(tokens) == 0 {
 		return nil
 	}
+	sc := m.wordScores(tokens)
+	if !anyPause(tokens) {
+		// Words without pauses (a transcript typed without punctuation)
+		// are read a second time as if the speaker had paused wherever a
+		// sentence more likely starts than not, and the two readings
+		// weigh equally: held out by series, 0.929 against 0.928.
+		sc.average(m.wordScores(expectedPauses(tokens, m.Sentence.Starts(tokens))))
+	}
+	path := decode(sc, &m.Stack.structure, m.MinRun)
+	out := make([]Label, len(path))
+	for i, l := range path {
+		out[i] = Labels[l]
+	}
+	return out
+}
+
+// wordScores are the second stage's scores of each word.
+func (m *SegmentModel) wordScores(tokens []Token) scores {
 	starts := m.Sentence.Starts(tokens)
 	emit, enter := wordFeatures(tokens, starts)
 	first := make([]scores, len(m.Views))
 	for v, view := range m.Views {
 		first[v] = view.scores(emit, enter)
 	}
-	path := decode(m.Stack.combine(m.Stack.inputs(first, starts)), &m.Stack.structure, m.MinRun)
-	out := make([]Label, len(path))
-	for i, l := range path {
-		out[i] = Labels[l]
+	return m.Stack.combine(m.Stack.inputs(first, starts))
+}
+
+func anyPause(tokens []Token) bool {
+	for _, t := range tokens {
+		if t.Pause > 0 {
+			return true
+		}
+	}
+	return false
+}
+
+// expectedPauses copies tokens with a sentence pause before each word
+// where a sentence likely starts (starts above one half).
+func expectedPauses(tokens []Token, starts []float64) []Token {
+	out := make([]Token, len(tokens))
+	copy(out, tokens)
+	for i := 1; i < len(out); i++ {
+		if starts[i] > 0.5 {
+			out[i].Pause = sentencePause
+		}
 	}
 	return out
 }
@@ -189,6 +224,16 @@ type scores struct {
 
 func newScores(n int) scores {
 	return scores{make([][numLabels]float64, n), make([][numLabels]float64, n)}
+}
+
+// average makes each score the mean of its own and o's.
+func (sc scores) average(o scores) {
+	for i := range sc.emit {
+		for l := range numLabels {
+			sc.emit[i][l] = (sc.emit[i][l] + o.emit[i][l]) / 2
+			sc.enter[i][l] = (sc.enter[i][l] + o.enter[i][l]) / 2
+		}
+	}
 }
 
 // scores gives the view's log probabilities of each word's part, and its

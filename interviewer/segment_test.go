@@ -12,10 +12,11 @@ import (
 )
 
 // minTestAccuracy is the word accuracy the shipped model must keep on the
-// test split. The goal is 0.93; the model reaches 0.913 (holding out one
-// series of the training split at a time: 0.928), so the bound sits just
-// below what it truly does and catches regressions.
-const minTestAccuracy = 0.91
+// test split. The goal is 0.93; the model reaches 0.917 (holding out one
+// series of the training split at a time: 0.929), so the bound sits just
+// below what it truly does and catches regressions (0.913 without the
+// second reading of unpunctuated words fails it).
+const minTestAccuracy = 0.915
 
 func loadCorpusDir(t testing.TB, dir string) []LabeledAnswer {
 	t.Helper()
@@ -251,13 +252,25 @@ func TestSegmentEmpty(t *testing.T) {
 }
 
 // BenchmarkSegment labels a 450-word answer.
-func BenchmarkSegment(b *testing.B) {
+// BenchmarkSegment labels 450 typed words without punctuation, which
+// the segmenter reads twice (see Segment).
+func BenchmarkSegment(b *testing.B) { benchmarkSegment(b, false) }
+
+// BenchmarkSegmentHeard labels the same words with pauses at the
+// sentence ends, as a recognizer gives them: one reading.
+func BenchmarkSegmentHeard(b *testing.B) { benchmarkSegment(b, true) }
+
+func benchmarkSegment(b *testing.B, pauses bool) {
 	m := defaultModel(b)
 	var tokens []Token
 	for _, a := range loadCorpusDir(b, "../testdata/star/train") {
-		words, _, _ := a.Tokens()
-		for _, w := range words {
-			tokens = append(tokens, Token{Text: w})
+		words, _, ends := a.Tokens()
+		for i, w := range words {
+			t := Token{Text: w}
+			if pauses && i > 0 && ends[i-1] {
+				t.Pause = 0.6
+			}
+			tokens = append(tokens, t)
 		}
 		if len(tokens) >= 450 {
 			break
