@@ -140,13 +140,15 @@ func (m *SegmentModel) Segment(tokens []Token) []Label {
 	if len(tokens) == 0 {
 		return nil
 	}
-	sc := m.wordScores(tokens)
+	starts := m.Sentence.Starts(tokens)
+	sc := m.wordScores(tokens, starts)
 	if !anyPause(tokens) {
 		// Words without pauses (a transcript typed without punctuation)
 		// are read a second time as if the speaker had paused wherever a
 		// sentence more likely starts than not, and the two readings
 		// weigh equally: held out by series, 0.929 against 0.928.
-		sc.average(m.wordScores(expectedPauses(tokens, m.Sentence.Starts(tokens))))
+		paused := expectedPauses(tokens, starts)
+		sc.average(m.wordScores(paused, m.Sentence.Starts(paused)))
 	}
 	path := decode(sc, &m.Stack.structure, m.MinRun)
 	out := make([]Label, len(path))
@@ -156,9 +158,9 @@ func (m *SegmentModel) Segment(tokens []Token) []Label {
 	return out
 }
 
-// wordScores are the second stage's scores of each word.
-func (m *SegmentModel) wordScores(tokens []Token) scores {
-	starts := m.Sentence.Starts(tokens)
+// wordScores are the second stage's scores of each word, given where
+// sentences likely start.
+func (m *SegmentModel) wordScores(tokens []Token, starts []float64) scores {
 	emit, enter := wordFeatures(tokens, starts)
 	first := make([]scores, len(m.Views))
 	for v, view := range m.Views {
