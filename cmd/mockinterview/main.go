@@ -141,3 +141,17 @@ func parseFlags(fs *flag.FlagSet, args []string) ([]string, error) {
 		args = rest[1:]
 	}
 }
+
+// parseNoArgs parses the flags of a command that takes no arguments and
+// refuses any.
+func parseNoArgs(fs *flag.FlagSet, args []string) error {
+	rest, err := parseFlags(fs, args)
+	if err != nil {
+		return err
+	}
+	if len(rest) > 0 {
+		fs.Usage()
+		return usageError{fs.Name() + " takes no arguments"}
+	}
+	return nil
+}

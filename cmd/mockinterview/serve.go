@@ -38,13 +38,8 @@ func runServe(ctx context.Context, e env, args []string) error {
 	lim.register(fs, e)
 	engineFlag := fs.Lookup("engine")
 	engineFlag.Usage += "; instant: a test engine for load tests, a made-up word per stretch of speech at once"
-	rest, err := parseFlags(fs, args)
-	if err != nil {
+	if err := parseNoArgs(fs, args); err != nil {
 		return err
-	}
-	if len(rest) > 0 {
-		fs.Usage()
-		return usageError{"serve takes no arguments"}
 	}
 	level, err := zerolog.ParseLevel(*logLevel)
 	if err != nil || *logLevel == "" {

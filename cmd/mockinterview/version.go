@@ -14,14 +14,8 @@ import (
 var commit string
 
 func runVersion(_ context.Context, e env, args []string) error {
-	fs := newFlagSet(e, "version", "")
-	rest, err := parseFlags(fs, args)
-	if err != nil {
+	if err := parseNoArgs(newFlagSet(e, "version", ""), args); err != nil {
 		return err
-	}
-	if len(rest) > 0 {
-		fs.Usage()
-		return usageError{"version takes no arguments"}
 	}
 	fmt.Fprintln(e.stdout, versionLine())
 	return nil
