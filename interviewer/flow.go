@@ -187,15 +187,22 @@ func (iv *Interview) Hear(words []transcribe.Word) []Turn {
 	}
 	// Cut in on a long situation while no action has been heard (the live
 	// view labels the answer as unfinished, so its tail is not read as an
-	// ending).
+	// ending). A part read as action counts only once it says what was
+	// done ("I pulled", "so I", "we built"): a long background with no
+	// such phrase can read as action by its length alone, and is still
+	// background to an interviewer.
 	live := iv.Live(0)
+	r := iv.liveReport(iv.answers[0])
 	situation := 0.0
-	for _, p := range live.Parts {
+	for i, p := range live.Parts {
 		switch p.Label {
 		case Situation:
 			situation += p.Elapsed
 		case Action:
-			return nil
+			if i >= len(r.Parts) || saysWhatWasDone(r.Parts[i].Text) {
+				return nil
+			}
+			situation += p.Elapsed
 		}
 	}
 	if target := iv.cfg.Profile.Targets[Situation]; situation > target*iv.cfg.InterruptFactor {
@@ -203,6 +210,28 @@ func (iv *Interview) Hear(words []transcribe.Word) []Turn {
 		return []Turn{{Kind: TurnInterrupt, Text: "Let me stop you there. I have enough context: let's get to what you did."}}
 	}
 	return nil
+}
+
+// saysWhatWasDone reports whether text has a phrase of doing: one of the
+// segmenter's action cues, or "I" or "we" followed by a verb in the past.
+func saysWhatWasDone(text string) bool {
+	var tokens []Token
+	for _, raw := range strings.Fields(text) {
+		for _, w := range Normalize(raw) {
+			tokens = append(tokens, Token{Text: w})
+		}
+	}
+	for i, classes := range cueStarts(tokens) {
+		for _, c := range classes {
+			if strings.HasPrefix(c, "A.") {
+				return true
+			}
+		}
+		if c := wordClass(tokens[i].Text); (c == "I" || c == "WE") && i+1 < len(tokens) && wordClass(tokens[i+1].Text) == "PAST" {
+			return true
+		}
+	}
+	return false
 }
 
 // Tick ends the current answer after a long enough silence.
