@@ -149,11 +149,12 @@ var fliteAnswers = []struct {
 	text  string
 	bound float64
 }{
-	// Bounds sit a little above the measured 0.158, 0.474, 0.222, 0.133
-	// (default engine, fresh decoder each: the second sentence is the
-	// hardest first utterance of the four for this set-up).
-	{"I noticed that the payment service was dropping about three percent of the webhooks and nobody owned the problem.", 0.21},
-	{"So I pulled the delivery logs and I traced the failures to a race condition in the retry logic.", 0.53},
+	// Bounds sit a little above the measured 0.263, 0.158, 0.222, 0.133
+	// (default engine, fresh decoder each, interview model built from the
+	// 362 training answers; with the 218-answer model of before they were
+	// 0.158, 0.474, 0.222, 0.133: such short clips move with the model).
+	{"I noticed that the payment service was dropping about three percent of the webhooks and nobody owned the problem.", 0.29},
+	{"So I pulled the delivery logs and I traced the failures to a race condition in the retry logic.", 0.21},
 	{"After the fix the drop rate went to zero and the team adopted the alert as a standard.", 0.28},
 	{"Looking back I would have proposed a shared reliability target across the teams much earlier.", 0.20},
 }

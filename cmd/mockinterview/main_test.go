@@ -281,11 +281,12 @@ func TestEvalStarHeard(t *testing.T) {
 		t.Fatalf("%v: %s", err, heard)
 	}
 	t.Logf("word error rate %.3f, word accuracy %.3f", wer, acc)
-	if wer <= 0 || wer > 0.16 || acc < minHeardAccuracy {
+	if wer <= 0 || wer > 0.15 || acc < minHeardAccuracy {
 		t.Errorf("heard: word error rate %.3f, word accuracy %.3f (at least %.2f expected)", wer, acc, minHeardAccuracy)
 	}
 }
 
 // minHeardAccuracy is just under what the first two test answers score
-// when heard (0.934, at a word error rate of 0.146).
-const minHeardAccuracy = 0.93
+// when heard (0.965, at a word error rate of 0.135; 0.934 at 0.146 with the
+// model and interview language model built from 218 answers).
+const minHeardAccuracy = 0.96
