@@ -192,7 +192,11 @@ func (iv *Interview) Hear(words []transcribe.Word) []Turn {
 	// such phrase can read as action by its length alone, and is still
 	// background to an interviewer.
 	live := iv.Live(0)
-	r := iv.liveReport(iv.answers[0])
+	r := iv.main // the report Live reads its parts from
+	if r == nil {
+		lr := iv.liveReport(iv.answers[0])
+		r = &lr
+	}
 	situation := 0.0
 	for i, p := range live.Parts {
 		switch p.Label {
@@ -215,12 +219,7 @@ func (iv *Interview) Hear(words []transcribe.Word) []Turn {
 // saysWhatWasDone reports whether text has a phrase of doing: one of the
 // segmenter's action cues, or "I" or "we" followed by a verb in the past.
 func saysWhatWasDone(text string) bool {
-	var tokens []Token
-	for _, raw := range strings.Fields(text) {
-		for _, w := range Normalize(raw) {
-			tokens = append(tokens, Token{Text: w})
-		}
-	}
+	tokens := textTokens(text)
 	for i, classes := range cueStarts(tokens) {
 		for _, c := range classes {
 			if strings.HasPrefix(c, "A.") {

@@ -107,16 +107,6 @@ func shape(labels []Label) string {
 	return b.String()
 }
 
-func textTokens(text string) []Token {
-	var tokens []Token
-	for _, raw := range strings.Fields(text) {
-		for _, w := range Normalize(raw) {
-			tokens = append(tokens, Token{Text: w})
-		}
-	}
-	return tokens
-}
-
 // answers written for these tests, not taken from the corpus, with the
 // shape a careful reader gives them.
 var shapeAnswers = []struct {
