@@ -99,6 +99,16 @@ type answerLog struct {
 	liveWords int
 }
 
+// mainReport is the main answer's report once it is over, and until then
+// the live one of what has been heard.
+func (iv *Interview) mainReport() *Report {
+	if iv.main != nil {
+		return iv.main
+	}
+	r := iv.liveReport(iv.answers[0])
+	return &r
+}
+
 // liveReport analyzes the answer heard so far as unfinished, once per new
 // words.
 func (iv *Interview) liveReport(a *answerLog) Report {
@@ -192,11 +202,7 @@ func (iv *Interview) Hear(words []transcribe.Word) []Turn {
 	// such phrase can read as action by its length alone, and is still
 	// background to an interviewer.
 	live := iv.Live(0)
-	r := iv.main // the report Live reads its parts from
-	if r == nil {
-		lr := iv.liveReport(iv.answers[0])
-		r = &lr
-	}
+	r := iv.mainReport()
 	situation := 0.0
 	for i, p := range live.Parts {
 		switch p.Label {
@@ -363,10 +369,9 @@ func (iv *Interview) Live(now float64) Live {
 	if len(words) == 0 {
 		return l
 	}
-	r, end := iv.main, words[len(words)-1].End
-	if r == nil {
-		live := iv.liveReport(iv.answers[0])
-		r, end = &live, math.Max(now, end)
+	r, end := iv.mainReport(), words[len(words)-1].End
+	if iv.main == nil {
+		end = math.Max(now, end)
 	}
 	for i, p := range r.Parts {
 		elapsed := p.Duration
