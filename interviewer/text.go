@@ -19,7 +19,7 @@ func TextAnswer(text string) Answer {
 	for i, t := range tokens {
 		a.Words[i] = transcribe.Word{Text: t, Start: round2(float64(i) * step), End: round2(float64(i+1) * step), Confidence: 1}
 	}
-	a.Duration = float64(len(tokens)) * step
+	a.Duration = round2(float64(len(tokens)) * step)
 	return a
 }
 
