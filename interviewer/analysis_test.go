@@ -283,3 +283,52 @@ func TestAnswerTokensSentenceEnds(t *testing.T) {
 		}
 	}
 }
+
+// A task proves ownership in many ways besides the coaching material's own
+// words; each of these says whose the work was, and the last says nothing
+// of the kind.
+func TestTaskScopeBoundary(t *testing.T) {
+	for _, c := range []struct {
+		task  string
+		scope bool
+	}{
+		{"the backup rules belonged to infrastructure and restores weren't written down as anyone's job", true},
+		{"it wasn't on my roadmap but i told my manager i'd own proving we could restore", true},
+		{"onboarding didn't have an owner on the team so i decided it was mine to fix", true},
+		{"the flaky tests fell through the cracks between two teams and i picked them up", true},
+		{"i needed to make the deploys faster before the launch", false},
+	} {
+		ans, labels := timedAnswer(
+			LabeledSpan{Situation, "our deploys took forty minutes and the launch was three weeks away"},
+			LabeledSpan{Task, c.task},
+			LabeledSpan{Action, "i split the pipeline into stages and i cached the build and i moved the slow tests to a nightly run"},
+		)
+		_, flagged := codes(report(ans, labels, Profiles()["sde2"]))["task_no_scope"]
+		if flagged == c.scope {
+			t.Errorf("task %q: task_no_scope finding %v, want %v", c.task, flagged, !c.scope)
+		}
+	}
+}
+
+// A result that made the fix a rule for others has a second-order effect,
+// however it is worded; one that stops at the metric has none.
+func TestResultSecondOrder(t *testing.T) {
+	for _, c := range []struct {
+		result string
+		after  bool
+	}{
+		{"restores went from nineteen hours to three and the platform team made restore drills a requirement for every new datastore", true},
+		{"restores went from nineteen hours to three and drills became mandatory across the company", true},
+		{"restores went from nineteen hours to three which saved about forty thousand dollars a year", false},
+	} {
+		ans, labels := timedAnswer(
+			LabeledSpan{Situation, "our restores had never been tested and nobody knew how long one would take"},
+			LabeledSpan{Action, "i ran a full restore into a test account and i fixed the gaps it found and i scheduled the drill every week"},
+			LabeledSpan{Result, c.result},
+		)
+		_, flagged := codes(report(ans, labels, Profiles()["sde2"]))["result_no_second_order"]
+		if flagged == c.after {
+			t.Errorf("result %q: result_no_second_order finding %v, want %v", c.result, flagged, !c.after)
+		}
+	}
+}

@@ -45,7 +45,10 @@ var (
 		nobody was assigned|no one was assigned|wasn't assigned|not assigned|wasn't my job|not my job|wasn't my responsibility|
 		not my responsibility|outside my|outside of my|outside our|not on my plate|wasn't on my plate|nobody else|no one else|
 		i volunteered|i took it on|i decided to take|i decided to own|i took ownership|i owned|on my own initiative|
-		belonged to another|belonged to the|another team's|other team's|it wasn't really my|wasn't really my`)
+		belonged to|another team's|other team's|it wasn't really my|wasn't really my|
+		anyone's job|nobody's job|no one's job|wasn't anyone's|not anyone's|wasn't on my|not on my|wasn't on our|not on our|
+		wasn't part of my|not part of my|didn't have an owner|had no owner|no owner|without an owner|nobody was responsible|
+		no one was responsible|fell through the cracks|was mine|were mine|mine to fix|i'd own|i'll own|i would own`)
 	assignedPhrases = phrases(`my manager asked|my manager suggested|my manager told|my manager assigned|my manager wanted|
 		my boss asked|my boss told|my lead asked|my lead told|i was asked to|i was told to|i was assigned|was assigned to me|
 		had bandwidth|i had some bandwidth|they asked me to|he asked me to|she asked me to`)
@@ -54,7 +57,8 @@ var (
 		k|million|thousand|percent|incidents|outages|sla|deals|pipeline|orders|hours|engineers|headcount`)
 	secondOrderPhrases = phrases(`adopted|adopt|standard|standards|template|rolled out|roll out|other teams|another team|
 		across teams|across the company|company wide|org wide|reused|reuse|playbook|default|best practice|every team|
-		other squads|became the|now uses|now use|still uses|still use|copied|spread|promoted|followed suit|the whole org`)
+		other squads|became the|now uses|now use|still uses|still use|copied|spread|promoted|followed suit|the whole org|
+		requirement|required for|mandatory|for every new|policy|checklist|the norm`)
 	genericReflections = phrases(`communication is important|communication is key|importance of communication|
 		communicate more|communicate better|teamwork is important|importance of teamwork|learned a lot|learnt a lot|
 		work harder|be more careful|always be learning|never give up|hard work pays off|trust the process|
