@@ -296,6 +296,8 @@ func TestTaskScopeBoundary(t *testing.T) {
 		{"it wasn't on my roadmap but i told my manager i'd own proving we could restore", true},
 		{"onboarding didn't have an owner on the team so i decided it was mine to fix", true},
 		{"the flaky tests fell through the cracks between two teams and i picked them up", true},
+		{"nobody told me to do anything and billing wasn't my area but renewals ran all weekend", true},
+		{"signing off on the test results was my call so i wanted to hold it", true},
 		{"i needed to make the deploys faster before the launch", false},
 	} {
 		ans, labels := timedAnswer(

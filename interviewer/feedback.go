@@ -48,7 +48,11 @@ var (
 		belonged to|another team's|other team's|it wasn't really my|wasn't really my|
 		anyone's job|nobody's job|no one's job|wasn't anyone's|not anyone's|wasn't on my|not on my|wasn't on our|not on our|
 		wasn't part of my|not part of my|didn't have an owner|had no owner|no owner|without an owner|nobody was responsible|
-		no one was responsible|fell through the cracks|was mine|were mine|mine to fix|i'd own|i'll own|i would own`)
+		no one was responsible|fell through the cracks|was mine|were mine|mine to fix|i'd own|i'll own|i would own|
+		my responsibility|my call|my decision|on me to|it was on me|was on me|fell to me|up to me|sat under me|
+		i was accountable|i inherited|i'd inherited|i had inherited|i owed|wasn't in the plan|not in the plan|wasn't in my|
+		not in my|wasn't on the|nobody expected|no one expected|nobody was going to|no one was going to|i was the owner|
+		wasn't my|not my|nobody told me|no one told me|wasn't supposed to|asked to own|the owner|taken over|took over`)
 	assignedPhrases = phrases(`my manager asked|my manager suggested|my manager told|my manager assigned|my manager wanted|
 		my boss asked|my boss told|my lead asked|my lead told|i was asked to|i was told to|i was assigned|was assigned to me|
 		had bandwidth|i had some bandwidth|they asked me to|he asked me to|she asked me to`)
