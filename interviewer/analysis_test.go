@@ -334,3 +334,27 @@ func TestResultSecondOrder(t *testing.T) {
 		}
 	}
 }
+
+// Business impact is money, customers or time in any of their everyday
+// words; a result that only says people were pleased names none.
+func TestResultBusinessImpact(t *testing.T) {
+	for _, c := range []struct {
+		result string
+		impact bool
+	}{
+		{"we shipped four days late instead of two weeks and support calls about results went down by a quarter", true},
+		{"the pantry went from serving three hundred households a week to four hundred and sixty", true},
+		{"readmissions for that problem went from eight to two over six months", true},
+		{"everyone was really pleased with it and the team liked the new process", false},
+	} {
+		ans, labels := timedAnswer(
+			LabeledSpan{Situation, "our results page was hard to read and the audit was coming up"},
+			LabeledSpan{Action, "i rewrote the page with the clinicians and i tested it with screen readers and i fixed what the testers found"},
+			LabeledSpan{Result, c.result},
+		)
+		_, flagged := codes(report(ans, labels, Profiles()["sde2"]))["result_no_business_impact"]
+		if flagged == c.impact {
+			t.Errorf("result %q: result_no_business_impact finding %v, want %v", c.result, flagged, !c.impact)
+		}
+	}
+}

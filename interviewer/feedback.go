@@ -58,7 +58,10 @@ var (
 		had bandwidth|i had some bandwidth|they asked me to|he asked me to|she asked me to`)
 	businessWords = phrases(`revenue|cost|costs|saved|saving|savings|dollars|dollar|money|budget|customer|customers|users|
 		churn|retention|conversion|sales|profit|margin|tickets|complaints|nps|satisfaction|
-		k|million|thousand|percent|incidents|outages|sla|deals|pipeline|orders|hours|engineers|headcount`)
+		k|million|thousand|percent|incidents|outages|sla|deals|pipeline|orders|hours|engineers|headcount|
+		minutes|days|weeks|months|late|deadline|on schedule|downtime|delays|penalties|fines|fraud|returns|refunds|
+		calls|support|households|patients|readmissions|members|students|families|sellers|buyers|clients|accounts|stores|
+		quota|turnover|attrition|errors|failures`)
 	secondOrderPhrases = phrases(`adopted|adopt|standard|standards|template|rolled out|roll out|other teams|another team|
 		across teams|across the company|company wide|org wide|reused|reuse|playbook|default|best practice|every team|
 		other squads|became the|now uses|now use|still uses|still use|copied|spread|promoted|followed suit|the whole org|
