@@ -358,3 +358,26 @@ func TestResultBusinessImpact(t *testing.T) {
 		}
 	}
 }
+
+// A number in words counts as a number, hyphenated or not; "one" alone
+// does not.
+func TestResultNumber(t *testing.T) {
+	for _, c := range []struct {
+		result string
+		number bool
+	}{
+		{"the vendor confirmed they had deleted twenty-six files", true},
+		{"the vendor confirmed they had deleted forty files", true},
+		{"the vendor confirmed they had deleted every one of the files", false},
+	} {
+		ans, labels := timedAnswer(
+			LabeledSpan{Situation, "a vendor had been sent more patient data than the contract allowed"},
+			LabeledSpan{Action, "i called their privacy lead and i asked for written confirmation of the deletion"},
+			LabeledSpan{Result, c.result},
+		)
+		_, flagged := codes(report(ans, labels, Profiles()["sde2"]))["result_no_number"]
+		if flagged == c.number {
+			t.Errorf("result %q: result_no_number finding %v, want %v", c.result, flagged, !c.number)
+		}
+	}
+}

@@ -109,8 +109,12 @@ func findPhrase(words []string, list [][]string) (int, string) {
 
 func hasNumber(words []string) bool {
 	for _, w := range words {
-		if isNumber(w) && w != "one" {
-			return true
+		// A word written with a hyphen ("twenty-six") is read as two,
+		// joined by a space (see normalizedWords).
+		for _, part := range strings.Fields(w) {
+			if isNumber(part) && part != "one" {
+				return true
+			}
 		}
 	}
 	return false
