@@ -156,32 +156,59 @@ func NewAnalyzer() (*Analyzer, error) {
 // profile, measures pacing and writes the feedback.
 func (a *Analyzer) Analyze(ans Answer, profile Profile) Report {
 	norm := normalizedWords(ans.Words)
-	tokens := answerTokens(ans, norm)
 	segment := a.Model.Segment
 	if ans.Unfinished {
 		segment = a.Model.SegmentUnfinished
 	}
-	return buildReport(ans, norm, segment(tokens), profile)
+	return buildReport(ans, norm, labelWords(ans, norm, segment), profile)
 }
 
-// answerTokens are the answer's words as the segmenter reads them: the
-// pauses heard between them, and after a written sentence end (a typed
-// transcript's, or a punctuating recognizer's) at least sentencePause.
-func answerTokens(ans Answer, norm []string) []Token {
-	tokens := make([]Token, len(ans.Words))
+// labelWords labels each of the answer's words by segmenting its tokens
+// (see answerTokens): a word takes the label of its first token, and a word
+// with none (a dash, a lone symbol) the label of the token after it.
+func labelWords(ans Answer, norm []string, segment func([]Token) []Label) []Label {
+	tokens, first := answerTokens(ans, norm)
+	out := make([]Label, len(norm))
+	if len(tokens) == 0 {
+		for i := range out {
+			out[i] = Situation
+		}
+		return out
+	}
+	labels := segment(tokens)
+	for i := range out {
+		out[i] = labels[min(first[i], len(tokens)-1)]
+	}
+	return out
+}
+
+// answerTokens are the answer's words as the segmenter reads them and as
+// it learned them, one token per normalized word ("twenty-six" is two),
+// with the pauses heard between the words, and after a written sentence
+// end (a typed transcript's, or a punctuating recognizer's) at least
+// sentencePause. first[i] is the index of word i's first token, or of the
+// token after it when the word has none.
+func answerTokens(ans Answer, norm []string) (tokens []Token, first []int) {
+	first = make([]int, len(norm))
+	pause := 0.0 // before the next token
 	for i, w := range ans.Words {
-		tokens[i].Text = norm[i]
-		if i == 0 {
-			continue
+		if i > 0 {
+			gap := 0.0
+			if !ans.EstimatedTiming {
+				gap = w.Start - ans.Words[i-1].End
+			}
+			if ans.Words[i-1].EndsSentence() {
+				gap = max(gap, sentencePause)
+			}
+			pause = max(pause, gap)
 		}
-		if !ans.EstimatedTiming {
-			tokens[i].Pause = w.Start - ans.Words[i-1].End
-		}
-		if ans.Words[i-1].EndsSentence() {
-			tokens[i].Pause = max(tokens[i].Pause, sentencePause)
+		first[i] = len(tokens)
+		for _, t := range strings.Fields(norm[i]) {
+			tokens = append(tokens, Token{Text: t, Pause: pause})
+			pause = 0
 		}
 	}
-	return tokens
+	return tokens, first
 }
 
 // sentencePause is how long a written sentence end reads to the segmenter:

@@ -2,6 +2,7 @@ package interviewer
 
 import (
 	"encoding/json"
+	"fmt"
 	"math"
 	"strings"
 	"testing"
@@ -266,7 +267,7 @@ func TestAnswerTokensSentenceEnds(t *testing.T) {
 	}}
 	typed := TextAnswer("We shipped. Then, it. so")
 	for _, ans := range []Answer{heard, typed} {
-		tokens := answerTokens(ans, normalizedWords(ans.Words))
+		tokens, _ := answerTokens(ans, normalizedWords(ans.Words))
 		var got []float64
 		for _, tk := range tokens {
 			got = append(got, tk.Pause)
@@ -281,6 +282,38 @@ func TestAnswerTokensSentenceEnds(t *testing.T) {
 				break
 			}
 		}
+	}
+}
+
+// The segmenter reads a typed transcript's words as it learned them: a
+// hyphenated word as two tokens, a lone dash as none, a sentence end
+// before a dash still a pause; each word is labeled from its first token.
+func TestAnswerTokensSplitWords(t *testing.T) {
+	ans := TextAnswer("I took on-call. — Twenty-six pages went")
+	tokens, first := answerTokens(ans, normalizedWords(ans.Words))
+	var got []string
+	for _, tk := range tokens {
+		got = append(got, fmt.Sprintf("%s/%.1f", tk.Text, tk.Pause))
+	}
+	want := "i/0.0 took/0.0 on/0.0 call/0.0 twenty/0.5 six/0.0 pages/0.0 went/0.0"
+	if strings.Join(got, " ") != want {
+		t.Errorf("tokens %v, want %s", got, want)
+	}
+	if fmt.Sprint(first) != "[0 1 2 4 4 6 7]" {
+		t.Errorf("first tokens %v, want [0 1 2 4 4 6 7]", first)
+	}
+	labels := labelWords(ans, normalizedWords(ans.Words), func(tokens []Token) []Label {
+		out := make([]Label, len(tokens))
+		for i, tk := range tokens {
+			out[i] = Action
+			if tk.Text == "twenty" || tk.Text == "six" {
+				out[i] = Result
+			}
+		}
+		return out
+	})
+	if fmt.Sprint(labels) != "[action action action result result action action]" {
+		t.Errorf("labels %v", labels)
 	}
 }
 

@@ -41,8 +41,7 @@ func EvaluateHeard(m *SegmentModel, answers []HeardAnswer) SegmentEval {
 	var eval SegmentEval
 	for _, h := range answers {
 		ans := Answer{Words: h.Words}
-		tokens := answerTokens(ans, normalizedWords(h.Words))
-		eval.Add(h.Name, h.Gold, m.Segment(tokens))
+		eval.Add(h.Name, h.Gold, labelWords(ans, normalizedWords(h.Words), m.Segment))
 	}
 	return eval
 }
