@@ -414,3 +414,30 @@ func TestResultNumber(t *testing.T) {
 		}
 	}
 }
+
+// A platitude is generic however it is phrased; a reflection that names
+// the story's own things is not, even when it says "it's important".
+func TestReflectionGeneric(t *testing.T) {
+	for _, c := range []struct {
+		reflection string
+		generic    bool
+	}{
+		{"i learned that it's really important to listen to your team", true},
+		{"i think the lesson is that small things add up", true},
+		{"i learned to think big and not be afraid to ask for things", true},
+		{"i guess i learned that the customer always comes first", true},
+		{"it's important to rehearse the restore because a backup only counts once a restore from it has worked", false},
+		{"next time i would run the restore drill before trusting any backup", false},
+	} {
+		ans, labels := timedAnswer(
+			LabeledSpan{Situation, "our nightly backup had never been restored and nobody knew whether it worked"},
+			LabeledSpan{Action, "i ran a full restore into a spare account and i fixed the two gaps in the backup that it found"},
+			LabeledSpan{Result, "restores went from nineteen hours to three and the drill now runs every week"},
+			LabeledSpan{Reflection, c.reflection},
+		)
+		_, flagged := codes(report(ans, labels, Profiles()["sde2"]))["reflection_generic"]
+		if flagged != c.generic {
+			t.Errorf("reflection %q: reflection_generic finding %v, want %v", c.reflection, flagged, c.generic)
+		}
+	}
+}

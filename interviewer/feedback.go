@@ -69,7 +69,14 @@ var (
 	genericReflections = phrases(`communication is important|communication is key|importance of communication|
 		communicate more|communicate better|teamwork is important|importance of teamwork|learned a lot|learnt a lot|
 		work harder|be more careful|always be learning|never give up|hard work pays off|trust the process|
-		team work|teamwork|it was a good experience|good learning experience`)
+		team work|teamwork|it was a good experience|good learning experience|
+		is important|is really important|is so important|is very important|it's important|it's really important|
+		are important|are really important|really matters|really matter|is key|is everything|bigger picture|
+		big difference|add up|adds up|always comes first|everyone's responsibility|the right thing|trust your gut|
+		speak up|never compromise|best policy|early and often|take care of|listen to your|you should always|
+		you can always|you just have to|you always have to|always better to|really key|
+		really valuable|most important|keep learning|think big|outside the box|not be afraid|be creative|takes time|
+		disagree and commit|you never know|is the best one|is usually better`)
 	reflectionSpecifics = phrases(`next time|would have|i'd have|i would|differently|earlier|instead|now i|since then|
 		because|so that|the real|root cause|which is why|going forward|i started|i always|i now`)
 )
@@ -317,27 +324,29 @@ func findings(r *Report, norm []string, labels []Label, profile Profile, total f
 	return out
 }
 
-// specificReflection tells a reflection that names something from the
-// story (a shared noun with the rest of the answer, a concrete change)
+// specificReflection tells a reflection that names things from the story
+// (words it shares with the rest of the answer, "forecasting" with
+// "forecast"), the more so with a concrete change ("next time", "now i"),
 // from one that stops at a platitude.
 func specificReflection(reflection, norm []string, labels []Label) bool {
-	if i, _ := findPhrase(reflection, reflectionSpecifics); i < 0 {
-		return false
-	}
+	cue, _ := findPhrase(reflection, reflectionSpecifics)
 	story := map[string]bool{}
 	for i, w := range norm {
 		if labels[i] != Reflection && len(w) > 4 && !commonWords[w] {
-			story[w] = true
+			story[stem(w)] = true
 		}
 	}
 	shared := 0
 	for _, w := range reflection {
-		if story[w] {
+		if len(w) > 4 && !commonWords[w] && story[stem(w)] {
 			shared++
 		}
 	}
-	return shared >= 2
+	return shared >= 3 || (cue >= 0 && shared >= 2)
 }
+
+// stem is the start of a word, enough to match its other forms.
+func stem(w string) string { return w[:min(len(w), 6)] }
 
 var commonWords = func() map[string]bool {
 	m := map[string]bool{}
