@@ -441,3 +441,30 @@ func TestReflectionGeneric(t *testing.T) {
 		}
 	}
 }
+
+// A task handed down is an assignment however the asker is named and
+// whatever fillers come between; a speaker who asks their own team is not
+// being assigned anything.
+func TestTaskAssigned(t *testing.T) {
+	for _, c := range []struct {
+		task     string
+		assigned bool
+	}{
+		{"so my regional manager asked me pretty much my first month to get the evening staffing sorted", true},
+		{"my manager um she basically asked us to like get all the testing done before the release", true},
+		{"our ceo asked me to run it and said a bad application would hurt us", true},
+		{"my boss handed it to me because i had the most free time that sprint", true},
+		{"as the tech lead i asked my team to split the migration by service", false},
+		{"nobody had asked me and the queue belonged to the platform team", false},
+	} {
+		ans, labels := timedAnswer(
+			LabeledSpan{Situation, "our release testing took two weeks and the deadline was close"},
+			LabeledSpan{Task, c.task},
+			LabeledSpan{Action, "i split the test plan by risk and i automated the slowest checks and i ran the rest in parallel"},
+		)
+		_, flagged := codes(report(ans, labels, Profiles()["sde2"]))["task_assigned"]
+		if flagged != c.assigned {
+			t.Errorf("task %q: task_assigned finding %v, want %v", c.task, flagged, c.assigned)
+		}
+	}
+}

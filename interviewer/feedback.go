@@ -2,6 +2,7 @@ package interviewer
 
 import (
 	"fmt"
+	"slices"
 	"sort"
 	"strings"
 )
@@ -55,7 +56,15 @@ var (
 		wasn't my|not my|nobody told me|no one told me|wasn't supposed to|asked to own|the owner|taken over|took over`)
 	assignedPhrases = phrases(`my manager asked|my manager suggested|my manager told|my manager assigned|my manager wanted|
 		my boss asked|my boss told|my lead asked|my lead told|i was asked to|i was told to|i was assigned|was assigned to me|
-		had bandwidth|i had some bandwidth|they asked me to|he asked me to|she asked me to`)
+		had bandwidth|i had some bandwidth|they asked me to|he asked me to|she asked me to|the most bandwidth|
+		since i had some time|since i had time|because i had time|i was tasked|was handed to me`)
+	// Someone above the speaker (askers) giving them the work (assignVerbs),
+	// with at most a few words between: "my director asked me", "my
+	// manager, um, she basically asked us".
+	askers      = wordSet(`manager boss lead director vp ceo cfo cto coo head supervisor principal chief founder president owner`)
+	assignVerbs = phrases(`asked me|asked us|asked my|wanted me|wanted us|told me to|told us to|handed me|handed it to me|
+		handed us|handed it to us|gave me the|gave me a|gave us the|gave us a|put me on|put me and|put us on|assigned me|
+		assigned us|assigned it|tasked me|tasked us|suggested i|suggested we|had me`)
 	businessWords = phrases(`revenue|cost|costs|saved|saving|savings|dollars|dollar|money|budget|customer|customers|users|
 		churn|retention|conversion|sales|profit|margin|tickets|complaints|nps|satisfaction|
 		k|million|thousand|percent|incidents|outages|sla|deals|pipeline|orders|hours|engineers|headcount|
@@ -113,6 +122,35 @@ func findPhrase(words []string, list [][]string) (int, string) {
 	}
 	return -1, ""
 }
+
+// findAssigned finds where words say the work was handed to the speaker:
+// one of assignedPhrases, or someone's asker ("my manager", "our regional
+// director") followed within six words by an assigning verb, with the
+// speaker not the subject between ("the tech lead, i asked my team" is
+// not). It returns the index and the words that say it.
+func findAssigned(words []string) (int, string) {
+	if i, p := findPhrase(words, assignedPhrases); i >= 0 {
+		return i, p
+	}
+	for i, w := range words {
+		if !askers[w] || !(i > 0 && determiners[words[i-1]] || i > 1 && determiners[words[i-2]]) {
+			continue
+		}
+		end := min(len(words), i+7)
+		j, p := findPhrase(words[i+1:end], assignVerbs)
+		if j < 0 || i+1+j+len(strings.Fields(p)) > end {
+			continue
+		}
+		between := words[i+1 : i+1+j]
+		if slices.Contains(between, "i") || slices.Contains(between, "we") {
+			continue
+		}
+		return i, strings.Join(append(slices.Clone(words[i:i+1+j]), p), " ")
+	}
+	return -1, ""
+}
+
+var determiners = wordSet("my our the his her their")
 
 func hasNumber(words []string) bool {
 	for _, w := range words {
@@ -220,7 +258,7 @@ func findings(r *Report, norm []string, labels []Label, profile Profile, total f
 	// Task: scope boundary and who asked.
 	if t := timing(Task); t.Words > 0 {
 		tw := partWords(norm, labels, Task)
-		if i, p := findPhrase(tw, assignedPhrases); i >= 0 {
+		if i, p := findAssigned(tw); i >= 0 {
 			add(Finding{Part: Task, Code: "task_assigned", Severity: SeverityHigh,
 				Message:  fmt.Sprintf("The task says it was handed to you (%q). For ownership that is a disqualifier: say what you saw that nobody else did and why you chose to act.", p),
 				Evidence: excerpt(tw, i-3, 12)})

@@ -142,7 +142,7 @@ func JudgeProbe(p Probe, reply []string) Verdict {
 		}
 		return Verdict{"strong", fmt.Sprintf("Names what you did yourself (\"I\" %d, \"we\" %d).", countI, countWe)}
 	case GapScope:
-		if i, ph := findPhrase(words, assignedPhrases); i >= 0 {
+		if i, ph := findAssigned(words); i >= 0 {
 			return Verdict{"weak", fmt.Sprintf("%q makes it an assignment, not ownership.", ph)}
 		}
 		if i, _ := findPhrase(words, scopePhrases); i >= 0 || strongAt >= 0 {
