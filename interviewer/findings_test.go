@@ -1,0 +1,78 @@
+package interviewer
+
+import (
+	"fmt"
+	"slices"
+	"strings"
+	"testing"
+)
+
+// The coaching findings against what the training answers were written to
+// show (their traits), read with the answers' own labels so that only the
+// findings' rules are measured: how many answers written with a trait get
+// its finding, and how many written without it get it anyway. The rules
+// are phrase lists written from the coaching material and checked on these
+// answers, so the figures are what the rules do on stories like these, not
+// a held-out estimate. Each bound sits just past what the rules reach.
+func TestFindingsOnCorpus(t *testing.T) {
+	answers := loadCorpusDir(t, "../testdata/star/train")
+	// part: only answers that tell it count (a result with no number needs
+	// a result); severity: only findings of it count (a "we"-heavy action
+	// is high, a mix of "I" and "we" is info). Results written without the
+	// trait often have no number either, hence that rule's false share.
+	checks := []struct {
+		trait, code         string
+		part                Label
+		severity            Severity
+		minRecall, maxFalse float64
+	}{
+		{"manager-assigned", "task_assigned", Task, "", 0.95, 0.005},
+		{"generic-reflection", "reflection_generic", Reflection, "", 0.98, 0.01},
+		{"no-numbers", "result_no_number", Result, "", 0.95, 0.13},
+		{"missing-task", "task_missing", "", "", 1, 0.005},
+		{"missing-reflection", "reflection_missing", "", "", 1, 0.01},
+		{"missing-result", "result_missing", "", "", 1, 0.005},
+		{"heavy-we", "action_we", Action, SeverityHigh, 0.97, 0.03},
+	}
+	type count struct{ with, hit, without, falseHit int }
+	counts := make([]count, len(checks))
+	for _, a := range answers {
+		var text []string
+		var labels []Label
+		for _, s := range a.Spans {
+			for _, w := range strings.Fields(s.Text) {
+				text = append(text, w)
+				labels = append(labels, s.Label)
+			}
+		}
+		got := codes(report(TextAnswer(strings.Join(text, " ")), labels, Profiles()["sde2"]))
+		for k, c := range checks {
+			if c.part != "" && !slices.Contains(labels, c.part) {
+				continue
+			}
+			f, flagged := got[c.code]
+			flagged = flagged && (c.severity == "" || f.Severity == c.severity)
+			if slices.Contains(a.Traits, c.trait) {
+				counts[k].with++
+				if flagged {
+					counts[k].hit++
+				}
+			} else {
+				counts[k].without++
+				if flagged {
+					counts[k].falseHit++
+				}
+			}
+		}
+	}
+	for k, c := range checks {
+		n := counts[k]
+		recall := float64(n.hit) / float64(max(n.with, 1))
+		false_ := float64(n.falseHit) / float64(max(n.without, 1))
+		t.Logf("%-19s %-19s %3d of %3d with the trait, %3d of %3d without", c.trait, c.code, n.hit, n.with, n.falseHit, n.without)
+		if n.with == 0 || recall < c.minRecall || false_ > c.maxFalse {
+			t.Errorf("%s: %s on %s, want at least %.2f of the answers with the trait and at most %.2f without",
+				c.trait, c.code, fmt.Sprintf("%d of %d with, %d of %d without", n.hit, n.with, n.falseHit, n.without), c.minRecall, c.maxFalse)
+		}
+	}
+}
