@@ -165,7 +165,8 @@ func (a *Analyzer) Analyze(ans Answer, profile Profile) Report {
 
 // labelWords labels each of the answer's words by segmenting its tokens
 // (see answerTokens): a word takes the label of its first token, and a word
-// with none (a dash, a lone symbol) the label of the token after it.
+// with none (a dash, a lone symbol) the label of the token after it (of
+// the last token at the very end).
 func labelWords(ans Answer, norm []string, segment func([]Token) []Label) []Label {
 	tokens, first := answerTokens(ans, norm)
 	out := make([]Label, len(norm))

@@ -41,19 +41,18 @@ func (s Severity) rank() int {
 // Phrases that carry the coaching material's signals. They are matched on
 // whole words of the recognizer's lowercase output.
 var (
-	scopePhrases = phrases(`not my team|not mine|wasn't mine|not my service|wasn't my team|wasn't our team|not our team|
-		no ticket|there was no ticket|nobody asked|nobody had asked|no one asked|no one had asked|nobody owned|no one owned|
-		nobody was assigned|no one was assigned|wasn't assigned|not assigned|wasn't my job|not my job|wasn't my responsibility|
-		not my responsibility|outside my|outside of my|outside our|not on my plate|wasn't on my plate|nobody else|no one else|
+	scopePhrases = phrases(`not my|wasn't my|not mine|wasn't mine|wasn't really my|not our team|wasn't our team|
+		another team's|other team's|belonged to|outside my|outside of my|outside our|wasn't on the|wasn't on our|not on our|
+		wasn't on my|not on my|wasn't part of my|not part of my|not in my|wasn't in the plan|not in the plan|wasn't in my|wasn't supposed to|
+		no ticket|nobody asked|nobody had asked|no one asked|no one had asked|nobody told me|no one told me|
+		nobody owned|no one owned|nobody was assigned|no one was assigned|wasn't assigned|not assigned|
+		anyone's job|nobody's job|no one's job|wasn't anyone's|not anyone's|didn't have an owner|had no owner|no owner|
+		without an owner|nobody was responsible|no one was responsible|fell through the cracks|nobody else|no one else|
+		nobody expected|no one expected|nobody was going to|no one was going to|
 		i volunteered|i took it on|i decided to take|i decided to own|i took ownership|i owned|on my own initiative|
-		belonged to|another team's|other team's|it wasn't really my|wasn't really my|
-		anyone's job|nobody's job|no one's job|wasn't anyone's|not anyone's|wasn't on my|not on my|wasn't on our|not on our|
-		wasn't part of my|not part of my|didn't have an owner|had no owner|no owner|without an owner|nobody was responsible|
-		no one was responsible|fell through the cracks|was mine|were mine|mine to fix|i'd own|i'll own|i would own|
-		my responsibility|my call|my decision|on me to|it was on me|was on me|fell to me|up to me|sat under me|
-		i was accountable|i inherited|i'd inherited|i had inherited|i owed|wasn't in the plan|not in the plan|wasn't in my|
-		not in my|wasn't on the|nobody expected|no one expected|nobody was going to|no one was going to|i was the owner|
-		wasn't my|not my|nobody told me|no one told me|wasn't supposed to|asked to own|the owner|taken over|took over`)
+		was mine|were mine|mine to fix|i'd own|i'll own|i would own|asked to own|the owner|taken over|took over|
+		i inherited|i'd inherited|i had inherited|my responsibility|my call|my decision|on me to|was on me|fell to me|
+		up to me|sat under me|i was accountable|i owed`)
 	assignedPhrases = phrases(`my manager asked|my manager suggested|my manager told|my manager assigned|my manager wanted|
 		my boss asked|my boss told|my lead asked|my lead told|i was asked to|i was told to|i was assigned|was assigned to me|
 		had bandwidth|i had some bandwidth|they asked me to|he asked me to|she asked me to|the most bandwidth|
