@@ -105,6 +105,14 @@ func timedAnswer(spans ...LabeledSpan) (Answer, []Label) {
 	return a, labels
 }
 
+// flags reports whether the sde2 report of the timed spans has a finding
+// with the code.
+func flags(code string, spans ...LabeledSpan) bool {
+	ans, labels := timedAnswer(spans...)
+	_, ok := codes(report(ans, labels, Profiles()["sde2"]))[code]
+	return ok
+}
+
 func codes(r Report) map[string]Finding {
 	m := map[string]Finding{}
 	for _, f := range r.Feedback {
@@ -333,12 +341,11 @@ func TestTaskScopeBoundary(t *testing.T) {
 		{"signing off on the test results was my call so i wanted to hold it", true},
 		{"i needed to make the deploys faster before the launch", false},
 	} {
-		ans, labels := timedAnswer(
+		flagged := flags("task_no_scope",
 			LabeledSpan{Situation, "our deploys took forty minutes and the launch was three weeks away"},
 			LabeledSpan{Task, c.task},
 			LabeledSpan{Action, "i split the pipeline into stages and i cached the build and i moved the slow tests to a nightly run"},
 		)
-		_, flagged := codes(report(ans, labels, Profiles()["sde2"]))["task_no_scope"]
 		if flagged == c.scope {
 			t.Errorf("task %q: task_no_scope finding %v, want %v", c.task, flagged, !c.scope)
 		}
@@ -356,12 +363,11 @@ func TestResultSecondOrder(t *testing.T) {
 		{"restores went from nineteen hours to three and drills became mandatory across the company", true},
 		{"restores went from nineteen hours to three which saved about forty thousand dollars a year", false},
 	} {
-		ans, labels := timedAnswer(
+		flagged := flags("result_no_second_order",
 			LabeledSpan{Situation, "our restores had never been tested and nobody knew how long one would take"},
 			LabeledSpan{Action, "i ran a full restore into a test account and i fixed the gaps it found and i scheduled the drill every week"},
 			LabeledSpan{Result, c.result},
 		)
-		_, flagged := codes(report(ans, labels, Profiles()["sde2"]))["result_no_second_order"]
 		if flagged == c.after {
 			t.Errorf("result %q: result_no_second_order finding %v, want %v", c.result, flagged, !c.after)
 		}
@@ -380,12 +386,11 @@ func TestResultBusinessImpact(t *testing.T) {
 		{"readmissions for that problem went from eight to two over six months", true},
 		{"everyone was really pleased with it and the team liked the new process", false},
 	} {
-		ans, labels := timedAnswer(
+		flagged := flags("result_no_business_impact",
 			LabeledSpan{Situation, "our results page was hard to read and the audit was coming up"},
 			LabeledSpan{Action, "i rewrote the page with the clinicians and i tested it with screen readers and i fixed what the testers found"},
 			LabeledSpan{Result, c.result},
 		)
-		_, flagged := codes(report(ans, labels, Profiles()["sde2"]))["result_no_business_impact"]
 		if flagged == c.impact {
 			t.Errorf("result %q: result_no_business_impact finding %v, want %v", c.result, flagged, !c.impact)
 		}
@@ -403,12 +408,11 @@ func TestResultNumber(t *testing.T) {
 		{"the vendor confirmed they had deleted forty files", true},
 		{"the vendor confirmed they had deleted every one of the files", false},
 	} {
-		ans, labels := timedAnswer(
+		flagged := flags("result_no_number",
 			LabeledSpan{Situation, "a vendor had been sent more patient data than the contract allowed"},
 			LabeledSpan{Action, "i called their privacy lead and i asked for written confirmation of the deletion"},
 			LabeledSpan{Result, c.result},
 		)
-		_, flagged := codes(report(ans, labels, Profiles()["sde2"]))["result_no_number"]
 		if flagged == c.number {
 			t.Errorf("result %q: result_no_number finding %v, want %v", c.result, flagged, !c.number)
 		}
@@ -429,13 +433,12 @@ func TestReflectionGeneric(t *testing.T) {
 		{"it's important to rehearse the restore because a backup only counts once a restore from it has worked", false},
 		{"next time i would run the restore drill before trusting any backup", false},
 	} {
-		ans, labels := timedAnswer(
+		flagged := flags("reflection_generic",
 			LabeledSpan{Situation, "our nightly backup had never been restored and nobody knew whether it worked"},
 			LabeledSpan{Action, "i ran a full restore into a spare account and i fixed the two gaps in the backup that it found"},
 			LabeledSpan{Result, "restores went from nineteen hours to three and the drill now runs every week"},
 			LabeledSpan{Reflection, c.reflection},
 		)
-		_, flagged := codes(report(ans, labels, Profiles()["sde2"]))["reflection_generic"]
 		if flagged != c.generic {
 			t.Errorf("reflection %q: reflection_generic finding %v, want %v", c.reflection, flagged, c.generic)
 		}
@@ -457,12 +460,11 @@ func TestTaskAssigned(t *testing.T) {
 		{"as the tech lead i asked my team to split the migration by service", false},
 		{"nobody had asked me and the queue belonged to the platform team", false},
 	} {
-		ans, labels := timedAnswer(
+		flagged := flags("task_assigned",
 			LabeledSpan{Situation, "our release testing took two weeks and the deadline was close"},
 			LabeledSpan{Task, c.task},
 			LabeledSpan{Action, "i split the test plan by risk and i automated the slowest checks and i ran the rest in parallel"},
 		)
-		_, flagged := codes(report(ans, labels, Profiles()["sde2"]))["task_assigned"]
 		if flagged != c.assigned {
 			t.Errorf("task %q: task_assigned finding %v, want %v", c.task, flagged, c.assigned)
 		}
