@@ -29,7 +29,7 @@ func levelProfile(level, profilePath string) (interviewer.Profile, error) {
 	}
 	p, err := interviewer.LookupProfile(level)
 	if err != nil {
-		return p, usageError{err.Error()}
+		return p, usageError{err.Error() + ", or give your own targets with --profile FILE.json"}
 	}
 	return p, nil
 }
