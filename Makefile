@@ -35,7 +35,7 @@ bench: deps-test
 	$(GO) test -run '^$$' -bench . ./interviewer/
 
 # Refit the STAR segmenter's weights on the training split.
-star-model:
+star-model: deps-run
 	$(GO) run ./cmd/mockinterview train-star -o interviewer/star_model.json testdata/star/train
 
 deps-run:
@@ -49,7 +49,7 @@ deps-test:
 # Rebuild the interview language model the embedded recognizer mixes with
 # the stock one (transcribe/lm/, embedded in the binary) from
 # testdata/star/train and testdata/lm.
-domain-lm:
+domain-lm: deps-run
 	$(GO) run ./cmd/mockinterview build-lm
 
 # Word error rate, real-time factor, start-up time and memory of the stock

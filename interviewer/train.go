@@ -30,7 +30,8 @@ type TrainOptions struct {
 	// stage has not seen. Default 5.
 	Folds int
 	// StackEpochs are the passes over the corpus of the second stage's
-	// perceptron, default 20.
+	// perceptron, default 40 (held out by series: 0.936 and 0.934 against
+	// 0.933 and 0.933 with 20, seeds 0 and 7).
 	StackEpochs int
 	MinRun      int // shortest part in words, default 6
 	Seed        uint64
@@ -53,7 +54,7 @@ func (opt *TrainOptions) defaults() {
 	setDefault(&opt.MinCount, 4)
 	setDefault(&opt.Views, 2)
 	setDefault(&opt.Folds, 5)
-	setDefault(&opt.StackEpochs, 20)
+	setDefault(&opt.StackEpochs, 40)
 	setDefault(&opt.MinRun, 6)
 	setDefault(&opt.Prune, 0.01)
 	opt.Views = min(opt.Views, 2)
