@@ -12,12 +12,11 @@ import (
 )
 
 // minTestAccuracy is the word accuracy the shipped model must keep on the
-// test split. The goal is 0.93; the model reaches 0.922 (the 218 answers of
-// the earlier training split, each series held out in turn with the 144
-// later answers always trained on: 0.936), so the bound sits just below
-// what it truly does and catches regressions (the model trained on those
-// 218 alone, 0.917, fails it).
-const minTestAccuracy = 0.920
+// test split. The goal is 0.93; the model reaches 0.926 (the training
+// split, each series held out in turn: 0.936), so the bound sits just
+// below what it truly does and catches regressions (the model trained
+// with 20 second-stage passes, 0.922, fails it).
+const minTestAccuracy = 0.925
 
 func loadCorpusDir(t testing.TB, dir string) []LabeledAnswer {
 	t.Helper()
