@@ -47,6 +47,8 @@ func runTrainStar(ctx context.Context, e env, args []string) error {
 	cvSeries := fs.Bool("cv-series", false, "score the options by holding out one series of answers at a time (the number in the file name: 01 to 09 each a series, then 11 to 19, 21 to 29, ...) instead of training")
 	verbose := fs.Bool("v", false, "with --cv or --cv-series, list the answers from worst to best")
 	epochs := fs.Int("epochs", def.Epochs, "passes over the corpus of the first stage")
+	rate := fs.Float64("rate", def.Rate, "first stage's learning rate (AdaGrad)")
+	l2 := fs.Float64("l2", def.L2, "first stage's L2 penalty, applied to the weights of each feature seen")
 	minCount := fs.Int("min-count", def.MinCount, "drop features seen in fewer training answers")
 	views := fs.Int("views", def.Views, "first-stage views: 1 (all features) or 2 (also general features only)")
 	folds := fs.Int("folds", def.Folds, "cross-fitting folds for the second stage")
@@ -68,6 +70,7 @@ func runTrainStar(ctx context.Context, e env, args []string) error {
 	opt := def
 	opt.Epochs, opt.MinCount, opt.Views, opt.Folds = *epochs, *minCount, *views, *folds
 	opt.StackEpochs, opt.MinRun, opt.Seed = *stackEpochs, *minRun, *seed
+	opt.Rate, opt.L2 = *rate, *l2
 	start := time.Now()
 	if *cvSeries {
 		eval, k := interviewer.CrossValidateSeries(answers, opt)
