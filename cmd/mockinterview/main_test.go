@@ -106,6 +106,8 @@ func TestCommandErrors(t *testing.T) {
 		{[]string{"analyze", notWAV}, "not a WAV file"},
 		{[]string{"interview", "--question", "nope", notWAV}, "no question \"nope\""},
 		{[]string{"questions", "--principle", "teamwork"}, "no principle"},
+		{[]string{"train-star", "--l2", "-1", dir}, "--l2 must be above 0"},
+		{[]string{"train-star", "--stack-epochs", "0", dir}, "--stack-epochs must be above 0"},
 	}
 	for _, tt := range tests {
 		_, _, err := runCLI(t, tt.args...)

@@ -59,6 +59,12 @@ func runTrainStar(ctx context.Context, e env, args []string) error {
 	if err != nil {
 		return err
 	}
+	for name, v := range map[string]float64{"epochs": float64(*epochs), "stack-epochs": float64(*stackEpochs),
+		"min-count": float64(*minCount), "folds": float64(*folds), "min-run": float64(*minRun), "rate": *rate, "l2": *l2} {
+		if v <= 0 {
+			return fmt.Errorf("train-star: --%s must be above 0 (default %v)", name, fs.Lookup(name).DefValue)
+		}
+	}
 	dir := "testdata/star/train"
 	if len(dirs) > 0 {
 		dir = dirs[0]
