@@ -59,10 +59,13 @@ func runTrainStar(ctx context.Context, e env, args []string) error {
 	if err != nil {
 		return err
 	}
-	for name, v := range map[string]float64{"epochs": float64(*epochs), "stack-epochs": float64(*stackEpochs),
-		"min-count": float64(*minCount), "folds": float64(*folds), "min-run": float64(*minRun), "rate": *rate, "l2": *l2} {
-		if v <= 0 {
-			return fmt.Errorf("train-star: --%s must be above 0 (default %v)", name, fs.Lookup(name).DefValue)
+	for _, f := range []struct {
+		name string
+		v    float64
+	}{{"epochs", float64(*epochs)}, {"rate", *rate}, {"l2", *l2}, {"min-count", float64(*minCount)},
+		{"folds", float64(*folds)}, {"stack-epochs", float64(*stackEpochs)}, {"min-run", float64(*minRun)}} {
+		if f.v <= 0 {
+			return fmt.Errorf("train-star: --%s must be above 0 (default %v)", f.name, fs.Lookup(f.name).DefValue)
 		}
 	}
 	dir := "testdata/star/train"
