@@ -1,9 +1,7 @@
 package interviewer
 
 import (
-	"fmt"
 	"slices"
-	"strings"
 	"testing"
 )
 
@@ -37,22 +35,15 @@ func TestFindingsOnCorpus(t *testing.T) {
 	type count struct{ with, hit, without, falseHit int }
 	counts := make([]count, len(checks))
 	for _, a := range answers {
-		var text []string
-		var labels []Label
-		for _, s := range a.Spans {
-			for _, w := range strings.Fields(s.Text) {
-				text = append(text, w)
-				labels = append(labels, s.Label)
-			}
-		}
-		got := codes(report(TextAnswer(strings.Join(text, " ")), labels, Profiles()["sde2"]))
+		ans, labels := timedAnswer(a.Spans...)
+		got := codes(report(ans, labels, Profiles()["sde2"]))
 		for k, c := range checks {
 			if c.part != "" && !slices.Contains(labels, c.part) {
 				continue
 			}
 			f, flagged := got[c.code]
 			flagged = flagged && (c.severity == "" || f.Severity == c.severity)
-			if slices.Contains(a.Traits, c.trait) {
+			if a.HasTrait(c.trait) {
 				counts[k].with++
 				if flagged {
 					counts[k].hit++
@@ -71,8 +62,8 @@ func TestFindingsOnCorpus(t *testing.T) {
 		false_ := float64(n.falseHit) / float64(max(n.without, 1))
 		t.Logf("%-19s %-19s %3d of %3d with the trait, %3d of %3d without", c.trait, c.code, n.hit, n.with, n.falseHit, n.without)
 		if n.with == 0 || recall < c.minRecall || false_ > c.maxFalse {
-			t.Errorf("%s: %s on %s, want at least %.2f of the answers with the trait and at most %.2f without",
-				c.trait, c.code, fmt.Sprintf("%d of %d with, %d of %d without", n.hit, n.with, n.falseHit, n.without), c.minRecall, c.maxFalse)
+			t.Errorf("%s: %s on %d of %d with, %d of %d without, want at least %.2f of the answers with the trait and at most %.2f without",
+				c.trait, c.code, n.hit, n.with, n.falseHit, n.without, c.minRecall, c.maxFalse)
 		}
 	}
 }
