@@ -34,9 +34,10 @@ func TestFindingsOnCorpus(t *testing.T) {
 	}
 	type count struct{ with, hit, without, falseHit int }
 	counts := make([]count, len(checks))
+	sde2 := Profiles()["sde2"]
 	for _, a := range answers {
 		ans, labels := timedAnswer(a.Spans...)
-		got := codes(report(ans, labels, Profiles()["sde2"]))
+		got := codes(report(ans, labels, sde2))
 		for k, c := range checks {
 			if c.part != "" && !slices.Contains(labels, c.part) {
 				continue
