@@ -12,11 +12,11 @@ import (
 )
 
 // minTestAccuracy is the word accuracy the shipped model must keep on the
-// test split. The goal is 0.93; the model reaches 0.926 (the training
-// split, each series held out in turn: 0.936), so the bound sits just
-// below what it truly does and catches regressions (the model trained
-// with 20 second-stage passes, 0.922, fails it).
-const minTestAccuracy = 0.925
+// test split. The goal is 0.93; the model reaches 0.929 (the training
+// split, each series held out in turn: 0.940), so the bound sits just
+// below what it truly does and catches regressions (the model without
+// the two-word phrases near each word, 0.926, fails it).
+const minTestAccuracy = 0.928
 
 func loadCorpusDir(t testing.TB, dir string) []LabeledAnswer {
 	t.Helper()
@@ -68,7 +68,7 @@ func TestSegmenterAccuracy(t *testing.T) {
 
 // Told where the sentences end (a typed transcript's punctuation, a
 // punctuating recognizer's, or pauses), the model must do better than
-// without, and keep what it reaches: 0.933 on the test split.
+// without, and keep what it reaches: 0.935 on the test split.
 func TestSegmenterUsesSentenceEnds(t *testing.T) {
 	m := defaultModel(t)
 	answers := loadCorpusDir(t, "../testdata/star/test")
@@ -81,7 +81,7 @@ func TestSegmenterUsesSentenceEnds(t *testing.T) {
 	}
 }
 
-const minSentenceEndsAccuracy = 0.930
+const minSentenceEndsAccuracy = 0.933
 
 func TestTrainingReproducible(t *testing.T) {
 	model := TrainSegmentModel(loadCorpusDir(t, "../testdata/star/train"), DefaultTrainOptions())
