@@ -499,6 +499,14 @@ func wordFeatures(tokens []Token, sentStart []float64) (emit, enter [][]string) 
 		return class[i]
 	}
 	cue := cueStarts(tokens)
+	// The two-word phrase starting on each word, named once as a feature
+	// of the words after it and once of the words before it: each is used
+	// by up to 2*phraseBag words.
+	phraseL, phraseR := make([]string, max(n-1, 0)), make([]string, max(n-1, 0))
+	for j := range phraseL {
+		p := tokens[j].Text + "_" + tokens[j+1].Text
+		phraseL[j], phraseR[j] = "wpbL="+p, "wpbR="+p
+	}
 	emit = make([][]string, n)
 	enter = make([][]string, n)
 	for i := range tokens {
@@ -535,10 +543,10 @@ func wordFeatures(tokens []Token, sentStart []float64) (emit, enter [][]string) 
 		// learned from the corpus rather than listed as cues. Held out by
 		// series: 0.940 against 0.936.
 		for j := max(0, i-phraseBag); j < min(n-1, i+phraseBag); j++ {
-			if p := tokens[j].Text + "_" + tokens[j+1].Text; j+1 < i {
-				fs = append(fs, "wpbL="+p)
+			if j+1 < i {
+				fs = append(fs, phraseL[j])
 			} else if j > i {
-				fs = append(fs, "wpbR="+p)
+				fs = append(fs, phraseR[j])
 			}
 		}
 		for _, r := range cueWindows {
