@@ -55,6 +55,7 @@ func runTrainStar(ctx context.Context, e env, args []string) error {
 	stackEpochs := fs.Int("stack-epochs", def.StackEpochs, "passes over the corpus of the second stage")
 	minRun := fs.Int("min-run", def.MinRun, "shortest part, in words")
 	seed := fs.Uint64("seed", def.Seed, "random seed for shuffling and simulated pauses")
+	length := fs.Float64("length", def.LengthWeight, "weight of the score of how much of the answer each part takes; below 0 leaves it out")
 	dirs, err := parseFlags(fs, args)
 	if err != nil {
 		return err
@@ -79,7 +80,7 @@ func runTrainStar(ctx context.Context, e env, args []string) error {
 	opt := def
 	opt.Epochs, opt.MinCount, opt.Views, opt.Folds = *epochs, *minCount, *views, *folds
 	opt.StackEpochs, opt.MinRun, opt.Seed = *stackEpochs, *minRun, *seed
-	opt.Rate, opt.L2 = *rate, *l2
+	opt.Rate, opt.L2, opt.LengthWeight = *rate, *l2, *length
 	start := time.Now()
 	if *cvSeries {
 		eval, k := interviewer.CrossValidateSeries(answers, opt)
