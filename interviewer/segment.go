@@ -431,6 +431,18 @@ func decode(sc scores, st *structure, minRun int) []int {
 	return decodeParts(sc, st, minRun)
 }
 
+// finish adds to v, the score of an answer whose last part is l with the
+// labels of set told, the scores of ending on l and of the parts never told.
+func (st *structure) finish(v float64, l, set int) float64 {
+	v += st.End[l]
+	for m := range numLabels {
+		if set&(1<<m) == 0 {
+			v += st.Missing[m]
+		}
+	}
+	return v
+}
+
 // maxLengthScored is the longest answer, in words, decoded with the length
 // score: decodeParts takes time in the square of the length (see
 // BenchmarkDecode), and 1000 words are about seven minutes of speech,
@@ -448,12 +460,9 @@ func viterbi(sc scores, st *structure, minRun int) []int {
 	states := numLabels * numSets * minRun
 	id := func(l, set, k int) int { return (l*numSets+set)*minRun + k }
 	neg := math.Inf(-1)
-	best := make([]float64, states)
+	best := filled(states, neg)
 	next := make([]float64, states)
 	back := make([]int32, n*states)
-	for s := range best {
-		best[s] = neg
-	}
 	for l := range numLabels {
 		best[id(l, 1<<l, 0)] = st.Start[l] + sc.emit[0][l]
 	}
@@ -501,13 +510,7 @@ func viterbi(sc scores, st *structure, minRun int) []int {
 		if v == neg {
 			continue
 		}
-		set := s / minRun % numSets
-		v += st.End[s/minRun/numSets]
-		for m := range numLabels {
-			if set&(1<<m) == 0 {
-				v += st.Missing[m]
-			}
-		}
+		v = st.finish(v, s/minRun/numSets, s/minRun%numSets)
 		if v > endScore {
 			end, endScore = s, v
 		}
@@ -654,12 +657,7 @@ func decodeParts(sc scores, st *structure, minRun int) []int {
 			if v == neg {
 				continue
 			}
-			v += st.End[l]
-			for m := range numLabels {
-				if set&(1<<m) == 0 {
-					v += st.Missing[m]
-				}
-			}
+			v = st.finish(v, l, set)
 			if v > bestScore {
 				bestL, bestSet, bestScore = l, set, v
 			}
