@@ -5,7 +5,12 @@ GO ?= go
 BIN := bin/mockinterview
 # Go tests of the whole tree; long evaluations and load tests have their own targets.
 TEST_TIMEOUT ?= 20m
-FUZZTIME ?= 20s
+# Fuzzing budgets count inputs, not seconds: a -fuzztime in seconds races
+# Go's fuzzing coordinator at its deadline on a loaded machine and fails with
+# "context deadline exceeded" having found nothing. Each is about 20 s here.
+FUZZ_WAV ?= 60000x
+FUZZ_MESSAGE ?= 150000x
+FUZZ_ANALYZE ?= 5000x
 
 .PHONY: run test build deps-run deps-test vet fuzz bench star-model
 
@@ -26,9 +31,9 @@ vet:
 	$(GO) vet ./...
 
 fuzz:
-	$(GO) test ./transcribe -run '^$$' -fuzz '^FuzzDecodeWAV$$' -fuzztime $(FUZZTIME) && \
-	$(GO) test ./server -run '^$$' -fuzz '^FuzzDecodeClientMessage$$' -fuzztime $(FUZZTIME) && \
-	$(GO) test ./interviewer -run '^$$' -fuzz '^FuzzAnalyze$$' -fuzztime $(FUZZTIME)
+	$(GO) test ./transcribe -run '^$$' -fuzz '^FuzzDecodeWAV$$' -fuzztime $(FUZZ_WAV) && \
+	$(GO) test ./server -run '^$$' -fuzz '^FuzzDecodeClientMessage$$' -fuzztime $(FUZZ_MESSAGE) && \
+	$(GO) test ./interviewer -run '^$$' -fuzz '^FuzzAnalyze$$' -fuzztime $(FUZZ_ANALYZE)
 
 bench: deps-test
 	$(GO) test -run '^$$' -bench . -benchtime 3x ./transcribe/
