@@ -470,3 +470,49 @@ func TestTaskAssigned(t *testing.T) {
 		}
 	}
 }
+
+// thinAnswer is a weak answer of about a minute: a long, rambling
+// situation, a task handed over, "we" actions, and a one-sentence result
+// far shorter than a result usually is.
+const thinAnswer = `So um basically we had this like really old system, it was built on a monolith with a Postgres
+	database and about forty services talking to it through a shared library, and uh the library was written in Java
+	eight, and you know we had a lot of different teams using it, and the build took like forty minutes, and um the
+	deploys were weekly, and the database was on a single big instance, and I mean it was sort of kind of a mess, and
+	the schema had about three hundred tables, and uh nobody really knew who owned half of them. My manager suggested
+	I look into this since I had bandwidth. So we looked at the logs and we set up a meeting and we talked to the other
+	teams and we decided to split the database and we moved the tables and we wrote some scripts and we tested it. It
+	went well and everyone was happy.`
+
+// A thin answer's short result and reflection are found and called vague,
+// not folded into the part before and reported missing.
+func TestThinAnswerEnding(t *testing.T) {
+	analyzer, err := NewAnalyzer()
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, reflection := range []string{
+		"I learned that communication is important.",
+		"I learned that communication is important and teamwork matters.",
+	} {
+		r := analyzer.Analyze(TextAnswer(thinAnswer+" "+reflection), Profiles()["sde2"])
+		labels := make([]Label, len(r.Words))
+		for i, w := range r.Words {
+			labels[i] = w.Part
+		}
+		if s := shape(labels); s != "STARF" {
+			t.Errorf("%q: shape %s, want STARF", reflection, s)
+		}
+		got := map[string]bool{}
+		for _, f := range r.Feedback {
+			got[f.Code] = true
+		}
+		for code, want := range map[string]bool{
+			"result_missing": false, "reflection_missing": false,
+			"result_no_number": true, "reflection_generic": true,
+		} {
+			if got[code] != want {
+				t.Errorf("%q: finding %s given %v, want %v", reflection, code, got[code], want)
+			}
+		}
+	}
+}
