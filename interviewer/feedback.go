@@ -176,6 +176,17 @@ func partWords(norm []string, labels []Label, l Label) []string {
 	return out
 }
 
+// taskPlace is where a task would have been told in an answer without
+// one: the last 50 words before the first action and its first 25. It is
+// empty if there is no action.
+func taskPlace(labels []Label) (lo, hi int) {
+	i := slices.Index(labels, Action)
+	if i < 0 {
+		return 0, 0
+	}
+	return max(0, i-50), min(len(labels), i+25)
+}
+
 // opening quotes the first words of a part's first run, as they were heard.
 func opening(r *Report, l Label) string {
 	for _, p := range r.Parts {
@@ -267,6 +278,18 @@ func findings(r *Report, norm []string, labels []Label, profile Profile, total f
 					Message:  "The task has no scope boundary. Say whose it was (\"not my team's service\", \"no ticket existed\", \"nobody had asked me\"), or the interviewer will assume it was assigned.",
 					Evidence: opening(r, Task)})
 			}
+		}
+	} else if lo, hi := taskPlace(labels); lo < hi {
+		if i, p := findAssigned(norm[lo:hi]); i >= 0 {
+			i += lo
+			// No task was found, but where one is told, before the actions or
+			// as they begin, the words say the work was handed over; with
+			// imperfect words that sentence is often read as situation or
+			// action, and it is a disqualifier wherever it sits.
+			add(Finding{Part: Task, Code: "task_assigned", Severity: SeverityHigh,
+				Message:  fmt.Sprintf("You said the work was handed to you (%q). For ownership that is a disqualifier: say what you saw that nobody else did and why you chose to act.", p),
+				Evidence: excerpt(norm, i-3, 12),
+				Start:    r.Words[i].Start, End: r.Words[min(len(norm), i+len(strings.Fields(p)))-1].End})
 		}
 	}
 

@@ -68,3 +68,40 @@ func TestFindingsOnCorpus(t *testing.T) {
 		}
 	}
 }
+
+// A task the segmenter missed (its words read as the part before or the
+// action, as happens with imperfect words) still gets the finding when it
+// says the work was handed over; answers told without a task, or whose
+// task says nothing of the kind, do not.
+func TestAssignedWithoutTask(t *testing.T) {
+	answers := loadCorpusDir(t, "../testdata/star/train")
+	sde2 := Profiles()["sde2"]
+	var with, hit, without, falseHit int
+	for _, a := range answers {
+		for _, into := range []Label{Situation, Action} {
+			spans := slices.Clone(a.Spans)
+			for i := range spans {
+				if spans[i].Label == Task {
+					spans[i].Label = into
+				}
+			}
+			ans, labels := timedAnswer(spans...)
+			_, flagged := codes(report(ans, labels, sde2))["task_assigned"]
+			if a.HasTrait("manager-assigned") {
+				with++
+				if flagged {
+					hit++
+				}
+			} else {
+				without++
+				if flagged {
+					falseHit++
+				}
+			}
+		}
+	}
+	t.Logf("task read as situation or action: task_assigned on %d of %d with the trait, %d of %d without", hit, with, falseHit, without)
+	if with == 0 || float64(hit) < 0.92*float64(with) || float64(falseHit) > 0.005*float64(without) {
+		t.Errorf("task_assigned without a task: %d of %d with the trait, %d of %d without; want at least 0.92 with and at most 0.005 without", hit, with, falseHit, without)
+	}
+}
