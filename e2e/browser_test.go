@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"io"
 	"math"
+	"math/rand/v2"
 	"net/http"
 	"regexp"
 	"slices"
@@ -381,17 +382,21 @@ func fetchAudio(t *testing.T, svc *service, id string, n int, secret string) []i
 }
 
 // bestCorrelation finds where the recording holds the played file and how
-// alike they are there: the normalized cross-correlation of four seconds
-// of speech, searched on sums of 4 samples and then sample by sample. A
-// lag is where the stretch's first sample sits in the recording.
+// alike they are there: four seconds of speech are found in the recording
+// by normalized cross-correlation on sums of 4 samples, then each quarter
+// second of them sample by sample within 100 ms of where the one before it
+// sat, so that a few milliseconds of audio lost or doubled by a loaded
+// machine cost only the quarter they fall in. It returns the median of the
+// quarters' correlations and the lag of the first, where its first sample
+// sits in the recording.
 func bestCorrelation(played, recorded []int16) (float64, int) {
 	const rate = transcribe.SampleRate
 	start, length := 2*rate, 4*rate // past the lead silence, inside the answer
+	piece := rate / 4
 	if len(played) < start+length {
 		return 0, 0
 	}
-	stretch := played[start : start+length]
-	corr := func(lag, block int) float64 {
+	corr := func(stretch []int16, lag, block int) float64 {
 		if lag < 0 || lag+len(stretch) > len(recorded) {
 			return 0
 		}
@@ -413,17 +418,60 @@ func bestCorrelation(played, recorded []int16) (float64, int) {
 	}
 	// The recording starts after the microphone did, so the stretch sits
 	// up to a couple of seconds earlier in it than in the file.
-	coarse, best := 0, -1.0
-	for lag := 0; lag <= start+rate/2; lag += 4 {
-		if c := corr(lag, 4); c > best {
-			coarse, best = lag, c
-		}
-	}
-	lag, best := coarse, -1.0
-	for l := coarse - 8; l <= coarse+8; l++ {
-		if c := corr(l, 1); c > best {
+	stretch := played[start : start+length]
+	lag, best := 0, -1.0
+	for l := 0; l <= start+rate/2; l += 4 {
+		if c := corr(stretch, l, 4); c > best {
 			lag, best = l, c
 		}
 	}
-	return best, lag
+	first := -1
+	var pieces []float64
+	for at := 0; at < length; at += piece {
+		from, best, found := lag+at, -1.0, lag
+		for l := from - rate/10; l <= from+rate/10; l++ {
+			if c := corr(stretch[at:at+piece], l, 1); c > best {
+				found, best = l-at, c
+			}
+		}
+		if best >= 0.5 { // a pause matches anywhere: keep the lag there
+			lag = found
+		}
+		if first < 0 {
+			first = lag
+		}
+		pieces = append(pieces, best)
+	}
+	slices.Sort(pieces)
+	return pieces[len(pieces)/2], first
+}
+
+// The recording check finds the played file through a few lost
+// milliseconds, and does not find it in other audio.
+func TestBestCorrelation(t *testing.T) {
+	const rate = transcribe.SampleRate
+	played := make([]int16, 8*rate)
+	r := rand.New(rand.NewPCG(1, 2))
+	for i := range played {
+		played[i] = int16(r.NormFloat64() * 3000)
+	}
+	// Started 0.3 s into the file, with 5 ms lost at 3.5 s and at 5.5 s
+	// of the file.
+	var glitched []int16
+	for i := int(0.3 * rate); i < len(played); i++ {
+		if i >= int(3.5*rate) && i < int(3.505*rate) || i >= int(5.5*rate) && i < int(5.505*rate) {
+			continue
+		}
+		glitched = append(glitched, played[i])
+	}
+	if c, lag := bestCorrelation(played, glitched); c < 0.99 || lag != int(1.7*rate) {
+		t.Errorf("glitched recording: correlation %.2f at lag %d, want ≥ 0.99 at %d", c, lag, int(1.7*rate))
+	}
+	other := make([]int16, len(played))
+	for i := range other {
+		other[i] = int16(r.NormFloat64() * 3000)
+	}
+	if c, _ := bestCorrelation(played, other); c > 0.2 {
+		t.Errorf("other audio: correlation %.2f, want ≤ 0.2", c)
+	}
 }
