@@ -428,19 +428,19 @@ func bestCorrelation(played, recorded []int16) (float64, int) {
 	first := -1
 	var pieces []float64
 	for at := 0; at < length; at += piece {
-		from, best, found := lag+at, -1.0, lag
+		from, fit, found := lag+at, -1.0, lag
 		for l := from - rate/10; l <= from+rate/10; l++ {
-			if c := corr(stretch[at:at+piece], l, 1); c > best {
-				found, best = l-at, c
+			if c := corr(stretch[at:at+piece], l, 1); c > fit {
+				found, fit = l-at, c
 			}
 		}
-		if best >= 0.5 { // a pause matches anywhere: keep the lag there
+		if fit >= 0.5 { // a pause matches anywhere: keep the lag there
 			lag = found
 		}
 		if first < 0 {
 			first = lag
 		}
-		pieces = append(pieces, best)
+		pieces = append(pieces, fit)
 	}
 	slices.Sort(pieces)
 	return pieces[len(pieces)/2], first

@@ -502,16 +502,13 @@ func TestThinAnswerEnding(t *testing.T) {
 		if s := shape(labels); s != "STARF" {
 			t.Errorf("%q: shape %s, want STARF", reflection, s)
 		}
-		got := map[string]bool{}
-		for _, f := range r.Feedback {
-			got[f.Code] = true
-		}
+		got := codes(r)
 		for code, want := range map[string]bool{
 			"result_missing": false, "reflection_missing": false,
 			"result_no_number": true, "reflection_generic": true,
 		} {
-			if got[code] != want {
-				t.Errorf("%q: finding %s given %v, want %v", reflection, code, got[code], want)
+			if _, given := got[code]; given != want {
+				t.Errorf("%q: finding %s given %v, want %v", reflection, code, given, want)
 			}
 		}
 	}

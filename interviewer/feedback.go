@@ -265,31 +265,34 @@ func findings(r *Report, norm []string, labels []Label, profile Profile, total f
 			Evidence: opening(r, Situation)})
 	}
 
-	// Task: scope boundary and who asked.
-	if t := timing(Task); t.Words > 0 {
-		tw := partWords(norm, labels, Task)
-		if i, p := findAssigned(tw); i >= 0 {
-			add(Finding{Part: Task, Code: "task_assigned", Severity: SeverityHigh,
-				Message:  fmt.Sprintf("The task says it was handed to you (%q). For ownership that is a disqualifier: say what you saw that nobody else did and why you chose to act.", p),
-				Evidence: excerpt(tw, i-3, 12)})
-		} else if i, _ := findPhrase(partWords(norm, labels, Situation), scopePhrases); i < 0 {
+	// Task: scope boundary and who asked. With no task found, the words
+	// where one is told, before the actions or as they begin, are read for
+	// the work being handed over: with imperfect words that sentence is
+	// often read as situation or action, and it is a disqualifier wherever
+	// it sits.
+	hasTask := timing(Task).Words > 0
+	tw, said, lo := partWords(norm, labels, Task), "The task says it", 0
+	if !hasTask {
+		var hi int
+		lo, hi = taskPlace(labels)
+		tw, said = norm[lo:hi], "You said the work"
+	}
+	if i, p := findAssigned(tw); i >= 0 {
+		f := Finding{Part: Task, Code: "task_assigned", Severity: SeverityHigh,
+			Message:  fmt.Sprintf("%s was handed to you (%q). For ownership that is a disqualifier: say what you saw that nobody else did and why you chose to act.", said, p),
+			Evidence: excerpt(tw, i-3, 12)}
+		if !hasTask { // no task part to point at: point at the words
+			at := lo + i
+			f.Start, f.End = r.Words[at].Start, r.Words[min(len(norm), at+len(strings.Fields(p)))-1].End
+		}
+		add(f)
+	} else if hasTask {
+		if i, _ := findPhrase(partWords(norm, labels, Situation), scopePhrases); i < 0 {
 			if j, _ := findPhrase(tw, scopePhrases); j < 0 {
 				add(Finding{Part: Task, Code: "task_no_scope", Severity: SeverityWarn,
 					Message:  "The task has no scope boundary. Say whose it was (\"not my team's service\", \"no ticket existed\", \"nobody had asked me\"), or the interviewer will assume it was assigned.",
 					Evidence: opening(r, Task)})
 			}
-		}
-	} else if lo, hi := taskPlace(labels); lo < hi {
-		if i, p := findAssigned(norm[lo:hi]); i >= 0 {
-			i += lo
-			// No task was found, but where one is told, before the actions or
-			// as they begin, the words say the work was handed over; with
-			// imperfect words that sentence is often read as situation or
-			// action, and it is a disqualifier wherever it sits.
-			add(Finding{Part: Task, Code: "task_assigned", Severity: SeverityHigh,
-				Message:  fmt.Sprintf("You said the work was handed to you (%q). For ownership that is a disqualifier: say what you saw that nobody else did and why you chose to act.", p),
-				Evidence: excerpt(norm, i-3, 12),
-				Start:    r.Words[i].Start, End: r.Words[min(len(norm), i+len(strings.Fields(p)))-1].End})
 		}
 	}
 
