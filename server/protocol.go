@@ -275,6 +275,8 @@ type StarMessage struct {
 	Elapsed float64                `json:"elapsed"`
 	Budget  float64                `json:"budget"`
 	Now     float64                `json:"now"`
+	// ToCome names the parts not told yet, in STAR order.
+	ToCome []interviewer.Label `json:"to_come"`
 	// Final marks the parts of the whole main answer, sent once as it ends.
 	Final bool `json:"final,omitempty"`
 }
@@ -286,6 +288,10 @@ type PacingMessage struct {
 	Fillers          int     `json:"fillers"`
 	FillersPerMinute float64 `json:"fillers_per_minute"`
 	Elapsed          float64 `json:"elapsed"`
+	// RecentWPM is the pace over the last RecentWindow seconds of the
+	// answer, so that a slow-down or a rush shows as it happens.
+	RecentWPM    float64 `json:"recent_wpm"`
+	RecentWindow float64 `json:"recent_window"`
 }
 
 // InterruptMessage is the interviewer cutting in, for the client to say.

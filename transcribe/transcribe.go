@@ -13,6 +13,7 @@ package transcribe
 import (
 	"context"
 	"strings"
+	"time"
 )
 
 // SampleRate is the rate, in samples per second, of all audio the engines take.
@@ -88,6 +89,9 @@ type StreamOptions struct {
 	// Vocabulary lists words and phrases the speaker is likely to say
 	// (names, products, numbers); engines that can use it favour them.
 	Vocabulary []string
+	// Pause is the silence that ends an utterance (Deepgram's
+	// endpointing); zero means the engine's default.
+	Pause time.Duration
 }
 
 // Stream recognizes one continuous audio stream.
