@@ -60,6 +60,7 @@ func commands() map[string]command {
 		"analyze":      {"split an answer into STAR parts, time them and coach (WAV or .txt files, or a folder of them)", runAnalyze},
 		"interview":    {"run a whole mock interview from recordings: answer, then one per probe", runInterview},
 		"loadtest":     {"open many real-time streams to a running server and measure latency, losses and memory", runLoadtest},
+		"livebench":    {"stream labeled answers read aloud and score the live STAR timers, part and pace against the truth", runLivebench},
 		"questions":    {"list the question bank", runQuestions},
 		"retranscribe": {"hear a stored session's recordings again and rebuild its transcript and report", runRetranscribe},
 		"serve":        {"run the live service: browser client, WebSocket streaming, review API", runServe},

@@ -1,0 +1,552 @@
+package main
+
+import (
+	"context"
+	"encoding/json"
+	"fmt"
+	"io"
+	"math"
+	"net"
+	"net/http"
+	"os"
+	"path/filepath"
+	"slices"
+	"sort"
+	"strings"
+	"sync"
+	"time"
+
+	"github.com/rs/zerolog"
+
+	"github.com/mockinterview/mockinterview/internal/flite"
+	"github.com/mockinterview/mockinterview/interviewer"
+	"github.com/mockinterview/mockinterview/server"
+	"github.com/mockinterview/mockinterview/static"
+	"github.com/mockinterview/mockinterview/transcribe"
+)
+
+// runLivebench measures the live view: labeled answers are read aloud by
+// flite one sentence at a time, so that the part being told is known at
+// every moment, and streamed to a server; the Star, Pacing and Results
+// messages are then scored against that truth.
+func runLivebench(ctx context.Context, e env, args []string) error {
+	fs := newFlagSet(e, "livebench", "[TEST_DIR]")
+	var ef engineFlags
+	ef.register(fs, e)
+	var cfg liveBenchConfig
+	voices := fs.String("voices", "slt,kal16", "flite voices that read the answers, comma-separated")
+	fs.Float64Var(&cfg.Speed, "speed", 0, "play the audio this many times faster than real time; 0: as fast as the server takes it (the live messages are on the stream clock, so their accuracy does not change; final latency needs 1)")
+	fs.IntVar(&cfg.Streams, "streams", 1, "answers streamed at once")
+	fs.IntVar(&cfg.Limit, "limit", 0, "stream only the first N answers of each voice (0: all)")
+	fs.DurationVar(&cfg.Pause, "pause", 400*time.Millisecond, "silence between sentences, as a fluent speaker leaves")
+	fs.StringVar(&cfg.URL, "url", "", "a running server's listen endpoint (empty: start one in this process on a loopback port)")
+	asJSON := fs.Bool("json", false, "print the figures as one JSON object")
+	dirs, err := parseFlags(fs, args)
+	if err != nil {
+		return err
+	}
+	dir := filepath.Join("testdata", "star", "test")
+	switch len(dirs) {
+	case 0:
+	case 1:
+		dir = dirs[0]
+	default:
+		return usageError{"livebench takes one folder of labeled answers"}
+	}
+	if cfg.Streams < 1 || cfg.Speed < 0 || cfg.Pause < 0 {
+		return usageError{"--streams must be at least 1, and --speed and --pause not negative"}
+	}
+	cfg.Voices = splitList(*voices)
+	if len(cfg.Voices) == 0 {
+		return usageError{"--voices needs at least one flite voice, such as slt"}
+	}
+	answers, err := loadCorpus(dir)
+	if err != nil {
+		return err
+	}
+	if cfg.URL == "" {
+		url, stop, err := startBenchServer(ctx, &ef, cfg.Streams)
+		if err != nil {
+			return err
+		}
+		defer stop()
+		cfg.URL = url
+	}
+	r, err := liveBench(ctx, cfg, answers)
+	if err != nil {
+		return err
+	}
+	if *asJSON {
+		return json.NewEncoder(e.stdout).Encode(r)
+	}
+	r.print(e.stdout)
+	return nil
+}
+
+// liveBenchConfig says what to stream and how.
+type liveBenchConfig struct {
+	URL     string
+	Voices  []string
+	Speed   float64
+	Streams int
+	Limit   int
+	Pause   time.Duration
+}
+
+// startBenchServer runs the service on a loopback port with a data folder
+// of its own, and gives its listen endpoint.
+func startBenchServer(ctx context.Context, ef *engineFlags, streams int) (string, func(), error) {
+	if ef.engine == "pocketsphinx" && ef.poolSize == 0 {
+		ef.poolSize = streams
+	}
+	log := zerolog.Nop()
+	engine, err := ef.open(log)
+	if err != nil {
+		return "", nil, err
+	}
+	bank, err := interviewer.LoadBank()
+	if err != nil {
+		engine.Close()
+		return "", nil, err
+	}
+	analyzer, err := interviewer.NewAnalyzer()
+	if err != nil {
+		engine.Close()
+		return "", nil, err
+	}
+	data, err := os.MkdirTemp("", "mockinterview-livebench-*")
+	if err != nil {
+		engine.Close()
+		return "", nil, err
+	}
+	store, err := server.OpenStore(ctx, data)
+	if err != nil {
+		engine.Close()
+		os.RemoveAll(data)
+		return "", nil, err
+	}
+	handler := server.NewServer(log, server.Config{}, store, engine, bank, analyzer, server.NewSessions(), static.Files)
+	ln, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		store.Close()
+		engine.Close()
+		os.RemoveAll(data)
+		return "", nil, err
+	}
+	srv := &http.Server{Handler: handler}
+	go srv.Serve(ln)
+	stop := func() {
+		srv.Close()
+		store.Close()
+		engine.Close()
+		os.RemoveAll(data)
+	}
+	return "ws://" + ln.Addr().String() + "/v1/listen", stop, nil
+}
+
+// toldSentence is one sentence of a labeled answer as it sits in the
+// audio: when it is said, its part, and how many words it has.
+type toldSentence struct {
+	Start, End float64
+	Label      interviewer.Label
+	Words      int
+}
+
+// toldAnswer is a labeled answer read aloud a sentence at a time.
+type toldAnswer struct {
+	Name      string
+	Voice     string
+	Principle string
+	Audio     []int16
+	Sentences []toldSentence
+}
+
+// leadIn is the silence before the first word, as a person takes a
+// breath after the question.
+const leadIn = 1.0
+
+// readSentences reads each sentence of the answer with a flite voice and
+// lays the sentences end to end with pause between them.
+func readSentences(ctx context.Context, a interviewer.LabeledAnswer, voice string, pause time.Duration) (toldAnswer, error) {
+	t := toldAnswer{Name: a.Name, Voice: voice, Principle: a.Principle}
+	t.Audio = make([]int16, int(leadIn*transcribe.SampleRate))
+	gap := make([]int16, int(pause.Seconds()*transcribe.SampleRate))
+	for _, span := range a.Spans {
+		for _, text := range splitSentences(span.Text) {
+			path, err := flite.Synthesize(ctx, flite.CacheDir(), voice, text)
+			if err != nil {
+				return t, err
+			}
+			samples, _, err := transcribe.ReadWAV(path)
+			if err != nil {
+				return t, fmt.Errorf("%s: %w", path, err)
+			}
+			samples = trimSilence(samples)
+			if len(samples) == 0 {
+				continue
+			}
+			if len(t.Sentences) > 0 {
+				t.Audio = append(t.Audio, gap...)
+			}
+			start := float64(len(t.Audio)) / transcribe.SampleRate
+			t.Audio = append(t.Audio, samples...)
+			words := 0
+			for _, raw := range strings.Fields(text) {
+				words += len(interviewer.Normalize(raw))
+			}
+			t.Sentences = append(t.Sentences, toldSentence{Start: start, End: float64(len(t.Audio)) / transcribe.SampleRate, Label: span.Label, Words: words})
+		}
+	}
+	if len(t.Sentences) == 0 {
+		return t, fmt.Errorf("%s: no words to read", a.Name)
+	}
+	return t, nil
+}
+
+// splitSentences cuts text after each word that ends a written sentence.
+func splitSentences(text string) []string {
+	var out []string
+	var cur []string
+	for _, w := range strings.Fields(text) {
+		cur = append(cur, w)
+		if (transcribe.Word{Text: w}).EndsSentence() {
+			out = append(out, strings.Join(cur, " "))
+			cur = nil
+		}
+	}
+	if len(cur) > 0 {
+		out = append(out, strings.Join(cur, " "))
+	}
+	return out
+}
+
+// trimSilence drops the near-silence flite puts before and after speech,
+// keeping 20 ms on each side.
+func trimSilence(s []int16) []int16 {
+	const level, keep = 300, transcribe.SampleRate / 50
+	first, last := -1, -1
+	for i, v := range s {
+		if v > level || v < -level {
+			if first < 0 {
+				first = i
+			}
+			last = i
+		}
+	}
+	if first < 0 {
+		return nil
+	}
+	return s[max(0, first-keep):min(len(s), last+keep)]
+}
+
+// labelAt is the part being told at t: that of the sentence said at t, or
+// in a pause that of the sentence before it.
+func (t *toldAnswer) labelAt(at float64) interviewer.Label {
+	l := t.Sentences[0].Label
+	for _, s := range t.Sentences {
+		if s.Start > at {
+			break
+		}
+		l = s.Label
+	}
+	return l
+}
+
+// wordsBy is how many words were said by t, counting a sentence in
+// progress in proportion to its time.
+func (t *toldAnswer) wordsBy(at float64) float64 {
+	n := 0.0
+	for _, s := range t.Sentences {
+		switch {
+		case at >= s.End:
+			n += float64(s.Words)
+		case at > s.Start:
+			n += float64(s.Words) * (at - s.Start) / (s.End - s.Start)
+		}
+	}
+	return n
+}
+
+func (t *toldAnswer) first() float64 { return t.Sentences[0].Start }
+func (t *toldAnswer) last() float64  { return t.Sentences[len(t.Sentences)-1].End }
+
+// liveRun is what one streamed answer gave: each live message with the
+// time it came, and the final results with the time they came.
+type liveRun struct {
+	told   *toldAnswer
+	began  time.Time // when the first audio went out
+	stars  []server.StarMessage
+	paces  []server.PacingMessage // paces[i] came with stars[i]
+	finals []timedFinal
+	sent   float64
+	heard  float64 // the audio the server says it received
+}
+
+type timedFinal struct {
+	msg server.ResultsMessage
+	at  time.Time
+}
+
+func streamTold(ctx context.Context, cfg liveBenchConfig, t *toldAnswer) (*liveRun, error) {
+	run := &liveRun{told: t}
+	var mu sync.Mutex
+	onEvent := func(ev server.Event) {
+		now := time.Now()
+		mu.Lock()
+		defer mu.Unlock()
+		switch ev.Type {
+		case server.TypeBegin:
+			run.began = now
+		case server.TypeStar:
+			var m server.StarMessage
+			if ev.Decode(&m) == nil {
+				run.stars = append(run.stars, m)
+			}
+		case server.TypePacing:
+			var m server.PacingMessage
+			if ev.Decode(&m) == nil && len(run.paces) < len(run.stars) {
+				run.paces = append(run.paces, m)
+			}
+		case server.TypeResults:
+			var m server.ResultsMessage
+			if ev.Decode(&m) == nil && m.IsFinal && len(m.Channel.Alternatives) > 0 && len(m.Channel.Alternatives[0].Words) > 0 {
+				run.finals = append(run.finals, timedFinal{m, now})
+			}
+		}
+	}
+	start := server.ClientMessage{Mode: string(interviewer.ModePractice), Principle: t.Principle}
+	res, err := server.Stream(ctx, server.StreamConfig{URL: cfg.URL, Start: start, Speed: cfg.Speed}, [][]int16{t.Audio}, onEvent)
+	if err != nil {
+		return nil, fmt.Errorf("%s (%s): %w", t.Name, t.Voice, err)
+	}
+	mu.Lock()
+	defer mu.Unlock()
+	run.sent = res.Sent
+	if res.Metadata != nil {
+		run.heard = res.Metadata.Duration
+	}
+	return run, nil
+}
+
+// liveBenchReport is what livebench measured, per voice and over all.
+type liveBenchReport struct {
+	Speed   float64          `json:"speed"`
+	Streams int              `json:"streams"`
+	Pause   float64          `json:"pause"`
+	Rows    []liveBenchScore `json:"rows"`
+}
+
+// liveBenchScore scores the live messages of a set of answers. Times are
+// seconds on the stream clock, latencies seconds of wall time.
+type liveBenchScore struct {
+	Name    string `json:"name"`
+	Answers int    `json:"answers"`
+	// Stars counts the live Star messages scored; PartAccuracy is the
+	// share whose current part is the part being told at their now.
+	Stars        int     `json:"stars"`
+	PartAccuracy float64 `json:"part_accuracy"`
+	// Changes counts the part changes of the told answers; Lag is the time
+	// from each to the first Star showing the new part (a change never
+	// shown counts as the time to the next change), Missed how many were
+	// never shown.
+	Changes int       `json:"changes"`
+	Lag     quantiles `json:"lag"`
+	Missed  int       `json:"missed"`
+	// FirstStar is the time from the first word to the first Star.
+	FirstStar quantiles `json:"first_star"`
+	// PaceError is |live wpm - true running wpm| / true wpm, from 20 s
+	// after the first word; RecentPaceError the same for recent_wpm
+	// against the true pace over its window.
+	PaceError       quantiles `json:"pace_error"`
+	RecentPaceError quantiles `json:"recent_pace_error"`
+	// FinalLatency runs from sending the audio that holds a final's last
+	// word to receiving the final (real time only).
+	FinalLatency quantiles `json:"final_latency"`
+	// LongestFinal is the most audio one final result covered.
+	LongestFinal float64 `json:"longest_final"`
+	// Lost is the audio sent that the server did not receive, in seconds.
+	Lost float64 `json:"lost"`
+}
+
+// quantiles summarizes a sample.
+type quantiles struct {
+	N   int     `json:"n"`
+	P50 float64 `json:"p50"`
+	P90 float64 `json:"p90"`
+	P95 float64 `json:"p95"`
+	Max float64 `json:"max"`
+}
+
+func quantilesOf(v []float64) quantiles {
+	if len(v) == 0 {
+		return quantiles{}
+	}
+	s := slices.Clone(v)
+	sort.Float64s(s)
+	at := func(q float64) float64 { return s[max(0, int(math.Ceil(q*float64(len(s))))-1)] }
+	return quantiles{N: len(s), P50: at(0.5), P90: at(0.9), P95: at(0.95), Max: s[len(s)-1]}
+}
+
+// paceWarmup is how long after the first word the pace is first scored:
+// before it, a few words more or less swing any pace.
+const paceWarmup = 20.0
+
+// frameSeconds is the audio per message server.Stream sends.
+const frameSeconds = 0.1
+
+func scoreRuns(name string, runs []*liveRun, speed float64) liveBenchScore {
+	sc := liveBenchScore{Name: name, Answers: len(runs)}
+	var right int
+	var lags, firsts, paceErr, recentErr, latency []float64
+	for _, r := range runs {
+		t := r.told
+		sc.Lost += math.Max(0, r.sent-r.heard)
+		var live []server.StarMessage
+		var paces []server.PacingMessage
+		for i, m := range r.stars {
+			if !m.Final && m.Now <= t.last()+0.5 {
+				live = append(live, m)
+				if i < len(r.paces) {
+					paces = append(paces, r.paces[i])
+				} else {
+					paces = append(paces, server.PacingMessage{})
+				}
+			}
+		}
+		if len(live) > 0 {
+			firsts = append(firsts, live[0].Now-t.first())
+		}
+		for i, m := range live {
+			sc.Stars++
+			if m.Current == t.labelAt(m.Now) {
+				right++
+			}
+			spoken := m.Now - t.first()
+			if spoken < paceWarmup {
+				continue
+			}
+			truth := t.wordsBy(m.Now) / math.Min(spoken, t.last()-t.first()) * 60
+			paceErr = append(paceErr, math.Abs(paces[i].WPM-truth)/truth)
+			if w := paces[i].RecentWindow; w > 0 {
+				from := math.Max(t.first(), m.Now-w)
+				recent := (t.wordsBy(m.Now) - t.wordsBy(from)) / (m.Now - from) * 60
+				if recent > 0 {
+					recentErr = append(recentErr, math.Abs(paces[i].RecentWPM-recent)/recent)
+				}
+			}
+		}
+		for i := 1; i < len(t.Sentences); i++ {
+			s := t.Sentences[i]
+			if s.Label == t.Sentences[i-1].Label {
+				continue
+			}
+			next := t.last() + 0.5
+			for _, later := range t.Sentences[i+1:] {
+				if later.Label != s.Label {
+					next = later.Start
+					break
+				}
+			}
+			sc.Changes++
+			lag, shown := next-s.Start, false
+			for _, m := range live {
+				if m.Now >= s.Start && m.Now < next && m.Current == s.Label {
+					lag, shown = m.Now-s.Start, true
+					break
+				}
+			}
+			if !shown {
+				sc.Missed++
+			}
+			lags = append(lags, lag)
+		}
+		for _, f := range r.finals {
+			alt := f.msg.Channel.Alternatives[0]
+			sc.LongestFinal = math.Max(sc.LongestFinal, f.msg.Duration)
+			if speed != 1 || r.began.IsZero() {
+				continue
+			}
+			end := alt.Words[len(alt.Words)-1].End
+			sent := r.began.Add(time.Duration((math.Floor(end/frameSeconds) + 1) * frameSeconds * float64(time.Second)))
+			latency = append(latency, f.at.Sub(sent).Seconds())
+		}
+	}
+	if sc.Stars > 0 {
+		sc.PartAccuracy = float64(right) / float64(sc.Stars)
+	}
+	sc.Lag, sc.FirstStar = quantilesOf(lags), quantilesOf(firsts)
+	sc.PaceError, sc.RecentPaceError = quantilesOf(paceErr), quantilesOf(recentErr)
+	sc.FinalLatency = quantilesOf(latency)
+	return sc
+}
+
+func liveBench(ctx context.Context, cfg liveBenchConfig, answers []interviewer.LabeledAnswer) (*liveBenchReport, error) {
+	if !flite.Available() {
+		return nil, fmt.Errorf("flite is not installed (apt-get install flite)")
+	}
+	var told []*toldAnswer
+	for _, v := range cfg.Voices {
+		for i, a := range answers {
+			if cfg.Limit > 0 && i >= cfg.Limit {
+				break
+			}
+			t, err := readSentences(ctx, a, v, cfg.Pause)
+			if err != nil {
+				return nil, err
+			}
+			told = append(told, &t)
+		}
+	}
+	runs := make([]*liveRun, len(told))
+	errs := make([]error, len(told))
+	work := make(chan int)
+	var wg sync.WaitGroup
+	for range min(cfg.Streams, len(told)) {
+		wg.Go(func() {
+			for i := range work {
+				runs[i], errs[i] = streamTold(ctx, cfg, told[i])
+			}
+		})
+	}
+	for i := range told {
+		work <- i
+	}
+	close(work)
+	wg.Wait()
+	for _, err := range errs {
+		if err != nil {
+			return nil, err
+		}
+	}
+	r := &liveBenchReport{Speed: cfg.Speed, Streams: cfg.Streams, Pause: cfg.Pause.Seconds()}
+	for _, v := range cfg.Voices {
+		var of []*liveRun
+		for _, run := range runs {
+			if run.told.Voice == v {
+				of = append(of, run)
+			}
+		}
+		r.Rows = append(r.Rows, scoreRuns(v, of, cfg.Speed))
+	}
+	if len(cfg.Voices) > 1 {
+		r.Rows = append(r.Rows, scoreRuns("all", runs, cfg.Speed))
+	}
+	return r, nil
+}
+
+func (r *liveBenchReport) print(w io.Writer) {
+	fmt.Fprintf(w, "Live view on the stream clock: %d stream(s) at once, speed %g (0: as fast as the server takes it), %.1f s between sentences\n\n", r.Streams, r.Speed, r.Pause)
+	fmt.Fprintf(w, "%-6s %7s %6s %8s %22s %7s %14s %14s %14s %16s %8s %6s\n",
+		"voice", "answers", "stars", "part ok", "lag p50/p90/max s", "missed", "first Star s", "pace err p50", "recent p50", "final p50/p95 s", "longest", "lost")
+	for _, s := range r.Rows {
+		latency := "–"
+		if s.FinalLatency.N > 0 {
+			latency = fmt.Sprintf("%.2f/%.2f", s.FinalLatency.P50, s.FinalLatency.P95)
+		}
+		fmt.Fprintf(w, "%-6s %7d %6d %8.3f %22s %7s %14s %14.3f %14.3f %16s %7.1fs %5.1fs\n",
+			s.Name, s.Answers, s.Stars, s.PartAccuracy,
+			fmt.Sprintf("%.1f/%.1f/%.1f", s.Lag.P50, s.Lag.P90, s.Lag.Max), fmt.Sprintf("%d/%d", s.Missed, s.Changes),
+			fmt.Sprintf("%.1f (max %.1f)", s.FirstStar.P50, s.FirstStar.Max),
+			s.PaceError.P50, s.RecentPaceError.P50, latency, s.LongestFinal, s.Lost)
+	}
+}
