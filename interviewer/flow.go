@@ -92,11 +92,24 @@ type answerLog struct {
 	words   []transcribe.Word
 	skipped bool
 	verdict *Verdict
-	// live is the unfinished-answer analysis of the first liveWords words:
-	// the live view and the cut-in check ask for it after every result,
-	// and words are only ever added.
-	live      Report
-	liveWords int
+	// hearing are the words of the utterance in progress: the engine may
+	// still change them, and Hear's final words replace them.
+	hearing []transcribe.Word
+	// live is the unfinished-answer analysis of words and hearing as they
+	// were at liveOf: the live view and the cut-in check ask for it after
+	// every result.
+	live   Report
+	liveOf [2]int
+	heard  int // changes to words and hearing so far
+}
+
+// heardSoFar is every word of the answer: the final ones, then those of
+// the utterance in progress.
+func (a *answerLog) heardSoFar() []transcribe.Word {
+	if len(a.hearing) == 0 {
+		return a.words
+	}
+	return append(a.words[:len(a.words):len(a.words)], a.hearing...)
 }
 
 // mainReport is the main answer's report once it is over, and until then
@@ -109,12 +122,12 @@ func (iv *Interview) mainReport() *Report {
 	return &r
 }
 
-// liveReport analyzes the answer heard so far as unfinished, once per new
-// words.
+// liveReport analyzes the answer heard so far, the words of the
+// utterance in progress included, as unfinished, once per change.
 func (iv *Interview) liveReport(a *answerLog) Report {
-	if a.liveWords != len(a.words) {
-		a.live = iv.cfg.Analyzer.Analyze(Answer{Words: a.words, Unfinished: true}, iv.cfg.Profile)
-		a.liveWords = len(a.words)
+	if of := [2]int{a.heard, len(a.words)}; a.liveOf != of {
+		a.live = iv.cfg.Analyzer.Analyze(Answer{Words: a.heardSoFar(), Unfinished: true}, iv.cfg.Profile)
+		a.liveOf = of
 	}
 	return a.live
 }
@@ -192,6 +205,8 @@ func (iv *Interview) Hear(words []transcribe.Word) []Turn {
 			a.words = append(a.words, w)
 		}
 	}
+	a.hearing = nil
+	a.heard++
 	if iv.state != StateListening || iv.cfg.Mode != ModeInterview || iv.interrupted || iv.cfg.InterruptFactor <= 0 {
 		return nil
 	}
@@ -220,6 +235,23 @@ func (iv *Interview) Hear(words []transcribe.Word) []Turn {
 		return []Turn{{Kind: TurnInterrupt, Text: "Let me stop you there. I have enough context: let's get to what you did."}}
 	}
 	return nil
+}
+
+// Hearing gives the words of the utterance in progress, which the engine
+// may still change: the live view counts them until Hear's final words
+// replace them.
+func (iv *Interview) Hearing(words []transcribe.Word) {
+	a := iv.current()
+	if a == nil {
+		return
+	}
+	a.hearing = a.hearing[:0]
+	for _, w := range words {
+		if w.Start >= a.from-0.05 {
+			a.hearing = append(a.hearing, w)
+		}
+	}
+	a.heard++
 }
 
 // saysWhatWasDone reports whether text has a phrase of doing: one of the
@@ -343,37 +375,57 @@ type LivePart struct {
 
 // Live is the answer in progress, for the live timers.
 type Live struct {
-	Parts     []LivePart `json:"parts"`
-	Current   Label      `json:"current,omitempty"`
-	Elapsed   float64    `json:"elapsed"`
-	Budget    float64    `json:"budget"`
-	WPM       float64    `json:"wpm"`
-	Fillers   int        `json:"fillers"`
-	PerMinute float64    `json:"fillers_per_minute"`
+	Parts   []LivePart `json:"parts"`
+	Current Label      `json:"current,omitempty"`
+	// ToCome are the parts not told yet, in STAR order.
+	ToCome  []Label `json:"to_come"`
+	Elapsed float64 `json:"elapsed"`
+	Budget  float64 `json:"budget"`
+	// WPM is the pace from the first word to the last heard, RecentWPM
+	// over the last RecentWindow seconds of it (RecentPace, or less early
+	// in the answer).
+	WPM          float64 `json:"wpm"`
+	RecentWPM    float64 `json:"recent_wpm"`
+	RecentWindow float64 `json:"recent_window"`
+	Fillers      int     `json:"fillers"`
+	PerMinute    float64 `json:"fillers_per_minute"`
 	// Final is set once the main answer is over: the parts are then those
 	// of the whole answer, which can differ from the last live view (its
 	// last words are only now known to be the ending), and none is current.
 	Final bool `json:"final,omitempty"`
 }
 
-// Live segments the main answer as heard so far. now extends the current
-// part to the present while the person is still talking; 0 stops at the
-// last word. Once the main answer is over it gives the whole answer's
-// parts and ignores now.
+// RecentPace is the stretch of the answer, in seconds, that the recent
+// pace is measured over: long enough for a few sentences, short enough to
+// show a rush or a slow-down within half a minute.
+const RecentPace = 30.0
+
+// Live segments the main answer as heard so far, the words of the
+// utterance in progress included. now extends the current part to the
+// present while the person is still talking; 0 stops at the last word.
+// Once the main answer is over it gives the whole answer's parts and
+// ignores now.
 func (iv *Interview) Live(now float64) Live {
-	l := Live{Parts: []LivePart{}, Budget: iv.cfg.Profile.Budget()}
+	l := Live{Parts: []LivePart{}, ToCome: []Label{}, Budget: iv.cfg.Profile.Budget()}
 	if len(iv.answers) == 0 {
 		return l
 	}
 	words := iv.answers[0].words
+	if iv.main == nil {
+		words = iv.answers[0].heardSoFar()
+	}
 	if len(words) == 0 {
 		return l
 	}
-	r, end := iv.mainReport(), words[len(words)-1].End
+	r := iv.mainReport()
+	last := words[len(words)-1].End
+	end := last
 	if iv.main == nil {
 		end = math.Max(now, end)
 	}
+	told := map[Label]bool{}
 	for i, p := range r.Parts {
+		told[p.Label] = true
 		elapsed := p.Duration
 		if i == len(r.Parts)-1 {
 			elapsed = end - p.Start
@@ -387,13 +439,29 @@ func (iv *Interview) Live(now float64) Live {
 		}
 		l.Parts = append(l.Parts, LivePart{Label: p.Label, Elapsed: round2(elapsed), Target: p.Target, Status: status})
 	}
+	for _, label := range Labels {
+		if !told[label] {
+			l.ToCome = append(l.ToCome, label)
+		}
+	}
 	if l.Final = iv.main != nil; !l.Final {
 		l.Current = r.Parts[len(r.Parts)-1].Label
 	}
 	l.Elapsed = round2(end - words[0].Start)
-	if l.Elapsed > 0 {
-		l.WPM = round1(float64(len(words)) / l.Elapsed * 60)
-		l.PerMinute = round1(float64(r.Pacing.Fillers.Count) / l.Elapsed * 60)
+	// The pace stops at the last word heard, as the report's does, so
+	// that a pause does not read as slowing down and the last live pace
+	// is the report's.
+	if spoken := last - words[0].Start; spoken > 0 {
+		l.WPM = round1(float64(len(words)) / spoken * 60)
+		l.PerMinute = round1(float64(r.Pacing.Fillers.Count) / spoken * 60)
+		l.RecentWindow = round2(math.Min(RecentPace, spoken))
+		from, n := last-l.RecentWindow, 0
+		for _, w := range words {
+			if (w.Start+w.End)/2 > from {
+				n++
+			}
+		}
+		l.RecentWPM = round1(float64(n) / l.RecentWindow * 60)
 	}
 	l.Fillers = r.Pacing.Fillers.Count
 	return l

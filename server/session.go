@@ -431,6 +431,9 @@ func (s *session) result(r transcribe.Result, fromFinalize bool) {
 	}
 	if !r.Final || len(r.Words) == 0 {
 		s.send(resultsMessage(r, s.answer, fromFinalize, s.engine.Name()))
+		if !r.Final {
+			s.iv.Hearing(r.Words)
+		}
 		return
 	}
 	u := UtteranceRecord{N: s.nextUtterance, Answer: s.answer, Start: round3(r.Start), End: round3(r.End),
@@ -457,11 +460,7 @@ func (s *session) result(r transcribe.Result, fromFinalize bool) {
 	s.nextUtterance++
 	s.lastWordEnd = r.Words[len(r.Words)-1].End
 	s.utteranceOpen = true
-	turns := s.iv.Hear(r.Words)
-	if listening {
-		s.live(s.now())
-	}
-	s.turns(turns)
+	s.turns(s.iv.Hear(r.Words))
 }
 
 // live sends the STAR timers and the pace of the main answer.
@@ -471,8 +470,9 @@ func (s *session) live(now float64) {
 		return
 	}
 	s.lastStar = now
-	s.send(StarMessage{Type: TypeStar, Parts: l.Parts, Current: l.Current, Elapsed: l.Elapsed, Budget: l.Budget, Now: round3(now), Final: l.Final})
-	s.send(PacingMessage{Type: TypePacing, WPM: l.WPM, Fillers: l.Fillers, FillersPerMinute: l.PerMinute, Elapsed: l.Elapsed})
+	s.send(StarMessage{Type: TypeStar, Parts: l.Parts, Current: l.Current, ToCome: l.ToCome, Elapsed: l.Elapsed, Budget: l.Budget, Now: round3(now), Final: l.Final})
+	s.send(PacingMessage{Type: TypePacing, WPM: l.WPM, Fillers: l.Fillers, FillersPerMinute: l.PerMinute, Elapsed: l.Elapsed,
+		RecentWPM: l.RecentWPM, RecentWindow: l.RecentWindow})
 }
 
 // turns passes on what the interviewer says. The first probe or the

@@ -83,6 +83,7 @@ import (
 	"sort"
 	"strings"
 	"sync"
+	"time"
 	"unsafe"
 )
 
@@ -124,6 +125,12 @@ type PocketSphinxConfig struct {
 	// PartialEvery is how much audio, in samples, passes between partial
 	// results while someone speaks. Default 0.4 s.
 	PartialEvery int
+	// Pause is the silence that ends an utterance, so that its words are
+	// final soon after they are said (default DefaultPause); a stream's
+	// StreamOptions.Pause overrides it. A negative Pause leaves the
+	// utterances to the library's own voice detector, which ends them
+	// after half a second of silence and never cuts a long one short.
+	Pause time.Duration
 	// Options are extra decoder options such as "-beam": "1e-40"; they
 	// override the profile's.
 	Options map[string]string
@@ -165,6 +172,20 @@ var profileOptions = map[string]map[string]string{
 		"-maxhmmpf": "-1",
 	},
 }
+
+// DefaultPause is the silence that ends an utterance by default: fluent
+// speakers leave about 0.4 s between sentences (see docs/BENCHMARKS.md for
+// how it was chosen).
+const DefaultPause = 300 * time.Millisecond
+
+// An utterance that has gone on for longUtterance ends at the next breath,
+// a gap of breathPause, and one that reaches maxUtterance ends where it is:
+// a speaker who never pauses still gets final words every few seconds.
+const (
+	longUtterance = 5 * time.Second
+	breathPause   = 120 * time.Millisecond
+	maxUtterance  = 12 * time.Second
+)
 
 // Interpolation weights found best on the development set (see
 // docs/BENCHMARKS.md).
@@ -240,6 +261,9 @@ func NewPocketSphinx(cfg PocketSphinxConfig) (*PocketSphinx, error) {
 	}
 	if cfg.PartialEvery <= 0 {
 		cfg.PartialEvery = SampleRate * 4 / 10
+	}
+	if cfg.Pause == 0 {
+		cfg.Pause = DefaultPause
 	}
 	// The library calls exit() on some missing files, so look first.
 	for _, p := range []string{filepath.Join(cfg.HMM, "mdef"), cfg.LM, cfg.Dict} {
@@ -322,6 +346,14 @@ func (e *PocketSphinx) NewStream(ctx context.Context, opts StreamOptions) (Strea
 		}
 	}
 	s := &psStream{engine: e, d: d, partialEvery: e.cfg.PartialEvery}
+	pause := e.cfg.Pause
+	if opts.Pause != 0 {
+		pause = opts.Pause
+	}
+	if pause > 0 {
+		s.pauses = NewVAD(VADConfig{Hangover: pause})
+		s.breaths = NewVAD(VADConfig{Hangover: breathPause})
+	}
 	if len(opts.Vocabulary) > 0 {
 		if err := e.boost(d, opts.Vocabulary); err != nil {
 			e.release(d)
@@ -563,16 +595,33 @@ func (d *decoder) free() {
 	}
 }
 
-// psStream follows pocketsphinx_continuous: one long stream, utterances cut
-// where the library's own voice detector says speech stopped, so that frame
+// psStream follows pocketsphinx_continuous: one long stream, so that frame
 // numbers count from the start of the stream and word times do not drift.
+// An utterance begins where the library's own voice detector hears speech;
+// it ends at the first pause as long as the stream's (heard by our own VAD,
+// which does not wait the library's half second), at a breath once it is
+// long, and at maxUtterance in any case.
 type psStream struct {
 	engine       *PocketSphinx
 	d            *decoder
 	inUtt        bool // the library heard speech in the current utterance
+	uttFrom      int64
 	sincePartial int
 	partialEvery int
 	received     int64 // samples fed since the stream began
+	// pauses hears the pause that ends an utterance, breaths the short
+	// gaps that end a long one; both nil when the library decides alone.
+	pauses, breaths *VAD
+}
+
+// ended tells whether vad heard speech stop in samples.
+func ended(vad *VAD, samples []int16) bool {
+	if vad == nil {
+		return false
+	}
+	was := vad.InSpeech()
+	vad.Write(samples)
+	return was && !vad.InSpeech()
 }
 
 var errStreamClosed = errors.New("pocketsphinx: stream is closed")
@@ -586,6 +635,8 @@ func (s *psStream) start() error {
 	}
 	return nil
 }
+
+func samplesIn(d time.Duration) int64 { return int64(d.Seconds() * SampleRate) }
 
 // chunk is how much audio goes to the decoder per call: small enough that
 // the end of speech is noticed within 100 ms.
@@ -607,12 +658,17 @@ func (s *psStream) Accept(ctx context.Context, samples []int16) ([]Result, error
 			return out, errors.New("pocketsphinx: decoding failed")
 		}
 		s.received += int64(n)
+		paused, breathed := ended(s.pauses, part), ended(s.breaths, part)
 		speaking := C.ps_get_in_speech(s.d.ps) != 0
+		long := s.received - s.uttFrom
 		switch {
 		case speaking && !s.inUtt:
 			s.inUtt = true
+			s.uttFrom = s.received
 			s.sincePartial = 0
-		case !speaking && s.inUtt:
+		case s.inUtt && (!speaking || paused ||
+			breathed && long >= samplesIn(longUtterance) ||
+			s.pauses != nil && long >= samplesIn(maxUtterance)):
 			r, err := s.endUtt()
 			if err != nil {
 				return out, err

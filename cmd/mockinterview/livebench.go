@@ -41,6 +41,7 @@ func runLivebench(ctx context.Context, e env, args []string) error {
 	fs.DurationVar(&cfg.Pause, "pause", 400*time.Millisecond, "silence between sentences, as a fluent speaker leaves")
 	fs.StringVar(&cfg.URL, "url", "", "a running server's listen endpoint (empty: start one in this process on a loopback port)")
 	asJSON := fs.Bool("json", false, "print the figures as one JSON object")
+	fs.BoolVar(&cfg.Verbose, "v", false, "print each answer's told and live parts, a letter per Star")
 	dirs, err := parseFlags(fs, args)
 	if err != nil {
 		return err
@@ -91,6 +92,7 @@ type liveBenchConfig struct {
 	Streams int
 	Limit   int
 	Pause   time.Duration
+	Verbose bool
 }
 
 // startBenchServer runs the service on a loopback port with a data folder
@@ -334,6 +336,21 @@ type liveBenchReport struct {
 	Streams int              `json:"streams"`
 	Pause   float64          `json:"pause"`
 	Rows    []liveBenchScore `json:"rows"`
+	// Timelines show each answer's told and live part, a letter per Star
+	// (with -v).
+	Timelines []string `json:"timelines,omitempty"`
+}
+
+// partLetter is a part's letter in a timeline: S T A R and F for the
+// reflection.
+func partLetter(l interviewer.Label) byte {
+	if l == interviewer.Reflection {
+		return 'F'
+	}
+	if l == "" {
+		return '-'
+	}
+	return strings.ToUpper(string(l))[0]
 }
 
 // liveBenchScore scores the live messages of a set of answers. Times are
@@ -519,6 +536,19 @@ func liveBench(ctx context.Context, cfg liveBenchConfig, answers []interviewer.L
 		}
 	}
 	r := &liveBenchReport{Speed: cfg.Speed, Streams: cfg.Streams, Pause: cfg.Pause.Seconds()}
+	if cfg.Verbose {
+		for _, run := range runs {
+			var told, live strings.Builder
+			for _, m := range run.stars {
+				if m.Final {
+					continue
+				}
+				told.WriteByte(partLetter(run.told.labelAt(m.Now)))
+				live.WriteByte(partLetter(m.Current))
+			}
+			r.Timelines = append(r.Timelines, fmt.Sprintf("%s %s\n  told %s\n  live %s", run.told.Name, run.told.Voice, told.String(), live.String()))
+		}
+	}
 	for _, v := range cfg.Voices {
 		var of []*liveRun
 		for _, run := range runs {
@@ -535,6 +565,9 @@ func liveBench(ctx context.Context, cfg liveBenchConfig, answers []interviewer.L
 }
 
 func (r *liveBenchReport) print(w io.Writer) {
+	for _, t := range r.Timelines {
+		fmt.Fprintln(w, t)
+	}
 	fmt.Fprintf(w, "Live view on the stream clock: %d stream(s) at once, speed %g (0: as fast as the server takes it), %.1f s between sentences\n\n", r.Streams, r.Speed, r.Pause)
 	fmt.Fprintf(w, "%-6s %7s %6s %8s %22s %7s %14s %14s %14s %16s %8s %6s\n",
 		"voice", "answers", "stars", "part ok", "lag p50/p90/max s", "missed", "first Star s", "pace err p50", "recent p50", "final p50/p95 s", "longest", "lost")
