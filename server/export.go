@@ -6,6 +6,8 @@ import (
 	"math"
 	"sort"
 	"strings"
+
+	"github.com/mockinterview/mockinterview/interviewer"
 )
 
 // Cue is one subtitle: an utterance, labelled with its STAR part (or the
@@ -123,7 +125,7 @@ func Markdown(d *SessionDetail) string {
 	var b strings.Builder
 	fmt.Fprintf(&b, "# Mock interview: %s\n\n", d.Principle)
 	fmt.Fprintf(&b, "- Session: `%s`\n- Date: %s\n- Mode: %s, level %s\n- Engine: %s%s\n- Audio: %s\n\n",
-		d.ID, d.CreatedAt.UTC().Format("2006-01-02 15:04 UTC"), d.Mode, d.Level, d.Engine, fallbackNote(d.Utterances), clock(d.Duration))
+		d.ID, d.CreatedAt.UTC().Format("2006-01-02 15:04 UTC"), d.Mode, d.Level, d.Engine, fallbackNote(d.Utterances), interviewer.FormatDuration(d.Duration))
 	fmt.Fprintf(&b, "## Question\n\n> %s\n\n", d.Question)
 	r := d.Report
 	if r == nil {
@@ -148,9 +150,10 @@ func Markdown(d *SessionDetail) string {
 	}
 	b.WriteString("## Timing\n\n| Part | Time | Target | Status | Words |\n| --- | ---: | ---: | --- | ---: |\n")
 	for _, t := range r.Timing {
-		fmt.Fprintf(&b, "| %s | %.0f s | %.0f s | %s | %d |\n", title(string(t.Label)), t.Duration, t.Target, t.Status, t.Words)
+		fmt.Fprintf(&b, "| %s | %s | %s | %s | %d |\n", title(string(t.Label)), interviewer.FormatDuration(t.Duration), interviewer.FormatDuration(t.Target), t.Status, t.Words)
 	}
-	fmt.Fprintf(&b, "\nWhole answer: %.0f s (%s; the level allows %.0f to %.0f s).\n\n", r.Duration, r.Budget.Status, r.Budget.Min, r.Budget.Max)
+	fmt.Fprintf(&b, "\nWhole answer: %s (%s; the target is %s).\n\n",
+		interviewer.FormatDuration(r.Budget.Length), r.Budget.Status, interviewer.FormatBand(r.Budget.Min, r.Budget.Max))
 	p := r.Pacing
 	fmt.Fprintf(&b, "## Pacing\n\n- %.0f words a minute (%s), %.0f while speaking\n- Fillers: %d (%.1f a minute)\n- Pauses over 250 ms: %d; over 2 s: %d\n- In the action: \"I\" %d, \"we\" %d\n\n",
 		p.WPM, p.Band, p.WPMSpeaking, p.Fillers.Count, p.Fillers.PerMinute, p.Pauses.Count, len(p.Pauses.Long), r.Ownership.ActionI, r.Ownership.ActionWe)
@@ -215,7 +218,8 @@ func title(s string) string {
 	return strings.ToUpper(s[:1]) + s[1:]
 }
 
-// clock writes seconds as m:ss.
+// clock writes a moment of a recording as m:ss, as a player shows it (a
+// length is written by interviewer.FormatDuration).
 func clock(seconds float64) string {
 	s := int(math.Round(seconds))
 	return fmt.Sprintf("%d:%02d", s/60, s%60)

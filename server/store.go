@@ -688,6 +688,10 @@ func (s *Store) Session(ctx context.Context, id string) (*SessionDetail, error) 
 		if err := json.Unmarshal([]byte(body), d.Report); err != nil {
 			return nil, fmt.Errorf("session %s: report: %w", id, err)
 		}
+		// A report stored before budget.length existed gets it from its words.
+		if w := d.Report.Words; d.Report.Budget.Length == 0 && len(w) > 0 {
+			d.Report.Budget.Length = w[len(w)-1].End - w[0].Start
+		}
 	}
 	return d, nil
 }
