@@ -173,7 +173,7 @@ func Markdown(d *SessionDetail) string {
 				fmt.Fprintf(&b, "> %s\n\n", pr.Answer)
 			case pr.Skipped:
 				b.WriteString("_Skipped._\n\n")
-			default:
+			case pr.Verdict == nil || pr.Verdict.Rating != interviewer.RatingUnanswered: // the verdict says it
 				b.WriteString("_No reply heard._\n\n")
 			}
 			if pr.Verdict != nil {
