@@ -10,15 +10,18 @@ import (
 	"github.com/mockinterview/mockinterview/interviewer"
 )
 
-// Cue is one subtitle: an utterance, labelled with its STAR part (or the
-// probe it answers).
+// Cue is one subtitle: an utterance, or the part of one that lies in one
+// STAR part, labelled with that part (or the probe it answers).
 type Cue struct {
 	Start, End float64
 	Label      string
 	Text       string
 }
 
-// Cues makes a cue per utterance of a session. With answer at -1 the
+// Cues makes a cue per utterance of a session, split where the
+// utterance's words go from one STAR part to the next, so that every cue
+// holds the words of one part and is labelled with it; each cue runs from
+// its first word's start to its last word's end. With answer at -1 the
 // times are on the stream clock, which is also the clock of the answers'
 // recordings played one after the other; with answer n, only that
 // answer's cues, timed from the start of its recording.
@@ -29,13 +32,15 @@ func Cues(d *SessionDetail, answer int) []Cue {
 	}
 	var cues []Cue
 	for i := 0; i < len(d.Words); {
-		j := i
-		for j < len(d.Words) && d.Words[j].Utterance == d.Words[i].Utterance {
+		// words[i:j] are one utterance's words of one part.
+		first, label := d.Words[i], cueLabel(d.Words[i])
+		j := i + 1
+		for j < len(d.Words) && d.Words[j].Utterance == first.Utterance && cueLabel(d.Words[j]) == label {
 			j++
 		}
 		words := d.Words[i:j]
 		i = j
-		if answer >= 0 && words[0].Answer != answer {
+		if answer >= 0 && first.Answer != answer {
 			continue
 		}
 		texts := make([]string, len(words))
@@ -43,9 +48,9 @@ func Cues(d *SessionDetail, answer int) []Cue {
 			texts[k] = cmp.Or(w.Punctuated, w.Text)
 		}
 		cues = append(cues, Cue{
-			Start: math.Max(0, words[0].Start-offset),
+			Start: math.Max(0, first.Start-offset),
 			End:   math.Max(0, words[len(words)-1].End-offset),
-			Label: cueLabel(words),
+			Label: label,
 			Text:  strings.Join(texts, " "),
 		})
 	}
@@ -61,27 +66,13 @@ func Cues(d *SessionDetail, answer int) []Cue {
 	return cues
 }
 
-// cueLabel is the STAR part most of an utterance's words belong to, or
-// the probe it answers.
-func cueLabel(words []WordRecord) string {
-	if words[0].Answer > 0 {
-		return fmt.Sprintf("Probe %d", words[0].Answer)
+// cueLabel is the STAR part of a word of the main answer, or the probe a
+// reply's word answers; "" for a word not labelled yet.
+func cueLabel(w WordRecord) string {
+	if w.Answer > 0 {
+		return fmt.Sprintf("Probe %d", w.Answer)
 	}
-	count := map[string]int{}
-	best := ""
-	for _, w := range words {
-		if w.Part == "" {
-			continue
-		}
-		count[w.Part]++
-		if best == "" || count[w.Part] > count[best] {
-			best = w.Part
-		}
-	}
-	if best == "" {
-		return ""
-	}
-	return strings.ToUpper(best[:1]) + best[1:]
+	return title(w.Part)
 }
 
 func (c Cue) line() string {
