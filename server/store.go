@@ -677,6 +677,16 @@ func (s *Store) Session(ctx context.Context, id string) (*SessionDetail, error) 
 	}); err != nil {
 		return nil, err
 	}
+	// The probes table keeps no words: a reply's words are the session's
+	// words of its answer, probe k's being answer k's.
+	for k := range d.Probes {
+		d.Probes[k].Words = []transcribe.Word{}
+		for _, w := range d.Words {
+			if w.Answer == k+1 {
+				d.Probes[k].Words = append(d.Probes[k].Words, transcribe.Word{Text: w.Text, Start: w.Start, End: w.End, Confidence: w.Confidence, Punctuated: w.Punctuated})
+			}
+		}
+	}
 	var body string
 	err = s.db.QueryRowContext(ctx, `SELECT report FROM reports WHERE session_id = ?`, id).Scan(&body)
 	switch {
