@@ -20,8 +20,10 @@ import (
 	"github.com/mockinterview/mockinterview/transcribe"
 )
 
-// partTime is how a live STAR part shows its time against its target.
-var partTime = regexp.MustCompile(`^\d+(\.\d)? s / \d+(\.\d)? s$|^\d+ min( \d+ s)? / `)
+// partTime is how a live STAR part shows its time against its target,
+// each written as every text of the product writes a length (see
+// interviewer.FormatDuration): "42 s", "1 min 55 s", "3 min".
+var partTime = regexp.MustCompile(`^([1-5]?\d s|\d+ min( [1-5]?\d s)?) / ([1-5]?\d s|\d+ min( [1-5]?\d s)?)$`)
 
 // TestInterview answers a mock interview out loud at 16 kHz: the question
 // is "spoken" (and the microphone muted meanwhile), the live transcript and

@@ -114,11 +114,17 @@ type Report struct {
 	Feedback        []Finding     `json:"feedback"`
 }
 
-// Budget compares the whole answer with the level's time budget.
+// Budget compares the whole answer with the level's time budget: the band
+// from Min to Max seconds.
 type Budget struct {
 	Min    float64 `json:"min"`
 	Max    float64 `json:"max"`
 	Status Status  `json:"status"`
+	// Length is the answer's length as the band judges it, in seconds from
+	// its first word to its last: the length every text states, which the
+	// report's Duration (up to the last word from the start of the
+	// recording, or the recording's whole length) is not.
+	Length float64 `json:"length"`
 }
 
 // Ownership counts "I" and "we" in the action.
@@ -262,7 +268,7 @@ func buildReport(ans Answer, norm []string, labels []Label, profile Profile) Rep
 	if len(words) > 0 {
 		total = words[len(words)-1].End - words[0].Start
 	}
-	r.Budget = Budget{Min: profile.BudgetMin, Max: profile.BudgetMax, Status: StatusOK}
+	r.Budget = Budget{Min: profile.BudgetMin, Max: profile.BudgetMax, Status: StatusOK, Length: round2(total)}
 	switch {
 	case len(words) == 0:
 		r.Budget.Status = StatusMissing
@@ -273,7 +279,7 @@ func buildReport(ans Answer, norm []string, labels []Label, profile Profile) Rep
 	}
 	r.Pacing = pacing(words, filler, phrases, speech, ans.EstimatedTiming)
 	r.Ownership = countOwnership(norm, labels)
-	r.Feedback = findings(&r, norm, labels, profile, total)
+	r.Feedback = findings(&r, norm, labels, profile)
 	return r
 }
 

@@ -215,7 +215,7 @@ func excerpt(words []string, at, span int) string {
 
 // findings applies the coaching material's rules to an analyzed answer,
 // most serious first.
-func findings(r *Report, norm []string, labels []Label, profile Profile, total float64) []Finding {
+func findings(r *Report, norm []string, labels []Label, profile Profile) []Finding {
 	var out []Finding
 	timing := func(l Label) LabelTiming { return r.Timing[l.Index()] }
 	firstPart := func(l Label) *PartTiming {
@@ -261,7 +261,8 @@ func findings(r *Report, norm []string, labels []Label, profile Profile, total f
 			sev = SeverityHigh
 		}
 		add(Finding{Part: Situation, Code: "situation_long", Severity: sev,
-			Message:  fmt.Sprintf("The situation took %.0f s against a target of %.0f s. Cut the background and architecture to the problem and what it cost; the interviewer is waiting for what you did.", s.Duration, s.Target),
+			Message: fmt.Sprintf("The situation took %s against a target of %s. Cut the background and architecture to the problem and what it cost; the interviewer is waiting for what you did.",
+				FormatDuration(s.Duration), FormatDuration(s.Target)),
 			Evidence: opening(r, Situation)})
 	}
 
@@ -345,10 +346,10 @@ func findings(r *Report, norm []string, labels []Label, profile Profile, total f
 	switch r.Budget.Status {
 	case StatusOver:
 		add(Finding{Code: "answer_long", Severity: SeverityWarn,
-			Message: fmt.Sprintf("The answer took %.0f s; at %s level keep it between %.0f and %.0f s. Trim the situation first.", total, profile.Name, profile.BudgetMin, profile.BudgetMax)})
+			Message: fmt.Sprintf("The answer took %s; the %s target is %s. Trim the situation first.", FormatDuration(r.Budget.Length), profile.Name, FormatBand(profile.BudgetMin, profile.BudgetMax))})
 	case StatusUnder:
 		add(Finding{Code: "answer_short", Severity: SeverityWarn,
-			Message: fmt.Sprintf("The answer took %.0f s; at %s level aim for %.0f to %.0f s. Spend the time on your actions and the result's numbers.", total, profile.Name, profile.BudgetMin, profile.BudgetMax)})
+			Message: fmt.Sprintf("The answer took %s; the %s target is %s. Spend the time on your actions and the result's numbers.", FormatDuration(r.Budget.Length), profile.Name, FormatBand(profile.BudgetMin, profile.BudgetMax))})
 	}
 
 	// Delivery.
@@ -380,7 +381,7 @@ func findings(r *Report, norm []string, labels []Label, profile Profile, total f
 	}
 	for _, p := range r.Pacing.Pauses.Long {
 		add(Finding{Code: "long_pause", Severity: SeverityInfo, Start: p.Start, End: p.End,
-			Message: fmt.Sprintf("A %.1f s silence at %.0f s. A pause is fine; if you lost the thread, a bridge like \"so what I did next was\" keeps the story moving.", p.End-p.Start, p.Start)})
+			Message: fmt.Sprintf("A %s silence at %s. A pause is fine; if you lost the thread, a bridge like \"so what I did next was\" keeps the story moving.", FormatDuration(p.End-p.Start), FormatDuration(p.Start))})
 	}
 
 	sortFindings(out)

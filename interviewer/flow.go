@@ -352,8 +352,12 @@ func (iv *Interview) judge(a *answerLog) {
 	if a == nil || a.probe == nil || a.verdict != nil {
 		return
 	}
-	if a.skipped && len(a.words) == 0 {
-		a.verdict = &Verdict{"weak", "Skipped."}
+	switch {
+	case len(a.words) == 0 && a.skipped:
+		a.verdict = &Verdict{RatingWeak, "Skipped."}
+		return
+	case len(a.words) == 0:
+		a.verdict = &Verdict{RatingUnanswered, "No reply was heard before the probe ended, so it was not scored."}
 		return
 	}
 	texts := make([]string, len(a.words))
@@ -514,8 +518,9 @@ func (iv *Interview) Report() *InterviewReport {
 	if len(iv.answers) > 0 {
 		out.Skipped = iv.answers[0].skipped
 	}
+	// Each probe's reply is judged as it ends (endAnswer, Finish); one
+	// still going has no verdict yet.
 	for _, a := range iv.answers[min(1, len(iv.answers)):] {
-		iv.judge(a)
 		words := a.words
 		if words == nil {
 			words = []transcribe.Word{}
@@ -550,7 +555,7 @@ func improvements(r *InterviewReport) []string {
 		}
 	}
 	for _, p := range r.Probes {
-		if p.Verdict != nil && p.Verdict.Rating == "weak" && len(out) < 3 {
+		if p.Verdict != nil && p.Verdict.Rating == RatingWeak && len(out) < 3 {
 			out = append(out, fmt.Sprintf("On %q: %s", p.Asked, p.Verdict.Reason))
 		}
 	}
@@ -599,13 +604,18 @@ func hiringVerdict(r *InterviewReport, p *Principle) *HiringVerdict {
 			v.Reasons = append(v.Reasons, reasonFor(f, r))
 		}
 	}
+	var unanswered []string
 	for _, pr := range r.Probes {
 		if pr.Verdict == nil {
 			continue
 		}
-		if pr.Verdict.Rating == "strong" {
+		switch pr.Verdict.Rating {
+		case RatingStrong:
 			score += 1
-		} else {
+		case RatingUnanswered:
+			unanswered = append(unanswered, string(pr.Gap))
+			v.Reasons = append(v.Reasons, fmt.Sprintf("Probe on %s: not answered, so not scored.", pr.Gap))
+		default:
 			score -= 1
 			v.Reasons = append(v.Reasons, fmt.Sprintf("Probe on %s: %s", pr.Gap, pr.Verdict.Reason))
 		}
@@ -632,6 +642,13 @@ func hiringVerdict(r *InterviewReport, p *Principle) *HiringVerdict {
 	default:
 		v.Summary = fmt.Sprintf("A clear, owned story with evidence. %s for %s.", v.Decision, principle)
 	}
+	switch len(unanswered) {
+	case 0:
+	case 1:
+		v.Summary += fmt.Sprintf(" The follow-up on %s was not answered.", unanswered[0])
+	default:
+		v.Summary += fmt.Sprintf(" The follow-ups on %s were not answered.", joinAnd(unanswered))
+	}
 	return v
 }
 
@@ -653,4 +670,12 @@ func reasonFor(f Finding, r *InterviewReport) string {
 		msg = msg[:i+1]
 	}
 	return msg
+}
+
+// joinAnd lists items as a sentence does: "a", "a and b", "a, b and c".
+func joinAnd(items []string) string {
+	if len(items) < 2 {
+		return strings.Join(items, "")
+	}
+	return strings.Join(items[:len(items)-1], ", ") + " and " + items[len(items)-1]
 }

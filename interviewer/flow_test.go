@@ -196,3 +196,81 @@ func TestSaysWhatWasDone(t *testing.T) {
 		}
 	}
 }
+
+// TestUnansweredProbe: a probe that ends with nothing heard, because the
+// speaker pressed End (Done) or the session closed (Finish), is reported
+// as unanswered and leaves the hiring verdict as it would be had it never
+// been asked; a skipped probe is the speaker declining it, and is weak.
+func TestUnansweredProbe(t *testing.T) {
+	// Each interview: the coaching material's weak answer, a weak reply to
+	// the first probe, then the second probe ends with no reply.
+	run := func(t *testing.T, maxProbes int, end func(iv *Interview, now float64) []Turn) *InterviewReport {
+		t.Helper()
+		iv := newTestInterview(t, ModeInterview)
+		iv.cfg.MaxProbes = maxProbes
+		iv.Begin(0)
+		words, now := speak(seedWeakAnswer, 1)
+		iv.Hear(words)
+		if turns := iv.Done(now); len(turns) != 1 || turns[0].Kind != TurnProbe {
+			t.Fatalf("after the answer: %+v", turns)
+		}
+		reply, now := speak("I would communicate more with the team", now+1)
+		iv.Hear(reply)
+		turns := iv.Done(now)
+		if maxProbes == 1 {
+			if len(turns) != 1 || turns[0].Kind != TurnReport {
+				t.Fatalf("after the only probe: %+v", turns)
+			}
+			return turns[0].Report
+		}
+		if len(turns) != 1 || turns[0].Kind != TurnProbe {
+			t.Fatalf("after the first reply: %+v", turns)
+		}
+		turns = end(iv, now+3)
+		if len(turns) != 1 || turns[0].Kind != TurnReport || iv.State() != StateDone {
+			t.Fatalf("ending the second probe with no reply: %+v, state %s", turns, iv.State())
+		}
+		return turns[0].Report
+	}
+	once := run(t, 1, nil)
+	if once.Verdict == nil || len(once.Probes) != 1 || once.Probes[0].Verdict.Rating != RatingWeak {
+		t.Fatalf("one probe, answered weakly: %+v", once)
+	}
+	for _, c := range []struct {
+		name   string
+		end    func(iv *Interview, now float64) []Turn
+		rating string
+	}{
+		{"End pressed (AnswerDone)", (*Interview).Done, RatingUnanswered},
+		{"session closed (CloseStream)", (*Interview).Finish, RatingUnanswered},
+		{"skipped", (*Interview).Skip, RatingWeak},
+	} {
+		t.Run(c.name, func(t *testing.T) {
+			r := run(t, 2, c.end)
+			if len(r.Probes) != 2 {
+				t.Fatalf("%d probes in the report, want 2", len(r.Probes))
+			}
+			p := r.Probes[1]
+			if p.Answer != "" || p.Verdict == nil || p.Verdict.Rating != c.rating {
+				t.Fatalf("second probe %+v, verdict %+v; want rated %s", p, p.Verdict, c.rating)
+			}
+			if c.rating != RatingUnanswered {
+				return
+			}
+			v := r.Verdict
+			if v.Decision != once.Verdict.Decision {
+				t.Errorf("decision %q with the unanswered probe, %q without it: it was scored", v.Decision, once.Verdict.Decision)
+			}
+			want := "Probe on " + string(p.Gap) + ": not answered, so not scored."
+			if !slices.Contains(v.Reasons, want) || len(v.Reasons) != len(once.Verdict.Reasons)+1 {
+				t.Errorf("reasons %q; want those without it (%q) and %q", v.Reasons, once.Verdict.Reasons, want)
+			}
+			if !strings.HasSuffix(v.Summary, "The follow-up on "+string(p.Gap)+" was not answered.") {
+				t.Errorf("summary %q does not say the follow-up was not answered", v.Summary)
+			}
+			if !slices.Equal(r.Improvements, once.Improvements) {
+				t.Errorf("improvements %q; want those without it, %q", r.Improvements, once.Improvements)
+			}
+		})
+	}
+}

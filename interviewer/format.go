@@ -15,7 +15,8 @@ func FormatReport(r Report) string {
 	if r.EstimatedTiming {
 		timing = "estimated at 150 words a minute"
 	}
-	fmt.Fprintf(&b, "%s: %.0f s (%s), level %s, engine %s\n\n", r.Source, r.Duration, timing, r.Level, r.Engine)
+	fmt.Fprintf(&b, "%s: level %s, engine %s, times %s\n", r.Source, r.Level, r.Engine, timing)
+	fmt.Fprintf(&b, "length %s, target %s (%s)\n\n", FormatDuration(r.Budget.Length), FormatBand(r.Budget.Min, r.Budget.Max), r.Budget.Status)
 	b.WriteString(FormatTimingBars(r.Timing))
 	if len(r.Parts) > 0 {
 		order := make([]string, len(r.Parts))
@@ -71,7 +72,7 @@ func FormatTimingBars(timing []LabelTiming) string {
 				bar.WriteByte('.')
 			}
 		}
-		fmt.Fprintf(&b, "%-10s %5.1fs / %3.0fs %-7s %s\n", t.Label, t.Duration, t.Target, t.Status, bar.String())
+		fmt.Fprintf(&b, "%-10s %10s / %-10s %-7s %s\n", t.Label, FormatDuration(t.Duration), FormatDuration(t.Target), t.Status, bar.String())
 	}
 	return b.String()
 }
@@ -120,13 +121,13 @@ func FormatSummary(reports []Report) string {
 	}
 	fmt.Fprint(tw, "\tfindings\n")
 	for _, r := range reports {
-		fmt.Fprintf(tw, "%s\t%s\t%s\t%.0f\t%.1f", r.Source, minutes(r.Duration), r.Budget.Status, r.Pacing.WPM, r.Pacing.Fillers.PerMinute)
+		fmt.Fprintf(tw, "%s\t%s\t%s\t%.0f\t%.1f", r.Source, FormatDuration(r.Budget.Length), r.Budget.Status, r.Pacing.WPM, r.Pacing.Fillers.PerMinute)
 		for _, t := range r.Timing {
 			if t.Status == StatusMissing {
 				fmt.Fprint(tw, "\tmissing")
 				continue
 			}
-			fmt.Fprintf(tw, "\t%.0fs %s", t.Duration, t.Status)
+			fmt.Fprintf(tw, "\t%s %s", FormatDuration(t.Duration), t.Status)
 		}
 		serious := 0
 		for _, f := range r.Feedback {
@@ -140,8 +141,27 @@ func FormatSummary(reports []Report) string {
 	return b.String()
 }
 
-// minutes writes seconds as m:ss.
-func minutes(s float64) string {
-	t := int(math.Round(s))
-	return fmt.Sprintf("%d:%02d", t/60, t%60)
+// FormatDuration writes a length of time the one way every text of the
+// product writes it, in whole seconds: "42 s" under a minute, "1 min 55 s"
+// from one, "3 min" on the minute. The browser client follows the same
+// rule, so a report reads alike on the page, in the exports and in a
+// terminal.
+func FormatDuration(seconds float64) string {
+	s := int(math.Round(seconds))
+	if seconds != seconds || s < 0 { // NaN, or a negative length
+		s = 0
+	}
+	switch {
+	case s < 60:
+		return fmt.Sprintf("%d s", s)
+	case s%60 == 0:
+		return fmt.Sprintf("%d min", s/60)
+	}
+	return fmt.Sprintf("%d min %d s", s/60, s%60)
+}
+
+// FormatBand writes an answer's length target, which is always its band:
+// "2 min 30 s to 3 min 15 s".
+func FormatBand(lo, hi float64) string {
+	return FormatDuration(lo) + " to " + FormatDuration(hi)
 }

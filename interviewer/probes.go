@@ -100,9 +100,20 @@ func probeFor(probes []Probe, g Gap, used map[string]bool) (Probe, bool) {
 
 // Verdict is how a reply to a probe was judged.
 type Verdict struct {
-	Rating string `json:"rating"` // strong or weak
+	Rating string `json:"rating"` // RatingStrong, RatingWeak or RatingUnanswered
 	Reason string `json:"reason"`
 }
+
+// Ratings of a probe's reply. A probe that ended with nothing heard and
+// was not skipped (the speaker pressed End, or the session closed) is
+// unanswered: nothing was said to judge, so it neither helps nor costs the
+// hiring verdict, which says it was not answered. A skipped probe is the
+// speaker declining it, and counts as weak.
+const (
+	RatingStrong     = "strong"
+	RatingWeak       = "weak"
+	RatingUnanswered = "unanswered"
+)
 
 // JudgeProbe reads a reply for the signal its probe looks for: a number
 // for a quantify probe, "I" actions for a personal one, a concrete change
@@ -114,7 +125,7 @@ func JudgeProbe(p Probe, reply []string) Verdict {
 		words = append(words, Normalize(w)...)
 	}
 	if len(words) < 6 {
-		return Verdict{"weak", "The reply was too short to show anything; answer a probe with two or three specific sentences."}
+		return Verdict{RatingWeak, "The reply was too short to show anything; answer a probe with two or three specific sentences."}
 	}
 	weakAt, weakPhrase := findPhrase(words, phrases(strings.Join(p.WeakSignals, "|")))
 	strongAt, strongPhrase := findPhrase(words, phrases(strings.Join(p.StrongSignals, "|")))
@@ -130,49 +141,49 @@ func JudgeProbe(p Probe, reply []string) Verdict {
 	switch p.Gap {
 	case GapQuantify:
 		if !hasNumber(words) {
-			return Verdict{"weak", "No number in the reply: say what you measured and the figure it gave."}
+			return Verdict{RatingWeak, "No number in the reply: say what you measured and the figure it gave."}
 		}
 		if i, ph := findPhrase(words, phrases("gut feeling|guess|guessed|roughly guessed|no idea|didn't measure|did not measure|didn't track")); i >= 0 {
-			return Verdict{"weak", fmt.Sprintf("The figure rests on %q, not on data; the interviewer will doubt the impact.", ph)}
+			return Verdict{RatingWeak, fmt.Sprintf("The figure rests on %q, not on data; the interviewer will doubt the impact.", ph)}
 		}
-		return Verdict{"strong", "Gives a number and where it came from."}
+		return Verdict{RatingStrong, "Gives a number and where it came from."}
 	case GapPersonal:
 		if countWe > countI || countI < 2 {
-			return Verdict{"weak", fmt.Sprintf("Still \"we\" (%d) more than \"I\" (%d): name the steps you took yourself.", countWe, countI)}
+			return Verdict{RatingWeak, fmt.Sprintf("Still \"we\" (%d) more than \"I\" (%d): name the steps you took yourself.", countWe, countI)}
 		}
-		return Verdict{"strong", fmt.Sprintf("Names what you did yourself (\"I\" %d, \"we\" %d).", countI, countWe)}
+		return Verdict{RatingStrong, fmt.Sprintf("Names what you did yourself (\"I\" %d, \"we\" %d).", countI, countWe)}
 	case GapScope:
 		if i, ph := findAssigned(words); i >= 0 {
-			return Verdict{"weak", fmt.Sprintf("%q makes it an assignment, not ownership.", ph)}
+			return Verdict{RatingWeak, fmt.Sprintf("%q makes it an assignment, not ownership.", ph)}
 		}
 		if i, _ := findPhrase(words, scopePhrases); i >= 0 || strongAt >= 0 {
-			return Verdict{"strong", "States whose it was and that you took it on unasked."}
+			return Verdict{RatingStrong, "States whose it was and that you took it on unasked."}
 		}
-		return Verdict{"weak", "Does not say whose problem it was or why you took it on."}
+		return Verdict{RatingWeak, "Does not say whose problem it was or why you took it on."}
 	case GapReflection:
 		// A platitude stays weak unless the reply goes on to something
 		// concrete at some length.
 		if i, ph := findPhrase(words, genericReflections); i >= 0 && len(words) < 14 {
-			return Verdict{"weak", fmt.Sprintf("Generic (%q): name the specific change you would make.", ph)}
+			return Verdict{RatingWeak, fmt.Sprintf("Generic (%q): name the specific change you would make.", ph)}
 		}
 		// "I would" alone is not a change: a specific one takes a sentence.
 		if i, _ := findPhrase(words, reflectionSpecifics); i >= 0 && len(words) >= 10 {
-			return Verdict{"strong", "Names a specific change tied to this story."}
+			return Verdict{RatingStrong, "Names a specific change tied to this story."}
 		}
-		return Verdict{"weak", "No specific change: say what you would do differently, and when."}
+		return Verdict{RatingWeak, "No specific change: say what you would do differently, and when."}
 	case GapOutcome:
 		if hasNumber(words) {
-			return Verdict{"strong", "Gives a measurable outcome."}
+			return Verdict{RatingStrong, "Gives a measurable outcome."}
 		}
-		return Verdict{"weak", "The outcome has no number; say what changed and by how much."}
+		return Verdict{RatingWeak, "The outcome has no number; say what changed and by how much."}
 	}
 	switch {
 	case weakAt >= 0 && strongAt < 0:
-		return Verdict{"weak", fmt.Sprintf("%q is the weak reply: %s", weakPhrase, p.Weak.Why)}
+		return Verdict{RatingWeak, fmt.Sprintf("%q is the weak reply: %s", weakPhrase, p.Weak.Why)}
 	case strongAt >= 0:
-		return Verdict{"strong", fmt.Sprintf("%q: %s", strongPhrase, p.Strong.Why)}
+		return Verdict{RatingStrong, fmt.Sprintf("%q: %s", strongPhrase, p.Strong.Why)}
 	case countI >= 2 && countI >= countWe && len(words) >= 20:
-		return Verdict{"strong", "A specific first-person account."}
+		return Verdict{RatingStrong, "A specific first-person account."}
 	}
-	return Verdict{"weak", "Too general to show " + strings.ToLower(p.Probes) + "."}
+	return Verdict{RatingWeak, "Too general to show " + strings.ToLower(p.Probes) + "."}
 }

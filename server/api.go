@@ -63,9 +63,13 @@ type questionList struct {
 	Principles []principleEntry `json:"principles"`
 }
 
+// levelEntry is a level with its answer's length target, the band the
+// report judges an answer by, in seconds.
 type levelEntry struct {
-	ID   string `json:"id"`
-	Name string `json:"name"`
+	ID        string  `json:"id"`
+	Name      string  `json:"name"`
+	BudgetMin float64 `json:"budget_min"`
+	BudgetMax float64 `json:"budget_max"`
 }
 
 type principleEntry struct {
@@ -83,7 +87,11 @@ type questionEntry struct {
 func handleQuestions(bank *interviewer.Bank) http.Handler {
 	list := questionList{Levels: []levelEntry{}, Principles: []principleEntry{}}
 	for _, l := range bank.Levels {
-		list.Levels = append(list.Levels, levelEntry{ID: l.ID, Name: l.Name})
+		e := levelEntry{ID: l.ID, Name: l.Name}
+		if p, err := interviewer.LookupProfile(l.ID); err == nil {
+			e.BudgetMin, e.BudgetMax = p.BudgetMin, p.BudgetMax
+		}
+		list.Levels = append(list.Levels, e)
 	}
 	for _, p := range bank.Principles {
 		e := principleEntry{Name: p.Name, Slug: p.Slug, Summary: p.Summary, Questions: []questionEntry{}}

@@ -6,17 +6,22 @@ import (
 	"math"
 	"sort"
 	"strings"
+
+	"github.com/mockinterview/mockinterview/interviewer"
 )
 
-// Cue is one subtitle: an utterance, labelled with its STAR part (or the
-// probe it answers).
+// Cue is one subtitle: an utterance, or the part of one that lies in one
+// STAR part, labelled with that part (or the probe it answers).
 type Cue struct {
 	Start, End float64
 	Label      string
 	Text       string
 }
 
-// Cues makes a cue per utterance of a session. With answer at -1 the
+// Cues makes a cue per utterance of a session, split where the
+// utterance's words go from one STAR part to the next, so that every cue
+// holds the words of one part and is labelled with it; each cue runs from
+// its first word's start to its last word's end. With answer at -1 the
 // times are on the stream clock, which is also the clock of the answers'
 // recordings played one after the other; with answer n, only that
 // answer's cues, timed from the start of its recording.
@@ -27,13 +32,15 @@ func Cues(d *SessionDetail, answer int) []Cue {
 	}
 	var cues []Cue
 	for i := 0; i < len(d.Words); {
-		j := i
-		for j < len(d.Words) && d.Words[j].Utterance == d.Words[i].Utterance {
+		// words[i:j] are one utterance's words of one part.
+		first, label := d.Words[i], cueLabel(d.Words[i])
+		j := i + 1
+		for j < len(d.Words) && d.Words[j].Utterance == first.Utterance && cueLabel(d.Words[j]) == label {
 			j++
 		}
 		words := d.Words[i:j]
 		i = j
-		if answer >= 0 && words[0].Answer != answer {
+		if answer >= 0 && first.Answer != answer {
 			continue
 		}
 		texts := make([]string, len(words))
@@ -41,9 +48,9 @@ func Cues(d *SessionDetail, answer int) []Cue {
 			texts[k] = cmp.Or(w.Punctuated, w.Text)
 		}
 		cues = append(cues, Cue{
-			Start: math.Max(0, words[0].Start-offset),
+			Start: math.Max(0, first.Start-offset),
 			End:   math.Max(0, words[len(words)-1].End-offset),
-			Label: cueLabel(words),
+			Label: label,
 			Text:  strings.Join(texts, " "),
 		})
 	}
@@ -59,27 +66,13 @@ func Cues(d *SessionDetail, answer int) []Cue {
 	return cues
 }
 
-// cueLabel is the STAR part most of an utterance's words belong to, or
-// the probe it answers.
-func cueLabel(words []WordRecord) string {
-	if words[0].Answer > 0 {
-		return fmt.Sprintf("Probe %d", words[0].Answer)
+// cueLabel is the STAR part of a word of the main answer, or the probe a
+// reply's word answers; "" for a word not labelled yet.
+func cueLabel(w WordRecord) string {
+	if w.Answer > 0 {
+		return fmt.Sprintf("Probe %d", w.Answer)
 	}
-	count := map[string]int{}
-	best := ""
-	for _, w := range words {
-		if w.Part == "" {
-			continue
-		}
-		count[w.Part]++
-		if best == "" || count[w.Part] > count[best] {
-			best = w.Part
-		}
-	}
-	if best == "" {
-		return ""
-	}
-	return strings.ToUpper(best[:1]) + best[1:]
+	return title(w.Part)
 }
 
 func (c Cue) line() string {
@@ -123,7 +116,7 @@ func Markdown(d *SessionDetail) string {
 	var b strings.Builder
 	fmt.Fprintf(&b, "# Mock interview: %s\n\n", d.Principle)
 	fmt.Fprintf(&b, "- Session: `%s`\n- Date: %s\n- Mode: %s, level %s\n- Engine: %s%s\n- Audio: %s\n\n",
-		d.ID, d.CreatedAt.UTC().Format("2006-01-02 15:04 UTC"), d.Mode, d.Level, d.Engine, fallbackNote(d.Utterances), clock(d.Duration))
+		d.ID, d.CreatedAt.UTC().Format("2006-01-02 15:04 UTC"), d.Mode, d.Level, d.Engine, fallbackNote(d.Utterances), interviewer.FormatDuration(d.Duration))
 	fmt.Fprintf(&b, "## Question\n\n> %s\n\n", d.Question)
 	r := d.Report
 	if r == nil {
@@ -148,9 +141,10 @@ func Markdown(d *SessionDetail) string {
 	}
 	b.WriteString("## Timing\n\n| Part | Time | Target | Status | Words |\n| --- | ---: | ---: | --- | ---: |\n")
 	for _, t := range r.Timing {
-		fmt.Fprintf(&b, "| %s | %.0f s | %.0f s | %s | %d |\n", title(string(t.Label)), t.Duration, t.Target, t.Status, t.Words)
+		fmt.Fprintf(&b, "| %s | %s | %s | %s | %d |\n", title(string(t.Label)), interviewer.FormatDuration(t.Duration), interviewer.FormatDuration(t.Target), t.Status, t.Words)
 	}
-	fmt.Fprintf(&b, "\nWhole answer: %.0f s (%s; the level allows %.0f to %.0f s).\n\n", r.Duration, r.Budget.Status, r.Budget.Min, r.Budget.Max)
+	fmt.Fprintf(&b, "\nWhole answer: %s (%s; the target is %s).\n\n",
+		interviewer.FormatDuration(r.Budget.Length), r.Budget.Status, interviewer.FormatBand(r.Budget.Min, r.Budget.Max))
 	p := r.Pacing
 	fmt.Fprintf(&b, "## Pacing\n\n- %.0f words a minute (%s), %.0f while speaking\n- Fillers: %d (%.1f a minute)\n- Pauses over 250 ms: %d; over 2 s: %d\n- In the action: \"I\" %d, \"we\" %d\n\n",
 		p.WPM, p.Band, p.WPMSpeaking, p.Fillers.Count, p.Fillers.PerMinute, p.Pauses.Count, len(p.Pauses.Long), r.Ownership.ActionI, r.Ownership.ActionWe)
@@ -170,7 +164,7 @@ func Markdown(d *SessionDetail) string {
 				fmt.Fprintf(&b, "> %s\n\n", pr.Answer)
 			case pr.Skipped:
 				b.WriteString("_Skipped._\n\n")
-			default:
+			case pr.Verdict == nil || pr.Verdict.Rating != interviewer.RatingUnanswered: // the verdict says it
 				b.WriteString("_No reply heard._\n\n")
 			}
 			if pr.Verdict != nil {
@@ -215,7 +209,8 @@ func title(s string) string {
 	return strings.ToUpper(s[:1]) + s[1:]
 }
 
-// clock writes seconds as m:ss.
+// clock writes a moment of a recording as m:ss, as a player shows it (a
+// length is written by interviewer.FormatDuration).
 func clock(seconds float64) string {
 	s := int(math.Round(seconds))
 	return fmt.Sprintf("%d:%02d", s/60, s%60)

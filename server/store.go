@@ -677,6 +677,16 @@ func (s *Store) Session(ctx context.Context, id string) (*SessionDetail, error) 
 	}); err != nil {
 		return nil, err
 	}
+	// The probes table keeps no words: a reply's words are the session's
+	// words of its answer, probe k's being answer k's.
+	for k := range d.Probes {
+		d.Probes[k].Words = []transcribe.Word{}
+		for _, w := range d.Words {
+			if w.Answer == k+1 {
+				d.Probes[k].Words = append(d.Probes[k].Words, transcribe.Word{Text: w.Text, Start: w.Start, End: w.End, Confidence: w.Confidence, Punctuated: w.Punctuated})
+			}
+		}
+	}
 	var body string
 	err = s.db.QueryRowContext(ctx, `SELECT report FROM reports WHERE session_id = ?`, id).Scan(&body)
 	switch {
@@ -687,6 +697,10 @@ func (s *Store) Session(ctx context.Context, id string) (*SessionDetail, error) 
 		d.Report = new(interviewer.InterviewReport)
 		if err := json.Unmarshal([]byte(body), d.Report); err != nil {
 			return nil, fmt.Errorf("session %s: report: %w", id, err)
+		}
+		// A report stored before budget.length existed gets it from its words.
+		if w := d.Report.Words; d.Report.Budget.Length == 0 && len(w) > 0 {
+			d.Report.Budget.Length = w[len(w)-1].End - w[0].Start
 		}
 	}
 	return d, nil

@@ -80,8 +80,8 @@ func runRetranscribe(ctx context.Context, e env, args []string) error {
 		if res.Report.Verdict != nil {
 			decision = res.Report.Verdict.Decision
 		}
-		fmt.Fprintf(e.stdout, "session %s: %d answers heard again by %s: %d utterances, %d words; report: %s, %.0f s, %d probes\n",
-			id, res.Answers, engine.Name(), res.Utterances, res.Words, decision, res.Report.Duration, len(res.Report.Probes))
+		fmt.Fprintf(e.stdout, "session %s: %d answers heard again by %s: %d utterances, %d words; report: %s, %s, %d probes\n",
+			id, res.Answers, engine.Name(), res.Utterances, res.Words, decision, interviewer.FormatDuration(res.Report.Budget.Length), len(res.Report.Probes))
 	}
 	return nil
 }

@@ -9,6 +9,7 @@ import (
 
 	"github.com/gorilla/websocket"
 
+	"github.com/mockinterview/mockinterview/interviewer"
 	"github.com/mockinterview/mockinterview/server"
 	"github.com/mockinterview/mockinterview/transcribe"
 )
@@ -113,7 +114,7 @@ func printEvent(w io.Writer, ev server.Event, verbose bool) {
 		ev.Decode(&m)
 		parts := make([]string, len(m.Parts))
 		for i, p := range m.Parts {
-			parts[i] = fmt.Sprintf("%s %.0f/%.0fs %s", p.Label, p.Elapsed, p.Target, p.Status)
+			parts[i] = fmt.Sprintf("%s %s of %s %s", p.Label, interviewer.FormatDuration(p.Elapsed), interviewer.FormatDuration(p.Target), p.Status)
 		}
 		if m.Final {
 			fmt.Fprintf(w, "star, whole answer: %s\n", strings.Join(parts, ", "))
@@ -139,9 +140,10 @@ func printEvent(w io.Writer, ev server.Event, verbose bool) {
 		if r.Verdict != nil {
 			decision = r.Verdict.Decision
 		}
-		fmt.Fprintf(w, "report: %s; %.0f s, %d words, %.0f words/min, %d probes\n", decision, r.Duration, len(r.Words), r.Pacing.WPM, len(r.Probes))
+		fmt.Fprintf(w, "report: %s; %s (target %s), %d words, %.0f words/min, %d probes\n", decision,
+			interviewer.FormatDuration(r.Budget.Length), interviewer.FormatBand(r.Budget.Min, r.Budget.Max), len(r.Words), r.Pacing.WPM, len(r.Probes))
 		for _, t := range r.Timing {
-			fmt.Fprintf(w, "  %-10s %5.1f s of %3.0f s  %s\n", t.Label, t.Duration, t.Target, t.Status)
+			fmt.Fprintf(w, "  %-10s %10s of %-10s %s\n", t.Label, interviewer.FormatDuration(t.Duration), interviewer.FormatDuration(t.Target), t.Status)
 		}
 		for _, s := range r.Improvements {
 			fmt.Fprintf(w, "  - %s\n", s)
