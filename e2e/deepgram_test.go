@@ -120,7 +120,7 @@ func TestDeepgramSDK(t *testing.T) {
 			"interim_results": true, "utterance_end_ms": 1000, "vad_events": true, "endpointing": 300,
 			"keyterm": []string{"Zorvex"},
 		}
-		events := runDeepgramClient(t, node, url, wav, options, 2, "node")
+		events := runDeepgramClient(t, node, url, wav, options, 3, "node")
 
 		var finals []string
 		var requestID string
