@@ -11,6 +11,9 @@ TEST_TIMEOUT ?= 20m
 FUZZ_WAV ?= 60000x
 FUZZ_MESSAGE ?= 150000x
 FUZZ_ANALYZE ?= 5000x
+# The official Deepgram JavaScript SDK that e2e/deepgram_test.go drives.
+DEEPGRAM_CLIENT := e2e/testdata/deepgram
+DEEPGRAM_SDK := $(DEEPGRAM_CLIENT)/node_modules/.package-lock.json
 
 .PHONY: run test build deps-run deps-test vet fuzz bench star-model
 
@@ -23,7 +26,7 @@ build: deps-run
 run: build
 	./$(BIN) serve
 
-test: deps-test vet
+test: deps-test $(DEEPGRAM_SDK) vet
 	$(GO) test -timeout $(TEST_TIMEOUT) ./...
 	$(MAKE) fuzz
 
@@ -48,6 +51,10 @@ deps-run:
 
 deps-test:
 	@scripts/install-deps test
+
+# npm ci installs the SDK from its lockfile, again only when it changes.
+$(DEEPGRAM_SDK): $(DEEPGRAM_CLIENT)/package-lock.json $(DEEPGRAM_CLIENT)/package.json | deps-test
+	cd $(DEEPGRAM_CLIENT) && npm ci --no-audit --no-fund
 
 .PHONY: domain-lm eval-asr
 

@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"context"
 	"crypto/rand"
+	"crypto/sha256"
 	"encoding/hex"
 	"errors"
 	"fmt"
@@ -29,10 +30,10 @@ const (
 )
 
 // handleListen serves the WebSocket endpoint. Before the upgrade it checks
-// the page's origin, the address's connection rate and the audio format,
-// each with its own status and a message that says what to do; after it,
-// the number of sessions in progress. Then it runs the connection until it
-// closes.
+// the page's origin, the address's connection rate, the audio format and
+// the other query parameters, each with its own status and a message that
+// says what to do; after it, the number of sessions in progress. Then it
+// runs the connection until it closes.
 func handleListen(log zerolog.Logger, cfg Config, store *Store, engine transcribe.Engine,
 	bank *interviewer.Bank, analyzer *interviewer.Analyzer, sessions *Sessions, m *metrics) http.Handler {
 	upgrader := websocket.Upgrader{
@@ -42,6 +43,11 @@ func handleListen(log zerolog.Logger, cfg Config, store *Store, engine transcrib
 		WriteBufferPool: &sync.Pool{},
 		// The origin is checked before the upgrade, with a message.
 		CheckOrigin: func(*http.Request) bool { return true },
+		// A browser's Deepgram client sends its key as a subprotocol,
+		// ["token", KEY] (or ["bearer", JWT]), and fails unless the server
+		// picks one. The key itself is ignored, like an Authorization
+		// header: this server has no accounts.
+		Subprotocols: []string{"token", "bearer"},
 		Error: func(w http.ResponseWriter, r *http.Request, status int, reason error) {
 			http.Error(w, reason.Error(), status)
 		},
@@ -61,6 +67,12 @@ func handleListen(log zerolog.Logger, cfg Config, store *Store, engine transcrib
 		}
 		if err := CheckAudioFormat(r.URL.Query()); err != nil {
 			m.errors.WithLabelValues(CodeBadFormat).Inc()
+			http.Error(w, err.Error(), http.StatusBadRequest)
+			return
+		}
+		opts, err := ParseListenOptions(r.URL.Query())
+		if err != nil {
+			m.errors.WithLabelValues(CodeBadParameter).Inc()
 			http.Error(w, err.Error(), http.StatusBadRequest)
 			return
 		}
@@ -91,7 +103,8 @@ func handleListen(log zerolog.Logger, cfg Config, store *Store, engine transcrib
 		m.connections.Inc()
 		defer m.connections.Dec()
 		c.log.Info().Str("remote", r.RemoteAddr).Msg("connected")
-		s := &session{c: c, cfg: cfg, store: store, engine: engine, bank: bank, analyzer: analyzer, log: c.log, created: time.Now(), metrics: m}
+		s := &session{c: c, cfg: cfg, store: store, engine: engine, bank: bank, analyzer: analyzer, log: c.log, created: time.Now(), metrics: m,
+			opts: opts, audioSum: sha256.New()}
 		c.serve(s.run)
 	})
 }

@@ -79,7 +79,7 @@ func newMetrics() *metrics {
 	// Codes that exist show up as 0 before their first use.
 	for _, code := range []string{CodeBadAudio, CodeBadMessage, CodeUnknownType, CodeNotStarted, CodeAlreadyStarted,
 		CodeBadStart, CodeBusy, CodeTranscription, CodeIdle, CodeInternal, CodeTooLong, CodeFrameTooBig,
-		CodeServerFull, CodeOriginDenied, CodeRateLimited, CodeBadFormat, CodeSlowClient} {
+		CodeServerFull, CodeOriginDenied, CodeRateLimited, CodeBadFormat, CodeBadParameter, CodeSlowClient} {
 		m.errors.WithLabelValues(code)
 	}
 	for _, reason := range []string{"bad_audio", "before_start", "after_end"} {

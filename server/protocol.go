@@ -1,10 +1,13 @@
 package server
 
 import (
+	"crypto/sha256"
 	"encoding/json"
 	"fmt"
 	"net/url"
+	"strconv"
 	"strings"
+	"time"
 	"unicode/utf8"
 
 	"github.com/mockinterview/mockinterview/interviewer"
@@ -41,6 +44,10 @@ const (
 	TypeMetadata     = "Metadata"
 )
 
+// TypeSpeechStarted is sent only to a client that asks for it with
+// vad_events=true, as Deepgram does.
+const TypeSpeechStarted = "SpeechStarted"
+
 // Error and warning codes.
 const (
 	CodeBadAudio       = "bad_audio"       // a binary frame that is not whole 16-bit samples
@@ -66,6 +73,7 @@ const (
 	CodeOriginDenied = "origin_denied" // 403: the page that opened the socket is not allowed
 	CodeRateLimited  = "rate_limited"  // 429: too many connections from one address
 	CodeBadFormat    = "bad_format"    // 400: the query string names another audio format
+	CodeBadParameter = "bad_parameter" // 400: a query parameter the server honours has a value it cannot use
 	CodeSlowClient   = "slow_client"   // the client stopped reading; its queue filled
 )
 
@@ -101,6 +109,110 @@ func CheckAudioFormat(q url.Values) error {
 		return fmt.Errorf("unsupported channels %q: mix down to mono and send channels=1", ch)
 	}
 	return nil
+}
+
+// Bounds of the query parameters in milliseconds, and the default gap
+// that makes an UtteranceEnd (Deepgram's usual utterance_end_ms).
+const (
+	minPauseMs          = 10
+	maxPauseMs          = 10000
+	minUtteranceEndMs   = 100
+	maxUtteranceEndMs   = 60000
+	defaultUtteranceEnd = time.Second
+)
+
+// ListenOptions are the query parameters of /v1/listen, besides the audio
+// format, that a session honours. They carry Deepgram's names and
+// meanings, so that a Deepgram client's options work here; the zero value
+// is what a client that sends none of them gets.
+type ListenOptions struct {
+	// Pause is the silence that ends an utterance (endpointing, in ms);
+	// zero leaves it to the engine.
+	Pause time.Duration
+	// UtteranceEnd is the silence after the last word that makes an
+	// UtteranceEnd message (utterance_end_ms); zero means 1 s.
+	UtteranceEnd time.Duration
+	// NoInterim sends final Results only (interim_results=false).
+	NoInterim bool
+	// SpeechStarted asks for a SpeechStarted message each time the voice
+	// detector hears speech begin (vad_events=true).
+	SpeechStarted bool
+	// Vocabulary holds the words of keywords (word:boost) and the
+	// keyterms, for a session whose Start brings no vocabulary of its own.
+	Vocabulary []string
+}
+
+// ParseListenOptions reads the query parameters a session honours, so
+// that a client learns what is wrong before any upgrade. Parameters it
+// does not know, such as Deepgram's model, language or punctuate, are
+// left alone.
+func ParseListenOptions(q url.Values) (ListenOptions, error) {
+	var o ListenOptions
+	switch v := q.Get("endpointing"); v {
+	case "", "false", "true": // the engine's own pause
+	default:
+		ms, err := strconv.Atoi(v)
+		if err != nil || ms < minPauseMs || ms > maxPauseMs {
+			return o, fmt.Errorf("endpointing %s: give the pause that ends an utterance in whole milliseconds from %d to %d, or false for the recognizer's own", echo(v), minPauseMs, maxPauseMs)
+		}
+		o.Pause = time.Duration(ms) * time.Millisecond
+	}
+	if v := q.Get("utterance_end_ms"); v != "" {
+		ms, err := strconv.Atoi(v)
+		if err != nil || ms < minUtteranceEndMs || ms > maxUtteranceEndMs {
+			return o, fmt.Errorf("utterance_end_ms %s: give the silence after the last word in whole milliseconds from %d to %d, such as 1000", echo(v), minUtteranceEndMs, maxUtteranceEndMs)
+		}
+		o.UtteranceEnd = time.Duration(ms) * time.Millisecond
+	}
+	interim, err := queryBool(q, "interim_results", true)
+	if err != nil {
+		return o, err
+	}
+	o.NoInterim = !interim
+	if o.SpeechStarted, err = queryBool(q, "vad_events", false); err != nil {
+		return o, err
+	}
+	for _, v := range q["keywords"] {
+		term, boost, weighted := v, "", false
+		if i := strings.LastIndexByte(v, ':'); i >= 0 {
+			term, boost, weighted = v[:i], v[i+1:], true
+		}
+		term = strings.TrimSpace(term)
+		if weighted {
+			b, err := strconv.ParseFloat(boost, 64)
+			if err != nil || term == "" {
+				return o, fmt.Errorf("keywords %s: send a word and, if you like, a number to boost it by, such as keywords=Zorvex:2", echo(v))
+			}
+			if b <= 0 {
+				continue // a word to suppress: the vocabulary can only favour words
+			}
+		}
+		if term != "" {
+			o.Vocabulary = append(o.Vocabulary, term)
+		}
+	}
+	for _, v := range q["keyterm"] {
+		if term := strings.TrimSpace(v); term != "" {
+			o.Vocabulary = append(o.Vocabulary, term)
+		}
+	}
+	if err := checkVocabulary(o.Vocabulary); err != nil {
+		return o, fmt.Errorf("keywords and keyterm: %w", err)
+	}
+	return o, nil
+}
+
+// queryBool reads a true or false parameter, def when it is missing.
+func queryBool(q url.Values, name string, def bool) (bool, error) {
+	v := q.Get(name)
+	if v == "" {
+		return def, nil
+	}
+	b, err := strconv.ParseBool(v)
+	if err != nil {
+		return def, fmt.Errorf("%s %s: use true or false", name, echo(v))
+	}
+	return b, nil
 }
 
 // DecodeClientMessage reads one text frame. A frame that is not a JSON
@@ -234,6 +346,37 @@ type ResultsMessage struct {
 	// says it is not the session's own engine, which failed on it.
 	Engine   string `json:"engine,omitempty"`
 	Fallback bool   `json:"fallback,omitempty"`
+	// Metadata names the connection and the model, as Deepgram's clients
+	// expect on every result.
+	Metadata ResultsMetadata `json:"metadata"`
+}
+
+// ResultsMetadata is the part of a Results message that Deepgram's
+// clients read to tell connections and models apart.
+type ResultsMetadata struct {
+	RequestID string    `json:"request_id"`
+	ModelInfo ModelInfo `json:"model_info"`
+	ModelUUID string    `json:"model_uuid"`
+}
+
+// ModelInfo describes the session's engine in Deepgram's terms: its name
+// as name and arch; the server keeps no model version, so version is
+// empty.
+type ModelInfo struct {
+	Name    string `json:"name"`
+	Version string `json:"version"`
+	Arch    string `json:"arch"`
+}
+
+// engineModel gives the engine's model a stable identifier in the shape
+// of a UUID (Deepgram names models by UUID), derived from its name, and
+// its ModelInfo.
+func engineModel(engine string) (string, ModelInfo) {
+	h := sha256.Sum256([]byte("mockinterview model " + engine))
+	h[6] = h[6]&0x0f | 0x50 // version 5, name-based
+	h[8] = h[8]&0x3f | 0x80 // RFC 4122 variant
+	uuid := fmt.Sprintf("%x-%x-%x-%x-%x", h[0:4], h[4:6], h[6:8], h[8:10], h[10:16])
+	return uuid, ModelInfo{Name: engine, Arch: engine}
 }
 
 // Channel holds the transcript alternatives; there is always exactly one.
@@ -265,6 +408,14 @@ type UtteranceEndMessage struct {
 	Type        string  `json:"type"`
 	Channel     []int   `json:"channel"`
 	LastWordEnd float64 `json:"last_word_end"`
+}
+
+// SpeechStartedMessage says that the voice detector heard speech begin at
+// Timestamp, sent only when the client asked for it with vad_events=true.
+type SpeechStartedMessage struct {
+	Type      string  `json:"type"`
+	Channel   []int   `json:"channel"`
+	Timestamp float64 `json:"timestamp"`
 }
 
 // StarMessage is the live STAR timer of the main answer.
@@ -338,6 +489,14 @@ type MetadataMessage struct {
 	Duration   float64 `json:"duration"`
 	Channels   int     `json:"channels"`
 	SampleRate int     `json:"sample_rate"`
+	// SHA256 is the hex SHA-256 of the session's audio as received: its
+	// 16-bit little-endian samples, the same bytes as its recordings.
+	SHA256 string `json:"sha256"`
+	// TransactionKey is always "deprecated", as Deepgram sends it.
+	TransactionKey string `json:"transaction_key"`
+	// Models lists the engine's model identifier, the key of ModelInfo.
+	Models    []string             `json:"models"`
+	ModelInfo map[string]ModelInfo `json:"model_info"`
 }
 
 // resultsMessage turns an engine result into its wire form; engine is the

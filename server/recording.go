@@ -162,9 +162,11 @@ func (r *recording) truncate(samples int64) error {
 // while the engine lags seconds behind; the session, which hears the audio
 // later, cuts the tape where each answer begins and ends on its own clock.
 //
-// Audio before Start is not recorded. From the moment the reader sees a
-// Start the audio is held in memory until the session has opened the
-// first recording, or dropped if it refused the Start.
+// Until the session has opened the first recording, audio is held in
+// memory: from the first frame when it comes before any Start (it begins
+// a session), or from the moment the reader sees a Start. Audio held since
+// a Start the session refuses is dropped, and so is audio that comes after
+// a refused Start, until the next Start.
 type tape struct {
 	mu      sync.Mutex
 	state   tapeState
@@ -178,8 +180,9 @@ type tape struct {
 type tapeState int
 
 const (
-	tapeIdle      tapeState = iota // no Start seen
-	tapeHolding                    // a Start seen, not yet taken
+	tapeIdle      tapeState = iota // no Start and no audio seen
+	tapeHolding                    // a Start or audio seen, not yet taken
+	tapeRefused                    // the Start was refused; no other seen
 	tapeRecording                  // a session is recording
 	tapeStopped                    // the session ended
 )
@@ -190,7 +193,7 @@ func (t *tape) expectStart() {
 	t.mu.Lock()
 	defer t.mu.Unlock()
 	switch t.state {
-	case tapeIdle:
+	case tapeIdle, tapeRefused:
 		t.state = tapeHolding
 	case tapeHolding: // in case the first is refused
 		t.held = append(t.held, nil)
@@ -202,6 +205,9 @@ func (t *tape) write(samples []int16) {
 	t.mu.Lock()
 	defer t.mu.Unlock()
 	switch t.state {
+	case tapeIdle: // audio first begins a session
+		t.state = tapeHolding
+		t.held = append(t.held, samples)
 	case tapeHolding:
 		t.held = append(t.held, samples)
 	case tapeRecording:
@@ -231,7 +237,8 @@ func (t *tape) begin(rec *recording) {
 	t.held = nil
 }
 
-// refuse drops the audio held since the Start the session refused, up to
+// refuse drops the audio held since the Start the session refused (or
+// since the first frame, when that frame could not begin a session), up to
 // the next Start the reader saw, if any.
 func (t *tape) refuse() {
 	t.mu.Lock()
@@ -245,7 +252,7 @@ func (t *tape) refuse() {
 			return
 		}
 	}
-	t.state, t.held = tapeIdle, nil
+	t.state, t.held = tapeRefused, nil
 }
 
 // cut ends the current recording at sample at of the stream and goes on

@@ -578,14 +578,16 @@ func TestProtocolErrors(t *testing.T) {
 			}
 		}
 	}
-	ws.WriteMessage(websocket.BinaryMessage, make([]byte, 3200))
-	expect(TypeError, CodeNotStarted)
 	ws.WriteMessage(websocket.TextMessage, []byte(`not json`))
 	expect(TypeError, CodeBadMessage)
 	ws.WriteMessage(websocket.TextMessage, []byte(`{"type":"Dance"}`))
 	expect(TypeError, CodeUnknownType)
 	ws.WriteJSON(ClientMessage{Type: TypeStart, QuestionID: "no-such-question"})
 	expect(TypeError, CodeBadStart)
+	// Audio first would begin a session (TestAudioBeforeStart); after a
+	// refused Start it waits for a good one.
+	ws.WriteMessage(websocket.BinaryMessage, make([]byte, 3200))
+	expect(TypeError, CodeNotStarted)
 	ws.WriteJSON(ClientMessage{Type: TypeStart, Mode: "karaoke"})
 	expect(TypeError, CodeBadStart)
 	ws.WriteJSON(ClientMessage{Type: TypeStart, Mode: "practice"})

@@ -2,8 +2,11 @@ package server
 
 import (
 	"context"
+	"encoding/binary"
+	"encoding/hex"
 	"errors"
 	"fmt"
+	"hash"
 	"math/rand/v2"
 	"os"
 	"strings"
@@ -16,14 +19,9 @@ import (
 	"github.com/mockinterview/mockinterview/transcribe"
 )
 
-const (
-	// utteranceEndGap is the silence after the last word that makes an
-	// UtteranceEnd (Deepgram's utterance_end_ms default).
-	utteranceEndGap = 1.0
-	// liveEvery is how often, in seconds of audio, Star and Pacing go out
-	// while the main answer goes on.
-	liveEvery = 1.0
-)
+// liveEvery is how often, in seconds of audio, Star and Pacing go out
+// while the main answer goes on.
+const liveEvery = 1.0
 
 // session is one interview over one connection. Its run loop owns
 // everything here: the interview, the engine's stream, the recording.
@@ -37,6 +35,20 @@ type session struct {
 	log      zerolog.Logger
 	created  time.Time
 	metrics  *metrics
+	// opts are the connection's query parameters (Deepgram's).
+	opts ListenOptions
+
+	// startSeen: a Start came, or audio began a session; audio with no
+	// session after it is dropped.
+	startSeen bool
+	// fromAudio: the session began with audio, without a Start.
+	fromAudio bool
+	// audioSum hashes the audio heard, for Metadata's sha256.
+	audioSum hash.Hash
+	// spokeAt is the start of the last speech announced with
+	// SpeechStarted; announced says there was one.
+	spokeAt   float64
+	announced bool
 
 	// Set by Start.
 	id     string
@@ -108,7 +120,10 @@ func (s *session) run() {
 		} else {
 			switch it.kind {
 			case itemAudio:
-				s.hear(it)
+				if e, stop := s.audio(it); stop {
+					s.end(e)
+					return
+				}
 			case itemControl:
 				if e, stop := s.command(it.msg); stop {
 					s.end(e)
@@ -133,20 +148,68 @@ func (s *session) run() {
 	}
 }
 
-func (s *session) send(v any) { s.c.out.send(v) }
+// send queues a message for the client. Every Results passes here: it
+// gets the connection's metadata, and a partial one is held back from a
+// client that asked for final results only (interim_results=false).
+func (s *session) send(v any) {
+	if r, ok := v.(ResultsMessage); ok {
+		if !r.IsFinal && s.opts.NoInterim {
+			return
+		}
+		uuid, info := engineModel(s.engine.Name())
+		r.Metadata = ResultsMetadata{RequestID: s.c.id, ModelInfo: info, ModelUUID: uuid}
+		v = r
+	}
+	s.c.out.send(v)
+}
 
 // fail sends an Error message and counts it.
 func (s *session) fail(code, format string, args ...any) {
 	s.c.sendError(errorMessage(code, format, args...))
 }
 
+// audio takes a frame off the inbox. Audio before any Start begins a
+// session with the defaults, as a Deepgram client sends no Start.
+func (s *session) audio(it item) (ending, bool) {
+	if s.iv == nil && !s.startSeen {
+		if e, stop := s.startFromAudio(); stop {
+			return e, true
+		}
+	}
+	if s.iv != nil {
+		b := make([]byte, 0, 2*len(it.samples))
+		for _, v := range it.samples {
+			b = binary.LittleEndian.AppendUint16(b, uint16(v))
+		}
+		s.audioSum.Write(b)
+	}
+	s.hear(it)
+	return ending{}, false
+}
+
+// startFromAudio begins the session a client that streams audio without a
+// Start gets: practice mode at the default level, a question drawn from
+// the whole bank (so that the STAR timers and the report still come), and
+// the query's keywords and keyterms as its vocabulary. The tape holds the
+// audio from its first sample, so all of it is recorded and heard. If the
+// session cannot begin, later audio is dropped as after a refused Start.
+func (s *session) startFromAudio() (ending, bool) {
+	s.startSeen, s.fromAudio = true, true
+	return s.start(ClientMessage{Type: TypeStart, Mode: string(interviewer.ModePractice)})
+}
+
 // command carries out a client message; it says whether the session ends.
 func (s *session) command(m ClientMessage) (ending, bool) {
 	if m.Type == TypeStart {
-		if s.iv != nil {
+		switch {
+		case s.fromAudio:
+			s.fail(CodeAlreadyStarted, "audio before Start began a practice session on this connection; to choose the question, level or mode, open a new connection and send Start before any audio")
+			return ending{}, false
+		case s.iv != nil:
 			s.fail(CodeAlreadyStarted, "this connection already has a session; open a new connection for another question")
 			return ending{}, false
 		}
+		s.startSeen = true
 		return s.start(m)
 	}
 	if s.iv == nil {
@@ -217,8 +280,12 @@ func (s *session) start(m ClientMessage) (ending, bool) {
 		s.fail(CodeBadStart, "%v", err)
 		return ending{}, false
 	}
+	vocabulary := m.Vocabulary // Start's own vocabulary wins over the query's
+	if len(vocabulary) == 0 {
+		vocabulary = s.opts.Vocabulary
+	}
 	ctx, cancel := context.WithTimeout(s.c.ctx, s.cfg.StreamWait)
-	stream, err := s.engine.NewStream(ctx, transcribe.StreamOptions{Vocabulary: m.Vocabulary})
+	stream, err := s.engine.NewStream(ctx, transcribe.StreamOptions{Vocabulary: vocabulary, Pause: s.opts.Pause})
 	cancel()
 	if err != nil {
 		s.log.Warn().Err(err).Msg("no recognizer")
@@ -245,11 +312,23 @@ func (s *session) start(m ClientMessage) (ending, bool) {
 		s.storageError(err)
 	}
 	s.openAnswer(q.Text, nil)
-	s.log.Info().Str("mode", string(mode)).Str("level", level).Str("question", q.ID).Str("engine", s.engine.Name()).Msg("session started")
+	s.log.Info().Str("mode", string(mode)).Str("level", level).Str("question", q.ID).Str("engine", s.engine.Name()).
+		Bool("from_audio", s.fromAudio).Dur("pause", s.opts.Pause).Float64("utterance_end", s.utteranceEndGap()).
+		Bool("interim", !s.opts.NoInterim).Bool("vad_events", s.opts.SpeechStarted).Int("vocabulary", len(vocabulary)).
+		Msg("session started")
 	s.send(BeginMessage{Type: TypeBegin, SessionID: id, Secret: secret, Mode: string(mode), Level: level,
 		QuestionID: q.ID, Principle: q.Principle, Engine: s.engine.Name(), EndSilence: s.endSilence()})
 	s.turns(iv.Begin(s.now()))
 	return ending{}, false
+}
+
+// utteranceEndGap is the silence, in seconds, after the last word that
+// makes an UtteranceEnd: utterance_end_ms, or 1 s.
+func (s *session) utteranceEndGap() float64 {
+	if s.opts.UtteranceEnd > 0 {
+		return s.opts.UtteranceEnd.Seconds()
+	}
+	return defaultUtteranceEnd.Seconds()
 }
 
 func (s *session) endSilence() float64 {
@@ -348,12 +427,14 @@ func (s *session) hear(it item) {
 	}
 	s.received += int64(len(samples))
 	s.arrived(it.at)
-	for _, seg := range s.vad.Write(samples) {
+	segments := s.vad.Write(samples)
+	for _, seg := range segments {
 		s.lastSpeech = max(s.lastSpeech, seg.End)
 	}
 	if s.vad.InSpeech() {
 		s.lastSpeech = s.now()
 	}
+	s.announceSpeech(segments)
 	began := time.Now()
 	results, err := s.stream.Accept(s.c.ctx, samples)
 	s.busy(began)
@@ -368,12 +449,36 @@ func (s *session) hear(it item) {
 	if now-s.lastSpeech >= s.endSilence() {
 		s.turns(s.iv.Tick(now))
 	}
-	if s.utteranceOpen && now-s.lastWordEnd >= utteranceEndGap {
+	if s.utteranceOpen && now-s.lastWordEnd >= s.utteranceEndGap() {
 		s.utteranceOpen = false
 		s.send(UtteranceEndMessage{Type: TypeUtteranceEnd, Channel: []int{0, 1}, LastWordEnd: round3(s.lastWordEnd)})
 	}
 	if s.iv.State() == interviewer.StateListening && now-s.lastStar >= liveEvery {
 		s.live(now)
+	}
+}
+
+// announceSpeech sends a SpeechStarted for each stretch of speech the
+// voice detector found begin since the last one, if the client asked for
+// them (vad_events=true): the segments that closed within the frame, and
+// the one still open.
+func (s *session) announceSpeech(closed []transcribe.Segment) {
+	if !s.opts.SpeechStarted {
+		return
+	}
+	starts := make([]float64, 0, len(closed)+1)
+	for _, seg := range closed {
+		starts = append(starts, seg.Start)
+	}
+	if start, ok := s.vad.Open(); ok {
+		starts = append(starts, start)
+	}
+	for _, at := range starts {
+		if s.announced && at <= s.spokeAt {
+			continue
+		}
+		s.spokeAt, s.announced = at, true
+		s.send(SpeechStartedMessage{Type: TypeSpeechStarted, Channel: []int{0}, Timestamp: round3(at)})
 	}
 }
 
@@ -551,8 +656,10 @@ func (s *session) end(e ending) {
 	s.metrics.sessionsEnded.WithLabelValues(e.label).Inc()
 	s.log.Info().Str("reason", e.reason).Int("close_code", e.code).Float64("duration", s.now()).Int("answers", s.answer+1).
 		Int("words", s.nextWord).Bool("reported", s.reported).Msg("session ended")
+	uuid, info := engineModel(s.engine.Name())
 	s.send(MetadataMessage{Type: TypeMetadata, RequestID: s.c.id, SessionID: s.id, Created: s.created.UTC().Format(time.RFC3339),
-		Duration: round3(s.now()), Channels: AudioChannels, SampleRate: transcribe.SampleRate})
+		Duration: round3(s.now()), Channels: AudioChannels, SampleRate: transcribe.SampleRate,
+		SHA256: hex.EncodeToString(s.audioSum.Sum(nil)), TransactionKey: "deprecated", Models: []string{uuid}, ModelInfo: map[string]ModelInfo{uuid: info}})
 	s.c.tape.stop(0)
 	s.c.in.close()
 	s.c.out.close(e.code, e.reason)

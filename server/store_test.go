@@ -240,9 +240,10 @@ func TestRecoverInterrupted(t *testing.T) {
 }
 
 // TestTape follows the audio of a session on its way to disk: nothing
-// before Start, what comes after Start held until the session takes it,
-// then each answer cut at its place on the stream clock however far the
-// reader has written ahead, and whatever came after the end dropped.
+// after a refused Start, what comes after Start held until the session
+// takes it, then each answer cut at its place on the stream clock however
+// far the reader has written ahead, and whatever came after the end
+// dropped. Audio before any Start is held too: it begins a session.
 func TestTape(t *testing.T) {
 	dir := t.TempDir()
 	frame := func(v int16, n int) []int16 {
@@ -260,10 +261,23 @@ func TestTape(t *testing.T) {
 		}
 		return samples
 	}
+	var first tape
+	first.write(frame(1, 100)) // audio first: held for the session it begins
+	first.expectStart()        // a Start after it changes nothing
+	first.write(frame(2, 100))
+	rec, _ := createRecording(filepath.Join(dir, "first.wav"))
+	first.begin(rec)
+	first.write(frame(3, 100))
+	if got := read("first.wav"); len(got) != 300 || got[0] != 1 || got[100] != 2 || got[299] != 3 {
+		t.Errorf("audio first: %d samples recorded; want all 300 from the first", len(got))
+	}
+	first.stop(300)
+	rec.Close()
+
 	var tp tape
-	tp.write(frame(1, 100)) // before Start: not recorded
 	tp.expectStart()
-	tp.refuse() // a refused Start
+	tp.refuse()             // a refused Start
+	tp.write(frame(1, 100)) // after it: not recorded
 	tp.write(frame(2, 100))
 	tp.expectStart()
 	tp.write(frame(9, 100)) // held, then dropped with the Start refused
