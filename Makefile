@@ -48,6 +48,13 @@ deps-run:
 
 deps-test:
 	@scripts/install-deps test
+	@$(MAKE) -s --no-print-directory e2e/axe/node_modules/axe-core/axe.min.js
+
+# axe-core, which the browser tests inject into each screen to check it, at
+# the version e2e/axe/package-lock.json pins; npm ci again when that changes.
+e2e/axe/node_modules/axe-core/axe.min.js: e2e/axe/package-lock.json
+	npm ci --prefix e2e/axe --no-audit --no-fund --loglevel=error
+	@touch $@
 
 .PHONY: domain-lm eval-asr
 
