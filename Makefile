@@ -51,6 +51,13 @@ deps-run:
 
 deps-test:
 	@scripts/install-deps test
+	@$(MAKE) -s --no-print-directory e2e/axe/node_modules/axe-core/axe.min.js
+
+# axe-core, which the browser tests inject into each screen to check it, at
+# the version e2e/axe/package-lock.json pins; npm ci again when that changes.
+e2e/axe/node_modules/axe-core/axe.min.js: e2e/axe/package-lock.json
+	npm ci --prefix e2e/axe --no-audit --no-fund --loglevel=error
+	@touch $@
 
 # npm ci installs the SDK from its lockfile, again only when it changes.
 $(DEEPGRAM_SDK): $(DEEPGRAM_CLIENT)/package-lock.json $(DEEPGRAM_CLIENT)/package.json | deps-test

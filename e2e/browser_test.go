@@ -124,7 +124,10 @@ func TestInterview(t *testing.T) {
 	waitFor(t, ctx, "the next probe or the report",
 		`document.querySelectorAll('#conversation .turn.interviewer.probe').length > 1 || document.body.dataset.view === 'report'`, 30*time.Second)
 	if eval[string](t, ctx, `document.body.dataset.view`) != "report" {
+		// E asks before it ends the session.
 		do(t, ctx, "end the interview", chromedp.KeyEvent("e"))
+		waitFor(t, ctx, "the question whether to end", `document.querySelector('#confirm-end').open`, 5*time.Second)
+		do(t, ctx, "confirm", chromedp.Click(chromedp.CSS("#confirm-end-yes")))
 	}
 	waitFor(t, ctx, "the report", `document.body.dataset.view === 'report' && document.querySelector('#view-report .report')`, 30*time.Second)
 	screenshot(t, ctx, "4-report")
@@ -256,12 +259,12 @@ func TestMicrophoneRefused(t *testing.T) {
 }
 
 // checkLiveParts compares the live STAR timers with the last Star message:
-// a row per part told so far, in the order told, each with its time against
-// its target, and the part the speaker is in marked.
+// a row per part, in STAR order, those told so far with their time against
+// the target, and the part the speaker is in marked.
 func checkLiveParts(t *testing.T, ctx context.Context) {
 	t.Helper()
 	type view struct {
-		Labels  []string `json:"labels"`  // of the last Star message, first appearance order
+		Labels  []string `json:"labels"`  // of the last Star message, in STAR order
 		Current string   `json:"current"` // of the last Star message
 		Rows    []string `json:"rows"`    // data-label of each row shown
 		Times   []string `json:"times"`
@@ -269,10 +272,11 @@ func checkLiveParts(t *testing.T, ctx context.Context) {
 	}
 	v := eval[view](t, ctx, `(() => {
 		const star = window.mockinterview.live.lastStar;
-		const rows = [...document.querySelectorAll('#star-parts .part')];
+		const rows = [...document.querySelectorAll('#star-parts .part[data-told="true"]')];
 		const marked = document.querySelector('#star-parts .part.current');
+		const order = ['situation', 'task', 'action', 'result', 'reflection'];
 		return {
-			labels: [...new Set(star.parts.map((p) => p.label))],
+			labels: order.filter((l) => star.parts.some((p) => p.label === l)),
 			current: star.current || '',
 			rows: rows.map((r) => r.dataset.label),
 			times: rows.map((r) => r.querySelector('.time').textContent),
@@ -337,7 +341,7 @@ func reviewSession(t *testing.T, ctx context.Context, svc *service, sessionID st
 		const seeked = new Promise((r) => a.addEventListener('seeked', r, { once: true }));
 		w.click();
 		await seeked;
-		const want = parseFloat(w.title.split(':')[0]) * 60 + parseFloat(w.title.split(':')[1]);
+		const want = parseFloat(w.dataset.start);
 		const got = a.currentTime;
 		a.pause();
 		return { want, got };

@@ -130,12 +130,20 @@ func startServer(t *testing.T, cfg server.Config) *service {
 // the file's last buffer forever).
 func answerWAV(t *testing.T, lead, tail float64) string {
 	t.Helper()
+	return writeSpeech(t, filepath.Join(t.TempDir(), "answer.wav"), lead, tail, answerSentences)
+}
+
+// writeSpeech synthesizes sentences with flite's slt voice into one WAV
+// at out, with lead seconds of silence before, a breath of 0.7 s between
+// sentences and tail seconds after, and returns out.
+func writeSpeech(t *testing.T, out string, lead, tail float64, sentences []string) string {
+	t.Helper()
 	if !flite.Available() {
 		t.Skip("flite is not installed (apt-get install flite)")
 	}
 	silence := func(seconds float64) []int16 { return make([]int16, int(seconds*transcribe.SampleRate)) }
 	samples := silence(lead)
-	for i, text := range answerSentences {
+	for i, text := range sentences {
 		path, err := flite.Synthesize(t.Context(), flite.CacheDir(), "slt", text)
 		if err != nil {
 			t.Fatal(err)
@@ -145,12 +153,11 @@ func answerWAV(t *testing.T, lead, tail float64) string {
 			t.Fatal(err)
 		}
 		samples = append(samples, s...)
-		if i < len(answerSentences)-1 {
+		if i < len(sentences)-1 {
 			samples = append(samples, silence(0.7)...)
 		}
 	}
 	samples = append(samples, silence(tail)...)
-	out := filepath.Join(t.TempDir(), "answer.wav")
 	if err := os.WriteFile(out, transcribe.EncodeWAV(samples), 0o644); err != nil {
 		t.Fatal(err)
 	}

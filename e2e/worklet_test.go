@@ -74,3 +74,45 @@ func TestWorkletResampler(t *testing.T) {
 		}
 	}
 }
+
+// TestCaptureRate checks which context the microphone goes to: 16 kHz where
+// the browser resamples well, the native rate in WebKit (Safari distorts a
+// 48 kHz microphone through a 16 kHz context), whose detection is by the
+// vendor every WebKit browser reports.
+func TestCaptureRate(t *testing.T) {
+	t.Parallel()
+	files := httptest.NewServer(http.FileServerFS(static.Files))
+	defer files.Close()
+	ctx := startBrowser(t,
+		chromedp.Flag("use-fake-ui-for-media-stream", true),
+		chromedp.Flag("use-fake-device-for-media-stream", true))
+	do(t, ctx, "open the client", chromedp.Navigate(files.URL+"/"))
+
+	type capture struct {
+		Rate  float64 `json:"rate"`
+		Track float64 `json:"track"`
+	}
+	open := func(webkit bool) capture {
+		return eval[capture](t, ctx, fmt.Sprintf(`(async () => {
+			const { AudioContexts, openMicrophone } = await import('/capture.js');
+			const audio = new AudioContexts({ webkit: %t });
+			const mic = await openMicrophone(audio, () => {});
+			const got = { rate: mic.rate, track: mic.settings.sampleRate || 0 };
+			await mic.stop();
+			return got;
+		})()`, webkit))
+	}
+	if got := open(false); got.Rate != 16000 {
+		t.Errorf("Chromium captured at %g Hz, want 16000", got.Rate)
+	}
+	if got := open(true); got.Rate == 16000 {
+		t.Errorf("as WebKit, captured at %g Hz with a %g Hz microphone, want the native rate", got.Rate, got.Track)
+	} else {
+		t.Logf("as WebKit: %g Hz context, %g Hz microphone", got.Rate, got.Track)
+	}
+	for vendor, want := range map[string]bool{"Apple Computer, Inc.": true, "Google Inc.": false, "": false} {
+		if got := eval[bool](t, ctx, fmt.Sprintf(`import('/capture.js').then((m) => m.isWebKit({ vendor: %q }))`, vendor)); got != want {
+			t.Errorf("isWebKit with vendor %q: %v, want %v", vendor, got, want)
+		}
+	}
+}

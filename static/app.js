@@ -10,9 +10,9 @@
 
 import { h, $, replace, announce } from './dom.js';
 import { questionBank } from './api.js';
-import { createAudioContext, MicrophoneError } from './capture.js';
+import { AudioContexts, MicrophoneError } from './capture.js';
 import { LiveSession } from './live.js';
-import { renderReport } from './report.js';
+import { renderReport, levelBand } from './report.js';
 import { showSessions, showSession } from './review.js';
 import { loadSettings, saveSettings } from './store.js';
 
@@ -147,6 +147,7 @@ function readForm() {
     noiseSuppression: form.elements.noiseSuppression.checked,
     autoGainControl: form.elements.autoGainControl.checked,
     voice: form.elements.voice.checked,
+    shortcuts: form.elements.shortcuts.checked,
   };
 }
 
@@ -175,6 +176,7 @@ function writeForm(settings) {
   form.elements.noiseSuppression.checked = settings.noiseSuppression;
   form.elements.autoGainControl.checked = settings.autoGainControl;
   form.elements.voice.checked = settings.voice;
+  form.elements.shortcuts.checked = settings.shortcuts;
 }
 
 function startError(message) {
@@ -205,11 +207,11 @@ function start(e) {
     voice: options.voice && settings.voice,
     vocabulary: vocabulary.terms,
   };
-  // The audio context is made here, inside the click: browsers only let
+  // The audio contexts are made here, inside the click: browsers only let
   // audio start from a gesture.
-  let ctx;
+  let audio;
   try {
-    ctx = createAudioContext({ forceNativeRate: options.forceNativeRate });
+    audio = new AudioContexts({ forceNativeRate: options.forceNativeRate });
   } catch (err) {
     startError(err instanceof MicrophoneError ? err.message : String(err));
     return;
@@ -232,7 +234,7 @@ function start(e) {
   history.pushState(null, '', '#/live');
   show('live');
   focusHeading('live');
-  live.start(ctx).finally(() => { $('#start-button').disabled = false; });
+  live.start(audio).finally(() => { $('#start-button').disabled = false; });
 }
 
 function showReport(report, session) {
@@ -253,6 +255,16 @@ async function init() {
   fillPrinciples(settings);
   $('#principle').addEventListener('change', () => fillQuestions(''));
   $('#start-form').addEventListener('submit', start);
+  // The shortcuts setting is kept as soon as it changes, and a session in
+  // progress follows it.
+  $('#shortcuts').addEventListener('change', (e) => {
+    saveSettings({ ...loadSettings(), shortcuts: e.target.checked });
+    if (live) {
+      live.settings.shortcuts = e.target.checked;
+      live.showShortcuts();
+    }
+  });
+  for (const small of document.querySelectorAll('small[data-band]')) small.textContent = levelBand(small.dataset.band);
   $('#btn-done').addEventListener('click', () => live && live.done());
   $('#btn-skip').addEventListener('click', () => live && live.skip());
   $('#btn-end').addEventListener('click', () => live && live.end());

@@ -4,7 +4,7 @@
 export const SAMPLE_RATE = 16000;
 
 // MicrophoneError carries a message a person can act on; kind is one of
-// refused, absent, busy, insecure, unsupported or failed.
+// refused, absent, busy, insecure, unsupported, suspended or failed.
 export class MicrophoneError extends Error {
   constructor(kind, message, cause) {
     super(message);
@@ -37,23 +37,70 @@ function explain(err) {
   return new MicrophoneError('failed', `The microphone could not be opened (${err && err.message ? err.message : err}).`, err);
 }
 
-// createAudioContext makes the context inside the click that starts a
-// session (browsers only let audio start from a gesture). It asks for
-// 16 kHz so the browser resamples; forceNativeRate skips that to exercise
-// the worklet's own resampler.
-export function createAudioContext({ forceNativeRate = false } = {}) {
-  const Ctx = window.AudioContext || window.webkitAudioContext;
-  if (!Ctx) {
-    throw new MicrophoneError('unsupported', 'This browser cannot process audio (no Web Audio). Try a recent Chrome, Edge, Firefox or Safari.');
-  }
-  if (!forceNativeRate) {
-    try {
-      return new Ctx({ sampleRate: SAMPLE_RATE });
-    } catch {
-      // Some browsers refuse the rate outright; the native one always works.
+// isWebKit tells Safari, and every browser on iOS, which all run WebKit.
+// Its 16 kHz AudioContext distorts a 48 kHz microphone, so there the page
+// captures at the native rate and resamples in the worklet instead.
+export function isWebKit(nav = navigator) {
+  return /^Apple/.test(nav.vendor || '');
+}
+
+// AudioContexts holds the contexts made inside the click that starts a session:
+// browsers only let audio start from a gesture, and Safari only lets a
+// context resume within one. context asks for 16 kHz so that the browser
+// resamples; fallback, when there is one, runs at the native rate, for a
+// browser that cannot connect the microphone to the first (Firefox) or
+// should not (WebKit). The one not used is closed.
+export class AudioContexts {
+  constructor({ forceNativeRate = false, webkit = isWebKit() } = {}) {
+    const Ctx = window.AudioContext || window.webkitAudioContext;
+    if (!Ctx) {
+      throw new MicrophoneError('unsupported', 'This browser cannot process audio (no Web Audio). Try a recent Chrome, Edge, Firefox or Safari.');
+    }
+    this.webkit = webkit;
+    this.context = null;
+    this.fallback = null;
+    if (!forceNativeRate) {
+      try {
+        this.context = new Ctx({ sampleRate: SAMPLE_RATE });
+      } catch {
+        // Some browsers refuse the rate outright; the native one always works.
+      }
+    }
+    if (this.context) this.fallback = new Ctx();
+    else this.context = new Ctx();
+    // Resuming here, in the gesture, is what lets Safari start at all.
+    for (const c of [this.context, this.fallback]) {
+      if (c && c.state !== 'running') c.resume().catch(() => {});
     }
   }
-  return new Ctx();
+
+  // useFallback switches to the native-rate context, closing the other.
+  useFallback() {
+    if (!this.fallback) return false;
+    this.context.close().catch(() => {});
+    this.context = this.fallback;
+    this.fallback = null;
+    return true;
+  }
+
+  // dropFallback closes the context that was not needed.
+  dropFallback() {
+    if (this.fallback) this.fallback.close().catch(() => {});
+    this.fallback = null;
+  }
+
+  close() {
+    this.dropFallback();
+    return this.context.close().catch(() => {});
+  }
+}
+
+// running waits up to ms for a context to run, resuming it if need be, and
+// says whether it does.
+async function running(ctx, ms) {
+  if (ctx.state === 'running') return true;
+  await Promise.race([ctx.resume().catch(() => {}), new Promise((r) => setTimeout(r, ms))]);
+  return ctx.state === 'running';
 }
 
 // Microphone is an open capture; its frames go to onFrame as Int16Array.
@@ -115,22 +162,23 @@ async function addWorklet(ctx) {
 }
 
 // openMicrophone asks for the microphone and connects it to the worklet,
-// which sends every frame to onFrame. ctx comes from createAudioContext
-// (made during the click). If the browser cannot connect the microphone
-// to a 16 kHz context, it starts again at the native rate.
-export async function openMicrophone(ctx, onFrame, { echoCancellation = true, noiseSuppression = true, autoGainControl = true } = {}) {
+// which sends every frame to onFrame. audio is the AudioContexts made during the
+// click. The microphone goes to the native-rate context when the browser
+// cannot connect it to a 16 kHz one, or is WebKit and the microphone does
+// not run at 16 kHz itself.
+export async function openMicrophone(audio, onFrame, { echoCancellation = true, noiseSuppression = true, autoGainControl = true } = {}) {
   if (!window.isSecureContext || !navigator.mediaDevices || !navigator.mediaDevices.getUserMedia) {
     throw new MicrophoneError(window.isSecureContext ? 'unsupported' : 'insecure',
       window.isSecureContext
         ? 'This browser cannot record from a microphone. Try a recent Chrome, Edge, Firefox or Safari.'
         : 'This browser only lets secure pages use the microphone. Open the app at http://localhost or over https.');
   }
-  if (!ctx.audioWorklet) {
+  if (!audio.context.audioWorklet) {
     throw new MicrophoneError('unsupported', 'This browser lacks AudioWorklet, which recording needs. Try a recent Chrome, Edge, Firefox or Safari.');
   }
   // The worklet is loaded before the microphone opens: a microphone starts
   // at once, and what it hears before the graph is connected is lost.
-  await addWorklet(ctx);
+  await Promise.all([audio.context, audio.fallback].filter(Boolean).map(addWorklet));
   let stream;
   try {
     stream = await navigator.mediaDevices.getUserMedia({
@@ -140,22 +188,24 @@ export async function openMicrophone(ctx, onFrame, { echoCancellation = true, no
   } catch (err) {
     throw explain(err);
   }
+  const stopTracks = () => { for (const t of stream.getTracks()) t.stop(); };
+  const track = stream.getAudioTracks()[0];
+  const trackRate = track && track.getSettings ? track.getSettings().sampleRate : undefined;
+  if (audio.webkit && audio.context.sampleRate === SAMPLE_RATE && trackRate !== SAMPLE_RATE) audio.useFallback();
   let source;
   try {
-    source = ctx.createMediaStreamSource(stream);
+    source = audio.context.createMediaStreamSource(stream);
   } catch (err) {
-    if (ctx.sampleRate === SAMPLE_RATE) {
-      // Firefox: "Connecting AudioNodes from AudioContexts with different
-      // sample-rate is currently not supported".
-      await ctx.close().catch(() => {});
-      ctx = createAudioContext({ forceNativeRate: true });
-      await addWorklet(ctx);
-      source = ctx.createMediaStreamSource(stream);
-    } else {
-      for (const t of stream.getTracks()) t.stop();
+    // Firefox: "Connecting AudioNodes from AudioContexts with different
+    // sample-rate is currently not supported".
+    if (!audio.useFallback()) {
+      stopTracks();
       throw explain(err);
     }
+    source = audio.context.createMediaStreamSource(stream);
   }
+  audio.dropFallback();
+  const ctx = audio.context;
   const node = new AudioWorkletNode(ctx, 'pcm-encoder', {
     numberOfInputs: 1,
     numberOfOutputs: 1,
@@ -173,7 +223,11 @@ export async function openMicrophone(ctx, onFrame, { echoCancellation = true, no
   source.connect(node);
   node.connect(sink);
   sink.connect(ctx.destination);
-  if (ctx.state !== 'running') await ctx.resume().catch(() => {});
+  if (!(await running(ctx, 3000))) {
+    stopTracks();
+    throw new MicrophoneError('suspended',
+      'The browser kept audio paused, so nothing could be recorded. Press Start again. If it happens again, allow this site to play audio (in Safari: Settings for This Website, Auto-Play, Allow All Auto-Play), then reload the page.');
+  }
   return mic;
 }
 

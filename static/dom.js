@@ -40,20 +40,22 @@ export function replace(el, ...children) {
   return build(el, null, children);
 }
 
-// clock formats seconds as m:ss ("0:07", "2:45").
-export function clock(seconds) {
-  const t = Math.max(0, Math.round(seconds || 0));
-  return `${Math.floor(t / 60)}:${String(t % 60).padStart(2, '0')}`;
+// duration writes a length of time the one way every page does: under a
+// minute "42 s", from a minute "1 min 55 s", or "3 min" on the minute.
+// Seconds are rounded first, so 59.6 s is "1 min". The server's feedback
+// and the Markdown export follow the same rule.
+export function duration(seconds) {
+  const t = Math.max(0, Math.round(Number(seconds) || 0));
+  if (t < 60) return `${t} s`;
+  const m = Math.floor(t / 60);
+  const r = t % 60;
+  return r ? `${m} min ${r} s` : `${m} min`;
 }
 
-// secs formats a duration for reading: "7.4 s", "45 s", "2 min 5 s".
-export function secs(seconds) {
-  const t = seconds || 0;
-  if (t < 10) return `${t.toFixed(1)} s`;
-  if (t < 60) return `${Math.round(t)} s`;
-  const m = Math.floor(Math.round(t) / 60);
-  const r = Math.round(t) % 60;
-  return r ? `${m} min ${r} s` : `${m} min`;
+// durationBand writes an answer's length target, always as its band:
+// "2 min 30 s to 3 min 15 s".
+export function durationBand(min, max) {
+  return `${duration(min)} to ${duration(max)}`;
 }
 
 // when formats a date for the sessions list.

@@ -7,11 +7,11 @@
 // posts what it still holds, CloseStream goes out, and the session waits
 // for the report: the last words are never cut off.
 
-import { h, $, clock, secs, capitalize, announce, replace } from './dom.js';
+import { h, $, duration, capitalize, announce, replace } from './dom.js';
 import { listenURL } from './api.js';
 import { openMicrophone, peak, SAMPLE_RATE, MicrophoneError } from './capture.js';
 import { Voice } from './voice.js';
-import { LABELS, paceBand, levelName } from './report.js';
+import { LABELS, paceBand, levelName, levelBand } from './report.js';
 import { rememberSession } from './store.js';
 
 const KEEPALIVE_MS = 5000;
@@ -23,15 +23,29 @@ const STATUS = {
   microphone: 'Waiting for the microphone…',
   waiting: 'Waiting for the interviewer…',
   listening: 'Listening',
-  speaking: 'Interviewer speaking — your microphone is paused',
+  speaking: 'Interviewer speaking · microphone paused',
   finishing: 'Finishing — transcribing your last words…',
   done: 'Done',
   error: 'Stopped',
 };
 
+// RANK orders a part's statuses, to tell when it crosses a threshold.
+const RANK = { ok: 0, near: 1, over: 2 };
+
+// partStatus is a row's status: the server's for a part told in one run;
+// for one told in several (the speaker came back to it), the protocol's
+// rule on their sum: near past 80 % of the target, over past it.
+function partStatus(told) {
+  if (told.runs.length === 1 && told.runs[0].status in RANK) return told.runs[0].status;
+  if (told.elapsed > told.target) return 'over';
+  if (told.elapsed > 0.8 * told.target) return 'near';
+  return 'ok';
+}
+
 export class LiveSession {
   // settings: mode, principle, question, level, echoCancellation,
-  // noiseSuppression, autoGainControl, voice. onReport(report, session) is
+  // noiseSuppression, autoGainControl, voice, shortcuts (the single-key
+  // ones, D, S and E). onReport(report, session) is
   // called once with the final report; onEnd(message, {began}) when the
   // session stops without one, began saying whether the server had opened
   // a session.
@@ -60,28 +74,31 @@ export class LiveSession {
     this.answerSamples = 0; // of the current answer, not counting the interviewer's lines
     this.endSilence = 0;
     this.budget = 0;
+    this.level = settings.level;
+    this.rows = null; // label -> the elements of its STAR row
+    this.announced = new Set(); // "label:status" told to screen readers this answer
     this.voice = new Voice({ enabled: settings.voice, onSpeaking: (on) => this.setMuted(on) });
     this.onKey = (e) => this.key(e);
   }
 
   get active() { return !!this.ws && !this.finished; }
 
-  // start runs the session's opening; ctx is the AudioContext made in the
-  // click that started it.
-  async start(ctx) {
+  // start runs the session's opening; audio is the AudioContexts made in
+  // the click that started it.
+  async start(audio) {
     this.resetView();
     document.addEventListener('keydown', this.onKey);
     this.setState('connecting');
     try {
       await this.connect();
       this.setState('microphone');
-      this.mic = await openMicrophone(ctx, (frame) => this.onFrame(frame), {
+      this.mic = await openMicrophone(audio, (frame) => this.onFrame(frame), {
         echoCancellation: this.settings.echoCancellation,
         noiseSuppression: this.settings.noiseSuppression,
         autoGainControl: this.settings.autoGainControl,
       });
     } catch (err) {
-      await ctx.close().catch(() => {});
+      await audio.close();
       this.fail(err instanceof MicrophoneError ? err.message : (err && err.message) || String(err), err);
       return;
     }
@@ -92,6 +109,7 @@ export class LiveSession {
     }
     this.mic.onerror = () => this.fail('Recording stopped: the browser’s audio processing failed. What arrived before is saved; reload the page to start again.');
     this.showCaptureInfo();
+    this.showShortcuts();
     this.send({
       type: 'Start',
       mode: this.settings.mode,
@@ -155,10 +173,10 @@ export class LiveSession {
     this.ws.send(frame);
     this.lastSent = Date.now();
     this.samplesSent += frame.length;
-    $('#live-clock').textContent = clock(this.samplesSent / SAMPLE_RATE);
+    $('#live-clock').textContent = duration(this.samplesSent / SAMPLE_RATE);
     if (this.currentAnswer >= 0 && !this.muted) {
       this.answerSamples += frame.length;
-      $('#answer-elapsed').textContent = clock(this.answerSamples / SAMPLE_RATE);
+      $('#answer-elapsed').textContent = duration(this.answerSamples / SAMPLE_RATE);
     }
     if (this.ws.bufferedAmount > 2 * 1024 * 1024) {
       this.warn('The connection is slow: your audio is queued in the browser and will arrive late. Nothing is lost.');
@@ -184,8 +202,7 @@ export class LiveSession {
     this.muted = on;
     if (this.finished || this.ending) return;
     this.setState(on ? 'speaking' : this.started ? 'listening' : 'waiting');
-    const notes = this.view.querySelectorAll('.turn.interviewer .speaking-note');
-    notes.forEach((note, i) => { note.hidden = !(on && i === notes.length - 1); });
+    $('#prompt-speaking').hidden = !on;
   }
 
   handle(msg) {
@@ -195,6 +212,7 @@ export class LiveSession {
         this.budget = 0;
         rememberSession({ id: msg.session_id, secret: msg.secret, created: new Date().toISOString(), mode: msg.mode || this.settings.mode, level: msg.level || this.settings.level });
         this.view.dataset.sessionId = msg.session_id;
+        this.level = msg.level || this.level;
         this.endSilence = msg.end_silence || 0;
         break;
       case 'Question':
@@ -243,17 +261,36 @@ export class LiveSession {
     $('#live-context').textContent = [principle, levelName(s.level), s.mode === 'practice' ? 'Pacing practice' : 'Mock interview'].filter(Boolean).join(' · ');
   }
 
+  // interviewerSays shows the interviewer's newest line in the prompt at
+  // the top of the view, which stays on screen however far the page
+  // scrolls; the conversation keeps the earlier ones.
   interviewerSays(text, kind) {
     const label = kind === 'probe' ? 'Interviewer · follow-up' : kind === 'interrupt' ? 'Interviewer · cuts in' : 'Interviewer';
-    const turn = h('li', { class: `turn interviewer ${kind}` },
+    const turn = h('li', { class: `turn interviewer ${kind} in-prompt` },
       h('div', { class: 'who' }, label),
-      h('p', { class: 'said' }, text),
-      h('p', { class: 'speaking-note', hidden: true }, 'Speaking… your microphone is paused until it finishes.'));
-    $('#conversation').append(turn);
-    if (kind === 'question') $('#live-title').textContent = text;
-    turn.scrollIntoView({ block: 'nearest', behavior: 'smooth' });
+      h('p', { class: 'said' }, text));
+    for (const older of $('#conversation').querySelectorAll('.in-prompt')) older.classList.remove('in-prompt');
+    this.follow(() => $('#conversation').append(turn));
+    const prompt = $('#live-prompt');
+    prompt.dataset.kind = kind;
+    $('#prompt-who').textContent = label;
+    $('#prompt-said').textContent = text;
+    prompt.hidden = false;
+    // The page may have been scrolled down: the prompt sticks to the top,
+    // but only once the page has scrolled past where it sits.
+    if (prompt.getBoundingClientRect().bottom > window.innerHeight) prompt.scrollIntoView({ block: 'start' });
     announce(`${label}: ${text}`);
     this.voice.say(text);
+  }
+
+  // follow makes a change to the conversation and, when its newest lines
+  // were in view before, keeps them in view after: the transcript follows
+  // the speaker unless they scrolled back to read.
+  follow(change) {
+    const box = $('#view-live .conversation');
+    const atEnd = box.scrollTop + box.clientHeight >= box.scrollHeight - 40;
+    change();
+    if (atEnd && box.scrollHeight > box.clientHeight) box.scrollTop = box.scrollHeight;
   }
 
   beginAnswer(n) {
@@ -268,14 +305,14 @@ export class LiveSession {
     const turn = h('li', { class: 'turn you current', 'data-answer': n },
       h('div', { class: 'who' }, n === 0 ? 'You' : 'You · reply'),
       transcript);
-    $('#conversation').append(turn);
+    this.follow(() => $('#conversation').append(turn));
     this.answers.set(n, { turn, final: $('.final', transcript), partial: $('.partial', transcript), waiting: $('.waiting', transcript) });
     this.currentAnswer = n;
     this.answerSamples = 0;
     if (n > 0) this.freezeStar();
     $('#answer-label').textContent = n === 0 ? 'Answer' : 'Reply';
-    $('#answer-elapsed').textContent = '0:00';
-    $('#answer-budget').textContent = n === 0 && this.budget ? `of about ${clock(this.budget)}` : n === 0 ? '' : `to follow-up ${n}`;
+    $('#answer-elapsed').textContent = duration(0);
+    $('#answer-budget').textContent = n === 0 ? (levelBand(this.level) ? `target ${levelBand(this.level)}` : '') : `to follow-up ${n}`;
     if (!this.muted) this.setState('listening');
   }
 
@@ -285,73 +322,139 @@ export class LiveSession {
     const a = this.answers.get(msg.answer ?? this.currentAnswer) || this.answers.get(this.currentAnswer);
     if (!a) return;
     const text = words.map((w) => w.punctuated_word || w.word || w.text).join(' ');
-    if (msg.is_final) {
-      if (text) {
-        a.final.append(h('span', { class: 'utterance' }, (a.final.childNodes.length ? ' ' : '') + text));
+    this.follow(() => {
+      if (msg.is_final) {
+        if (text) {
+          a.final.append(h('span', { class: 'utterance' }, (a.final.childNodes.length ? ' ' : '') + text));
+        }
+        a.partial.textContent = '';
+      } else {
+        a.partial.textContent = text ? (a.final.childNodes.length ? ' ' : '') + text : '';
       }
-      a.partial.textContent = '';
-    } else {
-      a.partial.textContent = text ? (a.final.childNodes.length ? ' ' : '') + text : '';
-    }
-    if (text) a.waiting.hidden = true;
+      if (text) a.waiting.hidden = true;
+    });
   }
 
-  // star draws the live STAR timers. Parts come as runs in the order they
-  // were told; the rows add the runs of one label up, the strip keeps them.
+  // buildRows makes the five part rows, in STAR order, once per session.
+  // A Star message only changes their numbers and classes, so the panel
+  // keeps its shape as the parts come and go.
+  buildRows() {
+    this.rows = new Map();
+    replace($('#star-parts'), LABELS.map((label) => {
+      const row = {
+        now: h('span', { class: 'now', hidden: true }, 'now'),
+        time: h('span', { class: 'time' }, 'to come'),
+        fill: h('span', { class: 'fill' }),
+        target: h('span', { class: 'target', hidden: true }),
+        state: h('span', { class: 'state' }),
+        status: 'ok',
+      };
+      row.li = h('li', { class: 'part', 'data-label': label, 'data-status': 'ok', 'data-told': 'false' },
+        h('div', { class: 'top' }, h('span', { class: 'name' }, capitalize(label), row.now), row.time),
+        h('div', { class: 'bar' }, h('span', { class: 'track', 'aria-hidden': 'true' }, row.fill, row.target), row.state));
+      this.rows.set(label, row);
+      return row.li;
+    }));
+  }
+
+  // star shows the live STAR timers. Parts come as runs in the order they
+  // were told; a row adds the runs of its label up, the strip keeps them.
   // The last message of an answer (final) has the whole answer's parts.
   star(msg) {
     this.lastStar = msg;
-    const runs = msg.parts || [];
+    if (!this.rows) this.buildRows();
+    const runs = (msg.parts || []).filter((p) => LABELS.includes(p.label));
     this.budget = msg.budget || this.budget;
     const byLabel = new Map();
     for (const p of runs) {
-      const row = byLabel.get(p.label) || { label: p.label, elapsed: 0, target: p.target };
-      row.elapsed += p.elapsed || 0;
-      byLabel.set(p.label, row);
+      const told = byLabel.get(p.label) || { label: p.label, elapsed: 0, target: p.target, runs: [] };
+      told.elapsed += p.elapsed || 0;
+      told.runs.push(p);
+      byLabel.set(p.label, told);
     }
-    $('#star-empty').hidden = runs.length > 0;
 
     const total = runs.reduce((t, p) => t + (p.elapsed || 0), 0);
     const scale = Math.max(this.budget || 0, total, 1);
     const strip = $('#star-strip');
-    replace(strip, runs.map((p) => h('span', { class: 'seg', 'data-label': p.label, style: `width:${(100 * (p.elapsed || 0)) / scale}%; background: var(--part)` })));
-    if (this.budget) strip.append(h('span', { class: 'budget', style: `left: calc(${(100 * this.budget) / scale}% - 1px)` }));
+    const segs = strip.querySelectorAll('.seg');
+    if (segs.length !== runs.length) {
+      replace(strip, runs.map(() => h('span', { class: 'seg' })), h('span', { class: 'budget' }));
+    }
+    strip.querySelectorAll('.seg').forEach((seg, i) => {
+      seg.dataset.label = runs[i].label;
+      seg.style.width = `${(100 * (runs[i].elapsed || 0)) / scale}%`;
+    });
+    const mark = strip.querySelector('.budget');
+    mark.hidden = !this.budget;
+    mark.style.left = `calc(${(100 * this.budget) / scale}% - 1px)`;
 
-    const list = $('#star-parts');
-    replace(list, [...byLabel.values()].map((row) => {
-      const status = row.elapsed > row.target ? 'over' : row.elapsed > 0.8 * row.target ? 'near' : 'ok';
-      const current = row.label === msg.current;
-      const span = Math.max(row.target * 1.5, row.elapsed);
-      const stateWord = status === 'over' ? `${secs(row.elapsed - row.target)} over` : status === 'near' ? 'near target' : '';
-      return h('li', {
-        class: `part${current ? ' current' : ''}`, 'data-label': row.label, 'data-status': status,
-        'aria-current': current ? 'step' : undefined,
-      },
-      h('div', { class: 'top' },
-        h('span', { class: 'name' }, capitalize(row.label), current ? h('span', { class: 'now' }, 'now') : null),
-        h('span', { class: 'time' }, `${secs(row.elapsed)} / ${secs(row.target)}`)),
-      h('div', { class: 'track', role: 'img', 'aria-label': `${capitalize(row.label)}: ${secs(row.elapsed)} of ${secs(row.target)}${stateWord ? `, ${stateWord}` : ''}` },
-        h('span', { class: 'fill', style: `width:${(100 * row.elapsed) / span}%` }),
-        h('span', { class: 'target', style: `left:calc(${(100 * row.target) / span}% - 1px)` })),
-      stateWord ? h('div', { class: 'state' }, stateWord) : null);
-    }));
-    const idx = Math.max(...[...byLabel.keys()].map((l) => LABELS.indexOf(l)), -1);
-    const next = LABELS.slice(idx + 1).map(capitalize);
-    $('#star-next').textContent = next.length && runs.length ? `Still to come: ${next.join(' · ')}` : '';
-    if (this.budget && this.currentAnswer === 0) $('#answer-budget').textContent = `of about ${clock(this.budget)}`;
+    const alerts = [];
+    for (const label of LABELS) {
+      const row = this.rows.get(label);
+      const told = byLabel.get(label);
+      const current = !msg.final && label === msg.current;
+      row.li.classList.toggle('current', current);
+      if (current) row.li.setAttribute('aria-current', 'step');
+      else row.li.removeAttribute('aria-current');
+      row.now.hidden = !current;
+      if (!told) {
+        row.li.dataset.told = 'false';
+        row.li.dataset.status = 'ok';
+        row.status = 'ok';
+        row.time.textContent = 'to come';
+        row.fill.style.width = '0%';
+        row.target.hidden = true;
+        row.state.textContent = '';
+        continue;
+      }
+      const status = partStatus(told);
+      const span = Math.max(told.target * 1.5, told.elapsed, 1);
+      row.li.dataset.told = 'true';
+      row.li.dataset.status = status;
+      row.time.textContent = `${duration(told.elapsed)} / ${duration(told.target)}`;
+      row.fill.style.width = `${(100 * told.elapsed) / span}%`;
+      row.target.hidden = false;
+      row.target.style.left = `calc(${(100 * told.target) / span}% - 1px)`;
+      row.state.textContent = status === 'over' ? `${duration(Math.max(1, told.elapsed - told.target))} over` : status === 'near' ? 'near target' : '';
+      if (!msg.final && this.currentAnswer <= 0 && RANK[status] > RANK[row.status]) {
+        const alert = this.crossed(label, status, told);
+        if (alert) alerts.push(alert);
+      }
+      row.status = status;
+    }
+    if (alerts.length) $('#star-alerts').textContent = alerts.join(' ');
+
+    // to_come comes from the server; an older one leaves it out, and then
+    // the parts not told yet are every one not in the message.
+    const toCome = Array.isArray(msg.to_come) ? msg.to_come.filter((l) => LABELS.includes(l)) : LABELS.filter((l) => !byLabel.has(l));
+    const ordered = LABELS.filter((l) => toCome.includes(l)).map(capitalize);
+    $('#star-next').textContent = !runs.length ? 'Your parts appear here as you tell your story.'
+      : ordered.length ? `Still to come: ${ordered.join(' · ')}` : 'Every part told.';
     // The whole answer's parts, sent once as it ends: nothing is still to
     // come and no part is current.
     if (msg.final) this.freezeStar();
   }
 
+  // crossed words a part passing a threshold for screen readers, once per
+  // part and threshold in an answer: the timers themselves stay quiet.
+  crossed(label, status, told) {
+    const key = `${label}:${status}`;
+    if (this.announced.has(key)) return '';
+    this.announced.add(key);
+    if (status === 'over') {
+      this.announced.add(`${label}:near`);
+      return `${capitalize(label)}: ${duration(Math.max(1, told.elapsed - told.target))} over its ${duration(told.target)} target.`;
+    }
+    return `${capitalize(label)}: near its ${duration(told.target)} target.`;
+  }
+
   // freezeStar leaves the timers of the main answer as they ended: the
   // follow-ups are not timed by part.
   freezeStar() {
-    for (const li of $('#star-parts').querySelectorAll('.part.current')) {
-      li.classList.remove('current');
-      li.removeAttribute('aria-current');
-      const now = li.querySelector('.now');
-      if (now) now.remove();
+    for (const row of (this.rows || new Map()).values()) {
+      row.li.classList.remove('current');
+      row.li.removeAttribute('aria-current');
+      row.now.hidden = true;
     }
     $('#star-next').textContent = '';
     $('#coach-title').textContent = 'STAR timing of your answer';
@@ -360,6 +463,10 @@ export class LiveSession {
   pacing(msg) {
     $('#pace-wpm').textContent = msg.wpm ? Math.round(msg.wpm) : '–';
     $('#pace-band').textContent = msg.wpm ? `wpm · ${paceBand(msg.wpm)}` : '';
+    // The pace of the last half minute or so, when the server sends it: a
+    // rush or a slow-down shows there before it moves the whole answer's.
+    $('#pace-recent').textContent = msg.recent_wpm > 0 && msg.recent_window > 0
+      ? `last ${duration(msg.recent_window)}: ${Math.round(msg.recent_wpm)}` : '';
     $('#pace-fillers').textContent = String(msg.fillers || 0);
     $('#pace-fillers-rate').textContent = msg.fillers_per_minute ? `${msg.fillers_per_minute.toFixed(1)} a minute` : '';
   }
@@ -470,16 +577,38 @@ export class LiveSession {
     if (this.mic) this.mic.stop();
   }
 
+  // key runs the single-key shortcuts, unless they are turned off in the
+  // settings. E asks first: a stray key must not end the session.
   key(e) {
+    if (!this.settings.shortcuts) return;
     if (e.altKey || e.ctrlKey || e.metaKey || e.repeat) return;
     const t = e.target;
     if (t && (t.isContentEditable || ['INPUT', 'TEXTAREA', 'SELECT'].includes(t.tagName))) return;
-    if (this.view.hidden) return;
+    if (this.view.hidden || document.querySelector('dialog[open]')) return;
     const k = e.key.toLowerCase();
     const button = k === 'd' ? '#btn-done' : k === 's' ? '#btn-skip' : k === 'e' ? '#btn-end' : null;
     if (!button || $(button).disabled) return;
     e.preventDefault();
-    $(button).click();
+    if (k === 'e') this.confirmEnd();
+    else $(button).click();
+  }
+
+  confirmEnd() {
+    const dialog = $('#confirm-end');
+    dialog.returnValue = '';
+    dialog.addEventListener('close', () => {
+      if (dialog.returnValue === 'end') this.end();
+    }, { once: true });
+    dialog.showModal();
+  }
+
+  // showShortcuts shows the keys on the buttons only while they work.
+  showShortcuts() {
+    for (const b of this.view.querySelectorAll('.controls button[data-key]')) {
+      if (this.settings.shortcuts) b.setAttribute('aria-keyshortcuts', b.dataset.key);
+      else b.removeAttribute('aria-keyshortcuts');
+      b.querySelector('kbd').hidden = !this.settings.shortcuts;
+    }
   }
 
   enableControls(on) {
@@ -504,22 +633,27 @@ export class LiveSession {
 
   resetView() {
     replace($('#conversation'));
-    replace($('#star-parts'));
-    replace($('#star-strip'));
-    $('#star-empty').hidden = false;
-    $('#star-next').textContent = '';
+    this.buildRows();
+    replace($('#star-strip'), h('span', { class: 'budget', hidden: true }));
+    this.announced.clear();
+    $('#star-alerts').textContent = '';
+    $('#star-next').textContent = 'Your parts appear here as you tell your story.';
+    $('#live-prompt').hidden = true;
+    $('#prompt-speaking').hidden = true;
     $('#live-stopped').hidden = true;
     $('#live-warning').hidden = true;
-    $('#live-clock').textContent = '0:00';
-    $('#answer-elapsed').textContent = '0:00';
+    $('#live-clock').textContent = duration(0);
+    $('#answer-elapsed').textContent = duration(0);
     $('#answer-label').textContent = 'Answer';
     $('#answer-budget').textContent = '';
     $('#pace-wpm').textContent = '–';
     $('#pace-band').textContent = '';
+    $('#pace-recent').textContent = '';
     $('#pace-fillers').textContent = '0';
     $('#pace-fillers-rate').textContent = '';
     $('#capture-info').textContent = '';
     $('#live-title').textContent = this.settings.mode === 'practice' ? 'Pacing practice' : 'Mock interview';
+    this.showShortcuts();
     $('#coach-title').textContent = 'STAR timing';
     this.setContext('');
     delete this.view.dataset.sessionId;

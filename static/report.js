@@ -3,15 +3,30 @@
 // when a session ends; the session page shows it again beside the
 // recordings.
 
-import { h, s, secs, capitalize } from './dom.js';
+import { h, s, duration, durationBand, capitalize } from './dom.js';
 
 export const LABELS = ['situation', 'task', 'action', 'result', 'reflection'];
 
-export const LEVEL_NAMES = { sde1: 'SDE1', sde2: 'SDE2', senior: 'Senior' };
+// LEVELS are the levels a session can be held at, with the band the whole
+// answer should last, in seconds: the server's interviewer.Profiles(), which
+// a browser test keeps this in step with.
+export const LEVELS = {
+  sde1: { name: 'SDE1', budgetMin: 90, budgetMax: 130 },
+  sde2: { name: 'SDE2', budgetMin: 150, budgetMax: 195 },
+  senior: { name: 'Senior', budgetMin: 150, budgetMax: 185 },
+};
 
 // levelName turns a level id into its display name.
 export function levelName(id) {
-  return LEVEL_NAMES[(id || '').toLowerCase()] || id || '';
+  const level = LEVELS[(id || '').toLowerCase()];
+  return level ? level.name : id || '';
+}
+
+// levelBand is the answer's length target at a level, as every page
+// writes it ("2 min 30 s to 3 min 15 s"), or '' for an unknown level.
+export function levelBand(id) {
+  const level = LEVELS[(id || '').toLowerCase()];
+  return level ? durationBand(level.budgetMin, level.budgetMax) : '';
 }
 
 // paceBand names a pace the way the analysis does.
@@ -55,7 +70,7 @@ export function responsive(className, draw) {
 // part's colour, the time past it in red, and the target as a line.
 export function timingChart(timing) {
   const rows = (timing || []).filter((t) => t && t.label);
-  const summary = rows.map((t) => `${capitalize(t.label)} ${secs(t.duration)} of ${secs(t.target)} target, ${STATUS_WORDS[t.status] || t.status}`).join('; ');
+  const summary = rows.map((t) => `${capitalize(t.label)} ${duration(t.duration)} of ${duration(t.target)} target, ${STATUS_WORDS[t.status] || t.status}`).join('; ');
   return responsive('chart timing-chart', (width) => {
     const narrow = width < 520;
     const labelW = narrow ? 0 : 110;
@@ -82,13 +97,13 @@ export function timingChart(timing) {
       // Time past the target: amber while the analysis still calls the
       // part on target, red once it is over.
       if (t.target && d > t.target) {
-        const excess = t.status === 'over' ? 'var(--over)' : 'var(--near)';
+        const excess = t.status === 'over' ? 'var(--over)' : 'var(--near-fill)';
         g.append(s('rect', { x: x(t.target), y: barY, width: x(d) - x(t.target), height: barH, style: `fill: ${excess}` }));
       }
       if (t.target) {
         g.append(s('line', { class: 'target-line', x1: x(t.target), x2: x(t.target), y1: barY - 5, y2: barY + barH + 5 }));
       }
-      const value = `${Math.round(d)} s / ${Math.round(t.target || 0)} s`;
+      const value = `${duration(d)} / ${duration(t.target)}`;
       const state = STATUS_WORDS[t.status] || t.status || '';
       const cls = t.status === 'over' ? 'over-text' : (t.status === 'under' || t.status === 'missing') ? 'under-text' : 'muted';
       g.append(s('text', { x: width, y: textY, 'text-anchor': 'end', class: cls }, `${value} · ${state}`));
@@ -98,10 +113,14 @@ export function timingChart(timing) {
   });
 }
 
-export function verdictBlock(verdict) {
+// The blocks below are shown both on the report after a session and on the
+// session page, which are in the document at once: scope ('report' or
+// 'session') keeps their ids apart.
+
+export function verdictBlock(verdict, scope = 'report') {
   if (!verdict || !verdict.decision) return null;
-  return h('section', { class: 'card verdict', 'data-tone': decisionTone(verdict.decision), 'aria-labelledby': 'verdict-title' },
-    h('h2', { id: 'verdict-title', class: 'visually-hidden' }, 'Verdict'),
+  return h('section', { class: 'card verdict', 'data-tone': decisionTone(verdict.decision), 'aria-labelledby': `${scope}-verdict-title` },
+    h('h2', { id: `${scope}-verdict-title`, class: 'visually-hidden' }, 'Verdict'),
     h('span', { class: 'decision' }, verdict.decision),
     h('div', {},
       h('p', { class: 'summary' }, verdict.summary || ''),
@@ -112,46 +131,46 @@ function tile(label, value, note) {
   return h('div', { class: 'tile' }, h('div', { class: 'label' }, label), h('div', { class: 'value' }, value), note ? h('div', { class: 'note' }, note) : null);
 }
 
-export function deliveryBlock(report) {
+export function deliveryBlock(report, scope = 'report') {
   const p = report.pacing || {};
   const f = p.fillers || {};
   const pauses = p.pauses || {};
   const own = report.ownership || {};
   const top = (f.top || []).slice(0, 3).map((x) => `“${x.text}” ×${x.count}`).join(', ');
   const budget = report.budget || {};
-  const budgetNote = budget.max ? `target ${secs(budget.min)}–${secs(budget.max)}${budget.status && budget.status !== 'ok' ? ` · ${STATUS_WORDS[budget.status] || budget.status}` : ''}` : '';
-  return h('section', { class: 'card', 'aria-labelledby': 'delivery-title' },
-    h('h2', { id: 'delivery-title' }, 'Delivery'),
+  const budgetNote = budget.max ? `target ${durationBand(budget.min, budget.max)}${budget.status && budget.status !== 'ok' ? ` · ${STATUS_WORDS[budget.status] || budget.status}` : ''}` : '';
+  return h('section', { class: 'card', 'aria-labelledby': `${scope}-delivery-title` },
+    h('h2', { id: `${scope}-delivery-title` }, 'Delivery'),
     h('div', { class: 'tiles' },
-      tile('Length', secs(report.duration || 0), budgetNote),
+      tile('Length', duration(report.duration), budgetNote),
       tile('Pace', p.wpm ? `${Math.round(p.wpm)} wpm` : '–', [p.band, p.wpm_speaking ? `${Math.round(p.wpm_speaking)} while speaking` : ''].filter(Boolean).join(' · ')),
       tile('Fillers', String(f.count || 0), [f.per_minute ? `${f.per_minute.toFixed(1)} a minute` : '', top].filter(Boolean).join(' · ')),
       report.estimated_timing ? null : tile('Pauses', String(pauses.count || 0), pauses.long && pauses.long.length ? `${pauses.long.length} longer than 2 s` : 'none longer than 2 s'),
       tile('“I” vs “we”', `${own.action_i || 0} / ${own.action_we || 0}`, 'in the action')));
 }
 
-export function feedbackBlock(feedback) {
+export function feedbackBlock(feedback, scope = 'report') {
   if (!feedback || !feedback.length) return null;
-  return h('section', { class: 'card', 'aria-labelledby': 'feedback-title' },
-    h('h2', { id: 'feedback-title' }, 'Feedback'),
+  return h('section', { class: 'card', 'aria-labelledby': `${scope}-feedback-title` },
+    h('h2', { id: `${scope}-feedback-title` }, 'Feedback'),
     h('ul', { class: 'findings' }, feedback.map((f) => h('li', { class: 'finding' },
       h('span', { class: `badge ${f.severity}` }, f.severity === 'high' ? 'important' : f.severity === 'warn' ? 'improve' : 'note'),
       h('span', {}, f.part ? h('span', { class: 'badge part', 'data-label': f.part }, capitalize(f.part)) : null, ' ', f.message),
       f.evidence ? h('span', { class: 'evidence' }, `Heard: “${f.evidence}”`) : null))));
 }
 
-export function improvementsBlock(list) {
+export function improvementsBlock(list, scope = 'report') {
   if (!list || !list.length) return null;
-  return h('section', { class: 'card', 'aria-labelledby': 'improve-title' },
-    h('h2', { id: 'improve-title' }, 'Three things to work on'),
+  return h('section', { class: 'card', 'aria-labelledby': `${scope}-improve-title` },
+    h('h2', { id: `${scope}-improve-title` }, 'Three things to work on'),
     h('ol', { class: 'improve' }, list.map((x) => h('li', {}, x))));
 }
 
 // probesBlock lists the follow-ups with the replies and their verdicts.
-export function probesBlock(probes) {
+export function probesBlock(probes, scope = 'report') {
   if (!probes || !probes.length) return null;
-  return h('section', { class: 'card', 'aria-labelledby': 'probes-title' },
-    h('h2', { id: 'probes-title' }, 'Follow-up questions'),
+  return h('section', { class: 'card', 'aria-labelledby': `${scope}-probes-title` },
+    h('h2', { id: `${scope}-probes-title` }, 'Follow-up questions'),
     h('ol', { class: 'probes' }, probes.map((p) => h('li', { class: 'probe' },
       h('p', { class: 'asked' }, p.asked),
       h('p', { class: 'reply' }, p.skipped && !p.answer ? 'Skipped.' : p.answer ? `You said: “${p.answer}”` : 'Nothing was heard.'),
@@ -159,10 +178,10 @@ export function probesBlock(probes) {
 }
 
 // timingBlock is the card with the chart of each part against its target.
-export function timingBlock(timing) {
+export function timingBlock(timing, scope = 'report') {
   if (!timing || !timing.length) return null;
-  return h('section', { class: 'card', 'aria-labelledby': 'timing-title' },
-    h('h2', { id: 'timing-title' }, 'Time per part'),
+  return h('section', { class: 'card', 'aria-labelledby': `${scope}-timing-title` },
+    h('h2', { id: `${scope}-timing-title` }, 'Time per part'),
     timingChart(timing),
     h('p', { class: 'hint' }, 'The line marks each part’s target for this level. Amber is time past it, red is too far past it.'));
 }

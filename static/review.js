@@ -1,7 +1,7 @@
 // Reviewing: the list of this browser's sessions, and one session with
 // its recordings played in step with the transcript.
 
-import { h, s, $, replace, clock, secs, when, capitalize, announce } from './dom.js';
+import { h, s, $, replace, duration, when, capitalize, announce } from './dom.js';
 import { listSessions, getSession, deleteSession, exportURL, audioURL, APIError } from './api.js';
 import { mySessions, secretOf, forgetSession, rememberSession } from './store.js';
 import {
@@ -56,7 +56,7 @@ export async function showSessions(body) {
         h('a', { href: `#/session/${encodeURIComponent(x.id)}` }, x.question || 'Untitled session'),
         h('div', { class: 'hint' }, [x.principle, x.mode === 'practice' ? 'pacing practice' : null].filter(Boolean).join(' · '))),
       h('td', { 'data-th': 'Level' }, levelName(x.level)),
-      h('td', { class: 'num', 'data-th': 'Total time' }, clock(x.duration)),
+      h('td', { class: 'num', 'data-th': 'Total time' }, duration(x.duration)),
       h('td', { 'data-th': 'Verdict' }, verdictCell(x)))))));
   const missing = mine.length - list.length;
   if (missing > 0) {
@@ -84,8 +84,9 @@ function wordIndexAt(words, t) {
 }
 
 // answerTimeline draws the main answer along time: the parts as coloured
-// bands, long pauses hatched, fillers as ticks, and the playhead. Clicking
-// it seeks.
+// bands, long pauses hatched, fillers as ticks, and the playhead. It is a
+// slider: clicking it seeks, and so do the arrow keys (5 s), Page Up and
+// Page Down (15 s), Home and End.
 function answerTimeline(answer, words, pauses, seek) {
   const from = answer.start;
   const to = answer.end ?? (answer.start + (answer.audio_seconds || 0));
@@ -100,17 +101,17 @@ function answerTimeline(answer, words, pauses, seek) {
   const fillers = words.filter((w) => w.filler);
   let playhead = null;
   let now = 0;
+  let spoken = -1; // the second the slider's value last said
   let width = 640;
-  const box = responsive('chart timeline', (wd) => {
+  let box = null;
+  box = responsive('chart timeline', (wd) => {
     width = wd;
     const top = 22;
     const bandH = 30;
     const height = top + bandH + 26;
     const x = (t) => ((t - from) / length) * width;
-    const svg = s('svg', {
-      viewBox: `0 0 ${width} ${height}`, width, height, role: 'img',
-      'aria-label': `Timeline of the answer, ${secs(length)}: ${runs.map((r) => `${r.label} from ${clock(r.start - from)} to ${clock(r.end - from)}`).join(', ')}; ${fillers.length} fillers; ${pauses.length} long pauses.`,
-    });
+    // The slider around it carries the name and the summary.
+    const svg = s('svg', { viewBox: `0 0 ${width} ${height}`, width, height, 'aria-hidden': 'true' });
     const defs = s('defs', {}, s('pattern', { id: 'hatch', width: 6, height: 6, patternUnits: 'userSpaceOnUse', patternTransform: 'rotate(45)' },
       s('rect', { width: 6, height: 6, style: 'fill: var(--surface-2)' }),
       s('line', { x1: 0, y1: 0, x2: 0, y2: 6, style: 'stroke: var(--ink-3); stroke-width: 2' })));
@@ -118,40 +119,72 @@ function answerTimeline(answer, words, pauses, seek) {
     svg.append(s('rect', { x: 0, y: top, width, height: bandH, rx: 6, style: 'fill: var(--surface-2)' }));
     for (const r of runs) {
       svg.append(s('rect', { x: x(r.start), y: top, width: Math.max(1, x(r.end) - x(r.start)), height: bandH, 'data-label': r.label, style: 'fill: var(--part); opacity: .85' },
-        s('title', {}, `${capitalize(r.label)}: ${clock(r.start - from)}–${clock(r.end - from)}`)));
+        s('title', {}, `${capitalize(r.label)}: ${duration(r.start - from)} to ${duration(r.end - from)}`)));
     }
     for (const p of pauses) {
       svg.append(s('rect', { class: 'pause-mark', x: x(p.start), y: top, width: Math.max(2, x(p.end) - x(p.start)), height: bandH, style: 'fill: url(#hatch)' },
-        s('title', {}, `Pause of ${secs(p.end - p.start)} at ${clock(p.start - from)}`)));
+        s('title', {}, `Pause of ${duration(p.end - p.start)} at ${duration(p.start - from)}`)));
     }
     for (const f of fillers) {
       const fx = x(f.start);
-      svg.append(s('path', { class: 'filler-mark', d: `M${fx - 5},${top - 12} L${fx + 5},${top - 12} L${fx},${top - 3} Z`, style: 'fill: var(--near)' },
-        s('title', {}, `Filler “${f.text}” at ${clock(f.start - from)}`)));
+      svg.append(s('path', { class: 'filler-mark', d: `M${fx - 5},${top - 12} L${fx + 5},${top - 12} L${fx},${top - 3} Z`, style: 'fill: var(--near-fill)' },
+        s('title', {}, `Filler “${f.text}” at ${duration(f.start - from)}`)));
     }
     const ticks = Math.max(2, Math.min(8, Math.floor(width / 90)));
     for (let i = 0; i <= ticks; i++) {
       const t = (length * i) / ticks;
       const tx = (t / length) * width;
-      svg.append(s('text', { x: tx, y: height - 4, class: 'muted', 'font-size': 12, 'text-anchor': i === 0 ? 'start' : i === ticks ? 'end' : 'middle' }, clock(t)));
+      svg.append(s('text', { x: tx, y: height - 4, class: 'muted', 'font-size': 12, 'text-anchor': i === 0 ? 'start' : i === ticks ? 'end' : 'middle' }, duration(t)));
     }
     playhead = s('line', { class: 'playhead', x1: 0, x2: 0, y1: top - 4, y2: top + bandH + 4, style: 'stroke: var(--ink); stroke-width: 2' });
     svg.append(playhead);
     place(now);
     return svg;
   });
+  const summaryID = `answer-${answer.n}-timeline-summary`;
+  const summary = h('p', { id: summaryID, class: 'visually-hidden' },
+    `${runs.map((r) => `${capitalize(r.label)} from ${duration(r.start - from)} to ${duration(r.end - from)}`).join(', ')}; ${fillers.length} fillers; ${pauses.length} long pauses.`);
+  Object.assign(box, { tabIndex: 0 });
+  for (const [k, v] of Object.entries({
+    role: 'slider', 'aria-label': `Timeline of the answer, ${duration(length)}`, 'aria-describedby': summaryID,
+    'aria-valuemin': '0', 'aria-valuemax': String(Math.round(length)),
+  })) box.setAttribute(k, v);
   function place(t) {
     now = t;
+    // The slider's value moves a second at a time, not every frame.
+    const second = Math.round(t);
+    if (box && second !== spoken) {
+      spoken = second;
+      const i = wordIndexAt(words, t + from);
+      const part = i >= 0 ? words[i].part : '';
+      box.setAttribute('aria-valuenow', String(second));
+      box.setAttribute('aria-valuetext', `${duration(t)} of ${duration(length)}${part ? `, in the ${part}` : ''}`);
+    }
     if (!playhead) return;
     const px = Math.max(1, Math.min(width - 1, (t / length) * width));
     playhead.setAttribute('x1', px);
     playhead.setAttribute('x2', px);
   }
+  place(now);
   box.addEventListener('click', (e) => {
     const rect = box.getBoundingClientRect();
     seek(((e.clientX - rect.left) / rect.width) * length);
   });
-  return { element: box, place };
+  const steps = { ArrowRight: 5, ArrowUp: 5, ArrowLeft: -5, ArrowDown: -5, PageUp: 15, PageDown: -15 };
+  box.addEventListener('keydown', (e) => {
+    if (e.altKey || e.ctrlKey || e.metaKey) return;
+    let t;
+    if (e.key in steps) t = now + steps[e.key];
+    else if (e.key === 'Home') t = 0;
+    else if (e.key === 'End') t = length - 1;
+    else if (e.key === 'Enter' || e.key === ' ') t = now;
+    else return;
+    e.preventDefault();
+    t = Math.max(0, Math.min(length, t));
+    place(t);
+    seek(t);
+  });
+  return { element: h('div', { class: 'timeline-box' }, box, summary), place };
 }
 
 function legend(words, pauses) {
@@ -175,24 +208,28 @@ function answerCard(session, answer, words, secret) {
     if (audio.paused) audio.play().catch(() => {});
   };
 
-  const transcript = h('p', { class: 'review-transcript', 'data-answer': n });
+  const hintID = `answer-${n}-words-hint`;
+  const transcript = h('p', { class: 'review-transcript', 'data-answer': n, 'aria-describedby': words.length ? hintID : undefined });
   const spans = [];
   let label = '';
   words.forEach((w, i) => {
     if (i > 0 && w.start - words[i - 1].end >= LONG_PAUSE) {
-      transcript.append(' ', h('span', { class: 'pause' }, `pause ${secs(w.start - words[i - 1].end)}`));
+      transcript.append(' ', h('span', { class: 'pause' }, `pause ${duration(w.start - words[i - 1].end)}`));
     }
     if (w.part && w.part !== label) {
       label = w.part;
       transcript.append(' ', h('button', {
         type: 'button', class: 'part-start', 'data-label': w.part,
-        'aria-label': `Play the ${w.part} from ${clock(w.start - offset)}`,
+        'aria-label': `Play the ${w.part} from ${duration(w.start - offset)}`,
         onclick: () => seek(w.start - offset),
       }, w.part));
     }
+    // One word at a time is in the tab order (the one last focused); the
+    // arrow keys move between them.
     const span = h('span', {
       class: `w${w.filler ? ' filler' : ''}`, 'data-i': i, 'data-label': w.part || undefined,
-      title: `${clock(w.start - offset)}${w.filler ? ' · filler' : ''}`,
+      'data-start': (w.start - offset).toFixed(2), tabindex: i === 0 ? '0' : '-1',
+      title: `${duration(w.start - offset)}${w.filler ? ' · filler' : ''}`,
     }, w.punctuated || w.text);
     spans.push(span);
     transcript.append(i > 0 ? ' ' : '', span);
@@ -200,6 +237,34 @@ function answerCard(session, answer, words, secret) {
   transcript.addEventListener('click', (e) => {
     const span = e.target.closest('.w');
     if (span) seek(words[Number(span.dataset.i)].start - offset);
+  });
+  let roving = 0;
+  const focusWord = (i) => {
+    const next = Math.max(0, Math.min(spans.length - 1, i));
+    spans[roving].tabIndex = -1;
+    spans[next].tabIndex = 0;
+    roving = next;
+    spans[next].focus();
+  };
+  transcript.addEventListener('focusin', (e) => {
+    const span = e.target.closest('.w');
+    if (!span || Number(span.dataset.i) === roving) return;
+    spans[roving].tabIndex = -1;
+    roving = Number(span.dataset.i);
+    span.tabIndex = 0;
+  });
+  transcript.addEventListener('keydown', (e) => {
+    const span = e.target.closest('.w');
+    if (!span || e.altKey || e.ctrlKey || e.metaKey) return;
+    const i = Number(span.dataset.i);
+    const moves = { ArrowRight: i + 1, ArrowDown: i + 1, ArrowLeft: i - 1, ArrowUp: i - 1, Home: 0, End: spans.length - 1 };
+    if (e.key in moves) {
+      e.preventDefault();
+      focusWord(moves[e.key]);
+    } else if (e.key === 'Enter' || e.key === ' ') {
+      e.preventDefault();
+      seek(words[i].start - offset);
+    }
   });
   // An answer that ended without a second of sound (a probe skipped or
   // ended at once) has no recording to play; an answer still open or cut
@@ -251,7 +316,7 @@ function answerCard(session, answer, words, secret) {
     timeline ? timeline.element : null,
     legend(words, pauses),
     transcript,
-    words.length ? h('p', { class: 'hint' }, 'Click a word to play from there.') : null);
+    words.length ? h('p', { class: 'hint', id: hintID }, 'Click a word, or press Enter on it, to play from there; the arrow keys move from word to word.') : null);
 }
 
 function exportLinks(id, secret) {
@@ -313,7 +378,7 @@ export async function showSession(view, id) {
   const header = h('header', { class: 'report-head' },
     h('p', { class: 'eyebrow' }, [reportContext({ ...r, principle: d.principle, level: d.level, mode: d.mode }), when(d.created_at)].filter(Boolean).join(' · ')),
     h('h1', { tabindex: '-1' }, d.question || 'Session'),
-    h('p', { class: 'hint' }, `${clock(d.duration)} recorded${d.state === 'interrupted' ? ' · the session was interrupted before it ended' : ''}${d.state === 'live' ? ' · still in progress' : ''}`),
+    h('p', { class: 'hint' }, `${duration(d.duration)} recorded${d.state === 'interrupted' ? ' · the session was interrupted before it ended' : ''}${d.state === 'live' ? ' · still in progress' : ''}`),
     h('div', { class: 'session-head' }, exportLinks(id, secret), del),
     status);
 
@@ -324,12 +389,12 @@ export async function showSession(view, id) {
   }
   replace(view, h('article', { class: 'report', id: 'session', 'data-session': id },
     header,
-    verdictBlock(r.verdict),
+    verdictBlock(r.verdict, 'session'),
     d.answers.map((a) => answerCard(d, a, byAnswer.get(a.n) || [], secret)),
-    timingBlock(r.timing),
-    d.report ? deliveryBlock(r) : null,
-    improvementsBlock(r.improvements),
-    feedbackBlock(r.feedback),
-    probesBlock(r.probes && r.probes.length ? r.probes : d.probes),
+    timingBlock(r.timing, 'session'),
+    d.report ? deliveryBlock(r, 'session') : null,
+    improvementsBlock(r.improvements, 'session'),
+    feedbackBlock(r.feedback, 'session'),
+    probesBlock(r.probes && r.probes.length ? r.probes : d.probes, 'session'),
     d.report ? null : h('p', { class: 'notice' }, 'This session has no report: it ended before the interviewer could write one.')));
 }

@@ -58,6 +58,8 @@ export const defaultSettings = {
   noiseSuppression: true,
   autoGainControl: true,
   voice: true,
+  // The single-key shortcuts of the live page (D, S, E).
+  shortcuts: true,
 };
 
 export function loadSettings() {
