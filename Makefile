@@ -63,7 +63,7 @@ e2e/axe/node_modules/axe-core/axe.min.js: e2e/axe/package-lock.json
 $(DEEPGRAM_SDK): $(DEEPGRAM_CLIENT)/package-lock.json $(DEEPGRAM_CLIENT)/package.json | deps-test
 	cd $(DEEPGRAM_CLIENT) && npm ci --no-audit --no-fund
 
-.PHONY: domain-lm eval-asr
+.PHONY: domain-lm eval-asr livebench
 
 # Rebuild the interview language model the embedded recognizer mixes with
 # the stock one (transcribe/lm/, embedded in the binary) from
@@ -76,3 +76,12 @@ domain-lm: deps-run
 # two flite voices and on the LibriVox recordings (about half an hour).
 eval-asr: deps-test
 	$(GO) run ./cmd/mockinterview eval-asr
+
+# The live view scored against the test split's answers read aloud by two
+# flite voices, a sentence at a time (docs/BENCHMARKS.md, "The live view"):
+# about half an hour as fast as the server takes them, then final-result
+# latency at real time with one and with six streams at once.
+livebench: build
+	./$(BIN) livebench --streams 2
+	./$(BIN) livebench --speed 1 --voices slt --limit 6
+	./$(BIN) livebench --speed 1 --voices slt --limit 6 --streams 6

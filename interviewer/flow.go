@@ -4,6 +4,7 @@ import (
 	"errors"
 	"fmt"
 	"math"
+	"slices"
 	"strings"
 
 	"github.com/mockinterview/mockinterview/transcribe"
@@ -83,6 +84,12 @@ type Interview struct {
 	probes      []Probe
 	interrupted bool
 	main        *Report
+	// shown is the part the live view shows as current, and a new one it
+	// has found in the last seen updates (see LiveView).
+	shown struct {
+		label, pending Label
+		seen           int
+	}
 }
 
 type answerLog struct {
@@ -427,21 +434,15 @@ func (iv *Interview) Live(now float64) Live {
 	if iv.main == nil {
 		end = math.Max(now, end)
 	}
+	parts := r.Parts
 	told := map[Label]bool{}
-	for i, p := range r.Parts {
+	for i, p := range parts {
 		told[p.Label] = true
 		elapsed := p.Duration
-		if i == len(r.Parts)-1 {
+		if i == len(parts)-1 {
 			elapsed = end - p.Start
 		}
-		status := "ok"
-		switch {
-		case elapsed > p.Target:
-			status = "over"
-		case elapsed > 0.8*p.Target:
-			status = "near"
-		}
-		l.Parts = append(l.Parts, LivePart{Label: p.Label, Elapsed: round2(elapsed), Target: p.Target, Status: status})
+		l.Parts = append(l.Parts, LivePart{Label: p.Label, Elapsed: round2(elapsed), Target: p.Target, Status: liveStatus(elapsed, p.Target)})
 	}
 	for _, label := range Labels {
 		if !told[label] {
@@ -449,7 +450,7 @@ func (iv *Interview) Live(now float64) Live {
 		}
 	}
 	if l.Final = iv.main != nil; !l.Final {
-		l.Current = r.Parts[len(r.Parts)-1].Label
+		l.Current = parts[len(parts)-1].Label
 	}
 	l.Elapsed = round2(end - words[0].Start)
 	// The pace stops at the last word heard, as the report's does, so
@@ -468,6 +469,65 @@ func (iv *Interview) Live(now float64) Live {
 		l.RecentWPM = round1(float64(n) / l.RecentWindow * 60)
 	}
 	l.Fillers = r.Pacing.Fillers.Count
+	return l
+}
+
+// liveStatus is a live part's status: ok, near (past 80 % of its target)
+// or over.
+func liveStatus(elapsed, target float64) string {
+	switch {
+	case elapsed > target:
+		return "over"
+	case elapsed > 0.8*target:
+		return "near"
+	}
+	return "ok"
+}
+
+// liveConfirm is how many updates in a row must find a new part before
+// the live view shows it.
+const liveConfirm = 2
+
+// LiveView is Live as the live timers show it, to be asked once per
+// update: a new part becomes current only once liveConfirm updates in a
+// row find it, so that a part read into the last few words for one update
+// does not flash on the page. Until then the words after the part shown
+// count in it.
+func (iv *Interview) LiveView(now float64) Live {
+	l := iv.Live(now)
+	n := len(l.Parts)
+	if l.Final || n == 0 {
+		return l
+	}
+	h := &iv.shown
+	switch {
+	case h.label == "" || l.Current == h.label:
+		h.label, h.pending, h.seen = l.Current, "", 0
+	case l.Current == h.pending:
+		h.seen++
+	default:
+		h.pending, h.seen = l.Current, 1
+	}
+	shown := n - 1 // the last part with the label shown
+	for shown >= 0 && l.Parts[shown].Label != h.label {
+		shown--
+	}
+	if h.seen >= liveConfirm || shown < 0 || shown == n-1 {
+		h.label, h.pending, h.seen = l.Current, "", 0
+		return l
+	}
+	held := &l.Parts[shown]
+	for _, p := range l.Parts[shown+1:] {
+		held.Elapsed = round2(held.Elapsed + p.Elapsed)
+	}
+	held.Status = liveStatus(held.Elapsed, held.Target)
+	l.Parts, l.Current = l.Parts[:shown+1], h.label
+	l.ToCome = l.ToCome[:0]
+	for _, label := range Labels {
+		if !slices.ContainsFunc(l.Parts, func(p LivePart) bool { return p.Label == label }) {
+			l.ToCome = append(l.ToCome, label)
+		}
+	}
 	return l
 }
 

@@ -570,7 +570,7 @@ func (s *session) result(r transcribe.Result, fromFinalize bool) {
 
 // live sends the STAR timers and the pace of the main answer.
 func (s *session) live(now float64) {
-	l := s.iv.Live(now)
+	l := s.iv.LiveView(now)
 	if len(l.Parts) == 0 {
 		return
 	}

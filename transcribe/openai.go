@@ -149,11 +149,15 @@ func (e *OpenAI) NewStream(ctx context.Context, opts StreamOptions) (Stream, err
 	if err := ctx.Err(); err != nil {
 		return nil, err
 	}
+	vad := e.cfg.VAD
+	if opts.Pause > 0 {
+		vad.Hangover = opts.Pause
+	}
 	return &openAIStream{
 		engine: e,
 		opts:   opts,
 		prompt: transcriptionPrompt(opts.Vocabulary),
-		vad:    NewVAD(e.cfg.VAD),
+		vad:    NewVAD(vad),
 	}, nil
 }
 

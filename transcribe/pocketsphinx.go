@@ -178,14 +178,11 @@ var profileOptions = map[string]map[string]string{
 // how it was chosen).
 const DefaultPause = 300 * time.Millisecond
 
-// An utterance that has gone on for longUtterance ends at the next breath,
-// a gap of breathPause, and one that reaches maxUtterance ends where it is:
-// a speaker who never pauses still gets final words every few seconds.
-const (
-	longUtterance = 5 * time.Second
-	breathPause   = 120 * time.Millisecond
-	maxUtterance  = 12 * time.Second
-)
+// maxUtterance is the longest an utterance goes on without a pause: then
+// it ends where it is, so that a speaker who never pauses still gets final
+// words. Cutting sooner, at the short gaps between words, cost two to
+// three points of WER on the development answers (docs/BENCHMARKS.md).
+const maxUtterance = 15 * time.Second
 
 // Interpolation weights found best on the development set (see
 // docs/BENCHMARKS.md).
@@ -352,7 +349,7 @@ func (e *PocketSphinx) NewStream(ctx context.Context, opts StreamOptions) (Strea
 	}
 	if pause > 0 {
 		s.pauses = NewVAD(VADConfig{Hangover: pause})
-		s.breaths = NewVAD(VADConfig{Hangover: breathPause})
+		s.pause = pause
 	}
 	if len(opts.Vocabulary) > 0 {
 		if err := e.boost(d, opts.Vocabulary); err != nil {
@@ -599,19 +596,21 @@ func (d *decoder) free() {
 // numbers count from the start of the stream and word times do not drift.
 // An utterance begins where the library's own voice detector hears speech;
 // it ends at the first pause as long as the stream's (heard by our own VAD,
-// which does not wait the library's half second), at a breath once it is
-// long, and at maxUtterance in any case.
+// which does not wait the library's half second), and at maxUtterance in
+// any case.
 type psStream struct {
 	engine       *PocketSphinx
 	d            *decoder
-	inUtt        bool // the library heard speech in the current utterance
-	uttFrom      int64
+	inUtt        bool  // the library heard speech in the current utterance
+	uttFrom      int64 // where the utterance began
+	quietFrom    int64 // where the library last said speech stopped
+	pause        time.Duration
 	sincePartial int
 	partialEvery int
 	received     int64 // samples fed since the stream began
-	// pauses hears the pause that ends an utterance, breaths the short
-	// gaps that end a long one; both nil when the library decides alone.
-	pauses, breaths *VAD
+	// pauses hears the pause that ends an utterance; nil when the library
+	// decides alone.
+	pauses *VAD
 }
 
 // ended tells whether vad heard speech stop in samples.
@@ -658,17 +657,22 @@ func (s *psStream) Accept(ctx context.Context, samples []int16) ([]Result, error
 			return out, errors.New("pocketsphinx: decoding failed")
 		}
 		s.received += int64(n)
-		paused, breathed := ended(s.pauses, part), ended(s.breaths, part)
+		paused := ended(s.pauses, part)
 		speaking := C.ps_get_in_speech(s.d.ps) != 0
-		long := s.received - s.uttFrom
+		if speaking || !s.inUtt {
+			s.quietFrom = s.received
+		}
 		switch {
 		case speaking && !s.inUtt:
 			s.inUtt = true
 			s.uttFrom = s.received
 			s.sincePartial = 0
-		case s.inUtt && (!speaking || paused ||
-			breathed && long >= samplesIn(longUtterance) ||
-			s.pauses != nil && long >= samplesIn(maxUtterance)):
+		case s.inUtt && (paused || s.received-s.uttFrom >= samplesIn(maxUtterance) ||
+			// The library's detector says speech stopped half a second
+			// ago: by itself that ends the utterance; with our own pause
+			// set, it does only if our detector has not ended it a pause
+			// later (noise it takes for speech, say).
+			!speaking && s.received-s.quietFrom >= samplesIn(s.pause)):
 			r, err := s.endUtt()
 			if err != nil {
 				return out, err

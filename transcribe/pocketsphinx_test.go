@@ -488,3 +488,76 @@ func TestPocketSphinxPreload(t *testing.T) {
 		}
 	}
 }
+
+// Sentences with the 0.4 s a fluent speaker leaves between them end an
+// utterance each, and each final comes within half a second of audio
+// after its last word; a stream asking for a longer pause, or a library
+// left to its own half second, keeps them in one utterance.
+func TestPocketSphinxEndpointing(t *testing.T) {
+	engine := testEngine(t)
+	sentences := []string{
+		"We kept missing the release date for three months.",
+		"I took over the planning and cut the scope in half.",
+		"We shipped two weeks early and nobody was paged.",
+	}
+	var audio []int16
+	audio = append(audio, silence(0.5)...)
+	for i, s := range sentences {
+		if i > 0 {
+			audio = append(audio, silence(0.4)...)
+		}
+		audio = append(audio, trimmed(synth(t, "slt", s))...)
+	}
+	audio = append(audio, silence(1)...)
+	finals := func(opts StreamOptions) (ends, lags []float64) {
+		stream, err := engine.NewStream(context.Background(), opts)
+		if err != nil {
+			t.Fatal(err)
+		}
+		defer stream.Close()
+		for i := 0; i < len(audio); i += 1600 {
+			rs, err := stream.Accept(context.Background(), audio[i:min(i+1600, len(audio))])
+			if err != nil {
+				t.Fatal(err)
+			}
+			fed := float64(min(i+1600, len(audio))) / SampleRate
+			for _, r := range rs {
+				if r.Final {
+					ends = append(ends, r.End)
+					lags = append(lags, fed-r.End)
+				}
+			}
+		}
+		return ends, lags
+	}
+	ends, lags := finals(StreamOptions{})
+	t.Logf("finals end at %v, %v s of audio later", ends, lags)
+	if len(ends) != len(sentences) {
+		t.Fatalf("%d finals for %d sentences 0.4 s apart: %v", len(ends), len(sentences), ends)
+	}
+	for i, lag := range lags {
+		if lag > 0.55 {
+			t.Errorf("final %d came %.2f s of audio after its last word; want at most 0.55", i, lag)
+		}
+	}
+	if ends, _ := finals(StreamOptions{Pause: 600 * time.Millisecond}); len(ends) != 1 {
+		t.Errorf("with a 600 ms pause asked for: %d finals, want one: %v", len(ends), ends)
+	}
+}
+
+// trimmed drops the silence flite puts before and after speech.
+func trimmed(s []int16) []int16 {
+	first, last := -1, 0
+	for i, v := range s {
+		if v > 300 || v < -300 {
+			if first < 0 {
+				first = i
+			}
+			last = i
+		}
+	}
+	if first < 0 {
+		return nil
+	}
+	return s[max(0, first-320):min(len(s), last+320)]
+}

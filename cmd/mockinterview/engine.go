@@ -23,6 +23,7 @@ type engineFlags struct {
 	openaiKey   string
 	openaiModel string
 	fallback    bool
+	pause       time.Duration
 }
 
 func (f *engineFlags) register(fs *flag.FlagSet, e env) {
@@ -34,17 +35,22 @@ func (f *engineFlags) register(fs *flag.FlagSet, e env) {
 	fs.StringVar(&f.openaiURL, "openai-url", envOr(e, "OPENAI_BASE_URL", ""), "OpenAI-compatible API base URL, e.g. http://localhost:8000/v1 (empty: the OpenAI cloud) [$OPENAI_BASE_URL]")
 	fs.StringVar(&f.openaiKey, "openai-key", envOr(e, "OPENAI_API_KEY", ""), "API key for the OpenAI-compatible endpoint [$OPENAI_API_KEY]")
 	fs.StringVar(&f.openaiModel, "openai-model", envOr(e, "MOCKINTERVIEW_OPENAI_MODEL", "whisper-1"), "transcription model; it must return word timestamps [$MOCKINTERVIEW_OPENAI_MODEL]")
+	fs.DurationVar(&f.pause, "pause", envDuration(e, "MOCKINTERVIEW_PAUSE", transcribe.DefaultPause), "the silence that ends an utterance, so its words are final soon after they are said; a client's endpointing overrides it [$MOCKINTERVIEW_PAUSE]")
 	fs.BoolVar(&f.fallback, "fallback", envBool(e, "MOCKINTERVIEW_FALLBACK", true), "with --engine openai, transcribe an utterance with the embedded engine when the endpoint fails [$MOCKINTERVIEW_FALLBACK]")
 }
 
 // open starts the chosen engine, failing early with what to do when it
 // cannot run.
 func (f *engineFlags) open(log zerolog.Logger) (transcribe.Engine, error) {
+	if f.pause < 10*time.Millisecond || f.pause > 10*time.Second {
+		return nil, usageError{fmt.Sprintf("--pause %s: give the silence that ends an utterance, from 10ms to 10s, such as 300ms", f.pause)}
+	}
 	switch f.engine {
 	case "pocketsphinx":
 		return transcribe.NewPocketSphinx(f.pocketSphinx())
 	case "openai":
-		cfg := transcribe.OpenAIConfig{BaseURL: f.openaiURL, APIKey: f.openaiKey, Model: f.openaiModel, Logger: &log}
+		cfg := transcribe.OpenAIConfig{BaseURL: f.openaiURL, APIKey: f.openaiKey, Model: f.openaiModel, Logger: &log,
+			VAD: transcribe.VADConfig{Hangover: f.pause}}
 		if f.fallback {
 			ps, err := transcribe.NewPocketSphinx(f.pocketSphinx())
 			if err != nil {
@@ -60,7 +66,7 @@ func (f *engineFlags) open(log zerolog.Logger) (transcribe.Engine, error) {
 
 // pocketSphinx is the embedded engine's configuration.
 func (f *engineFlags) pocketSphinx() transcribe.PocketSphinxConfig {
-	cfg := transcribe.PocketSphinxConfig{ModelDir: f.modelDir, PoolSize: f.poolSize, DomainWeight: f.lmMix}
+	cfg := transcribe.PocketSphinxConfig{ModelDir: f.modelDir, PoolSize: f.poolSize, DomainWeight: f.lmMix, Pause: f.pause}
 	if f.lmMix <= 0 {
 		cfg.DomainWeight = -1 // the stock model alone
 	}

@@ -84,6 +84,7 @@ func runEvalASR(ctx context.Context, e env, args []string) error {
 	domainLM := fs.String("domain-lm", "", "interview model to mix in (default: the built-in one)")
 	domainDict := fs.String("domain-dict", "", "pronunciations for the interview model's extra words (default: the built-in ones)")
 	weight := fs.Float64("lm-mix", 0, "interview model weight (0: the default)")
+	pause := fs.Duration("pause", transcribe.DefaultPause, "the silence that ends an utterance (negative: the library's own voice detector decides)")
 	options := fs.String("options", "", "extra decoder options, e.g. -maxhmmpf=3000,-pl_window=10")
 	asJSON := fs.Bool("json", false, "print one JSON object per configuration instead of the table")
 	verbose := fs.Bool("v", false, "print each clip's hypothesis")
@@ -107,7 +108,7 @@ func runEvalASR(ctx context.Context, e env, args []string) error {
 		}
 		cfg := transcribe.PocketSphinxConfig{
 			ModelDir: *modelDir, PoolSize: 1, Profile: c.profile, Options: opts,
-			DomainLM: *domainLM, DomainDict: *domainDict, DomainWeight: *weight,
+			DomainLM: *domainLM, DomainDict: *domainDict, DomainWeight: *weight, Pause: *pause,
 		}
 		if !c.domain {
 			cfg.DomainWeight = -1

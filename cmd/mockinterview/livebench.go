@@ -282,6 +282,22 @@ type liveRun struct {
 	finals []timedFinal
 	sent   float64
 	heard  float64 // the audio the server says it received
+	// words are the report's words with the parts the whole answer gave
+	// them.
+	words []interviewer.ReportWord
+}
+
+// hindsight is the part the report gives the last word begun by t: what
+// a live view would show at t if it already knew the whole answer.
+func (r *liveRun) hindsight(t float64) interviewer.Label {
+	var l interviewer.Label
+	for _, w := range r.words {
+		if w.Start > t {
+			break
+		}
+		l = w.Part
+	}
+	return l
 }
 
 type timedFinal struct {
@@ -327,6 +343,9 @@ func streamTold(ctx context.Context, cfg liveBenchConfig, t *toldAnswer) (*liveR
 	if res.Metadata != nil {
 		run.heard = res.Metadata.Duration
 	}
+	if res.Report != nil {
+		run.words = res.Report.Words
+	}
 	return run, nil
 }
 
@@ -362,6 +381,10 @@ type liveBenchScore struct {
 	// share whose current part is the part being told at their now.
 	Stars        int     `json:"stars"`
 	PartAccuracy float64 `json:"part_accuracy"`
+	// Hindsight is the same share for the parts the report gives the
+	// words heard by then: the most a live view of these words could
+	// reach without knowing what comes next.
+	Hindsight float64 `json:"hindsight"`
 	// Changes counts the part changes of the told answers; Lag is the time
 	// from each to the first Star showing the new part (a change never
 	// shown counts as the time to the next change), Missed how many were
@@ -413,7 +436,7 @@ const frameSeconds = 0.1
 
 func scoreRuns(name string, runs []*liveRun, speed float64) liveBenchScore {
 	sc := liveBenchScore{Name: name, Answers: len(runs)}
-	var right int
+	var right, hindsight int
 	var lags, firsts, paceErr, recentErr, latency []float64
 	for _, r := range runs {
 		t := r.told
@@ -437,6 +460,9 @@ func scoreRuns(name string, runs []*liveRun, speed float64) liveBenchScore {
 			sc.Stars++
 			if m.Current == t.labelAt(m.Now) {
 				right++
+			}
+			if r.hindsight(m.Now) == t.labelAt(m.Now) {
+				hindsight++
 			}
 			spoken := m.Now - t.first()
 			if spoken < paceWarmup {
@@ -490,6 +516,7 @@ func scoreRuns(name string, runs []*liveRun, speed float64) liveBenchScore {
 	}
 	if sc.Stars > 0 {
 		sc.PartAccuracy = float64(right) / float64(sc.Stars)
+		sc.Hindsight = float64(hindsight) / float64(sc.Stars)
 	}
 	sc.Lag, sc.FirstStar = quantilesOf(lags), quantilesOf(firsts)
 	sc.PaceError, sc.RecentPaceError = quantilesOf(paceErr), quantilesOf(recentErr)
@@ -538,15 +565,16 @@ func liveBench(ctx context.Context, cfg liveBenchConfig, answers []interviewer.L
 	r := &liveBenchReport{Speed: cfg.Speed, Streams: cfg.Streams, Pause: cfg.Pause.Seconds()}
 	if cfg.Verbose {
 		for _, run := range runs {
-			var told, live strings.Builder
+			var told, live, after strings.Builder
 			for _, m := range run.stars {
 				if m.Final {
 					continue
 				}
 				told.WriteByte(partLetter(run.told.labelAt(m.Now)))
 				live.WriteByte(partLetter(m.Current))
+				after.WriteByte(partLetter(run.hindsight(m.Now)))
 			}
-			r.Timelines = append(r.Timelines, fmt.Sprintf("%s %s\n  told %s\n  live %s", run.told.Name, run.told.Voice, told.String(), live.String()))
+			r.Timelines = append(r.Timelines, fmt.Sprintf("%s %s\n  told   %s\n  live   %s\n  report %s", run.told.Name, run.told.Voice, told.String(), live.String(), after.String()))
 		}
 	}
 	for _, v := range cfg.Voices {
@@ -569,15 +597,15 @@ func (r *liveBenchReport) print(w io.Writer) {
 		fmt.Fprintln(w, t)
 	}
 	fmt.Fprintf(w, "Live view on the stream clock: %d stream(s) at once, speed %g (0: as fast as the server takes it), %.1f s between sentences\n\n", r.Streams, r.Speed, r.Pause)
-	fmt.Fprintf(w, "%-6s %7s %6s %8s %22s %7s %14s %14s %14s %16s %8s %6s\n",
-		"voice", "answers", "stars", "part ok", "lag p50/p90/max s", "missed", "first Star s", "pace err p50", "recent p50", "final p50/p95 s", "longest", "lost")
+	fmt.Fprintf(w, "%-6s %7s %6s %8s %9s %22s %7s %14s %14s %14s %16s %8s %6s\n",
+		"voice", "answers", "stars", "part ok", "hindsight", "lag p50/p90/max s", "missed", "first Star s", "pace err p50", "recent p50", "final p50/p95 s", "longest", "lost")
 	for _, s := range r.Rows {
 		latency := "–"
 		if s.FinalLatency.N > 0 {
 			latency = fmt.Sprintf("%.2f/%.2f", s.FinalLatency.P50, s.FinalLatency.P95)
 		}
-		fmt.Fprintf(w, "%-6s %7d %6d %8.3f %22s %7s %14s %14.3f %14.3f %16s %7.1fs %5.1fs\n",
-			s.Name, s.Answers, s.Stars, s.PartAccuracy,
+		fmt.Fprintf(w, "%-6s %7d %6d %8.3f %9.3f %22s %7s %14s %14.3f %14.3f %16s %7.1fs %5.1fs\n",
+			s.Name, s.Answers, s.Stars, s.PartAccuracy, s.Hindsight,
 			fmt.Sprintf("%.1f/%.1f/%.1f", s.Lag.P50, s.Lag.P90, s.Lag.Max), fmt.Sprintf("%d/%d", s.Missed, s.Changes),
 			fmt.Sprintf("%.1f (max %.1f)", s.FirstStar.P50, s.FirstStar.Max),
 			s.PaceError.P50, s.RecentPaceError.P50, latency, s.LongestFinal, s.Lost)
