@@ -38,7 +38,7 @@ func runLivebench(ctx context.Context, e env, args []string) error {
 	fs.Float64Var(&cfg.Speed, "speed", 0, "play the audio this many times faster than real time; 0: as fast as the server takes it (the live messages are on the stream clock, so their accuracy does not change; final latency needs 1)")
 	fs.IntVar(&cfg.Streams, "streams", 1, "answers streamed at once")
 	fs.IntVar(&cfg.Limit, "limit", 0, "stream only the first N answers of each voice (0: all)")
-	fs.DurationVar(&cfg.Pause, "pause", 400*time.Millisecond, "silence between sentences, as a fluent speaker leaves")
+	fs.DurationVar(&cfg.Pause, "gap", 400*time.Millisecond, "silence between sentences, as a fluent speaker leaves")
 	fs.StringVar(&cfg.URL, "url", "", "a running server's listen endpoint (empty: start one in this process on a loopback port)")
 	asJSON := fs.Bool("json", false, "print the figures as one JSON object")
 	fs.BoolVar(&cfg.Verbose, "v", false, "print each answer's told and live parts, a letter per Star")
@@ -55,7 +55,7 @@ func runLivebench(ctx context.Context, e env, args []string) error {
 		return usageError{"livebench takes one folder of labeled answers"}
 	}
 	if cfg.Streams < 1 || cfg.Speed < 0 || cfg.Pause < 0 {
-		return usageError{"--streams must be at least 1, and --speed and --pause not negative"}
+		return usageError{"--streams must be at least 1, and --speed and --gap not negative"}
 	}
 	cfg.Voices = splitList(*voices)
 	if len(cfg.Voices) == 0 {
@@ -355,6 +355,10 @@ type liveBenchReport struct {
 	Streams int              `json:"streams"`
 	Pause   float64          `json:"pause"`
 	Rows    []liveBenchScore `json:"rows"`
+	// CPU is the CPU seconds this process spent per second of audio
+	// streamed, server and client together (with --url, the client's
+	// alone).
+	CPU float64 `json:"cpu_per_audio_second"`
 	// Timelines show each answer's told and live part, a letter per Star
 	// (with -v).
 	Timelines []string `json:"timelines,omitempty"`
@@ -543,6 +547,7 @@ func liveBench(ctx context.Context, cfg liveBenchConfig, answers []interviewer.L
 	}
 	runs := make([]*liveRun, len(told))
 	errs := make([]error, len(told))
+	cpu := processCPU()
 	work := make(chan int)
 	var wg sync.WaitGroup
 	for range min(cfg.Streams, len(told)) {
@@ -563,6 +568,13 @@ func liveBench(ctx context.Context, cfg liveBenchConfig, answers []interviewer.L
 		}
 	}
 	r := &liveBenchReport{Speed: cfg.Speed, Streams: cfg.Streams, Pause: cfg.Pause.Seconds()}
+	audio := 0.0
+	for _, run := range runs {
+		audio += run.sent
+	}
+	if audio > 0 {
+		r.CPU = (processCPU() - cpu) / audio
+	}
 	if cfg.Verbose {
 		for _, run := range runs {
 			var told, live, after strings.Builder
@@ -596,7 +608,7 @@ func (r *liveBenchReport) print(w io.Writer) {
 	for _, t := range r.Timelines {
 		fmt.Fprintln(w, t)
 	}
-	fmt.Fprintf(w, "Live view on the stream clock: %d stream(s) at once, speed %g (0: as fast as the server takes it), %.1f s between sentences\n\n", r.Streams, r.Speed, r.Pause)
+	fmt.Fprintf(w, "Live view on the stream clock: %d stream(s) at once, speed %g (0: as fast as the server takes it), %.1f s between sentences; %.3f s of CPU per second of audio\n\n", r.Streams, r.Speed, r.Pause, r.CPU)
 	fmt.Fprintf(w, "%-6s %7s %6s %8s %9s %22s %7s %14s %14s %14s %16s %8s %6s\n",
 		"voice", "answers", "stars", "part ok", "hindsight", "lag p50/p90/max s", "missed", "first Star s", "pace err p50", "recent p50", "final p50/p95 s", "longest", "lost")
 	for _, s := range r.Rows {
