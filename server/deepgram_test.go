@@ -42,7 +42,7 @@ func TestParseListenOptions(t *testing.T) {
 			want: ListenOptions{Vocabulary: []string{"Zorvex", "webhook", "Kafka", "payment notification service"}}},
 		{name: "a keyword with a colon in it", query: "keywords=" + url.QueryEscape("ratio 3:1:2"), want: ListenOptions{Vocabulary: []string{"ratio 3:1"}}},
 		{name: "empty keyterm", query: "keyterm=&keyterm=+", want: ListenOptions{}},
-		{name: "negative endpointing", query: "endpointing=-5", err: `endpointing "-5": give the pause that ends an utterance in whole milliseconds from 10 to 10000, or false for the recognizer's own`},
+		{name: "negative endpointing", query: "endpointing=-5", err: `endpointing "-5": give the pause that ends an utterance in whole milliseconds from 10 to 10000, or false for the server's own (serve --pause)`},
 		{name: "endpointing not a number", query: "endpointing=abc", err: `endpointing "abc"`},
 		{name: "endpointing in seconds", query: "endpointing=0.5", err: `endpointing "0.5"`},
 		{name: "endpointing too long", query: "endpointing=60000", err: `endpointing "60000"`},

@@ -153,7 +153,7 @@ func ParseListenOptions(q url.Values) (ListenOptions, error) {
 	default:
 		ms, err := strconv.Atoi(v)
 		if err != nil || ms < minPauseMs || ms > maxPauseMs {
-			return o, fmt.Errorf("endpointing %s: give the pause that ends an utterance in whole milliseconds from %d to %d, or false for the recognizer's own", echo(v), minPauseMs, maxPauseMs)
+			return o, fmt.Errorf("endpointing %s: give the pause that ends an utterance in whole milliseconds from %d to %d, or false for the server's own (serve --pause)", echo(v), minPauseMs, maxPauseMs)
 		}
 		o.Pause = time.Duration(ms) * time.Millisecond
 	}

@@ -127,9 +127,10 @@ type PocketSphinxConfig struct {
 	PartialEvery int
 	// Pause is the silence that ends an utterance, so that its words are
 	// final soon after they are said (default DefaultPause); a stream's
-	// StreamOptions.Pause overrides it. A negative Pause leaves the
-	// utterances to the library's own voice detector, which ends them
-	// after half a second of silence and never cuts a long one short.
+	// StreamOptions.Pause overrides it. The library's own voice detector
+	// ends an utterance after half a second of silence whatever the
+	// Pause. A negative Pause leaves the utterances to that detector
+	// alone, which never cuts a long one short.
 	Pause time.Duration
 	// Options are extra decoder options such as "-beam": "1e-40"; they
 	// override the profile's.
@@ -349,7 +350,6 @@ func (e *PocketSphinx) NewStream(ctx context.Context, opts StreamOptions) (Strea
 	}
 	if pause > 0 {
 		s.pauses = NewVAD(VADConfig{Hangover: pause})
-		s.pause = pause
 	}
 	if len(opts.Vocabulary) > 0 {
 		if err := e.boost(d, opts.Vocabulary); err != nil {
@@ -603,8 +603,6 @@ type psStream struct {
 	d            *decoder
 	inUtt        bool  // the library heard speech in the current utterance
 	uttFrom      int64 // where the utterance began
-	quietFrom    int64 // where the library last said speech stopped
-	pause        time.Duration
 	sincePartial int
 	partialEvery int
 	received     int64 // samples fed since the stream began
@@ -659,20 +657,16 @@ func (s *psStream) Accept(ctx context.Context, samples []int16) ([]Result, error
 		s.received += int64(n)
 		paused := ended(s.pauses, part)
 		speaking := C.ps_get_in_speech(s.d.ps) != 0
-		if speaking || !s.inUtt {
-			s.quietFrom = s.received
-		}
 		switch {
 		case speaking && !s.inUtt:
 			s.inUtt = true
 			s.uttFrom = s.received
 			s.sincePartial = 0
-		case s.inUtt && (paused || s.received-s.uttFrom >= samplesIn(maxUtterance) ||
-			// The library's detector says speech stopped half a second
-			// ago: by itself that ends the utterance; with our own pause
-			// set, it does only if our detector has not ended it a pause
-			// later (noise it takes for speech, say).
-			!speaking && s.received-s.quietFrom >= samplesIn(s.pause)):
+		// The library's detector ends an utterance too, half a second into
+		// a silence: going on through it, whose frames the library drops,
+		// cost two points of WER (docs/BENCHMARKS.md), so a pause longer
+		// than that cannot be asked for.
+		case s.inUtt && (!speaking || paused || s.pauses != nil && s.received-s.uttFrom >= samplesIn(maxUtterance)):
 			r, err := s.endUtt()
 			if err != nil {
 				return out, err
