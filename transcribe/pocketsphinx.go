@@ -594,10 +594,10 @@ func (d *decoder) free() {
 
 // psStream follows pocketsphinx_continuous: one long stream, so that frame
 // numbers count from the start of the stream and word times do not drift.
-// An utterance begins where the library's own voice detector hears speech;
-// it ends at the first pause as long as the stream's (heard by our own VAD,
-// which does not wait the library's half second), and at maxUtterance in
-// any case.
+// An utterance begins where the library's own voice detector hears speech.
+// It ends at the first pause as long as the stream's, heard by our own VAD,
+// or at the library's own half second of silence if that comes first, and
+// at maxUtterance in any case.
 type psStream struct {
 	engine       *PocketSphinx
 	d            *decoder
