@@ -114,7 +114,7 @@ func TestLiveView(t *testing.T) {
 		if err != nil {
 			t.Fatal(err)
 		}
-		want := bandText(p.BudgetMin) + " to " + bandText(p.BudgetMax)
+		want := interviewer.FormatBand(p.BudgetMin, p.BudgetMax)
 		if got := text(t, ctx, fmt.Sprintf(`small[data-band=%q]`, level)); got != want {
 			t.Errorf("level %s says %q, the server's band is %q", level, got, want)
 		}
@@ -237,16 +237,4 @@ func TestLiveView(t *testing.T) {
 		t.Errorf("on a phone the follow-up (%.0f px) is below the top of the STAR card (%.0f px)", p.Bottom, coach.Top)
 	}
 	screenshotViewport(t, ctx, "phone-probe")
-}
-
-// bandText writes seconds the way the pages do ("1 min 30 s").
-func bandText(seconds float64) string {
-	s := int(seconds + 0.5)
-	switch {
-	case s < 60:
-		return fmt.Sprintf("%d s", s)
-	case s%60 == 0:
-		return fmt.Sprintf("%d min", s/60)
-	}
-	return fmt.Sprintf("%d min %d s", s/60, s%60)
 }

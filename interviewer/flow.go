@@ -417,7 +417,7 @@ const RecentPace = 30.0
 // Once the main answer is over it gives the whole answer's parts and
 // ignores now.
 func (iv *Interview) Live(now float64) Live {
-	l := Live{Parts: []LivePart{}, ToCome: []Label{}, Budget: iv.cfg.Profile.Budget()}
+	l := Live{Parts: []LivePart{}, ToCome: toCome(nil), Budget: iv.cfg.Profile.Budget()}
 	if len(iv.answers) == 0 {
 		return l
 	}
@@ -434,23 +434,16 @@ func (iv *Interview) Live(now float64) Live {
 	if iv.main == nil {
 		end = math.Max(now, end)
 	}
-	parts := r.Parts
-	told := map[Label]bool{}
-	for i, p := range parts {
-		told[p.Label] = true
+	for i, p := range r.Parts {
 		elapsed := p.Duration
-		if i == len(parts)-1 {
+		if i == len(r.Parts)-1 {
 			elapsed = end - p.Start
 		}
 		l.Parts = append(l.Parts, LivePart{Label: p.Label, Elapsed: round2(elapsed), Target: p.Target, Status: liveStatus(elapsed, p.Target)})
 	}
-	for _, label := range Labels {
-		if !told[label] {
-			l.ToCome = append(l.ToCome, label)
-		}
-	}
+	l.ToCome = toCome(l.Parts)
 	if l.Final = iv.main != nil; !l.Final {
-		l.Current = parts[len(parts)-1].Label
+		l.Current = r.Parts[len(r.Parts)-1].Label
 	}
 	l.Elapsed = round2(end - words[0].Start)
 	// The pace stops at the last word heard, as the report's does, so
@@ -522,13 +515,19 @@ func (iv *Interview) LiveView(now float64) Live {
 	}
 	held.Status = liveStatus(held.Elapsed, held.Target)
 	l.Parts, l.Current = l.Parts[:shown+1], h.label
-	l.ToCome = l.ToCome[:0]
+	l.ToCome = toCome(l.Parts)
+	return l
+}
+
+// toCome are the parts, in STAR order, that none of parts tells.
+func toCome(parts []LivePart) []Label {
+	out := []Label{}
 	for _, label := range Labels {
-		if !slices.ContainsFunc(l.Parts, func(p LivePart) bool { return p.Label == label }) {
-			l.ToCome = append(l.ToCome, label)
+		if !slices.ContainsFunc(parts, func(p LivePart) bool { return p.Label == label }) {
+			out = append(out, label)
 		}
 	}
-	return l
+	return out
 }
 
 // ProbeExchange is one probe, the reply and its verdict.
