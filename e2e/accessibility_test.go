@@ -101,7 +101,7 @@ func TestKeyboard(t *testing.T) {
 	installFakeSpeech(t, ctx, 1)
 
 	do(t, ctx, "open the start page",
-		chromedp.Navigate(svc.URL+"/?processing=0#/"),
+		chromedp.Navigate(svc.URL+"/?processing=0&check=0#/"),
 		chromedp.WaitVisible(chromedp.CSS("#start-form")))
 	waitFor(t, ctx, "the page", `document.body.dataset.ready === 'true'`, 10*time.Second)
 	tabTo(t, ctx, "#start-button", 40)

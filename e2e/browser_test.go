@@ -39,7 +39,7 @@ func TestInterview(t *testing.T) {
 	installFakeSpeech(t, ctx, 1.5)
 
 	do(t, ctx, "open the start page",
-		chromedp.Navigate(svc.URL+"/?processing=0#/"),
+		chromedp.Navigate(svc.URL+"/?processing=0&check=0#/"),
 		chromedp.WaitVisible(chromedp.CSS("#start-form")))
 	waitFor(t, ctx, "the question bank", `document.body.dataset.ready === 'true' && document.querySelectorAll('#principle option').length > 10`, 10*time.Second)
 	eval[bool](t, ctx, `(() => {
@@ -168,7 +168,7 @@ func TestPracticeNativeRate(t *testing.T) {
 
 	do(t, ctx, "open the start page on a phone",
 		chromedp.EmulateViewport(390, 844, chromedp.EmulateScale(2)),
-		chromedp.Navigate(svc.URL+"/?processing=0&voice=0&forceNativeRate=1#/"),
+		chromedp.Navigate(svc.URL+"/?processing=0&voice=0&forceNativeRate=1&check=0#/"),
 		chromedp.WaitVisible(chromedp.CSS("#start-form")))
 	waitFor(t, ctx, "the page", `document.body.dataset.ready === 'true'`, 10*time.Second)
 	do(t, ctx, "choose pacing practice at SDE1",
@@ -235,8 +235,9 @@ func TestPracticeNativeRate(t *testing.T) {
 }
 
 // TestMicrophoneRefused checks what a person sees when the browser refuses
-// the microphone: the start form again, with a message saying how to allow
-// it, and no session left half-open.
+// the microphone: in the microphone check, a message saying how to allow
+// it and check again; skipping the check, the start form again with such a
+// message, and no session left half-open.
 func TestMicrophoneRefused(t *testing.T) {
 	t.Parallel()
 	svc := startServer(t, server.Config{})
@@ -248,6 +249,20 @@ func TestMicrophoneRefused(t *testing.T) {
 		chromedp.WaitVisible(chromedp.CSS("#start-form")))
 	waitFor(t, ctx, "the page", `document.body.dataset.ready === 'true'`, 10*time.Second)
 	do(t, ctx, "start", chromedp.Click(chromedp.CSS("#start-button")))
+	waitFor(t, ctx, "the microphone check", `document.body.dataset.view === 'check'`, 10*time.Second)
+	do(t, ctx, "check the microphone", chromedp.Click(chromedp.CSS("#check-run")))
+	waitFor(t, ctx, "the refusal", `!document.querySelector('#check-error').hidden`, 20*time.Second)
+	screenshot(t, ctx, "check-refused")
+	if got := text(t, ctx, "#check-error"); !strings.Contains(got, "refused") || !strings.Contains(got, "press Check my microphone again") {
+		t.Errorf("the check says %q, want a refusal and how to allow the microphone and check again", got)
+	}
+	if got := eval[string](t, ctx, `document.activeElement.id`); got != "check-error" {
+		t.Errorf("after the refusal the focus is on %q, want the message", got)
+	}
+	do(t, ctx, "skip the check", chromedp.Click(chromedp.CSS("#check-start")))
+	if got := eval[string](t, ctx, `JSON.parse(localStorage.getItem('mockinterview.micCheck')).state`); got != "skipped" {
+		t.Errorf("the skipped check is remembered as %q", got)
+	}
 	waitFor(t, ctx, "the refusal", `document.body.dataset.view === 'start' && !document.querySelector('#start-error').hidden`, 20*time.Second)
 	screenshot(t, ctx, "refused")
 	if got := text(t, ctx, "#start-error"); !strings.Contains(got, "refused") || !strings.Contains(got, "allow the microphone") {

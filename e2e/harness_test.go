@@ -21,6 +21,7 @@ import (
 	"github.com/rs/zerolog"
 
 	"github.com/mockinterview/mockinterview/internal/flite"
+	"github.com/mockinterview/mockinterview/internal/noisemix"
 	"github.com/mockinterview/mockinterview/interviewer"
 	"github.com/mockinterview/mockinterview/server"
 	"github.com/mockinterview/mockinterview/static"
@@ -159,6 +160,24 @@ func writeSpeech(t *testing.T, out string, lead, tail float64, sentences []strin
 	}
 	samples = append(samples, silence(tail)...)
 	if err := os.WriteFile(out, transcribe.EncodeWAV(samples), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	return out
+}
+
+// noisySpeechWAV is writeSpeech's recording with seeded pink noise mixed
+// into all of it, lead and tail included, the speech standing snrDB above
+// the noise as internal/noisemix measures it: a person in a noisy room.
+func noisySpeechWAV(t *testing.T, lead, tail, snrDB float64, sentences []string) string {
+	t.Helper()
+	dir := t.TempDir()
+	clean, _, err := transcribe.ReadWAV(writeSpeech(t, filepath.Join(dir, "clean.wav"), lead, tail, sentences))
+	if err != nil {
+		t.Fatal(err)
+	}
+	noisy := noisemix.Mix(clean, noisemix.Pink(len(clean), 27), snrDB)
+	out := filepath.Join(dir, "noisy.wav")
+	if err := os.WriteFile(out, transcribe.EncodeWAV(noisy), 0o644); err != nil {
 		t.Fatal(err)
 	}
 	return out

@@ -40,7 +40,7 @@ func startSilentSession(t *testing.T, width, height int) (context.Context, *serv
 	installFakeSpeech(t, ctx, 0.3)
 	do(t, ctx, "open the start page",
 		chromedp.EmulateViewport(int64(width), int64(height)),
-		chromedp.Navigate(svc.URL+"/?processing=0#/"),
+		chromedp.Navigate(svc.URL+"/?processing=0&check=0#/"),
 		chromedp.WaitVisible(chromedp.CSS("#start-form")))
 	waitFor(t, ctx, "the page", `document.body.dataset.ready === 'true'`, 10*time.Second)
 	return ctx, svc
@@ -217,15 +217,64 @@ func TestLiveView(t *testing.T) {
 		t.Errorf("scrolled down, the follow-up is at %.0f–%.0f px", b.Top, b.Bottom)
 	}
 
-	// A warning floats: nothing on the page moves.
+	// Words the recognizer was unsure of are dimmed, and say so.
+	handleMessage(t, ctx, `{"type":"Results","is_final":true,"speech_final":true,"answer":1,"channel":{"alternatives":[{"transcript":"","words":[`+
+		`{"word":"revenue","start":61,"end":61.4,"confidence":0.9},{"word":"grew","start":61.4,"end":61.7,"confidence":0.31,"low_confidence":true},`+
+		`{"word":"twelve","start":61.7,"end":62.1,"confidence":0.28,"low_confidence":true},{"word":"percent","start":62.1,"end":62.5,"confidence":0.85}]}]}}`)
+	unsure := eval[[]string](t, ctx, `[...document.querySelectorAll('.turn.you[data-answer="1"] .final .unsure')].map((w) =>
+		w.textContent + '|' + w.title + '|' + document.getElementById(w.getAttribute('aria-describedby')).textContent)`)
+	if strings.Join(unsure, ",") != "grew|the recognizer was unsure of this word|The recognizer was unsure of this word.,twelve|the recognizer was unsure of this word|The recognizer was unsure of this word." {
+		t.Errorf("the unsure words of the reply show as %q", unsure)
+	}
+	if got := text(t, ctx, `.turn.you[data-answer="1"] .final`); got != "revenue grew twelve percent" {
+		t.Errorf("the reply reads %q", got)
+	}
+
+	// Warnings float: nothing on the page moves. One on the audio and one
+	// on the engine can show at once, above the warning that the
+	// transcription is behind.
 	before := rect(t, ctx, "#view-live .live-grid")
 	handleMessage(t, ctx, `{"type":"Warning","code":"behind","message":"behind","backlog":3.4}`)
 	waitFor(t, ctx, "the warning", `!document.querySelector('#live-warning').hidden`, 5*time.Second)
+	noisy := `{"type":"Warning","code":"noisy","message":"The room is noisy: the recognizer may miss words.",` +
+		`"audio":{"level_dbfs":-24.3,"noise_dbfs":-31.0,"snr_db":6.7,"clipped":0,"quality":"poor","advice":"Move away from the fan or use a headset."}}`
+	handleMessage(t, ctx, noisy)
+	handleMessage(t, ctx, `{"type":"Warning","code":"fallback","message":"The speech service is not answering; the built-in recognizer hears you meanwhile."}`)
 	if after := rect(t, ctx, "#view-live .live-grid"); after.Top != before.Top {
-		t.Errorf("the warning moved the page from %.0f to %.0f px", before.Top, after.Top)
+		t.Errorf("the warnings moved the page from %.0f to %.0f px", before.Top, after.Top)
+	}
+	if got := text(t, ctx, "#audio-warning"); got != "Noisy room. The room is noisy: the recognizer may miss words. Move away from the fan or use a headset. (speech −24 dBFS, noise −31 dBFS)" {
+		t.Errorf("the noisy warning reads %q", got)
+	}
+	if !strings.Contains(text(t, ctx, "#engine-warning"), "built-in recognizer hears you") {
+		t.Errorf("the fallback warning reads %q", text(t, ctx, "#engine-warning"))
+	}
+	for _, pair := range [][2]string{{"#audio-warning", "#engine-warning"}, {"#engine-warning", "#live-warning"}, {"#audio-warning", "#live-warning"}} {
+		a, b := rect(t, ctx, pair[0]), rect(t, ctx, pair[1])
+		if a.Bottom > b.Top && b.Bottom > a.Top {
+			t.Errorf("%s (%.0f–%.0f px) overlaps %s (%.0f–%.0f px)", pair[0], a.Top, a.Bottom, pair[1], b.Top, b.Bottom)
+		}
+	}
+	if dock, w := rect(t, ctx, "#view-live .controls"), rect(t, ctx, "#audio-warning"); w.Bottom > dock.Top || !w.inView() {
+		t.Errorf("the noisy warning (%.0f–%.0f px) is not on screen above the controls (%.0f px)", w.Top, w.Bottom, dock.Top)
 	}
 	screenshotViewport(t, ctx, "desktop-warning")
 	checkAxe(t, ctx, "live")
+
+	// Screen readers hear an audio warning when it starts, not at every
+	// repeat; a repeat keeps it on screen, and without one it goes.
+	if got := text(t, ctx, "#announcer"); !strings.HasPrefix(got, "Backup recognizer.") {
+		t.Errorf("the last announcement is %q, want the fallback", got)
+	}
+	eval[bool](t, ctx, `(document.querySelector('#announcer').textContent = '', true)`)
+	handleMessage(t, ctx, noisy)
+	time.Sleep(200 * time.Millisecond)
+	if got := text(t, ctx, "#announcer"); got != "" {
+		t.Errorf("a repeated noisy warning was announced again: %q", got)
+	}
+	handleMessage(t, ctx, strings.Replace(noisy, `"code":"noisy"`, `"code":"quiet"`, 1))
+	waitFor(t, ctx, "the quiet warning to be announced", `document.querySelector('#announcer').textContent.startsWith('Too quiet.')`, 2*time.Second)
+	waitFor(t, ctx, "the audio warning to go, 8 s after the last", `document.querySelector('#audio-warning').hidden`, 12*time.Second)
 
 	// On a phone the newest line is on screen before the STAR card.
 	do(t, ctx, "a phone-sized window", chromedp.EmulateViewport(390, 844, chromedp.EmulateScale(2)))

@@ -1,6 +1,7 @@
 package e2e
 
 import (
+	"context"
 	"os"
 	"path/filepath"
 	"testing"
@@ -42,9 +43,86 @@ var longAnswerSentences = []string{
 //
 //	MOCKINTERVIEW_SCREENSHOTS=/tmp/live go test ./e2e -run TestLiveScreenshots -v
 func TestLiveScreenshots(t *testing.T) {
+	dir := screenshotsDir(t)
+	svc := startServer(t, server.Config{EndSilence: 4, MaxProbes: 1})
+	wav := speechWAV(t, 3, 8, longAnswerSentences)
+	ctx := startBrowser(t, fakeMicrophone(t, wav)...)
+	installFakeSpeech(t, ctx, 2)
+
+	do(t, ctx, "open the start page",
+		chromedp.EmulateViewport(1280, 900),
+		chromedp.Navigate(svc.URL+"/?processing=0&check=0#/"),
+		chromedp.WaitVisible(chromedp.CSS("#start-form")))
+	waitFor(t, ctx, "the page", `document.body.dataset.ready === 'true'`, 10*time.Second)
+	do(t, ctx, "start", chromedp.Click(chromedp.CSS("#start-button")))
+	waitFor(t, ctx, "the interviewer to finish the question", `document.querySelector('#live-status').dataset.state === 'listening'`, 20*time.Second)
+	began := time.Now()
+	for _, at := range []time.Duration{20 * time.Second, 60 * time.Second, 100 * time.Second} {
+		time.Sleep(time.Until(began.Add(at)))
+		saveTo(t, ctx, dir, "live-"+at.String(), chromedp.CaptureScreenshot())
+	}
+}
+
+// TestNoisyScreenshots saves what a person in a noisy room sees, in the
+// folder $MOCKINTERVIEW_SCREENSHOTS: the microphone check (listening to
+// the room, asking for the sentence, its verdict in the light and the dark
+// scheme) with pink noise 10 dB below the speech, then, with the same
+// noise, the live view 15 and 45 seconds into the two-minute answer and
+// the report. It is skipped unless that folder is set:
+//
+//	MOCKINTERVIEW_SCREENSHOTS=/tmp/noisy go test ./e2e -run TestNoisyScreenshots -v
+func TestNoisyScreenshots(t *testing.T) {
+	dir := screenshotsDir(t)
+	svc := startServer(t, server.Config{EndSilence: 4})
+
+	check := startBrowser(t, fakeMicrophone(t, noisySpeechWAV(t, checkLead, 8, 10, []string{checkSentence}))...)
+	do(t, check, "open the microphone check",
+		chromedp.EmulateViewport(1280, 900),
+		chromedp.Navigate(svc.URL+"/?processing=0#/check"),
+		chromedp.WaitVisible(chromedp.CSS("#check-run")))
+	saveTo(t, check, dir, "check-0-ready", chromedp.CaptureScreenshot())
+	do(t, check, "check the microphone", chromedp.Click(chromedp.CSS("#check-run")))
+	waitFor(t, check, "the check to listen to the room", `document.querySelector('#check-card').dataset.phase === 'quiet'`, 10*time.Second)
+	time.Sleep(time.Second)
+	saveTo(t, check, dir, "check-1-room", chromedp.CaptureScreenshot())
+	waitFor(t, check, "the check to ask for the sentence", `document.querySelector('#check-card').dataset.phase === 'read'`, 10*time.Second)
+	time.Sleep(1500 * time.Millisecond)
+	saveTo(t, check, dir, "check-2-read", chromedp.CaptureScreenshot())
+	waitFor(t, check, "the check's result", `!document.querySelector('#check-result').hidden`, 40*time.Second)
+	saveTo(t, check, dir, "check-3-result", chromedp.CaptureScreenshot())
+	colorScheme(t, check, "dark")
+	saveTo(t, check, dir, "check-3-result-dark", chromedp.CaptureScreenshot())
+
+	ctx := startBrowser(t, fakeMicrophone(t, noisySpeechWAV(t, 3, 8, 10, longAnswerSentences))...)
+	do(t, ctx, "open the start page",
+		chromedp.EmulateViewport(1280, 900),
+		chromedp.Navigate(svc.URL+"/?processing=0&check=0&voice=0#/"),
+		chromedp.WaitVisible(chromedp.CSS("#start-form")))
+	waitFor(t, ctx, "the page", `document.body.dataset.ready === 'true'`, 10*time.Second)
+	do(t, ctx, "start pacing practice",
+		chromedp.Click(chromedp.CSS(`input[name="mode"][value="practice"]`)),
+		chromedp.Click(chromedp.CSS("#start-button")))
+	waitFor(t, ctx, "the question", `document.querySelector('#live-status').dataset.state === 'listening'`, 20*time.Second)
+	began := time.Now()
+	for _, at := range []time.Duration{15 * time.Second, 45 * time.Second} {
+		time.Sleep(time.Until(began.Add(at)))
+		saveTo(t, ctx, dir, "noisy-live-"+at.String(), chromedp.CaptureScreenshot())
+	}
+	do(t, ctx, "end", chromedp.Click(chromedp.CSS("#btn-end")))
+	waitFor(t, ctx, "the report", `document.body.dataset.view === 'report' && document.querySelector('#view-report .report')`, 60*time.Second)
+	saveTo(t, ctx, dir, "noisy-report", chromedp.FullScreenshot(100))
+	do(t, ctx, "open the session page", chromedp.Click(chromedp.CSS("#review-link")))
+	waitFor(t, ctx, "the session page", `document.querySelector('#session .review-transcript .w')`, 15*time.Second)
+	saveTo(t, ctx, dir, "noisy-session", chromedp.FullScreenshot(100))
+}
+
+// screenshotsDir is $MOCKINTERVIEW_SCREENSHOTS, made if need be; the test
+// is skipped when it is not set.
+func screenshotsDir(t *testing.T) string {
+	t.Helper()
 	dir := os.Getenv("MOCKINTERVIEW_SCREENSHOTS")
 	if dir == "" {
-		t.Skip("set MOCKINTERVIEW_SCREENSHOTS to a folder to take screenshots of the live view")
+		t.Skip("set MOCKINTERVIEW_SCREENSHOTS to a folder to take these screenshots")
 	}
 	dir, err := filepath.Abs(dir)
 	if err != nil {
@@ -53,29 +131,19 @@ func TestLiveScreenshots(t *testing.T) {
 	if err := os.MkdirAll(dir, 0o755); err != nil {
 		t.Fatal(err)
 	}
-	svc := startServer(t, server.Config{EndSilence: 4, MaxProbes: 1})
-	wav := speechWAV(t, 3, 8, longAnswerSentences)
-	ctx := startBrowser(t, fakeMicrophone(t, wav)...)
-	installFakeSpeech(t, ctx, 2)
+	return dir
+}
 
-	do(t, ctx, "open the start page",
-		chromedp.EmulateViewport(1280, 900),
-		chromedp.Navigate(svc.URL+"/?processing=0#/"),
-		chromedp.WaitVisible(chromedp.CSS("#start-form")))
-	waitFor(t, ctx, "the page", `document.body.dataset.ready === 'true'`, 10*time.Second)
-	do(t, ctx, "start", chromedp.Click(chromedp.CSS("#start-button")))
-	waitFor(t, ctx, "the interviewer to finish the question", `document.querySelector('#live-status').dataset.state === 'listening'`, 20*time.Second)
-	began := time.Now()
-	for _, at := range []time.Duration{20 * time.Second, 60 * time.Second, 100 * time.Second} {
-		time.Sleep(time.Until(began.Add(at)))
-		png, err := chromedp.Run(ctx, chromedp.CaptureScreenshot())
-		if err != nil {
-			t.Fatalf("screenshot at %s: %v", at, err)
-		}
-		path := filepath.Join(dir, "live-"+at.String()+".png")
-		if err := os.WriteFile(path, png, 0o644); err != nil {
-			t.Fatal(err)
-		}
-		t.Logf("%s into the answer: %s", at, path)
+// saveTo saves a screenshot as dir/name.png.
+func saveTo(t *testing.T, ctx context.Context, dir, name string, capture chromedp.Action[[]byte]) {
+	t.Helper()
+	png, err := chromedp.Run(ctx, capture)
+	if err != nil {
+		t.Fatalf("screenshot %s: %v", name, err)
 	}
+	path := filepath.Join(dir, name+".png")
+	if err := os.WriteFile(path, png, 0o644); err != nil {
+		t.Fatal(err)
+	}
+	t.Logf("screenshot: %s", path)
 }

@@ -1,12 +1,23 @@
 // The server's JSON API and the WebSocket address, in one place.
 
-// APIError is a failed request, with the server's message when it sent one.
+// APIError is a failed request, with the server's message (and code) when
+// it sent one.
 export class APIError extends Error {
-  constructor(status, message) {
+  constructor(status, message, code = '') {
     super(message);
     this.name = 'APIError';
     this.status = status;
+    this.code = code;
   }
+}
+
+// errorOf reads an error body: {"error": "message"}, or {"error": {"code",
+// "message"}}.
+function errorOf(body) {
+  if (!body) return {};
+  const e = body.error;
+  if (e && typeof e === 'object') return { message: e.message || e.code, code: e.code || '' };
+  return { message: body.message || e };
 }
 
 async function request(url, options = {}) {
@@ -18,13 +29,15 @@ async function request(url, options = {}) {
   }
   if (!res.ok) {
     let message = `${res.status} ${res.statusText}`;
+    let code = '';
     try {
-      const body = await res.json();
-      if (body && (body.message || body.error)) message = body.message || body.error;
+      const e = errorOf(await res.json());
+      if (e.message) message = e.message;
+      code = e.code || '';
     } catch {
       // Not JSON: keep the status line.
     }
-    throw new APIError(res.status, message);
+    throw new APIError(res.status, message, code);
   }
   if (res.status === 204) return null;
   return res.json();
@@ -81,4 +94,15 @@ export function audioURL(id, n, secret) {
 // exportURL is the address of a session's export: json, md, vtt or srt.
 export function exportURL(id, format, secret) {
   return withSecret(`/api/sessions/${encodeURIComponent(id)}/export.${format}`, secret);
+}
+
+// checkMicrophone sends a recording of the microphone check (a WAV) and
+// returns {audio, heard, recognized, match}: how the audio measures and
+// how much of expect, the sentence read aloud, the recognizer heard.
+export function checkMicrophone(wav, expect) {
+  return request(`/api/check?expect=${encodeURIComponent(expect)}`, {
+    method: 'POST',
+    headers: { Accept: 'application/json', 'Content-Type': 'audio/wav' },
+    body: wav,
+  });
 }

@@ -7,6 +7,8 @@
 //   ?forceNativeRate=1  run audio at the device's rate and resample in the
 //                       worklet, the path browsers that refuse 16 kHz take
 //   ?voice=0            the interviewer does not speak (text only)
+//   ?check=0            Start does not offer the microphone check first
+//                       (for the tests that are not about it)
 
 import { h, $, replace, announce } from './dom.js';
 import { questionBank } from './api.js';
@@ -14,13 +16,15 @@ import { AudioContexts, MicrophoneError } from './capture.js';
 import { LiveSession } from './live.js';
 import { renderReport, levelBand } from './report.js';
 import { showSessions, showSession } from './review.js';
-import { loadSettings, saveSettings } from './store.js';
+import { loadSettings, saveSettings, micCheck, rememberMicCheck } from './store.js';
+import { MicCheck, describeCheck } from './check.js';
 
 const params = new URLSearchParams(location.search);
 const options = {
   processing: params.get('processing') !== '0',
   forceNativeRate: params.get('forceNativeRate') === '1',
   voice: params.get('voice') !== '0',
+  check: params.get('check') !== '0',
 };
 
 // The principles, for when the server does not publish its bank.
@@ -46,13 +50,14 @@ const FALLBACK_PRINCIPLES = [
 let principles = FALLBACK_PRINCIPLES;
 let live = null; // the LiveSession in progress, if any
 let lastReport = null; // {report, session} of the session that just ended
+let check = null; // the MicCheck of the check view
 
-const VIEWS = ['start', 'live', 'report', 'sessions', 'session'];
+const VIEWS = ['start', 'check', 'live', 'report', 'sessions', 'session'];
 
 function show(name) {
   for (const v of VIEWS) $(`#view-${v}`).hidden = v !== name;
   for (const a of document.querySelectorAll('nav a')) {
-    const current = a.dataset.nav === name || (a.dataset.nav === 'sessions' && name === 'session') || (a.dataset.nav === 'start' && name === 'live');
+    const current = a.dataset.nav === name || (a.dataset.nav === 'sessions' && name === 'session') || (a.dataset.nav === 'start' && (name === 'live' || name === 'check'));
     if (current) a.setAttribute('aria-current', 'page');
     else a.removeAttribute('aria-current');
   }
@@ -78,6 +83,7 @@ async function route() {
     }
     await live.end();
   }
+  if (hash !== '#/check') check.cancel();
   const m = hash.match(/^#\/session\/([^/?#]+)/);
   if (m) {
     show('session');
@@ -87,6 +93,12 @@ async function route() {
     return;
   }
   switch (hash) {
+    case '#/check':
+      show('check');
+      document.title = 'Microphone check · Mock interview coach';
+      check.reset();
+      focusHeading('check');
+      return;
     case '#/sessions':
       show('sessions');
       document.title = 'Past sessions · Mock interview coach';
@@ -110,6 +122,7 @@ async function route() {
     default:
       show('start');
       document.title = 'Mock interview coach';
+      $('#check-last').textContent = describeCheck(micCheck());
   }
 }
 
@@ -185,8 +198,25 @@ function startError(message) {
   el.hidden = !message;
 }
 
+// processing is the browser's clean-up of the microphone as the form asks
+// for it, unless the URL turns it off.
+function processing(settings) {
+  return {
+    echoCancellation: options.processing && settings.echoCancellation,
+    noiseSuppression: options.processing && settings.noiseSuppression,
+    autoGainControl: options.processing && settings.autoGainControl,
+  };
+}
+
 function start(e) {
   e.preventDefault();
+  begin({ checkFirst: true });
+}
+
+// begin starts a session with the start form's settings. With checkFirst,
+// a browser that never did or skipped the microphone check goes to it
+// first; the check's own button starts the session after it.
+function begin({ checkFirst }) {
   if (live && live.active) return;
   startError('');
   const settings = readForm();
@@ -194,16 +224,22 @@ function start(e) {
   // The story's names stay out of the saved settings: they are personal.
   const vocabulary = readVocabulary();
   if (vocabulary.error) {
+    if (document.body.dataset.view !== 'start') {
+      history.pushState(null, '', '#/');
+      show('start');
+    }
     startError(vocabulary.error);
     $('#vocabulary').focus();
+    return;
+  }
+  if (checkFirst && options.check && !micCheck()) {
+    location.hash = '#/check';
     return;
   }
   // The URL options override the form for this run only.
   const run = {
     ...settings,
-    echoCancellation: options.processing && settings.echoCancellation,
-    noiseSuppression: options.processing && settings.noiseSuppression,
-    autoGainControl: options.processing && settings.autoGainControl,
+    ...processing(settings),
     voice: options.voice && settings.voice,
     vocabulary: vocabulary.terms,
   };
@@ -227,6 +263,7 @@ function start(e) {
       if (began) return; // the live view says what happened
       history.replaceState(null, '', '#/');
       show('start');
+      $('#check-last').textContent = describeCheck(micCheck());
       startError(message);
       $('#start-error').focus();
     },
@@ -255,6 +292,13 @@ async function init() {
   fillPrinciples(settings);
   $('#principle').addEventListener('change', () => fillQuestions(''));
   $('#start-form').addEventListener('submit', start);
+  check = new MicCheck({ processing: () => processing(readForm()), forceNativeRate: options.forceNativeRate });
+  // Starting from the check: a check that was never run counts as skipped.
+  $('#check-start').addEventListener('click', () => {
+    if (!check.result) rememberMicCheck({ state: 'skipped' });
+    check.cancel();
+    begin({ checkFirst: false });
+  });
   // The shortcuts setting is kept as soon as it changes, and a session in
   // progress follows it.
   $('#shortcuts').addEventListener('change', (e) => {
@@ -286,6 +330,6 @@ async function init() {
 }
 
 // The session in progress, for the console and the browser tests.
-window.mockinterview = { get live() { return live; }, options };
+window.mockinterview = { get live() { return live; }, get check() { return check; }, options };
 
 init();

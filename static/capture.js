@@ -14,22 +14,24 @@ export class MicrophoneError extends Error {
   }
 }
 
-function explain(err) {
+// explain turns getUserMedia's error into a MicrophoneError; again is the
+// button to press once the cause is fixed ("Start").
+function explain(err, again) {
   switch (err && err.name) {
     case 'NotAllowedError':
     case 'PermissionDeniedError':
       return new MicrophoneError('refused',
-        'Microphone access was refused. To answer out loud, allow the microphone for this page (the icon at the left of the address bar, or your browser\'s site settings), then press Start again.', err);
+        `Microphone access was refused. To answer out loud, allow the microphone for this page (the icon at the left of the address bar, or your browser's site settings), then press ${again} again.`, err);
     case 'NotFoundError':
     case 'DevicesNotFoundError':
     case 'OverconstrainedError':
       return new MicrophoneError('absent',
-        'No microphone was found. Plug one in or choose one in your system\'s sound settings, then press Start again.', err);
+        `No microphone was found. Plug one in or choose one in your system's sound settings, then press ${again} again.`, err);
     case 'NotReadableError':
     case 'TrackStartError':
     case 'AbortError':
       return new MicrophoneError('busy',
-        'The microphone could not be started: another application may be using it. Close that application and press Start again.', err);
+        `The microphone could not be started: another application may be using it. Close that application and press ${again} again.`, err);
     case 'SecurityError':
       return new MicrophoneError('insecure',
         'This browser only lets secure pages use the microphone. Open the app at http://localhost or over https.', err);
@@ -165,8 +167,9 @@ async function addWorklet(ctx) {
 // which sends every frame to onFrame. audio is the AudioContexts made during the
 // click. The microphone goes to the native-rate context when the browser
 // cannot connect it to a 16 kHz one, or is WebKit and the microphone does
-// not run at 16 kHz itself.
-export async function openMicrophone(audio, onFrame, { echoCancellation = true, noiseSuppression = true, autoGainControl = true } = {}) {
+// not run at 16 kHz itself. again names the button that opened it, for the
+// messages that say what to do after a failure.
+export async function openMicrophone(audio, onFrame, { echoCancellation = true, noiseSuppression = true, autoGainControl = true, again = 'Start' } = {}) {
   if (!window.isSecureContext || !navigator.mediaDevices || !navigator.mediaDevices.getUserMedia) {
     throw new MicrophoneError(window.isSecureContext ? 'unsupported' : 'insecure',
       window.isSecureContext
@@ -186,7 +189,7 @@ export async function openMicrophone(audio, onFrame, { echoCancellation = true, 
       video: false,
     });
   } catch (err) {
-    throw explain(err);
+    throw explain(err, again);
   }
   const stopTracks = () => { for (const t of stream.getTracks()) t.stop(); };
   const track = stream.getAudioTracks()[0];
@@ -200,7 +203,7 @@ export async function openMicrophone(audio, onFrame, { echoCancellation = true, 
     // sample-rate is currently not supported".
     if (!audio.useFallback()) {
       stopTracks();
-      throw explain(err);
+      throw explain(err, again);
     }
     source = audio.context.createMediaStreamSource(stream);
   }
@@ -226,7 +229,7 @@ export async function openMicrophone(audio, onFrame, { echoCancellation = true, 
   if (!(await running(ctx, 3000))) {
     stopTracks();
     throw new MicrophoneError('suspended',
-      'The browser kept audio paused, so nothing could be recorded. Press Start again. If it happens again, allow this site to play audio (in Safari: Settings for This Website, Auto-Play, Allow All Auto-Play), then reload the page.');
+      `The browser kept audio paused, so nothing could be recorded. Press ${again} again. If it happens again, allow this site to play audio (in Safari: Settings for This Website, Auto-Play, Allow All Auto-Play), then reload the page.`);
   }
   return mic;
 }

@@ -11,11 +11,23 @@ import { h, $, duration, capitalize, announce, replace } from './dom.js';
 import { listenURL } from './api.js';
 import { openMicrophone, peak, SAMPLE_RATE, MicrophoneError } from './capture.js';
 import { Voice } from './voice.js';
-import { LABELS, paceBand, levelName, levelBand } from './report.js';
+import { LABELS, paceBand, levelName, levelBand, decibels, UNSURE, UNSURE_NOTE } from './report.js';
 import { rememberSession } from './store.js';
 
 const KEEPALIVE_MS = 5000;
 const REPORT_WAIT_MS = 30000;
+
+// WARNINGS are the Warning codes about the audio or the engine, each with
+// the title its notice shows and how long the notice stays after the last
+// one came. The server repeats an audio warning every 5 s while the
+// condition lasts, so 8 s without one means it is over; it tells a
+// fallback to the backup recognizer once.
+const WARNINGS = {
+  noisy: { title: 'Noisy room', ms: 8000 },
+  quiet: { title: 'Too quiet', ms: 8000 },
+  clipping: { title: 'Too loud', ms: 8000 },
+  fallback: { title: 'Backup recognizer', ms: 20000 },
+};
 
 // STATUS is what the status pill says in each state.
 const STATUS = {
@@ -79,6 +91,7 @@ export class LiveSession {
     this.announced = new Set(); // "label:status" told to screen readers this answer
     this.voice = new Voice({ enabled: settings.voice, onSpeaking: (on) => this.setMuted(on) });
     this.onKey = (e) => this.key(e);
+    this.noticeTimers = {}; // 'audio' and 'engine': when their notice hides
   }
 
   get active() { return !!this.ws && !this.finished; }
@@ -238,6 +251,10 @@ export class LiveSession {
         this.pacing(msg);
         break;
       case 'Warning':
+        if (msg.code in WARNINGS) {
+          this.notify(msg);
+          break;
+        }
         this.warn(msg.code === 'behind'
           ? `Transcription is ${msg.backlog ? `${msg.backlog.toFixed(1)} s ` : ''}behind your voice. Keep going: nothing is lost, the words will catch up.`
           : msg.message || 'The server reported a problem; nothing was lost.');
@@ -321,11 +338,17 @@ export class LiveSession {
     const words = (alt && alt.words) || [];
     const a = this.answers.get(msg.answer ?? this.currentAnswer) || this.answers.get(this.currentAnswer);
     if (!a) return;
-    const text = words.map((w) => w.punctuated_word || w.word || w.text).join(' ');
+    const written = (w) => w.punctuated_word || w.word || w.text;
+    const text = words.map(written).join(' ');
     this.follow(() => {
       if (msg.is_final) {
         if (text) {
-          a.final.append(h('span', { class: 'utterance' }, (a.final.childNodes.length ? ' ' : '') + text));
+          // Words the recognizer was unsure of are dimmed (final results
+          // only carry low_confidence).
+          const said = words.map((w, i) => [i ? ' ' : '', w.low_confidence
+            ? h('span', { class: 'unsure', title: UNSURE, 'aria-describedby': UNSURE_NOTE }, written(w))
+            : written(w)]);
+          a.final.append(h('span', { class: 'utterance' }, a.final.childNodes.length ? ' ' : '', said));
         }
         a.partial.textContent = '';
       } else {
@@ -477,6 +500,31 @@ export class LiveSession {
     el.hidden = false;
     clearTimeout(this.warnTimer);
     this.warnTimer = setTimeout(() => { el.hidden = true; }, 8000);
+  }
+
+  // notify shows a Warning about the audio (noisy, quiet, clipping) or the
+  // engine (fallback) in its notice above the controls, where it covers
+  // the end of the conversation for a while instead of moving the page.
+  // Screen readers hear it when it starts, not at every repeat.
+  notify(msg) {
+    const kind = WARNINGS[msg.code];
+    const slot = msg.code === 'fallback' ? 'engine' : 'audio';
+    const el = $(`#${slot}-warning`);
+    const audio = msg.audio || null;
+    const fresh = el.hidden || el.dataset.code !== msg.code;
+    el.dataset.code = msg.code;
+    const message = msg.message || '';
+    const advice = audio && audio.advice && audio.advice !== message ? audio.advice : '';
+    replace(el,
+      h('strong', {}, `${kind.title}.`),
+      message ? ` ${message}` : '',
+      advice ? ` ${advice}` : '',
+      audio ? [' ', h('small', { class: 'toast-detail' },
+        `(speech ${decibels(audio.level_dbfs)}, noise ${decibels(audio.noise_dbfs)})`)] : null);
+    el.hidden = false;
+    if (fresh) announce(`${kind.title}. ${message} ${advice}`.trim());
+    clearTimeout(this.noticeTimers[slot]);
+    this.noticeTimers[slot] = setTimeout(() => { el.hidden = true; }, kind.ms);
   }
 
   // error shows what the server reported; the session goes on unless the
@@ -642,6 +690,8 @@ export class LiveSession {
     $('#prompt-speaking').hidden = true;
     $('#live-stopped').hidden = true;
     $('#live-warning').hidden = true;
+    $('#audio-warning').hidden = true;
+    $('#engine-warning').hidden = true;
     $('#live-clock').textContent = duration(0);
     $('#answer-elapsed').textContent = duration(0);
     $('#answer-label').textContent = 'Answer';

@@ -38,6 +38,12 @@ export function paceBand(wpm) {
   return 'fast';
 }
 
+// A word the recognizer was unsure of (low_confidence) is dimmed, and says
+// so in its tooltip and, through the page's hidden #unsure-word note, to a
+// screen reader.
+export const UNSURE = 'the recognizer was unsure of this word';
+export const UNSURE_NOTE = 'unsure-word';
+
 const STATUS_WORDS = { ok: 'on target', over: 'over target', under: 'short', missing: 'missing', near: 'near target' };
 
 // decisionTone says how a hiring decision reads: good, mixed or bad.
@@ -177,6 +183,57 @@ export function probesBlock(probes, scope = 'report') {
       p.verdict ? h('p', {}, h('span', { class: `badge ${p.verdict.rating}` }, p.verdict.rating), ' ', p.verdict.reason) : null))));
 }
 
+// QUALITY words the audio object's quality and the badge tone it takes.
+const QUALITY = {
+  good: { word: 'good', tone: 'ok' },
+  fair: { word: 'fair', tone: 'near' },
+  poor: { word: 'poor', tone: 'over' },
+};
+
+// decibels writes a level the way the page does: whole decibels, with a
+// true minus sign.
+export function decibels(v, unit = 'dBFS') {
+  const n = Math.round(Number(v) || 0);
+  return `${n < 0 ? '−' : ''}${Math.abs(n)} ${unit}`;
+}
+
+// audioQuality is the badge naming the audio's quality.
+export function audioQuality(audio) {
+  const q = QUALITY[audio && audio.quality] || { word: (audio && audio.quality) || 'unknown', tone: '' };
+  return h('span', { class: `badge ${q.tone}`, 'data-quality': audio && audio.quality }, q.word);
+}
+
+// audioFigures are the tiles of an audio object (docs/protocol.md, "The
+// audio object"): the speech level, the noise floor between the words,
+// how far the one stands above the other, and the clipped share when
+// there is any.
+export function audioFigures(audio) {
+  const silent = audio.noise_dbfs <= -99.5;
+  return h('div', { class: 'tiles audio-figures' },
+    tile('Speech level', decibels(audio.level_dbfs), 'your voice; 0 is the loudest a recording holds'),
+    tile('Noise floor', decibels(audio.noise_dbfs), silent ? 'silence between the words' : 'the room between the words'),
+    tile('Speech over noise', decibels(audio.snr_db, 'dB'), 'the higher, the clearer'),
+    audio.clipped > 0 ? tile('Clipped', `${(audio.clipped * 100).toFixed(audio.clipped < 0.01 ? 2 : 1)} %`, 'of the samples at full scale') : null);
+}
+
+// audioBlock is the card on how the answer sounded, with the advice when
+// the sound could be better.
+export function audioBlock(audio, scope = 'report') {
+  if (!audio || !audio.quality) return null;
+  return h('section', { class: 'card audio', 'data-quality': audio.quality, 'aria-labelledby': `${scope}-audio-title` },
+    h('h2', { id: `${scope}-audio-title` }, 'Audio quality'),
+    h('p', { class: 'audio-verdict' }, audioQuality(audio), ' ',
+      audio.advice || 'Clear enough for the recognizer to hear every word it can.'),
+    audioFigures(audio));
+}
+
+// audioCaveat is the warning at the top of a report whose audio was poor:
+// the findings that rest on exact words may be wrong.
+export function audioCaveat(report) {
+  if (!report || !report.audio_caveat) return null;
+  return h('p', { class: 'notice warn audio-caveat' }, h('strong', {}, 'Poor audio. '), report.audio_caveat);
+}
+
 // timingBlock is the card with the chart of each part against its target.
 export function timingBlock(timing, scope = 'report') {
   if (!timing || !timing.length) return null;
@@ -201,10 +258,12 @@ export function renderReport(report, { title = 'Your report', actions = null } =
       h('h1', { tabindex: '-1' }, title),
       r.question ? h('p', { class: 'lede' }, r.question) : null,
       r.skipped ? h('p', { class: 'notice' }, 'The question was skipped, so there is no answer to time.') : null,
+      audioCaveat(r),
       actions),
     verdictBlock(r.verdict),
     timingBlock(r.timing),
     deliveryBlock(r),
+    audioBlock(r.audio),
     improvementsBlock(r.improvements),
     feedbackBlock(r.feedback),
     probesBlock(r.probes));

@@ -7,6 +7,7 @@ import { mySessions, secretOf, forgetSession, rememberSession } from './store.js
 import {
   LABELS, levelName, decisionTone, responsive, reportContext,
   verdictBlock, timingBlock, deliveryBlock, improvementsBlock, feedbackBlock, probesBlock,
+  audioBlock, audioCaveat, UNSURE, UNSURE_NOTE,
 } from './report.js';
 
 const LONG_PAUSE = 2; // seconds, as the analysis counts a long pause
@@ -190,10 +191,12 @@ function answerTimeline(answer, words, pauses, seek) {
 function legend(words, pauses) {
   const labels = LABELS.filter((l) => words.some((w) => w.part === l));
   const hasFillers = words.some((w) => w.filler);
-  if (!labels.length && !hasFillers && !pauses.length) return null;
+  const hasUnsure = words.some((w) => w.low_confidence);
+  if (!labels.length && !hasFillers && !hasUnsure && !pauses.length) return null;
   return h('ul', { class: 'legend', 'aria-label': 'Colours' },
     labels.map((l) => h('li', { 'data-label': l }, h('span', { class: 'swatch' }), capitalize(l))),
     hasFillers ? h('li', {}, h('span', { class: 'swatch filler-swatch' }), 'filler') : null,
+    hasUnsure ? h('li', {}, h('span', { class: 'unsure' }, 'dimmed'), 'word: the recognizer was unsure') : null,
     pauses.length ? h('li', {}, h('span', { class: 'swatch pause-swatch' }), `pause over ${LONG_PAUSE} s`) : null);
 }
 
@@ -227,9 +230,10 @@ function answerCard(session, answer, words, secret) {
     // One word at a time is in the tab order (the one last focused); the
     // arrow keys move between them.
     const span = h('span', {
-      class: `w${w.filler ? ' filler' : ''}`, 'data-i': i, 'data-label': w.part || undefined,
+      class: `w${w.filler ? ' filler' : ''}${w.low_confidence ? ' unsure' : ''}`, 'data-i': i, 'data-label': w.part || undefined,
       'data-start': (w.start - offset).toFixed(2), tabindex: i === 0 ? '0' : '-1',
-      title: `${duration(w.start - offset)}${w.filler ? ' · filler' : ''}`,
+      title: `${duration(w.start - offset)}${w.filler ? ' · filler' : ''}${w.low_confidence ? ` · ${UNSURE}` : ''}`,
+      'aria-describedby': w.low_confidence ? UNSURE_NOTE : undefined,
     }, w.punctuated || w.text);
     spans.push(span);
     transcript.append(i > 0 ? ' ' : '', span);
@@ -379,6 +383,7 @@ export async function showSession(view, id) {
     h('p', { class: 'eyebrow' }, [reportContext({ ...r, principle: d.principle, level: d.level, mode: d.mode }), when(d.created_at)].filter(Boolean).join(' · ')),
     h('h1', { tabindex: '-1' }, d.question || 'Session'),
     h('p', { class: 'hint' }, `${duration(d.duration)} recorded${d.state === 'interrupted' ? ' · the session was interrupted before it ended' : ''}${d.state === 'live' ? ' · still in progress' : ''}`),
+    audioCaveat(r),
     h('div', { class: 'session-head' }, exportLinks(id, secret), del),
     status);
 
@@ -393,6 +398,7 @@ export async function showSession(view, id) {
     d.answers.map((a) => answerCard(d, a, byAnswer.get(a.n) || [], secret)),
     timingBlock(r.timing, 'session'),
     d.report ? deliveryBlock(r, 'session') : null,
+    audioBlock(r.audio, 'session'),
     improvementsBlock(r.improvements, 'session'),
     feedbackBlock(r.feedback, 'session'),
     probesBlock(r.probes && r.probes.length ? r.probes : d.probes, 'session'),

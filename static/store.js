@@ -5,6 +5,7 @@
 
 const SESSIONS = 'mockinterview.sessions';
 const SETTINGS = 'mockinterview.settings';
+const MIC_CHECK = 'mockinterview.micCheck';
 
 function read(key, fallback) {
   try {
@@ -68,4 +69,20 @@ export function loadSettings() {
 
 export function saveSettings(settings) {
   write(SETTINGS, settings);
+}
+
+// micCheck is what became of the microphone check in this browser:
+// {state: 'done' | 'skipped', at, quality, recognized}, or null when it was
+// never offered. Once done or skipped, Start no longer asks for it.
+export function micCheck() {
+  const c = read(MIC_CHECK, null);
+  return c && (c.state === 'done' || c.state === 'skipped') ? c : null;
+}
+
+// rememberMicCheck keeps a check's outcome. A skip never replaces a check
+// that was done: the page keeps telling how the last one went.
+export function rememberMicCheck(entry) {
+  const old = micCheck();
+  if (entry.state === 'skipped' && old && old.state === 'done') return;
+  write(MIC_CHECK, { ...entry, at: new Date().toISOString() });
 }
