@@ -359,6 +359,9 @@ func (s *openAIStream) transcribe(ctx context.Context, u queuedUtterance) (Resul
 	}
 	r := placeWords(words, offset, float64(len(audio))/SampleRate, u.speech)
 	r.Engine = engine
+	if r.TimesRepaired {
+		log.Warn().Str("by", engine).Int("words", len(r.Words)).Msg("word times broken; spread over the utterance")
+	}
 	log.Debug().Str("by", engine).Int("words", len(r.Words)).Str("text", r.Text()).Msg("utterance transcribed")
 	return r, nil
 }
@@ -394,8 +397,9 @@ func (s *openAIStream) fallback(ctx context.Context, audio []int16) (words []Wor
 }
 
 // placeWords moves words timed on an utterance's own clock onto the stream
-// clock: clamped into the audio sent, which starts at offset and lasts
-// duration seconds, then shifted by offset.
+// clock, shifted by offset, where the audio sent starts, and checks their
+// times against that audio, which lasts duration seconds: words whose
+// times are broken are spread over the speech (see RepairTimes).
 func placeWords(words []Word, offset, duration float64, speech Segment) Result {
 	r := Result{Start: speech.Start, End: speech.End, Final: true}
 	for _, w := range words {
@@ -403,12 +407,10 @@ func placeWords(words []Word, offset, duration float64, speech Segment) Result {
 		if w.Text == "" {
 			continue
 		}
-		start := min(max(w.Start, 0), duration)
-		end := min(max(w.End, start), duration)
-		w.Start, w.End = offset+start, offset+end
+		w.Start, w.End = offset+w.Start, offset+w.End
 		r.Words = append(r.Words, w)
-		r.Start, r.End = min(r.Start, w.Start), max(r.End, w.End)
 	}
+	RepairTimes(&r, offset, offset+duration)
 	return r
 }
 
