@@ -61,6 +61,7 @@ const (
 	CodeIdle           = "idle_timeout"    // nothing came from the client for too long
 	CodeInternal       = "internal"        // the server could not save something
 	CodeBehind         = "behind"          // Warning: transcription lags behind the audio received
+	CodeFallback       = "fallback"        // Warning: the fallback engine hears the words, as the session's own fails
 	CodeTooLong        = "too_long"        // the session reached its maximum length; it closes with 1008
 	CodeFrameTooBig    = "frame_too_big"   // a message over the size limit; the socket closes with 1009
 	CodeServerFull     = "server_full"     // too many sessions at once; the socket closes with 1013
