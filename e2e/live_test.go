@@ -239,15 +239,15 @@ func TestLiveView(t *testing.T) {
 	noisy := `{"type":"Warning","code":"noisy","message":"The room is noisy: the recognizer may miss words.",` +
 		`"audio":{"level_dbfs":-24.3,"noise_dbfs":-31.0,"snr_db":6.7,"clipped":0,"quality":"poor","advice":"Move away from the fan or use a headset."}}`
 	handleMessage(t, ctx, noisy)
-	handleMessage(t, ctx, `{"type":"Warning","code":"fallback","message":"The speech service is not answering; the built-in recognizer hears you meanwhile."}`)
+	handleMessage(t, ctx, `{"type":"Warning","code":"fallback","message":"the transcription service (openai) is failing, so the embedded recognizer (pocketsphinx) hears your words now; they may be less accurate"}`)
 	if after := rect(t, ctx, "#view-live .live-grid"); after.Top != before.Top {
 		t.Errorf("the warnings moved the page from %.0f to %.0f px", before.Top, after.Top)
 	}
 	if got := text(t, ctx, "#audio-warning"); got != "Noisy room. The room is noisy: the recognizer may miss words. Move away from the fan or use a headset. (speech −24 dBFS, noise −31 dBFS)" {
 		t.Errorf("the noisy warning reads %q", got)
 	}
-	if !strings.Contains(text(t, ctx, "#engine-warning"), "built-in recognizer hears you") {
-		t.Errorf("the fallback warning reads %q", text(t, ctx, "#engine-warning"))
+	if got := text(t, ctx, "#engine-warning"); got != "Backup recognizer. The transcription service (openai) is failing, so the embedded recognizer (pocketsphinx) hears your words now; they may be less accurate." {
+		t.Errorf("the fallback warning reads %q", got)
 	}
 	for _, pair := range [][2]string{{"#audio-warning", "#engine-warning"}, {"#engine-warning", "#live-warning"}, {"#audio-warning", "#live-warning"}} {
 		a, b := rect(t, ctx, pair[0]), rect(t, ctx, pair[1])
@@ -275,6 +275,21 @@ func TestLiveView(t *testing.T) {
 	handleMessage(t, ctx, strings.Replace(noisy, `"code":"noisy"`, `"code":"quiet"`, 1))
 	waitFor(t, ctx, "the quiet warning to be announced", `document.querySelector('#announcer').textContent.startsWith('Too quiet.')`, 2*time.Second)
 	waitFor(t, ctx, "the audio warning to go, 8 s after the last", `document.querySelector('#audio-warning').hidden`, 12*time.Second)
+
+	// The fallback stays told under the conversation while the fallback
+	// hears the words, and goes with the first final result the session's
+	// own engine heard again.
+	final := func(fallback bool) string {
+		return fmt.Sprintf(`{"type":"Results","is_final":true,"speech_final":true,"answer":1,"engine":"x","fallback":%t,"channel":{"alternatives":[{"transcript":"","words":[{"word":"and","start":63,"end":63.3,"confidence":0.9}]}]}}`, fallback)
+	}
+	handleMessage(t, ctx, final(true))
+	if eval[bool](t, ctx, `document.querySelector('#engine-note').hidden`) {
+		t.Error("the note on the fallback went while the fallback still hears the words")
+	}
+	handleMessage(t, ctx, final(false))
+	if eval[bool](t, ctx, `!document.querySelector('#engine-note').hidden || !document.querySelector('#engine-warning').hidden`) {
+		t.Error("the fallback is still told after a result from the session's own engine")
+	}
 
 	// On a phone the newest line is on screen before the STAR card.
 	do(t, ctx, "a phone-sized window", chromedp.EmulateViewport(390, 844, chromedp.EmulateScale(2)))

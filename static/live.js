@@ -29,6 +29,14 @@ const WARNINGS = {
   fallback: { title: 'Backup recognizer', ms: 20000 },
 };
 
+// sentence starts a server's message with a capital and ends it with a
+// full stop, to sit after a notice's title.
+function sentence(text) {
+  const t = (text || '').trim();
+  if (!t) return '';
+  return t[0].toUpperCase() + t.slice(1) + (/[.!?…]$/.test(t) ? '' : '.');
+}
+
 // STATUS is what the status pill says in each state.
 const STATUS = {
   connecting: 'Connecting…',
@@ -338,6 +346,7 @@ export class LiveSession {
     const words = (alt && alt.words) || [];
     const a = this.answers.get(msg.answer ?? this.currentAnswer) || this.answers.get(this.currentAnswer);
     if (!a) return;
+    if (msg.is_final && this.fallingBack && !msg.fallback && words.length) this.endpointBack();
     const written = (w) => w.punctuated_word || w.word || w.text;
     const text = words.map(written).join(' ');
     this.follow(() => {
@@ -513,8 +522,8 @@ export class LiveSession {
     const audio = msg.audio || null;
     const fresh = el.hidden || el.dataset.code !== msg.code;
     el.dataset.code = msg.code;
-    const message = msg.message || '';
-    const advice = audio && audio.advice && audio.advice !== message ? audio.advice : '';
+    const message = sentence(msg.message);
+    const advice = audio && audio.advice && audio.advice !== msg.message ? sentence(audio.advice) : '';
     replace(el,
       h('strong', {}, `${kind.title}.`),
       message ? ` ${message}` : '',
@@ -525,6 +534,23 @@ export class LiveSession {
     if (fresh) announce(`${kind.title}. ${message} ${advice}`.trim());
     clearTimeout(this.noticeTimers[slot]);
     this.noticeTimers[slot] = setTimeout(() => { el.hidden = true; }, kind.ms);
+    // The server tells the fallback once; a line under the conversation
+    // keeps saying it until a final result from the session's own engine.
+    if (msg.code === 'fallback') {
+      this.fallingBack = true;
+      $('#engine-note').textContent = 'The built-in recognizer is hearing your words while the transcription service fails; they may be less accurate.';
+      $('#engine-note').hidden = false;
+    }
+  }
+
+  // endpointBack clears the fallback's notices once a final result came
+  // from the session's own engine again.
+  endpointBack() {
+    this.fallingBack = false;
+    clearTimeout(this.noticeTimers.engine);
+    $('#engine-warning').hidden = true;
+    $('#engine-note').hidden = true;
+    announce('The transcription service hears your words again.');
   }
 
   // error shows what the server reported; the session goes on unless the
@@ -692,6 +718,8 @@ export class LiveSession {
     $('#live-warning').hidden = true;
     $('#audio-warning').hidden = true;
     $('#engine-warning').hidden = true;
+    $('#engine-note').hidden = true;
+    this.fallingBack = false;
     $('#live-clock').textContent = duration(0);
     $('#answer-elapsed').textContent = duration(0);
     $('#answer-label').textContent = 'Answer';
