@@ -274,22 +274,21 @@ func TestLiveView(t *testing.T) {
 	}
 	handleMessage(t, ctx, strings.Replace(noisy, `"code":"noisy"`, `"code":"quiet"`, 1))
 	waitFor(t, ctx, "the quiet warning to be announced", `document.querySelector('#announcer').textContent.startsWith('Too quiet.')`, 2*time.Second)
-	waitFor(t, ctx, "the audio warning to go, 8 s after the last", `document.querySelector('#audio-warning').hidden`, 12*time.Second)
 
-	// The fallback stays told under the conversation while the fallback
-	// hears the words, and goes with the first final result the session's
-	// own engine heard again.
+	// The fallback's notice stays while the fallback hears the words, and
+	// goes with the first final result the session's own engine heard.
 	final := func(fallback bool) string {
 		return fmt.Sprintf(`{"type":"Results","is_final":true,"speech_final":true,"answer":1,"engine":"x","fallback":%t,"channel":{"alternatives":[{"transcript":"","words":[{"word":"and","start":63,"end":63.3,"confidence":0.9}]}]}}`, fallback)
 	}
 	handleMessage(t, ctx, final(true))
-	if eval[bool](t, ctx, `document.querySelector('#engine-note').hidden`) {
-		t.Error("the note on the fallback went while the fallback still hears the words")
+	if eval[bool](t, ctx, `document.querySelector('#engine-warning').hidden`) {
+		t.Error("the fallback's notice went while the fallback still hears the words")
 	}
 	handleMessage(t, ctx, final(false))
-	if eval[bool](t, ctx, `!document.querySelector('#engine-note').hidden || !document.querySelector('#engine-warning').hidden`) {
+	if eval[bool](t, ctx, `!document.querySelector('#engine-warning').hidden`) {
 		t.Error("the fallback is still told after a result from the session's own engine")
 	}
+	waitFor(t, ctx, "the audio warning to go, 8 s after the last", `document.querySelector('#audio-warning').hidden`, 12*time.Second)
 
 	// On a phone the newest line is on screen before the STAR card.
 	do(t, ctx, "a phone-sized window", chromedp.EmulateViewport(390, 844, chromedp.EmulateScale(2)))

@@ -11,13 +11,11 @@ export class APIError extends Error {
   }
 }
 
-// errorOf reads an error body: {"error": "message"}, or {"error": {"code",
-// "message"}}.
+// errorOf reads an error body: {"error": "what to do"}, with a "code" beside
+// it from the routes that name their errors.
 function errorOf(body) {
   if (!body) return {};
-  const e = body.error;
-  if (e && typeof e === 'object') return { message: e.message || e.code, code: e.code || '' };
-  return { message: body.message || e };
+  return { message: body.message || body.error, code: body.code || '' };
 }
 
 async function request(url, options = {}) {

@@ -175,16 +175,18 @@ export class MicCheck {
     if (phase !== 'read' && phase !== 'quiet') $('#check-level').style.width = '0%';
   }
 
-  // setButtons makes Start the main button once there is a result, and
-  // puts it first.
+  // setButtons puts the next step first: checking, until a check found the
+  // sound fit and the sentence heard; then starting.
   setButtons() {
     const run = $('#check-run');
     const start = $('#check-start');
-    run.textContent = this.result ? 'Check again' : 'Check my microphone';
-    start.textContent = this.result ? 'Start the session' : 'Skip and start';
-    run.classList.toggle('primary', !this.result);
-    start.classList.toggle('primary', !!this.result);
-    if (this.result) run.before(start);
+    const r = this.result;
+    const fit = !!r && r.recognized && !(r.audio && r.audio.quality === 'poor');
+    run.textContent = r ? 'Check again' : 'Check my microphone';
+    start.textContent = r ? 'Start the session' : 'Skip and start';
+    run.classList.toggle('primary', !fit);
+    start.classList.toggle('primary', fit);
+    if (fit) run.before(start);
     else start.before(run);
   }
 

@@ -100,6 +100,7 @@ export class LiveSession {
     this.voice = new Voice({ enabled: settings.voice, onSpeaking: (on) => this.setMuted(on) });
     this.onKey = (e) => this.key(e);
     this.noticeTimers = {}; // 'audio' and 'engine': when their notice hides
+    this.noticeSince = {}; // and when it was first shown
   }
 
   get active() { return !!this.ws && !this.finished; }
@@ -522,34 +523,33 @@ export class LiveSession {
     const audio = msg.audio || null;
     const fresh = el.hidden || el.dataset.code !== msg.code;
     el.dataset.code = msg.code;
+    if (fresh) this.noticeSince[slot] = Date.now();
+    // A condition that lasts is repeated every 5 s: after the first
+    // showing, the notice shrinks to its title and figures, a line that
+    // covers less of the conversation.
+    el.classList.toggle('compact', Date.now() - this.noticeSince[slot] >= kind.ms);
     const message = sentence(msg.message);
     const advice = audio && audio.advice && audio.advice !== msg.message ? sentence(audio.advice) : '';
     replace(el,
       h('strong', {}, `${kind.title}.`),
-      message ? ` ${message}` : '',
-      advice ? ` ${advice}` : '',
+      message || advice ? h('span', { class: 'toast-text' }, message ? ` ${message}` : '', advice ? ` ${advice}` : '') : null,
       audio ? [' ', h('small', { class: 'toast-detail' },
         `(speech ${decibels(audio.level_dbfs)}, noise ${decibels(audio.noise_dbfs)})`)] : null);
+    el.title = el.classList.contains('compact') ? `${message} ${advice}`.trim() : '';
     el.hidden = false;
     if (fresh) announce(`${kind.title}. ${message} ${advice}`.trim());
     clearTimeout(this.noticeTimers[slot]);
     this.noticeTimers[slot] = setTimeout(() => { el.hidden = true; }, kind.ms);
-    // The server tells the fallback once; a line under the conversation
-    // keeps saying it until a final result from the session's own engine.
-    if (msg.code === 'fallback') {
-      this.fallingBack = true;
-      $('#engine-note').textContent = 'The built-in recognizer is hearing your words while the transcription service fails; they may be less accurate.';
-      $('#engine-note').hidden = false;
-    }
+    if (msg.code === 'fallback') this.fallingBack = true;
   }
 
-  // endpointBack clears the fallback's notices once a final result came
-  // from the session's own engine again.
+  // endpointBack clears the fallback's notice once a final result came
+  // from the session's own engine again (the server says nothing else).
   endpointBack() {
     this.fallingBack = false;
+    if ($('#engine-warning').hidden) return;
     clearTimeout(this.noticeTimers.engine);
     $('#engine-warning').hidden = true;
-    $('#engine-note').hidden = true;
     announce('The transcription service hears your words again.');
   }
 
@@ -718,7 +718,6 @@ export class LiveSession {
     $('#live-warning').hidden = true;
     $('#audio-warning').hidden = true;
     $('#engine-warning').hidden = true;
-    $('#engine-note').hidden = true;
     this.fallingBack = false;
     $('#live-clock').textContent = duration(0);
     $('#answer-elapsed').textContent = duration(0);

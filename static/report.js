@@ -231,7 +231,7 @@ export function audioBlock(audio, scope = 'report') {
 // the findings that rest on exact words may be wrong.
 export function audioCaveat(report) {
   if (!report || !report.audio_caveat) return null;
-  return h('p', { class: 'notice warn audio-caveat' }, h('strong', {}, 'Poor audio. '), report.audio_caveat);
+  return h('p', { class: 'notice warn audio-caveat' }, report.audio_caveat);
 }
 
 // timingBlock is the card with the chart of each part against its target.
