@@ -191,9 +191,12 @@ const QUALITY = {
 };
 
 // decibels writes a level the way the page does: whole decibels, with a
-// true minus sign.
+// true minus sign. A half goes to the even number, as the server's own
+// sentences round it (Go's %.0f), so that the two never disagree.
 export function decibels(v, unit = 'dBFS') {
-  const n = Math.round(Number(v) || 0);
+  const x = Number(v) || 0;
+  let n = Math.round(x);
+  if (Math.abs(x - Math.trunc(x)) === 0.5) n = 2 * Math.round(x / 2);
   return `${n < 0 ? '−' : ''}${Math.abs(n)} ${unit}`;
 }
 
