@@ -181,6 +181,8 @@ func TestNoisyAnswer(t *testing.T) {
 	screenshotViewport(t, ctx, "1-noisy-warning")
 
 	waitFor(t, ctx, "the answer's words", `document.querySelector('.turn.you[data-answer="0"] .final').textContent.split(' ').length > 8`, 40*time.Second)
+	// In this noise the recognizer is unsure of several words.
+	waitFor(t, ctx, "a word dimmed as unsure", `document.querySelector('.turn.you[data-answer="0"] .final .unsure[title="the recognizer was unsure of this word"]')`, 20*time.Second)
 	do(t, ctx, "end", chromedp.Click(chromedp.CSS("#btn-end")))
 	waitFor(t, ctx, "the report", `document.body.dataset.view === 'report' && document.querySelector('#view-report .report')`, 30*time.Second)
 	quality := eval[string](t, ctx, `(document.querySelector('#view-report .card.audio') || { dataset: {} }).dataset.quality || ''`)
@@ -207,6 +209,12 @@ func TestNoisyAnswer(t *testing.T) {
 	unsure := eval[int](t, ctx, `document.querySelectorAll('#session .w.unsure[aria-describedby="unsure-word"]').length`)
 	words := eval[int](t, ctx, `document.querySelectorAll('#session .w').length`)
 	t.Logf("%d of %d words dimmed as unsure", unsure, words)
+	if unsure == 0 {
+		t.Error("the session page dims no word, though the live view did")
+	}
+	if got := text(t, ctx, "#session .answer .legend"); !strings.Contains(got, "the recognizer was unsure") {
+		t.Errorf("the legend reads %q, without the dimmed words", got)
+	}
 	screenshot(t, ctx, "3-noisy-session")
 	checkAxe(t, ctx, "noisy session")
 }
