@@ -81,6 +81,7 @@ type VAD struct {
 	above     int       // frames of sound in a row at least CloseDB above the floor
 
 	state vadState
+	voiced bool   // the last frame decided stood CloseDB above the floor
 	start int64   // first frame of the onset or segment
 	last  int64   // last frame that kept speech going
 	peak  float64 // loudest level in the onset or segment
@@ -169,6 +170,7 @@ func (v *VAD) decide(meanSq float64) (Segment, bool) {
 	}
 	loud := !silent && level >= v.floor+v.openDB
 	voiced := !silent && level >= v.floor+v.closeDB
+	v.voiced = voiced
 
 	var closed Segment
 	ok := false
