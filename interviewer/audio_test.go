@@ -19,14 +19,14 @@ func TestJudgeAudio(t *testing.T) {
 		{"20 dB", AudioLevels{Speech: -18, Noise: -38}, AudioFair, AudioNoisy, "fan"},
 		{"10 dB", AudioLevels{Speech: -18, Noise: -28}, AudioPoor, AudioNoisy, "Whisper"},
 		{"faint voice in a quiet room", AudioLevels{Speech: -48, Noise: -90}, AudioFair, AudioQuiet, "closer"},
-		{"a whisper of a voice", AudioLevels{Speech: -70, Noise: -100}, AudioPoor, AudioQuiet, "gain"},
+		{"a whisper of a voice", AudioLevels{Speech: -75, Noise: -100}, AudioPoor, AudioQuiet, "gain"},
 		{"no speech at all", AudioLevels{Speech: -100, Noise: -60}, AudioPoor, AudioQuiet, "muted"},
 		{"a little clipping", AudioLevels{Speech: -8, Noise: -60, Clipped: 0.003}, AudioFair, AudioClipping, "lower the input gain"},
-		{"clipped hard", AudioLevels{Speech: -5, Noise: -60, Clipped: 0.05}, AudioPoor, AudioClipping, "lower the input gain"},
+		{"clipped hard", AudioLevels{Speech: -5, Noise: -60, Clipped: 0.2}, AudioPoor, AudioClipping, "lower the input gain"},
 		// Two problems: the worse one speaks; as bad, clipping first.
 		{"clipped a little in a loud room", AudioLevels{Speech: -8, Noise: -18, Clipped: 0.003}, AudioPoor, AudioNoisy, "fan"},
-		{"clipped hard in a loud room", AudioLevels{Speech: -5, Noise: -15, Clipped: 0.05}, AudioPoor, AudioClipping, "gain"},
-		{"faint in a loud room", AudioLevels{Speech: -70, Noise: -75}, AudioPoor, AudioQuiet, "closer"},
+		{"clipped hard in a loud room", AudioLevels{Speech: -5, Noise: -15, Clipped: 0.2}, AudioPoor, AudioClipping, "gain"},
+		{"faint in a loud room", AudioLevels{Speech: -75, Noise: -80}, AudioPoor, AudioQuiet, "closer"},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {

@@ -176,7 +176,7 @@ func Markdown(d *SessionDetail) string {
 			if pr.Verdict != nil {
 				fmt.Fprintf(&b, "**%s**: %s\n\n", title(pr.Verdict.Rating), pr.Verdict.Reason)
 			}
-			if pr.Audio != nil && pr.Audio.Quality != interviewer.AudioGood {
+			if pr.Audio != nil && pr.Audio.Quality != interviewer.AudioGood && pr.Answer != "" {
 				fmt.Fprintf(&b, "Audio of the reply: %s\n\n", interviewer.FormatAudio(*pr.Audio))
 			}
 		}

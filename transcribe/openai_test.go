@@ -772,3 +772,20 @@ func TestOpenAIWordsKeepPunctuation(t *testing.T) {
 		t.Error("EndsSentence: a word ending in '.' (before a closing quote) ends a sentence, one ending in ',' or nothing does not")
 	}
 }
+
+// A word whose probability is below one half is marked low confidence; a
+// word from a server that gives no probability is not.
+func TestOpenAILowConfidence(t *testing.T) {
+	var a verboseTranscription
+	body := `{"text":"Um, we shipped it.","words":[{"start":0.1,"end":0.4,"word":" Um,","probability":0.31},{"start":0.5,"end":0.7,"word":" we","probability":0.5},{"start":0.7,"end":1.0,"word":" shipped"},{"start":1.0,"end":1.2,"word":" it.","probability":0.49}]}`
+	if err := json.Unmarshal([]byte(body), &a); err != nil {
+		t.Fatal(err)
+	}
+	var got []bool
+	for _, w := range a.words(2) {
+		got = append(got, w.LowConfidence)
+	}
+	if want := []bool{true, false, false, true}; !slices.Equal(got, want) {
+		t.Errorf("low confidence %v, want %v", got, want)
+	}
+}
