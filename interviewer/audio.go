@@ -68,24 +68,24 @@ const (
 )
 
 // The thresholds of the grades, chosen by measuring PocketSphinx (the
-// shipped set-up) on development answers read by flite and spoiled with
-// internal/noisemix (the scratch measurement is described in
-// docs/protocol.md, "Audio quality"). Word error rates, clean about 0.07:
+// shipped set-up) on four development answers read by flite's slt and
+// kal16 and spoiled with internal/noisemix (TestAudioThresholds in
+// cmd/mockinterview). Mean word error rates, clean 0.086:
 //
-//   - pink noise at 25 dB SNR 0.10, 20 dB 0.21, 15 dB 0.62, 10 dB 0.87;
-//     fan hum at 15 dB 0.13: the noise's colour matters, so the bound of
-//     poor sits at 18 dB, where pink noise already costs a third of the
-//     words (better to warn of a hum that did little harm than to present
-//     findings from a transcript that is mostly wrong);
-//   - speech peaking at -45 dBFS, no room noise: speech levels of -57 and
-//     -66 dBFS (the two voices), word error rates 0.17 and 0.10 against
-//     0.07 and 0.055 clean: faint costs some words but is heard. In a real
-//     room a faint voice is also close to the room's noise, which the SNR
-//     catches. Hence fair below -40 dBFS (a voice a microphone with its
-//     gain set right gives at -30 to -20), and poor only below -70;
-//   - raised 10 dB into clipping (6 % of samples clipped) 0.21, raised 20
-//     dB (42 %) 0.78: fair past 0.1 % (clipping is audible there), poor
-//     past 10 %.
+//   - pink noise at 25 dB SNR 0.11, 20 dB 0.17, 15 dB 0.44, 10 dB 0.68;
+//     fan hum at 15 dB 0.11: the noise's colour matters, so the bound of
+//     poor sits at 18 dB, between pink noise's 20 and 15 dB (better to
+//     warn of a hum that did little harm than to present findings from a
+//     transcript that is half wrong);
+//   - speech peaking at -45 dBFS, no room noise: speech levels of -57
+//     (slt) and -66 dBFS (kal16), 0.19: faint costs some words but is
+//     heard. In a real room a faint voice is also close to the room's
+//     noise, which the SNR catches. Hence fair below -40 dBFS (a
+//     microphone with its gain set right gives -30 to -20), and poor only
+//     below -70, past anything measured;
+//   - raised 10 dB, slt's answers 6 % clipped 0.26; raised 20 dB, kal16's
+//     2 % clipped 0.12 (clean 0.09) and slt's 42 % clipped 0.81: fair past
+//     0.1 % (clipping is audible there), poor past 10 %.
 const (
 	snrGood      = 25.0
 	snrFair      = 18.0

@@ -108,3 +108,52 @@ func TestMeterRecent(t *testing.T) {
 		t.Errorf("total after Restart: %+v; want the clean speech alone, as %+v", l, want)
 	}
 }
+
+// TestPocketSphinxLowConfidence: in noise, the recognizer's final words
+// below its threshold are marked low_confidence and the others not, and
+// partial words never are.
+func TestPocketSphinxLowConfidence(t *testing.T) {
+	engine := testEngine(t)
+	clean := fliteAnswer(t, "slt")
+	samples := append(noisemix.Mix(clean, noisemix.Pink(len(clean), 4), 15), make([]int16, SampleRate)...)
+	stream, err := engine.NewStream(context.Background(), StreamOptions{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer stream.Close()
+	var results []Result
+	for i := 0; i < len(samples); i += 1600 {
+		rs, err := stream.Accept(context.Background(), samples[i:min(i+1600, len(samples))])
+		if err != nil {
+			t.Fatal(err)
+		}
+		results = append(results, rs...)
+	}
+	rs, err := stream.Flush(context.Background())
+	if err != nil {
+		t.Fatal(err)
+	}
+	low, final, partial := 0, 0, 0
+	for _, r := range append(results, rs...) {
+		for _, w := range r.Words {
+			if !r.Final {
+				partial++
+				if w.LowConfidence {
+					t.Errorf("partial word %+v marked low confidence", w)
+				}
+				continue
+			}
+			final++
+			if w.LowConfidence != (w.Confidence < psLowConfidence) {
+				t.Errorf("final word %+v: low confidence %v at confidence %.3f", w, w.LowConfidence, w.Confidence)
+			}
+			if w.LowConfidence {
+				low++
+			}
+		}
+	}
+	t.Logf("%d of %d final words low confidence; %d partial words", low, final, partial)
+	if partial == 0 || low == 0 || low == final {
+		t.Errorf("%d of %d final words low confidence, %d partial words; want some low, not all, and partials", low, final, partial)
+	}
+}
