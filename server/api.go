@@ -52,9 +52,31 @@ func handleReadyz(store *Store, engine transcribe.Engine, engineReady func(conte
 				return
 			}
 		}
+		endpoint := ""
+		if ep, ok := engine.(transcribe.EndpointReporter); ok {
+			st := ep.Endpoint()
+			if st.Breaker != transcribe.BreakerClosed && st.Fallback == "" {
+				http.Error(w, "engine "+engine.Name()+": "+endpointState(st), http.StatusServiceUnavailable)
+				return
+			}
+			endpoint = endpointState(st) + "\n"
+		}
 		w.Header().Set("Content-Type", "text/plain; charset=utf-8")
-		fmt.Fprintf(w, "ready: database ok, engine %s ok, %d live sessions\n", engine.Name(), sessions.Count())
+		fmt.Fprintf(w, "ready: database ok, engine %s ok, %d live sessions\n%s", engine.Name(), sessions.Count(), endpoint)
 	})
+}
+
+// endpointState says in a line how an engine's remote endpoint is doing.
+func endpointState(st transcribe.EndpointStatus) string {
+	line := fmt.Sprintf("endpoint %s: breaker %s", st.URL, st.Breaker)
+	if st.Breaker == transcribe.BreakerClosed {
+		return line + ": the endpoint hears the utterances"
+	}
+	line += fmt.Sprintf(" since %s after %d failures in a row (last: %s)", st.Since.UTC().Format(time.RFC3339), st.Failures, st.LastError)
+	if st.Fallback != "" {
+		return line + "; the fallback " + st.Fallback + " hears the utterances"
+	}
+	return line + "; no fallback: utterances wait until the endpoint answers"
 }
 
 // questionList is the bank as a client needs it to offer a choice.
@@ -245,6 +267,7 @@ func handleRetranscribe(log zerolog.Logger, store *Store, engine transcribe.Engi
 			return
 		}
 		m.retranscribed.Inc()
+		m.timesRepaired.Add(float64(res.TimesRepaired))
 		log.Info().Str("session", id).Int("answers", res.Answers).Int("utterances", res.Utterances).Int("words", res.Words).
 			Str("engine", engine.Name()).Dur("took", time.Since(began)).Msg("session retranscribed")
 		d, err := store.Session(r.Context(), id)

@@ -6,6 +6,8 @@ import (
 	"github.com/prometheus/client_golang/prometheus"
 	"github.com/prometheus/client_golang/prometheus/collectors"
 	"github.com/prometheus/client_golang/prometheus/promhttp"
+
+	"github.com/mockinterview/mockinterview/transcribe"
 )
 
 // metrics are the service's Prometheus metrics, in a registry of the
@@ -22,13 +24,16 @@ type metrics struct {
 	rtf           prometheus.Histogram   // per session: engine seconds per audio second
 	finalLatency  prometheus.Histogram   // audio received to final result sent
 	fallbacks     prometheus.Counter     // utterances a fallback engine transcribed
+	timesRepaired prometheus.Counter     // final results whose word times were spread over the utterance
 	errors        *prometheus.CounterVec // by code: Error messages and refusals
 	dropped       *prometheus.CounterVec // audio frames not recorded, by reason
 	retranscribed prometheus.Counter     // sessions rebuilt from their recordings
 	sessionsEnded *prometheus.CounterVec // by how they ended
 }
 
-func newMetrics() *metrics {
+// newMetrics makes the metrics; an engine that depends on a remote
+// endpoint adds its breaker's.
+func newMetrics(engine transcribe.Engine) *metrics {
 	reg := prometheus.NewRegistry()
 	m := &metrics{
 		registry: reg,
@@ -60,6 +65,10 @@ func newMetrics() *metrics {
 		fallbacks: prometheus.NewCounter(prometheus.CounterOpts{
 			Name: "mockinterview_fallback_utterances_total", Help: "Utterances transcribed by the fallback engine after the session's own engine failed.",
 		}),
+		timesRepaired: prometheus.NewCounter(prometheus.CounterOpts{
+			Name: "mockinterview_word_times_repaired_total",
+			Help: "Final results whose word times were broken (not finite, a word ending before it starts, far outside the utterance, out of order) and whose words were spread over the utterance instead.",
+		}),
 		errors: prometheus.NewCounterVec(prometheus.CounterOpts{
 			Name: "mockinterview_errors_total", Help: "Error messages sent and connections refused, by code.",
 		}, []string{"code"}),
@@ -74,8 +83,22 @@ func newMetrics() *metrics {
 		}, []string{"reason"}),
 	}
 	reg.MustRegister(m.connections, m.active, m.started, m.audio, m.engineBusy, m.rtf, m.finalLatency,
-		m.fallbacks, m.errors, m.dropped, m.retranscribed, m.sessionsEnded,
+		m.fallbacks, m.timesRepaired, m.errors, m.dropped, m.retranscribed, m.sessionsEnded,
 		collectors.NewGoCollector(), collectors.NewProcessCollector(collectors.ProcessCollectorOpts{}))
+	if ep, ok := engine.(transcribe.EndpointReporter); ok {
+		reg.MustRegister(
+			prometheus.NewGaugeFunc(prometheus.GaugeOpts{
+				Name: "mockinterview_endpoint_breaker_state",
+				Help: "The transcription endpoint's circuit breaker: 0 closed (the endpoint hears the utterances), 1 half-open (one utterance probes it), 2 open (the fallback hears them).",
+			}, func() float64 { return float64(ep.Endpoint().Breaker) }),
+			prometheus.NewCounterFunc(prometheus.CounterOpts{
+				Name: "mockinterview_endpoint_breaker_opened_total", Help: "Times the transcription endpoint's circuit breaker opened.",
+			}, func() float64 { return float64(ep.Endpoint().Opened) }),
+			prometheus.NewCounterFunc(prometheus.CounterOpts{
+				Name: "mockinterview_endpoint_budget_timeouts_total",
+				Help: "Utterances the transcription endpoint gave no words for within their time budget (the utterance's length plus --openai-budget).",
+			}, func() float64 { return float64(ep.Endpoint().BudgetTimeouts) }))
+	}
 	// Codes that exist show up as 0 before their first use.
 	for _, code := range []string{CodeBadAudio, CodeBadMessage, CodeUnknownType, CodeNotStarted, CodeAlreadyStarted,
 		CodeBadStart, CodeBusy, CodeTranscription, CodeIdle, CodeInternal, CodeTooLong, CodeFrameTooBig,

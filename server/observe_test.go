@@ -66,7 +66,7 @@ func TestObservability(t *testing.T) {
 	m := scrape(t, ts)
 	for _, name := range []string{"mockinterview_sessions_active", "mockinterview_connections_active", "mockinterview_audio_received_seconds_total",
 		"mockinterview_final_result_latency_seconds_count", `mockinterview_errors_total{code="bad_audio"}`,
-		`mockinterview_dropped_frames_total{reason="bad_audio"}`, "mockinterview_engine_busy_seconds_total"} {
+		`mockinterview_dropped_frames_total{reason="bad_audio"}`, "mockinterview_engine_busy_seconds_total", "mockinterview_word_times_repaired_total"} {
 		if v, ok := m[name]; !ok || v != 0 {
 			t.Errorf("%s = %v, %v before any session; want 0", name, v, ok)
 		}
@@ -98,8 +98,12 @@ func TestObservability(t *testing.T) {
 	if m["mockinterview_sessions_active"] != 0 || m["mockinterview_sessions_started_total"] != 2 ||
 		m["mockinterview_final_result_latency_seconds_count"] != float64(len(res.Finals())) ||
 		m["mockinterview_session_realtime_factor_count"] != 1 || m["mockinterview_engine_busy_seconds_total"] <= 0 ||
-		m[`mockinterview_sessions_ended_total{reason="closed"}`] != 2 {
+		m[`mockinterview_sessions_ended_total{reason="closed"}`] != 2 ||
+		m["mockinterview_word_times_repaired_total"] != 0 {
 		t.Errorf("after the sessions: %v", m)
+	}
+	if _, ok := m["mockinterview_endpoint_breaker_state"]; ok {
+		t.Error("the embedded engine has no endpoint, yet its breaker is in the metrics")
 	}
 
 	// The logs.

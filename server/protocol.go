@@ -61,6 +61,7 @@ const (
 	CodeIdle           = "idle_timeout"    // nothing came from the client for too long
 	CodeInternal       = "internal"        // the server could not save something
 	CodeBehind         = "behind"          // Warning: transcription lags behind the audio received
+	CodeFallback       = "fallback"        // Warning: the fallback engine hears the words, as the session's own fails
 	CodeNoisy          = "noisy"           // Warning: the room's noise is close to the voice
 	CodeQuiet          = "quiet"           // Warning: the voice is faint
 	CodeClipping       = "clipping"        // Warning: the voice is cut off at full scale

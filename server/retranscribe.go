@@ -19,7 +19,10 @@ type RetranscribeResult struct {
 	Answers    int
 	Utterances int
 	Words      int
-	Report     *interviewer.InterviewReport
+	// TimesRepaired counts the utterances whose word times were broken
+	// and were spread over the utterance (see transcribe.RepairTimes).
+	TimesRepaired int
+	Report        *interviewer.InterviewReport
 }
 
 // Retranscribe hears a session's recordings again with engine and
@@ -46,6 +49,7 @@ func Retranscribe(ctx context.Context, store *Store, engine transcribe.Engine, b
 	}
 	var t Transcript
 	t.Answers = map[int]float64{}
+	repaired := 0
 	heard := make([][]transcribe.Word, len(d.Answers))
 	measured := make([]*interviewer.AudioLevels, len(d.Answers))
 	for i, a := range d.Answers {
@@ -64,6 +68,9 @@ func Retranscribe(ctx context.Context, store *Store, engine transcribe.Engine, b
 			return nil, fmt.Errorf("session %s: answer %d: %w", id, a.N, err)
 		}
 		for _, r := range results {
+			if r.TimesRepaired {
+				repaired++
+			}
 			words := shiftWords(r.Words, a.Start)
 			heard[i] = append(heard[i], words...)
 			t.Utterances = append(t.Utterances, UtteranceRecord{N: len(t.Utterances), Answer: a.N,
@@ -84,7 +91,7 @@ func Retranscribe(ctx context.Context, store *Store, engine transcribe.Engine, b
 	if err := store.ReplaceTranscript(ctx, id, t, report, mainWords, now); err != nil {
 		return nil, err
 	}
-	res := &RetranscribeResult{Answers: len(d.Answers), Utterances: len(t.Utterances), Report: report}
+	res := &RetranscribeResult{Answers: len(d.Answers), Utterances: len(t.Utterances), TimesRepaired: repaired, Report: report}
 	for _, w := range t.Words {
 		res.Words += len(w)
 	}
@@ -93,7 +100,7 @@ func Retranscribe(ctx context.Context, store *Store, engine transcribe.Engine, b
 
 // transcribeRecording runs one recording through a new stream, in 100 ms
 // pieces as a live client sends them, and returns the final results on
-// the recording's own clock.
+// the recording's own clock, their word times checked.
 func transcribeRecording(ctx context.Context, engine transcribe.Engine, samples []int16) ([]transcribe.Result, error) {
 	stream, err := engine.NewStream(ctx, transcribe.StreamOptions{})
 	if err != nil {
@@ -106,6 +113,7 @@ func transcribeRecording(ctx context.Context, engine transcribe.Engine, samples 
 // hearRecording is transcribeRecording on a stream already open, which it
 // leaves open; engine names the engine in errors.
 func hearRecording(ctx context.Context, engine string, stream transcribe.Stream, samples []int16) ([]transcribe.Result, error) {
+	stream = transcribe.CheckTimes(stream)
 	var finals []transcribe.Result
 	keep := func(results []transcribe.Result) {
 		for _, r := range results {

@@ -118,7 +118,7 @@ func NewServer(log zerolog.Logger, cfg Config, store *Store, engine transcribe.E
 	bank *interviewer.Bank, analyzer *interviewer.Analyzer, sessions *Sessions, static fs.FS) http.Handler {
 	cfg = cfg.withDefaults()
 	mux := http.NewServeMux()
-	addRoutes(mux, log, cfg, store, engine, bank, analyzer, sessions, newMetrics(), static)
+	addRoutes(mux, log, cfg, store, engine, bank, analyzer, sessions, newMetrics(engine), static)
 	bodyLimit := func(r *http.Request) int64 {
 		if r.URL.Path == checkPath {
 			return cfg.MaxCheckBody

@@ -84,7 +84,13 @@ func startServer(t *testing.T, cfg Config) *testServer {
 
 func startServerLogging(t *testing.T, cfg Config, log zerolog.Logger) *testServer {
 	t.Helper()
-	engine, bank, analyzer := deps(t)
+	engine, _, _ := deps(t)
+	return startServerWith(t, cfg, log, engine)
+}
+
+func startServerWith(t *testing.T, cfg Config, log zerolog.Logger, engine transcribe.Engine) *testServer {
+	t.Helper()
+	_, bank, analyzer := deps(t)
 	ctx := context.Background()
 	store, err := OpenStore(ctx, t.TempDir())
 	if err != nil {

@@ -91,6 +91,7 @@ type session struct {
 	lastWordEnd   float64
 	utteranceOpen bool // words heard since the last UtteranceEnd
 	toldNotStart  bool
+	toldFallback  bool // the client got the Warning that a fallback hears it
 	storageFailed bool
 
 	utterances []UtteranceRecord // the final results, for the report
@@ -322,7 +323,7 @@ func (s *session) start(m ClientMessage) (ending, bool) {
 	}
 	s.metrics.started.Inc()
 	s.metrics.active.Inc()
-	s.id, s.iv, s.stream, s.created = id, iv, stream, rec.CreatedAt
+	s.id, s.iv, s.stream, s.created = id, iv, transcribe.CheckTimes(stream), rec.CreatedAt
 	s.vad = transcribe.NewVAD(transcribe.VADConfig{})
 	s.meter = transcribe.NewMeter(audioWindow)
 	s.c.setSessionID(id)
@@ -604,6 +605,15 @@ func (s *session) result(r transcribe.Result, fromFinalize bool) {
 	s.utterances = append(s.utterances, u)
 	if u.Fallback {
 		s.metrics.fallbacks.Inc()
+		if !s.toldFallback {
+			s.toldFallback = true
+			s.send(WarningMessage{Type: TypeWarning, Code: CodeFallback, Message: fmt.Sprintf(
+				"the transcription service (%s) is failing, so the embedded recognizer (%s) hears your words now; they may be less accurate",
+				s.engine.Name(), u.Engine)})
+		}
+	}
+	if r.TimesRepaired {
+		s.metrics.timesRepaired.Inc()
 	}
 	if at, ok := s.arrivedAt(r.Words[len(r.Words)-1].End); ok {
 		s.metrics.finalLatency.Observe(time.Since(at).Seconds())

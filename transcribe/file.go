@@ -36,7 +36,8 @@ func (t *Transcript) AddResult(r Result) {
 }
 
 // TranscribeSamples runs a whole recording of 16 kHz samples through a new
-// stream of engine, in 100 ms pieces as a live client would send them.
+// stream of engine, in 100 ms pieces as a live client would send them. The
+// words' times are checked (see CheckTimes).
 func TranscribeSamples(ctx context.Context, engine Engine, samples []int16, opts StreamOptions) (Transcript, error) {
 	t := Transcript{Engine: engine.Name(), Duration: float64(len(samples)) / SampleRate}
 	began := time.Now()
@@ -45,6 +46,7 @@ func TranscribeSamples(ctx context.Context, engine Engine, samples []int16, opts
 		return t, err
 	}
 	defer stream.Close()
+	stream = CheckTimes(stream)
 	const piece = SampleRate / 10
 	for i := 0; i < len(samples); i += piece {
 		results, err := stream.Accept(ctx, samples[i:min(i+piece, len(samples))])

@@ -14,6 +14,7 @@ import (
 	"slices"
 	"strconv"
 	"strings"
+	"sync"
 	"time"
 	"unicode"
 
@@ -37,7 +38,8 @@ type OpenAIConfig struct {
 	Model string
 	// Language is the ISO-639-1 code of the speech. Default "en".
 	Language string
-	// Timeout bounds each request. Default 30 s.
+	// Timeout bounds each request (and Budget each utterance's requests
+	// together). Default 30 s.
 	Timeout time.Duration
 	// MaxRetries is how many times a request is repeated after a 429, a 5xx,
 	// a timeout or a transport error, with exponential backoff and jitter,
@@ -54,9 +56,25 @@ type OpenAIConfig struct {
 	// at its quietest moment near this length. Default 60 s (1.9 MB of WAV,
 	// far under the API's 25 MB limit).
 	MaxUtterance time.Duration
-	// Fallback, if set, transcribes an utterance that still fails after the
-	// retries; its Result.Engine then names the fallback. Without one, the
-	// stream returns the error and keeps the audio for a later call.
+	// Budget is how long an utterance may wait for the endpoint beyond its
+	// own length, all attempts and the waits between them included: an
+	// utterance of 4 s gets 4 s plus Budget. Then the fallback hears it.
+	// Default 5 s.
+	Budget time.Duration
+	// BreakerFailures is how many utterances in a row the endpoint may
+	// fail on (after their retries, or out of budget) before the engine
+	// stops asking it: the circuit breaker, shared by all streams, opens,
+	// and new utterances go straight to the fallback. Default 3.
+	BreakerFailures int
+	// BreakerCooldown is how long the breaker stays open. Then the next
+	// utterance probes the endpoint: the fallback hears it as well, and
+	// the endpoint's answer closes the breaker. Default 30 s.
+	BreakerCooldown time.Duration
+	// Fallback, if set, transcribes an utterance the endpoint fails on
+	// (after the retries, or when the budget runs out) and the utterances
+	// the breaker keeps from it; its Result.Engine then names the
+	// fallback. Without one, the stream returns the error and keeps the
+	// audio for a later call.
 	Fallback Engine
 	// Logger receives one line per retry, fallback and utterance.
 	// Transcript text is logged at debug level only.
@@ -84,6 +102,12 @@ const (
 	maxResponseBytes = 8 << 20
 )
 
+// DefaultOpenAIBudget is the default OpenAIConfig.Budget.
+const DefaultOpenAIBudget = 5 * time.Second
+
+// errBudget is the cause of a context ended by an utterance's budget.
+var errBudget = errors.New("the utterance's time budget ran out")
+
 // OpenAI is the engine for OpenAI-compatible transcription endpoints. It
 // holds no connection of its own: each stream finds utterances with a VAD
 // and uploads them one by one as WAV files.
@@ -91,6 +115,12 @@ type OpenAI struct {
 	cfg       OpenAIConfig
 	ownClient bool
 	log       zerolog.Logger
+	breaker   *breaker
+
+	// Probes beside the fallback run in the background until Close.
+	probeCtx   context.Context
+	stopProbes context.CancelFunc
+	probes     sync.WaitGroup
 }
 
 // NewOpenAI checks cfg and fills in its defaults. The OpenAI cloud without an
@@ -128,7 +158,17 @@ func NewOpenAI(cfg OpenAIConfig) (*OpenAI, error) {
 	if cfg.MaxUtterance <= 0 {
 		cfg.MaxUtterance = 60 * time.Second
 	}
-	e := &OpenAI{cfg: cfg, log: zerolog.Nop()}
+	if cfg.Budget <= 0 {
+		cfg.Budget = DefaultOpenAIBudget
+	}
+	if cfg.BreakerFailures <= 0 {
+		cfg.BreakerFailures = 3
+	}
+	if cfg.BreakerCooldown <= 0 {
+		cfg.BreakerCooldown = 30 * time.Second
+	}
+	e := &OpenAI{cfg: cfg, log: zerolog.Nop(), breaker: newBreaker(cfg.BreakerFailures, cfg.BreakerCooldown)}
+	e.probeCtx, e.stopProbes = context.WithCancel(context.Background())
 	if cfg.HTTPClient == nil {
 		e.cfg.HTTPClient = &http.Client{}
 		e.ownClient = true
@@ -161,8 +201,21 @@ func (e *OpenAI) NewStream(ctx context.Context, opts StreamOptions) (Stream, err
 	}, nil
 }
 
-// Close releases idle connections of the engine's own HTTP client.
+// Endpoint says how the endpoint is doing.
+func (e *OpenAI) Endpoint() EndpointStatus {
+	st := e.breaker.status()
+	st.URL = e.cfg.BaseURL
+	if e.cfg.Fallback != nil {
+		st.Fallback = e.cfg.Fallback.Name()
+	}
+	return st
+}
+
+// Close stops the probes in progress and releases idle connections of
+// the engine's own HTTP client.
 func (e *OpenAI) Close() error {
+	e.stopProbes()
+	e.probes.Wait()
 	if e.ownClient {
 		e.cfg.HTTPClient.CloseIdleConnections()
 	}
@@ -338,19 +391,38 @@ func (s *openAIStream) drain(ctx context.Context) ([]Result, error) {
 }
 
 // transcribe sends one utterance, or hands it to the fallback engine when
-// sending fails, and returns its words on the stream clock.
+// sending fails or the breaker keeps it from the endpoint, and returns its
+// words on the stream clock.
 func (s *openAIStream) transcribe(ctx context.Context, u queuedUtterance) (Result, error) {
 	e := s.engine
 	audio, offset := s.samples(u.from, u.to)
 	log := e.log.With().Float64("start", u.speech.Start).Float64("seconds", float64(len(audio))/SampleRate).Logger()
-	words, err := e.transcribeAudio(ctx, audio, s.prompt)
+	var words []Word
+	var err error
+	switch e.breaker.route() {
+	case routeEndpoint:
+		words, err = e.ask(ctx, audio, s.prompt, false)
+	case routeProbe:
+		if e.cfg.Fallback == nil {
+			words, err = e.ask(ctx, audio, s.prompt, true) // nobody else can hear it
+			break
+		}
+		e.probe(audio, s.prompt)
+		err = e.breakerError()
+	case routeFallback:
+		err = e.breakerError()
+	}
 	engine := e.Name()
 	if err != nil {
 		err = fmt.Errorf("openai: transcribe the utterance at %.2f s: %w", u.speech.Start, err)
 		if e.cfg.Fallback == nil || ctx.Err() != nil {
 			return Result{}, err
 		}
-		log.Warn().Err(err).Str("fallback", e.cfg.Fallback.Name()).Msg("transcription failed; using the fallback engine")
+		ev := log.Warn()
+		if errors.Is(err, errBreakerOpen) {
+			ev = log.Debug() // the breaker's opening was logged once
+		}
+		ev.Err(err).Str("fallback", e.cfg.Fallback.Name()).Msg("transcription failed; using the fallback engine")
 		var fbErr error
 		words, engine, fbErr = s.fallback(ctx, audio)
 		if fbErr != nil {
@@ -359,8 +431,55 @@ func (s *openAIStream) transcribe(ctx context.Context, u queuedUtterance) (Resul
 	}
 	r := placeWords(words, offset, float64(len(audio))/SampleRate, u.speech)
 	r.Engine = engine
+	if r.TimesRepaired {
+		log.Warn().Str("by", engine).Int("words", len(r.Words)).Msg("word times broken; spread over the utterance")
+	}
 	log.Debug().Str("by", engine).Int("words", len(r.Words)).Str("text", r.Text()).Msg("utterance transcribed")
 	return r, nil
+}
+
+// errBreakerOpen is why an utterance was not sent: the breaker is open.
+var errBreakerOpen = errors.New("the endpoint is not asked")
+
+func (e *OpenAI) breakerError() error {
+	st := e.breaker.status()
+	return fmt.Errorf("%w: it failed on %d utterances in a row (last: %s); it is tried again after %s",
+		errBreakerOpen, st.Failures, st.LastError, e.cfg.BreakerCooldown)
+}
+
+// probe asks the endpoint about an utterance the fallback hears, in the
+// background: its answer only tells the breaker that the endpoint is
+// back. Close stops it.
+func (e *OpenAI) probe(audio []int16, prompt string) {
+	audio = slices.Clone(audio)
+	e.probes.Go(func() {
+		e.ask(e.probeCtx, audio, prompt, true)
+	})
+}
+
+// ask sends one utterance to the endpoint within its time budget and
+// tells the breaker how that went (probe: it is the breaker's probe).
+func (e *OpenAI) ask(ctx context.Context, audio []int16, prompt string, probe bool) ([]Word, error) {
+	budget := time.Duration(float64(len(audio))/SampleRate*float64(time.Second)) + e.cfg.Budget
+	within, cancel := context.WithTimeoutCause(ctx, budget, errBudget)
+	defer cancel()
+	words, err := e.transcribeAudio(within, audio, prompt)
+	if err != nil && ctx.Err() != nil {
+		e.breaker.abandon(probe)
+		return nil, err
+	}
+	if err != nil && (errors.Is(err, errBudget) || context.Cause(within) == errBudget) {
+		e.breaker.timedOut()
+		err = fmt.Errorf("no words within the utterance's budget of %s: %w", budget.Round(time.Millisecond), err)
+	}
+	switch was, is := e.breaker.done(probe, err); {
+	case was != BreakerClosed && is == BreakerClosed:
+		e.log.Info().Str("url", e.cfg.BaseURL).Msg("the endpoint answers again; the breaker is closed")
+	case was != BreakerOpen && is == BreakerOpen:
+		e.log.Warn().Err(err).Str("url", e.cfg.BaseURL).Dur("cooldown", e.cfg.BreakerCooldown).
+			Msg("the endpoint failed on too many utterances in a row; the breaker is open and the fallback hears them")
+	}
+	return words, err
 }
 
 // fallback transcribes one utterance's audio with the fallback engine, on a
@@ -394,8 +513,9 @@ func (s *openAIStream) fallback(ctx context.Context, audio []int16) (words []Wor
 }
 
 // placeWords moves words timed on an utterance's own clock onto the stream
-// clock: clamped into the audio sent, which starts at offset and lasts
-// duration seconds, then shifted by offset.
+// clock, shifted by offset, where the audio sent starts, and checks their
+// times against that audio, which lasts duration seconds: words whose
+// times are broken are spread over the speech (see RepairTimes).
 func placeWords(words []Word, offset, duration float64, speech Segment) Result {
 	r := Result{Start: speech.Start, End: speech.End, Final: true}
 	for _, w := range words {
@@ -403,12 +523,10 @@ func placeWords(words []Word, offset, duration float64, speech Segment) Result {
 		if w.Text == "" {
 			continue
 		}
-		start := min(max(w.Start, 0), duration)
-		end := min(max(w.End, start), duration)
-		w.Start, w.End = offset+start, offset+end
+		w.Start, w.End = offset+w.Start, offset+w.End
 		r.Words = append(r.Words, w)
-		r.Start, r.End = min(r.Start, w.Start), max(r.End, w.End)
 	}
+	RepairTimes(&r, offset, offset+duration)
 	return r
 }
 
@@ -425,9 +543,14 @@ func (e *OpenAI) transcribeAudio(ctx context.Context, audio []int16, prompt stri
 			return nil, err
 		}
 		wait, retry := e.retryWait(attempt, err, answer)
-		if !retry || attempt >= e.cfg.MaxRetries {
+		deadline, hasDeadline := ctx.Deadline()
+		outOfTime := retry && hasDeadline && time.Until(deadline) < wait
+		if !retry || attempt >= e.cfg.MaxRetries || outOfTime {
 			if wait > maxRetryAfter {
 				err = fmt.Errorf("%w (the server asks to wait %s)", err, wait)
+			}
+			if outOfTime && attempt < e.cfg.MaxRetries {
+				err = fmt.Errorf("%w; no time left to try again: %w", err, errBudget)
 			}
 			if attempt > 0 {
 				err = fmt.Errorf("%d attempts: %w", attempt+1, err)
@@ -448,8 +571,8 @@ func (e *OpenAI) transcribeAudio(ctx context.Context, audio []int16, prompt stri
 // post makes one request through go-openai. It decodes the answer itself
 // from the recorded body, because go-openai's AudioResponse has no room for
 // the words whisper.cpp nests inside segments, nor for word probabilities.
-func (e *OpenAI) post(ctx context.Context, wav []byte, prompt string) (verboseTranscription, *recordedAnswer, error) {
-	ctx, cancel := context.WithTimeout(ctx, e.cfg.Timeout)
+func (e *OpenAI) post(parent context.Context, wav []byte, prompt string) (verboseTranscription, *recordedAnswer, error) {
+	ctx, cancel := context.WithTimeout(parent, e.cfg.Timeout)
 	defer cancel()
 	answer := &recordedAnswer{client: e.cfg.HTTPClient}
 	config := openai.DefaultConfig(e.cfg.APIKey)
@@ -472,7 +595,7 @@ func (e *OpenAI) post(ctx context.Context, wav []byte, prompt string) (verboseTr
 	// which can trip over fields some servers type differently. The
 	// recorded body is what counts.
 	if err != nil && !answer.succeeded() {
-		if errors.Is(err, context.DeadlineExceeded) && ctx.Err() != nil {
+		if errors.Is(err, context.DeadlineExceeded) && ctx.Err() != nil && parent.Err() == nil {
 			err = fmt.Errorf("no answer within %s: %w", e.cfg.Timeout, err)
 		}
 		return t, answer, err

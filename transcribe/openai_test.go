@@ -37,10 +37,11 @@ type upload struct {
 // turn, repeating the last one, after checking the request.
 type transcriptionServer struct {
 	*httptest.Server
-	t       *testing.T
-	answers []serverAnswer
+	t        *testing.T
+	released chan struct{} // closed as the test ends: hung requests return
 
 	mu      sync.Mutex
+	answers []serverAnswer
 	uploads []upload
 }
 
@@ -49,13 +50,22 @@ type serverAnswer struct {
 	retryAfter string
 	body       string
 	stall      bool // never answer; wait for the client to give up
+	hang       bool // never answer, whatever the client does, until the test ends
 }
 
 func newTranscriptionServer(t *testing.T, answers ...serverAnswer) *transcriptionServer {
-	s := &transcriptionServer{t: t, answers: answers}
+	s := &transcriptionServer{t: t, answers: answers, released: make(chan struct{})}
 	s.Server = httptest.NewServer(http.HandlerFunc(s.serve))
 	t.Cleanup(s.Close)
+	t.Cleanup(func() { close(s.released) }) // before Close, which waits for the handlers
 	return s
+}
+
+// answerFromNowOn makes the server answer every request from now on with a.
+func (s *transcriptionServer) answerFromNowOn(a serverAnswer) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	s.answers = append(make([]serverAnswer, len(s.uploads)), a)
 }
 
 func (s *transcriptionServer) URL() string { return s.Server.URL + "/v1" }
@@ -73,10 +83,14 @@ func (s *transcriptionServer) serve(w http.ResponseWriter, r *http.Request) {
 	s.mu.Lock()
 	n := len(s.uploads)
 	s.uploads = append(s.uploads, up)
-	s.mu.Unlock()
 	a := s.answers[min(n, len(s.answers)-1)]
-	if a.stall {
+	s.mu.Unlock()
+	switch {
+	case a.stall:
 		<-r.Context().Done()
+		return
+	case a.hang:
+		<-s.released
 		return
 	}
 	if a.retryAfter != "" {

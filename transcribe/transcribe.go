@@ -60,6 +60,10 @@ type Result struct {
 	// Engine names the engine that produced the words. It differs from the
 	// stream's own engine when a fallback transcribed this utterance.
 	Engine string `json:"engine,omitempty"`
+	// TimesRepaired says the engine's word times were broken (not finite,
+	// out of order, far outside the utterance) and the words were spread
+	// over the utterance instead; see RepairTimes.
+	TimesRepaired bool `json:"times_repaired,omitempty"`
 }
 
 // Text joins the result's words with single spaces.

@@ -23,6 +23,7 @@ type engineFlags struct {
 	openaiKey   string
 	openaiModel string
 	fallback    bool
+	budget      time.Duration
 	pause       time.Duration
 }
 
@@ -37,6 +38,7 @@ func (f *engineFlags) register(fs *flag.FlagSet, e env) {
 	fs.StringVar(&f.openaiModel, "openai-model", envOr(e, "MOCKINTERVIEW_OPENAI_MODEL", "whisper-1"), "transcription model; it must return word timestamps [$MOCKINTERVIEW_OPENAI_MODEL]")
 	fs.DurationVar(&f.pause, "pause", envDuration(e, "MOCKINTERVIEW_PAUSE", transcribe.DefaultPause), "the silence that ends an utterance, so its words are final soon after they are said; a client's endpointing overrides it [$MOCKINTERVIEW_PAUSE]")
 	fs.BoolVar(&f.fallback, "fallback", envBool(e, "MOCKINTERVIEW_FALLBACK", true), "with --engine openai, transcribe an utterance with the embedded engine when the endpoint fails [$MOCKINTERVIEW_FALLBACK]")
+	fs.DurationVar(&f.budget, "openai-budget", envDuration(e, "MOCKINTERVIEW_OPENAI_BUDGET", transcribe.DefaultOpenAIBudget), "with --engine openai, how long an utterance may wait for the endpoint beyond its own length, retries included; then the fallback hears it [$MOCKINTERVIEW_OPENAI_BUDGET]")
 }
 
 // open starts the chosen engine, failing early with what to do when it
@@ -49,8 +51,11 @@ func (f *engineFlags) open(log zerolog.Logger) (transcribe.Engine, error) {
 	case "pocketsphinx":
 		return transcribe.NewPocketSphinx(f.pocketSphinx())
 	case "openai":
+		if f.budget < 100*time.Millisecond || f.budget > 10*time.Minute {
+			return nil, usageError{fmt.Sprintf("--openai-budget %s: give how long an utterance may wait for the endpoint beyond its own length, from 100ms to 10m, such as 5s", f.budget)}
+		}
 		cfg := transcribe.OpenAIConfig{BaseURL: f.openaiURL, APIKey: f.openaiKey, Model: f.openaiModel, Logger: &log,
-			VAD: transcribe.VADConfig{Hangover: f.pause}}
+			VAD: transcribe.VADConfig{Hangover: f.pause}, Budget: f.budget}
 		if f.fallback {
 			ps, err := transcribe.NewPocketSphinx(f.pocketSphinx())
 			if err != nil {

@@ -298,8 +298,9 @@ func TestStreamUsage(t *testing.T) {
 
 // TestServeOpenAIFallback points --engine openai at an endpoint that fails
 // every request as the OpenAI API does when it is down: each utterance is
-// still transcribed, by the embedded engine, the results and the report
-// say so, and every sample of audio is recorded.
+// still transcribed, by the embedded engine, the client is told once, the
+// results and the report say so, the endpoint is no longer asked once it
+// failed three utterances, and every sample of audio is recorded.
 func TestServeOpenAIFallback(t *testing.T) {
 	needSpeech(t)
 	var mu sync.Mutex
@@ -331,10 +332,16 @@ func TestServeOpenAIFallback(t *testing.T) {
 	var report server.ReportMessage
 	var meta server.MetadataMessage
 	var finals []server.ResultsMessage
+	warnings := 0
 	for _, line := range strings.Split(strings.TrimSpace(out), "\n") {
 		var ev server.ResultsMessage
 		json.Unmarshal([]byte(line), &ev)
 		switch ev.Type {
+		case server.TypeWarning:
+			var w server.WarningMessage
+			if json.Unmarshal([]byte(line), &w); w.Code == server.CodeFallback {
+				warnings++
+			}
 		case server.TypeBegin:
 			json.Unmarshal([]byte(line), &begin)
 		case server.TypeResults:
@@ -371,10 +378,13 @@ func TestServeOpenAIFallback(t *testing.T) {
 		}
 	}
 	mu.Lock()
-	if requests < 4*len(finals) {
-		t.Errorf("%d requests for %d utterances; want each tried 4 times (3 retries)", requests, len(finals))
+	if requests < 4*min(len(finals), 3) || requests > 4*3 {
+		t.Errorf("%d requests for %d utterances; want each of the first three tried 4 times (3 retries), then none: the breaker opens", requests, len(finals))
 	}
 	mu.Unlock()
+	if warnings != 1 {
+		t.Errorf("%d fallback warnings; want one for the session", warnings)
+	}
 
 	// Nothing of the audio was dropped, and the stored session says which
 	// engine heard what.
@@ -413,6 +423,8 @@ func TestServeLimitFlags(t *testing.T) {
 		{"serve", "--connect-rate", "-1"},
 		{"serve", "--allowed-origins", "coach.example"},
 		{"serve", "--engine", "whisper"},
+		{"serve", "--engine", "openai", "--openai-url", "http://127.0.0.1:1/v1", "--openai-budget", "0s"},
+		{"serve", "--engine", "openai", "--openai-url", "http://127.0.0.1:1/v1", "--openai-budget", "1h"},
 	} {
 		if _, _, err := runCLI(t, args...); exitCode(err) != 2 {
 			t.Errorf("%v: %v; want a usage error", args, err)
