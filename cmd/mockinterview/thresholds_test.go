@@ -122,11 +122,10 @@ func TestAudioThresholds(t *testing.T) {
 				continue
 			}
 			under++
-			switch {
-			case !w.right:
-				underWrong++
-			default:
+			if w.right {
 				rightUnder++
+			} else {
+				underWrong++
 			}
 			if w.clean {
 				cleanUnder++
@@ -136,13 +135,13 @@ func TestAudioThresholds(t *testing.T) {
 			threshold, under, float64(underWrong)/float64(max(under, 1)), float64(underWrong)/float64(max(wrong, 1)),
 			float64(rightUnder)/float64(max(len(words)-wrong, 1)), float64(cleanUnder)/float64(max(clean, 1)))
 	}
-	right := slices.Sorted(func(yield func(float64) bool) {
-		for _, w := range words {
-			if w.right && !yield(w.confidence) {
-				return
-			}
+	var right []float64
+	for _, w := range words {
+		if w.right {
+			right = append(right, w.confidence)
 		}
-	})
+	}
+	slices.Sort(right)
 	fmt.Fprintf(&table, "median confidence of the right words %.3f", right[len(right)/2])
 	t.Log("\n" + table.String())
 }
