@@ -2,6 +2,7 @@ package interviewer
 
 import (
 	"math"
+	"slices"
 	"sort"
 	"strings"
 
@@ -28,6 +29,9 @@ type Answer struct {
 	// Unfinished is set while the answer is still being spoken (the live
 	// view): its last words are then not read as the story's ending.
 	Unfinished bool
+	// Audio is what was measured of the recording; nil for a typed
+	// transcript.
+	Audio *AudioLevels
 }
 
 // ReportWord is one word of the answer with its part.
@@ -38,6 +42,9 @@ type ReportWord struct {
 	Confidence float64 `json:"confidence,omitempty"`
 	Part       Label   `json:"part"`
 	Filler     bool    `json:"filler"`
+	// LowConfidence marks a word the engine was unsure of (see
+	// transcribe.Word): no finding rests on it.
+	LowConfidence bool `json:"low_confidence,omitempty"`
 }
 
 // PartTiming is one contiguous run of words with one label.
@@ -99,19 +106,24 @@ type Pauses struct {
 // Report is the analysis of one answer. Its JSON names are the product's
 // report format; keep them.
 type Report struct {
-	Source          string        `json:"source"`
-	Level           string        `json:"level"`
-	Engine          string        `json:"engine"`
-	EstimatedTiming bool          `json:"estimated_timing"`
-	Duration        float64       `json:"duration"`
-	Transcript      string        `json:"transcript"`
-	Words           []ReportWord  `json:"words"`
-	Parts           []PartTiming  `json:"parts"`
-	Timing          []LabelTiming `json:"timing"`
-	Budget          Budget        `json:"budget"`
-	Pacing          Pacing        `json:"pacing"`
-	Ownership       Ownership     `json:"ownership"`
-	Feedback        []Finding     `json:"feedback"`
+	Source string `json:"source"`
+	// AudioCaveat, when the audio was poor, says at the top of the report
+	// that the findings on exact words may be wrong.
+	AudioCaveat     string  `json:"audio_caveat,omitempty"`
+	Level           string  `json:"level"`
+	Engine          string  `json:"engine"`
+	EstimatedTiming bool    `json:"estimated_timing"`
+	Duration        float64 `json:"duration"`
+	// Audio judges the recording; nil for a typed transcript.
+	Audio      *Audio        `json:"audio,omitempty"`
+	Transcript string        `json:"transcript"`
+	Words      []ReportWord  `json:"words"`
+	Parts      []PartTiming  `json:"parts"`
+	Timing     []LabelTiming `json:"timing"`
+	Budget     Budget        `json:"budget"`
+	Pacing     Pacing        `json:"pacing"`
+	Ownership  Ownership     `json:"ownership"`
+	Feedback   []Finding     `json:"feedback"`
 }
 
 // Budget compares the whole answer with the level's time budget: the band
@@ -241,6 +253,13 @@ func buildReport(ans Answer, norm []string, labels []Label, profile Profile) Rep
 	words := ans.Words
 	r := Report{Level: profile.Name, EstimatedTiming: ans.EstimatedTiming, Words: []ReportWord{}, Parts: []PartTiming{}, Feedback: []Finding{}}
 	filler, phrases := MarkFillers(norm)
+	if ans.Audio != nil {
+		a := JudgeAudio(*ans.Audio)
+		r.Audio = &a
+		if a.Quality == AudioPoor && len(words) > 0 {
+			r.AudioCaveat = audioCaveat(&a)
+		}
+	}
 
 	r.Duration = ans.Duration
 	if n := len(words); n > 0 && r.Duration < words[n-1].End {
@@ -249,7 +268,8 @@ func buildReport(ans Answer, norm []string, labels []Label, profile Profile) Rep
 	texts := make([]string, len(words))
 	for i, w := range words {
 		texts[i] = w.Text
-		r.Words = append(r.Words, ReportWord{Text: w.Text, Start: w.Start, End: w.End, Confidence: w.Confidence, Part: labels[i], Filler: filler[i]})
+		r.Words = append(r.Words, ReportWord{Text: w.Text, Start: w.Start, End: w.End, Confidence: w.Confidence, Part: labels[i], Filler: filler[i],
+			LowConfidence: w.LowConfidence})
 	}
 	r.Transcript = strings.Join(texts, " ")
 
@@ -277,9 +297,10 @@ func buildReport(ans Answer, norm []string, labels []Label, profile Profile) Rep
 	case total < profile.BudgetMin:
 		r.Budget.Status = StatusUnder
 	}
+	heard := clearlyHeard(words, norm)
 	r.Pacing = pacing(words, filler, phrases, speech, ans.EstimatedTiming)
-	r.Ownership = countOwnership(norm, labels)
-	r.Feedback = findings(&r, norm, labels, profile)
+	r.Ownership = countOwnership(heard, labels)
+	r.Feedback = findings(&r, norm, heard, labels, profile)
 	return r
 }
 
@@ -376,7 +397,8 @@ func pacing(words []transcribe.Word, filler []bool, phrases []string, speech []S
 	}
 	counts := map[string]int{}
 	for i, ph := range phrases {
-		if ph != "" && filler[i] {
+		// A filler the engine was unsure of is no evidence of one.
+		if ph != "" && filler[i] && !words[i].LowConfidence {
 			counts[ph]++
 			p.Fillers.Count++
 		}
@@ -407,6 +429,18 @@ func pacing(words []transcribe.Word, filler []bool, phrases []string, speech []S
 		}
 	}
 	return p
+}
+
+// clearlyHeard is norm with the words the engine was unsure of left
+// blank: the evidence the findings on exact words may rest on.
+func clearlyHeard(words []transcribe.Word, norm []string) []string {
+	heard := slices.Clone(norm)
+	for i, w := range words {
+		if w.LowConfidence {
+			heard[i] = ""
+		}
+	}
+	return heard
 }
 
 func countOwnership(norm []string, labels []Label) Ownership {

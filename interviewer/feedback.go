@@ -214,8 +214,10 @@ func excerpt(words []string, at, span int) string {
 }
 
 // findings applies the coaching material's rules to an analyzed answer,
-// most serious first.
-func findings(r *Report, norm []string, labels []Label, profile Profile) []Finding {
+// most serious first. heard is norm without the words the engine was
+// unsure of: the findings on exact words (numbers, "I" against "we",
+// fillers, whose counts r already holds) rest on it alone.
+func findings(r *Report, norm, heard []string, labels []Label, profile Profile) []Finding {
 	var out []Finding
 	timing := func(l Label) LabelTiming { return r.Timing[l.Index()] }
 	firstPart := func(l Label) *PartTiming {
@@ -314,7 +316,13 @@ func findings(r *Report, norm []string, labels []Label, profile Profile) []Findi
 	// Result: number, business impact, second-order effect.
 	if res := timing(Result); res.Words > 0 {
 		rw := partWords(norm, labels, Result)
-		if !hasNumber(rw) {
+		switch {
+		case hasNumber(partWords(heard, labels, Result)):
+		case hasNumber(rw):
+			add(Finding{Part: Result, Code: "result_no_number", Severity: SeverityWarn,
+				Message:  "The result's numbers were not heard clearly. Say the metric's before and after plainly (\"the drop rate went from 0.3 % to zero\").",
+				Evidence: opening(r, Result)})
+		default:
 			add(Finding{Part: Result, Code: "result_no_number", Severity: SeverityHigh,
 				Message:  "The result has no number. Give the metric's before and after (\"the drop rate went from 0.3 % to zero\").",
 				Evidence: opening(r, Result)})
@@ -384,9 +392,19 @@ func findings(r *Report, norm []string, labels []Label, profile Profile) []Findi
 			Message: fmt.Sprintf("A %s silence at %s. A pause is fine; if you lost the thread, a bridge like \"so what I did next was\" keeps the story moving.", FormatDuration(p.End-p.Start), FormatDuration(p.Start))})
 	}
 
+	if r.Audio != nil && r.Audio.Quality == AudioPoor {
+		for i, f := range out {
+			if restsOnExactWords[f.Code] {
+				out[i].Message += poorAudioNote
+			}
+		}
+	}
 	sortFindings(out)
 	return out
 }
+
+// restsOnExactWords are the findings a misheard word can make wrong.
+var restsOnExactWords = map[string]bool{"fillers": true, "result_no_number": true, "action_we": true}
 
 // specificReflection tells a reflection that names things from the story
 // (words it shares with the rest of the answer, "forecasting" with

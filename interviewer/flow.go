@@ -99,6 +99,7 @@ type answerLog struct {
 	words   []transcribe.Word
 	skipped bool
 	verdict *Verdict
+	audio   *AudioLevels // as measured so far (SetAudio)
 	// hearing are the words of the utterance in progress: the engine may
 	// still change them, and Hear's final words replace them.
 	hearing []transcribe.Word
@@ -261,6 +262,14 @@ func (iv *Interview) Hearing(words []transcribe.Word) {
 	a.heard++
 }
 
+// SetAudio gives what was measured of the current answer's recording so
+// far; the answer's report judges the last levels given.
+func (iv *Interview) SetAudio(l AudioLevels) {
+	if a := iv.current(); a != nil {
+		a.audio = &l
+	}
+}
+
 // saysWhatWasDone reports whether text has a phrase of doing: one of the
 // segmenter's action cues, or "I" or "we" followed by a verb in the past.
 func saysWhatWasDone(text string) bool {
@@ -351,7 +360,7 @@ func (iv *Interview) endAnswer(now float64) []Turn {
 
 func (iv *Interview) analyzeMain() {
 	a := iv.answers[0]
-	r := iv.cfg.Analyzer.Analyze(Answer{Words: a.words}, iv.cfg.Profile)
+	r := iv.cfg.Analyzer.Analyze(Answer{Words: a.words, Audio: a.audio}, iv.cfg.Profile)
 	iv.main = &r
 }
 
@@ -540,6 +549,8 @@ type ProbeExchange struct {
 	Words   []transcribe.Word `json:"words"`
 	Skipped bool              `json:"skipped,omitempty"`
 	Verdict *Verdict          `json:"verdict,omitempty"`
+	// Audio judges the reply's recording, when it was measured.
+	Audio *Audio `json:"audio,omitempty"`
 }
 
 // HiringVerdict is the bar raiser's call on the principle.
@@ -584,8 +595,13 @@ func (iv *Interview) Report() *InterviewReport {
 		if words == nil {
 			words = []transcribe.Word{}
 		}
-		out.Probes = append(out.Probes, ProbeExchange{ID: a.probe.ID, Gap: a.probe.Gap, Probes: a.probe.Probes, Asked: a.asked,
-			Answer: transcribe.JoinWords(a.words), Words: words, Skipped: a.skipped, Verdict: a.verdict})
+		p := ProbeExchange{ID: a.probe.ID, Gap: a.probe.Gap, Probes: a.probe.Probes, Asked: a.asked,
+			Answer: transcribe.JoinWords(a.words), Words: words, Skipped: a.skipped, Verdict: a.verdict}
+		if a.audio != nil {
+			audio := JudgeAudio(*a.audio)
+			p.Audio = &audio
+		}
+		out.Probes = append(out.Probes, p)
 	}
 	out.Improvements = improvements(out)
 	if iv.cfg.Mode == ModeInterview {

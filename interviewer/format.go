@@ -16,6 +16,12 @@ func FormatReport(r Report) string {
 		timing = "estimated at 150 words a minute"
 	}
 	fmt.Fprintf(&b, "%s: level %s, engine %s, times %s\n", r.Source, r.Level, r.Engine, timing)
+	if r.AudioCaveat != "" {
+		fmt.Fprintf(&b, "NOTE: %s\n", r.AudioCaveat)
+	}
+	if r.Audio != nil {
+		fmt.Fprintf(&b, "audio %s\n", FormatAudio(*r.Audio))
+	}
 	fmt.Fprintf(&b, "length %s, target %s (%s)\n\n", FormatDuration(r.Budget.Length), FormatBand(r.Budget.Min, r.Budget.Max), r.Budget.Status)
 	b.WriteString(FormatTimingBars(r.Timing))
 	if len(r.Parts) > 0 {
@@ -49,6 +55,17 @@ func FormatReport(r Report) string {
 		}
 	}
 	return b.String()
+}
+
+// FormatAudio says in a sentence how a recording sounded and what to do
+// about it: "fair (speech -24.3 dBFS, noise -42.0 dBFS, 17.7 dB apart,
+// 0.00 % clipped). Background noise is ...".
+func FormatAudio(a Audio) string {
+	s := fmt.Sprintf("%s (speech %.1f dBFS, noise %.1f dBFS, %.1f dB apart, %.2f %% clipped)", a.Quality, a.LevelDBFS, a.NoiseDBFS, a.SNRDB, a.Clipped*100)
+	if a.Advice == "" {
+		return s + "."
+	}
+	return s + ". " + a.Advice
 }
 
 // FormatTimingBars draws each part's time as a bar with its target marked:

@@ -367,6 +367,12 @@ func writeError(w http.ResponseWriter, status int, msg string) {
 	writeJSON(w, status, map[string]string{"error": msg})
 }
 
+// writeCodedError is writeError with a code a program can act on beside
+// the message, which says what to do.
+func writeCodedError(w http.ResponseWriter, status int, code, msg string) {
+	writeJSON(w, status, map[string]string{"error": msg, "code": code})
+}
+
 // writeNotFound is the one answer for a session that does not exist, an
 // id that cannot be one, and a session asked for without its secret: they
 // must not be told apart.

@@ -123,6 +123,12 @@ func Markdown(d *SessionDetail) string {
 		b.WriteString("_No report: the session ended before one was made._\n")
 		return b.String()
 	}
+	if r.AudioCaveat != "" {
+		fmt.Fprintf(&b, "> **Note:** %s\n\n", r.AudioCaveat)
+	}
+	if r.Audio != nil {
+		fmt.Fprintf(&b, "Audio of the answer: %s\n\n", interviewer.FormatAudio(*r.Audio))
+	}
 	if r.Verdict != nil {
 		fmt.Fprintf(&b, "## Verdict: %s\n\n%s\n\n", r.Verdict.Decision, r.Verdict.Summary)
 		for _, reason := range r.Verdict.Reasons {
@@ -169,6 +175,9 @@ func Markdown(d *SessionDetail) string {
 			}
 			if pr.Verdict != nil {
 				fmt.Fprintf(&b, "**%s**: %s\n\n", title(pr.Verdict.Rating), pr.Verdict.Reason)
+			}
+			if pr.Audio != nil && pr.Audio.Quality != interviewer.AudioGood && pr.Answer != "" {
+				fmt.Fprintf(&b, "Audio of the reply: %s\n\n", interviewer.FormatAudio(*pr.Audio))
 			}
 		}
 	}

@@ -150,9 +150,9 @@ func plainHost(host string) bool {
 // path that is not clean (dot segments or doubled slashes, plain or
 // escaped) is not found, and under /api/ it gets the same 404 as a session
 // that does not exist. It also bounds request bodies: one that says it is
-// larger than maxBody gets 413 at once, and one that turns out larger
-// fails to read (see readBody).
-func guardRequests(maxBody int64, next http.Handler) http.Handler {
+// larger than its limit (bodyLimit) gets 413 at once, and one that turns
+// out larger fails to read (see readBody).
+func guardRequests(bodyLimit func(*http.Request) int64, next http.Handler) http.Handler {
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		if p := r.URL.Path; path.Clean(p) != p && p != "/" && path.Clean(p)+"/" != p {
 			if strings.HasPrefix(p, "/api/") {
@@ -162,6 +162,7 @@ func guardRequests(maxBody int64, next http.Handler) http.Handler {
 			}
 			return
 		}
+		maxBody := bodyLimit(r)
 		if r.ContentLength > maxBody {
 			writeError(w, http.StatusRequestEntityTooLarge, fmt.Sprintf("request body of %d bytes is over the limit of %d bytes", r.ContentLength, maxBody))
 			return

@@ -62,6 +62,9 @@ const (
 	CodeInternal       = "internal"        // the server could not save something
 	CodeBehind         = "behind"          // Warning: transcription lags behind the audio received
 	CodeFallback       = "fallback"        // Warning: the fallback engine hears the words, as the session's own fails
+	CodeNoisy          = "noisy"           // Warning: the room's noise is close to the voice
+	CodeQuiet          = "quiet"           // Warning: the voice is faint
+	CodeClipping       = "clipping"        // Warning: the voice is cut off at full scale
 	CodeTooLong        = "too_long"        // the session reached its maximum length; it closes with 1008
 	CodeFrameTooBig    = "frame_too_big"   // a message over the size limit; the socket closes with 1009
 	CodeServerFull     = "server_full"     // too many sessions at once; the socket closes with 1013
@@ -75,6 +78,7 @@ const (
 	CodeRateLimited  = "rate_limited"  // 429: too many connections from one address
 	CodeBadFormat    = "bad_format"    // 400: the query string names another audio format
 	CodeBadParameter = "bad_parameter" // 400: a query parameter the server honours has a value it cannot use
+	CodeTooLarge     = "too_large"     // 413: a microphone check's recording over the size limit
 	CodeSlowClient   = "slow_client"   // the client stopped reading; its queue filled
 )
 
@@ -401,6 +405,9 @@ type ResultWord struct {
 	End            float64 `json:"end"`
 	Confidence     float64 `json:"confidence"`
 	PunctuatedWord string  `json:"punctuated_word,omitempty"`
+	// LowConfidence, on a final result's word, says the engine was unsure
+	// of it (see transcribe.Word).
+	LowConfidence bool `json:"low_confidence,omitempty"`
 }
 
 // UtteranceEndMessage says that no word has been heard for a while after
@@ -471,6 +478,9 @@ type WarningMessage struct {
 	Message string `json:"message"`
 	// Backlog is the audio, in seconds, received but not yet transcribed.
 	Backlog float64 `json:"backlog,omitempty"`
+	// Audio, on a noisy, quiet or clipping Warning, is the measure of the
+	// last few seconds that made it.
+	Audio *interviewer.Audio `json:"audio,omitempty"`
 }
 
 // ErrorMessage reports a client mistake or a server failure.
@@ -505,7 +515,8 @@ type MetadataMessage struct {
 func resultsMessage(r transcribe.Result, answer int, fromFinalize bool, engine string) ResultsMessage {
 	alt := Alternative{Transcript: r.Text(), Words: make([]ResultWord, len(r.Words))}
 	for i, w := range r.Words {
-		alt.Words[i] = ResultWord{Word: w.Text, Start: round3(w.Start), End: round3(w.End), Confidence: round3(w.Confidence), PunctuatedWord: w.Punctuated}
+		alt.Words[i] = ResultWord{Word: w.Text, Start: round3(w.Start), End: round3(w.End), Confidence: round3(w.Confidence), PunctuatedWord: w.Punctuated,
+			LowConfidence: r.Final && w.LowConfidence}
 		alt.Confidence += w.Confidence
 	}
 	if len(r.Words) > 0 {

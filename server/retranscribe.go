@@ -51,6 +51,7 @@ func Retranscribe(ctx context.Context, store *Store, engine transcribe.Engine, b
 	t.Answers = map[int]float64{}
 	repaired := 0
 	heard := make([][]transcribe.Word, len(d.Answers))
+	measured := make([]*interviewer.AudioLevels, len(d.Answers))
 	for i, a := range d.Answers {
 		samples, _, err := transcribe.ReadWAV(store.AudioPath(id, a.AudioFile))
 		if errors.Is(err, fs.ErrNotExist) {
@@ -60,6 +61,8 @@ func Retranscribe(ctx context.Context, store *Store, engine transcribe.Engine, b
 			return nil, fmt.Errorf("session %s: answer %d: %w", id, a.N, err)
 		}
 		t.Answers[a.N] = float64(len(samples)) / transcribe.SampleRate
+		levels := AudioLevels(transcribe.MeasureLevels(samples))
+		measured[i] = &levels
 		results, err := transcribeRecording(ctx, engine, samples)
 		if err != nil {
 			return nil, fmt.Errorf("session %s: answer %d: %w", id, a.N, err)
@@ -76,7 +79,7 @@ func Retranscribe(ctx context.Context, store *Store, engine transcribe.Engine, b
 			t.Words = append(t.Words, words)
 		}
 	}
-	report, err := replay(d, heard, bank, analyzer)
+	report, err := replay(d, heard, measured, bank, analyzer)
 	if err != nil {
 		return nil, fmt.Errorf("session %s: %w", id, err)
 	}
@@ -104,6 +107,12 @@ func transcribeRecording(ctx context.Context, engine transcribe.Engine, samples 
 		return nil, err
 	}
 	defer stream.Close()
+	return hearRecording(ctx, engine.Name(), stream, samples)
+}
+
+// hearRecording is transcribeRecording on a stream already open, which it
+// leaves open; engine names the engine in errors.
+func hearRecording(ctx context.Context, engine string, stream transcribe.Stream, samples []int16) ([]transcribe.Result, error) {
 	stream = transcribe.CheckTimes(stream)
 	var finals []transcribe.Result
 	keep := func(results []transcribe.Result) {
@@ -118,7 +127,7 @@ func transcribeRecording(ctx context.Context, engine transcribe.Engine, samples 
 		results, err := stream.Accept(ctx, samples[i:min(i+piece, len(samples))])
 		keep(results)
 		if err != nil {
-			return nil, fmt.Errorf("%s at %.1f s: %w", engine.Name(), float64(i)/transcribe.SampleRate, err)
+			return nil, fmt.Errorf("%s at %.1f s: %w", engine, float64(i)/transcribe.SampleRate, err)
 		}
 	}
 	results, err := stream.Flush(ctx)
@@ -135,11 +144,13 @@ func shiftWords(words []transcribe.Word, by float64) []transcribe.Word {
 	return out
 }
 
-// replay drives the interview again with the words heard in each answer.
+// replay drives the interview again with the words heard in each answer
+// and what was measured of its audio (nil for an answer never recorded).
 // The interviewer may only ask the probes that were asked, worded as they
 // were: it chooses among them from the new transcript, and each is given
 // the reply that was recorded to it.
-func replay(d *SessionDetail, heard [][]transcribe.Word, bank *interviewer.Bank, analyzer *interviewer.Analyzer) (*interviewer.InterviewReport, error) {
+func replay(d *SessionDetail, heard [][]transcribe.Word, measured []*interviewer.AudioLevels, bank *interviewer.Bank,
+	analyzer *interviewer.Analyzer) (*interviewer.InterviewReport, error) {
 	q, ok := bank.Question(d.QuestionID)
 	if !ok {
 		return nil, fmt.Errorf("question %q is no longer in the bank", d.QuestionID)
@@ -198,6 +209,9 @@ func replay(d *SessionDetail, heard [][]transcribe.Word, bank *interviewer.Bank,
 		take(iv.Hear(shiftWords(heard[i], clock-a.Start)))
 		if report != nil {
 			break
+		}
+		if measured[i] != nil {
+			iv.SetAudio(*measured[i])
 		}
 		end := clock
 		if a.End != nil {

@@ -19,6 +19,7 @@ func addRoutes(mux *http.ServeMux, log zerolog.Logger, cfg Config, store *Store,
 	mux.Handle("GET /v1/listen", handleListen(log, cfg, store, engine, bank, analyzer, sessions, m))
 
 	mux.Handle("GET /api/questions", handleQuestions(bank))
+	mux.Handle("POST "+checkPath, handleCheck(log, engine))
 	mux.Handle("GET /api/sessions", handleListSessions(store, cfg.AdminToken))
 	mux.Handle("GET /api/sessions/{id}", requireSecret(store, cfg.AdminToken, handleGetSession(store)))
 	mux.Handle("DELETE /api/sessions/{id}", requireSecret(store, cfg.AdminToken, handleDeleteSession(log, store, sessions)))

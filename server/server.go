@@ -56,6 +56,9 @@ type Config struct {
 	AllowedOrigins []string
 	// MaxBody is the largest API request body, in bytes (default 64 KiB).
 	MaxBody int64
+	// MaxCheckBody is the largest recording the microphone check takes,
+	// in bytes (default 4 MiB: 30 s of 16-bit mono at 48 kHz, with room).
+	MaxCheckBody int64
 	// WriteTimeout bounds each write to a WebSocket (default 10 s).
 	WriteTimeout time.Duration
 	// EngineReady, when set, tells /readyz whether the engine can take
@@ -98,6 +101,9 @@ func (c Config) withDefaults() Config {
 	if c.MaxBody <= 0 {
 		c.MaxBody = 64 << 10
 	}
+	if c.MaxCheckBody <= 0 {
+		c.MaxCheckBody = 4 << 20
+	}
 	if c.WriteTimeout <= 0 {
 		c.WriteTimeout = 10 * time.Second
 	}
@@ -113,7 +119,13 @@ func NewServer(log zerolog.Logger, cfg Config, store *Store, engine transcribe.E
 	cfg = cfg.withDefaults()
 	mux := http.NewServeMux()
 	addRoutes(mux, log, cfg, store, engine, bank, analyzer, sessions, newMetrics(engine), static)
-	return logRequests(log, secureHeaders(guardRequests(cfg.MaxBody, mux)))
+	bodyLimit := func(r *http.Request) int64 {
+		if r.URL.Path == checkPath {
+			return cfg.MaxCheckBody
+		}
+		return cfg.MaxBody
+	}
+	return logRequests(log, secureHeaders(guardRequests(bodyLimit, mux)))
 }
 
 // logRequests writes one line per request, without the query string

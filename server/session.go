@@ -23,6 +23,15 @@ import (
 // while the main answer goes on.
 const liveEvery = 1.0
 
+// The live audio check judges the last audioWindow of the stream every
+// audioCheckEvery seconds of audio while an answer goes on, and repeats a
+// Warning about a problem that lasts at most every audioWarnEvery seconds.
+const (
+	audioWindow     = 5 * time.Second
+	audioCheckEvery = 0.5
+	audioWarnEvery  = 5.0
+)
+
 // session is one interview over one connection. Its run loop owns
 // everything here: the interview, the engine's stream, the recording.
 type session struct {
@@ -57,6 +66,15 @@ type session struct {
 	// vad hears speech before the engine's words arrive, so that a long
 	// sentence the engine has not finished is not taken for silence.
 	vad *transcribe.VAD
+	// meter measures the audio: its total since the current answer was
+	// asked, for the answer's report, and its last seconds, for the live
+	// Warnings. audioChecked is when the last seconds were last judged;
+	// warned is the problem the last audio Warning told of, at warnedAt
+	// ("" once the audio sounded good again).
+	meter        *transcribe.Meter
+	audioChecked float64
+	warned       interviewer.AudioProblem
+	warnedAt     float64
 	// lastSpeech is the latest time anything said the speaker was talking:
 	// the VAD, or a word of a partial or final result.
 	lastSpeech float64
@@ -307,6 +325,7 @@ func (s *session) start(m ClientMessage) (ending, bool) {
 	s.metrics.active.Inc()
 	s.id, s.iv, s.stream, s.created = id, iv, transcribe.CheckTimes(stream), rec.CreatedAt
 	s.vad = transcribe.NewVAD(transcribe.VADConfig{})
+	s.meter = transcribe.NewMeter(audioWindow)
 	s.c.setSessionID(id)
 	s.log = *s.c.logger()
 	if err := os.MkdirAll(s.store.AudioDir(id), 0o755); err != nil {
@@ -391,6 +410,7 @@ func (s *session) openAnswer(asked string, p *interviewer.Probe) {
 			s.storageError(err)
 		}
 		s.closeAnswer(prev)
+		s.meter.Restart()
 	} else {
 		s.c.tape.begin(rec)
 	}
@@ -428,6 +448,8 @@ func (s *session) hear(it item) {
 	}
 	s.received += int64(len(samples))
 	s.arrived(it.at)
+	s.meter.Write(samples)
+	s.iv.SetAudio(AudioLevels(s.meter.Total()))
 	segments := s.vad.Write(samples)
 	for _, seg := range segments {
 		s.lastSpeech = max(s.lastSpeech, seg.End)
@@ -457,6 +479,39 @@ func (s *session) hear(it item) {
 	if s.iv.State() == interviewer.StateListening && now-s.lastStar >= liveEvery {
 		s.live(now)
 	}
+	if state := s.iv.State(); (state == interviewer.StateListening || state == interviewer.StateProbing) && now-s.audioChecked >= audioCheckEvery {
+		s.checkAudio(now)
+	}
+}
+
+// checkAudio judges the last seconds of the stream and sends a Warning
+// when they sound bad: when a problem starts, and again while it lasts,
+// at most every audioWarnEvery seconds of audio. Seconds with too little
+// speech to tell (the quiet before an answer, a long pause) leave the
+// problem as it was.
+func (s *session) checkAudio(now float64) {
+	s.audioChecked = now
+	a, ok := interviewer.JudgeLiveAudio(AudioLevels(s.meter.Recent()))
+	switch {
+	case !ok:
+		return
+	case a.Problem == "":
+		s.warned = ""
+		return
+	case a.Problem == s.warned && now-s.warnedAt < audioWarnEvery:
+		return
+	}
+	s.warned, s.warnedAt = a.Problem, now
+	s.log.Debug().Str("code", string(a.Problem)).Float64("at", now).Float64("snr_db", a.SNRDB).
+		Float64("level_dbfs", a.LevelDBFS).Float64("clipped", a.Clipped).Msg("audio warning")
+	s.send(WarningMessage{Type: TypeWarning, Code: string(a.Problem), Message: a.Advice, Audio: &a})
+}
+
+// AudioLevels hands what transcribe measured to the interviewer, which
+// judges it.
+func AudioLevels(l transcribe.Levels) interviewer.AudioLevels {
+	return interviewer.AudioLevels{Speech: l.Speech, Noise: l.Noise, Clipped: l.Clipped,
+		SpeechSeconds: l.SpeechSeconds, NoiseSeconds: l.NoiseSeconds}
 }
 
 // announceSpeech sends a SpeechStarted for each stretch of speech the

@@ -129,6 +129,7 @@ var migrations = []string{
 	);
 	ALTER TABLE sessions ADD COLUMN retranscribed_at TEXT NOT NULL DEFAULT '';`,
 	`ALTER TABLE words ADD COLUMN punctuated TEXT NOT NULL DEFAULT '';`,
+	`ALTER TABLE words ADD COLUMN low_confidence INTEGER NOT NULL DEFAULT 0;`,
 }
 
 // OpenStore opens (creating if needed) the database in dir for the
@@ -330,6 +331,8 @@ type WordRecord struct {
 	Confidence float64 `json:"confidence"`
 	Part       string  `json:"part,omitempty"`
 	Filler     bool    `json:"filler,omitempty"`
+	// LowConfidence says the engine was unsure of the word.
+	LowConfidence bool `json:"low_confidence,omitempty"`
 }
 
 // UtteranceRecord is one final result: where it lies on the stream clock
@@ -422,8 +425,8 @@ func (s *Store) AddUtterance(ctx context.Context, sessionID string, u UtteranceR
 func addUtterance(ctx context.Context, tx *sql.Tx, sessionID string, u UtteranceRecord, first int, words []transcribe.Word) error {
 	for i, w := range words {
 		if _, err := tx.ExecContext(ctx, `INSERT INTO words
-			(session_id, idx, answer, utterance, text, punctuated, start_time, end_time, confidence) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)`,
-			sessionID, first+i, u.Answer, u.N, w.Text, w.Punctuated, w.Start, w.End, w.Confidence); err != nil {
+			(session_id, idx, answer, utterance, text, punctuated, start_time, end_time, confidence, low_confidence) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+			sessionID, first+i, u.Answer, u.N, w.Text, w.Punctuated, w.Start, w.End, w.Confidence, w.LowConfidence); err != nil {
 			return fmt.Errorf("session %s: add words: %w", sessionID, err)
 		}
 	}
@@ -636,10 +639,10 @@ func (s *Store) Session(ctx context.Context, id string) (*SessionDetail, error) 
 	if d.Answers, err = s.answers(ctx, id); err != nil {
 		return nil, err
 	}
-	if err := s.each(ctx, `SELECT answer, utterance, text, punctuated, start_time, end_time, confidence, part, filler
+	if err := s.each(ctx, `SELECT answer, utterance, text, punctuated, start_time, end_time, confidence, low_confidence, part, filler
 		FROM words WHERE session_id = ? ORDER BY idx`, id, func(rows *sql.Rows) error {
 		var w WordRecord
-		err := rows.Scan(&w.Answer, &w.Utterance, &w.Text, &w.Punctuated, &w.Start, &w.End, &w.Confidence, &w.Part, &w.Filler)
+		err := rows.Scan(&w.Answer, &w.Utterance, &w.Text, &w.Punctuated, &w.Start, &w.End, &w.Confidence, &w.LowConfidence, &w.Part, &w.Filler)
 		d.Words = append(d.Words, w)
 		return err
 	}); err != nil {
@@ -683,7 +686,8 @@ func (s *Store) Session(ctx context.Context, id string) (*SessionDetail, error) 
 		d.Probes[k].Words = []transcribe.Word{}
 		for _, w := range d.Words {
 			if w.Answer == k+1 {
-				d.Probes[k].Words = append(d.Probes[k].Words, transcribe.Word{Text: w.Text, Start: w.Start, End: w.End, Confidence: w.Confidence, Punctuated: w.Punctuated})
+				d.Probes[k].Words = append(d.Probes[k].Words, transcribe.Word{Text: w.Text, Start: w.Start, End: w.End, Confidence: w.Confidence,
+					Punctuated: w.Punctuated, LowConfidence: w.LowConfidence})
 			}
 		}
 	}
@@ -701,6 +705,10 @@ func (s *Store) Session(ctx context.Context, id string) (*SessionDetail, error) 
 		// A report stored before budget.length existed gets it from its words.
 		if w := d.Report.Words; d.Report.Budget.Length == 0 && len(w) > 0 {
 			d.Report.Budget.Length = w[len(w)-1].End - w[0].Start
+		}
+		// The probes table keeps no audio either: the report's probes do.
+		for k := range min(len(d.Probes), len(d.Report.Probes)) {
+			d.Probes[k].Audio = d.Report.Probes[k].Audio
 		}
 	}
 	return d, nil

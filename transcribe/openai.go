@@ -727,6 +727,9 @@ func (t verboseTranscription) words(duration float64) []Word {
 			}
 		}
 		punctuate(words, text)
+		for i := range words {
+			words[i].LowConfidence = words[i].Confidence < whisperLowConfidence
+		}
 		return words
 	}
 	for _, seg := range t.Segments {
@@ -821,6 +824,13 @@ func appendWord(words []Word, w Word) []Word {
 func isWordEdge(r rune) bool {
 	return unicode.IsSpace(r) || strings.ContainsRune(`.,!?;:"()[]{}…“”‘’¿¡—–`, r)
 }
+
+// whisperLowConfidence is the word probability under which a word from
+// the endpoint is marked LowConfidence: a calibrated probability below
+// one half says the word is more likely wrong than right. It is not
+// measured here, for want of a Whisper server on the build machine;
+// PocketSphinx's threshold is (see psLowConfidence).
+const whisperLowConfidence = 0.5
 
 // probability is a word's confidence: the server's probability, or 1 from
 // servers (OpenAI among them) that give none.

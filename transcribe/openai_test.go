@@ -673,15 +673,15 @@ func TestOpenAIAnswerWithoutWordTimes(t *testing.T) {
 	}{{
 		name: "segments, words null",
 		body: `{"task":"transcribe","language":"english","duration":2.0,"text":"Um, we shipped it.","words":null,"segments":[{"id":0,"seek":0,"start":0.4,"end":1.6,"text":" Um, we shipped it.","tokens":[],"temperature":0.0,"avg_logprob":-0.3,"compression_ratio":0.7,"no_speech_prob":0.01}]}`,
-		want: []Word{{"Um", 0.4, 0.7, 1, "Um,"}, {"we", 0.7, 1.0, 1, "we"}, {"shipped", 1.0, 1.3, 1, "shipped"}, {"it", 1.3, 1.6, 1, "it."}},
+		want: []Word{{"Um", 0.4, 0.7, 1, "Um,", false}, {"we", 0.7, 1.0, 1, "we", false}, {"shipped", 1.0, 1.3, 1, "shipped", false}, {"it", 1.3, 1.6, 1, "it.", false}},
 	}, {
 		name: "text only",
 		body: `{"text":"Yes, twice."}`,
-		want: []Word{{"Yes", 0, 1, 1, "Yes,"}, {"twice", 1, 2, 1, "twice."}},
+		want: []Word{{"Yes", 0, 1, 1, "Yes,", false}, {"twice", 1, 2, 1, "twice.", false}},
 	}, {
 		name: "speaches words with spaces and probabilities",
 		body: `{"task":"transcribe","language":"en","duration":2.0,"text":"Um, yes.","segments":[],"words":[{"start":0.1,"end":0.4,"word":" Um,","probability":0.52},{"start":0.5,"end":0.9,"word":" yes.","probability":0.97},{"start":0.9,"end":0.9,"word":" ","probability":0.1}]}`,
-		want: []Word{{"Um", 0.1, 0.4, 0.52, "Um,"}, {"yes", 0.5, 0.9, 0.97, "yes."}},
+		want: []Word{{"Um", 0.1, 0.4, 0.52, "Um,", false}, {"yes", 0.5, 0.9, 0.97, "yes.", false}},
 	}}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
@@ -784,5 +784,22 @@ func TestOpenAIWordsKeepPunctuation(t *testing.T) {
 	if !(Word{Text: "done", Punctuated: `done."`}).EndsSentence() || (Word{Text: "so", Punctuated: "so,"}).EndsSentence() ||
 		!(Word{Text: "it."}).EndsSentence() || (Word{Text: "it"}).EndsSentence() {
 		t.Error("EndsSentence: a word ending in '.' (before a closing quote) ends a sentence, one ending in ',' or nothing does not")
+	}
+}
+
+// A word whose probability is below one half is marked low confidence; a
+// word from a server that gives no probability is not.
+func TestOpenAILowConfidence(t *testing.T) {
+	var a verboseTranscription
+	body := `{"text":"Um, we shipped it.","words":[{"start":0.1,"end":0.4,"word":" Um,","probability":0.31},{"start":0.5,"end":0.7,"word":" we","probability":0.5},{"start":0.7,"end":1.0,"word":" shipped"},{"start":1.0,"end":1.2,"word":" it.","probability":0.49}]}`
+	if err := json.Unmarshal([]byte(body), &a); err != nil {
+		t.Fatal(err)
+	}
+	var got []bool
+	for _, w := range a.words(2) {
+		got = append(got, w.LowConfidence)
+	}
+	if want := []bool{true, false, false, true}; !slices.Equal(got, want) {
+		t.Errorf("low confidence %v, want %v", got, want)
 	}
 }

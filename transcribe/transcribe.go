@@ -29,6 +29,11 @@ type Word struct {
 	// with the punctuation after it ("migration."), when the engine
 	// punctuates: Whisper does, PocketSphinx does not.
 	Punctuated string `json:"punctuated,omitempty"`
+	// LowConfidence marks a final word whose Confidence is below the level
+	// under which the engine's words are often wrong (each engine measures
+	// its own: see PocketSphinx and OpenAI): a word to show dimmed and not
+	// to rest a judgement on. Words of a partial result never carry it.
+	LowConfidence bool `json:"low_confidence,omitempty"`
 }
 
 // EndsSentence reports whether the word ends a written sentence: its

@@ -80,10 +80,11 @@ type VAD struct {
 	sorted    []float64 // room to sort recent in
 	above     int       // frames of sound in a row at least CloseDB above the floor
 
-	state vadState
-	start int64   // first frame of the onset or segment
-	last  int64   // last frame that kept speech going
-	peak  float64 // loudest level in the onset or segment
+	state  vadState
+	voiced bool    // the last frame decided stood CloseDB above the floor
+	start  int64   // first frame of the onset or segment
+	last   int64   // last frame that kept speech going
+	peak   float64 // loudest level in the onset or segment
 }
 
 type vadState int
@@ -169,6 +170,7 @@ func (v *VAD) decide(meanSq float64) (Segment, bool) {
 	}
 	loud := !silent && level >= v.floor+v.openDB
 	voiced := !silent && level >= v.floor+v.closeDB
+	v.voiced = voiced
 
 	var closed Segment
 	ok := false

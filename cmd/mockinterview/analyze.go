@@ -11,6 +11,7 @@ import (
 	"github.com/rs/zerolog"
 
 	"github.com/mockinterview/mockinterview/interviewer"
+	"github.com/mockinterview/mockinterview/server"
 	"github.com/mockinterview/mockinterview/transcribe"
 )
 
@@ -134,9 +135,10 @@ func analyzeInputs(args []string) ([]string, error) {
 }
 
 // recordedAnswer pairs a transcript with the speech the voice detector
-// found in the same samples.
+// found in the same samples, and with what was measured of their audio.
 func recordedAnswer(tr transcribe.Transcript, samples []int16) interviewer.Answer {
-	a := interviewer.Answer{Words: tr.Words, Duration: tr.Duration}
+	levels := server.AudioLevels(transcribe.MeasureLevels(samples))
+	a := interviewer.Answer{Words: tr.Words, Duration: tr.Duration, Audio: &levels}
 	for _, s := range transcribe.DetectSpeech(samples, transcribe.VADConfig{}) {
 		a.Speech = append(a.Speech, interviewer.Span{Start: s.Start, End: s.End})
 	}

@@ -11,6 +11,7 @@ import (
 	"github.com/rs/zerolog"
 
 	"github.com/mockinterview/mockinterview/interviewer"
+	"github.com/mockinterview/mockinterview/server"
 	"github.com/mockinterview/mockinterview/transcribe"
 )
 
@@ -161,6 +162,7 @@ func runInterview(ctx context.Context, e env, args []string) error {
 		}
 		fmt.Fprintf(out, "\nCandidate: %s\n", tr.Text)
 		report = say(iv.Hear(tr.Words))
+		iv.SetAudio(server.AudioLevels(transcribe.MeasureLevels(samples)))
 		clock += tr.Duration
 		if report == nil {
 			report = say(iv.Done(clock))

@@ -16,6 +16,7 @@ import (
 
 	"github.com/gorilla/websocket"
 
+	"github.com/mockinterview/mockinterview/interviewer"
 	"github.com/mockinterview/mockinterview/server"
 	"github.com/mockinterview/mockinterview/transcribe"
 )
@@ -221,6 +222,10 @@ func TestKillMidAnswer(t *testing.T) {
 		after.State != server.StateInterrupted || len(after.Report.Words) != len(after.Words) {
 		t.Errorf("after retranscribe: report %v, %d words (%d heard live), %d utterances, state %s",
 			after.Report != nil, len(after.Words), len(heardLive), len(after.Utterances), after.State)
+	}
+	// The audio is judged from the recording, clean speech as good.
+	if after.Report != nil && (after.Report.Audio == nil || after.Report.Audio.Quality != interviewer.AudioGood) {
+		t.Errorf("after retranscribe: audio %+v; want the clean recording judged good", after.Report.Audio)
 	}
 	if out, err := exec.Command(bin, "retranscribe", "--data", data, strings.Repeat("0", 32)).CombinedOutput(); err == nil ||
 		!strings.Contains(string(out), "no session "+strings.Repeat("0", 32)) {

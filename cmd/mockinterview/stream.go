@@ -145,12 +145,19 @@ func printEvent(w io.Writer, ev server.Event, verbose bool) {
 		for _, t := range r.Timing {
 			fmt.Fprintf(w, "  %-10s %10s of %-10s %s\n", t.Label, interviewer.FormatDuration(t.Duration), interviewer.FormatDuration(t.Target), t.Status)
 		}
+		if r.Audio != nil {
+			fmt.Fprintf(w, "  audio: %s\n", interviewer.FormatAudio(*r.Audio))
+		}
 		for _, s := range r.Improvements {
 			fmt.Fprintf(w, "  - %s\n", s)
 		}
 	case server.TypeWarning:
 		var m server.WarningMessage
 		ev.Decode(&m)
+		if m.Audio != nil {
+			fmt.Fprintf(w, "warning (%s): the last seconds' audio is %s\n", m.Code, interviewer.FormatAudio(*m.Audio))
+			break
+		}
 		fmt.Fprintf(w, "warning (%s, %.1f s behind): %s\n", m.Code, m.Backlog, m.Message)
 	case server.TypeError:
 		var m server.ErrorMessage
