@@ -5,7 +5,7 @@
 
 FROM golang:1.26-bookworm AS build
 RUN apt-get update \
- && apt-get install -y --no-install-recommends pkg-config libpocketsphinx-dev libsphinxbase-dev \
+ && apt-get install -y --no-install-recommends pkg-config libpocketsphinx-dev libsphinxbase-dev libspeexdsp-dev \
  && rm -rf /var/lib/apt/lists/*
 WORKDIR /src
 COPY go.mod go.sum ./
@@ -15,7 +15,7 @@ RUN CGO_ENABLED=1 go build -trimpath -ldflags="-s -w" -o /out/mockinterview ./cm
 
 FROM debian:bookworm-slim
 RUN apt-get update \
- && apt-get install -y --no-install-recommends libpocketsphinx3 libsphinxbase3 pocketsphinx-en-us ca-certificates curl \
+ && apt-get install -y --no-install-recommends libpocketsphinx3 libsphinxbase3 libspeexdsp1 pocketsphinx-en-us ca-certificates curl \
  && rm -rf /var/lib/apt/lists/* \
  && useradd --system --uid 10001 --home-dir /data mockinterview \
  && mkdir -p /data && chown mockinterview /data

@@ -135,6 +135,10 @@ type PocketSphinxConfig struct {
 	// Options are extra decoder options such as "-beam": "1e-40"; they
 	// override the profile's.
 	Options map[string]string
+	// Denoise, when above zero, takes steady noise out of the audio
+	// before the decoder hears it, by up to this many decibels (see
+	// Denoiser); a stream's StreamOptions.Denoise overrides it.
+	Denoise int
 }
 
 // Decoder profiles: named sets of search settings.
@@ -344,6 +348,18 @@ func (e *PocketSphinx) NewStream(ctx context.Context, opts StreamOptions) (Strea
 		}
 	}
 	s := &psStream{engine: e, d: d, partialEvery: e.cfg.PartialEvery}
+	denoise := e.cfg.Denoise
+	if opts.Denoise != 0 {
+		denoise = opts.Denoise
+	}
+	if denoise > 0 {
+		dn, err := NewDenoiser(denoise)
+		if err != nil {
+			e.release(d)
+			return nil, err
+		}
+		s.denoise = dn
+	}
 	pause := e.cfg.Pause
 	if opts.Pause != 0 {
 		pause = opts.Pause
@@ -609,6 +625,10 @@ type psStream struct {
 	// pauses hears the pause that ends an utterance; nil when the library
 	// decides alone.
 	pauses *VAD
+	// denoise, when set, cleans the audio before the decoder and pauses
+	// hear it; clean holds what it gives back.
+	denoise *Denoiser
+	clean   []int16
 }
 
 // ended tells whether vad heard speech stop in samples.
@@ -643,6 +663,16 @@ func (s *psStream) Accept(ctx context.Context, samples []int16) ([]Result, error
 	if s.d == nil {
 		return nil, errStreamClosed
 	}
+	if s.denoise != nil {
+		s.clean = s.denoise.Process(s.clean[:0], samples)
+		samples = s.clean
+	}
+	return s.decode(ctx, samples)
+}
+
+// decode feeds samples to the decoder a chunk at a time and gives the
+// results they bring.
+func (s *psStream) decode(ctx context.Context, samples []int16) ([]Result, error) {
 	var out []Result
 	for len(samples) > 0 {
 		if err := ctx.Err(); err != nil {
@@ -691,14 +721,23 @@ func (s *psStream) Flush(ctx context.Context) ([]Result, error) {
 	if s.d == nil {
 		return nil, errStreamClosed
 	}
+	var out []Result
+	if s.denoise != nil {
+		s.clean = s.denoise.Flush(s.clean[:0])
+		rs, err := s.decode(ctx, s.clean)
+		if err != nil {
+			return rs, err
+		}
+		out = rs
+	}
 	if !s.inUtt {
-		return nil, nil
+		return out, nil
 	}
 	r, err := s.endUtt()
 	if err != nil || len(r.Words) == 0 {
-		return nil, err
+		return out, err
 	}
-	return []Result{r}, nil
+	return append(out, r), nil
 }
 
 func (s *psStream) Close() error {
@@ -708,6 +747,9 @@ func (s *psStream) Close() error {
 	C.ps_end_utt(s.d.ps)
 	s.engine.release(s.d)
 	s.d = nil
+	if s.denoise != nil {
+		s.denoise.Close()
+	}
 	return nil
 }
 

@@ -101,6 +101,10 @@ type StreamOptions struct {
 	// Pause is the silence that ends an utterance (Deepgram's
 	// endpointing); zero means the engine's default.
 	Pause time.Duration
+	// Denoise is how many decibels of steady noise the embedded engine
+	// takes out before it decodes: zero means the engine's default, a
+	// negative value none (audio a browser has already cleaned).
+	Denoise int
 }
 
 // Stream recognizes one continuous audio stream.

@@ -37,10 +37,12 @@ var asrConfigs = map[string]struct {
 
 // asrClip is one recording with its reference text.
 type asrClip struct {
-	group string // what the clip belongs to in the table: "slt", "kal16", "librivox"
-	name  string
-	path  string
-	ref   string
+	group     string // what the clip belongs to in the table: "slt", "kal16", "librivox"
+	condition string // the room it is heard in (asrConditions)
+	name      string
+	path      string
+	ref       string
+	answer    *interviewer.LabeledAnswer // the labeled answer read, nil for LibriVox
 }
 
 // asrRun is what one configuration measured, per group of clips.
@@ -48,10 +50,13 @@ type asrRun struct {
 	Config     string              `json:"config"`
 	StartupSec float64             `json:"startup_sec"`
 	DecoderMB  float64             `json:"decoder_mb"`
-	Groups     map[string]asrGroup `json:"groups"`
-	CPUSec     float64             `json:"cpu_sec"`
-	AudioSec   float64             `json:"audio_sec"`
-	Hypotheses map[string]string   `json:"hypotheses,omitempty"`
+	Groups     map[string]asrGroup `json:"groups"` // by condition and group: "pink20/slt"
+	// Star is the share of heard words the STAR segmentation labels
+	// right, by condition, over the labeled answers of every voice.
+	Star       map[string]float64 `json:"star,omitempty"`
+	CPUSec     float64            `json:"cpu_sec"`
+	AudioSec   float64            `json:"audio_sec"`
+	Hypotheses map[string]string  `json:"hypotheses,omitempty"`
 }
 
 type asrGroup struct {
@@ -88,6 +93,8 @@ func runEvalASR(ctx context.Context, e env, args []string) error {
 	options := fs.String("options", "", "extra decoder options, e.g. -maxhmmpf=3000,-pl_window=10")
 	asJSON := fs.Bool("json", false, "print one JSON object per configuration instead of the table")
 	verbose := fs.Bool("v", false, "print each clip's hypothesis")
+	denoise := fs.Int("denoise", 0, "take up to this many dB of steady noise out before decoding (0: none)")
+	conditions := fs.String("conditions", "clean", "rooms to hear the recordings in, comma-separated: "+strings.Join(conditionOrder, ", ")+" (noise seeded, the ratio measured on the speech)")
 	jobs := fs.Int("jobs", 1, "configurations measured at once, each in its own process (more than one saves time on a multi-core machine but lets them compete for memory bandwidth)")
 	only := fs.String("only", "", "run this one configuration in this process (used by eval-asr itself)")
 	if _, err := parseFlags(fs, args); err != nil {
@@ -97,7 +104,11 @@ func runEvalASR(ctx context.Context, e env, args []string) error {
 	if err != nil {
 		return err
 	}
-	clips, err := asrClips(ctx, *set, splitList(*voices), *librivox, *limit)
+	conds, err := parseConditions(*conditions)
+	if err != nil {
+		return err
+	}
+	clips, err := asrClips(ctx, *set, splitList(*voices), *librivox, *limit, conds)
 	if err != nil {
 		return err
 	}
@@ -109,6 +120,7 @@ func runEvalASR(ctx context.Context, e env, args []string) error {
 		cfg := transcribe.PocketSphinxConfig{
 			ModelDir: *modelDir, PoolSize: 1, Profile: c.profile, Options: opts,
 			DomainLM: *domainLM, DomainDict: *domainDict, DomainWeight: *weight, Pause: *pause,
+			Denoise: *denoise,
 		}
 		if !c.domain {
 			cfg.DomainWeight = -1
@@ -196,7 +208,7 @@ func parseDecoderOptions(s string) (map[string]string, error) {
 
 // asrClips synthesizes the chosen answers with each voice (cached between
 // runs) and lists the LibriVox recordings.
-func asrClips(ctx context.Context, set string, voices []string, librivox string, limit int) ([]asrClip, error) {
+func asrClips(ctx context.Context, set string, voices []string, librivox string, limit int, conditions []string) ([]asrClip, error) {
 	var dir string
 	switch set {
 	case "test":
@@ -228,7 +240,7 @@ func asrClips(ctx context.Context, set string, voices []string, librivox string,
 			if err != nil {
 				return nil, err
 			}
-			clips = append(clips, asrClip{group: voice, name: a.Name, path: path, ref: text})
+			clips = append(clips, asrClip{group: voice, name: a.Name, path: path, ref: text, answer: &answers[i]})
 		}
 	}
 	if librivox != "" {
@@ -240,7 +252,18 @@ func asrClips(ctx context.Context, set string, voices []string, librivox string,
 			clips = append(clips, asrClip{group: "librivox", name: id, path: filepath.Join(librivox, id+".wav"), ref: refs.text[id]})
 		}
 	}
-	return clips, nil
+	var out []asrClip
+	for _, cond := range conditions {
+		for _, c := range clips {
+			path, err := inCondition(ctx, c, cond)
+			if err != nil {
+				return nil, fmt.Errorf("%s in %s: %w", c.name, cond, err)
+			}
+			c.condition, c.path = cond, path
+			out = append(out, c)
+		}
+	}
+	return out, nil
 }
 
 type libriVoxRefs struct {
@@ -283,6 +306,11 @@ func measureASR(ctx context.Context, name string, cfg transcribe.PocketSphinxCon
 	if keepText {
 		run.Hypotheses = map[string]string{}
 	}
+	model, err := interviewer.DefaultSegmentModel()
+	if err != nil {
+		return run, err
+	}
+	heard := map[string][]interviewer.HeardAnswer{}
 	for _, c := range clips {
 		samples, _, err := transcribe.ReadWAV(c.path)
 		if err != nil {
@@ -295,17 +323,26 @@ func measureASR(ctx context.Context, name string, cfg transcribe.PocketSphinxCon
 		}
 		cpu := processCPU() - cpu0
 		ref := transcribe.NormalizeText(c.ref)
-		g := run.Groups[c.group]
+		key := c.condition + "/" + c.group
+		g := run.Groups[key]
 		g.Errors += transcribe.WordErrors(ref, transcribe.NormalizeText(tr.Text))
 		g.Words += len(ref)
 		g.CPUSec += cpu
 		g.AudioSec += tr.Duration
-		run.Groups[c.group] = g
+		run.Groups[key] = g
 		run.CPUSec += cpu
 		run.AudioSec += tr.Duration
 		if keepText {
-			run.Hypotheses[c.group+"/"+c.name] = tr.Text
+			run.Hypotheses[key+"/"+c.name] = tr.Text
 		}
+		if c.answer != nil {
+			heard[c.condition] = append(heard[c.condition], interviewer.NewHeardAnswer(*c.answer, tr.Words))
+		}
+	}
+	run.Star = map[string]float64{}
+	for cond, answers := range heard {
+		eval := interviewer.EvaluateHeard(model, answers)
+		run.Star[cond] = eval.Accuracy()
 	}
 	return run, nil
 }
@@ -329,33 +366,50 @@ func residentMB() float64 {
 }
 
 func printASRTable(w io.Writer, runs []asrRun, clips []asrClip) {
-	var groups []string
+	var groups, conds []string
 	seen := map[string]bool{}
+	labeled := false
 	for _, c := range clips {
 		if !seen[c.group] {
 			seen[c.group] = true
 			groups = append(groups, c.group)
 		}
+		if !seen["\x00"+c.condition] {
+			seen["\x00"+c.condition] = true
+			conds = append(conds, c.condition)
+		}
+		labeled = labeled || c.answer != nil
 	}
 	tw := tabwriter.NewWriter(w, 0, 0, 2, ' ', tabwriter.AlignRight)
-	header := "configuration\t"
+	header := "condition\tconfiguration\t"
 	for _, g := range groups {
 		header += "WER " + g + "\t"
 	}
+	if labeled {
+		header += "STAR heard\t"
+	}
 	header += "RTF\tstart-up s\tMB/decoder\t"
 	fmt.Fprintln(tw, header)
-	for _, r := range runs {
-		row := r.Config + "\t"
-		for _, g := range groups {
-			gr := r.Groups[g]
-			row += fmt.Sprintf("%.3f (%d/%d)\t", gr.wer(), gr.Errors, gr.Words)
+	for _, cond := range conds {
+		for _, r := range runs {
+			row := cond + "\t" + r.Config + "\t"
+			var cpu, audio float64
+			for _, g := range groups {
+				gr := r.Groups[cond+"/"+g]
+				row += fmt.Sprintf("%.3f (%d/%d)\t", gr.wer(), gr.Errors, gr.Words)
+				cpu += gr.CPUSec
+				audio += gr.AudioSec
+			}
+			if labeled {
+				row += fmt.Sprintf("%.3f\t", r.Star[cond])
+			}
+			rtf := 0.0
+			if audio > 0 {
+				rtf = cpu / audio
+			}
+			row += fmt.Sprintf("%.3f\t%.2f\t%.0f\t", rtf, r.StartupSec, r.DecoderMB)
+			fmt.Fprintln(tw, row)
 		}
-		rtf := 0.0
-		if r.AudioSec > 0 {
-			rtf = r.CPUSec / r.AudioSec
-		}
-		row += fmt.Sprintf("%.3f\t%.2f\t%.0f\t", rtf, r.StartupSec, r.DecoderMB)
-		fmt.Fprintln(tw, row)
 	}
 	tw.Flush()
 	var audio float64
@@ -363,8 +417,14 @@ func printASRTable(w io.Writer, runs []asrRun, clips []asrClip) {
 		audio = r.AudioSec
 	}
 	fmt.Fprintf(w, "\n%d clips, %.0f s of audio per configuration; RTF is CPU seconds per second of audio, one stream on one core.\n", len(clips), audio)
+	if labeled {
+		fmt.Fprintln(w, "STAR heard: the share of the heard words of the labeled answers (every voice) that the STAR segmentation labels right.")
+	}
 	for _, r := range runs {
 		fmt.Fprintf(w, "%s: %s\n", r.Config, asrConfigs[r.Config].summary)
+	}
+	for _, cond := range conds {
+		fmt.Fprintf(w, "%s: %s\n", cond, asrConditions[cond].summary)
 	}
 }
 

@@ -1,0 +1,56 @@
+package transcribe
+
+import (
+	"math"
+	"testing"
+
+	"github.com/mockinterview/mockinterview/internal/noisemix"
+)
+
+// power is the mean square of samples in full scale squared, in dB.
+func powerDB(samples []int16) float64 {
+	var sum float64
+	for _, s := range samples {
+		v := float64(s) / 32768
+		sum += v * v
+	}
+	return 10 * math.Log10(sum/float64(max(len(samples), 1))+1e-12)
+}
+
+func TestDenoiserLowersSteadyNoise(t *testing.T) {
+	// Two seconds of pink noise alone, then a tone over it: the denoiser
+	// learns the noise in the first and must lower it while leaving the
+	// tone standing.
+	n := 4 * SampleRate
+	clean := make([]int16, n)
+	for i := 2 * SampleRate; i < n; i++ {
+		clean[i] = int16(6000 * math.Sin(2*math.Pi*440*float64(i)/SampleRate))
+	}
+	noise := noisemix.Pink(n, 1)
+	mixed := make([]int16, n)
+	for i := range mixed {
+		mixed[i] = int16(float64(clean[i]) + 300*noise[i])
+	}
+	d, err := NewDenoiser(20)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer d.Close()
+	var out []int16
+	for i := 0; i < n; i += 1234 { // chunks that are not whole frames
+		out = d.Process(out, mixed[i:min(i+1234, n)])
+	}
+	out = d.Flush(out)
+	if len(out) != n {
+		t.Fatalf("%d samples in, %d out", n, len(out))
+	}
+	// The second half of the noise alone, once the noise is learned.
+	before, after := powerDB(mixed[SampleRate:2*SampleRate]), powerDB(out[SampleRate:2*SampleRate])
+	if before-after < 6 { // 8 dB measured
+		t.Errorf("the noise went from %.1f to %.1f dB: want at least 6 dB less", before, after)
+	}
+	tone, kept := powerDB(mixed[3*SampleRate:]), powerDB(out[3*SampleRate:])
+	if math.Abs(tone-kept) > 3 {
+		t.Errorf("the tone went from %.1f to %.1f dB: want it within 3 dB", tone, kept)
+	}
+}
