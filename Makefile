@@ -44,7 +44,7 @@ bench: deps-test
 
 # Refit the STAR segmenter's weights on the training split.
 star-model: deps-run
-	$(GO) run ./cmd/mockinterview train-star -o interviewer/star_model.json testdata/star/train
+	$(GO) run ./cmd/mockinterview train-star -o interviewer/star/model.json testdata/star/train
 
 deps-run:
 	@scripts/install-deps run

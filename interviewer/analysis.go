@@ -6,6 +6,7 @@ import (
 	"sort"
 	"strings"
 
+	"github.com/mockinterview/mockinterview/interviewer/star"
 	"github.com/mockinterview/mockinterview/transcribe"
 )
 
@@ -36,12 +37,12 @@ type Answer struct {
 
 // ReportWord is one word of the answer with its part.
 type ReportWord struct {
-	Text       string  `json:"text"`
-	Start      float64 `json:"start"`
-	End        float64 `json:"end"`
-	Confidence float64 `json:"confidence,omitempty"`
-	Part       Label   `json:"part"`
-	Filler     bool    `json:"filler"`
+	Text       string     `json:"text"`
+	Start      float64    `json:"start"`
+	End        float64    `json:"end"`
+	Confidence float64    `json:"confidence,omitempty"`
+	Part       star.Label `json:"part"`
+	Filler     bool       `json:"filler"`
 	// LowConfidence marks a word the engine was unsure of (see
 	// transcribe.Word): no finding rests on it.
 	LowConfidence bool `json:"low_confidence,omitempty"`
@@ -49,29 +50,29 @@ type ReportWord struct {
 
 // PartTiming is one contiguous run of words with one label.
 type PartTiming struct {
-	Label    Label   `json:"label"`
-	Start    float64 `json:"start"`
-	End      float64 `json:"end"`
-	Duration float64 `json:"duration"`
-	Speaking float64 `json:"speaking"`
-	Target   float64 `json:"target"`
-	Status   Status  `json:"status"`
-	Words    int     `json:"words"`
-	WPM      float64 `json:"wpm"`
-	Text     string  `json:"text"`
-	first    int     // index of the first word
-	last     int     // index past the last word
+	Label    star.Label `json:"label"`
+	Start    float64    `json:"start"`
+	End      float64    `json:"end"`
+	Duration float64    `json:"duration"`
+	Speaking float64    `json:"speaking"`
+	Target   float64    `json:"target"`
+	Status   Status     `json:"status"`
+	Words    int        `json:"words"`
+	WPM      float64    `json:"wpm"`
+	Text     string     `json:"text"`
+	first    int        // index of the first word
+	last     int        // index past the last word
 }
 
 // LabelTiming adds up every run of one label, and says so when a part is
 // missing.
 type LabelTiming struct {
-	Label    Label   `json:"label"`
-	Duration float64 `json:"duration"`
-	Speaking float64 `json:"speaking"`
-	Target   float64 `json:"target"`
-	Status   Status  `json:"status"`
-	Words    int     `json:"words"`
+	Label    star.Label `json:"label"`
+	Duration float64    `json:"duration"`
+	Speaking float64    `json:"speaking"`
+	Target   float64    `json:"target"`
+	Status   Status     `json:"status"`
+	Words    int        `json:"words"`
 }
 
 // Pacing is how fast and how cleanly the answer was spoken.
@@ -158,12 +159,12 @@ const (
 
 // Analyzer segments and judges answers. It is safe for concurrent use.
 type Analyzer struct {
-	Model *SegmentModel
+	Model *star.Model
 }
 
 // NewAnalyzer loads the embedded segmentation model.
 func NewAnalyzer() (*Analyzer, error) {
-	m, err := DefaultSegmentModel()
+	m, err := star.DefaultModel()
 	if err != nil {
 		return nil, err
 	}
@@ -173,83 +174,20 @@ func NewAnalyzer() (*Analyzer, error) {
 // Analyze labels each word with its part, times the parts against the
 // profile, measures pacing and writes the feedback.
 func (a *Analyzer) Analyze(ans Answer, profile Profile) Report {
-	norm := normalizedWords(ans.Words)
+	norm := star.NormalizeWords(ans.Words)
 	segment := a.Model.Segment
 	if ans.Unfinished {
 		segment = a.Model.SegmentUnfinished
 	}
-	return buildReport(ans, norm, labelWords(ans, norm, segment), profile)
-}
-
-// labelWords labels each of the answer's words by segmenting its tokens
-// (see answerTokens): a word takes the label of its first token, and a word
-// with none (a dash, a lone symbol) the label of the token after it (of
-// the last token at the very end).
-func labelWords(ans Answer, norm []string, segment func([]Token) []Label) []Label {
-	tokens, first := answerTokens(ans, norm)
-	out := make([]Label, len(norm))
-	if len(tokens) == 0 {
-		for i := range out {
-			out[i] = Situation
-		}
-		return out
-	}
-	labels := segment(tokens)
-	for i := range out {
-		out[i] = labels[min(first[i], len(tokens)-1)]
-	}
-	return out
-}
-
-// answerTokens are the answer's words as the segmenter reads them and as
-// it learned them, one token per normalized word ("twenty-six" is two),
-// with the pauses heard between the words, and after a written sentence
-// end (a typed transcript's, or a punctuating recognizer's) at least
-// sentencePause. first[i] is the index of word i's first token, or of the
-// token after it when the word has none.
-func answerTokens(ans Answer, norm []string) (tokens []Token, first []int) {
-	first = make([]int, len(norm))
-	pause := 0.0 // before the next token
-	for i, w := range ans.Words {
-		if i > 0 {
-			gap := 0.0
-			if !ans.EstimatedTiming {
-				gap = w.Start - ans.Words[i-1].End
-			}
-			if ans.Words[i-1].EndsSentence() {
-				gap = max(gap, sentencePause)
-			}
-			pause = max(pause, gap)
-		}
-		first[i] = len(tokens)
-		for _, t := range strings.Fields(norm[i]) {
-			tokens = append(tokens, Token{Text: t, Pause: pause})
-			pause = 0
-		}
-	}
-	return tokens, first
-}
-
-// sentencePause is how long a written sentence end reads to the segmenter:
-// it learned from answers with a pause after most written sentences.
-const sentencePause = 0.5
-
-// normalizedWords gives each word as the segmenter and the rules read it:
-// lowercase, no punctuation ("$8K," is "8k").
-func normalizedWords(words []transcribe.Word) []string {
-	norm := make([]string, len(words))
-	for i, w := range words {
-		norm[i] = strings.Join(Normalize(w.Text), " ")
-	}
-	return norm
+	return buildReport(ans, norm, star.LabelWords(ans.Words, ans.EstimatedTiming, segment), profile)
 }
 
 // report builds the report of an answer whose words are already labeled.
-func report(ans Answer, labels []Label, profile Profile) Report {
-	return buildReport(ans, normalizedWords(ans.Words), labels, profile)
+func report(ans Answer, labels []star.Label, profile Profile) Report {
+	return buildReport(ans, star.NormalizeWords(ans.Words), labels, profile)
 }
 
-func buildReport(ans Answer, norm []string, labels []Label, profile Profile) Report {
+func buildReport(ans Answer, norm []string, labels []star.Label, profile Profile) Report {
 	words := ans.Words
 	r := Report{Level: profile.Name, EstimatedTiming: ans.EstimatedTiming, Words: []ReportWord{}, Parts: []PartTiming{}, Feedback: []Finding{}}
 	filler, phrases := MarkFillers(norm)
@@ -307,7 +245,7 @@ func buildReport(ans Answer, norm []string, labels []Label, profile Profile) Rep
 // partRuns cuts the labeled words into contiguous parts. A part runs from
 // its first word to the first word of the next part, so the parts' wall
 // durations add up to the answer's.
-func partRuns(words []transcribe.Word, norm []string, labels []Label, speech []Span, profile Profile) []PartTiming {
+func partRuns(words []transcribe.Word, norm []string, labels []star.Label, speech []Span, profile Profile) []PartTiming {
 	var parts []PartTiming
 	for i := 0; i < len(words); {
 		j := i
@@ -354,8 +292,8 @@ func speakingTime(words []transcribe.Word, speech []Span) float64 {
 }
 
 func labelTimings(parts []PartTiming, profile Profile) []LabelTiming {
-	out := make([]LabelTiming, numLabels)
-	for i, l := range Labels {
+	out := make([]LabelTiming, len(star.Labels))
+	for i, l := range star.Labels {
 		out[i] = LabelTiming{Label: l, Target: profile.Targets[l]}
 	}
 	for _, p := range parts {
@@ -443,10 +381,10 @@ func clearlyHeard(words []transcribe.Word, norm []string) []string {
 	return heard
 }
 
-func countOwnership(norm []string, labels []Label) Ownership {
+func countOwnership(norm []string, labels []star.Label) Ownership {
 	var o Ownership
 	for i, w := range norm {
-		if labels[i] != Action {
+		if labels[i] != star.Action {
 			continue
 		}
 		switch w {

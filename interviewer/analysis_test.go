@@ -2,11 +2,10 @@ package interviewer
 
 import (
 	"encoding/json"
-	"fmt"
-	"math"
 	"strings"
 	"testing"
 
+	"github.com/mockinterview/mockinterview/interviewer/star"
 	"github.com/mockinterview/mockinterview/transcribe"
 )
 
@@ -87,11 +86,14 @@ func TestProfiles(t *testing.T) {
 	}
 }
 
+// span is one labeled run of a test answer's words.
+func span(l star.Label, text string) star.LabeledSpan { return star.LabeledSpan{Label: l, Text: text} }
+
 // timedAnswer speaks labeled spans at 150 words a minute with a pause of
 // 0.6 s between spans, and returns the gold label of each word.
-func timedAnswer(spans ...LabeledSpan) (Answer, []Label) {
+func timedAnswer(spans ...star.LabeledSpan) (Answer, []star.Label) {
 	var a Answer
-	var labels []Label
+	var labels []star.Label
 	t := 0.5
 	for _, s := range spans {
 		for _, w := range strings.Fields(s.Text) {
@@ -107,7 +109,7 @@ func timedAnswer(spans ...LabeledSpan) (Answer, []Label) {
 
 // flags reports whether the sde2 report of the timed spans has a finding
 // with the code.
-func flags(code string, spans ...LabeledSpan) bool {
+func flags(code string, spans ...star.LabeledSpan) bool {
 	ans, labels := timedAnswer(spans...)
 	_, ok := codes(report(ans, labels, Profiles()["sde2"]))[code]
 	return ok
@@ -123,11 +125,11 @@ func codes(r Report) map[string]Finding {
 
 func TestFeedbackWeakAnswer(t *testing.T) {
 	ans, labels := timedAnswer(
-		LabeledSpan{Situation, "so our checkout service was timing out for some users"},
-		LabeledSpan{Task, "my manager asked me to look into it since i had bandwidth"},
-		LabeledSpan{Action, "we looked at the dashboards and we talked to the other team and we figured out the root cause together and then we fixed it"},
-		LabeledSpan{Result, "things got a lot better and the team was happy"},
-		LabeledSpan{Reflection, "i learned that communication is important"},
+		span(star.Situation, "so our checkout service was timing out for some users"),
+		span(star.Task, "my manager asked me to look into it since i had bandwidth"),
+		span(star.Action, "we looked at the dashboards and we talked to the other team and we figured out the root cause together and then we fixed it"),
+		span(star.Result, "things got a lot better and the team was happy"),
+		span(star.Reflection, "i learned that communication is important"),
 	)
 	r := report(ans, labels, Profiles()["sde2"])
 	got := codes(r)
@@ -146,11 +148,11 @@ func TestFeedbackWeakAnswer(t *testing.T) {
 
 func TestFeedbackStrongAnswer(t *testing.T) {
 	ans, labels := timedAnswer(
-		LabeledSpan{Situation, "while i was on the growth team i noticed our signup emails were bouncing for about four percent of new users which cost us roughly twelve thousand dollars a month"},
-		LabeledSpan{Task, "the email service belonged to the platform team not mine and nobody had asked me to look at it"},
-		LabeledSpan{Action, "i pulled the bounce logs and grouped them by domain and i found that one provider rejected our sender record so i wrote a fix for the dns record and i added a bounce rate alert and i sent the platform team a ready pull request and i walked their lead through it"},
-		LabeledSpan{Result, "the bounce rate went from four percent to under half a percent which recovered about ten thousand dollars a month and the platform team adopted the alert as a standard for every sender"},
-		LabeledSpan{Reflection, "next time i would add a bounce rate alert on day one because the platform team had no shared view of sender health"},
+		span(star.Situation, "while i was on the growth team i noticed our signup emails were bouncing for about four percent of new users which cost us roughly twelve thousand dollars a month"),
+		span(star.Task, "the email service belonged to the platform team not mine and nobody had asked me to look at it"),
+		span(star.Action, "i pulled the bounce logs and grouped them by domain and i found that one provider rejected our sender record so i wrote a fix for the dns record and i added a bounce rate alert and i sent the platform team a ready pull request and i walked their lead through it"),
+		span(star.Result, "the bounce rate went from four percent to under half a percent which recovered about ten thousand dollars a month and the platform team adopted the alert as a standard for every sender"),
+		span(star.Reflection, "next time i would add a bounce rate alert on day one because the platform team had no shared view of sender health"),
 	)
 	r := report(ans, labels, Profiles()["sde2"])
 	got := codes(r)
@@ -180,10 +182,10 @@ func TestFeedbackStrongAnswer(t *testing.T) {
 
 func TestSituationLongAndLongPause(t *testing.T) {
 	long := strings.Repeat("our platform had a queue and a cache and three services in front of a database ", 10)
-	ans, labels := timedAnswer(LabeledSpan{Situation, long}, LabeledSpan{Action, "i rewrote the cache layer and i shipped it"})
+	ans, labels := timedAnswer(span(star.Situation, long), span(star.Action, "i rewrote the cache layer and i shipped it"))
 	// A three-second silence before the action.
 	for i := range ans.Words {
-		if labels[i] == Action {
+		if labels[i] == star.Action {
 			ans.Words[i].Start += 3
 			ans.Words[i].End += 3
 		}
@@ -262,69 +264,6 @@ func BenchmarkAnalyze(b *testing.B) {
 	}
 }
 
-// A written sentence end reads to the segmenter as a pause, whether it
-// comes from a typed transcript or from a recognizer that punctuates; a
-// longer pause heard there stays.
-func TestAnswerTokensSentenceEnds(t *testing.T) {
-	heard := Answer{Words: []transcribe.Word{
-		{Text: "we", Start: 0, End: 0.3, Punctuated: "We"},
-		{Text: "shipped", Start: 0.3, End: 0.6, Punctuated: "shipped."},
-		{Text: "then", Start: 0.6, End: 0.9, Punctuated: "Then,"},
-		{Text: "it", Start: 0.9, End: 1.2, Punctuated: "it."},
-		{Text: "so", Start: 2.0, End: 2.3},
-	}}
-	typed := TextAnswer("We shipped. Then, it. so")
-	for _, ans := range []Answer{heard, typed} {
-		tokens, _ := answerTokens(ans, normalizedWords(ans.Words))
-		var got []float64
-		for _, tk := range tokens {
-			got = append(got, tk.Pause)
-		}
-		want := []float64{0, 0, sentencePause, 0, 0.8}
-		if ans.EstimatedTiming {
-			want[4] = sentencePause // typed: no pause heard, the sentence end alone
-		}
-		for i := range want {
-			if math.Abs(got[i]-want[i]) > 1e-9 {
-				t.Errorf("estimated %v: pauses %v, want %v", ans.EstimatedTiming, got, want)
-				break
-			}
-		}
-	}
-}
-
-// The segmenter reads a typed transcript's words as it learned them: a
-// hyphenated word as two tokens, a lone dash as none, a sentence end
-// before a dash still a pause; each word is labeled from its first token.
-func TestAnswerTokensSplitWords(t *testing.T) {
-	ans := TextAnswer("I took on-call. — Twenty-six pages went")
-	tokens, first := answerTokens(ans, normalizedWords(ans.Words))
-	var got []string
-	for _, tk := range tokens {
-		got = append(got, fmt.Sprintf("%s/%.1f", tk.Text, tk.Pause))
-	}
-	want := "i/0.0 took/0.0 on/0.0 call/0.0 twenty/0.5 six/0.0 pages/0.0 went/0.0"
-	if strings.Join(got, " ") != want {
-		t.Errorf("tokens %v, want %s", got, want)
-	}
-	if fmt.Sprint(first) != "[0 1 2 4 4 6 7]" {
-		t.Errorf("first tokens %v, want [0 1 2 4 4 6 7]", first)
-	}
-	labels := labelWords(ans, normalizedWords(ans.Words), func(tokens []Token) []Label {
-		out := make([]Label, len(tokens))
-		for i, tk := range tokens {
-			out[i] = Action
-			if tk.Text == "twenty" || tk.Text == "six" {
-				out[i] = Result
-			}
-		}
-		return out
-	})
-	if fmt.Sprint(labels) != "[action action action result result action action]" {
-		t.Errorf("labels %v", labels)
-	}
-}
-
 // A task proves ownership in many ways besides the coaching material's own
 // words; each of these says whose the work was, and the last says nothing
 // of the kind.
@@ -342,9 +281,9 @@ func TestTaskScopeBoundary(t *testing.T) {
 		{"i needed to make the deploys faster before the launch", false},
 	} {
 		flagged := flags("task_no_scope",
-			LabeledSpan{Situation, "our deploys took forty minutes and the launch was three weeks away"},
-			LabeledSpan{Task, c.task},
-			LabeledSpan{Action, "i split the pipeline into stages and i cached the build and i moved the slow tests to a nightly run"},
+			span(star.Situation, "our deploys took forty minutes and the launch was three weeks away"),
+			span(star.Task, c.task),
+			span(star.Action, "i split the pipeline into stages and i cached the build and i moved the slow tests to a nightly run"),
 		)
 		if flagged == c.scope {
 			t.Errorf("task %q: task_no_scope finding %v, want %v", c.task, flagged, !c.scope)
@@ -364,9 +303,9 @@ func TestResultSecondOrder(t *testing.T) {
 		{"restores went from nineteen hours to three which saved about forty thousand dollars a year", false},
 	} {
 		flagged := flags("result_no_second_order",
-			LabeledSpan{Situation, "our restores had never been tested and nobody knew how long one would take"},
-			LabeledSpan{Action, "i ran a full restore into a test account and i fixed the gaps it found and i scheduled the drill every week"},
-			LabeledSpan{Result, c.result},
+			span(star.Situation, "our restores had never been tested and nobody knew how long one would take"),
+			span(star.Action, "i ran a full restore into a test account and i fixed the gaps it found and i scheduled the drill every week"),
+			span(star.Result, c.result),
 		)
 		if flagged == c.after {
 			t.Errorf("result %q: result_no_second_order finding %v, want %v", c.result, flagged, !c.after)
@@ -387,9 +326,9 @@ func TestResultBusinessImpact(t *testing.T) {
 		{"everyone was really pleased with it and the team liked the new process", false},
 	} {
 		flagged := flags("result_no_business_impact",
-			LabeledSpan{Situation, "our results page was hard to read and the audit was coming up"},
-			LabeledSpan{Action, "i rewrote the page with the clinicians and i tested it with screen readers and i fixed what the testers found"},
-			LabeledSpan{Result, c.result},
+			span(star.Situation, "our results page was hard to read and the audit was coming up"),
+			span(star.Action, "i rewrote the page with the clinicians and i tested it with screen readers and i fixed what the testers found"),
+			span(star.Result, c.result),
 		)
 		if flagged == c.impact {
 			t.Errorf("result %q: result_no_business_impact finding %v, want %v", c.result, flagged, !c.impact)
@@ -409,9 +348,9 @@ func TestResultNumber(t *testing.T) {
 		{"the vendor confirmed they had deleted every one of the files", false},
 	} {
 		flagged := flags("result_no_number",
-			LabeledSpan{Situation, "a vendor had been sent more patient data than the contract allowed"},
-			LabeledSpan{Action, "i called their privacy lead and i asked for written confirmation of the deletion"},
-			LabeledSpan{Result, c.result},
+			span(star.Situation, "a vendor had been sent more patient data than the contract allowed"),
+			span(star.Action, "i called their privacy lead and i asked for written confirmation of the deletion"),
+			span(star.Result, c.result),
 		)
 		if flagged == c.number {
 			t.Errorf("result %q: result_no_number finding %v, want %v", c.result, flagged, !c.number)
@@ -434,10 +373,10 @@ func TestReflectionGeneric(t *testing.T) {
 		{"next time i would run the restore drill before trusting any backup", false},
 	} {
 		flagged := flags("reflection_generic",
-			LabeledSpan{Situation, "our nightly backup had never been restored and nobody knew whether it worked"},
-			LabeledSpan{Action, "i ran a full restore into a spare account and i fixed the two gaps in the backup that it found"},
-			LabeledSpan{Result, "restores went from nineteen hours to three and the drill now runs every week"},
-			LabeledSpan{Reflection, c.reflection},
+			span(star.Situation, "our nightly backup had never been restored and nobody knew whether it worked"),
+			span(star.Action, "i ran a full restore into a spare account and i fixed the two gaps in the backup that it found"),
+			span(star.Result, "restores went from nineteen hours to three and the drill now runs every week"),
+			span(star.Reflection, c.reflection),
 		)
 		if flagged != c.generic {
 			t.Errorf("reflection %q: reflection_generic finding %v, want %v", c.reflection, flagged, c.generic)
@@ -461,9 +400,9 @@ func TestTaskAssigned(t *testing.T) {
 		{"nobody had asked me and the queue belonged to the platform team", false},
 	} {
 		flagged := flags("task_assigned",
-			LabeledSpan{Situation, "our release testing took two weeks and the deadline was close"},
-			LabeledSpan{Task, c.task},
-			LabeledSpan{Action, "i split the test plan by risk and i automated the slowest checks and i ran the rest in parallel"},
+			span(star.Situation, "our release testing took two weeks and the deadline was close"),
+			span(star.Task, c.task),
+			span(star.Action, "i split the test plan by risk and i automated the slowest checks and i ran the rest in parallel"),
 		)
 		if flagged != c.assigned {
 			t.Errorf("task %q: task_assigned finding %v, want %v", c.task, flagged, c.assigned)
@@ -495,11 +434,11 @@ func TestThinAnswerEnding(t *testing.T) {
 		"I learned that communication is important and teamwork matters.",
 	} {
 		r := analyzer.Analyze(TextAnswer(thinAnswer+" "+reflection), Profiles()["sde2"])
-		labels := make([]Label, len(r.Words))
-		for i, w := range r.Words {
-			labels[i] = w.Part
+		var shape strings.Builder
+		for _, p := range r.Parts {
+			shape.WriteByte("STARF"[p.Label.Index()])
 		}
-		if s := shape(labels); s != "STARF" {
+		if s := shape.String(); s != "STARF" {
 			t.Errorf("%q: shape %s, want STARF", reflection, s)
 		}
 		got := codes(r)

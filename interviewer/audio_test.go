@@ -4,6 +4,8 @@ import (
 	"encoding/json"
 	"strings"
 	"testing"
+
+	"github.com/mockinterview/mockinterview/interviewer/star"
 )
 
 func TestJudgeAudio(t *testing.T) {
@@ -80,10 +82,10 @@ func TestJudgeLiveAudio(t *testing.T) {
 // exact words say they may be wrong; with good audio neither.
 func TestPoorAudioCaveat(t *testing.T) {
 	ans, labels := timedAnswer(
-		LabeledSpan{Situation, "so our checkout service was timing out for some users"},
-		LabeledSpan{Task, "nobody owned it so i took it on"},
-		LabeledSpan{Action, "um we looked at the dashboards and um we talked to the other team and we fixed it"},
-		LabeledSpan{Result, "things got a lot better and the team was happy"},
+		span(star.Situation, "so our checkout service was timing out for some users"),
+		span(star.Task, "nobody owned it so i took it on"),
+		span(star.Action, "um we looked at the dashboards and um we talked to the other team and we fixed it"),
+		span(star.Result, "things got a lot better and the team was happy"),
 	)
 	for _, c := range []struct {
 		levels AudioLevels
@@ -115,7 +117,7 @@ func TestPoorAudioCaveat(t *testing.T) {
 		}
 	}
 	typed := TextAnswer("I fixed it.")
-	if r := report(typed, []Label{Action, Action, Action}, Profiles()["sde2"]); r.Audio != nil || r.AudioCaveat != "" {
+	if r := report(typed, []star.Label{star.Action, star.Action, star.Action}, Profiles()["sde2"]); r.Audio != nil || r.AudioCaveat != "" {
 		t.Errorf("a typed answer has audio %+v, caveat %q", r.Audio, r.AudioCaveat)
 	}
 }
@@ -125,9 +127,9 @@ func TestPoorAudioCaveat(t *testing.T) {
 // unsure number does not pass for a clear one.
 func TestLowConfidenceNotEvidence(t *testing.T) {
 	ans, labels := timedAnswer(
-		LabeledSpan{Situation, "our checkout service was timing out for some users and nobody owned it"},
-		LabeledSpan{Action, "um i pulled the logs um we um i rewrote the retry logic and we we shipped it"},
-		LabeledSpan{Result, "the errors dropped by forty percent"},
+		span(star.Situation, "our checkout service was timing out for some users and nobody owned it"),
+		span(star.Action, "um i pulled the logs um we um i rewrote the retry logic and we we shipped it"),
+		span(star.Result, "the errors dropped by forty percent"),
 	)
 	sure := report(ans, labels, Profiles()["sde2"])
 	if sure.Ownership.ActionWe != 3 || sure.Pacing.Fillers.Count != 3 {

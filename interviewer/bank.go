@@ -7,6 +7,8 @@ import (
 	"path"
 	"sort"
 	"strings"
+
+	"github.com/mockinterview/mockinterview/interviewer/star"
 )
 
 //go:embed questions/*.json
@@ -59,11 +61,11 @@ type Question struct {
 // Lens is how a principle reads a story: what to put first, what to keep
 // short, which gaps matter most and how much each part weighs.
 type Lens struct {
-	Emphasize   string            `json:"emphasize"`
-	Downplay    string            `json:"downplay"`
-	LeadWith    Label             `json:"lead_with"`
-	GapPriority []Gap             `json:"gap_priority"`
-	Weight      map[Label]float64 `json:"weight"`
+	Emphasize   string                 `json:"emphasize"`
+	Downplay    string                 `json:"downplay"`
+	LeadWith    star.Label             `json:"lead_with"`
+	GapPriority []Gap                  `json:"gap_priority"`
+	Weight      map[star.Label]float64 `json:"weight"`
 }
 
 // Principle is one Leadership Principle with its questions.
@@ -165,10 +167,10 @@ func (b *Bank) Principle(name string) (*Principle, bool) {
 	if p, ok := b.principle[strings.ToLower(strings.TrimSpace(name))]; ok {
 		return p, true
 	}
-	want := strings.Join(Normalize(name), "-")
+	want := strings.Join(star.Normalize(name), "-")
 	for i := range b.Principles {
 		p := &b.Principles[i]
-		if want != "" && (p.Slug == want || strings.HasPrefix(strings.Join(Normalize(p.Name), "-"), want)) {
+		if want != "" && (p.Slug == want || strings.HasPrefix(strings.Join(star.Normalize(p.Name), "-"), want)) {
 			return p, true
 		}
 	}

@@ -5,17 +5,19 @@ import (
 	"slices"
 	"sort"
 	"strings"
+
+	"github.com/mockinterview/mockinterview/interviewer/star"
 )
 
 // Finding is one piece of coaching: what was found, where, and what to do.
 type Finding struct {
-	Part     Label    `json:"part,omitempty"`
-	Code     string   `json:"code"`
-	Severity Severity `json:"severity"`
-	Message  string   `json:"message"`
-	Evidence string   `json:"evidence,omitempty"`
-	Start    float64  `json:"start,omitempty"`
-	End      float64  `json:"end,omitempty"`
+	Part     star.Label `json:"part,omitempty"`
+	Code     string     `json:"code"`
+	Severity Severity   `json:"severity"`
+	Message  string     `json:"message"`
+	Evidence string     `json:"evidence,omitempty"`
+	Start    float64    `json:"start,omitempty"`
+	End      float64    `json:"end,omitempty"`
 }
 
 // Severity orders findings: what costs the hire first.
@@ -154,9 +156,9 @@ var determiners = wordSet("my our the his her their")
 func hasNumber(words []string) bool {
 	for _, w := range words {
 		// A word written with a hyphen ("twenty-six") is read as two,
-		// joined by a space (see normalizedWords).
+		// joined by a space (see star.NormalizeWords).
 		for _, part := range strings.Fields(w) {
-			if isNumber(part) && part != "one" {
+			if star.IsNumber(part) && part != "one" {
 				return true
 			}
 		}
@@ -166,7 +168,7 @@ func hasNumber(words []string) bool {
 
 // partWords gathers the normalized words and the index range of every run
 // of one label.
-func partWords(norm []string, labels []Label, l Label) []string {
+func partWords(norm []string, labels []star.Label, l star.Label) []string {
 	var out []string
 	for i, w := range norm {
 		if labels[i] == l {
@@ -179,8 +181,8 @@ func partWords(norm []string, labels []Label, l Label) []string {
 // taskPlace is where a task would have been told in an answer without
 // one: the last 50 words before the first action and its first 25. It is
 // empty if there is no action.
-func taskPlace(labels []Label) (lo, hi int) {
-	i := slices.Index(labels, Action)
+func taskPlace(labels []star.Label) (lo, hi int) {
+	i := slices.Index(labels, star.Action)
 	if i < 0 {
 		return 0, 0
 	}
@@ -188,7 +190,7 @@ func taskPlace(labels []Label) (lo, hi int) {
 }
 
 // opening quotes the first words of a part's first run, as they were heard.
-func opening(r *Report, l Label) string {
+func opening(r *Report, l star.Label) string {
 	for _, p := range r.Parts {
 		if p.Label == l {
 			words := make([]string, 0, p.last-p.first)
@@ -217,10 +219,10 @@ func excerpt(words []string, at, span int) string {
 // most serious first. heard is norm without the words the engine was
 // unsure of: the findings on exact words (numbers, "I" against "we",
 // fillers, whose counts r already holds) rest on it alone.
-func findings(r *Report, norm, heard []string, labels []Label, profile Profile) []Finding {
+func findings(r *Report, norm, heard []string, labels []star.Label, profile Profile) []Finding {
 	var out []Finding
-	timing := func(l Label) LabelTiming { return r.Timing[l.Index()] }
-	firstPart := func(l Label) *PartTiming {
+	timing := func(l star.Label) LabelTiming { return r.Timing[l.Index()] }
+	firstPart := func(l star.Label) *PartTiming {
 		for i := range r.Parts {
 			if r.Parts[i].Label == l {
 				return &r.Parts[i]
@@ -239,17 +241,17 @@ func findings(r *Report, norm, heard []string, labels []Label, profile Profile) 
 	}
 
 	// Missing parts.
-	missing := map[Label]string{
-		Situation:  "Open with one or two sentences of context: where you were, what went wrong and what it cost.",
-		Task:       "Say what was yours to do and why you took it on: the scope boundary is the proof of ownership.",
-		Action:     "Walk through what you did, step by step, in the first person.",
-		Result:     "End the story with the outcome: a number that moved, what it meant for the business, and what happened after.",
-		Reflection: "Close with what this story taught you that is specific to it, or what you would do differently next time.",
+	missing := map[star.Label]string{
+		star.Situation:  "Open with one or two sentences of context: where you were, what went wrong and what it cost.",
+		star.Task:       "Say what was yours to do and why you took it on: the scope boundary is the proof of ownership.",
+		star.Action:     "Walk through what you did, step by step, in the first person.",
+		star.Result:     "End the story with the outcome: a number that moved, what it meant for the business, and what happened after.",
+		star.Reflection: "Close with what this story taught you that is specific to it, or what you would do differently next time.",
 	}
-	for _, l := range Labels {
+	for _, l := range star.Labels {
 		if timing(l).Status == StatusMissing {
 			sev := SeverityWarn
-			if l == Action || l == Result {
+			if l == star.Action || l == star.Result {
 				sev = SeverityHigh
 			}
 			add(Finding{Part: l, Code: string(l) + "_missing", Severity: sev, Message: "The " + string(l) + " is missing. " + missing[l]})
@@ -257,15 +259,15 @@ func findings(r *Report, norm, heard []string, labels []Label, profile Profile) 
 	}
 
 	// Situation past its target: the most common mistake.
-	if s := timing(Situation); s.Words > 0 && s.Duration > s.Target*1.25 {
+	if s := timing(star.Situation); s.Words > 0 && s.Duration > s.Target*1.25 {
 		sev := SeverityWarn
 		if s.Duration > s.Target*2 {
 			sev = SeverityHigh
 		}
-		add(Finding{Part: Situation, Code: "situation_long", Severity: sev,
+		add(Finding{Part: star.Situation, Code: "situation_long", Severity: sev,
 			Message: fmt.Sprintf("The situation took %s against a target of %s. Cut the background and architecture to the problem and what it cost; the interviewer is waiting for what you did.",
 				FormatDuration(s.Duration), FormatDuration(s.Target)),
-			Evidence: opening(r, Situation)})
+			Evidence: opening(r, star.Situation)})
 	}
 
 	// Task: scope boundary and who asked. With no task found, the words
@@ -273,15 +275,15 @@ func findings(r *Report, norm, heard []string, labels []Label, profile Profile) 
 	// the work being handed over: with imperfect words that sentence is
 	// often read as situation or action, and it is a disqualifier wherever
 	// it sits.
-	hasTask := timing(Task).Words > 0
-	tw, said, lo := partWords(norm, labels, Task), "The task says it", 0
+	hasTask := timing(star.Task).Words > 0
+	tw, said, lo := partWords(norm, labels, star.Task), "The task says it", 0
 	if !hasTask {
 		var hi int
 		lo, hi = taskPlace(labels)
 		tw, said = norm[lo:hi], "You said the work"
 	}
 	if i, p := findAssigned(tw); i >= 0 {
-		f := Finding{Part: Task, Code: "task_assigned", Severity: SeverityHigh,
+		f := Finding{Part: star.Task, Code: "task_assigned", Severity: SeverityHigh,
 			Message:  fmt.Sprintf("%s was handed to you (%q). For ownership that is a disqualifier: say what you saw that nobody else did and why you chose to act.", said, p),
 			Evidence: excerpt(tw, i-3, 12)}
 		if !hasTask { // no task part to point at: point at the words
@@ -290,61 +292,61 @@ func findings(r *Report, norm, heard []string, labels []Label, profile Profile) 
 		}
 		add(f)
 	} else if hasTask {
-		if i, _ := findPhrase(partWords(norm, labels, Situation), scopePhrases); i < 0 {
+		if i, _ := findPhrase(partWords(norm, labels, star.Situation), scopePhrases); i < 0 {
 			if j, _ := findPhrase(tw, scopePhrases); j < 0 {
-				add(Finding{Part: Task, Code: "task_no_scope", Severity: SeverityWarn,
+				add(Finding{Part: star.Task, Code: "task_no_scope", Severity: SeverityWarn,
 					Message:  "The task has no scope boundary. Say whose it was (\"not my team's service\", \"no ticket existed\", \"nobody had asked me\"), or the interviewer will assume it was assigned.",
-					Evidence: opening(r, Task)})
+					Evidence: opening(r, star.Task)})
 			}
 		}
 	}
 
 	// Action: I versus we.
-	if a := timing(Action); a.Words > 0 {
+	if a := timing(star.Action); a.Words > 0 {
 		o := r.Ownership
 		if o.ActionWe > o.ActionI {
-			add(Finding{Part: Action, Code: "action_we", Severity: SeverityHigh,
+			add(Finding{Part: star.Action, Code: "action_we", Severity: SeverityHigh,
 				Message:  fmt.Sprintf("The action says \"we\" %d times and \"I\" %d times. The interviewer cannot tell what you did: tell each step as \"I pulled\", \"I wrote\", \"I shipped\".", o.ActionWe, o.ActionI),
 				Evidence: fmt.Sprintf("I: %d, we: %d", o.ActionI, o.ActionWe)})
 		} else if o.ActionWe > 0 && o.ActionWe*2 >= o.ActionI {
-			add(Finding{Part: Action, Code: "action_we", Severity: SeverityInfo,
+			add(Finding{Part: star.Action, Code: "action_we", Severity: SeverityInfo,
 				Message:  fmt.Sprintf("The action mixes \"we\" (%d) with \"I\" (%d). Keep \"we\" for what the team did and make your own steps \"I\".", o.ActionWe, o.ActionI),
 				Evidence: fmt.Sprintf("I: %d, we: %d", o.ActionI, o.ActionWe)})
 		}
 	}
 
 	// Result: number, business impact, second-order effect.
-	if res := timing(Result); res.Words > 0 {
-		rw := partWords(norm, labels, Result)
+	if res := timing(star.Result); res.Words > 0 {
+		rw := partWords(norm, labels, star.Result)
 		switch {
-		case hasNumber(partWords(heard, labels, Result)):
+		case hasNumber(partWords(heard, labels, star.Result)):
 		case hasNumber(rw):
-			add(Finding{Part: Result, Code: "result_no_number", Severity: SeverityWarn,
+			add(Finding{Part: star.Result, Code: "result_no_number", Severity: SeverityWarn,
 				Message:  "The result's numbers were not heard clearly. Say the metric's before and after plainly (\"the drop rate went from 0.3 % to zero\").",
-				Evidence: opening(r, Result)})
+				Evidence: opening(r, star.Result)})
 		default:
-			add(Finding{Part: Result, Code: "result_no_number", Severity: SeverityHigh,
+			add(Finding{Part: star.Result, Code: "result_no_number", Severity: SeverityHigh,
 				Message:  "The result has no number. Give the metric's before and after (\"the drop rate went from 0.3 % to zero\").",
-				Evidence: opening(r, Result)})
+				Evidence: opening(r, star.Result)})
 		}
 		if i, _ := findPhrase(rw, businessWords); i < 0 {
-			add(Finding{Part: Result, Code: "result_no_business_impact", Severity: SeverityWarn,
+			add(Finding{Part: star.Result, Code: "result_no_business_impact", Severity: SeverityWarn,
 				Message:  "The result does not say what it meant for the business: revenue, cost, customers or time saved.",
-				Evidence: opening(r, Result)})
+				Evidence: opening(r, star.Result)})
 		}
 		if i, _ := findPhrase(rw, secondOrderPhrases); i < 0 {
-			add(Finding{Part: Result, Code: "result_no_second_order", Severity: SeverityInfo,
+			add(Finding{Part: star.Result, Code: "result_no_second_order", Severity: SeverityInfo,
 				Message:  "Add what happened after: was your fix adopted as a standard, reused by other teams, rolled out further?",
-				Evidence: opening(r, Result)})
+				Evidence: opening(r, star.Result)})
 		}
 	}
 
 	// Reflection: generic or specific.
-	if ref := timing(Reflection); ref.Words > 0 {
-		fw := partWords(norm, labels, Reflection)
+	if ref := timing(star.Reflection); ref.Words > 0 {
+		fw := partWords(norm, labels, star.Reflection)
 		i, p := findPhrase(fw, genericReflections)
 		if i >= 0 && !specificReflection(fw, norm, labels) {
-			add(Finding{Part: Reflection, Code: "reflection_generic", Severity: SeverityWarn,
+			add(Finding{Part: star.Reflection, Code: "reflection_generic", Severity: SeverityWarn,
 				Message:  fmt.Sprintf("The reflection is generic (%q). Name something this story taught you that only this story could: the root cause beyond the code, what you would do earlier next time.", p),
 				Evidence: excerpt(fw, i-2, 12)})
 		}
@@ -410,11 +412,11 @@ var restsOnExactWords = map[string]bool{"fillers": true, "result_no_number": tru
 // (words it shares with the rest of the answer, "forecasting" with
 // "forecast"), the more so with a concrete change ("next time", "now i"),
 // from one that stops at a platitude.
-func specificReflection(reflection, norm []string, labels []Label) bool {
+func specificReflection(reflection, norm []string, labels []star.Label) bool {
 	cue, _ := findPhrase(reflection, reflectionSpecifics)
 	story := map[string]bool{}
 	for i, w := range norm {
-		if labels[i] != Reflection && len(w) > 4 && !commonWords[w] {
+		if labels[i] != star.Reflection && len(w) > 4 && !commonWords[w] {
 			story[stem(w)] = true
 		}
 	}
@@ -430,15 +432,17 @@ func specificReflection(reflection, norm []string, labels []Label) bool {
 // stem is the start of a word, enough to match its other forms.
 func stem(w string) string { return w[:min(len(w), 6)] }
 
-var commonWords = func() map[string]bool {
+var commonWords = wordSet(`about after again against because before being between could doing during every
+	going great having important really should their there these thing things think those through would which while
+	learned learnt communication teamwork always never other people lesson better something`)
+
+func wordSet(s string) map[string]bool {
 	m := map[string]bool{}
-	for _, w := range strings.Fields(`about after again against because before being between could doing during every
-		going great having important really should their there these thing things think those through would which while
-		learned learnt communication teamwork always never other people lesson better something`) {
+	for _, w := range strings.Fields(s) {
 		m[w] = true
 	}
 	return m
-}()
+}
 
 func sortFindings(f []Finding) {
 	sort.SliceStable(f, func(i, j int) bool { return f[i].Severity.rank() < f[j].Severity.rank() })

@@ -1,8 +1,11 @@
 package interviewer
 
 import (
+	"os"
 	"slices"
 	"testing"
+
+	"github.com/mockinterview/mockinterview/interviewer/star"
 )
 
 // The coaching findings against what the training answers were written to
@@ -13,24 +16,24 @@ import (
 // answers, so the figures are what the rules do on stories like these, not
 // a held-out estimate. Each bound sits just past what the rules reach.
 func TestFindingsOnCorpus(t *testing.T) {
-	answers := loadCorpusDir(t, "../testdata/star/train")
+	answers := trainingAnswers(t)
 	// part: only answers that tell it count (a result with no number needs
 	// a result); severity: only findings of it count (a "we"-heavy action
 	// is high, a mix of "I" and "we" is info). Results written without the
 	// trait often have no number either, hence that rule's false share.
 	checks := []struct {
 		trait, code         string
-		part                Label
+		part                star.Label
 		severity            Severity
 		minRecall, maxFalse float64
 	}{
-		{"manager-assigned", "task_assigned", Task, "", 0.95, 0.005},
-		{"generic-reflection", "reflection_generic", Reflection, "", 0.98, 0.01},
-		{"no-numbers", "result_no_number", Result, "", 0.95, 0.13},
+		{"manager-assigned", "task_assigned", star.Task, "", 0.95, 0.005},
+		{"generic-reflection", "reflection_generic", star.Reflection, "", 0.98, 0.01},
+		{"no-numbers", "result_no_number", star.Result, "", 0.95, 0.13},
 		{"missing-task", "task_missing", "", "", 1, 0.005},
 		{"missing-reflection", "reflection_missing", "", "", 1, 0.01},
 		{"missing-result", "result_missing", "", "", 1, 0.005},
-		{"heavy-we", "action_we", Action, SeverityHigh, 0.97, 0.03},
+		{"heavy-we", "action_we", star.Action, SeverityHigh, 0.97, 0.03},
 	}
 	type count struct{ with, hit, without, falseHit int }
 	counts := make([]count, len(checks))
@@ -74,14 +77,14 @@ func TestFindingsOnCorpus(t *testing.T) {
 // says the work was handed over; answers told without a task, or whose
 // task says nothing of the kind, do not.
 func TestAssignedWithoutTask(t *testing.T) {
-	answers := loadCorpusDir(t, "../testdata/star/train")
+	answers := trainingAnswers(t)
 	sde2 := Profiles()["sde2"]
 	var with, hit, without, falseHit int
 	for _, a := range answers {
-		for _, into := range []Label{Situation, Action} {
+		for _, into := range []star.Label{star.Situation, star.Action} {
 			spans := slices.Clone(a.Spans)
 			for i := range spans {
-				if spans[i].Label == Task {
+				if spans[i].Label == star.Task {
 					spans[i].Label = into
 				}
 			}
@@ -104,4 +107,14 @@ func TestAssignedWithoutTask(t *testing.T) {
 	if with == 0 || float64(hit) < 0.92*float64(with) || float64(falseHit) > 0.005*float64(without) {
 		t.Errorf("task_assigned without a task: %d of %d with the trait, %d of %d without; want at least 0.92 with and at most 0.005 without", hit, with, falseHit, without)
 	}
+}
+
+// trainingAnswers are the labeled corpus's training split.
+func trainingAnswers(t *testing.T) []star.LabeledAnswer {
+	t.Helper()
+	answers, err := star.ReadCorpus(os.DirFS("../testdata/star/train"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	return answers
 }

@@ -7,6 +7,7 @@ import (
 	"slices"
 	"strings"
 
+	"github.com/mockinterview/mockinterview/interviewer/star"
 	"github.com/mockinterview/mockinterview/transcribe"
 )
 
@@ -87,7 +88,7 @@ type Interview struct {
 	// shown is the part the live view shows as current, and a new one it
 	// has found in the last seen updates (see LiveView).
 	shown struct {
-		label, pending Label
+		label, pending star.Label
 		seen           int
 	}
 }
@@ -229,16 +230,16 @@ func (iv *Interview) Hear(words []transcribe.Word) []Turn {
 	situation := 0.0
 	for i, p := range live.Parts {
 		switch p.Label {
-		case Situation:
+		case star.Situation:
 			situation += p.Elapsed
-		case Action:
-			if i >= len(r.Parts) || saysWhatWasDone(r.Parts[i].Text) {
+		case star.Action:
+			if i >= len(r.Parts) || star.SaysWhatWasDone(r.Parts[i].Text) {
 				return nil
 			}
 			situation += p.Elapsed
 		}
 	}
-	if target := iv.cfg.Profile.Targets[Situation]; situation > target*iv.cfg.InterruptFactor {
+	if target := iv.cfg.Profile.Targets[star.Situation]; situation > target*iv.cfg.InterruptFactor {
 		iv.interrupted = true
 		return []Turn{{Kind: TurnInterrupt, Text: "Let me stop you there. I have enough context: let's get to what you did."}}
 	}
@@ -268,23 +269,6 @@ func (iv *Interview) SetAudio(l AudioLevels) {
 	if a := iv.current(); a != nil {
 		a.audio = &l
 	}
-}
-
-// saysWhatWasDone reports whether text has a phrase of doing: one of the
-// segmenter's action cues, or "I" or "we" followed by a verb in the past.
-func saysWhatWasDone(text string) bool {
-	tokens := textTokens(text)
-	for i, classes := range cueStarts(tokens) {
-		for _, c := range classes {
-			if strings.HasPrefix(c, "A.") {
-				return true
-			}
-		}
-		if c := wordClass(tokens[i].Text); (c == "I" || c == "WE") && i+1 < len(tokens) && wordClass(tokens[i+1].Text) == "PAST" {
-			return true
-		}
-	}
-	return false
 }
 
 // Tick ends the current answer after a long enough silence.
@@ -386,9 +370,9 @@ func (iv *Interview) judge(a *answerLog) {
 
 // LivePart is one part of the answer so far.
 type LivePart struct {
-	Label   Label   `json:"label"`
-	Elapsed float64 `json:"elapsed"`
-	Target  float64 `json:"target"`
+	Label   star.Label `json:"label"`
+	Elapsed float64    `json:"elapsed"`
+	Target  float64    `json:"target"`
 	// Status: ok, near (past 80 % of the target) or over.
 	Status string `json:"status"`
 }
@@ -396,11 +380,11 @@ type LivePart struct {
 // Live is the answer in progress, for the live timers.
 type Live struct {
 	Parts   []LivePart `json:"parts"`
-	Current Label      `json:"current,omitempty"`
+	Current star.Label `json:"current,omitempty"`
 	// ToCome are the parts not told yet, in STAR order.
-	ToCome  []Label `json:"to_come"`
-	Elapsed float64 `json:"elapsed"`
-	Budget  float64 `json:"budget"`
+	ToCome  []star.Label `json:"to_come"`
+	Elapsed float64      `json:"elapsed"`
+	Budget  float64      `json:"budget"`
 	// WPM is the pace from the first word to the last heard, RecentWPM
 	// over the last RecentWindow seconds of it (RecentPace, or less early
 	// in the answer).
@@ -529,9 +513,9 @@ func (iv *Interview) LiveView(now float64) Live {
 }
 
 // toCome are the parts, in STAR order, that none of parts tells.
-func toCome(parts []LivePart) []Label {
-	out := []Label{}
-	for _, label := range Labels {
+func toCome(parts []LivePart) []star.Label {
+	out := []star.Label{}
+	for _, label := range star.Labels {
 		if !slices.ContainsFunc(parts, func(p LivePart) bool { return p.Label == label }) {
 			out = append(out, label)
 		}

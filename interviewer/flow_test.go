@@ -6,6 +6,7 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/mockinterview/mockinterview/interviewer/star"
 	"github.com/mockinterview/mockinterview/transcribe"
 )
 
@@ -63,7 +64,7 @@ func TestInterviewFlow(t *testing.T) {
 	// Once the answer is over, the live view is the whole answer's: the
 	// report's parts, none current, ending with the last word.
 	live := iv.Live(end + 20)
-	var got, want []Label
+	var got, want []star.Label
 	for _, p := range live.Parts {
 		got = append(got, p.Label)
 	}
@@ -160,7 +161,7 @@ func TestInterviewInterruptsLongSituation(t *testing.T) {
 		t.Fatalf("%d interrupts after %.0f s of background, want exactly one", interrupts, now)
 	}
 	live := iv.Live(now)
-	if len(live.Parts) == 0 || live.Parts[0].Label != Situation || live.Parts[0].Status != "over" {
+	if len(live.Parts) == 0 || live.Parts[0].Label != star.Situation || live.Parts[0].Status != "over" {
 		t.Errorf("live %+v", live)
 	}
 }
@@ -179,21 +180,6 @@ func TestInterviewSkipAndFinish(t *testing.T) {
 	turns = iv.Finish(end)
 	if len(turns) != 1 || turns[0].Kind != TurnReport || len(turns[0].Report.Words) != len(words) {
 		t.Fatalf("finish mid-answer: %+v", turns)
-	}
-}
-
-func TestSaysWhatWasDone(t *testing.T) {
-	for text, want := range map[string]bool{
-		"So I pulled the delivery logs":                  true,
-		"we migrated the importer over a weekend":        true,
-		"then we split the work":                         true,
-		"our platform team ran a payment service":        false,
-		"the queue had no monitoring to speak of":        false,
-		"and the reports team ran long queries at night": false,
-	} {
-		if got := saysWhatWasDone(text); got != want {
-			t.Errorf("saysWhatWasDone(%q) = %v, want %v", text, got, want)
-		}
 	}
 }
 

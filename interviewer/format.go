@@ -5,6 +5,8 @@ import (
 	"math"
 	"strings"
 	"text/tabwriter"
+
+	"github.com/mockinterview/mockinterview/interviewer/star"
 )
 
 // FormatReport renders a report for a terminal: a bar per part against its
@@ -133,7 +135,7 @@ func FormatSummary(reports []Report) string {
 	var b strings.Builder
 	tw := tabwriter.NewWriter(&b, 0, 0, 2, ' ', 0)
 	fmt.Fprint(tw, "answer\tlength\tbudget\twords/min\tfillers/min")
-	for _, l := range Labels {
+	for _, l := range star.Labels {
 		fmt.Fprintf(tw, "\t%s", l)
 	}
 	fmt.Fprint(tw, "\tfindings\n")

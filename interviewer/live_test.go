@@ -5,6 +5,7 @@ import (
 	"slices"
 	"testing"
 
+	"github.com/mockinterview/mockinterview/interviewer/star"
 	"github.com/mockinterview/mockinterview/transcribe"
 )
 
@@ -20,10 +21,10 @@ func TestLiveHearing(t *testing.T) {
 	words, end := speak("So at my last job our checkout page kept timing out during the big holiday sale", 1)
 	iv.Hearing(words[:6])
 	l := iv.Live(words[5].End + 0.3)
-	if len(l.Parts) == 0 || l.Current != Situation || l.WPM == 0 {
+	if len(l.Parts) == 0 || l.Current != star.Situation || l.WPM == 0 {
 		t.Fatalf("live view of six partial words: %+v", l)
 	}
-	if !slices.Equal(l.ToCome, []Label{Task, Action, Result, Reflection}) {
+	if !slices.Equal(l.ToCome, []star.Label{star.Task, star.Action, star.Result, star.Reflection}) {
 		t.Errorf("to come after a situation: %v", l.ToCome)
 	}
 	// 6 words from 1.0 to 3.35 s.
@@ -82,10 +83,10 @@ func TestLiveToCome(t *testing.T) {
 	words, end := speak("We cut our cloud bill by forty percent in one quarter, about two hundred thousand dollars a year, and nobody noticed any slowdown.", 1)
 	iv.Hear(words)
 	l := iv.Live(end)
-	if len(l.Parts) != 1 || l.Parts[0].Label != Result {
+	if len(l.Parts) != 1 || l.Parts[0].Label != star.Result {
 		t.Skipf("the opening was not read as a result (%+v); nothing to check", l.Parts)
 	}
-	if !slices.Equal(l.ToCome, []Label{Situation, Task, Action, Reflection}) {
+	if !slices.Equal(l.ToCome, []star.Label{star.Situation, star.Task, star.Action, star.Reflection}) {
 		t.Errorf("to come after a result: %v", l.ToCome)
 	}
 }
@@ -98,26 +99,26 @@ func TestLiveViewHysteresis(t *testing.T) {
 	situation, end := speak("So at my last job our checkout page kept timing out during the big holiday sale and customers were leaving without paying.", 1)
 	iv.Hear(situation)
 	first := iv.LiveView(end)
-	if first.Current != Situation {
+	if first.Current != star.Situation {
 		t.Fatalf("current after a situation: %+v", first)
 	}
 	action, end2 := speak("So I profiled the service and I found a lock held across a database call, and I moved the call out of the lock and I added a load test.", end+0.5)
 	iv.Hear(action)
 	raw := iv.Live(end2)
-	if raw.Current != Action {
+	if raw.Current != star.Action {
 		t.Fatalf("the segmenter did not read the action (%+v); nothing to check", raw.Parts)
 	}
 	held := iv.LiveView(end2)
-	if held.Current != Situation || len(held.Parts) != len(raw.Parts)-1 {
+	if held.Current != star.Situation || len(held.Parts) != len(raw.Parts)-1 {
 		t.Fatalf("first update with the action: current %s, parts %+v; want the situation still shown", held.Current, held.Parts)
 	}
 	if math.Abs(held.Parts[len(held.Parts)-1].Elapsed-(raw.Parts[len(raw.Parts)-2].Elapsed+raw.Parts[len(raw.Parts)-1].Elapsed)) > 0.02 {
 		t.Errorf("held part's time %.2f is not the two parts' %+v", held.Parts[len(held.Parts)-1].Elapsed, raw.Parts)
 	}
-	if !slices.Contains(held.ToCome, Action) {
+	if !slices.Contains(held.ToCome, star.Action) {
 		t.Errorf("the action is not shown yet, so it is still to come: %v", held.ToCome)
 	}
-	if shown := iv.LiveView(end2 + 1); shown.Current != Action || len(shown.Parts) != len(raw.Parts) {
+	if shown := iv.LiveView(end2 + 1); shown.Current != star.Action || len(shown.Parts) != len(raw.Parts) {
 		t.Errorf("second update with the action: current %s, parts %+v", shown.Current, shown.Parts)
 	}
 }

@@ -3,6 +3,8 @@ package interviewer
 import (
 	"fmt"
 	"strings"
+
+	"github.com/mockinterview/mockinterview/interviewer/star"
 )
 
 // gapOf maps a finding to the gap a probe can go after.
@@ -28,11 +30,11 @@ func FindGaps(r Report, p *Principle, lvl *Level) []Gap {
 	}
 	// A senior story must end on a systemic lesson, an SDE1 story on a
 	// technical one: a reflection without the level's cues is a gap.
-	if lvl != nil && len(lvl.ReflectionCues) > 0 && r.Timing[Reflection.Index()].Words > 0 {
+	if lvl != nil && len(lvl.ReflectionCues) > 0 && r.Timing[star.Reflection.Index()].Words > 0 {
 		var text []string
 		for _, w := range r.Words {
-			if w.Part == Reflection {
-				text = append(text, Normalize(w.Text)...)
+			if w.Part == star.Reflection {
+				text = append(text, star.Normalize(w.Text)...)
 			}
 		}
 		if i, _ := findPhrase(text, phrases(strings.Join(lvl.ReflectionCues, "|"))); i < 0 {
@@ -122,7 +124,7 @@ const (
 func JudgeProbe(p Probe, reply []string) Verdict {
 	words := make([]string, 0, len(reply))
 	for _, w := range reply {
-		words = append(words, Normalize(w)...)
+		words = append(words, star.Normalize(w)...)
 	}
 	if len(words) < 6 {
 		return Verdict{RatingWeak, "The reply was too short to show anything; answer a probe with two or three specific sentences."}

@@ -5,13 +5,15 @@ import (
 	"fmt"
 	"math"
 	"strings"
+
+	"github.com/mockinterview/mockinterview/interviewer/star"
 )
 
 // Profile holds the target time of each part and of the whole answer for
 // one interview level.
 type Profile struct {
-	Name    string            `json:"name"`
-	Targets map[Label]float64 `json:"targets"` // seconds per part
+	Name    string                 `json:"name"`
+	Targets map[star.Label]float64 `json:"targets"` // seconds per part
 	// The whole answer should last between BudgetMin and BudgetMax seconds.
 	BudgetMin float64 `json:"budget_min"`
 	BudgetMax float64 `json:"budget_max"`
@@ -28,11 +30,11 @@ func (p Profile) Budget() float64 {
 
 // sde2Targets are the coaching material's times for an SDE2-level story:
 // 30 + 20 + 90 + 20 + 15 = 175 seconds.
-var sde2Targets = map[Label]float64{Situation: 30, Task: 20, Action: 90, Result: 20, Reflection: 15}
+var sde2Targets = map[star.Label]float64{star.Situation: 30, star.Task: 20, star.Action: 90, star.Result: 20, star.Reflection: 15}
 
 // scaled keeps the SDE2 shares and fits them to another budget.
-func scaled(budget float64) map[Label]float64 {
-	out := map[Label]float64{}
+func scaled(budget float64) map[star.Label]float64 {
+	out := map[star.Label]float64{}
 	for l, t := range sde2Targets {
 		out[l] = math.Round(t*budget/175*10) / 10
 	}
@@ -75,7 +77,7 @@ func ParseProfile(data []byte) (Profile, error) {
 			return p, fmt.Errorf("profile: unknown part %q (parts are situation, task, action, result, reflection)", l)
 		}
 	}
-	for _, l := range Labels {
+	for _, l := range star.Labels {
 		if p.Targets[l] <= 0 {
 			return p, fmt.Errorf("profile: part %q needs a target in seconds above zero", l)
 		}

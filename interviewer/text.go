@@ -22,15 +22,3 @@ func TextAnswer(text string) Answer {
 	a.Duration = round2(float64(len(tokens)) * step)
 	return a
 }
-
-// textTokens are the words of text as a recognizer would give them
-// (lowercase, no punctuation), untimed.
-func textTokens(text string) []Token {
-	var tokens []Token
-	for _, raw := range strings.Fields(text) {
-		for _, w := range Normalize(raw) {
-			tokens = append(tokens, Token{Text: w})
-		}
-	}
-	return tokens
-}

@@ -11,6 +11,7 @@ import (
 	"unicode/utf8"
 
 	"github.com/mockinterview/mockinterview/interviewer"
+	"github.com/mockinterview/mockinterview/interviewer/star"
 	"github.com/mockinterview/mockinterview/transcribe"
 )
 
@@ -430,12 +431,12 @@ type SpeechStartedMessage struct {
 type StarMessage struct {
 	Type    string                 `json:"type"`
 	Parts   []interviewer.LivePart `json:"parts"`
-	Current interviewer.Label      `json:"current,omitempty"`
+	Current star.Label             `json:"current,omitempty"`
 	Elapsed float64                `json:"elapsed"`
 	Budget  float64                `json:"budget"`
 	Now     float64                `json:"now"`
 	// ToCome names the parts not told yet, in STAR order.
-	ToCome []interviewer.Label `json:"to_come"`
+	ToCome []star.Label `json:"to_come"`
 	// Final marks the parts of the whole main answer, sent once as it ends.
 	Final bool `json:"final,omitempty"`
 }

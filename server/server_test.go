@@ -23,6 +23,7 @@ import (
 
 	"github.com/mockinterview/mockinterview/internal/flite"
 	"github.com/mockinterview/mockinterview/interviewer"
+	"github.com/mockinterview/mockinterview/interviewer/star"
 	"github.com/mockinterview/mockinterview/transcribe"
 )
 
@@ -257,7 +258,7 @@ func TestInterviewSession(t *testing.T) {
 	if res.Report == nil || res.Report.Mode != interviewer.ModeInterview || res.Report.Verdict == nil || len(res.Report.Words) == 0 {
 		t.Fatalf("report %+v", res.Report)
 	}
-	var got, want []interviewer.Label
+	var got, want []star.Label
 	for _, p := range final.Parts {
 		got = append(got, p.Label)
 	}

@@ -11,7 +11,7 @@ import (
 	"sort"
 	"strings"
 
-	"github.com/mockinterview/mockinterview/interviewer"
+	"github.com/mockinterview/mockinterview/interviewer/star"
 	"github.com/mockinterview/mockinterview/transcribe"
 )
 
@@ -182,7 +182,7 @@ func readDictionaryWords(path string) (map[string]string, error) {
 }
 
 // corpusAcronyms finds the acronyms a speaker spells out ("VP", "SQL").
-func corpusAcronyms(answers []interviewer.LabeledAnswer, textFiles []string) map[string]bool {
+func corpusAcronyms(answers []star.LabeledAnswer, textFiles []string) map[string]bool {
 	found := map[string]bool{}
 	add := func(text string) {
 		for _, tok := range strings.Fields(text) {

@@ -18,7 +18,7 @@ import (
 	"time"
 
 	"github.com/mockinterview/mockinterview/internal/flite"
-	"github.com/mockinterview/mockinterview/interviewer"
+	"github.com/mockinterview/mockinterview/interviewer/star"
 	"github.com/mockinterview/mockinterview/transcribe"
 )
 
@@ -42,7 +42,7 @@ type asrClip struct {
 	name      string
 	path      string
 	ref       string
-	answer    *interviewer.LabeledAnswer // the labeled answer read, nil for LibriVox
+	answer    *star.LabeledAnswer // the labeled answer read, nil for LibriVox
 }
 
 // asrRun is what one configuration measured, per group of clips.
@@ -306,11 +306,11 @@ func measureASR(ctx context.Context, name string, cfg transcribe.PocketSphinxCon
 	if keepText {
 		run.Hypotheses = map[string]string{}
 	}
-	model, err := interviewer.DefaultSegmentModel()
+	model, err := star.DefaultModel()
 	if err != nil {
 		return run, err
 	}
-	heard := map[string][]interviewer.HeardAnswer{}
+	heard := map[string][]star.HeardAnswer{}
 	for _, c := range clips {
 		samples, _, err := transcribe.ReadWAV(c.path)
 		if err != nil {
@@ -336,12 +336,12 @@ func measureASR(ctx context.Context, name string, cfg transcribe.PocketSphinxCon
 			run.Hypotheses[key+"/"+c.name] = tr.Text
 		}
 		if c.answer != nil {
-			heard[c.condition] = append(heard[c.condition], interviewer.NewHeardAnswer(*c.answer, tr.Words))
+			heard[c.condition] = append(heard[c.condition], star.NewHeardAnswer(*c.answer, tr.Words))
 		}
 	}
 	run.Star = map[string]float64{}
 	for cond, answers := range heard {
-		eval := interviewer.EvaluateHeard(model, answers)
+		eval := star.EvaluateHeard(model, answers)
 		run.Star[cond] = eval.Accuracy()
 	}
 	return run, nil
@@ -431,7 +431,7 @@ func printASRTable(w io.Writer, runs []asrRun, clips []asrClip) {
 // readAloud synthesizes a labeled answer with a flite voice (cached) and
 // gives its text and the WAV's path. The text keeps its punctuation, so
 // that the voice pauses between sentences.
-func readAloud(ctx context.Context, a interviewer.LabeledAnswer, voice string) (text, path string, err error) {
+func readAloud(ctx context.Context, a star.LabeledAnswer, voice string) (text, path string, err error) {
 	var parts []string
 	for _, s := range a.Spans {
 		parts = append(parts, s.Text)

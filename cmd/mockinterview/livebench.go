@@ -20,6 +20,7 @@ import (
 
 	"github.com/mockinterview/mockinterview/internal/flite"
 	"github.com/mockinterview/mockinterview/interviewer"
+	"github.com/mockinterview/mockinterview/interviewer/star"
 	"github.com/mockinterview/mockinterview/server"
 	"github.com/mockinterview/mockinterview/static"
 	"github.com/mockinterview/mockinterview/transcribe"
@@ -150,7 +151,7 @@ func startBenchServer(ctx context.Context, ef *engineFlags, streams int) (string
 // audio: when it is said, its part, and how many words it has.
 type toldSentence struct {
 	Start, End float64
-	Label      interviewer.Label
+	Label      star.Label
 	Words      int
 }
 
@@ -169,7 +170,7 @@ const leadIn = 1.0
 
 // readSentences reads each sentence of the answer with a flite voice and
 // lays the sentences end to end with pause between them.
-func readSentences(ctx context.Context, a interviewer.LabeledAnswer, voice string, pause time.Duration) (toldAnswer, error) {
+func readSentences(ctx context.Context, a star.LabeledAnswer, voice string, pause time.Duration) (toldAnswer, error) {
 	t := toldAnswer{Name: a.Name, Voice: voice, Principle: a.Principle}
 	t.Audio = make([]int16, int(leadIn*transcribe.SampleRate))
 	gap := make([]int16, int(pause.Seconds()*transcribe.SampleRate))
@@ -194,7 +195,7 @@ func readSentences(ctx context.Context, a interviewer.LabeledAnswer, voice strin
 			t.Audio = append(t.Audio, samples...)
 			words := 0
 			for _, raw := range strings.Fields(text) {
-				words += len(interviewer.Normalize(raw))
+				words += len(star.Normalize(raw))
 			}
 			t.Sentences = append(t.Sentences, toldSentence{Start: start, End: float64(len(t.Audio)) / transcribe.SampleRate, Label: span.Label, Words: words})
 		}
@@ -243,7 +244,7 @@ func trimSilence(s []int16) []int16 {
 
 // labelAt is the part being told at t: that of the sentence said at t, or
 // in a pause that of the sentence before it.
-func (t *toldAnswer) labelAt(at float64) interviewer.Label {
+func (t *toldAnswer) labelAt(at float64) star.Label {
 	l := t.Sentences[0].Label
 	for _, s := range t.Sentences {
 		if s.Start > at {
@@ -289,8 +290,8 @@ type liveRun struct {
 
 // hindsight is the part the report gives the last word begun by t: what
 // a live view would show at t if it already knew the whole answer.
-func (r *liveRun) hindsight(t float64) interviewer.Label {
-	var l interviewer.Label
+func (r *liveRun) hindsight(t float64) star.Label {
+	var l star.Label
 	for _, w := range r.words {
 		if w.Start > t {
 			break
@@ -366,8 +367,8 @@ type liveBenchReport struct {
 
 // partLetter is a part's letter in a timeline: S T A R and F for the
 // reflection.
-func partLetter(l interviewer.Label) byte {
-	if l == interviewer.Reflection {
+func partLetter(l star.Label) byte {
+	if l == star.Reflection {
 		return 'F'
 	}
 	if l == "" {
@@ -528,7 +529,7 @@ func scoreRuns(name string, runs []*liveRun, speed float64) liveBenchScore {
 	return sc
 }
 
-func liveBench(ctx context.Context, cfg liveBenchConfig, answers []interviewer.LabeledAnswer) (*liveBenchReport, error) {
+func liveBench(ctx context.Context, cfg liveBenchConfig, answers []star.LabeledAnswer) (*liveBenchReport, error) {
 	if !flite.Available() {
 		return nil, fmt.Errorf("flite is not installed (apt-get install flite)")
 	}

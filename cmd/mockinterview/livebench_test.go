@@ -7,24 +7,24 @@ import (
 	"path/filepath"
 	"testing"
 
-	"github.com/mockinterview/mockinterview/interviewer"
+	"github.com/mockinterview/mockinterview/interviewer/star"
 )
 
 // The scoring's truth: the part told at a moment, and the words said by
 // then, from sentences laid out on the clock.
 func TestToldAnswer(t *testing.T) {
 	told := toldAnswer{Sentences: []toldSentence{
-		{Start: 1, End: 4, Label: interviewer.Situation, Words: 9},
-		{Start: 4.4, End: 6.4, Label: interviewer.Task, Words: 6},
-		{Start: 6.8, End: 10.8, Label: interviewer.Action, Words: 12},
+		{Start: 1, End: 4, Label: star.Situation, Words: 9},
+		{Start: 4.4, End: 6.4, Label: star.Task, Words: 6},
+		{Start: 6.8, End: 10.8, Label: star.Action, Words: 12},
 	}}
 	for _, c := range []struct {
 		at    float64
-		label interviewer.Label
+		label star.Label
 		words float64
 	}{
-		{0.5, interviewer.Situation, 0}, {2.5, interviewer.Situation, 4.5}, {4.2, interviewer.Situation, 9},
-		{5.4, interviewer.Task, 12}, {8.8, interviewer.Action, 21}, {12, interviewer.Action, 27},
+		{0.5, star.Situation, 0}, {2.5, star.Situation, 4.5}, {4.2, star.Situation, 9},
+		{5.4, star.Task, 12}, {8.8, star.Action, 21}, {12, star.Action, 27},
 	} {
 		if l, w := told.labelAt(c.at), told.wordsBy(c.at); l != c.label || math.Abs(w-c.words) > 1e-9 {
 			t.Errorf("at %.1f s: %s and %.1f words, want %s and %.1f", c.at, l, w, c.label, c.words)

@@ -5,44 +5,27 @@ import (
 	"encoding/json"
 	"fmt"
 	"os"
-	"path/filepath"
 	"sort"
 	"time"
 
 	"github.com/mockinterview/mockinterview/internal/flite"
-	"github.com/mockinterview/mockinterview/interviewer"
+	"github.com/mockinterview/mockinterview/interviewer/star"
 	"github.com/mockinterview/mockinterview/transcribe"
 )
 
 // loadCorpus reads every labeled answer (*.txt) in dir.
-func loadCorpus(dir string) ([]interviewer.LabeledAnswer, error) {
-	files, err := filepath.Glob(filepath.Join(dir, "*.txt"))
+func loadCorpus(dir string) ([]star.LabeledAnswer, error) {
+	answers, err := star.ReadCorpus(os.DirFS(dir))
 	if err != nil {
-		return nil, err
-	}
-	if len(files) == 0 {
-		return nil, fmt.Errorf("no labeled answers (*.txt) in %s", dir)
-	}
-	sort.Strings(files)
-	var answers []interviewer.LabeledAnswer
-	for _, f := range files {
-		b, err := os.ReadFile(f)
-		if err != nil {
-			return nil, err
-		}
-		a, err := interviewer.ParseLabeledAnswer(filepath.Base(f), string(b))
-		if err != nil {
-			return nil, err
-		}
-		answers = append(answers, a)
+		return nil, fmt.Errorf("%s: %w", dir, err)
 	}
 	return answers, nil
 }
 
 func runTrainStar(ctx context.Context, e env, args []string) error {
 	fs := newFlagSet(e, "train-star", "[TRAIN_DIR]")
-	def := interviewer.DefaultTrainOptions()
-	out := fs.String("o", "interviewer/star_model.json", "where to write the weights")
+	def := star.DefaultTrainOptions()
+	out := fs.String("o", "interviewer/star/model.json", "where to write the weights")
 	cv := fs.Int("cv", 0, "score the options by `K`-fold cross-validation on TRAIN_DIR instead of training")
 	cvSeries := fs.Bool("cv-series", false, "score the options by holding out one series of answers at a time (the number in the file name: 01 to 09 each a series, then 11 to 19, 21 to 29, ...) instead of training")
 	verbose := fs.Bool("v", false, "with --cv or --cv-series, list the answers from worst to best")
@@ -83,7 +66,7 @@ func runTrainStar(ctx context.Context, e env, args []string) error {
 	opt.Rate, opt.L2, opt.LengthWeight = *rate, *l2, *length
 	start := time.Now()
 	if *cvSeries {
-		eval, k := interviewer.CrossValidateSeries(answers, opt)
+		eval, k := star.CrossValidateSeries(answers, opt)
 		fmt.Fprintf(e.stdout, "STAR segmentation, leave-one-series-out cross-validation (%d series) on %s (lowercased, no punctuation, no pauses; %s)\n\n",
 			k, dir, time.Since(start).Round(time.Millisecond))
 		printEval(e, &eval, *verbose)
@@ -93,13 +76,13 @@ func runTrainStar(ctx context.Context, e env, args []string) error {
 		if *cv < 2 || *cv > len(answers) {
 			return usageError{fmt.Sprintf("--cv wants 2 to %d folds, got %d", len(answers), *cv)}
 		}
-		eval := interviewer.CrossValidate(answers, *cv, opt)
+		eval := star.CrossValidate(answers, *cv, opt)
 		fmt.Fprintf(e.stdout, "STAR segmentation, %d-fold cross-validation on %s (lowercased, no punctuation, no pauses; %s)\n\n",
 			*cv, dir, time.Since(start).Round(time.Millisecond))
 		printEval(e, &eval, *verbose)
 		return nil
 	}
-	model := interviewer.TrainSegmentModel(answers, opt)
+	model := star.Train(answers, opt)
 	b, err := json.Marshal(model)
 	if err != nil {
 		return err
@@ -113,7 +96,7 @@ func runTrainStar(ctx context.Context, e env, args []string) error {
 }
 
 // printEval prints a segmenter's scores and, if verbose, each answer's.
-func printEval(e env, eval *interviewer.SegmentEval, verbose bool) {
+func printEval(e env, eval *star.Eval, verbose bool) {
 	eval.Print(e.stdout)
 	if verbose {
 		worst := eval.PerAnswerWorst
@@ -149,7 +132,7 @@ func runEvalStar(ctx context.Context, e env, args []string) error {
 	if err != nil {
 		return err
 	}
-	var heardAnswers []interviewer.HeardAnswer
+	var heardAnswers []star.HeardAnswer
 	var wer float64
 	if *heard != "" {
 		if heardAnswers, wer, err = hearAnswers(ctx, answers, *heard); err != nil {
@@ -160,20 +143,20 @@ func runEvalStar(ctx context.Context, e env, args []string) error {
 		if len(models) > 1 {
 			fmt.Fprintf(e.stdout, "== %s\n\n", names[i])
 		}
-		seg, base := interviewer.EvaluateSegmenter(model, answers)
+		seg, base := star.Evaluate(model, answers)
 		fmt.Fprintf(e.stdout, "STAR segmentation on %s (lowercased, no punctuation, no pauses)\n\n", dir)
 		seg.Print(e.stdout)
 		fmt.Fprintf(e.stdout, "\nbaseline (cut by target-time shares): word accuracy %.3f\n", base.Accuracy())
 		if *verbose {
 			printEval(e, &seg, true)
 		}
-		ends := interviewer.EvaluateWithSentenceEnds(model, answers)
+		ends := star.EvaluateWithSentenceEnds(model, answers)
 		fmt.Fprintf(e.stdout, "told where sentences end (a typed transcript's or a punctuating recognizer's punctuation): word accuracy %.3f, task recall %.3f\n",
-			ends.Accuracy(), ends.Recall(interviewer.Task))
+			ends.Accuracy(), ends.Recall(star.Task))
 		if *heard == "" {
 			continue
 		}
-		h := interviewer.EvaluateHeard(model, heardAnswers)
+		h := star.EvaluateHeard(model, heardAnswers)
 		fmt.Fprintf(e.stdout, "\nThe same answers read by flite (%s) and heard by PocketSphinx (word error rate %.3f), labels carried over to the heard words by alignment\n\n", *heard, wer)
 		h.Print(e.stdout)
 		if *verbose {
@@ -186,19 +169,19 @@ func runEvalStar(ctx context.Context, e env, args []string) error {
 
 // loadSegmentModels reads the comma-separated model files in paths, or
 // gives the built-in model when paths is empty.
-func loadSegmentModels(paths string) ([]*interviewer.SegmentModel, []string, error) {
+func loadSegmentModels(paths string) ([]*star.Model, []string, error) {
 	if paths == "" {
-		m, err := interviewer.DefaultSegmentModel()
-		return []*interviewer.SegmentModel{m}, []string{"built-in"}, err
+		m, err := star.DefaultModel()
+		return []*star.Model{m}, []string{"built-in"}, err
 	}
-	var models []*interviewer.SegmentModel
+	var models []*star.Model
 	names := splitList(paths)
 	for _, path := range names {
 		b, err := os.ReadFile(path)
 		if err != nil {
 			return nil, nil, err
 		}
-		m, err := interviewer.ParseSegmentModel(b)
+		m, err := star.ParseModel(b)
 		if err != nil {
 			return nil, nil, fmt.Errorf("%s: %w", path, err)
 		}
@@ -210,7 +193,7 @@ func loadSegmentModels(paths string) ([]*interviewer.SegmentModel, []string, err
 // hearAnswers reads each answer aloud with a flite voice and transcribes
 // it with the default embedded engine, and gives the words heard with the
 // written answer's labels, and the word error rate over all answers.
-func hearAnswers(ctx context.Context, answers []interviewer.LabeledAnswer, voice string) ([]interviewer.HeardAnswer, float64, error) {
+func hearAnswers(ctx context.Context, answers []star.LabeledAnswer, voice string) ([]star.HeardAnswer, float64, error) {
 	if !flite.Available() {
 		return nil, 0, fmt.Errorf("flite is not installed (apt-get install flite)")
 	}
@@ -219,7 +202,7 @@ func hearAnswers(ctx context.Context, answers []interviewer.LabeledAnswer, voice
 		return nil, 0, err
 	}
 	defer engine.Close()
-	var out []interviewer.HeardAnswer
+	var out []star.HeardAnswer
 	errors, words := 0, 0
 	for _, a := range answers {
 		text, path, err := readAloud(ctx, a, voice)
@@ -237,7 +220,7 @@ func hearAnswers(ctx context.Context, answers []interviewer.LabeledAnswer, voice
 		ref := transcribe.NormalizeText(text)
 		errors += transcribe.WordErrors(ref, transcribe.NormalizeText(tr.Text))
 		words += len(ref)
-		out = append(out, interviewer.NewHeardAnswer(a, tr.Words))
+		out = append(out, star.NewHeardAnswer(a, tr.Words))
 	}
 	return out, float64(errors) / float64(max(words, 1)), nil
 }

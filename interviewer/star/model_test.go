@@ -1,4 +1,4 @@
-package interviewer
+package star
 
 import (
 	"bytes"
@@ -7,7 +7,6 @@ import (
 	"math"
 	"math/rand/v2"
 	"os"
-	"path/filepath"
 	"slices"
 	"sort"
 	"strconv"
@@ -24,36 +23,23 @@ const minTestAccuracy = 0.935
 
 func loadCorpusDir(t testing.TB, dir string) []LabeledAnswer {
 	t.Helper()
-	files, err := filepath.Glob(filepath.Join(dir, "*.txt"))
-	if err != nil || len(files) == 0 {
-		t.Fatalf("no labeled answers in %s (%v)", dir, err)
-	}
-	sort.Strings(files)
-	var answers []LabeledAnswer
-	for _, f := range files {
-		b, err := os.ReadFile(f)
-		if err != nil {
-			t.Fatal(err)
-		}
-		a, err := ParseLabeledAnswer(filepath.Base(f), string(b))
-		if err != nil {
-			t.Fatal(err)
-		}
-		answers = append(answers, a)
+	answers, err := ReadCorpus(os.DirFS(dir))
+	if err != nil {
+		t.Fatalf("%s: %v", dir, err)
 	}
 	return answers
 }
 
-func defaultModel(t testing.TB) *SegmentModel {
+func defaultModel(t testing.TB) *Model {
 	t.Helper()
-	m, err := DefaultSegmentModel()
+	m, err := DefaultModel()
 	if err != nil {
 		t.Fatal(err)
 	}
 	return m
 }
 
-func logEval(t *testing.T, e *SegmentEval) {
+func logEval(t *testing.T, e *Eval) {
 	t.Helper()
 	var b strings.Builder
 	e.Print(&b)
@@ -62,7 +48,7 @@ func logEval(t *testing.T, e *SegmentEval) {
 
 func TestSegmenterAccuracy(t *testing.T) {
 	m := defaultModel(t)
-	seg, base := EvaluateSegmenter(m, loadCorpusDir(t, "../testdata/star/test"))
+	seg, base := Evaluate(m, loadCorpusDir(t, "../../testdata/star/test"))
 	logEval(t, &seg)
 	t.Logf("baseline (cut by target-time shares): %.3f", base.Accuracy())
 	if acc := seg.Accuracy(); acc < minTestAccuracy {
@@ -75,8 +61,8 @@ func TestSegmenterAccuracy(t *testing.T) {
 // without, and keep what it reaches: 0.947 on the test split.
 func TestSegmenterUsesSentenceEnds(t *testing.T) {
 	m := defaultModel(t)
-	answers := loadCorpusDir(t, "../testdata/star/test")
-	typed, _ := EvaluateSegmenter(m, answers)
+	answers := loadCorpusDir(t, "../../testdata/star/test")
+	typed, _ := Evaluate(m, answers)
 	ends := EvaluateWithSentenceEnds(m, answers)
 	t.Logf("word accuracy without sentence ends %.3f, with them %.3f", typed.Accuracy(), ends.Accuracy())
 	if ends.Accuracy() <= typed.Accuracy() || ends.Accuracy() < minSentenceEndsAccuracy {
@@ -88,13 +74,13 @@ func TestSegmenterUsesSentenceEnds(t *testing.T) {
 const minSentenceEndsAccuracy = 0.945
 
 func TestTrainingReproducible(t *testing.T) {
-	model := TrainSegmentModel(loadCorpusDir(t, "../testdata/star/train"), DefaultTrainOptions())
+	model := Train(loadCorpusDir(t, "../../testdata/star/train"), DefaultTrainOptions())
 	b, err := json.Marshal(model)
 	if err != nil {
 		t.Fatal(err)
 	}
 	if !bytes.Equal(append(b, '\n'), shippedModel) {
-		t.Fatal("training on testdata/star/train does not give the embedded interviewer/star_model.json; " +
+		t.Fatal("training on testdata/star/train does not give the embedded interviewer/star/model.json; " +
 			"run `make star-model` (or `go run ./cmd/mockinterview train-star`) and commit the result")
 	}
 }
@@ -389,7 +375,7 @@ func BenchmarkSegmentHeard(b *testing.B) { benchmarkSegment(b, true) }
 func benchmarkSegment(b *testing.B, pauses bool) {
 	m := defaultModel(b)
 	var tokens []Token
-	for _, a := range loadCorpusDir(b, "../testdata/star/train") {
+	for _, a := range loadCorpusDir(b, "../../testdata/star/train") {
 		words, _, ends := a.Tokens()
 		for i, w := range words {
 			t := Token{Text: w}

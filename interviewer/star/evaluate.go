@@ -1,4 +1,4 @@
-package interviewer
+package star
 
 import (
 	"fmt"
@@ -10,9 +10,9 @@ import (
 	"sync"
 )
 
-// SegmentEval scores predicted labels against gold labels over a set of
+// Eval scores predicted labels against gold labels over a set of
 // answers.
-type SegmentEval struct {
+type Eval struct {
 	Answers int `json:"answers"`
 	Words   int `json:"words"`
 	Correct int `json:"correct"`
@@ -41,7 +41,7 @@ type AnswerScore struct {
 }
 
 // Add scores one answer.
-func (e *SegmentEval) Add(name string, gold, pred []Label) {
+func (e *Eval) Add(name string, gold, pred []Label) {
 	e.Answers++
 	correct := 0
 	var inGold, inPred [numLabels]bool
@@ -109,24 +109,24 @@ func ratio(a, b int) float64 {
 }
 
 // Accuracy is the share of words labeled right.
-func (e *SegmentEval) Accuracy() float64 { return ratio(e.Correct, e.Words) }
+func (e *Eval) Accuracy() float64 { return ratio(e.Correct, e.Words) }
 
 // Precision and Recall of one label, over words.
-func (e *SegmentEval) Precision(l Label) float64 {
+func (e *Eval) Precision(l Label) float64 {
 	return ratio(e.Both[l.Index()], e.Predicted[l.Index()])
 }
 
 // Recall of one label, over words.
-func (e *SegmentEval) Recall(l Label) float64 { return ratio(e.Both[l.Index()], e.Gold[l.Index()]) }
+func (e *Eval) Recall(l Label) float64 { return ratio(e.Both[l.Index()], e.Gold[l.Index()]) }
 
 // MeanBoundaryError is the average distance in words from a gold boundary
 // to the nearest predicted one.
-func (e *SegmentEval) MeanBoundaryError() float64 {
+func (e *Eval) MeanBoundaryError() float64 {
 	return float64(e.BoundaryOffBy) / math.Max(1, float64(e.Boundaries))
 }
 
 // Print writes the evaluation as a table.
-func (e *SegmentEval) Print(w io.Writer) {
+func (e *Eval) Print(w io.Writer) {
 	fmt.Fprintf(w, "answers %d, words %d\n", e.Answers, e.Words)
 	fmt.Fprintf(w, "word accuracy      %.3f\n", e.Accuracy())
 	fmt.Fprintf(w, "%-12s %9s %9s %7s\n", "part", "precision", "recall", "words")
@@ -158,10 +158,10 @@ func ShareBaseline(n int) []Label {
 	return out
 }
 
-// EvaluateSegmenter labels each answer's words as a recognizer would give
+// Evaluate labels each answer's words as a recognizer would give
 // them (lowercase, no punctuation, no pauses) and scores the model, and the
 // target-share baseline beside it.
-func EvaluateSegmenter(m *SegmentModel, answers []LabeledAnswer) (model, baseline SegmentEval) {
+func Evaluate(m *Model, answers []LabeledAnswer) (model, baseline Eval) {
 	for _, a := range answers {
 		tokens, gold := typedTokens(a, false)
 		model.Add(a.Name, gold, m.Segment(tokens))
@@ -171,11 +171,11 @@ func EvaluateSegmenter(m *SegmentModel, answers []LabeledAnswer) (model, baselin
 }
 
 // EvaluateWithSentenceEnds scores the model told where the written
-// sentences end, as Analyze is by a typed transcript's punctuation or by a
+// sentences end, as LabelWords is by a typed transcript's punctuation or by a
 // recognizer that punctuates (Whisper): lowercase, and a sentencePause
 // after each sentence.
-func EvaluateWithSentenceEnds(m *SegmentModel, answers []LabeledAnswer) SegmentEval {
-	var eval SegmentEval
+func EvaluateWithSentenceEnds(m *Model, answers []LabeledAnswer) Eval {
+	var eval Eval
 	for _, a := range answers {
 		tokens, gold := typedTokens(a, true)
 		eval.Add(a.Name, gold, m.Segment(tokens))
@@ -201,7 +201,7 @@ func typedTokens(a LabeledAnswer, sentenceEnds bool) ([]Token, []Label) {
 // fold, for each fold in turn, and sums the scores. Answer i goes to fold
 // i mod k, so the folds are the same on every run. Options are chosen by
 // it on the training split; the test split only checks the result.
-func CrossValidate(answers []LabeledAnswer, k int, opt TrainOptions) SegmentEval {
+func CrossValidate(answers []LabeledAnswer, k int, opt TrainOptions) Eval {
 	fold := make([]int, len(answers))
 	for i := range answers {
 		fold[i] = i % k
@@ -214,7 +214,7 @@ func CrossValidate(answers []LabeledAnswer, k int, opt TrainOptions) SegmentEval
 // often to one pattern of shapes, so holding a whole series out asks what
 // the test split asks, how well the model does on answers told by someone
 // else. It returns the summed scores and the number of folds.
-func CrossValidateSeries(answers []LabeledAnswer, opt TrainOptions) (SegmentEval, int) {
+func CrossValidateSeries(answers []LabeledAnswer, opt TrainOptions) (Eval, int) {
 	index := map[string]int{}
 	fold := make([]int, len(answers))
 	for i, a := range answers {
@@ -245,8 +245,8 @@ func Series(name string) string {
 	return strconv.Itoa(n / 10 * 10)
 }
 
-func crossValidate(answers []LabeledAnswer, fold []int, k int, opt TrainOptions) SegmentEval {
-	evals := make([]SegmentEval, k)
+func crossValidate(answers []LabeledAnswer, fold []int, k int, opt TrainOptions) Eval {
+	evals := make([]Eval, k)
 	var wg sync.WaitGroup
 	sem := make(chan struct{}, runtime.GOMAXPROCS(0))
 	for f := range k {
@@ -261,18 +261,18 @@ func crossValidate(answers []LabeledAnswer, fold []int, k int, opt TrainOptions)
 					train = append(train, a)
 				}
 			}
-			evals[f], _ = EvaluateSegmenter(TrainSegmentModel(train, opt), held)
+			evals[f], _ = Evaluate(Train(train, opt), held)
 		})
 	}
 	wg.Wait()
-	var sum SegmentEval
+	var sum Eval
 	for _, e := range evals {
 		sum.merge(&e)
 	}
 	return sum
 }
 
-func (e *SegmentEval) merge(o *SegmentEval) {
+func (e *Eval) merge(o *Eval) {
 	e.Answers += o.Answers
 	e.Words += o.Words
 	e.Correct += o.Correct

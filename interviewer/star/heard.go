@@ -1,4 +1,4 @@
-package interviewer
+package star
 
 import "github.com/mockinterview/mockinterview/transcribe"
 
@@ -14,7 +14,7 @@ type HeardAnswer struct {
 // a recognizer heard when it was read aloud.
 func NewHeardAnswer(a LabeledAnswer, heard []transcribe.Word) HeardAnswer {
 	words, labels, _ := a.Tokens()
-	return HeardAnswer{Name: a.Name, Words: heard, Gold: AlignLabels(words, labels, normalizedWords(heard))}
+	return HeardAnswer{Name: a.Name, Words: heard, Gold: AlignLabels(words, labels, NormalizeWords(heard))}
 }
 
 // AlignLabels gives each heard word the label of the written word it was
@@ -34,14 +34,13 @@ func AlignLabels(written []string, labels []Label, heard []string) []Label {
 	return out
 }
 
-// EvaluateHeard labels each heard answer the way Analyze does, from the
-// recognizer's words and the pauses between them, and scores it against
-// the carried-over labels.
-func EvaluateHeard(m *SegmentModel, answers []HeardAnswer) SegmentEval {
-	var eval SegmentEval
+// EvaluateHeard labels each heard answer as an interview's analysis does
+// (LabelWords), from the recognizer's words and the pauses between them,
+// and scores it against the carried-over labels.
+func EvaluateHeard(m *Model, answers []HeardAnswer) Eval {
+	var eval Eval
 	for _, h := range answers {
-		ans := Answer{Words: h.Words}
-		eval.Add(h.Name, h.Gold, labelWords(ans, normalizedWords(h.Words), m.Segment))
+		eval.Add(h.Name, h.Gold, LabelWords(h.Words, false, m.Segment))
 	}
 	return eval
 }

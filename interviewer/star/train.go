@@ -1,4 +1,4 @@
-package interviewer
+package star
 
 import (
 	"math"
@@ -8,7 +8,7 @@ import (
 	"sync"
 )
 
-// TrainOptions tune TrainSegmentModel. The defaults were chosen by
+// TrainOptions tune Train. The defaults were chosen by
 // cross-validation on the training split, holding out one series of
 // answers at a time (`mockinterview train-star --cv-series`).
 type TrainOptions struct {
@@ -88,7 +88,7 @@ type variant struct {
 	emit, enter [][]int32
 }
 
-// TrainSegmentModel fits a SegmentModel on labeled answers. The same
+// Train fits a Model on labeled answers. The same
 // answers and options give the same model, byte for byte.
 //
 // A first-stage model fits its training answers almost perfectly, so the
@@ -102,7 +102,7 @@ type variant struct {
 // pauses after most written sentences, the way a recognizer's word times
 // show them, so the model uses pauses when they are there and does not
 // rely on them when they are not.
-func TrainSegmentModel(answers []LabeledAnswer, opt TrainOptions) *SegmentModel {
+func Train(answers []LabeledAnswer, opt TrainOptions) *Model {
 	opt.defaults()
 	rng := rand.New(rand.NewPCG(opt.Seed, 0x57a2))
 	var variants []*variant
@@ -140,7 +140,7 @@ func TrainSegmentModel(answers []LabeledAnswer, opt TrainOptions) *SegmentModel 
 			}
 		}
 	})
-	model := &SegmentModel{
+	model := &Model{
 		MinRun:   opt.MinRun,
 		Sentence: trainSentenceModel(variants, seeds[opt.Folds]),
 	}

@@ -1,4 +1,4 @@
-package interviewer
+package star
 
 import (
 	"slices"
@@ -33,10 +33,10 @@ func TestAlignLabels(t *testing.T) {
 }
 
 // Heard words said without a gap are labeled exactly as the typed words
-// with no pauses are: EvaluateHeard scores what EvaluateSegmenter scores.
+// with no pauses are: EvaluateHeard scores what Evaluate scores.
 func TestEvaluateHeardMatchesTyped(t *testing.T) {
 	m := defaultModel(t)
-	answers := loadCorpusDir(t, "../testdata/star/test")[:3]
+	answers := loadCorpusDir(t, "../../testdata/star/test")[:3]
 	var heard []HeardAnswer
 	for _, a := range answers {
 		words, _, _ := a.Tokens()
@@ -46,7 +46,7 @@ func TestEvaluateHeardMatchesTyped(t *testing.T) {
 		}
 		heard = append(heard, NewHeardAnswer(a, timed))
 	}
-	typed, _ := EvaluateSegmenter(m, answers)
+	typed, _ := Evaluate(m, answers)
 	got := EvaluateHeard(m, heard)
 	if got.Words != typed.Words || got.Correct != typed.Correct {
 		t.Errorf("heard without gaps: %d of %d words right; typed: %d of %d", got.Correct, got.Words, typed.Correct, typed.Words)

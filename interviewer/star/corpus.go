@@ -1,8 +1,10 @@
-package interviewer
+package star
 
 import (
 	"bufio"
+	"errors"
 	"fmt"
+	"io/fs"
 	"strings"
 
 	"github.com/mockinterview/mockinterview/transcribe"
@@ -101,4 +103,29 @@ func ParseLabeledAnswer(name, text string) (LabeledAnswer, error) {
 		return a, fmt.Errorf("%s: no labeled spans", name)
 	}
 	return a, sc.Err()
+}
+
+// ReadCorpus reads every labeled answer (*.txt) at the top of fsys, in
+// the order of their names.
+func ReadCorpus(fsys fs.FS) ([]LabeledAnswer, error) {
+	names, err := fs.Glob(fsys, "*.txt")
+	if err != nil {
+		return nil, err
+	}
+	if len(names) == 0 {
+		return nil, errors.New("no labeled answers (*.txt)")
+	}
+	answers := make([]LabeledAnswer, 0, len(names))
+	for _, name := range names {
+		b, err := fs.ReadFile(fsys, name)
+		if err != nil {
+			return nil, err
+		}
+		a, err := ParseLabeledAnswer(name, string(b))
+		if err != nil {
+			return nil, err
+		}
+		answers = append(answers, a)
+	}
+	return answers, nil
 }

@@ -1,4 +1,4 @@
-package interviewer
+package star
 
 import (
 	_ "embed"
@@ -9,8 +9,6 @@ import (
 	"strings"
 )
 
-const numLabels = len(Labels)
-
 // Token is one spoken word as the segmenter sees it.
 type Token struct {
 	Text string
@@ -20,7 +18,7 @@ type Token struct {
 	Pause float64
 }
 
-// SegmentModel labels the words of an answer with STAR parts in two
+// Model labels the words of an answer with STAR parts in two
 // stages.
 //
 // The first stage is a set of views, each a pair of logistic models over
@@ -36,8 +34,8 @@ type Token struct {
 // answer is decoded part by part, with a score of how much of the answer
 // each part takes (lengthScore), learned after the rest.
 //
-// It is trained by TrainSegmentModel; the shipped weights are embedded.
-type SegmentModel struct {
+// It is trained by Train; the shipped weights are embedded.
+type Model struct {
 	Views []View `json:"views"`
 	// Sentence predicts where spoken sentences start: parts almost always
 	// change there, and a recognizer gives no punctuation.
@@ -70,7 +68,7 @@ func inView(v int, feature string) bool {
 	return v != viewGeneral || !strings.HasPrefix(feature, "w")
 }
 
-// Stack is the second stage of a SegmentModel. Its word weights are laid
+// Stack is the second stage of a Model. Its word weights are laid
 // out per view: with V views, Smooth has V*len(smoothWindows) entries
 // and Enter has V*(1+len(contrastWindows))+2.
 type Stack struct {
@@ -153,21 +151,21 @@ var contrastWindows = [...]int{5, 15}
 func numSmooth(views int) int { return views * len(smoothWindows) }
 func numEnter(views int) int  { return views*(1+len(contrastWindows)) + 2 }
 
-//go:embed star_model.json
+//go:embed model.json
 var shippedModel []byte
 
-// DefaultSegmentModel loads the embedded, trained weights.
-func DefaultSegmentModel() (*SegmentModel, error) {
-	m, err := ParseSegmentModel(shippedModel)
+// DefaultModel loads the embedded, trained weights.
+func DefaultModel() (*Model, error) {
+	m, err := ParseModel(shippedModel)
 	if err != nil {
 		return nil, fmt.Errorf("embedded STAR model: %w", err)
 	}
 	return m, nil
 }
 
-// ParseSegmentModel reads weights written by `mockinterview train-star`.
-func ParseSegmentModel(b []byte) (*SegmentModel, error) {
-	var m SegmentModel
+// ParseModel reads weights written by `mockinterview train-star`.
+func ParseModel(b []byte) (*Model, error) {
+	var m Model
 	if err := json.Unmarshal(b, &m); err != nil {
 		return nil, err
 	}
@@ -180,11 +178,11 @@ func ParseSegmentModel(b []byte) (*SegmentModel, error) {
 }
 
 // Segment labels every token of a finished answer with a STAR part.
-func (m *SegmentModel) Segment(tokens []Token) []Label {
+func (m *Model) Segment(tokens []Token) []Label {
 	return m.segment(tokens, m.Stack.structure)
 }
 
-func (m *SegmentModel) segment(tokens []Token, st structure) []Label {
+func (m *Model) segment(tokens []Token, st structure) []Label {
 	if len(tokens) == 0 {
 		return nil
 	}
@@ -208,7 +206,7 @@ func (m *SegmentModel) segment(tokens []Token, st structure) []Label {
 
 // wordScores are the second stage's scores of each word, given where
 // sentences likely start.
-func (m *SegmentModel) wordScores(tokens []Token, starts []float64) scores {
+func (m *Model) wordScores(tokens []Token, starts []float64) scores {
 	emit, enter := wordFeatures(tokens, starts)
 	first := make([]scores, len(m.Views))
 	for v, view := range m.Views {
@@ -247,7 +245,7 @@ func expectedPauses(tokens []Token, starts []float64) []Token {
 // has never seen, standing for what is still to come, whose labels are
 // dropped: the words heard so far are labeled as the start of a longer
 // answer.
-func (m *SegmentModel) SegmentUnfinished(tokens []Token) []Label {
+func (m *Model) SegmentUnfinished(tokens []Token) []Label {
 	if len(tokens) == 0 {
 		return nil
 	}
@@ -885,7 +883,7 @@ func wordClass(w string) string {
 	switch {
 	case w == "<s>" || w == "</s>":
 		return w
-	case isNumber(w):
+	case IsNumber(w):
 		return "NUM"
 	case firstSingular[w]:
 		return "I"
@@ -1053,6 +1051,23 @@ func cueStarts(tokens []Token) [][]string {
 	return out
 }
 
+// SaysWhatWasDone reports whether text has a phrase of doing: one of the
+// action cues, or "I" or "we" followed by a verb in the past.
+func SaysWhatWasDone(text string) bool {
+	tokens := textTokens(text)
+	for i, classes := range cueStarts(tokens) {
+		for _, c := range classes {
+			if strings.HasPrefix(c, "A.") {
+				return true
+			}
+		}
+		if c := wordClass(tokens[i].Text); (c == "I" || c == "WE") && i+1 < len(tokens) && wordClass(tokens[i+1].Text) == "PAST" {
+			return true
+		}
+	}
+	return false
+}
+
 // SentenceModel is a logistic model of whether a spoken sentence starts
 // on a word, trained on the corpus's written punctuation.
 type SentenceModel struct {
@@ -1116,9 +1131,9 @@ var numberWords = wordSet(`zero one two three four five six seven eight nine ten
 	sixty seventy eighty ninety hundred thousand million billion percent half double triple
 	twice thrice dozen dozens hundreds thousands millions k`)
 
-// isNumber reports whether a spoken word is, or is part of, a number:
+// IsNumber reports whether a spoken word is, or is part of, a number:
 // digits ("40", "8k", "2m") or number words ("eight", "thousand", "percent").
-func isNumber(w string) bool {
+func IsNumber(w string) bool {
 	if numberWords[w] {
 		return true
 	}
