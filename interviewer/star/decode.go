@@ -117,132 +117,173 @@ func decodeParts(sc scores, st *structure, minRun int) []int {
 	if n == 0 {
 		return nil
 	}
-	minRun = max(minRun, 1)
-	length := st.Length.table(n) // length[l][k]: a part of l, k words long
+	d := newPartDecoder(sc, st, max(minRun, 1))
+	for j := 1; j <= n; j++ {
+		if i := j - 1; i > 0 { // the parts ending before word i are all scored
+			d.enterParts(i)
+		}
+		d.endParts(j)
+	}
+	return d.path()
+}
+
+// partDecoder holds the tables of decodeParts over an answer of n words.
+// A state is a label and the set of labels told so far, including it.
+type partDecoder struct {
+	sc     scores
+	st     *structure
+	n      int
+	minRun int
+	// length[l][k] scores a part of l, k words long.
+	length [numLabels][]float64
 	// stay[i][l] sums the scores of the words before i as words of l that
 	// follow a word of l.
-	stay := make([][numLabels]float64, n+1)
+	stay [][numLabels]float64
+	// sets[l] lists the sets that include l (see setSlot).
+	sets [numLabels][]int
+	// open[l][k][n-i] is the best score of entering a part of l on word i
+	// with the set sets[l][k], less stay[i][l], so a part's score is open
+	// plus stay at its end plus its length's score. (open runs backwards
+	// so that the search over where a part ending on a word starts reads
+	// it and length in the same direction.) reach[l][k][n-i] is the best
+	// of open[l][k] on words 1 to i: the search stops once no earlier
+	// start can do better (see endParts).
+	open, reach [numLabels][][]float64
+	// Past peak[l] words, a part of l scores less the longer it is.
+	peak [numLabels]int
+	// done[j] holds the best scores of the words before j ending with a
+	// whole part, and began the word each such part starts on. came[i] is
+	// the back pointer of a part entered on word i: label<<numLabels | set.
+	done  [][numLabels][numSets]float64
+	began [][numLabels][numSets]int32
+	came  [][numLabels][numSets]uint8
+}
+
+func newPartDecoder(sc scores, st *structure, minRun int) *partDecoder {
+	n := len(sc.emit)
+	d := &partDecoder{sc: sc, st: st, n: n, minRun: minRun, length: st.Length.table(n)}
+	d.stay = make([][numLabels]float64, n+1)
 	for i := range n {
 		for l := range numLabels {
-			stay[i+1][l] = stay[i][l] + sc.emit[i][l] + st.Trans[l][l]
+			d.stay[i+1][l] = d.stay[i][l] + sc.emit[i][l] + st.Trans[l][l]
 		}
 	}
-	// A state is a label and the set of labels told so far, including it;
-	// sets[l] lists the sets that include l. done[j] holds the best scores
-	// of the words before j ending with a whole part, and began the word
-	// each such part starts on. open[l][k][n-i] is the best score of
-	// entering a part of l on word i with the set sets[l][k], less
-	// stay[i][l], so a part's score is open plus stay at its end plus its
-	// length's score; came is its back pointer (label<<numLabels | set).
-	// (open runs backwards so that the search over where a part ending
-	// on a word starts reads it and length in the same direction.)
-	// reach[l][k][n-i] is the best of open[l][k] on words 1 to i: the
-	// search stops once no earlier start can do better (see below).
 	neg := math.Inf(-1)
-	var sets [numLabels][]int
-	var open, reach [numLabels][][]float64
 	for l := range numLabels {
 		for set := 1; set < numSets; set++ {
 			if set&(1<<l) != 0 {
-				sets[l] = append(sets[l], set)
-				open[l] = append(open[l], filled(n+1, neg))
-				reach[l] = append(reach[l], filled(n+1, neg))
+				d.sets[l] = append(d.sets[l], set)
+				d.open[l] = append(d.open[l], filled(n+1, neg))
+				d.reach[l] = append(d.reach[l], filled(n+1, neg))
 			}
 		}
-	}
-	// Past peak[l] words, a part of l scores less the longer it is.
-	var peak [numLabels]int
-	for l := range numLabels {
 		k := n
-		for k > 1 && length[l][k-1] >= length[l][k] {
+		for k > 1 && d.length[l][k-1] >= d.length[l][k] {
 			k--
 		}
-		peak[l] = k
+		d.peak[l] = k
 	}
-	slot := func(l, set int) int { // set's index in sets[l]
-		lower := set & (1<<l - 1)
-		return lower | (set>>(l+1))<<l
-	}
-	done := make([][numLabels][numSets]float64, n+1)
-	began := make([][numLabels][numSets]int32, n+1)
-	came := make([][numLabels][numSets]uint8, n+1)
-	for j := range done {
+	d.done = make([][numLabels][numSets]float64, n+1)
+	d.began = make([][numLabels][numSets]int32, n+1)
+	d.came = make([][numLabels][numSets]uint8, n+1)
+	for j := range d.done {
 		for l := range numLabels {
 			for set := range numSets {
-				done[j][l][set] = neg
+				d.done[j][l][set] = neg
 			}
 		}
 	}
-	for j := 1; j <= n; j++ {
-		if i := j - 1; i > 0 { // the parts ending before word i are all scored
-			for l, byset := range done[i] {
-				for set, v := range byset {
-					if v == neg {
-						continue
-					}
-					for l2 := range numLabels {
-						if l2 == l {
-							continue
-						}
-						x := v + st.Trans[l][l2] + sc.enter[i][l2] - stay[i][l2]
-						if set&(1<<l2) != 0 {
-							x += st.Return[l][l2]
-						}
-						to := set | 1<<l2
-						if k := slot(l2, to); x > open[l2][k][n-i] {
-							open[l2][k][n-i], came[i][l2][to] = x, uint8(l<<numLabels|set)
-						}
-					}
-				}
-			}
-			for l := range numLabels {
-				for k := range sets[l] {
-					reach[l][k][n-i] = max(open[l][k][n-i], reach[l][k][n-i+1])
-				}
-			}
-		}
-		last := j - minRun // the latest word a part ending here may start on
-		if j == n {
-			last = j - 1
-		}
-		if last < 0 {
-			continue
-		}
-		shortest := j - last // words in the shortest part ending here
-		for l := range numLabels {
-			end := stay[j][l] - st.Trans[l][l]
-			done[j][l][1<<l] = st.Start[l] + end + length[l][j]
-			lengths := length[l][shortest:j] // of parts starting on words last down to 1
-			// A part starting on word last-t or earlier scores no more
-			// than reach there plus the best length's score from t on:
-			// that of the peak until t passes it, then t's own.
-			top := min(max(peak[l]-shortest, 0), len(lengths)-1)
-			for k, set := range sets[l] {
-				o := open[l][k][n-last : n]
-				o = o[:len(lengths)]
-				r := reach[l][k][n-last : n]
-				best, at := neg, 0
-				for t, x := range o {
-					if best >= r[t]+lengths[max(t, top)] {
-						break
-					}
-					if x += lengths[t]; x > best {
-						best, at = x, t
-					}
-				}
-				if x := best + end; x > done[j][l][set] {
-					done[j][l][set], began[j][l][set] = x, int32(last-at)
-				}
-			}
-		}
-	}
-	bestL, bestSet, bestScore := 0, 0, neg
-	for l, byset := range done[n] {
+	return d
+}
+
+// setSlot is set's index in partDecoder.sets[l].
+func setSlot(l, set int) int {
+	lower := set & (1<<l - 1)
+	return lower | (set>>(l+1))<<l
+}
+
+// enterParts scores entering a part on word i after each whole part
+// that ends before it.
+func (d *partDecoder) enterParts(i int) {
+	n, st, stay := d.n, d.st, d.stay
+	for l, byset := range d.done[i] {
 		for set, v := range byset {
-			if v == neg {
+			if v == math.Inf(-1) {
 				continue
 			}
-			v = st.finish(v, l, set)
+			for l2 := range numLabels {
+				if l2 == l {
+					continue
+				}
+				x := v + st.Trans[l][l2] + d.sc.enter[i][l2] - stay[i][l2]
+				if set&(1<<l2) != 0 {
+					x += st.Return[l][l2]
+				}
+				to := set | 1<<l2
+				if k := setSlot(l2, to); x > d.open[l2][k][n-i] {
+					d.open[l2][k][n-i], d.came[i][l2][to] = x, uint8(l<<numLabels|set)
+				}
+			}
+		}
+	}
+	for l := range numLabels {
+		for k := range d.sets[l] {
+			d.reach[l][k][n-i] = max(d.open[l][k][n-i], d.reach[l][k][n-i+1])
+		}
+	}
+}
+
+// endParts finds, for each state, the best whole part ending before
+// word j.
+func (d *partDecoder) endParts(j int) {
+	n, st := d.n, d.st
+	last := j - d.minRun // the latest word a part ending here may start on
+	if j == n {
+		last = j - 1
+	}
+	if last < 0 {
+		return
+	}
+	shortest := j - last // words in the shortest part ending here
+	for l := range numLabels {
+		end := d.stay[j][l] - st.Trans[l][l]
+		d.done[j][l][1<<l] = st.Start[l] + end + d.length[l][j]
+		lengths := d.length[l][shortest:j] // of parts starting on words last down to 1
+		// A part starting on word last-t or earlier scores no more
+		// than reach there plus the best length's score from t on:
+		// that of the peak until t passes it, then t's own.
+		top := min(max(d.peak[l]-shortest, 0), len(lengths)-1)
+		for k, set := range d.sets[l] {
+			o := d.open[l][k][n-last : n]
+			o = o[:len(lengths)]
+			r := d.reach[l][k][n-last : n]
+			best, at := math.Inf(-1), 0
+			for t, x := range o {
+				if best >= r[t]+lengths[max(t, top)] {
+					break
+				}
+				if x += lengths[t]; x > best {
+					best, at = x, t
+				}
+			}
+			if x := best + end; x > d.done[j][l][set] {
+				d.done[j][l][set], d.began[j][l][set] = x, int32(last-at)
+			}
+		}
+	}
+}
+
+// path is the best labeling: the best whole answer, traced back part by
+// part.
+func (d *partDecoder) path() []int {
+	n := d.n
+	bestL, bestSet, bestScore := 0, 0, math.Inf(-1)
+	for l, byset := range d.done[n] {
+		for set, v := range byset {
+			if v == math.Inf(-1) {
+				continue
+			}
+			v = d.st.finish(v, l, set)
 			if v > bestScore {
 				bestL, bestSet, bestScore = l, set, v
 			}
@@ -250,12 +291,12 @@ func decodeParts(sc scores, st *structure, minRun int) []int {
 	}
 	path := make([]int, n)
 	for j, l, set := n, bestL, bestSet; j > 0; {
-		i := int(began[j][l][set])
+		i := int(d.began[j][l][set])
 		for k := i; k < j; k++ {
 			path[k] = l
 		}
 		if i > 0 {
-			c := int(came[i][l][set])
+			c := int(d.came[i][l][set])
 			l, set = c>>numLabels, c&(numSets-1)
 		}
 		j = i

@@ -34,17 +34,8 @@ func (s *SentenceModel) Starts(tokens []Token) []float64 {
 // token: the words either side of the gap before it, their classes, and
 // the pause in the gap.
 func sentenceStartFeatures(tokens []Token) [][]string {
-	n := len(tokens)
-	word := func(i int) string {
-		if i < 0 {
-			return "<s>"
-		}
-		if i >= n {
-			return "</s>"
-		}
-		return tokens[i].Text
-	}
-	out := make([][]string, n)
+	word := func(i int) string { return wordAt(tokens, i) }
+	out := make([][]string, len(tokens))
 	for i := range tokens {
 		w0, w1, w2, p1, p2 := word(i), word(i+1), word(i+2), word(i-1), word(i-2)
 		c0, c1, d1, d2 := wordClass(w0), wordClass(w1), wordClass(p1), wordClass(p2)

@@ -58,48 +58,7 @@ func dot(dst *[numLabels]float64, w []float64, feats []int32) {
 // enter features). Only the features use marks count, and of those only
 // the ones seen in at least opt.MinCount of these answers.
 func trainFirstStage(variants []*variant, use []bool, opt TrainOptions, seed uint64) firstStage {
-	answersWith := make([]int, len(use))
-	lastSeen := make([]int, len(use))
-	for i := range lastSeen {
-		lastSeen[i] = -1
-	}
-	for _, v := range variants {
-		for _, fss := range [][][]int32{v.emit, v.enter} {
-			for _, fs := range fss {
-				for _, f := range fs {
-					if lastSeen[f] != v.answer {
-						lastSeen[f] = v.answer
-						answersWith[f]++
-					}
-				}
-			}
-		}
-	}
-	keep := func(fs []int32) []int32 {
-		var out []int32
-		for _, f := range fs {
-			if use[f] && answersWith[f] >= opt.MinCount {
-				out = append(out, f)
-			}
-		}
-		return out
-	}
-	type item struct {
-		feats []int32
-		label int // or -1: no part starts here
-		enter bool
-	}
-	var items []item
-	for _, v := range variants {
-		for i, g := range v.gold {
-			items = append(items, item{keep(v.emit[i]), g, false})
-			starts := -1
-			if i > 0 && g != v.gold[i-1] {
-				starts = g
-			}
-			items = append(items, item{keep(v.enter[i]), starts, true})
-		}
-	}
+	items := firstStageItems(variants, use, opt.MinCount)
 	w := make([]float64, len(use)*numLabels)
 	g2 := make([]float64, len(w))
 	rng := rand.New(rand.NewPCG(seed, 0x1091))
@@ -145,4 +104,57 @@ func trainFirstStage(variants []*variant, use []bool, opt TrainOptions, seed uin
 		}
 	}
 	return firstStage{w}
+}
+
+// firstStageItem is one example a first-stage view learns from: the
+// features of a word with the part it belongs to, or of a word with the
+// part starting on it (enter), -1 for none.
+type firstStageItem struct {
+	feats []int32
+	label int
+	enter bool
+}
+
+// firstStageItems are the examples of each word of the variants, with
+// only the features use marks that are seen in at least minCount of
+// these answers.
+func firstStageItems(variants []*variant, use []bool, minCount int) []firstStageItem {
+	answersWith := make([]int, len(use))
+	lastSeen := make([]int, len(use))
+	for i := range lastSeen {
+		lastSeen[i] = -1
+	}
+	for _, v := range variants {
+		for _, fss := range [][][]int32{v.emit, v.enter} {
+			for _, fs := range fss {
+				for _, f := range fs {
+					if lastSeen[f] != v.answer {
+						lastSeen[f] = v.answer
+						answersWith[f]++
+					}
+				}
+			}
+		}
+	}
+	keep := func(fs []int32) []int32 {
+		var out []int32
+		for _, f := range fs {
+			if use[f] && answersWith[f] >= minCount {
+				out = append(out, f)
+			}
+		}
+		return out
+	}
+	var items []firstStageItem
+	for _, v := range variants {
+		for i, g := range v.gold {
+			items = append(items, firstStageItem{keep(v.emit[i]), g, false})
+			starts := -1
+			if i > 0 && g != v.gold[i-1] {
+				starts = g
+			}
+			items = append(items, firstStageItem{keep(v.enter[i]), starts, true})
+		}
+	}
+	return items
 }
