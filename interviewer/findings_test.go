@@ -3,6 +3,7 @@ package interviewer
 import (
 	"os"
 	"slices"
+	"strings"
 	"testing"
 
 	"github.com/mockinterview/mockinterview/interviewer/star"
@@ -117,4 +118,81 @@ func trainingAnswers(t *testing.T) []star.LabeledAnswer {
 		t.Fatal(err)
 	}
 	return answers
+}
+
+// Each rule's finding, from an answer made to show it and otherwise
+// strong, so that the finding is the rule's own.
+func TestFindingRules(t *testing.T) {
+	strong := []star.LabeledSpan{
+		span(star.Situation, "while i was on the growth team i noticed our signup emails were bouncing for about four percent of new users which cost us roughly twelve thousand dollars a month"),
+		span(star.Task, "the email service belonged to the platform team not mine and nobody had asked me to look at it"),
+		span(star.Action, "i pulled the bounce logs and grouped them by domain and i found that one provider rejected our sender record so i wrote a fix for the dns record and i added a bounce rate alert and i sent the platform team a ready pull request and i walked their lead through it"),
+		span(star.Result, "the bounce rate went from four percent to under half a percent which recovered about ten thousand dollars a month and the platform team adopted the alert as a standard for every sender"),
+		span(star.Reflection, "next time i would add a bounce rate alert on day one because the platform team had no shared view of sender health"),
+	}
+	without := func(l star.Label) []star.LabeledSpan {
+		var out []star.LabeledSpan
+		for _, s := range strong {
+			if s.Label != l {
+				out = append(out, s)
+			}
+		}
+		return out
+	}
+	// paced speaks the strong answer with every time scaled: 0.7 is about
+	// 200 words a minute, 1.5 about 95.
+	paced := func(scale float64) (Answer, []star.Label) {
+		ans, labels := timedAnswer(strong...)
+		for i := range ans.Words {
+			ans.Words[i].Start *= scale
+			ans.Words[i].End *= scale
+		}
+		ans.Duration *= scale
+		return ans, labels
+	}
+	long := slices.Clone(strong)
+	long[2].Text = strings.Repeat(long[2].Text+" and ", 9) + "i shipped it"
+	tests := []struct {
+		code     string
+		severity Severity
+		answer   func() (Answer, []star.Label)
+	}{
+		{"situation_missing", SeverityWarn, func() (Answer, []star.Label) { return timedAnswer(without(star.Situation)...) }},
+		{"action_missing", SeverityHigh, func() (Answer, []star.Label) { return timedAnswer(without(star.Action)...) }},
+		{"answer_long", SeverityWarn, func() (Answer, []star.Label) { return timedAnswer(long...) }},
+		{"pace_fast", SeverityWarn, func() (Answer, []star.Label) { return paced(0.7) }},
+		{"pace_brisk", SeverityInfo, func() (Answer, []star.Label) { return paced(0.85) }},
+		{"pace_slow", SeverityInfo, func() (Answer, []star.Label) { return paced(1.5) }},
+		{"long_pause", SeverityInfo, func() (Answer, []star.Label) {
+			ans, labels := timedAnswer(strong...)
+			for i := range ans.Words {
+				if labels[i] == star.Result {
+					ans.Words[i].Start += 3
+					ans.Words[i].End += 3
+				}
+			}
+			return ans, labels
+		}},
+	}
+	for _, tt := range tests {
+		ans, labels := tt.answer()
+		r := report(ans, labels, Profiles()["sde2"])
+		got := codes(r)
+		f, ok := got[tt.code]
+		if !ok || f.Severity != tt.severity {
+			t.Errorf("%s: got %+v, want severity %s; findings %v", tt.code, f, tt.severity, r.Feedback)
+			continue
+		}
+		for _, other := range []string{"pace_fast", "pace_brisk", "pace_slow"} {
+			if _, given := got[other]; given && other != tt.code && strings.HasPrefix(tt.code, "pace_") {
+				t.Errorf("%s: also %s", tt.code, other)
+			}
+		}
+		if tt.code == "long_pause" {
+			p := r.Pacing.Pauses.Long
+			if len(p) != 1 || f.Start != p[0].Start || f.End != p[0].End || p[0].End-p[0].Start < 3 {
+				t.Errorf("long_pause at %.2f-%.2f, long pauses %+v", f.Start, f.End, p)
+			}
+		}
+	}
 }
