@@ -40,7 +40,7 @@ fuzz:
 
 bench: deps-test
 	$(GO) test -run '^$$' -bench . -benchtime 3x ./transcribe/
-	$(GO) test -run '^$$' -bench . ./interviewer/
+	$(GO) test -run '^$$' -bench . ./interviewer/...
 
 # Refit the STAR segmenter's weights on the training split.
 star-model: deps-run
