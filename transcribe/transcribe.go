@@ -99,13 +99,18 @@ type StreamOptions struct {
 	// (names, products, numbers); engines that can use it favour them.
 	Vocabulary []string
 	// Pause is the silence that ends an utterance (Deepgram's
-	// endpointing); zero means the engine's default.
+	// endpointing); zero means the engine's default, usually DefaultPause.
 	Pause time.Duration
 	// Denoise is how many decibels of steady noise the embedded engine
 	// takes out before it decodes: zero means the engine's default, a
 	// negative value none (audio a browser has already cleaned).
 	Denoise int
 }
+
+// DefaultPause is the silence that ends an utterance by default: fluent
+// speakers leave about 0.4 s between sentences (see docs/BENCHMARKS.md for
+// how it was chosen).
+const DefaultPause = 300 * time.Millisecond
 
 // Stream recognizes one continuous audio stream.
 type Stream interface {

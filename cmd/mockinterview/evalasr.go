@@ -20,6 +20,7 @@ import (
 	"github.com/mockinterview/mockinterview/internal/flite"
 	"github.com/mockinterview/mockinterview/interviewer"
 	"github.com/mockinterview/mockinterview/transcribe"
+	"github.com/mockinterview/mockinterview/transcribe/pocketsphinx"
 )
 
 // asrConfigs are the recognizer set-ups eval-asr compares.
@@ -28,11 +29,11 @@ var asrConfigs = map[string]struct {
 	domain  bool
 	profile string
 }{
-	"stock":      {"stock language model, stock decoder settings", false, transcribe.ProfileStock},
-	"mix":        {"stock model mixed with the interview model, stock decoder settings", true, transcribe.ProfileStock},
-	"fast":       {"the mix with the fast profile (the service's default)", true, transcribe.ProfileFast},
-	"accurate":   {"the mix with the accurate profile (--accurate)", true, transcribe.ProfileAccurate},
-	"stock-fast": {"stock language model with the fast profile", false, transcribe.ProfileFast},
+	"stock":      {"stock language model, stock decoder settings", false, pocketsphinx.ProfileStock},
+	"mix":        {"stock model mixed with the interview model, stock decoder settings", true, pocketsphinx.ProfileStock},
+	"fast":       {"the mix with the fast profile (the service's default)", true, pocketsphinx.ProfileFast},
+	"accurate":   {"the mix with the accurate profile (--accurate)", true, pocketsphinx.ProfileAccurate},
+	"stock-fast": {"stock language model with the fast profile", false, pocketsphinx.ProfileFast},
 }
 
 // asrClip is one recording with its reference text.
@@ -85,7 +86,7 @@ func runEvalASR(ctx context.Context, e env, args []string) error {
 	configs := fs.String("configs", "stock,mix,fast", "configurations, comma-separated: stock, mix, fast, accurate, stock-fast")
 	librivox := fs.String("librivox", "/usr/share/pocketsphinx/test/data/librivox", "folder of the LibriVox recordings and their transcription (empty: skip)")
 	limit := fs.Int("limit", 0, "use only the first N answers (0: all)")
-	modelDir := fs.String("model-dir", transcribe.DefaultModelDir, "PocketSphinx model folder")
+	modelDir := fs.String("model-dir", pocketsphinx.DefaultModelDir, "PocketSphinx model folder")
 	domainLM := fs.String("domain-lm", "", "interview model to mix in (default: the built-in one)")
 	domainDict := fs.String("domain-dict", "", "pronunciations for the interview model's extra words (default: the built-in ones)")
 	weight := fs.Float64("lm-mix", 0, "interview model weight (0: the default)")
@@ -117,7 +118,7 @@ func runEvalASR(ctx context.Context, e env, args []string) error {
 		if !ok {
 			return usageError{fmt.Sprintf("unknown configuration %q", *only)}
 		}
-		cfg := transcribe.PocketSphinxConfig{
+		cfg := pocketsphinx.Config{
 			ModelDir: *modelDir, PoolSize: 1, Profile: c.profile, Options: opts,
 			DomainLM: *domainLM, DomainDict: *domainDict, DomainWeight: *weight, Pause: *pause,
 			Denoise: *denoise,
@@ -292,11 +293,11 @@ func readLibriVoxTranscription(path string) (libriVoxRefs, error) {
 
 // measureASR decodes every clip with one decoder, one clip after another,
 // as a live stream would, and counts CPU time while decoding.
-func measureASR(ctx context.Context, name string, cfg transcribe.PocketSphinxConfig, clips []asrClip, keepText bool) (asrRun, error) {
+func measureASR(ctx context.Context, name string, cfg pocketsphinx.Config, clips []asrClip, keepText bool) (asrRun, error) {
 	run := asrRun{Config: name, Groups: map[string]asrGroup{}}
 	rss0 := residentMB()
 	began := time.Now()
-	engine, err := transcribe.NewPocketSphinx(cfg)
+	engine, err := pocketsphinx.New(cfg)
 	if err != nil {
 		return run, err
 	}

@@ -10,6 +10,7 @@ import (
 
 	"github.com/mockinterview/mockinterview/internal/noisemix"
 	"github.com/mockinterview/mockinterview/transcribe"
+	"github.com/mockinterview/mockinterview/transcribe/pocketsphinx"
 )
 
 var measureThresholds = flag.Bool("audio-thresholds", false,
@@ -36,7 +37,7 @@ func TestAudioThresholds(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	engine, err := transcribe.NewPocketSphinx(transcribe.PocketSphinxConfig{PoolSize: 1})
+	engine, err := pocketsphinx.New(pocketsphinx.Config{PoolSize: 1})
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -1,4 +1,4 @@
-package transcribe
+package pocketsphinx
 
 /*
 #cgo pkg-config: pocketsphinx sphinxbase
@@ -85,6 +85,8 @@ import (
 	"sync"
 	"time"
 	"unsafe"
+
+	"github.com/mockinterview/mockinterview/transcribe"
 )
 
 // DefaultModelDir is where Debian's pocketsphinx-en-us package puts the
@@ -94,8 +96,8 @@ const DefaultModelDir = "/usr/share/pocketsphinx/model/en-us"
 // framesPerSecond is PocketSphinx's default -frate: one frame per 10 ms.
 const framesPerSecond = 100
 
-// PocketSphinxConfig configures the embedded recognizer.
-type PocketSphinxConfig struct {
+// Config configures the embedded recognizer.
+type Config struct {
 	// ModelDir holds en-us/ (the acoustic model), en-us.lm.bin and
 	// cmudict-en-us.dict. Default DefaultModelDir.
 	ModelDir string
@@ -126,7 +128,7 @@ type PocketSphinxConfig struct {
 	// results while someone speaks. Default 0.4 s.
 	PartialEvery int
 	// Pause is the silence that ends an utterance, so that its words are
-	// final soon after they are said (default DefaultPause); a stream's
+	// final soon after they are said (default transcribe.DefaultPause); a stream's
 	// StreamOptions.Pause overrides it. The library's own voice detector
 	// ends an utterance after half a second of silence whatever the
 	// Pause. A negative Pause leaves the utterances to that detector
@@ -178,11 +180,6 @@ var profileOptions = map[string]map[string]string{
 	},
 }
 
-// DefaultPause is the silence that ends an utterance by default: fluent
-// speakers leave about 0.4 s between sentences (see docs/BENCHMARKS.md for
-// how it was chosen).
-const DefaultPause = 300 * time.Millisecond
-
 // maxUtterance is the longest an utterance goes on without a pause: then
 // it ends where it is, so that a speaker who never pauses still gets final
 // words. Cutting sooner, at the short gaps between words, cost two to
@@ -196,10 +193,10 @@ const (
 	DefaultVocabularyWeight = 0.05
 )
 
-// PocketSphinx is the embedded engine: Debian's libpocketsphinx, one decoder
+// Engine is the embedded engine: Debian's libpocketsphinx, one decoder
 // per active stream, decoders kept in a bounded pool.
-type PocketSphinx struct {
-	cfg        PocketSphinxConfig
+type Engine struct {
+	cfg        Config
 	argv       []string
 	domainLM   []byte          // the domain model's file, when it is built in
 	extraWords []pronunciation // domain words the stock dictionary lacks
@@ -224,9 +221,9 @@ var quietOnce sync.Once
 // touches only the decoder's own.
 var loadMu sync.Mutex
 
-// NewPocketSphinx checks the model files and builds one decoder, so that a
+// New checks the model files and builds one decoder, so that a
 // broken model is reported at start and not on the first answer.
-func NewPocketSphinx(cfg PocketSphinxConfig) (*PocketSphinx, error) {
+func New(cfg Config) (*Engine, error) {
 	if cfg.ModelDir == "" {
 		cfg.ModelDir = DefaultModelDir
 	}
@@ -262,10 +259,10 @@ func NewPocketSphinx(cfg PocketSphinxConfig) (*PocketSphinx, error) {
 		cfg.PoolSize = runtime.NumCPU()
 	}
 	if cfg.PartialEvery <= 0 {
-		cfg.PartialEvery = SampleRate * 4 / 10
+		cfg.PartialEvery = transcribe.SampleRate * 4 / 10
 	}
 	if cfg.Pause == 0 {
-		cfg.Pause = DefaultPause
+		cfg.Pause = transcribe.DefaultPause
 	}
 	// The library calls exit() on some missing files, so look first.
 	for _, p := range []string{filepath.Join(cfg.HMM, "mdef"), cfg.LM, cfg.Dict} {
@@ -273,7 +270,7 @@ func NewPocketSphinx(cfg PocketSphinxConfig) (*PocketSphinx, error) {
 			return nil, fmt.Errorf("pocketsphinx model: %w (install the Debian package pocketsphinx-en-us, or set --model-dir to a folder with en-us/, en-us.lm.bin and cmudict-en-us.dict)", err)
 		}
 	}
-	e := &PocketSphinx{cfg: cfg, slots: make(chan struct{}, cfg.PoolSize)}
+	e := &Engine{cfg: cfg, slots: make(chan struct{}, cfg.PoolSize)}
 	if cfg.DomainWeight > 0 {
 		if err := e.loadDomain(); err != nil {
 			return nil, err
@@ -318,14 +315,14 @@ func NewPocketSphinx(cfg PocketSphinxConfig) (*PocketSphinx, error) {
 }
 
 // Name implements Engine.
-func (e *PocketSphinx) Name() string { return "pocketsphinx" }
+func (e *Engine) Name() string { return "pocketsphinx" }
 
 // PoolSize is the number of streams that can run at once.
-func (e *PocketSphinx) PoolSize() int { return e.cfg.PoolSize }
+func (e *Engine) PoolSize() int { return e.cfg.PoolSize }
 
 // NewStream takes a decoder from the pool, waiting while all are busy. A
 // vocabulary in opts is added to that decoder for this stream only.
-func (e *PocketSphinx) NewStream(ctx context.Context, opts StreamOptions) (Stream, error) {
+func (e *Engine) NewStream(ctx context.Context, opts transcribe.StreamOptions) (transcribe.Stream, error) {
 	select {
 	case e.slots <- struct{}{}:
 	case <-ctx.Done():
@@ -347,7 +344,7 @@ func (e *PocketSphinx) NewStream(ctx context.Context, opts StreamOptions) (Strea
 			return nil, err
 		}
 	}
-	s := &psStream{engine: e, d: d, partialEvery: e.cfg.PartialEvery}
+	s := &stream{engine: e, d: d, partialEvery: e.cfg.PartialEvery}
 	denoise := e.cfg.Denoise
 	if opts.Denoise != 0 {
 		denoise = opts.Denoise
@@ -365,7 +362,7 @@ func (e *PocketSphinx) NewStream(ctx context.Context, opts StreamOptions) (Strea
 		pause = opts.Pause
 	}
 	if pause > 0 {
-		s.pauses = NewVAD(VADConfig{Hangover: pause})
+		s.pauses = transcribe.NewVAD(transcribe.VADConfig{Hangover: pause})
 	}
 	if len(opts.Vocabulary) > 0 {
 		if err := e.boost(d, opts.Vocabulary); err != nil {
@@ -384,7 +381,7 @@ func (e *PocketSphinx) NewStream(ctx context.Context, opts StreamOptions) (Strea
 // vocabulary added. A decoder whose dictionary grew for one speaker is
 // freed instead: the library cannot remove words, and the next speaker must
 // not get them.
-func (e *PocketSphinx) release(d *decoder) {
+func (e *Engine) release(d *decoder) {
 	d.unboost()
 	e.keep(d)
 	<-e.slots
@@ -392,7 +389,7 @@ func (e *PocketSphinx) release(d *decoder) {
 
 // keep puts a loaded decoder in the idle pool, or frees it when it must not
 // serve again (its dictionary grew for one speaker) or the engine is closed.
-func (e *PocketSphinx) keep(d *decoder) {
+func (e *Engine) keep(d *decoder) {
 	e.mu.Lock()
 	defer e.mu.Unlock()
 	if d.dirty || e.closed {
@@ -408,7 +405,7 @@ func (e *PocketSphinx) keep(d *decoder) {
 // than each waiting for its own to load. It holds a pool slot while it
 // loads, so the pool never grows past its size, and stops when every slot
 // is taken.
-func (e *PocketSphinx) Preload() {
+func (e *Engine) Preload() {
 	go func() {
 		for {
 			select {
@@ -440,7 +437,7 @@ func (e *PocketSphinx) Preload() {
 
 // loadCounted loads a decoder already counted in e.all, and takes it off
 // the count if it fails to load.
-func (e *PocketSphinx) loadCounted() (*decoder, error) {
+func (e *Engine) loadCounted() (*decoder, error) {
 	d, err := e.newDecoder()
 	if err != nil {
 		e.mu.Lock()
@@ -451,7 +448,7 @@ func (e *PocketSphinx) loadCounted() (*decoder, error) {
 }
 
 // Close frees the idle decoders.
-func (e *PocketSphinx) Close() error {
+func (e *Engine) Close() error {
 	e.mu.Lock()
 	defer e.mu.Unlock()
 	e.closed = true
@@ -482,7 +479,7 @@ var (
 	vocabularySearch = C.CString("vocabulary")
 )
 
-func (e *PocketSphinx) newDecoder() (*decoder, error) {
+func (e *Engine) newDecoder() (*decoder, error) {
 	loadMu.Lock()
 	defer loadMu.Unlock()
 	dictPath, err := writeTemp("mockinterview-*.dict", e.dict)
@@ -608,14 +605,14 @@ func (d *decoder) free() {
 	}
 }
 
-// psStream follows pocketsphinx_continuous: one long stream, so that frame
+// stream follows pocketsphinx_continuous: one long stream, so that frame
 // numbers count from the start of the stream and word times do not drift.
 // An utterance begins where the library's own voice detector hears speech.
 // It ends at the first pause as long as the stream's, heard by our own VAD,
 // or at the library's own half second of silence if that comes first, and
 // at maxUtterance in any case.
-type psStream struct {
-	engine       *PocketSphinx
+type stream struct {
+	engine       *Engine
 	d            *decoder
 	inUtt        bool  // the library heard speech in the current utterance
 	uttFrom      int64 // where the utterance began
@@ -624,7 +621,7 @@ type psStream struct {
 	received     int64 // samples fed since the stream began
 	// pauses hears the pause that ends an utterance; nil when the library
 	// decides alone.
-	pauses *VAD
+	pauses *transcribe.VAD
 	// denoise, when set, cleans the audio before the decoder and pauses
 	// hear it; clean holds what it gives back.
 	denoise *Denoiser
@@ -632,7 +629,7 @@ type psStream struct {
 }
 
 // ended tells whether vad heard speech stop in samples.
-func ended(vad *VAD, samples []int16) bool {
+func ended(vad *transcribe.VAD, samples []int16) bool {
 	if vad == nil {
 		return false
 	}
@@ -643,7 +640,7 @@ func ended(vad *VAD, samples []int16) bool {
 
 var errStreamClosed = errors.New("pocketsphinx: stream is closed")
 
-func (s *psStream) start() error {
+func (s *stream) start() error {
 	if C.ps_start_stream(s.d.ps) < 0 {
 		return errors.New("pocketsphinx: start stream failed")
 	}
@@ -653,13 +650,13 @@ func (s *psStream) start() error {
 	return nil
 }
 
-func samplesIn(d time.Duration) int64 { return int64(d.Seconds() * SampleRate) }
+func samplesIn(d time.Duration) int64 { return int64(d.Seconds() * transcribe.SampleRate) }
 
 // chunk is how much audio goes to the decoder per call: small enough that
 // the end of speech is noticed within 100 ms.
-const chunk = SampleRate / 10
+const chunk = transcribe.SampleRate / 10
 
-func (s *psStream) Accept(ctx context.Context, samples []int16) ([]Result, error) {
+func (s *stream) Accept(ctx context.Context, samples []int16) ([]transcribe.Result, error) {
 	if s.d == nil {
 		return nil, errStreamClosed
 	}
@@ -672,8 +669,8 @@ func (s *psStream) Accept(ctx context.Context, samples []int16) ([]Result, error
 
 // decode feeds samples to the decoder a chunk at a time and gives the
 // results they bring.
-func (s *psStream) decode(ctx context.Context, samples []int16) ([]Result, error) {
-	var out []Result
+func (s *stream) decode(ctx context.Context, samples []int16) ([]transcribe.Result, error) {
+	var out []transcribe.Result
 	for len(samples) > 0 {
 		if err := ctx.Err(); err != nil {
 			return out, err
@@ -717,11 +714,11 @@ func (s *psStream) decode(ctx context.Context, samples []int16) ([]Result, error
 	return out, nil
 }
 
-func (s *psStream) Flush(ctx context.Context) ([]Result, error) {
+func (s *stream) Flush(ctx context.Context) ([]transcribe.Result, error) {
 	if s.d == nil {
 		return nil, errStreamClosed
 	}
-	var out []Result
+	var out []transcribe.Result
 	if s.denoise != nil {
 		s.clean = s.denoise.Flush(s.clean[:0])
 		rs, err := s.decode(ctx, s.clean)
@@ -740,7 +737,7 @@ func (s *psStream) Flush(ctx context.Context) ([]Result, error) {
 	return append(out, r), nil
 }
 
-func (s *psStream) Close() error {
+func (s *stream) Close() error {
 	if s.d == nil {
 		return nil
 	}
@@ -753,10 +750,10 @@ func (s *psStream) Close() error {
 	return nil
 }
 
-func (s *psStream) endUtt() (Result, error) {
+func (s *stream) endUtt() (transcribe.Result, error) {
 	s.inUtt = false
 	if C.ps_end_utt(s.d.ps) < 0 {
-		return Result{}, errors.New("pocketsphinx: end utterance failed")
+		return transcribe.Result{}, errors.New("pocketsphinx: end utterance failed")
 	}
 	r := s.words(true)
 	if C.ps_start_utt(s.d.ps) < 0 {
@@ -765,17 +762,17 @@ func (s *psStream) endUtt() (Result, error) {
 	return r, nil
 }
 
-func (s *psStream) partial() Result { return s.words(false) }
+func (s *stream) partial() transcribe.Result { return s.words(false) }
 
 // words reads the decoder's current best path. Confidence is only
 // meaningful once the utterance has ended (the posterior needs the lattice).
-func (s *psStream) words(final bool) Result {
-	r := Result{Final: final, Engine: "pocketsphinx"}
+func (s *stream) words(final bool) transcribe.Result {
+	r := transcribe.Result{Final: final, Engine: "pocketsphinx"}
 	var score C.int32
 	if C.ps_get_hyp(s.d.ps, &score) == nil {
 		return r
 	}
-	now := float64(s.received) / SampleRate
+	now := float64(s.received) / transcribe.SampleRate
 	for seg := C.ps_seg_iter(s.d.ps); seg != nil; seg = C.ps_seg_next(seg) {
 		text, ok := cleanWord(C.GoString(C.ps_seg_word(seg)))
 		if !ok {
@@ -783,7 +780,7 @@ func (s *psStream) words(final bool) Result {
 		}
 		var sf, ef C.int
 		C.ps_seg_frames(seg, &sf, &ef)
-		w := Word{
+		w := transcribe.Word{
 			Text:  text,
 			Start: float64(sf) / framesPerSecond,
 			End:   float64(ef+1) / framesPerSecond,

@@ -1,4 +1,4 @@
-package transcribe
+package openai
 
 import (
 	"bytes"
@@ -19,12 +19,14 @@ import (
 	"unicode"
 
 	"github.com/rs/zerolog"
-	openai "github.com/sashabaranov/go-openai"
+	goopenai "github.com/sashabaranov/go-openai"
+
+	"github.com/mockinterview/mockinterview/transcribe"
 )
 
-// OpenAIConfig configures an engine that sends each utterance to an
+// Config configures an engine that sends each utterance to an
 // OpenAI-compatible transcription endpoint (POST {BaseURL}/audio/transcriptions).
-type OpenAIConfig struct {
+type Config struct {
 	// BaseURL is the API root. Default https://api.openai.com/v1; any
 	// OpenAI-compatible server works, such as speaches
 	// (http://localhost:8000/v1), LocalAI, or whisper.cpp's whisper-server
@@ -51,7 +53,7 @@ type OpenAIConfig struct {
 	// HTTPClient sends the requests. Default a client of its own.
 	HTTPClient *http.Client
 	// VAD finds the utterances in the stream; zero fields take its defaults.
-	VAD VADConfig
+	VAD transcribe.VADConfig
 	// MaxUtterance is the longest audio sent at once: longer speech is cut
 	// at its quietest moment near this length. Default 60 s (1.9 MB of WAV,
 	// far under the API's 25 MB limit).
@@ -75,7 +77,7 @@ type OpenAIConfig struct {
 	// the breaker keeps from it; its Result.Engine then names the
 	// fallback. Without one, the stream returns the error and keeps the
 	// audio for a later call.
-	Fallback Engine
+	Fallback transcribe.Engine
 	// Logger receives one line per retry, fallback and utterance.
 	// Transcript text is logged at debug level only.
 	Logger *zerolog.Logger
@@ -102,17 +104,17 @@ const (
 	maxResponseBytes = 8 << 20
 )
 
-// DefaultOpenAIBudget is the default OpenAIConfig.Budget.
-const DefaultOpenAIBudget = 5 * time.Second
+// DefaultBudget is the default OpenAIConfig.Budget.
+const DefaultBudget = 5 * time.Second
 
 // errBudget is the cause of a context ended by an utterance's budget.
 var errBudget = errors.New("the utterance's time budget ran out")
 
-// OpenAI is the engine for OpenAI-compatible transcription endpoints. It
+// Engine is the engine for Engine-compatible transcription endpoints. It
 // holds no connection of its own: each stream finds utterances with a VAD
 // and uploads them one by one as WAV files.
-type OpenAI struct {
-	cfg       OpenAIConfig
+type Engine struct {
+	cfg       Config
 	ownClient bool
 	log       zerolog.Logger
 	breaker   *breaker
@@ -123,9 +125,9 @@ type OpenAI struct {
 	probes     sync.WaitGroup
 }
 
-// NewOpenAI checks cfg and fills in its defaults. The OpenAI cloud without an
+// New checks cfg and fills in its defaults. The OpenAI cloud without an
 // API key is refused here rather than on the first answer.
-func NewOpenAI(cfg OpenAIConfig) (*OpenAI, error) {
+func New(cfg Config) (*Engine, error) {
 	if cfg.BaseURL == "" {
 		cfg.BaseURL = openAICloudURL
 	}
@@ -138,7 +140,7 @@ func NewOpenAI(cfg OpenAIConfig) (*OpenAI, error) {
 			"or point --openai-url at a local OpenAI-compatible server such as http://localhost:8000/v1")
 	}
 	if cfg.Model == "" {
-		cfg.Model = openai.Whisper1
+		cfg.Model = goopenai.Whisper1
 	}
 	if cfg.Language == "" {
 		cfg.Language = "en"
@@ -159,7 +161,7 @@ func NewOpenAI(cfg OpenAIConfig) (*OpenAI, error) {
 		cfg.MaxUtterance = 60 * time.Second
 	}
 	if cfg.Budget <= 0 {
-		cfg.Budget = DefaultOpenAIBudget
+		cfg.Budget = DefaultBudget
 	}
 	if cfg.BreakerFailures <= 0 {
 		cfg.BreakerFailures = 3
@@ -167,7 +169,7 @@ func NewOpenAI(cfg OpenAIConfig) (*OpenAI, error) {
 	if cfg.BreakerCooldown <= 0 {
 		cfg.BreakerCooldown = 30 * time.Second
 	}
-	e := &OpenAI{cfg: cfg, log: zerolog.Nop(), breaker: newBreaker(cfg.BreakerFailures, cfg.BreakerCooldown)}
+	e := &Engine{cfg: cfg, log: zerolog.Nop(), breaker: newBreaker(cfg.BreakerFailures, cfg.BreakerCooldown)}
 	e.probeCtx, e.stopProbes = context.WithCancel(context.Background())
 	if cfg.HTTPClient == nil {
 		e.cfg.HTTPClient = &http.Client{}
@@ -181,11 +183,11 @@ func NewOpenAI(cfg OpenAIConfig) (*OpenAI, error) {
 }
 
 // Name returns "openai".
-func (e *OpenAI) Name() string { return "openai" }
+func (e *Engine) Name() string { return "openai" }
 
 // NewStream starts a stream. It does not block: requests are only made when
 // an utterance ends.
-func (e *OpenAI) NewStream(ctx context.Context, opts StreamOptions) (Stream, error) {
+func (e *Engine) NewStream(ctx context.Context, opts transcribe.StreamOptions) (transcribe.Stream, error) {
 	if err := ctx.Err(); err != nil {
 		return nil, err
 	}
@@ -193,16 +195,16 @@ func (e *OpenAI) NewStream(ctx context.Context, opts StreamOptions) (Stream, err
 	if opts.Pause > 0 {
 		vad.Hangover = opts.Pause
 	}
-	return &openAIStream{
+	return &stream{
 		engine: e,
 		opts:   opts,
 		prompt: transcriptionPrompt(opts.Vocabulary),
-		vad:    NewVAD(vad),
+		vad:    transcribe.NewVAD(vad),
 	}, nil
 }
 
 // Endpoint says how the endpoint is doing.
-func (e *OpenAI) Endpoint() EndpointStatus {
+func (e *Engine) Endpoint() transcribe.EndpointStatus {
 	st := e.breaker.status()
 	st.URL = e.cfg.BaseURL
 	if e.cfg.Fallback != nil {
@@ -213,7 +215,7 @@ func (e *OpenAI) Endpoint() EndpointStatus {
 
 // Close stops the probes in progress and releases idle connections of
 // the engine's own HTTP client.
-func (e *OpenAI) Close() error {
+func (e *Engine) Close() error {
 	e.stopProbes()
 	e.probes.Wait()
 	if e.ownClient {
@@ -222,13 +224,13 @@ func (e *OpenAI) Close() error {
 	return nil
 }
 
-// openAIStream buffers a stream's audio until the VAD closes an utterance,
+// stream buffers a stream's audio until the VAD closes an utterance,
 // then transcribes the utterance and lets its audio go.
-type openAIStream struct {
-	engine *OpenAI
-	opts   StreamOptions
+type stream struct {
+	engine *Engine
+	opts   transcribe.StreamOptions
 	prompt string
-	vad    *VAD
+	vad    *transcribe.VAD
 
 	audio      []int16 // the stream's samples from audioStart on
 	audioStart int     // stream-clock sample index of audio[0]
@@ -243,7 +245,7 @@ var errOpenAIStreamClosed = errors.New("openai: stream is closed")
 // queuedUtterance is an utterance waiting for its transcript: the speech the
 // VAD found, and the wider stretch of audio that is sent.
 type queuedUtterance struct {
-	speech   Segment
+	speech   transcribe.Segment
 	from, to float64
 }
 
@@ -251,7 +253,7 @@ type queuedUtterance struct {
 // transcription fails, the results before it are returned along with the
 // error, and the failed utterance stays queued: it is tried again when the
 // next utterance ends or on Flush.
-func (s *openAIStream) Accept(ctx context.Context, samples []int16) ([]Result, error) {
+func (s *stream) Accept(ctx context.Context, samples []int16) ([]transcribe.Result, error) {
 	if s.closed {
 		return nil, errOpenAIStreamClosed
 	}
@@ -271,7 +273,7 @@ func (s *openAIStream) Accept(ctx context.Context, samples []int16) ([]Result, e
 }
 
 // Flush ends the speech in progress and transcribes everything queued.
-func (s *openAIStream) Flush(ctx context.Context) ([]Result, error) {
+func (s *stream) Flush(ctx context.Context) ([]transcribe.Result, error) {
 	if s.closed {
 		return nil, errOpenAIStreamClosed
 	}
@@ -282,7 +284,7 @@ func (s *openAIStream) Flush(ctx context.Context) ([]Result, error) {
 }
 
 // Close drops the stream's audio, including any utterance that failed.
-func (s *openAIStream) Close() error {
+func (s *stream) Close() error {
 	if !s.closed && len(s.queue) > 0 {
 		s.engine.log.Warn().Int("utterances", len(s.queue)).Msg("stream closed with untranscribed speech")
 	}
@@ -292,13 +294,13 @@ func (s *openAIStream) Close() error {
 }
 
 // now is the stream clock: seconds of audio received.
-func (s *openAIStream) now() float64 {
-	return float64(s.audioStart+len(s.audio)) / SampleRate
+func (s *stream) now() float64 {
+	return float64(s.audioStart+len(s.audio)) / transcribe.SampleRate
 }
 
 // enqueue queues the speech seg with utterancePad seconds of audio before it
 // and endPad after, never overlapping audio already queued.
-func (s *openAIStream) enqueue(seg Segment, endPad float64) {
+func (s *stream) enqueue(seg transcribe.Segment, endPad float64) {
 	from := max(seg.Start-utterancePad, s.queuedTo, 0)
 	to := min(seg.End+endPad, s.now())
 	if to <= from || seg.End <= s.queuedTo {
@@ -312,7 +314,7 @@ func (s *openAIStream) enqueue(seg Segment, endPad float64) {
 // cutLongSpeech queues the first part of speech that has gone on for
 // MaxUtterance, cut at the quietest moment of its second half, so that no
 // upload grows without bound and the words keep coming while someone talks.
-func (s *openAIStream) cutLongSpeech() {
+func (s *stream) cutLongSpeech() {
 	limit := s.engine.cfg.MaxUtterance.Seconds()
 	for {
 		start, ok := s.vad.Open()
@@ -324,14 +326,14 @@ func (s *openAIStream) cutLongSpeech() {
 			return
 		}
 		cut := s.quietest(from+limit/2, from+limit)
-		s.enqueue(Segment{Start: start, End: cut}, 0)
+		s.enqueue(transcribe.Segment{Start: start, End: cut}, 0)
 	}
 }
 
 // quietest returns the middle of the 20 ms frame with the least energy
 // between from and to, seconds on the stream clock.
-func (s *openAIStream) quietest(from, to float64) float64 {
-	const frame = SampleRate / 50
+func (s *stream) quietest(from, to float64) float64 {
+	const frame = transcribe.SampleRate / 50
 	audio, offset := s.samples(from, to)
 	best, bestEnergy := to, math.Inf(1)
 	for i := 0; i+frame <= len(audio); i += frame {
@@ -340,7 +342,7 @@ func (s *openAIStream) quietest(from, to float64) float64 {
 			energy += float64(v) * float64(v)
 		}
 		if energy < bestEnergy {
-			best, bestEnergy = offset+float64(i+frame/2)/SampleRate, energy
+			best, bestEnergy = offset+float64(i+frame/2)/transcribe.SampleRate, energy
 		}
 	}
 	return best
@@ -348,14 +350,14 @@ func (s *openAIStream) quietest(from, to float64) float64 {
 
 // samples returns the buffered audio between from and to, seconds on the
 // stream clock, and where that audio really starts.
-func (s *openAIStream) samples(from, to float64) ([]int16, float64) {
-	i := min(max(int(math.Round(from*SampleRate))-s.audioStart, 0), len(s.audio))
-	j := min(max(int(math.Round(to*SampleRate))-s.audioStart, i), len(s.audio))
-	return s.audio[i:j], float64(s.audioStart+i) / SampleRate
+func (s *stream) samples(from, to float64) ([]int16, float64) {
+	i := min(max(int(math.Round(from*transcribe.SampleRate))-s.audioStart, 0), len(s.audio))
+	j := min(max(int(math.Round(to*transcribe.SampleRate))-s.audioStart, i), len(s.audio))
+	return s.audio[i:j], float64(s.audioStart+i) / transcribe.SampleRate
 }
 
 // trim lets go of audio that no queued or future utterance can need.
-func (s *openAIStream) trim() {
+func (s *stream) trim() {
 	keep := s.now() - max(vadLookback, s.engine.cfg.VAD.MinSpeech.Seconds()) - utterancePad
 	if start, ok := s.vad.Open(); ok {
 		// Of long speech, only the part after its last cut is needed.
@@ -364,8 +366,8 @@ func (s *openAIStream) trim() {
 	for _, u := range s.queue {
 		keep = min(keep, u.from)
 	}
-	drop := int(keep*SampleRate) - s.audioStart
-	if drop < SampleRate {
+	drop := int(keep*transcribe.SampleRate) - s.audioStart
+	if drop < transcribe.SampleRate {
 		return // copy the buffer once a second at most
 	}
 	s.audio = slices.Clone(s.audio[drop:])
@@ -374,9 +376,9 @@ func (s *openAIStream) trim() {
 
 // drain transcribes the queue in order. It stops at the first failure, which
 // stays queued with its audio.
-func (s *openAIStream) drain(ctx context.Context) ([]Result, error) {
+func (s *stream) drain(ctx context.Context) ([]transcribe.Result, error) {
 	defer s.trim()
-	var results []Result
+	var results []transcribe.Result
 	for len(s.queue) > 0 {
 		r, err := s.transcribe(ctx, s.queue[0])
 		if err != nil {
@@ -393,11 +395,11 @@ func (s *openAIStream) drain(ctx context.Context) ([]Result, error) {
 // transcribe sends one utterance, or hands it to the fallback engine when
 // sending fails or the breaker keeps it from the endpoint, and returns its
 // words on the stream clock.
-func (s *openAIStream) transcribe(ctx context.Context, u queuedUtterance) (Result, error) {
+func (s *stream) transcribe(ctx context.Context, u queuedUtterance) (transcribe.Result, error) {
 	e := s.engine
 	audio, offset := s.samples(u.from, u.to)
-	log := e.log.With().Float64("start", u.speech.Start).Float64("seconds", float64(len(audio))/SampleRate).Logger()
-	var words []Word
+	log := e.log.With().Float64("start", u.speech.Start).Float64("seconds", float64(len(audio))/transcribe.SampleRate).Logger()
+	var words []transcribe.Word
 	var err error
 	switch e.breaker.route() {
 	case routeEndpoint:
@@ -416,7 +418,7 @@ func (s *openAIStream) transcribe(ctx context.Context, u queuedUtterance) (Resul
 	if err != nil {
 		err = fmt.Errorf("openai: transcribe the utterance at %.2f s: %w", u.speech.Start, err)
 		if e.cfg.Fallback == nil || ctx.Err() != nil {
-			return Result{}, err
+			return transcribe.Result{}, err
 		}
 		ev := log.Warn()
 		if errors.Is(err, errBreakerOpen) {
@@ -426,10 +428,10 @@ func (s *openAIStream) transcribe(ctx context.Context, u queuedUtterance) (Resul
 		var fbErr error
 		words, engine, fbErr = s.fallback(ctx, audio)
 		if fbErr != nil {
-			return Result{}, fmt.Errorf("%w; fallback %s: %w", err, e.cfg.Fallback.Name(), fbErr)
+			return transcribe.Result{}, fmt.Errorf("%w; fallback %s: %w", err, e.cfg.Fallback.Name(), fbErr)
 		}
 	}
-	r := placeWords(words, offset, float64(len(audio))/SampleRate, u.speech)
+	r := placeWords(words, offset, float64(len(audio))/transcribe.SampleRate, u.speech)
 	r.Engine = engine
 	if r.TimesRepaired {
 		log.Warn().Str("by", engine).Int("words", len(r.Words)).Msg("word times broken; spread over the utterance")
@@ -441,7 +443,7 @@ func (s *openAIStream) transcribe(ctx context.Context, u queuedUtterance) (Resul
 // errBreakerOpen is why an utterance was not sent: the breaker is open.
 var errBreakerOpen = errors.New("the endpoint is not asked")
 
-func (e *OpenAI) breakerError() error {
+func (e *Engine) breakerError() error {
 	st := e.breaker.status()
 	return fmt.Errorf("%w: it failed on %d utterances in a row (last: %s); it is tried again after %s",
 		errBreakerOpen, st.Failures, st.LastError, e.cfg.BreakerCooldown)
@@ -450,7 +452,7 @@ func (e *OpenAI) breakerError() error {
 // probe asks the endpoint about an utterance the fallback hears, in the
 // background: its answer only tells the breaker that the endpoint is
 // back. Close stops it.
-func (e *OpenAI) probe(audio []int16, prompt string) {
+func (e *Engine) probe(audio []int16, prompt string) {
 	audio = slices.Clone(audio)
 	e.probes.Go(func() {
 		e.ask(e.probeCtx, audio, prompt, true)
@@ -459,8 +461,8 @@ func (e *OpenAI) probe(audio []int16, prompt string) {
 
 // ask sends one utterance to the endpoint within its time budget and
 // tells the breaker how that went (probe: it is the breaker's probe).
-func (e *OpenAI) ask(ctx context.Context, audio []int16, prompt string, probe bool) ([]Word, error) {
-	budget := time.Duration(float64(len(audio))/SampleRate*float64(time.Second)) + e.cfg.Budget
+func (e *Engine) ask(ctx context.Context, audio []int16, prompt string, probe bool) ([]transcribe.Word, error) {
+	budget := time.Duration(float64(len(audio))/transcribe.SampleRate*float64(time.Second)) + e.cfg.Budget
 	within, cancel := context.WithTimeoutCause(ctx, budget, errBudget)
 	defer cancel()
 	words, err := e.transcribeAudio(within, audio, prompt)
@@ -473,9 +475,9 @@ func (e *OpenAI) ask(ctx context.Context, audio []int16, prompt string, probe bo
 		err = fmt.Errorf("no words within the utterance's budget of %s: %w", budget.Round(time.Millisecond), err)
 	}
 	switch was, is := e.breaker.done(probe, err); {
-	case was != BreakerClosed && is == BreakerClosed:
+	case was != transcribe.BreakerClosed && is == transcribe.BreakerClosed:
 		e.log.Info().Str("url", e.cfg.BaseURL).Msg("the endpoint answers again; the breaker is closed")
-	case was != BreakerOpen && is == BreakerOpen:
+	case was != transcribe.BreakerOpen && is == transcribe.BreakerOpen:
 		e.log.Warn().Err(err).Str("url", e.cfg.BaseURL).Dur("cooldown", e.cfg.BreakerCooldown).
 			Msg("the endpoint failed on too many utterances in a row; the breaker is open and the fallback hears them")
 	}
@@ -484,7 +486,7 @@ func (e *OpenAI) ask(ctx context.Context, audio []int16, prompt string, probe bo
 
 // fallback transcribes one utterance's audio with the fallback engine, on a
 // stream of its own whose clock starts with the utterance.
-func (s *openAIStream) fallback(ctx context.Context, audio []int16) (words []Word, engine string, err error) {
+func (s *stream) fallback(ctx context.Context, audio []int16) (words []transcribe.Word, engine string, err error) {
 	fb := s.engine.cfg.Fallback
 	stream, err := fb.NewStream(ctx, s.opts)
 	if err != nil {
@@ -516,8 +518,8 @@ func (s *openAIStream) fallback(ctx context.Context, audio []int16) (words []Wor
 // clock, shifted by offset, where the audio sent starts, and checks their
 // times against that audio, which lasts duration seconds: words whose
 // times are broken are spread over the speech (see RepairTimes).
-func placeWords(words []Word, offset, duration float64, speech Segment) Result {
-	r := Result{Start: speech.Start, End: speech.End, Final: true}
+func placeWords(words []transcribe.Word, offset, duration float64, speech transcribe.Segment) transcribe.Result {
+	r := transcribe.Result{Start: speech.Start, End: speech.End, Final: true}
 	for _, w := range words {
 		w.Text = strings.TrimSpace(w.Text)
 		if w.Text == "" {
@@ -526,18 +528,18 @@ func placeWords(words []Word, offset, duration float64, speech Segment) Result {
 		w.Start, w.End = offset+w.Start, offset+w.End
 		r.Words = append(r.Words, w)
 	}
-	RepairTimes(&r, offset, offset+duration)
+	transcribe.RepairTimes(&r, offset, offset+duration)
 	return r
 }
 
 // transcribeAudio sends one utterance and returns its words on the
 // utterance's own clock, retrying the failures a later try may not have.
-func (e *OpenAI) transcribeAudio(ctx context.Context, audio []int16, prompt string) ([]Word, error) {
-	wav := EncodeWAV(audio)
+func (e *Engine) transcribeAudio(ctx context.Context, audio []int16, prompt string) ([]transcribe.Word, error) {
+	wav := transcribe.EncodeWAV(audio)
 	for attempt := 0; ; attempt++ {
 		t, answer, err := e.post(ctx, wav, prompt)
 		if err == nil {
-			return t.words(float64(len(audio)) / SampleRate), nil
+			return t.words(float64(len(audio)) / transcribe.SampleRate), nil
 		}
 		if ctx.Err() != nil {
 			return nil, err
@@ -571,24 +573,24 @@ func (e *OpenAI) transcribeAudio(ctx context.Context, audio []int16, prompt stri
 // post makes one request through go-openai. It decodes the answer itself
 // from the recorded body, because go-openai's AudioResponse has no room for
 // the words whisper.cpp nests inside segments, nor for word probabilities.
-func (e *OpenAI) post(parent context.Context, wav []byte, prompt string) (verboseTranscription, *recordedAnswer, error) {
+func (e *Engine) post(parent context.Context, wav []byte, prompt string) (verboseTranscription, *recordedAnswer, error) {
 	ctx, cancel := context.WithTimeout(parent, e.cfg.Timeout)
 	defer cancel()
 	answer := &recordedAnswer{client: e.cfg.HTTPClient}
-	config := openai.DefaultConfig(e.cfg.APIKey)
+	config := goopenai.DefaultConfig(e.cfg.APIKey)
 	config.BaseURL = e.cfg.BaseURL
 	config.HTTPClient = answer
 	var t verboseTranscription
-	_, err := openai.NewClientWithConfig(config).CreateTranscription(ctx, openai.AudioRequest{
+	_, err := goopenai.NewClientWithConfig(config).CreateTranscription(ctx, goopenai.AudioRequest{
 		Model:    e.cfg.Model,
 		FilePath: "utterance.wav",
 		Reader:   bytes.NewReader(wav),
 		Prompt:   prompt,
 		Language: e.cfg.Language,
-		Format:   openai.AudioResponseFormatVerboseJSON,
-		TimestampGranularities: []openai.TranscriptionTimestampGranularity{
-			openai.TranscriptionTimestampGranularityWord,
-			openai.TranscriptionTimestampGranularitySegment,
+		Format:   goopenai.AudioResponseFormatVerboseJSON,
+		TimestampGranularities: []goopenai.TranscriptionTimestampGranularity{
+			goopenai.TranscriptionTimestampGranularityWord,
+			goopenai.TranscriptionTimestampGranularitySegment,
 		},
 	})
 	// After a 2xx answer the only error left is go-openai's own decoding,
@@ -611,10 +613,10 @@ func (e *OpenAI) post(parent context.Context, wav []byte, prompt string) (verbos
 
 // retryWait says whether the failed attempt (counted from 0) is worth
 // repeating, and after how long.
-func (e *OpenAI) retryWait(attempt int, err error, answer *recordedAnswer) (time.Duration, bool) {
+func (e *Engine) retryWait(attempt int, err error, answer *recordedAnswer) (time.Duration, bool) {
 	status := 0
-	var apiErr *openai.APIError
-	var reqErr *openai.RequestError
+	var apiErr *goopenai.APIError
+	var reqErr *goopenai.RequestError
 	switch {
 	case errors.As(err, &apiErr):
 		status = apiErr.HTTPStatusCode
@@ -709,10 +711,10 @@ type answerWord struct {
 // without word times (json-only models, servers that send "words": null)
 // has its text spread evenly over its segments, or over the duration
 // seconds of audio sent: approximate times beat losing the words.
-func (t verboseTranscription) words(duration float64) []Word {
-	var words []Word
+func (t verboseTranscription) words(duration float64) []transcribe.Word {
+	var words []transcribe.Word
 	for _, tw := range t.Words {
-		words = appendWord(words, Word{Text: tw.Word, Start: tw.Start, End: tw.End, Confidence: probability(tw)})
+		words = appendWord(words, transcribe.Word{Text: tw.Word, Start: tw.Start, End: tw.End, Confidence: probability(tw)})
 	}
 	if len(words) == 0 {
 		for _, seg := range t.Segments {
@@ -746,8 +748,8 @@ func (t verboseTranscription) words(duration float64) []Word {
 // before it (" migr", "ation"). Punctuation tokens and special tokens such
 // as [_BEG_] are skipped. A word's confidence is the mean of its tokens'
 // probabilities.
-func joinTokens(tokens []answerWord) []Word {
-	var words []Word
+func joinTokens(tokens []answerWord) []transcribe.Word {
+	var words []transcribe.Word
 	var tokensInWord int
 	for _, tok := range tokens {
 		text := strings.TrimSpace(tok.Word)
@@ -763,10 +765,10 @@ func joinTokens(tokens []answerWord) []Word {
 			tokensInWord++
 			continue
 		}
-		words = append(words, Word{Text: tok.Word, Start: tok.Start, End: tok.End, Confidence: p})
+		words = append(words, transcribe.Word{Text: tok.Word, Start: tok.Start, End: tok.End, Confidence: p})
 		tokensInWord = 1
 	}
-	var clean []Word
+	var clean []transcribe.Word
 	for _, w := range words {
 		clean = appendWord(clean, w)
 	}
@@ -777,7 +779,7 @@ func joinTokens(tokens []answerWord) []Word {
 // written as, matching words and tokens in order. The word lists of
 // verbose_json carry no punctuation, while the transcript does. A word
 // that no token within the next few matches is left without.
-func punctuate(words []Word, text string) {
+func punctuate(words []transcribe.Word, text string) {
 	tokens := strings.Fields(text)
 	next := 0
 	for i := range words {
@@ -797,20 +799,20 @@ func punctuate(words []Word, text string) {
 const punctuateLookahead = 4
 
 // spreadWords gives the words of text equal shares of start to end.
-func spreadWords(text string, start, end float64) []Word {
+func spreadWords(text string, start, end float64) []transcribe.Word {
 	fields := strings.Fields(text)
-	var words []Word
+	var words []transcribe.Word
 	step := max(end-start, 0) / float64(max(len(fields), 1))
 	for i, f := range fields {
 		at := start + float64(i)*step
-		words = appendWord(words, Word{Text: f, Start: at, End: at + step, Confidence: 1, Punctuated: f})
+		words = appendWord(words, transcribe.Word{Text: f, Start: at, End: at + step, Confidence: 1, Punctuated: f})
 	}
 	return words
 }
 
 // appendWord appends w with the spaces and punctuation around its text
 // removed (" Um," becomes "Um"), unless nothing is left.
-func appendWord(words []Word, w Word) []Word {
+func appendWord(words []transcribe.Word, w transcribe.Word) []transcribe.Word {
 	w.Text = strings.TrimFunc(w.Text, isWordEdge)
 	if w.Text == "" {
 		return words

@@ -1,4 +1,4 @@
-package transcribe
+package openai
 
 import (
 	"bytes"
@@ -16,12 +16,14 @@ import (
 	"sync"
 	"testing"
 	"time"
+
+	"github.com/mockinterview/mockinterview/transcribe"
 )
 
 // The fake server below stands in for the OpenAI cloud, which cannot run
 // here. It speaks the real wire format: it parses the multipart upload the
 // way the API does, checks every field, and answers with bodies recorded in
-// the two shapes servers send (testdata/openai).
+// the two shapes servers send (testdata).
 
 const testAPIKey = "sk-test-key"
 
@@ -145,17 +147,17 @@ func checkUpload(t *testing.T, r *http.Request) upload {
 	if err != nil {
 		t.Errorf("read the file: %v", err)
 	}
-	samples, format, err := DecodeWAV(bytes.NewReader(data), header.Filename)
+	samples, format, err := transcribe.DecodeWAV(bytes.NewReader(data), header.Filename)
 	if err != nil {
 		t.Errorf("upload is not a valid WAV: %v", err)
 	}
-	if format != (Format{SampleRate: SampleRate, Channels: 1, BitDepth: 16}) {
+	if format != (transcribe.Format{SampleRate: transcribe.SampleRate, Channels: 1, BitDepth: 16}) {
 		t.Errorf("WAV format %+v, want 16 kHz mono 16-bit", format)
 	}
 	if want := 44 + 2*len(samples); len(data) != want {
 		t.Errorf("WAV is %d bytes for %d samples, want %d", len(data), len(samples), want)
 	}
-	return upload{seconds: float64(len(samples)) / SampleRate, prompt: prompt}
+	return upload{seconds: float64(len(samples)) / transcribe.SampleRate, prompt: prompt}
 }
 
 func containsString(list []string, s string) bool {
@@ -176,7 +178,7 @@ var (
 
 func readAnswer(t *testing.T, name string) string {
 	t.Helper()
-	b, err := os.ReadFile(filepath.Join("testdata", "openai", name))
+	b, err := os.ReadFile(filepath.Join("testdata", name))
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -201,7 +203,7 @@ type talker struct{ rng *rand.Rand }
 func newTalker() *talker { return &talker{rng: rand.New(rand.NewPCG(1, 2))} }
 
 func (tk *talker) pause(seconds float64) []int16 {
-	out := make([]int16, int(seconds*SampleRate))
+	out := make([]int16, int(seconds*transcribe.SampleRate))
 	for i := range out {
 		out[i] = int16(tk.rng.NormFloat64() * 30)
 	}
@@ -209,9 +211,9 @@ func (tk *talker) pause(seconds float64) []int16 {
 }
 
 func (tk *talker) speak(seconds float64) []int16 {
-	out := make([]int16, int(seconds*SampleRate))
+	out := make([]int16, int(seconds*transcribe.SampleRate))
 	for i := range out {
-		at := float64(i) / SampleRate
+		at := float64(i) / transcribe.SampleRate
 		envelope := 0.35 + 0.65*math.Abs(math.Sin(2*math.Pi*2*at))
 		var v float64
 		for h := 1.0; h <= 5; h++ {
@@ -239,26 +241,26 @@ func oneUtterance() []int16 {
 // fixedEngine is a fallback that hears the same words in any audio.
 type fixedEngine struct {
 	name  string
-	words []Word
+	words []transcribe.Word
 }
 
 func (f fixedEngine) Name() string { return f.name }
 func (f fixedEngine) Close() error { return nil }
-func (f fixedEngine) NewStream(context.Context, StreamOptions) (Stream, error) {
+func (f fixedEngine) NewStream(context.Context, transcribe.StreamOptions) (transcribe.Stream, error) {
 	return &fixedStream{f}, nil
 }
 
 type fixedStream struct{ f fixedEngine }
 
-func (s *fixedStream) Accept(context.Context, []int16) ([]Result, error) { return nil, nil }
-func (s *fixedStream) Close() error                                      { return nil }
-func (s *fixedStream) Flush(context.Context) ([]Result, error) {
-	return []Result{{Words: s.f.words, Start: s.f.words[0].Start, End: s.f.words[len(s.f.words)-1].End, Final: true, Engine: s.f.name}}, nil
+func (s *fixedStream) Accept(context.Context, []int16) ([]transcribe.Result, error) { return nil, nil }
+func (s *fixedStream) Close() error                                                 { return nil }
+func (s *fixedStream) Flush(context.Context) ([]transcribe.Result, error) {
+	return []transcribe.Result{{Words: s.f.words, Start: s.f.words[0].Start, End: s.f.words[len(s.f.words)-1].End, Final: true, Engine: s.f.name}}, nil
 }
 
-var fallbackWords = []Word{{Text: "led", Start: 0.4, End: 0.6, Confidence: 0.8}, {Text: "migration", Start: 0.7, End: 1.2, Confidence: 0.7}}
+var fallbackWords = []transcribe.Word{{Text: "led", Start: 0.4, End: 0.6, Confidence: 0.8}, {Text: "migration", Start: 0.7, End: 1.2, Confidence: 0.7}}
 
-func testOpenAI(t *testing.T, cfg OpenAIConfig) *OpenAI {
+func testOpenAI(t *testing.T, cfg Config) *Engine {
 	t.Helper()
 	if cfg.APIKey == "" {
 		cfg.APIKey = testAPIKey
@@ -266,7 +268,7 @@ func testOpenAI(t *testing.T, cfg OpenAIConfig) *OpenAI {
 	if cfg.Backoff == 0 {
 		cfg.Backoff = time.Millisecond
 	}
-	e, err := NewOpenAI(cfg)
+	e, err := New(cfg)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -276,17 +278,17 @@ func testOpenAI(t *testing.T, cfg OpenAIConfig) *OpenAI {
 
 // feed sends samples through a new stream in 100 ms pieces, as a browser
 // would, then flushes, and returns the results and the first error.
-func feed(t *testing.T, e Engine, samples []int16) ([]Result, error) {
+func feed(t *testing.T, e transcribe.Engine, samples []int16) ([]transcribe.Result, error) {
 	t.Helper()
 	ctx := context.Background()
-	stream, err := e.NewStream(ctx, StreamOptions{Vocabulary: testVocabulary})
+	stream, err := e.NewStream(ctx, transcribe.StreamOptions{Vocabulary: testVocabulary})
 	if err != nil {
 		t.Fatal(err)
 	}
 	defer stream.Close()
-	var results []Result
-	for i := 0; i < len(samples); i += SampleRate / 10 {
-		rs, err := stream.Accept(ctx, samples[i:min(i+SampleRate/10, len(samples))])
+	var results []transcribe.Result
+	for i := 0; i < len(samples); i += transcribe.SampleRate / 10 {
+		rs, err := stream.Accept(ctx, samples[i:min(i+transcribe.SampleRate/10, len(samples))])
 		results = append(results, rs...)
 		if err != nil {
 			return results, err
@@ -298,7 +300,7 @@ func feed(t *testing.T, e Engine, samples []int16) ([]Result, error) {
 
 // checkPlaced checks that got are want moved onto the stream clock by one
 // offset, and returns the offset.
-func checkPlaced(t *testing.T, r Result, want []answerWord) float64 {
+func checkPlaced(t *testing.T, r transcribe.Result, want []answerWord) float64 {
 	t.Helper()
 	if len(r.Words) != len(want) {
 		t.Fatalf("%d words %q, want %d", len(r.Words), r.Text(), len(want))
@@ -324,7 +326,7 @@ func checkPlaced(t *testing.T, r Result, want []answerWord) float64 {
 func TestOpenAITwoUtterances(t *testing.T) {
 	body := readAnswer(t, "openai_verbose.json")
 	server := newTranscriptionServer(t, serverAnswer{status: 200, body: body})
-	e := testOpenAI(t, OpenAIConfig{BaseURL: server.URL()})
+	e := testOpenAI(t, Config{BaseURL: server.URL()})
 
 	tk := newTalker()
 	// Speech from 0.5 to 2.0 s and from 3.0 to 4.5 s.
@@ -365,7 +367,7 @@ func TestOpenAITwoUtterances(t *testing.T) {
 
 func TestOpenAIWhisperCppShape(t *testing.T) {
 	server := newTranscriptionServer(t, serverAnswer{status: 200, body: readAnswer(t, "whispercpp_verbose.json")})
-	e := testOpenAI(t, OpenAIConfig{BaseURL: server.URL()})
+	e := testOpenAI(t, Config{BaseURL: server.URL()})
 	results, err := feed(t, e, oneUtterance())
 	if err != nil {
 		t.Fatal(err)
@@ -375,7 +377,7 @@ func TestOpenAIWhisperCppShape(t *testing.T) {
 	}
 	// Tokens " migr" "ation" and " Kub" "ern" "etes" join into words; the
 	// "," and "." tokens go; confidence is the mean token probability.
-	want := []Word{
+	want := []transcribe.Word{
 		{Text: "Uh", Start: 0.22, End: 0.45, Confidence: 0.6172949075698853},
 		{Text: "I", Start: 0.6, End: 0.72, Confidence: 0.9790127873420715},
 		{Text: "led", Start: 0.72, End: 0.9, Confidence: 0.9415218234062195},
@@ -386,7 +388,7 @@ func TestOpenAIWhisperCppShape(t *testing.T) {
 	}
 	got := results[0].Words
 	if len(got) != len(want) {
-		t.Fatalf("words %q, want %q", JoinWords(got), JoinWords(want))
+		t.Fatalf("words %q, want %q", transcribe.JoinWords(got), transcribe.JoinWords(want))
 	}
 	offset := got[0].Start - want[0].Start
 	if math.Abs(offset-0.3) > 0.1 {
@@ -408,7 +410,7 @@ func TestOpenAIRetries(t *testing.T) {
 		answers      []serverAnswer
 		maxRetries   int
 		timeout      time.Duration
-		fallback     Engine
+		fallback     transcribe.Engine
 		wantRequests int
 		wantErr      []string // each in the error; nil for success
 		wantEngine   string
@@ -468,7 +470,7 @@ func TestOpenAIRetries(t *testing.T) {
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
 			server := newTranscriptionServer(t, tt.answers...)
-			e := testOpenAI(t, OpenAIConfig{
+			e := testOpenAI(t, Config{
 				BaseURL:    server.URL(),
 				MaxRetries: tt.maxRetries,
 				Timeout:    tt.timeout,
@@ -521,20 +523,20 @@ func TestOpenAIRetries(t *testing.T) {
 func TestOpenAIKeepsFailedUtterance(t *testing.T) {
 	body := readAnswer(t, "openai_verbose.json")
 	server := newTranscriptionServer(t, serverAnswer{status: 503, body: openAIError500}, serverAnswer{status: 200, body: body})
-	e := testOpenAI(t, OpenAIConfig{BaseURL: server.URL(), MaxRetries: -1})
+	e := testOpenAI(t, Config{BaseURL: server.URL(), MaxRetries: -1})
 	ctx := context.Background()
-	stream, err := e.NewStream(ctx, StreamOptions{Vocabulary: testVocabulary})
+	s, err := e.NewStream(ctx, transcribe.StreamOptions{Vocabulary: testVocabulary})
 	if err != nil {
 		t.Fatal(err)
 	}
-	defer stream.Close()
+	defer s.Close()
 	tk := newTalker()
 	// Ten seconds of quiet after the speech: the buffer would have let go
 	// of the utterance by then, had it been transcribed.
 	samples := concat(tk.pause(0.5), tk.speak(1.5), tk.pause(10))
 	var failed bool
-	for i := 0; i < len(samples); i += SampleRate / 10 {
-		results, err := stream.Accept(ctx, samples[i:min(i+SampleRate/10, len(samples))])
+	for i := 0; i < len(samples); i += transcribe.SampleRate / 10 {
+		results, err := s.Accept(ctx, samples[i:min(i+transcribe.SampleRate/10, len(samples))])
 		if len(results) > 0 {
 			t.Fatalf("results %+v from a failing server", results)
 		}
@@ -543,7 +545,7 @@ func TestOpenAIKeepsFailedUtterance(t *testing.T) {
 	if !failed {
 		t.Fatal("the 503 was not reported")
 	}
-	results, err := stream.Flush(ctx)
+	results, err := s.Flush(ctx)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -558,7 +560,7 @@ func TestOpenAIKeepsFailedUtterance(t *testing.T) {
 		t.Errorf("%d requests, want 2", n)
 	}
 	// With the utterance done, only recent audio stays.
-	if buffered := float64(len(stream.(*openAIStream).audio)) / SampleRate; buffered > vadLookback+utterancePad+1 {
+	if buffered := float64(len(s.(*stream).audio)) / transcribe.SampleRate; buffered > vadLookback+utterancePad+1 {
 		t.Errorf("%.1f s of audio still buffered", buffered)
 	}
 }
@@ -569,26 +571,26 @@ func TestOpenAIKeepsFailedUtterance(t *testing.T) {
 func TestOpenAICutsLongSpeech(t *testing.T) {
 	server := newTranscriptionServer(t, serverAnswer{status: 200, body: readAnswer(t, "openai_verbose.json")})
 	const maxUtterance = 2.0
-	e := testOpenAI(t, OpenAIConfig{BaseURL: server.URL(), MaxUtterance: maxUtterance * time.Second})
+	e := testOpenAI(t, Config{BaseURL: server.URL(), MaxUtterance: maxUtterance * time.Second})
 	ctx := context.Background()
-	stream, err := e.NewStream(ctx, StreamOptions{Vocabulary: testVocabulary})
+	s, err := e.NewStream(ctx, transcribe.StreamOptions{Vocabulary: testVocabulary})
 	if err != nil {
 		t.Fatal(err)
 	}
-	defer stream.Close()
+	defer s.Close()
 	tk := newTalker()
 	samples := concat(tk.pause(0.5), tk.speak(7), tk.pause(1))
-	var results []Result
+	var results []transcribe.Result
 	var buffered float64
-	for i := 0; i < len(samples); i += SampleRate / 10 {
-		rs, err := stream.Accept(ctx, samples[i:min(i+SampleRate/10, len(samples))])
+	for i := 0; i < len(samples); i += transcribe.SampleRate / 10 {
+		rs, err := s.Accept(ctx, samples[i:min(i+transcribe.SampleRate/10, len(samples))])
 		if err != nil {
 			t.Fatal(err)
 		}
 		results = append(results, rs...)
-		buffered = max(buffered, float64(len(stream.(*openAIStream).audio))/SampleRate)
+		buffered = max(buffered, float64(len(s.(*stream).audio))/transcribe.SampleRate)
 	}
-	rs, err := stream.Flush(ctx)
+	rs, err := s.Flush(ctx)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -627,7 +629,7 @@ func TestNewOpenAIKey(t *testing.T) {
 		{"localhost:8000", "", "not an http(s) URL"},
 	}
 	for _, tt := range tests {
-		_, err := NewOpenAI(OpenAIConfig{BaseURL: tt.baseURL, APIKey: tt.key})
+		_, err := New(Config{BaseURL: tt.baseURL, APIKey: tt.key})
 		switch {
 		case tt.wantErr == "" && err != nil:
 			t.Errorf("NewOpenAI(%q, key %q): %v", tt.baseURL, tt.key, err)
@@ -669,19 +671,19 @@ func TestOpenAIPrompt(t *testing.T) {
 func TestOpenAIAnswerWithoutWordTimes(t *testing.T) {
 	tests := []struct {
 		name, body string
-		want       []Word
+		want       []transcribe.Word
 	}{{
 		name: "segments, words null",
 		body: `{"task":"transcribe","language":"english","duration":2.0,"text":"Um, we shipped it.","words":null,"segments":[{"id":0,"seek":0,"start":0.4,"end":1.6,"text":" Um, we shipped it.","tokens":[],"temperature":0.0,"avg_logprob":-0.3,"compression_ratio":0.7,"no_speech_prob":0.01}]}`,
-		want: []Word{{"Um", 0.4, 0.7, 1, "Um,", false}, {"we", 0.7, 1.0, 1, "we", false}, {"shipped", 1.0, 1.3, 1, "shipped", false}, {"it", 1.3, 1.6, 1, "it.", false}},
+		want: []transcribe.Word{{Text: "Um", Start: 0.4, End: 0.7, Confidence: 1, Punctuated: "Um,"}, {Text: "we", Start: 0.7, End: 1.0, Confidence: 1, Punctuated: "we"}, {Text: "shipped", Start: 1.0, End: 1.3, Confidence: 1, Punctuated: "shipped"}, {Text: "it", Start: 1.3, End: 1.6, Confidence: 1, Punctuated: "it."}},
 	}, {
 		name: "text only",
 		body: `{"text":"Yes, twice."}`,
-		want: []Word{{"Yes", 0, 1, 1, "Yes,", false}, {"twice", 1, 2, 1, "twice.", false}},
+		want: []transcribe.Word{{Text: "Yes", Start: 0, End: 1, Confidence: 1, Punctuated: "Yes,"}, {Text: "twice", Start: 1, End: 2, Confidence: 1, Punctuated: "twice."}},
 	}, {
 		name: "speaches words with spaces and probabilities",
 		body: `{"task":"transcribe","language":"en","duration":2.0,"text":"Um, yes.","segments":[],"words":[{"start":0.1,"end":0.4,"word":" Um,","probability":0.52},{"start":0.5,"end":0.9,"word":" yes.","probability":0.97},{"start":0.9,"end":0.9,"word":" ","probability":0.1}]}`,
-		want: []Word{{"Um", 0.1, 0.4, 0.52, "Um,", false}, {"yes", 0.5, 0.9, 0.97, "yes.", false}},
+		want: []transcribe.Word{{Text: "Um", Start: 0.1, End: 0.4, Confidence: 0.52, Punctuated: "Um,"}, {Text: "yes", Start: 0.5, End: 0.9, Confidence: 0.97, Punctuated: "yes."}},
 	}}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
@@ -704,9 +706,9 @@ func TestOpenAIAnswerWithoutWordTimes(t *testing.T) {
 }
 
 func TestOpenAIPlaceWordsClamps(t *testing.T) {
-	words := []Word{{Text: "early", Start: -0.3, End: 0.2, Confidence: 1}, {Text: " ", Start: 0.3, End: 0.4, Confidence: 1}, {Text: "late", Start: 1.8, End: 2.6, Confidence: 1}, {Text: "after", Start: 2.7, End: 2.9, Confidence: 1}}
-	r := placeWords(words, 10, 2, Segment{Start: 10.2, End: 11.8})
-	want := []Word{{Text: "early", Start: 10, End: 10.2, Confidence: 1}, {Text: "late", Start: 11.8, End: 12, Confidence: 1}, {Text: "after", Start: 12, End: 12, Confidence: 1}}
+	words := []transcribe.Word{{Text: "early", Start: -0.3, End: 0.2, Confidence: 1}, {Text: " ", Start: 0.3, End: 0.4, Confidence: 1}, {Text: "late", Start: 1.8, End: 2.6, Confidence: 1}, {Text: "after", Start: 2.7, End: 2.9, Confidence: 1}}
+	r := placeWords(words, 10, 2, transcribe.Segment{Start: 10.2, End: 11.8})
+	want := []transcribe.Word{{Text: "early", Start: 10, End: 10.2, Confidence: 1}, {Text: "late", Start: 11.8, End: 12, Confidence: 1}, {Text: "after", Start: 12, End: 12, Confidence: 1}}
 	if len(r.Words) != len(want) {
 		t.Fatalf("words %+v, want %+v", r.Words, want)
 	}
@@ -781,8 +783,8 @@ func TestOpenAIWordsKeepPunctuation(t *testing.T) {
 			}
 		})
 	}
-	if !(Word{Text: "done", Punctuated: `done."`}).EndsSentence() || (Word{Text: "so", Punctuated: "so,"}).EndsSentence() ||
-		!(Word{Text: "it."}).EndsSentence() || (Word{Text: "it"}).EndsSentence() {
+	if !(transcribe.Word{Text: "done", Punctuated: `done."`}).EndsSentence() || (transcribe.Word{Text: "so", Punctuated: "so,"}).EndsSentence() ||
+		!(transcribe.Word{Text: "it."}).EndsSentence() || (transcribe.Word{Text: "it"}).EndsSentence() {
 		t.Error("EndsSentence: a word ending in '.' (before a closing quote) ends a sentence, one ending in ',' or nothing does not")
 	}
 }
@@ -801,5 +803,53 @@ func TestOpenAILowConfidence(t *testing.T) {
 	}
 	if want := []bool{true, false, false, true}; !slices.Equal(got, want) {
 		t.Errorf("low confidence %v, want %v", got, want)
+	}
+}
+
+// soundTimes reports what is wrong with r's times on from..to, or ""
+// (as transcribe's own test does).
+func soundTimes(r transcribe.Result, from, to float64) string {
+	if !isFinite(r.Start) || !isFinite(r.End) || r.Start > r.End || r.Start < from || r.End > to {
+		return "the result's span"
+	}
+	for i, w := range r.Words {
+		switch {
+		case !isFinite(w.Start) || !isFinite(w.End):
+			return w.Text + " not finite"
+		case w.Start > w.End:
+			return w.Text + " ends before it starts"
+		case w.Start < r.Start || w.End > r.End:
+			return w.Text + " outside the result"
+		case i > 0 && (w.Start < r.Words[i-1].Start || w.End < r.Words[i-1].End):
+			return w.Text + " out of order"
+		}
+	}
+	return ""
+}
+
+func isFinite(x float64) bool { return !math.IsNaN(x) && !math.IsInf(x, 0) }
+
+// An endpoint whose answer has every kind of broken time: the words come
+// out spread over the utterance's speech, in order, and marked.
+func TestOpenAIBrokenWordTimes(t *testing.T) {
+	body := `{"task":"transcribe","language":"english","duration":1.9,"text":"So I led the migration.",` +
+		`"words":[{"word":"So","start":5.0,"end":4.0},{"word":"I","start":-3.0,"end":-2.5},` +
+		`{"word":"led","start":1.2,"end":1.4},{"word":"the","start":0.6,"end":0.7},{"word":"migration","start":1e308,"end":1e308}]}`
+	server := newTranscriptionServer(t, serverAnswer{status: 200, body: body})
+	e := testOpenAI(t, Config{BaseURL: server.URL()})
+	results, err := feed(t, e, oneUtterance())
+	if err != nil || len(results) != 1 {
+		t.Fatalf("results %+v, %v", results, err)
+	}
+	r := results[0]
+	if !r.TimesRepaired || r.Text() != "So I led the migration" {
+		t.Errorf("result %+v; want the five words, repaired", r)
+	}
+	// The speech runs from 0.5 to 2.0 s.
+	if bad := soundTimes(r, 0.4, 2.1); bad != "" {
+		t.Errorf("%s: %+v", bad, r)
+	}
+	if first, last := r.Words[0].Start, r.Words[4].End; math.Abs(first-0.5) > 0.1 || math.Abs(last-2.0) > 0.1 {
+		t.Errorf("words spread over %.2f-%.2f s, want about the speech, 0.5-2.0 s", first, last)
 	}
 }
