@@ -1,6 +1,8 @@
 package openai
 
 import (
+	"errors"
+	"fmt"
 	"sync"
 	"time"
 
@@ -105,4 +107,13 @@ func (b *breaker) status() transcribe.EndpointStatus {
 	defer b.mu.Unlock()
 	return transcribe.EndpointStatus{Breaker: b.state, Since: b.since, Failures: b.inARow, LastError: b.lastErr,
 		Opened: b.opened, BudgetTimeouts: b.timeouts}
+}
+
+// errBreakerOpen is why an utterance was not sent: the breaker is open.
+var errBreakerOpen = errors.New("the endpoint is not asked")
+
+func (e *Engine) breakerError() error {
+	st := e.breaker.status()
+	return fmt.Errorf("%w: it failed on %d utterances in a row (last: %s); it is tried again after %s",
+		errBreakerOpen, st.Failures, st.LastError, e.cfg.BreakerCooldown)
 }
