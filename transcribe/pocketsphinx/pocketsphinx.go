@@ -1,90 +1,24 @@
+// Package pocketsphinx is the embedded engine: Debian's libpocketsphinx
+// through cgo, a bounded pool of decoders, the stock English model mixed
+// with an interview-domain language model built into the binary, a
+// speaker's vocabulary added per stream, and an optional Speex denoiser in
+// front. Its tools for building that model (BuildTrigramModel, Pronounce)
+// live here too.
+//
+// It knows nothing about interviews beyond the words of that model, and no
+// other package of ours but transcribe.
 package pocketsphinx
-
-/*
-#cgo pkg-config: pocketsphinx sphinxbase
-#include <stdlib.h>
-#include <stdio.h>
-#include <pocketsphinx.h>
-#include <sphinxbase/err.h>
-#include <sphinxbase/logmath.h>
-#include <sphinxbase/ngram_model.h>
-
-// Variadic cmd_ln_init cannot be called from Go; parse an argv instead.
-static cmd_ln_t *mi_config(int argc, char **argv) {
-	return cmd_ln_parse_r(NULL, ps_args(), argc, argv, TRUE);
-}
-
-static void mi_quiet(void) {
-	err_set_logfp(NULL);
-	err_set_debug_level(0);
-}
-
-static double mi_prob(ps_decoder_t *ps, int32 p) {
-	return logmath_exp(ps_get_logmath(ps), p);
-}
-
-// mi_read_lm reads a language model (ARPA or binary) with the decoder's
-// language weight and log base, as a model set requires.
-static ngram_model_t *mi_read_lm(ps_decoder_t *ps, const char *path) {
-	return ngram_model_read(ps_get_config(ps), path, NGRAM_AUTO,
-		logmath_retain(ps_get_logmath(ps)));
-}
-
-// mi_use_lm makes the search called name decode with the given models
-// (NULL ones left out), interpolated with their weights, and selects it.
-// A model set takes its own reference to each model and gives it back when
-// the search that holds the set is removed; the caller keeps its own.
-static int mi_use_lm(ps_decoder_t *ps, const char *name,
-		ngram_model_t *stock, float wstock,
-		ngram_model_t *domain, float wdomain,
-		ngram_model_t *vocab, float wvocab) {
-	ngram_model_t *models[3];
-	char *names[3];
-	float32 weights[3];
-	int n = 0, rv;
-	ngram_model_t *lm;
-	if (stock) { models[n] = stock; names[n] = "stock"; weights[n++] = wstock; }
-	if (domain) { models[n] = domain; names[n] = "domain"; weights[n++] = wdomain; }
-	if (vocab) { models[n] = vocab; names[n] = "vocabulary"; weights[n++] = wvocab; }
-	if (n == 0)
-		return -1;
-	if (n == 1)
-		lm = ngram_model_retain(models[0]);
-	else
-		lm = ngram_model_set_init(ps_get_config(ps), models, names, weights, n);
-	if (lm == NULL)
-		return -1;
-	rv = ps_set_lm(ps, name, lm);
-	ngram_model_free(lm);
-	if (rv < 0)
-		return rv;
-	return ps_set_search(ps, name);
-}
-
-// mi_known reports whether the dictionary has a pronunciation for word.
-static int mi_known(ps_decoder_t *ps, const char *word) {
-	char *p = ps_lookup_word(ps, word);
-	if (p == NULL)
-		return 0;
-	free(p);
-	return 1;
-}
-*/
-import "C"
 
 import (
 	"context"
-	"errors"
 	"fmt"
 	"os"
 	"path/filepath"
 	"runtime"
-	"slices"
 	"sort"
 	"strings"
 	"sync"
 	"time"
-	"unsafe"
 
 	"github.com/mockinterview/mockinterview/transcribe"
 )
@@ -212,15 +146,6 @@ type Engine struct {
 
 type pronunciation struct{ word, phones string }
 
-var quietOnce sync.Once
-
-// loadMu makes decoders load one at a time. Loading touches the library's
-// process-wide state (its log, above all: a "-logfn" given to each decoder
-// made every load close and reopen the one log file while other decoders
-// wrote to it, which hung or crashed loads that overlapped); decoding
-// touches only the decoder's own.
-var loadMu sync.Mutex
-
 // New checks the model files and builds one decoder, so that a
 // broken model is reported at start and not on the first answer.
 func New(cfg Config) (*Engine, error) {
@@ -276,7 +201,7 @@ func New(cfg Config) (*Engine, error) {
 			return nil, err
 		}
 	}
-	quietOnce.Do(func() { C.mi_quiet() })
+	quietLibrary()
 	dict, err := e.dictionaryFor()
 	if err != nil {
 		return nil, err
@@ -314,7 +239,7 @@ func New(cfg Config) (*Engine, error) {
 	return e, nil
 }
 
-// Name implements Engine.
+// Name implements transcribe.Engine.
 func (e *Engine) Name() string { return "pocketsphinx" }
 
 // PoolSize is the number of streams that can run at once.
@@ -458,368 +383,4 @@ func (e *Engine) Close() error {
 	e.all -= len(e.idle)
 	e.idle = nil
 	return nil
-}
-
-// decoder is one libpocketsphinx decoder with the language models its
-// searches share. It is used by one goroutine at a time.
-type decoder struct {
-	ps            *C.ps_decoder_t
-	stock, domain *C.ngram_model_t
-	weight        float64 // the domain model's
-	boosted       bool    // the vocabulary search is selected
-	dirty         bool    // words were added to the dictionary for one stream
-	spare         *spareWords
-}
-
-// baseSearch and vocabularySearch name the decoder's two language-model
-// searches: the stock model mixed with the domain one, and the same with a
-// stream's vocabulary mixed in.
-var (
-	baseSearch       = C.CString("base")
-	vocabularySearch = C.CString("vocabulary")
-)
-
-func (e *Engine) newDecoder() (*decoder, error) {
-	loadMu.Lock()
-	defer loadMu.Unlock()
-	dictPath, err := writeTemp("mockinterview-*.dict", e.dict)
-	if err != nil {
-		return nil, err
-	}
-	defer os.Remove(dictPath)
-	args := slices.Clone(e.argv)
-	args[slices.Index(args, "-dict")+1] = dictPath
-	argc := C.int(len(args))
-	argv := C.malloc(C.size_t(len(args)) * C.size_t(unsafe.Sizeof(uintptr(0))))
-	defer C.free(argv)
-	cargs := unsafe.Slice((**C.char)(argv), len(args))
-	for i, a := range args {
-		cargs[i] = C.CString(a)
-	}
-	defer func() {
-		for _, p := range cargs {
-			C.free(unsafe.Pointer(p))
-		}
-	}()
-	config := C.mi_config(argc, (**C.char)(argv))
-	if config == nil {
-		return nil, fmt.Errorf("pocketsphinx: bad decoder options %q", e.argv[1:])
-	}
-	ps := C.ps_init(config)
-	C.cmd_ln_free_r(config)
-	if ps == nil {
-		return nil, fmt.Errorf("pocketsphinx: cannot load the model from %s", e.cfg.HMM)
-	}
-	d := &decoder{ps: ps, weight: e.cfg.DomainWeight, spare: e.spare}
-	// Words go into the dictionary before any search exists, so that no
-	// language model is touched.
-	for _, p := range e.extraWords {
-		if !d.known(p.word) {
-			d.addWord(p.word, p.phones)
-		}
-	}
-	if d.stock, err = d.readLM(e.cfg.LM); err != nil {
-		d.free()
-		return nil, err
-	}
-	if e.cfg.DomainWeight > 0 {
-		if d.domain, err = e.readDomainLM(d); err != nil {
-			d.free()
-			return nil, err
-		}
-	}
-	if err := d.useLM(baseSearch, nil, 0); err != nil {
-		d.free()
-		return nil, err
-	}
-	return d, nil
-}
-
-func (d *decoder) readLM(path string) (*C.ngram_model_t, error) {
-	cpath := C.CString(path)
-	defer C.free(unsafe.Pointer(cpath))
-	lm := C.mi_read_lm(d.ps, cpath)
-	if lm == nil {
-		return nil, fmt.Errorf("pocketsphinx: cannot read the language model %s", path)
-	}
-	return lm, nil
-}
-
-// useLM selects a search over the stock model, the domain model (when the
-// engine has one) and a vocabulary model (when not nil) given weight
-// vocabWeight; the others share the rest in their usual proportion.
-func (d *decoder) useLM(name *C.char, vocab *C.ngram_model_t, vocabWeight float64) error {
-	rest := 1 - vocabWeight
-	stockWeight, domainWeight := rest, 0.0
-	if d.domain != nil {
-		stockWeight, domainWeight = rest*(1-d.weight), rest*d.weight
-	}
-	if C.mi_use_lm(d.ps, name, d.stock, C.float(stockWeight), d.domain, C.float(domainWeight), vocab, C.float(vocabWeight)) < 0 {
-		return fmt.Errorf("pocketsphinx: cannot set up the %s language model search", C.GoString(name))
-	}
-	return nil
-}
-
-func (d *decoder) known(word string) bool {
-	w := C.CString(word)
-	defer C.free(unsafe.Pointer(w))
-	return C.mi_known(d.ps, w) != 0
-}
-
-// lookup returns the dictionary's pronunciation of word, or that of the
-// whole configured dictionary for a word left out of the decoder's.
-func (d *decoder) lookup(word string) (string, bool) {
-	w := C.CString(word)
-	defer C.free(unsafe.Pointer(w))
-	p := C.ps_lookup_word(d.ps, w)
-	if p == nil {
-		if d.spare != nil {
-			return d.spare.lookup(word)
-		}
-		return "", false
-	}
-	defer C.free(unsafe.Pointer(p))
-	return C.GoString(p), true
-}
-
-// addWord puts a word in the dictionary without rebuilding any search; a
-// search made afterwards sees it.
-func (d *decoder) addWord(word, phones string) bool {
-	w, p := C.CString(word), C.CString(phones)
-	defer C.free(unsafe.Pointer(w))
-	defer C.free(unsafe.Pointer(p))
-	C.ps_add_word(d.ps, w, p, 0)
-	return C.mi_known(d.ps, w) != 0
-}
-
-func (d *decoder) free() {
-	if d.ps != nil {
-		C.ps_free(d.ps)
-		d.ps = nil
-	}
-	for _, lm := range []**C.ngram_model_t{&d.stock, &d.domain} {
-		if *lm != nil {
-			C.ngram_model_free(*lm)
-			*lm = nil
-		}
-	}
-}
-
-// stream follows pocketsphinx_continuous: one long stream, so that frame
-// numbers count from the start of the stream and word times do not drift.
-// An utterance begins where the library's own voice detector hears speech.
-// It ends at the first pause as long as the stream's, heard by our own VAD,
-// or at the library's own half second of silence if that comes first, and
-// at maxUtterance in any case.
-type stream struct {
-	engine       *Engine
-	d            *decoder
-	inUtt        bool  // the library heard speech in the current utterance
-	uttFrom      int64 // where the utterance began
-	sincePartial int
-	partialEvery int
-	received     int64 // samples fed since the stream began
-	// pauses hears the pause that ends an utterance; nil when the library
-	// decides alone.
-	pauses *transcribe.VAD
-	// denoise, when set, cleans the audio before the decoder and pauses
-	// hear it; clean holds what it gives back.
-	denoise *Denoiser
-	clean   []int16
-}
-
-// ended tells whether vad heard speech stop in samples.
-func ended(vad *transcribe.VAD, samples []int16) bool {
-	if vad == nil {
-		return false
-	}
-	was := vad.InSpeech()
-	vad.Write(samples)
-	return was && !vad.InSpeech()
-}
-
-var errStreamClosed = errors.New("pocketsphinx: stream is closed")
-
-func (s *stream) start() error {
-	if C.ps_start_stream(s.d.ps) < 0 {
-		return errors.New("pocketsphinx: start stream failed")
-	}
-	if C.ps_start_utt(s.d.ps) < 0 {
-		return errors.New("pocketsphinx: start utterance failed")
-	}
-	return nil
-}
-
-func samplesIn(d time.Duration) int64 { return int64(d.Seconds() * transcribe.SampleRate) }
-
-// chunk is how much audio goes to the decoder per call: small enough that
-// the end of speech is noticed within 100 ms.
-const chunk = transcribe.SampleRate / 10
-
-func (s *stream) Accept(ctx context.Context, samples []int16) ([]transcribe.Result, error) {
-	if s.d == nil {
-		return nil, errStreamClosed
-	}
-	if s.denoise != nil {
-		s.clean = s.denoise.Process(s.clean[:0], samples)
-		samples = s.clean
-	}
-	return s.decode(ctx, samples)
-}
-
-// decode feeds samples to the decoder a chunk at a time and gives the
-// results they bring.
-func (s *stream) decode(ctx context.Context, samples []int16) ([]transcribe.Result, error) {
-	var out []transcribe.Result
-	for len(samples) > 0 {
-		if err := ctx.Err(); err != nil {
-			return out, err
-		}
-		n := min(len(samples), chunk)
-		part := samples[:n]
-		samples = samples[n:]
-		if C.ps_process_raw(s.d.ps, (*C.int16)(unsafe.Pointer(&part[0])), C.size_t(n), 0, 0) < 0 {
-			return out, errors.New("pocketsphinx: decoding failed")
-		}
-		s.received += int64(n)
-		paused := ended(s.pauses, part)
-		speaking := C.ps_get_in_speech(s.d.ps) != 0
-		switch {
-		case speaking && !s.inUtt:
-			s.inUtt = true
-			s.uttFrom = s.received
-			s.sincePartial = 0
-		// The library's detector ends an utterance too, half a second into
-		// a silence: going on through it, whose frames the library drops,
-		// cost two points of WER (docs/BENCHMARKS.md), so a pause longer
-		// than that cannot be asked for.
-		case s.inUtt && (!speaking || paused || s.pauses != nil && s.received-s.uttFrom >= samplesIn(maxUtterance)):
-			r, err := s.endUtt()
-			if err != nil {
-				return out, err
-			}
-			if len(r.Words) > 0 {
-				out = append(out, r)
-			}
-		case speaking:
-			s.sincePartial += n
-			if s.sincePartial >= s.partialEvery {
-				s.sincePartial = 0
-				if r := s.partial(); len(r.Words) > 0 {
-					out = append(out, r)
-				}
-			}
-		}
-	}
-	return out, nil
-}
-
-func (s *stream) Flush(ctx context.Context) ([]transcribe.Result, error) {
-	if s.d == nil {
-		return nil, errStreamClosed
-	}
-	var out []transcribe.Result
-	if s.denoise != nil {
-		s.clean = s.denoise.Flush(s.clean[:0])
-		rs, err := s.decode(ctx, s.clean)
-		if err != nil {
-			return rs, err
-		}
-		out = rs
-	}
-	if !s.inUtt {
-		return out, nil
-	}
-	r, err := s.endUtt()
-	if err != nil || len(r.Words) == 0 {
-		return out, err
-	}
-	return append(out, r), nil
-}
-
-func (s *stream) Close() error {
-	if s.d == nil {
-		return nil
-	}
-	C.ps_end_utt(s.d.ps)
-	s.engine.release(s.d)
-	s.d = nil
-	if s.denoise != nil {
-		s.denoise.Close()
-	}
-	return nil
-}
-
-func (s *stream) endUtt() (transcribe.Result, error) {
-	s.inUtt = false
-	if C.ps_end_utt(s.d.ps) < 0 {
-		return transcribe.Result{}, errors.New("pocketsphinx: end utterance failed")
-	}
-	r := s.words(true)
-	if C.ps_start_utt(s.d.ps) < 0 {
-		return r, errors.New("pocketsphinx: start utterance failed")
-	}
-	return r, nil
-}
-
-func (s *stream) partial() transcribe.Result { return s.words(false) }
-
-// words reads the decoder's current best path. Confidence is only
-// meaningful once the utterance has ended (the posterior needs the lattice).
-func (s *stream) words(final bool) transcribe.Result {
-	r := transcribe.Result{Final: final, Engine: "pocketsphinx"}
-	var score C.int32
-	if C.ps_get_hyp(s.d.ps, &score) == nil {
-		return r
-	}
-	now := float64(s.received) / transcribe.SampleRate
-	for seg := C.ps_seg_iter(s.d.ps); seg != nil; seg = C.ps_seg_next(seg) {
-		text, ok := cleanWord(C.GoString(C.ps_seg_word(seg)))
-		if !ok {
-			continue
-		}
-		var sf, ef C.int
-		C.ps_seg_frames(seg, &sf, &ef)
-		w := transcribe.Word{
-			Text:  text,
-			Start: float64(sf) / framesPerSecond,
-			End:   float64(ef+1) / framesPerSecond,
-		}
-		w.Start, w.End = min(w.Start, now), min(w.End, now)
-		if final {
-			var ascr, lscr, lback C.int32
-			p := C.ps_seg_prob(seg, &ascr, &lscr, &lback)
-			w.Confidence = float64(C.mi_prob(s.d.ps, p))
-			w.LowConfidence = w.Confidence < psLowConfidence
-		}
-		r.Words = append(r.Words, w)
-	}
-	if len(r.Words) > 0 {
-		r.Start, r.End = r.Words[0].Start, r.Words[len(r.Words)-1].End
-	}
-	return r
-}
-
-// psLowConfidence is the posterior under which a final word is marked
-// LowConfidence. Measured on four development answers read by flite's slt
-// and kal16, clean and spoiled with internal/noisemix (pink noise from 25
-// to 10 dB SNR, fan hum, quiet, clipped), each word heard aligned with the
-// text read (TestAudioThresholds in cmd/mockinterview): of 12,723 words
-// heard, 20 % were wrong; of the 1,990 under 0.1, 52 % were, and they hold
-// 41 % of the wrong words and 9 % of the right ones. On clean speech 3 % of
-// the words fall under it. Under 0.15 half the words are wrong; higher, a
-// dimmed word is more often right than wrong.
-const psLowConfidence = 0.1
-
-// cleanWord turns a dictionary entry into the word said: "read(2)" becomes
-// "read"; silences, sentence marks and noise models are dropped. Fillers
-// the model recognizes as words ("um", "uh") are kept.
-func cleanWord(w string) (string, bool) {
-	if w == "" || w[0] == '<' || w[0] == '[' || w[0] == '+' {
-		return "", false
-	}
-	if i := strings.IndexByte(w, '('); i > 0 && strings.HasSuffix(w, ")") {
-		w = w[:i]
-	}
-	return w, true
 }

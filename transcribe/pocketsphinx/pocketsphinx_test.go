@@ -608,7 +608,7 @@ func TestPocketSphinxLowConfidence(t *testing.T) {
 				continue
 			}
 			final++
-			if w.LowConfidence != (w.Confidence < psLowConfidence) {
+			if w.LowConfidence != (w.Confidence < lowConfidence) {
 				t.Errorf("final word %+v: low confidence %v at confidence %.3f", w, w.LowConfidence, w.Confidence)
 			}
 			if w.LowConfidence {
