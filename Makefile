@@ -39,7 +39,7 @@ fuzz:
 	$(GO) test ./interviewer -run '^$$' -fuzz '^FuzzAnalyze$$' -fuzztime $(FUZZ_ANALYZE)
 
 bench: deps-test
-	$(GO) test -run '^$$' -bench . -benchtime 3x ./transcribe/
+	$(GO) test -run '^$$' -bench . -benchtime 3x ./transcribe/...
 	$(GO) test -run '^$$' -bench . ./interviewer/
 
 # Refit the STAR segmenter's weights on the training split.
@@ -66,7 +66,7 @@ $(DEEPGRAM_SDK): $(DEEPGRAM_CLIENT)/package-lock.json $(DEEPGRAM_CLIENT)/package
 .PHONY: domain-lm eval-asr livebench
 
 # Rebuild the interview language model the embedded recognizer mixes with
-# the stock one (transcribe/lm/, embedded in the binary) from
+# the stock one (transcribe/pocketsphinx/lm/, embedded in the binary) from
 # testdata/star/train and testdata/lm.
 domain-lm: deps-run
 	$(GO) run ./cmd/mockinterview build-lm

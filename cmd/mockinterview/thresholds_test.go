@@ -18,7 +18,7 @@ var measureThresholds = flag.Bool("audio-thresholds", false,
 
 // TestAudioThresholds is the measurement behind the audio grades
 // (interviewer/audio.go) and PocketSphinx's low-confidence threshold
-// (transcribe/pocketsphinx.go), run only when asked for:
+// (transcribe/pocketsphinx/stream.go), run only when asked for:
 //
 //	go test ./cmd/mockinterview -run TestAudioThresholds -audio-thresholds -v -timeout 2h
 //
