@@ -19,6 +19,7 @@ import (
 	"github.com/mockinterview/mockinterview/server"
 	"github.com/mockinterview/mockinterview/static"
 	"github.com/mockinterview/mockinterview/transcribe"
+	"github.com/mockinterview/mockinterview/transcribe/instant"
 )
 
 func runServe(ctx context.Context, e env, args []string) error {
@@ -47,7 +48,7 @@ func runServe(ctx context.Context, e env, args []string) error {
 	}
 	log := zerolog.New(e.stderr).Level(level).With().Timestamp().Logger()
 
-	var engine transcribe.Engine = instantEngine{}
+	var engine transcribe.Engine = instant.Engine{}
 	if ef.engine != "instant" {
 		if engine, err = ef.open(log); err != nil {
 			return err
