@@ -235,13 +235,13 @@ func TestInterviewSession(t *testing.T) {
 		if e.Type != TypeStar {
 			continue
 		}
-		var star StarMessage
-		e.Decode(&star)
-		if !star.Final {
-			live = star
+		var msg StarMessage
+		e.Decode(&msg)
+		if !msg.Final {
+			live = msg
 			continue
 		}
-		final = star
+		final = msg
 		finals++
 		if i+2 >= len(res.Events) || res.Events[i+1].Type != TypePacing || res.Events[i+2].Type != TypeProbe {
 			t.Errorf("the final Star is not followed by Pacing and the first Probe")
