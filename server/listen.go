@@ -325,7 +325,9 @@ func (c *connection) idle() time.Duration {
 	return time.Since(time.Unix(0, c.lastHeard.Load()))
 }
 
-func (c *connection) sessionID() string {
+// liveSession is the id of the session running on the connection, or ""
+// before its Start and once it has ended.
+func (c *connection) liveSession() string {
 	c.mu.Lock()
 	defer c.mu.Unlock()
 	return c.session
@@ -338,6 +340,16 @@ func (c *connection) setSessionID(id string) {
 	defer c.mu.Unlock()
 	c.session = id
 	c.log = c.log.With().Str("session", id).Logger()
+}
+
+// sessionEnded takes the session out of the registry's live ones, though
+// the socket stays open until the client answers the close frame: a
+// client that deletes the session as soon as it reads that frame finds it
+// ended. The log lines keep the session id.
+func (c *connection) sessionEnded() {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	c.session = ""
 }
 
 func (c *connection) logger() *zerolog.Logger {
