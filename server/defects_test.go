@@ -1,8 +1,14 @@
 package server
 
 import (
+	"bufio"
+	"fmt"
+	"io"
+	"net"
 	"net/http"
+	"strings"
 	"testing"
+	"time"
 
 	"github.com/gorilla/websocket"
 )
@@ -36,6 +42,42 @@ func TestDeleteAfterClose(t *testing.T) {
 			if resp.StatusCode == http.StatusConflict {
 				t.Errorf("try %d: %s %s right after the close frame: 409", i, method, path)
 			}
+		}
+	}
+}
+
+// TestUpgradeNeedsHTTP11 sends the same WebSocket handshake on a raw
+// socket as HTTP/1.1, which is upgraded, and as HTTP/1.0, which RFC 6455
+// does not allow and which is refused before the upgrade.
+func TestUpgradeNeedsHTTP11(t *testing.T) {
+	ts := startServer(t, Config{})
+	host := strings.TrimPrefix(ts.url, "http://")
+	for _, tt := range []struct {
+		proto  string
+		status int
+		body   string
+	}{
+		{"HTTP/1.1", http.StatusSwitchingProtocols, ""},
+		{"HTTP/1.0", http.StatusBadRequest, "a WebSocket needs HTTP/1.1 or later (RFC 6455), and this request is HTTP/1.0: send the upgrade request as HTTP/1.1\n"},
+	} {
+		conn, err := net.Dial("tcp", host)
+		if err != nil {
+			t.Fatal(err)
+		}
+		defer conn.Close()
+		conn.SetDeadline(time.Now().Add(10 * time.Second))
+		fmt.Fprintf(conn, "GET /v1/listen?%s %s\r\nHost: %s\r\nUpgrade: websocket\r\nConnection: Upgrade\r\n"+
+			"Sec-WebSocket-Key: dGhlIHNhbXBsZSBub25jZQ==\r\nSec-WebSocket-Version: 13\r\n\r\n", ListenQuery().Encode(), tt.proto, host)
+		resp, err := http.ReadResponse(bufio.NewReader(conn), nil)
+		if err != nil {
+			t.Fatalf("%s: %v", tt.proto, err)
+		}
+		var body []byte
+		if resp.StatusCode != http.StatusSwitchingProtocols {
+			body, _ = io.ReadAll(resp.Body)
+		}
+		if resp.StatusCode != tt.status || string(body) != tt.body {
+			t.Errorf("%s upgrade: %s %q\nwant %d %q", tt.proto, resp.Status, body, tt.status, tt.body)
 		}
 	}
 }
