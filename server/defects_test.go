@@ -11,6 +11,8 @@ import (
 	"time"
 
 	"github.com/gorilla/websocket"
+
+	"github.com/mockinterview/mockinterview/interviewer"
 )
 
 // TestDeleteAfterClose deletes and retranscribes sessions the moment the
@@ -78,6 +80,37 @@ func TestUpgradeNeedsHTTP11(t *testing.T) {
 		}
 		if resp.StatusCode != tt.status || string(body) != tt.body {
 			t.Errorf("%s upgrade: %s %q\nwant %d %q", tt.proto, resp.Status, body, tt.status, tt.body)
+		}
+	}
+}
+
+// TestMarkdownEscapesText puts markup where the export carries outside
+// text: the recognizer's words (an answer's part, a probe's reply, a
+// finding's evidence) and a language model's wording of a probe. A reader
+// that renders the export must show that text, not run its HTML or lay
+// out its Markdown.
+func TestMarkdownEscapesText(t *testing.T) {
+	const hostile = "<script>alert(1)</script> **bold** [link](https://evil.example) `code` a_b | c\n# heading\n\n- item"
+	r := &interviewer.InterviewReport{
+		Report: interviewer.Report{
+			Parts:    []interviewer.PartTiming{{Label: interviewer.Action, Start: 1, End: 9, Text: hostile}},
+			Feedback: []interviewer.Finding{{Part: interviewer.Action, Severity: interviewer.SeverityInfo, Message: "filler words", Evidence: hostile}},
+		},
+		Probes: []interviewer.ProbeExchange{
+			{Asked: `<img src=x onerror="alert(1)"> What did you measure?`, Answer: hostile},
+			{Asked: "1. Which number moved?\n## Verdict: hire", Skipped: true},
+		},
+	}
+	md := Markdown(&SessionDetail{SessionRecord: SessionRecord{Principle: "Ownership", Question: "Q?"}, Report: r})
+	for _, markup := range []string{"<script", "<img", "**bold**", "[link]", "`code`", "a_b", "\n# heading", "\n- item", "\n## Verdict"} {
+		if strings.Contains(md, markup) {
+			t.Errorf("the export carries %q as markup:\n%s", markup, md)
+		}
+	}
+	for _, text := range []string{`&lt;script&gt;alert(1)&lt;/script&gt; \*\*bold\*\* \[link\](https://evil.example) \` + "`code\\`" + ` a\_b \| c \# heading - item`,
+		`### 1. &lt;img src=x onerror="alert(1)"&gt; What did you measure?`, `### 2. 1\. Which number moved? \#\# Verdict: hire`} {
+		if !strings.Contains(md, text) {
+			t.Errorf("the export lacks %s:\n%s", text, md)
 		}
 	}
 }
