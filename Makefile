@@ -39,7 +39,7 @@ fuzz:
 	$(GO) test ./interviewer -run '^$$' -fuzz '^FuzzAnalyze$$' -fuzztime $(FUZZ_ANALYZE)
 
 bench: deps-test
-	$(GO) test -run '^$$' -bench . -benchtime 3x ./transcribe/
+	$(GO) test -run '^$$' -bench . -benchtime 3x ./transcribe/...
 	$(GO) test -run '^$$' -bench . ./interviewer/
 
 # Refit the STAR segmenter's weights on the training split.
@@ -63,10 +63,10 @@ e2e/axe/node_modules/axe-core/axe.min.js: e2e/axe/package-lock.json
 $(DEEPGRAM_SDK): $(DEEPGRAM_CLIENT)/package-lock.json $(DEEPGRAM_CLIENT)/package.json | deps-test
 	cd $(DEEPGRAM_CLIENT) && npm ci --no-audit --no-fund
 
-.PHONY: domain-lm eval-asr livebench
+.PHONY: domain-lm eval-asr eval-noise livebench
 
 # Rebuild the interview language model the embedded recognizer mixes with
-# the stock one (transcribe/lm/, embedded in the binary) from
+# the stock one (transcribe/pocketsphinx/lm/, embedded in the binary) from
 # testdata/star/train and testdata/lm.
 domain-lm: deps-run
 	$(GO) run ./cmd/mockinterview build-lm
@@ -76,6 +76,15 @@ domain-lm: deps-run
 # two flite voices and on the LibriVox recordings (about half an hour).
 eval-asr: deps-test
 	$(GO) run ./cmd/mockinterview eval-asr
+
+# The same in ten rooms (docs/BENCHMARKS.md, "Recognition in noisy rooms"):
+# the first two answers of the test split by each voice and the LibriVox
+# recordings, clean, with pink noise and a fan's hum at 30, 20 and 10 dB,
+# reverberant, quiet and clipped, for the stock set-up, the service's and
+# the service's with the denoiser (about an hour on two cores).
+eval-noise: deps-test
+	$(GO) run ./cmd/mockinterview eval-asr --limit 2 --configs stock,fast,denoise --jobs 2 \
+		--conditions clean,pink30,pink20,pink10,hum30,hum20,hum10,reverb,quiet,clipped
 
 # The live view scored against the test split's answers read aloud by two
 # flite voices, a sentence at a time (docs/BENCHMARKS.md, "The live view"):

@@ -26,6 +26,7 @@ import (
 	"github.com/mockinterview/mockinterview/server"
 	"github.com/mockinterview/mockinterview/static"
 	"github.com/mockinterview/mockinterview/transcribe"
+	"github.com/mockinterview/mockinterview/transcribe/pocketsphinx"
 )
 
 const chromiumPath = "/usr/bin/chromium"
@@ -86,7 +87,7 @@ func startServer(t *testing.T, cfg server.Config) *service {
 	dumpOnFailure(t, "server log", logs)
 	log := zerolog.New(logs).With().Timestamp().Logger()
 
-	engine, err := transcribe.NewPocketSphinx(transcribe.PocketSphinxConfig{PoolSize: 1})
+	engine, err := pocketsphinx.New(pocketsphinx.Config{PoolSize: 1})
 	if err != nil {
 		t.Fatalf("PocketSphinx: %v", err)
 	}

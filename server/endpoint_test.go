@@ -16,6 +16,7 @@ import (
 	"github.com/rs/zerolog"
 
 	"github.com/mockinterview/mockinterview/transcribe"
+	"github.com/mockinterview/mockinterview/transcribe/openai"
 )
 
 // transcriptionEndpoint stands in for an OpenAI-compatible transcription
@@ -83,9 +84,9 @@ func startServerEngine(t *testing.T, cfg Config, engine transcribe.Engine) *test
 	return startServerWith(t, cfg, zerolog.New(zerolog.NewTestWriter(t)).Level(zerolog.WarnLevel), engine)
 }
 
-func openAIEngine(t *testing.T, cfg transcribe.OpenAIConfig) *transcribe.OpenAI {
+func openAIEngine(t *testing.T, cfg openai.Config) *openai.Engine {
 	t.Helper()
-	e, err := transcribe.NewOpenAI(cfg)
+	e, err := openai.New(cfg)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -124,7 +125,7 @@ func TestBrokenWordTimesNeverReachTheSession(t *testing.T) {
 			`{"word":"it","start":%.2f,"end":%.2f},{"word":"honestly","start":0.1,"end":0.3},`+
 			`{"word":"on","start":1e308,"end":1e308},{"word":"time","start":0.2,"end":1e308}]}`, seconds, seconds/2, seconds/2+0.1)
 	})
-	engine := openAIEngine(t, transcribe.OpenAIConfig{BaseURL: endpoint.URL + "/v1", APIKey: "sk-test", Backoff: time.Millisecond})
+	engine := openAIEngine(t, openai.Config{BaseURL: endpoint.URL + "/v1", APIKey: "sk-test", Backoff: time.Millisecond})
 	ts := startServerEngine(t, Config{}, engine)
 	res := stream(t, ts, ClientMessage{QuestionID: "deliver-results-biggest-impact", Mode: "practice"}, speech(t, mainAnswer[:3]...))
 
@@ -183,7 +184,7 @@ func TestBrokenWordTimesNeverReachTheSession(t *testing.T) {
 func TestHungEndpointFallsBackOnce(t *testing.T) {
 	fallback, _, _ := deps(t)
 	endpoint := newTranscriptionEndpoint(t, true, nil)
-	engine := openAIEngine(t, transcribe.OpenAIConfig{BaseURL: endpoint.URL + "/v1", APIKey: "sk-test",
+	engine := openAIEngine(t, openai.Config{BaseURL: endpoint.URL + "/v1", APIKey: "sk-test",
 		Budget: 50 * time.Millisecond, BreakerFailures: 1, BreakerCooldown: time.Hour, Fallback: fallback})
 	ts := startServerEngine(t, Config{}, engine)
 	if status, body, _ := get(t, ts.url+"/readyz", nil); status != http.StatusOK || !strings.Contains(string(body), "breaker closed") {
@@ -242,7 +243,7 @@ func TestHungEndpointFallsBackOnce(t *testing.T) {
 // Without a fallback, an open breaker makes the service not ready.
 func TestReadyzWithoutFallback(t *testing.T) {
 	endpoint := newTranscriptionEndpoint(t, true, nil)
-	engine := openAIEngine(t, transcribe.OpenAIConfig{BaseURL: endpoint.URL + "/v1", APIKey: "sk-test",
+	engine := openAIEngine(t, openai.Config{BaseURL: endpoint.URL + "/v1", APIKey: "sk-test",
 		Budget: 10 * time.Millisecond, BreakerFailures: 1, BreakerCooldown: time.Hour})
 	ts := startServerEngine(t, Config{}, engine)
 	s, err := engine.NewStream(context.Background(), transcribe.StreamOptions{})

@@ -24,6 +24,7 @@ import (
 	"github.com/mockinterview/mockinterview/internal/flite"
 	"github.com/mockinterview/mockinterview/interviewer"
 	"github.com/mockinterview/mockinterview/transcribe"
+	"github.com/mockinterview/mockinterview/transcribe/pocketsphinx"
 )
 
 // The engine and the bank take a moment to load; the tests share them.
@@ -47,8 +48,8 @@ func TestMain(m *testing.M) {
 
 func deps(t *testing.T) (transcribe.Engine, *interviewer.Bank, *interviewer.Analyzer) {
 	t.Helper()
-	if _, err := os.Stat(transcribe.DefaultModelDir); err != nil {
-		t.Skipf("no PocketSphinx model at %s (apt-get install pocketsphinx-en-us)", transcribe.DefaultModelDir)
+	if _, err := os.Stat(pocketsphinx.DefaultModelDir); err != nil {
+		t.Skipf("no PocketSphinx model at %s (apt-get install pocketsphinx-en-us)", pocketsphinx.DefaultModelDir)
 	}
 	shared.once.Do(func() {
 		if shared.bank, shared.err = interviewer.LoadBank(); shared.err != nil {
@@ -57,7 +58,7 @@ func deps(t *testing.T) (transcribe.Engine, *interviewer.Bank, *interviewer.Anal
 		if shared.analyzer, shared.err = interviewer.NewAnalyzer(); shared.err != nil {
 			return
 		}
-		shared.engine, shared.err = transcribe.NewPocketSphinx(transcribe.PocketSphinxConfig{PoolSize: 2})
+		shared.engine, shared.err = pocketsphinx.New(pocketsphinx.Config{PoolSize: 2})
 	})
 	if shared.err != nil {
 		t.Fatal(shared.err)

@@ -106,31 +106,6 @@ func TestRepairTimes(t *testing.T) {
 	}
 }
 
-// An endpoint whose answer has every kind of broken time: the words come
-// out spread over the utterance's speech, in order, and marked.
-func TestOpenAIBrokenWordTimes(t *testing.T) {
-	body := `{"task":"transcribe","language":"english","duration":1.9,"text":"So I led the migration.",` +
-		`"words":[{"word":"So","start":5.0,"end":4.0},{"word":"I","start":-3.0,"end":-2.5},` +
-		`{"word":"led","start":1.2,"end":1.4},{"word":"the","start":0.6,"end":0.7},{"word":"migration","start":1e308,"end":1e308}]}`
-	server := newTranscriptionServer(t, serverAnswer{status: 200, body: body})
-	e := testOpenAI(t, OpenAIConfig{BaseURL: server.URL()})
-	results, err := feed(t, e, oneUtterance())
-	if err != nil || len(results) != 1 {
-		t.Fatalf("results %+v, %v", results, err)
-	}
-	r := results[0]
-	if !r.TimesRepaired || r.Text() != "So I led the migration" {
-		t.Errorf("result %+v; want the five words, repaired", r)
-	}
-	// The speech runs from 0.5 to 2.0 s.
-	if bad := soundTimes(r, 0.4, 2.1); bad != "" {
-		t.Errorf("%s: %+v", bad, r)
-	}
-	if first, last := r.Words[0].Start, r.Words[4].End; math.Abs(first-0.5) > 0.1 || math.Abs(last-2.0) > 0.1 {
-		t.Errorf("words spread over %.2f-%.2f s, want about the speech, 0.5-2.0 s", first, last)
-	}
-}
-
 // brokenEngine's streams give a final result with broken times whenever
 // a second of audio has come, as a faulty engine might.
 type brokenEngine struct{}

@@ -1,13 +1,19 @@
-// Package transcribe turns speech into timed words.
+// Package transcribe turns speech into timed words: it holds what every
+// engine shares, and the engines live below it.
 //
 // Audio comes in as 16 kHz mono 16-bit samples (see ReadWAV and Resample for
 // getting there); words come out with start and end times in seconds on the
 // stream's own clock, counted from the samples received since the stream
-// began. Engines (the embedded PocketSphinx recognizer and any
-// OpenAI-compatible transcription endpoint) sit behind the Engine interface.
+// began. Engines sit behind the Engine interface: transcribe/pocketsphinx
+// (the embedded recognizer), transcribe/openai (any OpenAI-compatible
+// endpoint) and transcribe/instant (made-up words, for load tests). Here are
+// the types, WAV reading and writing, resampling, voice-activity detection,
+// the audio meter, text normalisation and word error rate, and the checks
+// on word times.
 //
-// This package imports nothing else of ours and knows nothing about
-// interviews: it must stay usable by any program that wants timed words.
+// This package imports nothing else of ours, needs neither cgo nor the
+// network, and knows nothing about interviews: it must stay usable by any
+// program that wants timed words, and by interviewer for its Word.
 package transcribe
 
 import (
@@ -31,8 +37,9 @@ type Word struct {
 	Punctuated string `json:"punctuated,omitempty"`
 	// LowConfidence marks a final word whose Confidence is below the level
 	// under which the engine's words are often wrong (each engine measures
-	// its own: see PocketSphinx and OpenAI): a word to show dimmed and not
-	// to rest a judgement on. Words of a partial result never carry it.
+	// its own: see transcribe/pocketsphinx and transcribe/openai): a word
+	// to show dimmed and not to rest a judgement on. Words of a partial
+	// result never carry it.
 	LowConfidence bool `json:"low_confidence,omitempty"`
 }
 
@@ -99,13 +106,18 @@ type StreamOptions struct {
 	// (names, products, numbers); engines that can use it favour them.
 	Vocabulary []string
 	// Pause is the silence that ends an utterance (Deepgram's
-	// endpointing); zero means the engine's default.
+	// endpointing); zero means the engine's default, usually DefaultPause.
 	Pause time.Duration
 	// Denoise is how many decibels of steady noise the embedded engine
 	// takes out before it decodes: zero means the engine's default, a
 	// negative value none (audio a browser has already cleaned).
 	Denoise int
 }
+
+// DefaultPause is the silence that ends an utterance by default: fluent
+// speakers leave about 0.4 s between sentences (see docs/BENCHMARKS.md for
+// how it was chosen).
+const DefaultPause = 300 * time.Millisecond
 
 // Stream recognizes one continuous audio stream.
 type Stream interface {

@@ -13,6 +13,7 @@ import (
 
 	"github.com/mockinterview/mockinterview/interviewer"
 	"github.com/mockinterview/mockinterview/transcribe"
+	"github.com/mockinterview/mockinterview/transcribe/pocketsphinx"
 )
 
 // runBuildLM builds the interview-domain language model that the embedded
@@ -20,8 +21,8 @@ import (
 // that the stock dictionary lacks.
 func runBuildLM(ctx context.Context, e env, args []string) error {
 	fs := newFlagSet(e, "build-lm", "[LABELED_DIR] [TEXT_DIR]")
-	out := fs.String("o", "transcribe/lm", "folder for interview.lm and interview.dict")
-	dictPath := fs.String("dict", filepath.Join(transcribe.DefaultModelDir, "cmudict-en-us.dict"), "the stock dictionary; words missing from it get a pronunciation")
+	out := fs.String("o", "transcribe/pocketsphinx/lm", "folder for interview.lm and interview.dict")
+	dictPath := fs.String("dict", filepath.Join(pocketsphinx.DefaultModelDir, "cmudict-en-us.dict"), "the stock dictionary; words missing from it get a pronunciation")
 	holdout := fs.Bool("holdout-dev", false, "leave out the development answers of the labeled corpus (for tuning with eval-asr -set dev)")
 	dirs, err := parseFlags(fs, args)
 	if err != nil {
@@ -77,7 +78,7 @@ func runBuildLM(ctx context.Context, e env, args []string) error {
 		return fmt.Errorf("no sentences in %s or %s", labeledDir, textDir)
 	}
 
-	model := transcribe.BuildTrigramModel(sentences)
+	model := pocketsphinx.BuildTrigramModel(sentences)
 	var arpa bytes.Buffer
 	if err := model.WriteARPA(&arpa); err != nil {
 		return err
@@ -91,7 +92,7 @@ func runBuildLM(ctx context.Context, e env, args []string) error {
 	fmt.Fprintf(&dict, "# Pronunciations of the interview model's words missing from %s.\n# Built by `mockinterview build-lm`; do not edit.\n", filepath.Base(*dictPath))
 	missing := 0
 	for _, w := range model.Vocabulary() {
-		if w == transcribe.SentenceStart || w == transcribe.SentenceEnd || stock[w] != "" {
+		if w == pocketsphinx.SentenceStart || w == pocketsphinx.SentenceEnd || stock[w] != "" {
 			continue
 		}
 		phones := pronounceDomainWord(ctx, w, acronyms, stock)
@@ -123,18 +124,18 @@ func runBuildLM(ctx context.Context, e env, args []string) error {
 func pronounceDomainWord(ctx context.Context, w string, acronyms map[string]bool, stock map[string]string) string {
 	lookup := func(s string) (string, bool) { p, ok := stock[s]; return p, ok }
 	if acronyms[w] {
-		return transcribe.SpellLetters(w)
+		return pocketsphinx.SpellLetters(w)
 	}
 	if base, ok := strings.CutSuffix(w, "s"); ok && acronyms[base] {
-		return transcribe.SpellLetters(base) + " Z" // "APIs", "SREs"
+		return pocketsphinx.SpellLetters(base) + " Z" // "APIs", "SREs"
 	}
-	if p := transcribe.PronounceByParts(w, lookup); p != "" {
+	if p := pocketsphinx.PronounceByParts(w, lookup); p != "" {
 		return p
 	}
 	if p := flitePhones(ctx, w); p != "" {
 		return p
 	}
-	return transcribe.Pronounce(w, lookup)
+	return pocketsphinx.Pronounce(w, lookup)
 }
 
 // isDevAnswer picks the development answers of the training split: every
@@ -188,7 +189,7 @@ func corpusAcronyms(answers []interviewer.LabeledAnswer, textFiles []string) map
 		for _, tok := range strings.Fields(text) {
 			tok = strings.Trim(tok, ".,;:!?()\"'")
 			tok = strings.TrimSuffix(tok, "s") // "APIs", "KPIs"
-			if transcribe.IsSpelledAcronym(tok) {
+			if pocketsphinx.IsSpelledAcronym(tok) {
 				found[strings.ToLower(tok)] = true
 			}
 		}

@@ -8,7 +8,7 @@ import (
 	"strings"
 	"testing"
 
-	"github.com/mockinterview/mockinterview/transcribe"
+	"github.com/mockinterview/mockinterview/transcribe/pocketsphinx"
 )
 
 // The model the binary embeds must be what `make domain-lm` builds from the
@@ -18,7 +18,7 @@ func TestBuildLMReproducesEmbeddedModel(t *testing.T) {
 	if _, err := exec.LookPath("t2p"); err != nil {
 		t.Skip("flite's t2p is not installed")
 	}
-	if _, err := os.Stat(filepath.Join(transcribe.DefaultModelDir, "cmudict-en-us.dict")); err != nil {
+	if _, err := os.Stat(filepath.Join(pocketsphinx.DefaultModelDir, "cmudict-en-us.dict")); err != nil {
 		t.Skip("pocketsphinx-en-us is not installed")
 	}
 	dir := t.TempDir()
@@ -27,14 +27,14 @@ func TestBuildLMReproducesEmbeddedModel(t *testing.T) {
 		t.Fatal(err)
 	}
 	t.Log(strings.TrimSpace(out))
-	arpa, dict := transcribe.InterviewModel()
+	arpa, dict := pocketsphinx.InterviewModel()
 	for name, embedded := range map[string][]byte{"interview.lm": arpa, "interview.dict": []byte(dict)} {
 		built, err := os.ReadFile(filepath.Join(dir, name))
 		if err != nil {
 			t.Fatal(err)
 		}
 		if !bytes.Equal(built, embedded) {
-			t.Errorf("transcribe/lm/%s differs from what build-lm makes of the corpus: run `make domain-lm`", name)
+			t.Errorf("transcribe/pocketsphinx/lm/%s differs from what build-lm makes of the corpus: run `make domain-lm`", name)
 		}
 	}
 }

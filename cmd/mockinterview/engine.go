@@ -9,6 +9,8 @@ import (
 	"github.com/rs/zerolog"
 
 	"github.com/mockinterview/mockinterview/transcribe"
+	"github.com/mockinterview/mockinterview/transcribe/openai"
+	"github.com/mockinterview/mockinterview/transcribe/pocketsphinx"
 )
 
 // engineFlags configure the transcription engine; every flag has an
@@ -31,8 +33,8 @@ type engineFlags struct {
 // takes besides pocketsphinx and openai.
 func (f *engineFlags) register(fs *flagSet, extra ...string) {
 	fs.StringVar(&f.engine, "engine", "pocketsphinx", "transcription engine: pocketsphinx (embedded) or openai (any OpenAI-compatible endpoint) [$MOCKINTERVIEW_ENGINE]")
-	fs.StringVar(&f.modelDir, "model-dir", transcribe.DefaultModelDir, "PocketSphinx model folder [$MOCKINTERVIEW_MODEL_DIR]")
-	fs.Float64Var(&f.lmMix, "lm-mix", transcribe.DefaultDomainWeight, "PocketSphinx: weight of the built-in interview language model mixed with the stock one, 0 to 1 (0: stock model alone) [$MOCKINTERVIEW_LM_MIX]")
+	fs.StringVar(&f.modelDir, "model-dir", pocketsphinx.DefaultModelDir, "PocketSphinx model folder [$MOCKINTERVIEW_MODEL_DIR]")
+	fs.Float64Var(&f.lmMix, "lm-mix", pocketsphinx.DefaultDomainWeight, "PocketSphinx: weight of the built-in interview language model mixed with the stock one, 0 to 1 (0: stock model alone) [$MOCKINTERVIEW_LM_MIX]")
 	fs.BoolVar(&f.accurate, "accurate", false, "PocketSphinx: search wider for batch analysis, about twice the CPU of the default fast profile [$MOCKINTERVIEW_ACCURATE]")
 	fs.IntVar(&f.poolSize, "pool-size", 0, "PocketSphinx decoders at once, about 90 MB each (0: one per CPU) [$MOCKINTERVIEW_POOL_SIZE]")
 	fs.StringVar(&f.openaiURL, "openai-url", "", "OpenAI-compatible API base URL, e.g. http://localhost:8000/v1 (empty: the OpenAI cloud) [$OPENAI_BASE_URL]")
@@ -40,7 +42,7 @@ func (f *engineFlags) register(fs *flagSet, extra ...string) {
 	fs.StringVar(&f.openaiModel, "openai-model", "whisper-1", "transcription model; it must return word timestamps [$MOCKINTERVIEW_OPENAI_MODEL]")
 	fs.DurationVar(&f.pause, "pause", transcribe.DefaultPause, "the silence that ends an utterance, so its words are final soon after they are said; a client's endpointing overrides it [$MOCKINTERVIEW_PAUSE]")
 	fs.BoolVar(&f.fallback, "fallback", true, "with --engine openai, transcribe an utterance with the embedded engine when the endpoint fails [$MOCKINTERVIEW_FALLBACK]")
-	fs.DurationVar(&f.budget, "openai-budget", transcribe.DefaultOpenAIBudget, "with --engine openai, how long an utterance may wait for the endpoint beyond its own length, retries included; then the fallback hears it [$MOCKINTERVIEW_OPENAI_BUDGET]")
+	fs.DurationVar(&f.budget, "openai-budget", openai.DefaultBudget, "with --engine openai, how long an utterance may wait for the endpoint beyond its own length, retries included; then the fallback hears it [$MOCKINTERVIEW_OPENAI_BUDGET]")
 
 	engines := append([]string{"pocketsphinx", "openai"}, extra...)
 	fs.check("engine", "use "+strings.Join(engines[:len(engines)-1], ", ")+" or "+engines[len(engines)-1],
@@ -58,31 +60,31 @@ func (f *engineFlags) register(fs *flagSet, extra ...string) {
 func (f *engineFlags) open(log zerolog.Logger) (transcribe.Engine, error) {
 	switch f.engine {
 	case "pocketsphinx":
-		return transcribe.NewPocketSphinx(f.pocketSphinx())
+		return pocketsphinx.New(f.pocketSphinx())
 	case "openai":
-		cfg := transcribe.OpenAIConfig{BaseURL: f.openaiURL, APIKey: f.openaiKey, Model: f.openaiModel, Logger: &log,
+		cfg := openai.Config{BaseURL: f.openaiURL, APIKey: f.openaiKey, Model: f.openaiModel, Logger: &log,
 			VAD: transcribe.VADConfig{Hangover: f.pause}, Budget: f.budget}
 		if f.fallback {
-			ps, err := transcribe.NewPocketSphinx(f.pocketSphinx())
+			ps, err := pocketsphinx.New(f.pocketSphinx())
 			if err != nil {
 				log.Warn().Err(err).Msg("no embedded fallback engine")
 			} else {
 				cfg.Fallback = ps
 			}
 		}
-		return transcribe.NewOpenAI(cfg)
+		return openai.New(cfg)
 	}
 	return nil, usageError{fmt.Sprintf("unknown engine %q: use pocketsphinx or openai", f.engine)}
 }
 
 // pocketSphinx is the embedded engine's configuration.
-func (f *engineFlags) pocketSphinx() transcribe.PocketSphinxConfig {
-	cfg := transcribe.PocketSphinxConfig{ModelDir: f.modelDir, PoolSize: f.poolSize, DomainWeight: f.lmMix, Pause: f.pause}
+func (f *engineFlags) pocketSphinx() pocketsphinx.Config {
+	cfg := pocketsphinx.Config{ModelDir: f.modelDir, PoolSize: f.poolSize, DomainWeight: f.lmMix, Pause: f.pause}
 	if f.lmMix <= 0 {
 		cfg.DomainWeight = -1 // the stock model alone
 	}
 	if f.accurate {
-		cfg.Profile = transcribe.ProfileAccurate
+		cfg.Profile = pocketsphinx.ProfileAccurate
 	}
 	return cfg
 }

@@ -2,6 +2,7 @@ package main
 
 import (
 	"bufio"
+	"cmp"
 	"context"
 	"encoding/json"
 	"fmt"
@@ -20,6 +21,7 @@ import (
 	"github.com/mockinterview/mockinterview/internal/flite"
 	"github.com/mockinterview/mockinterview/interviewer"
 	"github.com/mockinterview/mockinterview/transcribe"
+	"github.com/mockinterview/mockinterview/transcribe/pocketsphinx"
 )
 
 // asrConfigs are the recognizer set-ups eval-asr compares.
@@ -27,12 +29,14 @@ var asrConfigs = map[string]struct {
 	summary string
 	domain  bool
 	profile string
+	denoise int // dB of steady noise taken out before decoding
 }{
-	"stock":      {"stock language model, stock decoder settings", false, transcribe.ProfileStock},
-	"mix":        {"stock model mixed with the interview model, stock decoder settings", true, transcribe.ProfileStock},
-	"fast":       {"the mix with the fast profile (the service's default)", true, transcribe.ProfileFast},
-	"accurate":   {"the mix with the accurate profile (--accurate)", true, transcribe.ProfileAccurate},
-	"stock-fast": {"stock language model with the fast profile", false, transcribe.ProfileFast},
+	"stock":      {"stock language model, stock decoder settings", false, pocketsphinx.ProfileStock, 0},
+	"mix":        {"stock model mixed with the interview model, stock decoder settings", true, pocketsphinx.ProfileStock, 0},
+	"fast":       {"the mix with the fast profile (the service's default)", true, pocketsphinx.ProfileFast, 0},
+	"accurate":   {"the mix with the accurate profile (--accurate)", true, pocketsphinx.ProfileAccurate, 0},
+	"stock-fast": {"stock language model with the fast profile", false, pocketsphinx.ProfileFast, 0},
+	"denoise":    {"the service's default with steady noise taken out first (Speex, up to 15 dB)", true, pocketsphinx.ProfileFast, 15},
 }
 
 // asrClip is one recording with its reference text.
@@ -82,10 +86,10 @@ func runEvalASR(ctx context.Context, e env, args []string) error {
 	fs := newFlagSet(e, "eval-asr", "")
 	set := fs.String("set", "test", "answers to synthesize: test (the test split; for the final table only) or dev (the development answers of the training split, for tuning)")
 	voices := fs.String("voices", "slt,kal16", "flite voices, comma-separated")
-	configs := fs.String("configs", "stock,mix,fast", "configurations, comma-separated: stock, mix, fast, accurate, stock-fast")
+	configs := fs.String("configs", "stock,mix,fast", "configurations, comma-separated: stock, mix, fast, accurate, stock-fast, denoise")
 	librivox := fs.String("librivox", "/usr/share/pocketsphinx/test/data/librivox", "folder of the LibriVox recordings and their transcription (empty: skip)")
 	limit := fs.Int("limit", 0, "use only the first N answers (0: all)")
-	modelDir := fs.String("model-dir", transcribe.DefaultModelDir, "PocketSphinx model folder")
+	modelDir := fs.String("model-dir", pocketsphinx.DefaultModelDir, "PocketSphinx model folder")
 	domainLM := fs.String("domain-lm", "", "interview model to mix in (default: the built-in one)")
 	domainDict := fs.String("domain-dict", "", "pronunciations for the interview model's extra words (default: the built-in ones)")
 	weight := fs.Float64("lm-mix", 0, "interview model weight (0: the default)")
@@ -117,10 +121,10 @@ func runEvalASR(ctx context.Context, e env, args []string) error {
 		if !ok {
 			return usageError{fmt.Sprintf("unknown configuration %q", *only)}
 		}
-		cfg := transcribe.PocketSphinxConfig{
+		cfg := pocketsphinx.Config{
 			ModelDir: *modelDir, PoolSize: 1, Profile: c.profile, Options: opts,
 			DomainLM: *domainLM, DomainDict: *domainDict, DomainWeight: *weight, Pause: *pause,
-			Denoise: *denoise,
+			Denoise: cmp.Or(*denoise, c.denoise),
 		}
 		if !c.domain {
 			cfg.DomainWeight = -1
@@ -139,7 +143,7 @@ func runEvalASR(ctx context.Context, e env, args []string) error {
 	names := splitList(*configs)
 	for _, name := range names {
 		if _, ok := asrConfigs[name]; !ok {
-			return usageError{fmt.Sprintf("unknown configuration %q: use stock, mix, fast, accurate or stock-fast", name)}
+			return usageError{fmt.Sprintf("unknown configuration %q: use stock, mix, fast, accurate, stock-fast or denoise", name)}
 		}
 	}
 	runs := make([]asrRun, len(names))
@@ -292,11 +296,11 @@ func readLibriVoxTranscription(path string) (libriVoxRefs, error) {
 
 // measureASR decodes every clip with one decoder, one clip after another,
 // as a live stream would, and counts CPU time while decoding.
-func measureASR(ctx context.Context, name string, cfg transcribe.PocketSphinxConfig, clips []asrClip, keepText bool) (asrRun, error) {
+func measureASR(ctx context.Context, name string, cfg pocketsphinx.Config, clips []asrClip, keepText bool) (asrRun, error) {
 	run := asrRun{Config: name, Groups: map[string]asrGroup{}}
 	rss0 := residentMB()
 	began := time.Now()
-	engine, err := transcribe.NewPocketSphinx(cfg)
+	engine, err := pocketsphinx.New(cfg)
 	if err != nil {
 		return run, err
 	}

@@ -17,6 +17,7 @@ import (
 	"github.com/mockinterview/mockinterview/internal/flite"
 	"github.com/mockinterview/mockinterview/interviewer"
 	"github.com/mockinterview/mockinterview/transcribe"
+	"github.com/mockinterview/mockinterview/transcribe/pocketsphinx"
 )
 
 // runCLI runs the command line as a person would and returns what it
@@ -40,7 +41,7 @@ func needSpeech(t *testing.T) {
 	if !flite.Available() {
 		t.Skip("flite is not installed")
 	}
-	if _, err := os.Stat(transcribe.DefaultModelDir); err != nil {
+	if _, err := os.Stat(pocketsphinx.DefaultModelDir); err != nil {
 		t.Skip("pocketsphinx-en-us is not installed")
 	}
 }

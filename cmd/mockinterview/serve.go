@@ -18,6 +18,7 @@ import (
 	"github.com/mockinterview/mockinterview/server"
 	"github.com/mockinterview/mockinterview/static"
 	"github.com/mockinterview/mockinterview/transcribe"
+	"github.com/mockinterview/mockinterview/transcribe/instant"
 )
 
 func runServe(ctx context.Context, e env, args []string) error {
@@ -48,7 +49,7 @@ func runServe(ctx context.Context, e env, args []string) error {
 	level, _ := zerolog.ParseLevel(*logLevel) // checked with the flags
 	log := zerolog.New(e.stderr).Level(level).With().Timestamp().Logger()
 
-	var engine transcribe.Engine = instantEngine{}
+	var engine transcribe.Engine = instant.Engine{}
 	if ef.engine != "instant" {
 		var err error
 		if engine, err = ef.open(log); err != nil {

@@ -12,6 +12,7 @@ import (
 	"github.com/mockinterview/mockinterview/internal/flite"
 	"github.com/mockinterview/mockinterview/interviewer"
 	"github.com/mockinterview/mockinterview/transcribe"
+	"github.com/mockinterview/mockinterview/transcribe/pocketsphinx"
 )
 
 // loadCorpus reads every labeled answer (*.txt) in dir.
@@ -214,7 +215,7 @@ func hearAnswers(ctx context.Context, answers []interviewer.LabeledAnswer, voice
 	if !flite.Available() {
 		return nil, 0, fmt.Errorf("flite is not installed (apt-get install flite)")
 	}
-	engine, err := transcribe.NewPocketSphinx(transcribe.PocketSphinxConfig{PoolSize: 1})
+	engine, err := pocketsphinx.New(pocketsphinx.Config{PoolSize: 1})
 	if err != nil {
 		return nil, 0, err
 	}

@@ -10,6 +10,7 @@ import (
 
 	"github.com/mockinterview/mockinterview/internal/noisemix"
 	"github.com/mockinterview/mockinterview/transcribe"
+	"github.com/mockinterview/mockinterview/transcribe/pocketsphinx"
 )
 
 var measureThresholds = flag.Bool("audio-thresholds", false,
@@ -17,7 +18,7 @@ var measureThresholds = flag.Bool("audio-thresholds", false,
 
 // TestAudioThresholds is the measurement behind the audio grades
 // (interviewer/audio.go) and PocketSphinx's low-confidence threshold
-// (transcribe/pocketsphinx.go), run only when asked for:
+// (transcribe/pocketsphinx/stream.go), run only when asked for:
 //
 //	go test ./cmd/mockinterview -run TestAudioThresholds -audio-thresholds -v -timeout 2h
 //
@@ -36,7 +37,7 @@ func TestAudioThresholds(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	engine, err := transcribe.NewPocketSphinx(transcribe.PocketSphinxConfig{PoolSize: 1})
+	engine, err := pocketsphinx.New(pocketsphinx.Config{PoolSize: 1})
 	if err != nil {
 		t.Fatal(err)
 	}

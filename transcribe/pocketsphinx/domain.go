@@ -1,4 +1,4 @@
-package transcribe
+package pocketsphinx
 
 /*
 #cgo pkg-config: pocketsphinx sphinxbase
@@ -13,6 +13,8 @@ import (
 	"fmt"
 	"os"
 	"strings"
+
+	"github.com/mockinterview/mockinterview/transcribe"
 )
 
 // The interview-domain language model and the pronunciations of its words
@@ -31,7 +33,7 @@ func InterviewModel() (arpa []byte, dict string) { return interviewLM, interview
 
 // loadDomain reads the domain model's dictionary additions and, when the
 // model is the built-in one, keeps its bytes for newDecoder.
-func (e *PocketSphinx) loadDomain() error {
+func (e *Engine) loadDomain() error {
 	dict := ""
 	if e.cfg.DomainLM == "" && e.cfg.DomainDict == "" {
 		dict = interviewDict
@@ -91,7 +93,7 @@ var validPhones = func() map[string]bool {
 // readDomainLM loads the domain model into one decoder. The library reads
 // models from files only, so a built-in model goes through a temporary
 // file.
-func (e *PocketSphinx) readDomainLM(d *decoder) (*C.ngram_model_t, error) {
+func (e *Engine) readDomainLM(d *decoder) (*C.ngram_model_t, error) {
 	if e.domainLM == nil {
 		return d.readLM(e.cfg.DomainLM)
 	}
@@ -123,7 +125,7 @@ func writeTemp(pattern string, data []byte) (string, error) {
 // stream: words missing from the dictionary get a pronunciation, and a
 // small model of the phrases is mixed into the language model. release
 // undoes it.
-func (e *PocketSphinx) boost(d *decoder, terms []string) error {
+func (e *Engine) boost(d *decoder, terms []string) error {
 	phrases := d.vocabularyPhrases(terms)
 	if len(phrases) == 0 {
 		return nil
@@ -160,7 +162,7 @@ func (d *decoder) vocabularyPhrases(terms []string) [][]string {
 		var phrase []string
 		for _, token := range strings.Fields(term) {
 			acronym := IsSpelledAcronym(strings.Trim(token, ".,;:!?()\"'"))
-			for _, w := range SpokenWords(token) {
+			for _, w := range transcribe.SpokenWords(token) {
 				if !d.known(w) {
 					phones := ""
 					if acronym {

@@ -1,10 +1,11 @@
-package transcribe
+package pocketsphinx
 
 import (
 	"math"
 	"testing"
 
 	"github.com/mockinterview/mockinterview/internal/noisemix"
+	"github.com/mockinterview/mockinterview/transcribe"
 )
 
 // power is the mean square of samples in full scale squared, in dB.
@@ -21,10 +22,10 @@ func TestDenoiserLowersSteadyNoise(t *testing.T) {
 	// Two seconds of pink noise alone, then a tone over it: the denoiser
 	// learns the noise in the first and must lower it while leaving the
 	// tone standing.
-	n := 4 * SampleRate
+	n := 4 * transcribe.SampleRate
 	clean := make([]int16, n)
-	for i := 2 * SampleRate; i < n; i++ {
-		clean[i] = int16(6000 * math.Sin(2*math.Pi*440*float64(i)/SampleRate))
+	for i := 2 * transcribe.SampleRate; i < n; i++ {
+		clean[i] = int16(6000 * math.Sin(2*math.Pi*440*float64(i)/transcribe.SampleRate))
 	}
 	noise := noisemix.Pink(n, 1)
 	mixed := make([]int16, n)
@@ -45,11 +46,11 @@ func TestDenoiserLowersSteadyNoise(t *testing.T) {
 		t.Fatalf("%d samples in, %d out", n, len(out))
 	}
 	// The second half of the noise alone, once the noise is learned.
-	before, after := powerDB(mixed[SampleRate:2*SampleRate]), powerDB(out[SampleRate:2*SampleRate])
+	before, after := powerDB(mixed[transcribe.SampleRate:2*transcribe.SampleRate]), powerDB(out[transcribe.SampleRate:2*transcribe.SampleRate])
 	if before-after < 6 { // 8 dB measured
 		t.Errorf("the noise went from %.1f to %.1f dB: want at least 6 dB less", before, after)
 	}
-	tone, kept := powerDB(mixed[3*SampleRate:]), powerDB(out[3*SampleRate:])
+	tone, kept := powerDB(mixed[3*transcribe.SampleRate:]), powerDB(out[3*transcribe.SampleRate:])
 	if math.Abs(tone-kept) > 3 {
 		t.Errorf("the tone went from %.1f to %.1f dB: want it within 3 dB", tone, kept)
 	}

@@ -1,10 +1,12 @@
-package transcribe
+package pocketsphinx
 
 import (
 	"context"
 	"os"
 	"slices"
 	"testing"
+
+	"github.com/mockinterview/mockinterview/transcribe"
 )
 
 func TestPruneDictionary(t *testing.T) {
@@ -53,7 +55,7 @@ func TestPocketSphinxPrunedDictionary(t *testing.T) {
 	if p, ok := d.lookup("aardvarks"); !ok || p != "AA R D V AA R K S" {
 		t.Errorf("lookup(aardvarks) = %q, %v; want the stock dictionary's AA R D V AA R K S", p, ok)
 	}
-	s, err := e.NewStream(context.Background(), StreamOptions{Vocabulary: []string{"aardvarks"}})
+	s, err := e.NewStream(context.Background(), transcribe.StreamOptions{Vocabulary: []string{"aardvarks"}})
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -1,4 +1,4 @@
-package transcribe
+package pocketsphinx
 
 /*
 #cgo pkg-config: speexdsp
@@ -13,11 +13,13 @@ import "C"
 import (
 	"errors"
 	"unsafe"
+
+	"github.com/mockinterview/mockinterview/transcribe"
 )
 
 // denoiseFrame is the denoiser's frame: 20 ms, as the preprocessor
 // expects at 16 kHz.
-const denoiseFrame = SampleRate / 50
+const denoiseFrame = transcribe.SampleRate / 50
 
 // Denoiser takes steady noise (a fan, an air conditioner, hiss) out of
 // speech before the recognizer hears it, with the Speex preprocessor's
@@ -32,7 +34,7 @@ type Denoiser struct {
 // NewDenoiser makes a denoiser that lowers noise by up to suppressDB
 // decibels (a positive number; Speex's own default is 15).
 func NewDenoiser(suppressDB int) (*Denoiser, error) {
-	st := C.speex_preprocess_state_init(denoiseFrame, SampleRate)
+	st := C.speex_preprocess_state_init(denoiseFrame, transcribe.SampleRate)
 	if st == nil {
 		return nil, errors.New("denoise: the Speex preprocessor did not start")
 	}

@@ -1,4 +1,4 @@
-package transcribe
+package pocketsphinx
 
 /*
 #cgo pkg-config: pocketsphinx sphinxbase
@@ -102,7 +102,7 @@ func pruneDictionary(dict []byte, keep map[string]bool) []byte {
 
 // dictionaryFor gives the dictionary the decoders load: the lines of the
 // configured one whose words the stock or the domain model knows.
-func (e *PocketSphinx) dictionaryFor() ([]byte, error) {
+func (e *Engine) dictionaryFor() ([]byte, error) {
 	full, err := os.ReadFile(e.cfg.Dict)
 	if err != nil {
 		return nil, fmt.Errorf("pocketsphinx dictionary: %w", err)

@@ -1,4 +1,4 @@
-package transcribe
+package openai
 
 import (
 	"context"
@@ -7,6 +7,8 @@ import (
 	"sync"
 	"testing"
 	"time"
+
+	"github.com/mockinterview/mockinterview/transcribe"
 )
 
 // fakeClock is the breaker's clock in tests: it moves only when told.
@@ -27,15 +29,15 @@ func (c *fakeClock) advance(d time.Duration) {
 	c.mu.Unlock()
 }
 
-func withFakeClock(e *OpenAI) *fakeClock {
+func withFakeClock(e *Engine) *fakeClock {
 	c := &fakeClock{t: time.Date(2026, 3, 1, 12, 0, 0, 0, time.UTC)}
 	e.breaker.now = c.now
 	return c
 }
 
-func openStream(t *testing.T, e Engine) Stream {
+func openStream(t *testing.T, e transcribe.Engine) transcribe.Stream {
 	t.Helper()
-	s, err := e.NewStream(context.Background(), StreamOptions{Vocabulary: testVocabulary})
+	s, err := e.NewStream(context.Background(), transcribe.StreamOptions{Vocabulary: testVocabulary})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -45,12 +47,12 @@ func openStream(t *testing.T, e Engine) Stream {
 
 // say speaks one short utterance into s, in 100 ms pieces, and returns the
 // results and the first error.
-func say(s Stream, tk *talker) ([]Result, error) {
+func say(s transcribe.Stream, tk *talker) ([]transcribe.Result, error) {
 	samples := concat(tk.pause(0.3), tk.speak(0.4), tk.pause(0.6))
-	var results []Result
+	var results []transcribe.Result
 	var first error
-	for i := 0; i < len(samples); i += SampleRate / 10 {
-		rs, err := s.Accept(context.Background(), samples[i:min(i+SampleRate/10, len(samples))])
+	for i := 0; i < len(samples); i += transcribe.SampleRate / 10 {
+		rs, err := s.Accept(context.Background(), samples[i:min(i+transcribe.SampleRate/10, len(samples))])
 		results = append(results, rs...)
 		if first == nil {
 			first = err
@@ -66,12 +68,12 @@ func say(s Stream, tk *talker) ([]Result, error) {
 // beside the fallback; its answer closes the breaker for every stream.
 func TestOpenAIBreaker(t *testing.T) {
 	server := newTranscriptionServer(t, serverAnswer{hang: true})
-	e := testOpenAI(t, OpenAIConfig{BaseURL: server.URL(), Budget: 20 * time.Millisecond,
+	e := testOpenAI(t, Config{BaseURL: server.URL(), Budget: 20 * time.Millisecond,
 		Fallback: fixedEngine{name: "pocketsphinx", words: fallbackWords}})
 	clock := withFakeClock(e)
 	a, b := openStream(t, e), openStream(t, e)
 	tk := newTalker()
-	sayOne := func(s Stream) Result {
+	sayOne := func(s transcribe.Stream) transcribe.Result {
 		t.Helper()
 		results, err := say(s, tk)
 		if err != nil || len(results) != 1 {
@@ -80,9 +82,9 @@ func TestOpenAIBreaker(t *testing.T) {
 		return results[0]
 	}
 
-	for i, s := range []Stream{a, b, a, b, a} {
+	for i, s := range []transcribe.Stream{a, b, a, b, a} {
 		r := sayOne(s)
-		if r.Engine != "pocketsphinx" || JoinWords(r.Words) != "led migration" {
+		if r.Engine != "pocketsphinx" || transcribe.JoinWords(r.Words) != "led migration" {
 			t.Errorf("utterance %d heard by %s as %q; want the fallback's words", i, r.Engine, r.Text())
 		}
 		if got, want := server.requests(), min(i+1, 3); got != want {
@@ -90,7 +92,7 @@ func TestOpenAIBreaker(t *testing.T) {
 		}
 	}
 	st := e.Endpoint()
-	if st.Breaker != BreakerOpen || st.Opened != 1 || st.Failures != 3 || st.BudgetTimeouts != 3 ||
+	if st.Breaker != transcribe.BreakerOpen || st.Opened != 1 || st.Failures != 3 || st.BudgetTimeouts != 3 ||
 		st.Fallback != "pocketsphinx" || st.URL != server.URL() || !strings.Contains(st.LastError, "budget") {
 		t.Errorf("endpoint %+v; want the breaker open after three budgets ran out", st)
 	}
@@ -108,7 +110,7 @@ func TestOpenAIBreaker(t *testing.T) {
 		t.Errorf("the probing utterance was heard by %s; want the fallback, at once", r.Engine)
 	}
 	e.probes.Wait()
-	if st := e.Endpoint(); st.Breaker != BreakerClosed || st.Failures != 0 || st.LastError != "" || server.requests() != 4 {
+	if st := e.Endpoint(); st.Breaker != transcribe.BreakerClosed || st.Failures != 0 || st.LastError != "" || server.requests() != 4 {
 		t.Errorf("after the probe: %+v, %d requests; want the breaker closed by the one probe", st, server.requests())
 	}
 	if r := sayOne(b); r.Engine != "openai" || server.requests() != 5 {
@@ -119,7 +121,7 @@ func TestOpenAIBreaker(t *testing.T) {
 // A probe that fails opens the breaker again for another cool-down.
 func TestOpenAIBreakerProbeFails(t *testing.T) {
 	server := newTranscriptionServer(t, serverAnswer{status: 500, body: openAIError500})
-	e := testOpenAI(t, OpenAIConfig{BaseURL: server.URL(), MaxRetries: -1, BreakerFailures: 2,
+	e := testOpenAI(t, Config{BaseURL: server.URL(), MaxRetries: -1, BreakerFailures: 2,
 		Fallback: fixedEngine{name: "pocketsphinx", words: fallbackWords}})
 	clock := withFakeClock(e)
 	s := openStream(t, e)
@@ -127,13 +129,13 @@ func TestOpenAIBreakerProbeFails(t *testing.T) {
 	for range 3 {
 		say(s, tk)
 	}
-	if n := server.requests(); n != 2 || e.Endpoint().Breaker != BreakerOpen {
+	if n := server.requests(); n != 2 || e.Endpoint().Breaker != transcribe.BreakerOpen {
 		t.Fatalf("%d requests, breaker %s; want it open after 2", n, e.Endpoint().Breaker)
 	}
 	clock.advance(e.cfg.BreakerCooldown)
 	say(s, tk)
 	e.probes.Wait()
-	if st := e.Endpoint(); st.Breaker != BreakerOpen || st.Opened != 2 || server.requests() != 3 {
+	if st := e.Endpoint(); st.Breaker != transcribe.BreakerOpen || st.Opened != 2 || server.requests() != 3 {
 		t.Errorf("after a failed probe: %+v, %d requests; want the breaker open again", st, server.requests())
 	}
 	say(s, tk)
@@ -147,7 +149,7 @@ func TestOpenAIBreakerProbeFails(t *testing.T) {
 // endpoint itself, and its answer lets every utterance kept be sent.
 func TestOpenAIBreakerWithoutFallback(t *testing.T) {
 	server := newTranscriptionServer(t, serverAnswer{status: 500, body: openAIError500})
-	e := testOpenAI(t, OpenAIConfig{BaseURL: server.URL(), MaxRetries: -1, BreakerFailures: 2})
+	e := testOpenAI(t, Config{BaseURL: server.URL(), MaxRetries: -1, BreakerFailures: 2})
 	clock := withFakeClock(e)
 	s := openStream(t, e)
 	tk := newTalker()
@@ -176,7 +178,7 @@ func TestOpenAIBreakerWithoutFallback(t *testing.T) {
 			t.Errorf("result %d: %s at %.2f-%.2f", i, r.Engine, r.Start, r.End)
 		}
 	}
-	if st := e.Endpoint(); st.Breaker != BreakerClosed || server.requests() != 6 {
+	if st := e.Endpoint(); st.Breaker != transcribe.BreakerClosed || server.requests() != 6 {
 		t.Errorf("%+v after %d requests; want the breaker closed", st, server.requests())
 	}
 }
@@ -186,7 +188,7 @@ func TestOpenAIBreakerWithoutFallback(t *testing.T) {
 // asked again, and the fallback hears the utterance.
 func TestOpenAIBudgetCoversRetries(t *testing.T) {
 	server := newTranscriptionServer(t, serverAnswer{status: 500, retryAfter: "3", body: openAIError500})
-	e := testOpenAI(t, OpenAIConfig{BaseURL: server.URL(), Budget: 10 * time.Millisecond,
+	e := testOpenAI(t, Config{BaseURL: server.URL(), Budget: 10 * time.Millisecond,
 		Fallback: fixedEngine{name: "pocketsphinx", words: fallbackWords}})
 	results, err := feed(t, e, oneUtterance())
 	if err != nil || len(results) != 1 || results[0].Engine != "pocketsphinx" {

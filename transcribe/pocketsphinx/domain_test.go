@@ -1,17 +1,19 @@
-package transcribe
+package pocketsphinx
 
 import (
 	"context"
 	"slices"
 	"testing"
+
+	"github.com/mockinterview/mockinterview/transcribe"
 )
 
 // stockLMEngine decodes with the stock language model alone and otherwise
 // the default settings, to compare the interview mix against.
-func stockLMEngine(t *testing.T) *PocketSphinx {
+func stockLMEngine(t *testing.T) *Engine {
 	t.Helper()
 	testEngine(t) // skips when the model is not installed
-	e, err := NewPocketSphinx(PocketSphinxConfig{PoolSize: 1, DomainWeight: -1})
+	e, err := New(Config{PoolSize: 1, DomainWeight: -1})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -35,12 +37,12 @@ func TestPocketSphinxDomainMix(t *testing.T) {
 	for _, c := range cases {
 		samples := synth(t, "slt", c.text)
 		var wer [2]float64
-		for i, e := range []*PocketSphinx{stock, mixed} {
-			tr, err := TranscribeSamples(context.Background(), e, samples, StreamOptions{})
+		for i, e := range []*Engine{stock, mixed} {
+			tr, err := transcribe.TranscribeSamples(context.Background(), e, samples, transcribe.StreamOptions{})
 			if err != nil {
 				t.Fatal(err)
 			}
-			wer[i] = WordErrorRate(c.text, tr.Text)
+			wer[i] = transcribe.WordErrorRate(c.text, tr.Text)
 			t.Logf("%s WER %.3f: %q", []string{"stock", "mix"}[i], wer[i], tr.Text)
 		}
 		if wer[1] > wer[0] {
@@ -68,28 +70,28 @@ func TestPocketSphinxVocabulary(t *testing.T) {
 		t.Run(c.name, func(t *testing.T) {
 			// A fresh decoder each time: what a decoder hears depends a
 			// little on the audio it heard before.
-			engine, err := NewPocketSphinx(PocketSphinxConfig{PoolSize: 1})
+			engine, err := New(Config{PoolSize: 1})
 			if err != nil {
 				t.Fatal(err)
 			}
 			defer engine.Close()
 			samples := synth(t, "slt", c.text)
-			heard := func(opts StreamOptions) bool {
+			heard := func(opts transcribe.StreamOptions) bool {
 				t.Helper()
-				tr, err := TranscribeSamples(context.Background(), engine, samples, opts)
+				tr, err := transcribe.TranscribeSamples(context.Background(), engine, samples, opts)
 				if err != nil {
 					t.Fatal(err)
 				}
 				t.Logf("vocabulary %q: %q", opts.Vocabulary, tr.Text)
-				return slices.Contains(NormalizeText(tr.Text), c.word)
+				return slices.Contains(transcribe.NormalizeText(tr.Text), c.word)
 			}
-			if heard(StreamOptions{}) {
+			if heard(transcribe.StreamOptions{}) {
 				t.Fatalf("%q heard without a vocabulary: pick a harder word", c.word)
 			}
 			engine.mu.Lock()
 			before := engine.idle[0]
 			engine.mu.Unlock()
-			if !heard(StreamOptions{Vocabulary: c.vocabulary}) {
+			if !heard(transcribe.StreamOptions{Vocabulary: c.vocabulary}) {
 				t.Errorf("%q not heard with the vocabulary %q", c.word, c.vocabulary)
 			}
 			engine.mu.Lock()
@@ -98,7 +100,7 @@ func TestPocketSphinxVocabulary(t *testing.T) {
 			if reused == c.addsWord {
 				t.Errorf("decoder reused after the stream: %v, want %v (a decoder given new words must be replaced)", reused, !c.addsWord)
 			}
-			if heard(StreamOptions{}) {
+			if heard(transcribe.StreamOptions{}) {
 				t.Errorf("%q still heard by the next stream without a vocabulary", c.word)
 			}
 		})
@@ -112,12 +114,12 @@ func TestPocketSphinxDomainDictionary(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	s, err := engine.NewStream(context.Background(), StreamOptions{})
+	s, err := engine.NewStream(context.Background(), transcribe.StreamOptions{})
 	if err != nil {
 		t.Fatal(err)
 	}
 	defer s.Close()
-	d := s.(*psStream).d
+	d := s.(*stream).d
 	for _, w := range words {
 		if !d.known(w.word) {
 			t.Errorf("%q from the interview dictionary is not in the decoder's dictionary", w.word)

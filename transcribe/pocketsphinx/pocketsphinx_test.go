@@ -1,4 +1,4 @@
-package transcribe
+package pocketsphinx
 
 import (
 	"bufio"
@@ -17,25 +17,27 @@ import (
 	"time"
 
 	"github.com/mockinterview/mockinterview/internal/flite"
+	"github.com/mockinterview/mockinterview/internal/noisemix"
+	"github.com/mockinterview/mockinterview/transcribe"
 )
 
 const testDataDir = "/usr/share/pocketsphinx/test/data"
 
 var (
-	sharedEngine     *PocketSphinx
+	sharedEngine     *Engine
 	sharedEngineErr  error
 	sharedEngineOnce sync.Once
 )
 
 // testEngine shares one decoder pool across the tests of this package: a
 // decoder takes a quarter of a second and 90 MB to load.
-func testEngine(t testing.TB) *PocketSphinx {
+func testEngine(t testing.TB) *Engine {
 	t.Helper()
 	if _, err := os.Stat(DefaultModelDir); err != nil {
 		t.Skipf("pocketsphinx-en-us is not installed: %v", err)
 	}
 	sharedEngineOnce.Do(func() {
-		sharedEngine, sharedEngineErr = NewPocketSphinx(PocketSphinxConfig{PoolSize: 2})
+		sharedEngine, sharedEngineErr = New(Config{PoolSize: 2})
 	})
 	if sharedEngineErr != nil {
 		t.Fatal(sharedEngineErr)
@@ -49,7 +51,7 @@ func readRaw(t testing.TB, path string) []int16 {
 	if err != nil {
 		t.Skipf("pocketsphinx-testdata is not installed: %v", err)
 	}
-	s, err := PCM16(b)
+	s, err := transcribe.PCM16(b)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -79,10 +81,10 @@ func librivoxReferences(t testing.TB) map[string]string {
 // freshEngine loads a decoder of its own, so that a clip's result does not
 // depend on which clips a pooled decoder heard before (its running
 // cepstral mean carries over from stream to stream).
-func freshEngine(t testing.TB) *PocketSphinx {
+func freshEngine(t testing.TB) *Engine {
 	t.Helper()
 	testEngine(t) // skips when the model is missing
-	e, err := NewPocketSphinx(PocketSphinxConfig{PoolSize: 1})
+	e, err := New(Config{PoolSize: 1})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -90,7 +92,7 @@ func freshEngine(t testing.TB) *PocketSphinx {
 	return e
 }
 
-func checkWordTimes(t *testing.T, words []Word, duration float64) {
+func checkWordTimes(t *testing.T, words []transcribe.Word, duration float64) {
 	t.Helper()
 	prev := 0.0
 	for i, w := range words {
@@ -123,22 +125,22 @@ func TestPocketSphinxLibriVox(t *testing.T) {
 	for _, c := range clips {
 		id, bound := c.id, c.bound
 		t.Run(id, func(t *testing.T) {
-			samples, _, err := ReadWAV(filepath.Join(testDataDir, "librivox", id+".wav"))
+			samples, _, err := transcribe.ReadWAV(filepath.Join(testDataDir, "librivox", id+".wav"))
 			if err != nil {
 				t.Fatal(err)
 			}
-			tr, err := TranscribeSamples(context.Background(), freshEngine(t), samples, StreamOptions{})
+			tr, err := transcribe.TranscribeSamples(context.Background(), freshEngine(t), samples, transcribe.StreamOptions{})
 			if err != nil {
 				t.Fatal(err)
 			}
 			checkWordTimes(t, tr.Words, tr.Duration)
-			wer := WordErrorRate(refs[id], tr.Text)
+			wer := transcribe.WordErrorRate(refs[id], tr.Text)
 			t.Logf("WER %.3f RTF %.3f: %q", wer, tr.RTF, tr.Text)
 			if wer > bound {
 				t.Errorf("WER %.3f above %.2f\nref: %s\nhyp: %s", wer, bound, refs[id], tr.Text)
 			}
-			errs += WordErrors(NormalizeText(refs[id]), NormalizeText(tr.Text))
-			total += len(NormalizeText(refs[id]))
+			errs += transcribe.WordErrors(transcribe.NormalizeText(refs[id]), transcribe.NormalizeText(tr.Text))
+			total += len(transcribe.NormalizeText(refs[id]))
 		})
 	}
 	t.Logf("LibriVox overall WER %.3f (%d/%d)", float64(errs)/float64(total), errs, total)
@@ -168,7 +170,7 @@ func synth(t testing.TB, voice, text string) []int16 {
 	if err != nil {
 		t.Fatal(err)
 	}
-	samples, _, err := ReadWAV(path)
+	samples, _, err := transcribe.ReadWAV(path)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -180,31 +182,31 @@ func TestPocketSphinxFlite(t *testing.T) {
 	for i, a := range fliteAnswers {
 		t.Run(fmt.Sprint(i), func(t *testing.T) {
 			samples := synth(t, "slt", a.text)
-			tr, err := TranscribeSamples(context.Background(), freshEngine(t), samples, StreamOptions{})
+			tr, err := transcribe.TranscribeSamples(context.Background(), freshEngine(t), samples, transcribe.StreamOptions{})
 			if err != nil {
 				t.Fatal(err)
 			}
 			checkWordTimes(t, tr.Words, tr.Duration)
-			wer := WordErrorRate(a.text, tr.Text)
+			wer := transcribe.WordErrorRate(a.text, tr.Text)
 			t.Logf("WER %.3f: %q", wer, tr.Text)
 			if wer > a.bound {
 				t.Errorf("WER %.3f above %.2f\nref: %s\nhyp: %s", wer, a.bound, a.text, tr.Text)
 			}
-			errs += WordErrors(NormalizeText(a.text), NormalizeText(tr.Text))
-			total += len(NormalizeText(a.text))
+			errs += transcribe.WordErrors(transcribe.NormalizeText(a.text), transcribe.NormalizeText(tr.Text))
+			total += len(transcribe.NormalizeText(a.text))
 		})
 	}
 	t.Logf("flite slt overall WER %.3f (%d/%d)", float64(errs)/float64(total), errs, total)
 }
 
-func silence(seconds float64) []int16 { return make([]int16, int(seconds*SampleRate)) }
+func silence(seconds float64) []int16 { return make([]int16, int(seconds*transcribe.SampleRate)) }
 
 // firstSound is where a clean recording first rises above a faint level:
 // the true start of its first word.
 func firstSound(s []int16) float64 {
 	for i, v := range s {
 		if v > 300 || v < -300 {
-			return float64(i) / SampleRate
+			return float64(i) / transcribe.SampleRate
 		}
 	}
 	return 0
@@ -229,8 +231,8 @@ func TestPocketSphinxTiming(t *testing.T) {
 			lead := silence(1)
 			gap := silence(2)
 			audio := append(append(append(append(append([]int16{}, lead...), c.first...), gap...), c.second...), silence(1)...)
-			trueStart := float64(len(lead)+len(c.first)+len(gap))/SampleRate + c.trueOffset
-			tr, err := TranscribeSamples(context.Background(), engine, audio, StreamOptions{})
+			trueStart := float64(len(lead)+len(c.first)+len(gap))/transcribe.SampleRate + c.trueOffset
+			tr, err := transcribe.TranscribeSamples(context.Background(), engine, audio, transcribe.StreamOptions{})
 			if err != nil {
 				t.Fatal(err)
 			}
@@ -238,7 +240,7 @@ func TestPocketSphinxTiming(t *testing.T) {
 			if len(tr.Utterances) < 2 {
 				t.Fatalf("want two utterances, got %+v", tr.Utterances)
 			}
-			var second *Word
+			var second *transcribe.Word
 			for i := range tr.Words {
 				if tr.Words[i].Start >= tr.Utterances[len(tr.Utterances)-1].Start {
 					second = &tr.Words[i]
@@ -259,7 +261,7 @@ func TestPocketSphinxTiming(t *testing.T) {
 func TestPocketSphinxPartials(t *testing.T) {
 	engine := testEngine(t)
 	samples := append(synth(t, "slt", fliteAnswers[0].text+" "+fliteAnswers[1].text), silence(1)...)
-	stream, err := engine.NewStream(context.Background(), StreamOptions{})
+	stream, err := engine.NewStream(context.Background(), transcribe.StreamOptions{})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -274,12 +276,12 @@ func TestPocketSphinxPartials(t *testing.T) {
 		fed += min(1600, len(samples)-i)
 		for _, r := range rs {
 			if !r.Final {
-				partialsAt = append(partialsAt, float64(fed)/SampleRate)
+				partialsAt = append(partialsAt, float64(fed)/transcribe.SampleRate)
 			}
 		}
 	}
 	if len(partialsAt) < 3 {
-		t.Fatalf("only %d partial results in %.1f s of speech", len(partialsAt), float64(len(samples))/SampleRate)
+		t.Fatalf("only %d partial results in %.1f s of speech", len(partialsAt), float64(len(samples))/transcribe.SampleRate)
 	}
 	for i := 1; i < len(partialsAt); i++ {
 		if gap := partialsAt[i] - partialsAt[i-1]; gap > 0.5+1e-9 && gap < 1.5 {
@@ -293,7 +295,7 @@ func TestPocketSphinxPoolRestartsClock(t *testing.T) {
 	engine := testEngine(t)
 	goforward := readRaw(t, filepath.Join(testDataDir, "goforward.raw"))
 	for round := range 3 {
-		tr, err := TranscribeSamples(context.Background(), engine, goforward, StreamOptions{})
+		tr, err := transcribe.TranscribeSamples(context.Background(), engine, goforward, transcribe.StreamOptions{})
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -304,7 +306,7 @@ func TestPocketSphinxPoolRestartsClock(t *testing.T) {
 }
 
 func TestPocketSphinxMissingModel(t *testing.T) {
-	_, err := NewPocketSphinx(PocketSphinxConfig{ModelDir: t.TempDir()})
+	_, err := New(Config{ModelDir: t.TempDir()})
 	if err == nil || !strings.Contains(err.Error(), "pocketsphinx-en-us") {
 		t.Fatalf("want an error naming the package to install, got %v", err)
 	}
@@ -312,9 +314,9 @@ func TestPocketSphinxMissingModel(t *testing.T) {
 
 func TestPocketSphinxBusyPool(t *testing.T) {
 	engine := testEngine(t)
-	var streams []Stream
+	var streams []transcribe.Stream
 	for range engine.PoolSize() {
-		s, err := engine.NewStream(context.Background(), StreamOptions{})
+		s, err := engine.NewStream(context.Background(), transcribe.StreamOptions{})
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -322,13 +324,13 @@ func TestPocketSphinxBusyPool(t *testing.T) {
 	}
 	ctx, cancel := context.WithTimeout(context.Background(), 50*time.Millisecond)
 	defer cancel()
-	if _, err := engine.NewStream(ctx, StreamOptions{}); err == nil {
+	if _, err := engine.NewStream(ctx, transcribe.StreamOptions{}); err == nil {
 		t.Fatal("a stream past the pool size was handed out")
 	}
 	for _, s := range streams {
 		s.Close()
 	}
-	s, err := engine.NewStream(context.Background(), StreamOptions{})
+	s, err := engine.NewStream(context.Background(), transcribe.StreamOptions{})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -374,21 +376,21 @@ func BenchmarkPocketSphinxRTF(b *testing.B) {
 		b.Skip("flite is not installed")
 	}
 	samples := synth(b, "slt", strings.Join(strings.Fields(benchAnswer), " "))
-	for len(samples) < 60*SampleRate {
+	for len(samples) < 60*transcribe.SampleRate {
 		samples = append(samples, samples...)
 	}
-	samples = samples[:60*SampleRate]
+	samples = samples[:60*transcribe.SampleRate]
 	configs := []struct {
 		name string
-		cfg  PocketSphinxConfig
+		cfg  Config
 	}{
-		{"stock", PocketSphinxConfig{PoolSize: 1, DomainWeight: -1, Profile: ProfileStock}},
-		{"mix", PocketSphinxConfig{PoolSize: 1, Profile: ProfileStock}},
-		{"default", PocketSphinxConfig{PoolSize: 1}},
+		{"stock", Config{PoolSize: 1, DomainWeight: -1, Profile: ProfileStock}},
+		{"mix", Config{PoolSize: 1, Profile: ProfileStock}},
+		{"default", Config{PoolSize: 1}},
 	}
 	// Engines stay open until the end: memory a closed one gave back would
 	// be reused by the next and hide what it takes.
-	var engines []*PocketSphinx
+	var engines []*Engine
 	defer func() {
 		for _, e := range engines {
 			e.Close()
@@ -398,18 +400,18 @@ func BenchmarkPocketSphinxRTF(b *testing.B) {
 		b.Run(c.name, func(b *testing.B) {
 			runtime.GC()
 			before := rssBytes()
-			engine, err := NewPocketSphinx(c.cfg)
+			engine, err := New(c.cfg)
 			if err != nil {
 				b.Fatal(err)
 			}
 			engines = append(engines, engine)
 			perDecoder := rssBytes() - before
-			audio := float64(len(samples)) / SampleRate
+			audio := float64(len(samples)) / transcribe.SampleRate
 			b.ResetTimer()
 			cpu, wall := 0.0, 0.0
 			for b.Loop() {
 				c0, w0 := cpuSeconds(), time.Now()
-				if _, err := TranscribeSamples(context.Background(), engine, samples, StreamOptions{}); err != nil {
+				if _, err := transcribe.TranscribeSamples(context.Background(), engine, samples, transcribe.StreamOptions{}); err != nil {
 					b.Fatal(err)
 				}
 				cpu += cpuSeconds() - c0
@@ -428,17 +430,17 @@ func BenchmarkPocketSphinxRTF(b *testing.B) {
 func TestPocketSphinxConcurrentLoad(t *testing.T) {
 	testEngine(t)
 	const n = 6
-	engine, err := NewPocketSphinx(PocketSphinxConfig{PoolSize: n})
+	engine, err := New(Config{PoolSize: n})
 	if err != nil {
 		t.Fatal(err)
 	}
 	defer engine.Close()
 	engine.Preload() // loads alongside the streams' own loads
-	opened := make(chan Stream, n)
+	opened := make(chan transcribe.Stream, n)
 	failed := make(chan error, n)
 	for range n {
 		go func() {
-			s, err := engine.NewStream(context.Background(), StreamOptions{})
+			s, err := engine.NewStream(context.Background(), transcribe.StreamOptions{})
 			if err != nil {
 				failed <- err
 				return
@@ -466,7 +468,7 @@ func TestPocketSphinxConcurrentLoad(t *testing.T) {
 
 func TestPocketSphinxPreload(t *testing.T) {
 	testEngine(t)
-	engine, err := NewPocketSphinx(PocketSphinxConfig{PoolSize: 3})
+	engine, err := New(Config{PoolSize: 3})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -509,7 +511,7 @@ func TestPocketSphinxEndpointing(t *testing.T) {
 		audio = append(audio, trimmed(synth(t, "slt", s))...)
 	}
 	audio = append(audio, silence(1)...)
-	finals := func(opts StreamOptions) (ends, lags []float64) {
+	finals := func(opts transcribe.StreamOptions) (ends, lags []float64) {
 		stream, err := engine.NewStream(context.Background(), opts)
 		if err != nil {
 			t.Fatal(err)
@@ -520,7 +522,7 @@ func TestPocketSphinxEndpointing(t *testing.T) {
 			if err != nil {
 				t.Fatal(err)
 			}
-			fed := float64(min(i+1600, len(audio))) / SampleRate
+			fed := float64(min(i+1600, len(audio))) / transcribe.SampleRate
 			for _, r := range rs {
 				if r.Final {
 					ends = append(ends, r.End)
@@ -530,7 +532,7 @@ func TestPocketSphinxEndpointing(t *testing.T) {
 		}
 		return ends, lags
 	}
-	ends, lags := finals(StreamOptions{})
+	ends, lags := finals(transcribe.StreamOptions{})
 	t.Logf("finals end at %v, %v s of audio later", ends, lags)
 	if len(ends) != len(sentences) {
 		t.Fatalf("%d finals for %d sentences 0.4 s apart: %v", len(ends), len(sentences), ends)
@@ -542,7 +544,7 @@ func TestPocketSphinxEndpointing(t *testing.T) {
 	}
 	// A stream that asks for a pause longer than the gaps keeps the
 	// sentences together until the library's own half second says so.
-	if ends, _ := finals(StreamOptions{Pause: 450 * time.Millisecond}); len(ends) >= len(sentences) {
+	if ends, _ := finals(transcribe.StreamOptions{Pause: 450 * time.Millisecond}); len(ends) >= len(sentences) {
 		t.Errorf("with a 450 ms pause asked for: %d finals, want fewer than %d: %v", len(ends), len(sentences), ends)
 	}
 }
@@ -562,4 +564,60 @@ func trimmed(s []int16) []int16 {
 		return nil
 	}
 	return s[max(0, first-320):min(len(s), last+320)]
+}
+
+// noisyAnswer is read by flite and spoiled with noise to test the
+// confidence threshold.
+const noisyAnswer = "Last year our checkout service failed during the holiday sale. " +
+	"I owned the payment path and I had to fix it within one week. " +
+	"I rewrote the retry logic and I added alerts on the error rate. " +
+	"As a result the errors dropped by forty percent."
+
+// TestPocketSphinxLowConfidence: in noise, the recognizer's final words
+// below its threshold are marked low_confidence and the others not, and
+// partial words never are.
+func TestPocketSphinxLowConfidence(t *testing.T) {
+	engine := testEngine(t)
+	clean := append(silence(1), synth(t, "slt", noisyAnswer)...)
+	samples := append(noisemix.Mix(clean, noisemix.Pink(len(clean), 4), 15), make([]int16, transcribe.SampleRate)...)
+	stream, err := engine.NewStream(context.Background(), transcribe.StreamOptions{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer stream.Close()
+	var results []transcribe.Result
+	for i := 0; i < len(samples); i += 1600 {
+		rs, err := stream.Accept(context.Background(), samples[i:min(i+1600, len(samples))])
+		if err != nil {
+			t.Fatal(err)
+		}
+		results = append(results, rs...)
+	}
+	rs, err := stream.Flush(context.Background())
+	if err != nil {
+		t.Fatal(err)
+	}
+	low, final, partial := 0, 0, 0
+	for _, r := range append(results, rs...) {
+		for _, w := range r.Words {
+			if !r.Final {
+				partial++
+				if w.LowConfidence {
+					t.Errorf("partial word %+v marked low confidence", w)
+				}
+				continue
+			}
+			final++
+			if w.LowConfidence != (w.Confidence < lowConfidence) {
+				t.Errorf("final word %+v: low confidence %v at confidence %.3f", w, w.LowConfidence, w.Confidence)
+			}
+			if w.LowConfidence {
+				low++
+			}
+		}
+	}
+	t.Logf("%d of %d final words low confidence; %d partial words", low, final, partial)
+	if partial == 0 || low == 0 || low == final {
+		t.Errorf("%d of %d final words low confidence, %d partial words; want some low, not all, and partials", low, final, partial)
+	}
 }
