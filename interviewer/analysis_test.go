@@ -47,6 +47,47 @@ func TestSpeakingTime(t *testing.T) {
 	}
 }
 
+// TestPartSpeakingTime times two parts, the second with a pause inside it
+// and a word the engine stretched over part of that pause: a part's
+// speaking time is its words clipped to the speech heard, not its span on
+// the clock, and its pace is words per minute of that speaking time.
+func TestPartSpeakingTime(t *testing.T) {
+	ans := Answer{
+		Words: []transcribe.Word{
+			{Text: "we", Start: 0, End: 0.5}, {Text: "shipped", Start: 0.5, End: 1},
+			{Text: "i", Start: 1.5, End: 2}, {Text: "rewrote", Start: 2, End: 3.5}, // speech stops at 2.5
+			{Text: "the", Start: 5.5, End: 6}, {Text: "cache", Start: 6, End: 6.5},
+		},
+		Speech: []Span{{0, 1}, {1.5, 2.5}, {5.5, 6.5}},
+	}
+	labels := []star.Label{star.Situation, star.Situation, star.Action, star.Action, star.Action, star.Action}
+	r := report(ans, labels, Profiles()["sde2"])
+	want := []struct {
+		label                   star.Label
+		duration, speaking, wpm float64
+	}{
+		{star.Situation, 1.5, 1, 120}, // 2 words in 1 s of speech; the part runs to the action's first word
+		{star.Action, 5, 2, 120},      // 4 words in 2 s of speech over 5 s on the clock
+	}
+	if len(r.Parts) != len(want) {
+		t.Fatalf("parts %+v; want %d", r.Parts, len(want))
+	}
+	for i, w := range want {
+		p := r.Parts[i]
+		if p.Label != w.label || p.Duration != w.duration || p.Speaking != w.speaking || p.WPM != w.wpm {
+			t.Errorf("part %d: %s, %v s, speaking %v s, %v wpm; want %s, %v s, speaking %v s, %v wpm",
+				i, p.Label, p.Duration, p.Speaking, p.WPM, w.label, w.duration, w.speaking, w.wpm)
+		}
+		if lt := r.Timing[w.label.Index()]; lt.Speaking != w.speaking {
+			t.Errorf("%s timing: speaking %v s; want %v", w.label, lt.Speaking, w.speaking)
+		}
+	}
+	// The whole answer: 6 words in 3 s of speech, over 6.5 s on the clock.
+	if p := r.Pacing; p.Speaking != 3 || p.WPMSpeaking != 120 || p.WPM != 55.4 {
+		t.Errorf("pacing: speaking %v s, %v wpm speaking, %v wpm; want 3 s, 120, 55.4", p.Speaking, p.WPMSpeaking, p.WPM)
+	}
+}
+
 func TestPartStatus(t *testing.T) {
 	tests := []struct {
 		d, target float64

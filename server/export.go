@@ -4,6 +4,7 @@ import (
 	"cmp"
 	"fmt"
 	"math"
+	"regexp"
 	"sort"
 	"strings"
 
@@ -111,28 +112,30 @@ func timestamp(seconds float64, sep byte) string {
 	return fmt.Sprintf("%02d:%02d:%02d%c%03d", ms/3600000, ms/60000%60, ms/1000%60, sep, ms%1000)
 }
 
-// Markdown renders a session's report for reading or printing.
+// Markdown renders a session's report for reading or printing. Every text
+// in it that is not the export's own, from the recognizer's words to a
+// language model's probe, goes through markdownText.
 func Markdown(d *SessionDetail) string {
 	var b strings.Builder
-	fmt.Fprintf(&b, "# Mock interview: %s\n\n", d.Principle)
+	fmt.Fprintf(&b, "# Mock interview: %s\n\n", markdownText(d.Principle))
 	fmt.Fprintf(&b, "- Session: `%s`\n- Date: %s\n- Mode: %s, level %s\n- Engine: %s%s\n- Audio: %s\n\n",
-		d.ID, d.CreatedAt.UTC().Format("2006-01-02 15:04 UTC"), d.Mode, d.Level, d.Engine, fallbackNote(d.Utterances), interviewer.FormatDuration(d.Duration))
-	fmt.Fprintf(&b, "## Question\n\n> %s\n\n", d.Question)
+		d.ID, d.CreatedAt.UTC().Format("2006-01-02 15:04 UTC"), markdownText(d.Mode), markdownText(d.Level), markdownText(d.Engine), fallbackNote(d.Utterances), interviewer.FormatDuration(d.Duration))
+	fmt.Fprintf(&b, "## Question\n\n> %s\n\n", markdownText(d.Question))
 	r := d.Report
 	if r == nil {
 		b.WriteString("_No report: the session ended before one was made._\n")
 		return b.String()
 	}
 	if r.AudioCaveat != "" {
-		fmt.Fprintf(&b, "> **Note:** %s\n\n", r.AudioCaveat)
+		fmt.Fprintf(&b, "> **Note:** %s\n\n", markdownText(r.AudioCaveat))
 	}
 	if r.Audio != nil {
 		fmt.Fprintf(&b, "Audio of the answer: %s\n\n", interviewer.FormatAudio(*r.Audio))
 	}
 	if r.Verdict != nil {
-		fmt.Fprintf(&b, "## Verdict: %s\n\n%s\n\n", r.Verdict.Decision, r.Verdict.Summary)
+		fmt.Fprintf(&b, "## Verdict: %s\n\n%s\n\n", markdownText(r.Verdict.Decision), markdownText(r.Verdict.Summary))
 		for _, reason := range r.Verdict.Reasons {
-			fmt.Fprintf(&b, "- %s\n", reason)
+			fmt.Fprintf(&b, "- %s\n", markdownText(reason))
 		}
 		if len(r.Verdict.Reasons) > 0 {
 			b.WriteByte('\n')
@@ -141,7 +144,7 @@ func Markdown(d *SessionDetail) string {
 	if len(r.Improvements) > 0 {
 		b.WriteString("## What to improve\n\n")
 		for i, s := range r.Improvements {
-			fmt.Fprintf(&b, "%d. %s\n", i+1, s)
+			fmt.Fprintf(&b, "%d. %s\n", i+1, markdownText(s))
 		}
 		b.WriteByte('\n')
 	}
@@ -159,22 +162,22 @@ func Markdown(d *SessionDetail) string {
 		b.WriteString("_Nothing was heard._\n\n")
 	}
 	for _, part := range r.Parts {
-		fmt.Fprintf(&b, "**%s** (%s–%s): %s\n\n", title(string(part.Label)), clock(part.Start), clock(part.End), part.Text)
+		fmt.Fprintf(&b, "**%s** (%s–%s): %s\n\n", title(string(part.Label)), clock(part.Start), clock(part.End), markdownText(part.Text))
 	}
 	if len(r.Probes) > 0 {
 		b.WriteString("## Follow-up questions\n\n")
 		for i, pr := range r.Probes {
-			fmt.Fprintf(&b, "### %d. %s\n\n", i+1, pr.Asked)
+			fmt.Fprintf(&b, "### %d. %s\n\n", i+1, markdownText(pr.Asked))
 			switch {
 			case pr.Answer != "":
-				fmt.Fprintf(&b, "> %s\n\n", pr.Answer)
+				fmt.Fprintf(&b, "> %s\n\n", markdownText(pr.Answer))
 			case pr.Skipped:
 				b.WriteString("_Skipped._\n\n")
 			case pr.Verdict == nil || pr.Verdict.Rating != interviewer.RatingUnanswered: // the verdict says it
 				b.WriteString("_No reply heard._\n\n")
 			}
 			if pr.Verdict != nil {
-				fmt.Fprintf(&b, "**%s**: %s\n\n", title(pr.Verdict.Rating), pr.Verdict.Reason)
+				fmt.Fprintf(&b, "**%s**: %s\n\n", title(pr.Verdict.Rating), markdownText(pr.Verdict.Reason))
 			}
 			if pr.Audio != nil && pr.Audio.Quality != interviewer.AudioGood && pr.Answer != "" {
 				fmt.Fprintf(&b, "Audio of the reply: %s\n\n", interviewer.FormatAudio(*pr.Audio))
@@ -188,9 +191,9 @@ func Markdown(d *SessionDetail) string {
 			if f.Part != "" {
 				where = title(string(f.Part)) + ": "
 			}
-			fmt.Fprintf(&b, "- **%s** %s%s\n", f.Severity, where, f.Message)
+			fmt.Fprintf(&b, "- **%s** %s%s\n", f.Severity, where, markdownText(f.Message))
 			if f.Evidence != "" {
-				fmt.Fprintf(&b, "  - heard: \"%s\"\n", f.Evidence)
+				fmt.Fprintf(&b, "  - heard: \"%s\"\n", markdownText(f.Evidence))
 			}
 		}
 	}
@@ -208,7 +211,7 @@ func fallbackNote(utterances []UtteranceRecord) string {
 	if n == 0 {
 		return ""
 	}
-	return fmt.Sprintf(" (%d of %d utterances heard by the fallback, %s, when it failed)", n, len(utterances), by)
+	return fmt.Sprintf(" (%d of %d utterances heard by the fallback, %s, when it failed)", n, len(utterances), markdownText(by))
 }
 
 func title(s string) string {
@@ -223,4 +226,26 @@ func title(s string) string {
 func clock(seconds float64) string {
 	s := int(math.Round(seconds))
 	return fmt.Sprintf("%d:%02d", s/60, s%60)
+}
+
+// markdownEscapes turn what Markdown or HTML would read as markup into the
+// characters themselves: a tag or an entity, emphasis, code, a link or an
+// image, a heading, a table cell, a strikethrough.
+var markdownEscapes = strings.NewReplacer("&", "&amp;", "<", "&lt;", ">", "&gt;",
+	`\`, `\\`, "`", "\\`", "*", `\*`, "_", `\_`, "[", `\[`, "]", `\]`, "#", `\#`, "|", `\|`, "~", `\~`)
+
+// listMarker is what would start a list at the start of a line.
+var listMarker = regexp.MustCompile(`^(?:[-+]|[0-9]+[.)])`)
+
+// markdownText writes text that came from outside the export (the
+// recognizer's words, a language model's wording of a probe, the bank's
+// question) so that a reader that renders Markdown shows it as it is: on
+// one line, its HTML as text rather than markup, and its punctuation as
+// punctuation rather than emphasis, a link, a heading or a list.
+func markdownText(s string) string {
+	s = markdownEscapes.Replace(strings.Join(strings.Fields(s), " "))
+	if m := listMarker.FindStringIndex(s); m != nil {
+		s = s[:m[1]-1] + `\` + s[m[1]-1:]
+	}
+	return s
 }

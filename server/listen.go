@@ -30,7 +30,7 @@ const (
 )
 
 // handleListen serves the WebSocket endpoint. Before the upgrade it checks
-// the page's origin, the address's connection rate, the audio format and
+// the HTTP version, the page's origin, the address's connection rate, the audio format and
 // the other query parameters, each with its own status and a message that
 // says what to do; after it, the number of sessions in progress. Then it
 // runs the connection until it closes.
@@ -54,6 +54,11 @@ func handleListen(log zerolog.Logger, cfg Config, store *Store, engine transcrib
 	}
 	limiter := newRateLimiter(cfg.ConnectRate, cfg.ConnectBurst)
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		// RFC 6455 section 4.1; the upgrader does not check it.
+		if !r.ProtoAtLeast(1, 1) {
+			http.Error(w, fmt.Sprintf("a WebSocket needs HTTP/1.1 or later (RFC 6455), and this request is %s: send the upgrade request as HTTP/1.1", r.Proto), http.StatusBadRequest)
+			return
+		}
 		if origin := r.Header.Get("Origin"); !originAllowed(origin, r.Host, cfg.AllowedOrigins) {
 			m.errors.WithLabelValues(CodeOriginDenied).Inc()
 			http.Error(w, fmt.Sprintf("a page from %s may not open a WebSocket here: open the page from this server, or start the server with --allowed-origins listing that origin", echo(origin)), http.StatusForbidden)
@@ -325,7 +330,9 @@ func (c *connection) idle() time.Duration {
 	return time.Since(time.Unix(0, c.lastHeard.Load()))
 }
 
-func (c *connection) sessionID() string {
+// liveSession is the id of the session running on the connection, or ""
+// before its Start and once it has ended.
+func (c *connection) liveSession() string {
 	c.mu.Lock()
 	defer c.mu.Unlock()
 	return c.session
@@ -338,6 +345,16 @@ func (c *connection) setSessionID(id string) {
 	defer c.mu.Unlock()
 	c.session = id
 	c.log = c.log.With().Str("session", id).Logger()
+}
+
+// sessionEnded takes the session out of the registry's live ones, though
+// the socket stays open until the client answers the close frame: a
+// client that deletes the session as soon as it reads that frame finds it
+// ended. The log lines keep the session id.
+func (c *connection) sessionEnded() {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	c.session = ""
 }
 
 func (c *connection) logger() *zerolog.Logger {

@@ -727,6 +727,7 @@ func (s *session) end(e ending) {
 		SHA256: hex.EncodeToString(s.audioSum.Sum(nil)), TransactionKey: "deprecated", Models: []string{uuid}, ModelInfo: map[string]ModelInfo{uuid: info}})
 	s.c.tape.stop(0)
 	s.c.in.close()
+	s.c.sessionEnded()
 	s.c.out.close(e.code, e.reason)
 }
 

@@ -55,12 +55,13 @@ func (s *Sessions) remove(c *connection) {
 	}
 }
 
-// IsLive reports whether a client is connected to the session with id.
+// IsLive reports whether the session with id is running: from its Start
+// until it has saved its end, just before its close frame is sent.
 func (s *Sessions) IsLive(id string) bool {
 	s.mu.Lock()
 	defer s.mu.Unlock()
 	for c := range s.live {
-		if c.sessionID() == id {
+		if c.liveSession() == id {
 			return true
 		}
 	}

@@ -180,9 +180,10 @@ func TestCues(t *testing.T) {
 }
 
 // TestRecoverInterrupted leaves a session as a killed process would: live,
-// its answer open, its recording's header one frame behind its data. The
-// next start marks it interrupted and closes the answer at the end of the
-// audio; a command attached beside a running service changes nothing.
+// its answer open, its recording's header one frame behind its data and a
+// stray half sample after it. The next start marks it interrupted, closes
+// the answer at the end of the audio and cuts the half sample; a command
+// attached beside a running service changes nothing.
 func TestRecoverInterrupted(t *testing.T) {
 	ctx := context.Background()
 	dir := t.TempDir()
@@ -236,6 +237,14 @@ func TestRecoverInterrupted(t *testing.T) {
 	samples, _, err := transcribe.ReadWAV(s.AudioPath(id, "answer-0.wav"))
 	if err != nil || len(samples) != 11*1600 {
 		t.Errorf("recording: %d samples, %v; want %d", len(samples), err, 11*1600)
+	}
+	// The half sample is gone, so audio appended later stays aligned.
+	st, err := os.Stat(s.AudioPath(id, "answer-0.wav"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if want := int64(wavHeaderSize + 2*11*1600); st.Size() != want {
+		t.Errorf("recording: %d bytes; want the header and %d whole samples, %d bytes", st.Size(), 11*1600, want)
 	}
 }
 

@@ -15,6 +15,17 @@ import (
 	"github.com/mockinterview/mockinterview/transcribe"
 )
 
+// levelFlag adds --level, the built-in level whose targets apply; an
+// unknown one is refused with "use sde1, sde2 or senior" and then orElse.
+func levelFlag(fs *flagSet, usage, orElse string) *string {
+	level := fs.String("level", "sde2", usage+" [$MOCKINTERVIEW_LEVEL]")
+	fs.check("level", "unknown level; use sde1, sde2 or senior"+orElse, func() bool {
+		_, err := interviewer.LookupProfile(*level)
+		return err == nil
+	})
+	return level
+}
+
 // levelProfile picks a built-in level or a coach's profile file.
 func levelProfile(level, profilePath string) (interviewer.Profile, error) {
 	if profilePath != "" {
@@ -148,8 +159,8 @@ func recordedAnswer(tr transcribe.Transcript, samples []int16) interviewer.Answe
 func runAnalyze(ctx context.Context, e env, args []string) error {
 	fs := newFlagSet(e, "analyze", "FILE.wav|FILE.txt|FOLDER ...")
 	var ef engineFlags
-	ef.register(fs, e)
-	level := fs.String("level", envOr(e, "MOCKINTERVIEW_LEVEL", "sde2"), "level whose targets apply: sde1, sde2 or senior [$MOCKINTERVIEW_LEVEL]")
+	ef.register(fs)
+	level := levelFlag(fs, "level whose targets apply: sde1, sde2 or senior", ", or give your own targets with --profile FILE.json")
 	profilePath := fs.String("profile", "", "a coach's own targets as JSON (overrides --level)")
 	asJSON := fs.Bool("json", false, "print one JSON object per answer, one per line")
 	args, err := parseFlags(fs, args)

@@ -1,9 +1,9 @@
 package main
 
 import (
-	"flag"
 	"fmt"
-	"strconv"
+	"slices"
+	"strings"
 	"time"
 
 	"github.com/rs/zerolog"
@@ -29,33 +29,39 @@ type engineFlags struct {
 	pause       time.Duration
 }
 
-func (f *engineFlags) register(fs *flag.FlagSet, e env) {
-	fs.StringVar(&f.engine, "engine", envOr(e, "MOCKINTERVIEW_ENGINE", "pocketsphinx"), "transcription engine: pocketsphinx (embedded) or openai (any OpenAI-compatible endpoint) [$MOCKINTERVIEW_ENGINE]")
-	fs.StringVar(&f.modelDir, "model-dir", envOr(e, "MOCKINTERVIEW_MODEL_DIR", pocketsphinx.DefaultModelDir), "PocketSphinx model folder [$MOCKINTERVIEW_MODEL_DIR]")
-	fs.Float64Var(&f.lmMix, "lm-mix", envFloat(e, "MOCKINTERVIEW_LM_MIX", pocketsphinx.DefaultDomainWeight), "PocketSphinx: weight of the built-in interview language model mixed with the stock one, 0 to 1 (0: stock model alone) [$MOCKINTERVIEW_LM_MIX]")
-	fs.BoolVar(&f.accurate, "accurate", envBool(e, "MOCKINTERVIEW_ACCURATE", false), "PocketSphinx: search wider for batch analysis, about twice the CPU of the default fast profile [$MOCKINTERVIEW_ACCURATE]")
-	fs.IntVar(&f.poolSize, "pool-size", envInt(e, "MOCKINTERVIEW_POOL_SIZE", 0), "PocketSphinx decoders at once, about 90 MB each (0: one per CPU) [$MOCKINTERVIEW_POOL_SIZE]")
-	fs.StringVar(&f.openaiURL, "openai-url", envOr(e, "OPENAI_BASE_URL", ""), "OpenAI-compatible API base URL, e.g. http://localhost:8000/v1 (empty: the OpenAI cloud) [$OPENAI_BASE_URL]")
-	fs.StringVar(&f.openaiKey, "openai-key", envOr(e, "OPENAI_API_KEY", ""), "API key for the OpenAI-compatible endpoint [$OPENAI_API_KEY]")
-	fs.StringVar(&f.openaiModel, "openai-model", envOr(e, "MOCKINTERVIEW_OPENAI_MODEL", "whisper-1"), "transcription model; it must return word timestamps [$MOCKINTERVIEW_OPENAI_MODEL]")
-	fs.DurationVar(&f.pause, "pause", envDuration(e, "MOCKINTERVIEW_PAUSE", transcribe.DefaultPause), "the silence that ends an utterance, so its words are final soon after they are said; a client's endpointing overrides it [$MOCKINTERVIEW_PAUSE]")
-	fs.BoolVar(&f.fallback, "fallback", envBool(e, "MOCKINTERVIEW_FALLBACK", true), "with --engine openai, transcribe an utterance with the embedded engine when the endpoint fails [$MOCKINTERVIEW_FALLBACK]")
-	fs.DurationVar(&f.budget, "openai-budget", envDuration(e, "MOCKINTERVIEW_OPENAI_BUDGET", openai.DefaultBudget), "with --engine openai, how long an utterance may wait for the endpoint beyond its own length, retries included; then the fallback hears it [$MOCKINTERVIEW_OPENAI_BUDGET]")
+// register adds the engine flags; extra names the engines a subcommand
+// takes besides pocketsphinx and openai.
+func (f *engineFlags) register(fs *flagSet, extra ...string) {
+	fs.StringVar(&f.engine, "engine", "pocketsphinx", "transcription engine: pocketsphinx (embedded) or openai (any OpenAI-compatible endpoint) [$MOCKINTERVIEW_ENGINE]")
+	fs.StringVar(&f.modelDir, "model-dir", pocketsphinx.DefaultModelDir, "PocketSphinx model folder [$MOCKINTERVIEW_MODEL_DIR]")
+	fs.Float64Var(&f.lmMix, "lm-mix", pocketsphinx.DefaultDomainWeight, "PocketSphinx: weight of the built-in interview language model mixed with the stock one, 0 to 1 (0: stock model alone) [$MOCKINTERVIEW_LM_MIX]")
+	fs.BoolVar(&f.accurate, "accurate", false, "PocketSphinx: search wider for batch analysis, about twice the CPU of the default fast profile [$MOCKINTERVIEW_ACCURATE]")
+	fs.IntVar(&f.poolSize, "pool-size", 0, "PocketSphinx decoders at once, about 90 MB each (0: one per CPU) [$MOCKINTERVIEW_POOL_SIZE]")
+	fs.StringVar(&f.openaiURL, "openai-url", "", "OpenAI-compatible API base URL, e.g. http://localhost:8000/v1 (empty: the OpenAI cloud) [$OPENAI_BASE_URL]")
+	fs.StringVar(&f.openaiKey, "openai-key", "", "API key for the OpenAI-compatible endpoint [$OPENAI_API_KEY]")
+	fs.StringVar(&f.openaiModel, "openai-model", "whisper-1", "transcription model; it must return word timestamps [$MOCKINTERVIEW_OPENAI_MODEL]")
+	fs.DurationVar(&f.pause, "pause", transcribe.DefaultPause, "the silence that ends an utterance, so its words are final soon after they are said; a client's endpointing overrides it [$MOCKINTERVIEW_PAUSE]")
+	fs.BoolVar(&f.fallback, "fallback", true, "with --engine openai, transcribe an utterance with the embedded engine when the endpoint fails [$MOCKINTERVIEW_FALLBACK]")
+	fs.DurationVar(&f.budget, "openai-budget", openai.DefaultBudget, "with --engine openai, how long an utterance may wait for the endpoint beyond its own length, retries included; then the fallback hears it [$MOCKINTERVIEW_OPENAI_BUDGET]")
+
+	engines := append([]string{"pocketsphinx", "openai"}, extra...)
+	fs.check("engine", "use "+strings.Join(engines[:len(engines)-1], ", ")+" or "+engines[len(engines)-1],
+		func() bool { return slices.Contains(engines, f.engine) })
+	fs.check("lm-mix", "give a weight below 1, such as 0.3 (0 or less: the stock model alone)", func() bool { return f.lmMix < 1 })
+	fs.check("pool-size", "give 0 (one decoder per CPU) or more", func() bool { return f.poolSize >= 0 })
+	fs.check("pause", "give the silence that ends an utterance, from 10ms to 10s, such as 300ms",
+		func() bool { return f.pause >= 10*time.Millisecond && f.pause <= 10*time.Second })
+	fs.check("openai-budget", "give how long an utterance may wait for the endpoint beyond its own length, from 100ms to 10m, such as 5s",
+		func() bool { return f.budget >= 100*time.Millisecond && f.budget <= 10*time.Minute })
 }
 
 // open starts the chosen engine, failing early with what to do when it
 // cannot run.
 func (f *engineFlags) open(log zerolog.Logger) (transcribe.Engine, error) {
-	if f.pause < 10*time.Millisecond || f.pause > 10*time.Second {
-		return nil, usageError{fmt.Sprintf("--pause %s: give the silence that ends an utterance, from 10ms to 10s, such as 300ms", f.pause)}
-	}
 	switch f.engine {
 	case "pocketsphinx":
 		return pocketsphinx.New(f.pocketSphinx())
 	case "openai":
-		if f.budget < 100*time.Millisecond || f.budget > 10*time.Minute {
-			return nil, usageError{fmt.Sprintf("--openai-budget %s: give how long an utterance may wait for the endpoint beyond its own length, from 100ms to 10m, such as 5s", f.budget)}
-		}
 		cfg := openai.Config{BaseURL: f.openaiURL, APIKey: f.openaiKey, Model: f.openaiModel, Logger: &log,
 			VAD: transcribe.VADConfig{Hangover: f.pause}, Budget: f.budget}
 		if f.fallback {
@@ -81,32 +87,4 @@ func (f *engineFlags) pocketSphinx() pocketsphinx.Config {
 		cfg.Profile = pocketsphinx.ProfileAccurate
 	}
 	return cfg
-}
-
-func envOr(e env, name, def string) string {
-	if v := e.getenv(name); v != "" {
-		return v
-	}
-	return def
-}
-
-func envInt(e env, name string, def int) int {
-	if v, err := strconv.Atoi(e.getenv(name)); err == nil {
-		return v
-	}
-	return def
-}
-
-func envBool(e env, name string, def bool) bool {
-	if v, err := strconv.ParseBool(e.getenv(name)); err == nil {
-		return v
-	}
-	return def
-}
-
-func envDuration(e env, name string, def time.Duration) time.Duration {
-	if v, err := time.ParseDuration(e.getenv(name)); err == nil {
-		return v
-	}
-	return def
 }

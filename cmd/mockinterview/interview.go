@@ -74,12 +74,12 @@ func runQuestions(ctx context.Context, e env, args []string) error {
 func runInterview(ctx context.Context, e env, args []string) error {
 	fs := newFlagSet(e, "interview", "ANSWER.wav [PROBE_ANSWER.wav ...]")
 	var ef engineFlags
-	ef.register(fs, e)
+	ef.register(fs)
 	var lf llmFlags
-	lf.register(fs, e)
+	lf.register(fs)
 	questionID := fs.String("question", "", "question id (see `mockinterview questions`)")
 	principle := fs.String("principle", "", "ask one of this principle's questions")
-	level := fs.String("level", envOr(e, "MOCKINTERVIEW_LEVEL", "sde2"), "sde1, sde2 or senior [$MOCKINTERVIEW_LEVEL]")
+	level := levelFlag(fs, "sde1, sde2 or senior", "")
 	probes := fs.Int("probes", 3, "follow-up probes to ask")
 	asJSON := fs.Bool("json", false, "print the report as one JSON object")
 	files, err := parseFlags(fs, args)

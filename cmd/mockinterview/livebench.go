@@ -33,7 +33,7 @@ import (
 func runLivebench(ctx context.Context, e env, args []string) error {
 	fs := newFlagSet(e, "livebench", "[TEST_DIR]")
 	var ef engineFlags
-	ef.register(fs, e)
+	ef.register(fs)
 	var cfg liveBenchConfig
 	voices := fs.String("voices", "slt,kal16", "flite voices that read the answers, comma-separated")
 	fs.Float64Var(&cfg.Speed, "speed", 0, "play the audio this many times faster than real time; 0: as fast as the server takes it (the live messages are on the stream clock, so their accuracy does not change; final latency needs 1)")

@@ -2,7 +2,6 @@ package main
 
 import (
 	"context"
-	"flag"
 
 	"github.com/rs/zerolog"
 
@@ -16,10 +15,10 @@ type llmFlags struct {
 	url, key, model string
 }
 
-func (f *llmFlags) register(fs *flag.FlagSet, e env) {
-	fs.StringVar(&f.url, "llm-url", envOr(e, "MOCKINTERVIEW_LLM_URL", ""), "OpenAI-compatible chat endpoint for wording probes, e.g. http://localhost:11434/v1 (Ollama); empty: the OpenAI cloud [$MOCKINTERVIEW_LLM_URL]")
-	fs.StringVar(&f.key, "llm-key", envOr(e, "MOCKINTERVIEW_LLM_KEY", ""), "API key for the chat endpoint [$MOCKINTERVIEW_LLM_KEY]")
-	fs.StringVar(&f.model, "llm-model", envOr(e, "MOCKINTERVIEW_LLM_MODEL", ""), "chat model that words probes; empty: no LLM, the rules alone [$MOCKINTERVIEW_LLM_MODEL]")
+func (f *llmFlags) register(fs *flagSet) {
+	fs.StringVar(&f.url, "llm-url", "", "OpenAI-compatible chat endpoint for wording probes, e.g. http://localhost:11434/v1 (Ollama); empty: the OpenAI cloud [$MOCKINTERVIEW_LLM_URL]")
+	fs.StringVar(&f.key, "llm-key", "", "API key for the chat endpoint [$MOCKINTERVIEW_LLM_KEY]")
+	fs.StringVar(&f.model, "llm-model", "", "chat model that words probes; empty: no LLM, the rules alone [$MOCKINTERVIEW_LLM_MODEL]")
 }
 
 // phrase returns the interviewer's probe-wording hook, or nil when no model

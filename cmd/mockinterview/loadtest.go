@@ -28,7 +28,7 @@ func runLoadtest(ctx context.Context, e env, args []string) error {
 	var cfg loadConfig
 	fs.IntVar(&cfg.Sessions, "sessions", 12, "concurrent real-time streams")
 	fs.DurationVar(&cfg.Duration, "duration", 30*time.Second, "how long each stream plays the recording, looping it")
-	fs.StringVar(&cfg.URL, "url", envOr(e, "MOCKINTERVIEW_URL", "ws://127.0.0.1:8080/v1/listen"), "the server's listen endpoint; its /metrics gives the memory [$MOCKINTERVIEW_URL]")
+	fs.StringVar(&cfg.URL, "url", "ws://127.0.0.1:8080/v1/listen", "the server's listen endpoint; its /metrics gives the memory [$MOCKINTERVIEW_URL]")
 	fs.StringVar(&cfg.Mode, "mode", "practice", "practice (no probes) or interview")
 	fs.DurationVar(&cfg.Ramp, "ramp", 0, "open the connections over this long (default 10 ms apart, 5 s at most)")
 	fs.DurationVar(&cfg.Settle, "settle", 2*time.Second, "how long every connection stays open and idle before the memory is read and the streams start")

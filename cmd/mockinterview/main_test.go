@@ -24,8 +24,14 @@ import (
 // printed.
 func runCLI(t *testing.T, args ...string) (stdout, stderr string, err error) {
 	t.Helper()
+	return runCLIEnv(t, nil, args...)
+}
+
+// runCLIEnv runs the command line with environ as its environment.
+func runCLIEnv(t *testing.T, environ map[string]string, args ...string) (stdout, stderr string, err error) {
+	t.Helper()
 	var out, errOut bytes.Buffer
-	getenv := func(string) string { return "" }
+	getenv := func(name string) string { return environ[name] }
 	err = run(context.Background(), append([]string{"mockinterview"}, args...), getenv, strings.NewReader(""), &out, &errOut)
 	return out.String(), errOut.String(), err
 }
@@ -101,7 +107,7 @@ func TestCommandErrors(t *testing.T) {
 		{[]string{"nosuch"}, "unknown subcommand"},
 		{[]string{"transcribe"}, "exactly one WAV file"},
 		{[]string{"transcribe", notWAV}, "answer.wav: not a WAV file"},
-		{[]string{"transcribe", "--engine", "vosk", notWAV}, "answer.wav"},
+		{[]string{"transcribe", "--engine", "vosk", notWAV}, `--engine "vosk": use pocketsphinx or openai`},
 		{[]string{"analyze", "--level", "principal", notWAV}, "unknown level"},
 		{[]string{"analyze", filepath.Join(dir, "answer.mp3")}, "give a .wav recording or a .txt transcript"},
 		{[]string{"analyze", notWAV}, "not a WAV file"},

@@ -16,8 +16,8 @@ import (
 func runRetranscribe(ctx context.Context, e env, args []string) error {
 	fs := newFlagSet(e, "retranscribe", "SESSION [SESSION ...]")
 	var ef engineFlags
-	ef.register(fs, e)
-	data := fs.String("data", envOr(e, "MOCKINTERVIEW_DATA", "./data"), "the service's data folder [$MOCKINTERVIEW_DATA]")
+	ef.register(fs)
+	data := fs.String("data", "./data", "the service's data folder [$MOCKINTERVIEW_DATA]")
 	force := fs.Bool("force", false, "take a session still marked live: its server died and has not been started again")
 	asJSON := fs.Bool("json", false, "print each session's new report as one line of JSON")
 	ids, err := parseFlags(fs, args)

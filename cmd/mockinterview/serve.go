@@ -3,12 +3,11 @@ package main
 import (
 	"context"
 	"errors"
-	"flag"
 	"fmt"
 	"net"
 	"net/http"
 	"net/url"
-	"strconv"
+	"slices"
 	"strings"
 	"sync"
 	"time"
@@ -25,31 +24,34 @@ import (
 func runServe(ctx context.Context, e env, args []string) error {
 	fs := newFlagSet(e, "serve", "")
 	var ef engineFlags
-	ef.register(fs, e)
+	ef.register(fs, "instant")
+	fs.Lookup("engine").Usage += "; instant: a test engine for load tests, a made-up word per stretch of speech at once"
 	var lf llmFlags
-	lf.register(fs, e)
-	addr := fs.String("addr", envOr(e, "MOCKINTERVIEW_ADDR", "127.0.0.1:8080"), "address to listen on; 0.0.0.0:8080 to be reachable from other machines [$MOCKINTERVIEW_ADDR]")
-	data := fs.String("data", envOr(e, "MOCKINTERVIEW_DATA", "./data"), "folder for the database and the recordings [$MOCKINTERVIEW_DATA]")
-	endSilence := fs.Duration("end-silence", envDuration(e, "MOCKINTERVIEW_END_SILENCE", 4*time.Second), "silence that ends an answer [$MOCKINTERVIEW_END_SILENCE]")
-	maxProbes := fs.Int("max-probes", envInt(e, "MOCKINTERVIEW_MAX_PROBES", 3), "follow-up questions per interview [$MOCKINTERVIEW_MAX_PROBES]")
-	adminToken := fs.String("admin-token", envOr(e, "MOCKINTERVIEW_ADMIN_TOKEN", ""), "bearer token that lists and reads every session (empty: nobody can) [$MOCKINTERVIEW_ADMIN_TOKEN]")
-	logLevel := fs.String("log-level", envOr(e, "MOCKINTERVIEW_LOG_LEVEL", "info"), "debug, info, warn or error; debug logs transcripts [$MOCKINTERVIEW_LOG_LEVEL]")
-	shutdownWait := fs.Duration("shutdown-timeout", envDuration(e, "MOCKINTERVIEW_SHUTDOWN_TIMEOUT", 30*time.Second), "how long a shutdown waits for sessions to finish and report [$MOCKINTERVIEW_SHUTDOWN_TIMEOUT]")
+	lf.register(fs)
+	addr := fs.String("addr", "127.0.0.1:8080", "address to listen on; 0.0.0.0:8080 to be reachable from other machines [$MOCKINTERVIEW_ADDR]")
+	data := fs.String("data", "./data", "folder for the database and the recordings [$MOCKINTERVIEW_DATA]")
+	endSilence := fs.Duration("end-silence", 4*time.Second, "silence that ends an answer [$MOCKINTERVIEW_END_SILENCE]")
+	maxProbes := fs.Int("max-probes", 3, "follow-up questions per interview [$MOCKINTERVIEW_MAX_PROBES]")
+	adminToken := fs.String("admin-token", "", "bearer token that lists and reads every session (empty: nobody can) [$MOCKINTERVIEW_ADMIN_TOKEN]")
+	logLevel := fs.String("log-level", "info", "debug, info, warn or error; debug logs transcripts [$MOCKINTERVIEW_LOG_LEVEL]")
+	shutdownWait := fs.Duration("shutdown-timeout", 30*time.Second, "how long a shutdown waits for sessions to finish and report [$MOCKINTERVIEW_SHUTDOWN_TIMEOUT]")
+	fs.check("end-silence", "give a positive duration, such as 4s", func() bool { return *endSilence > 0 })
+	fs.check("max-probes", "give 1 or more", func() bool { return *maxProbes >= 1 })
+	fs.check("log-level", "use debug, info, warn or error", func() bool {
+		_, err := zerolog.ParseLevel(*logLevel)
+		return err == nil && *logLevel != ""
+	})
 	var lim limitFlags
-	lim.register(fs, e)
-	engineFlag := fs.Lookup("engine")
-	engineFlag.Usage += "; instant: a test engine for load tests, a made-up word per stretch of speech at once"
+	lim.register(fs)
 	if err := parseNoArgs(fs, args); err != nil {
 		return err
 	}
-	level, err := zerolog.ParseLevel(*logLevel)
-	if err != nil || *logLevel == "" {
-		return usageError{fmt.Sprintf("unknown log level %q: use debug, info, warn or error", *logLevel)}
-	}
+	level, _ := zerolog.ParseLevel(*logLevel) // checked with the flags
 	log := zerolog.New(e.stderr).Level(level).With().Timestamp().Logger()
 
 	var engine transcribe.Engine = instant.Engine{}
 	if ef.engine != "instant" {
+		var err error
 		if engine, err = ef.open(log); err != nil {
 			return err
 		}
@@ -78,9 +80,7 @@ func runServe(ctx context.Context, e env, args []string) error {
 		return err
 	}
 	cfg := server.Config{EndSilence: endSilence.Seconds(), MaxProbes: *maxProbes, AdminToken: *adminToken, Phrase: phrase}
-	if err := lim.apply(&cfg); err != nil {
-		return err
-	}
+	lim.apply(&cfg)
 	if ef.engine == "openai" && !ef.fallback {
 		// Without the embedded fallback, the service is only as ready as
 		// the endpoint.
@@ -136,45 +136,43 @@ type limitFlags struct {
 	maxBody      int64
 }
 
-func (f *limitFlags) register(fs *flag.FlagSet, e env) {
-	fs.IntVar(&f.maxFrame, "max-frame", envInt(e, "MOCKINTERVIEW_MAX_FRAME", 64<<10), "largest WebSocket message in bytes; a larger one closes the socket with 1009 [$MOCKINTERVIEW_MAX_FRAME]")
-	fs.DurationVar(&f.maxSession, "max-session", envDuration(e, "MOCKINTERVIEW_MAX_SESSION", 30*time.Minute), "longest session, in audio or in time; then it is reported and closed with 1008 [$MOCKINTERVIEW_MAX_SESSION]")
-	fs.IntVar(&f.maxSessions, "max-sessions", envInt(e, "MOCKINTERVIEW_MAX_SESSIONS", 100), "WebSocket connections at once; past it a new one is closed with 1013 [$MOCKINTERVIEW_MAX_SESSIONS]")
-	fs.DurationVar(&f.idleTimeout, "idle-timeout", envDuration(e, "MOCKINTERVIEW_IDLE_TIMEOUT", 30*time.Second), "end a session that sends nothing, not even KeepAlive, for this long [$MOCKINTERVIEW_IDLE_TIMEOUT]")
-	fs.Float64Var(&f.connectRate, "connect-rate", envFloat(e, "MOCKINTERVIEW_CONNECT_RATE", 1), "WebSocket connections per second one address may open after its burst; past it 429 (0: no limit) [$MOCKINTERVIEW_CONNECT_RATE]")
-	fs.IntVar(&f.connectBurst, "connect-burst", envInt(e, "MOCKINTERVIEW_CONNECT_BURST", 20), "WebSocket connections one address may open at once [$MOCKINTERVIEW_CONNECT_BURST]")
-	fs.StringVar(&f.origins, "allowed-origins", envOr(e, "MOCKINTERVIEW_ALLOWED_ORIGINS", ""), "comma-separated origins (https://coach.example) whose pages may open a WebSocket besides this server's own; * for any [$MOCKINTERVIEW_ALLOWED_ORIGINS]")
-	fs.Int64Var(&f.maxBody, "max-body", int64(envInt(e, "MOCKINTERVIEW_MAX_BODY", 64<<10)), "largest API request body in bytes; a larger one gets 413 [$MOCKINTERVIEW_MAX_BODY]")
+func (f *limitFlags) register(fs *flagSet) {
+	fs.IntVar(&f.maxFrame, "max-frame", 64<<10, "largest WebSocket message in bytes; a larger one closes the socket with 1009 [$MOCKINTERVIEW_MAX_FRAME]")
+	fs.DurationVar(&f.maxSession, "max-session", 30*time.Minute, "longest session, in audio or in time; then it is reported and closed with 1008 [$MOCKINTERVIEW_MAX_SESSION]")
+	fs.IntVar(&f.maxSessions, "max-sessions", 100, "WebSocket connections at once; past it a new one is closed with 1013 [$MOCKINTERVIEW_MAX_SESSIONS]")
+	fs.DurationVar(&f.idleTimeout, "idle-timeout", 30*time.Second, "end a session that sends nothing, not even KeepAlive, for this long [$MOCKINTERVIEW_IDLE_TIMEOUT]")
+	fs.Float64Var(&f.connectRate, "connect-rate", 1, "WebSocket connections per second one address may open after its burst; past it 429 (0: no limit) [$MOCKINTERVIEW_CONNECT_RATE]")
+	fs.IntVar(&f.connectBurst, "connect-burst", 20, "WebSocket connections one address may open at once [$MOCKINTERVIEW_CONNECT_BURST]")
+	fs.StringVar(&f.origins, "allowed-origins", "", "comma-separated origins (https://coach.example) whose pages may open a WebSocket besides this server's own; * for any [$MOCKINTERVIEW_ALLOWED_ORIGINS]")
+	fs.Int64Var(&f.maxBody, "max-body", 64<<10, "largest API request body in bytes; a larger one gets 413 [$MOCKINTERVIEW_MAX_BODY]")
+
+	fs.check("max-frame", "give at least 2 bytes (one sample); 3200 is 100 ms of audio", func() bool { return f.maxFrame >= 2 })
+	fs.check("max-session", "give a positive duration, such as 30m", func() bool { return f.maxSession > 0 })
+	fs.check("idle-timeout", "give a positive duration, such as 30s", func() bool { return f.idleTimeout > 0 })
+	fs.check("max-sessions", "give 1 or more", func() bool { return f.maxSessions >= 1 })
+	fs.check("connect-burst", "give 1 or more", func() bool { return f.connectBurst >= 1 })
+	fs.check("max-body", "give 1 or more", func() bool { return f.maxBody >= 1 })
+	fs.check("connect-rate", "give 0 (no limit) or more", func() bool { return f.connectRate >= 0 })
+	fs.check("allowed-origins", "give origins such as https://coach.example, comma-separated, or * for any", func() bool {
+		return !slices.ContainsFunc(splitList(f.origins), func(o string) bool { return !isOrigin(o) })
+	})
 }
 
-// apply checks the limits and sets them in cfg.
-func (f *limitFlags) apply(cfg *server.Config) error {
-	switch {
-	case f.maxFrame < 2:
-		return usageError{"--max-frame must be at least 2 bytes (one sample); 3200 is 100 ms of audio"}
-	case f.maxSession <= 0 || f.idleTimeout <= 0:
-		return usageError{"--max-session and --idle-timeout must be positive durations, such as 30m and 30s"}
-	case f.maxSessions < 1 || f.connectBurst < 1 || f.maxBody < 1:
-		return usageError{"--max-sessions, --connect-burst and --max-body must be at least 1"}
-	case f.connectRate < 0:
-		return usageError{"--connect-rate must be 0 (no limit) or more"}
-	}
+// apply sets the limits in cfg.
+func (f *limitFlags) apply(cfg *server.Config) {
 	cfg.MaxFrame, cfg.MaxSessionLength, cfg.MaxSessions, cfg.IdleTimeout = f.maxFrame, f.maxSession, f.maxSessions, f.idleTimeout
 	cfg.ConnectRate, cfg.ConnectBurst, cfg.MaxBody = f.connectRate, f.connectBurst, f.maxBody
-	for _, o := range splitList(f.origins) {
-		if u, err := url.Parse(o); o != "*" && (err != nil || (u.Scheme != "http" && u.Scheme != "https") || u.Host == "" || strings.Trim(u.Path, "/") != "") {
-			return usageError{fmt.Sprintf("--allowed-origins: %q is not an origin such as https://coach.example", o)}
-		}
-		cfg.AllowedOrigins = append(cfg.AllowedOrigins, o)
-	}
-	return nil
+	cfg.AllowedOrigins = splitList(f.origins)
 }
 
-func envFloat(e env, name string, def float64) float64 {
-	if v, err := strconv.ParseFloat(e.getenv(name), 64); err == nil {
-		return v
+// isOrigin reports whether o is * or an origin: a scheme, http or https,
+// and a host, with no path.
+func isOrigin(o string) bool {
+	if o == "*" {
+		return true
 	}
-	return def
+	u, err := url.Parse(o)
+	return err == nil && (u.Scheme == "http" || u.Scheme == "https") && u.Host != "" && strings.Trim(u.Path, "/") == ""
 }
 
 // endpointAnswers checks that an OpenAI-compatible endpoint answers at

@@ -16,12 +16,12 @@ import (
 
 func runStream(ctx context.Context, e env, args []string) error {
 	fs := newFlagSet(e, "stream", "FILE.wav [MORE.wav ...]")
-	url := fs.String("url", envOr(e, "MOCKINTERVIEW_URL", "ws://127.0.0.1:8080/v1/listen"), "the server's listen endpoint [$MOCKINTERVIEW_URL]")
+	url := fs.String("url", "ws://127.0.0.1:8080/v1/listen", "the server's listen endpoint [$MOCKINTERVIEW_URL]")
 	speed := fs.Float64("speed", 1, "play the recordings this many times faster than real time; 0 as fast as possible")
 	mode := fs.String("mode", "interview", "interview (question, probes, verdict) or practice (timers and pacing only)")
 	question := fs.String("question", "", "question id (see GET /api/questions); default: one drawn at random")
 	principle := fs.String("principle", "", "draw the question from this Leadership Principle")
-	level := fs.String("level", envOr(e, "MOCKINTERVIEW_LEVEL", "sde2"), "sde1, sde2 or senior [$MOCKINTERVIEW_LEVEL]")
+	level := levelFlag(fs, "sde1, sde2 or senior", "")
 	vocabulary := fs.String("vocabulary", "", "comma-separated names and terms the answers use")
 	asJSON := fs.Bool("json", false, "print each server message as one line of JSON")
 	verbose := fs.Bool("verbose", false, "also print partial results and utterance ends")

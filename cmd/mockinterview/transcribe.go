@@ -13,7 +13,7 @@ import (
 func runTranscribe(ctx context.Context, e env, args []string) error {
 	fs := newFlagSet(e, "transcribe", "FILE.wav")
 	var ef engineFlags
-	ef.register(fs, e)
+	ef.register(fs)
 	asJSON := fs.Bool("json", false, "print one JSON object")
 	files, err := parseFlags(fs, args)
 	if err != nil {
