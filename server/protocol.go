@@ -125,6 +125,7 @@ const (
 	minUtteranceEndMs   = 100
 	maxUtteranceEndMs   = 60000
 	defaultUtteranceEnd = time.Second
+	maxDenoiseDB        = 40
 )
 
 // ListenOptions are the query parameters of /v1/listen, besides the audio
@@ -146,6 +147,11 @@ type ListenOptions struct {
 	// Vocabulary holds the words of keywords (word:boost) and the
 	// keyterms, for a session whose Start brings no vocabulary of its own.
 	Vocabulary []string
+	// Denoise is how many dB of steady noise the embedded engine takes out
+	// before it decodes (denoise, our own parameter): zero leaves it to
+	// the server (serve --denoise), a negative value asks for none, as a
+	// page whose browser already suppressed the noise does.
+	Denoise int
 }
 
 // ParseListenOptions reads the query parameters a session honours, so
@@ -169,6 +175,16 @@ func ParseListenOptions(q url.Values) (ListenOptions, error) {
 			return o, fmt.Errorf("utterance_end_ms %s: give the silence after the last word in whole milliseconds from %d to %d, such as 1000", echo(v), minUtteranceEndMs, maxUtteranceEndMs)
 		}
 		o.UtteranceEnd = time.Duration(ms) * time.Millisecond
+	}
+	if v := q.Get("denoise"); v != "" {
+		db, err := strconv.Atoi(v)
+		if err != nil || db < 0 || db > maxDenoiseDB {
+			return o, fmt.Errorf("denoise %s: give how many dB of steady noise to take out before decoding, from 0 (none: audio a browser already cleaned) to %d, such as 15", echo(v), maxDenoiseDB)
+		}
+		o.Denoise = db
+		if db == 0 {
+			o.Denoise = -1
+		}
 	}
 	interim, err := queryBool(q, "interim_results", true)
 	if err != nil {

@@ -304,7 +304,7 @@ func (s *session) start(m ClientMessage) (ending, bool) {
 		vocabulary = s.opts.Vocabulary
 	}
 	ctx, cancel := context.WithTimeout(s.c.ctx, s.cfg.StreamWait)
-	stream, err := s.engine.NewStream(ctx, transcribe.StreamOptions{Vocabulary: vocabulary, Pause: s.opts.Pause})
+	stream, err := s.engine.NewStream(ctx, transcribe.StreamOptions{Vocabulary: vocabulary, Pause: s.opts.Pause, Denoise: s.opts.Denoise})
 	cancel()
 	if err != nil {
 		s.log.Warn().Err(err).Msg("no recognizer")

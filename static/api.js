@@ -46,10 +46,12 @@ function withSecret(path, secret) {
 }
 
 // listenURL is the WebSocket address with the one audio format the server
-// takes: 16 kHz mono 16-bit little-endian PCM.
-export function listenURL() {
+// takes: 16 kHz mono 16-bit little-endian PCM. When the browser suppresses
+// the noise itself, the server is asked not to do it a second time.
+export function listenURL({ browserCleaned = false } = {}) {
   const scheme = location.protocol === 'https:' ? 'wss:' : 'ws:';
-  return `${scheme}//${location.host}/v1/listen?encoding=linear16&sample_rate=16000&channels=1`;
+  const denoise = browserCleaned ? '&denoise=0' : '';
+  return `${scheme}//${location.host}/v1/listen?encoding=linear16&sample_rate=16000&channels=1${denoise}`;
 }
 
 // questionBank returns {levels: [{id, name}], principles: [{name, slug,

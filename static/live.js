@@ -149,7 +149,7 @@ export class LiveSession {
 
   connect() {
     return new Promise((resolve, reject) => {
-      const ws = new WebSocket(listenURL());
+      const ws = new WebSocket(listenURL({ browserCleaned: Boolean(this.settings.noiseSuppression) }));
       ws.binaryType = 'arraybuffer';
       this.ws = ws;
       let opened = false;

@@ -27,6 +27,7 @@ type engineFlags struct {
 	fallback    bool
 	budget      time.Duration
 	pause       time.Duration
+	denoise     int
 }
 
 // register adds the engine flags; extra names the engines a subcommand
@@ -41,6 +42,7 @@ func (f *engineFlags) register(fs *flagSet, extra ...string) {
 	fs.StringVar(&f.openaiKey, "openai-key", "", "API key for the OpenAI-compatible endpoint [$OPENAI_API_KEY]")
 	fs.StringVar(&f.openaiModel, "openai-model", "whisper-1", "transcription model; it must return word timestamps [$MOCKINTERVIEW_OPENAI_MODEL]")
 	fs.DurationVar(&f.pause, "pause", transcribe.DefaultPause, "the silence that ends an utterance, so its words are final soon after they are said; a client's endpointing overrides it [$MOCKINTERVIEW_PAUSE]")
+	fs.IntVar(&f.denoise, "denoise", 0, "PocketSphinx: take up to this many dB of steady noise (a fan, hiss) out of the audio before decoding, 0 to 40 (0: none); a session can ask for its own with ?denoise= [$MOCKINTERVIEW_DENOISE]")
 	fs.BoolVar(&f.fallback, "fallback", true, "with --engine openai, transcribe an utterance with the embedded engine when the endpoint fails [$MOCKINTERVIEW_FALLBACK]")
 	fs.DurationVar(&f.budget, "openai-budget", openai.DefaultBudget, "with --engine openai, how long an utterance may wait for the endpoint beyond its own length, retries included; then the fallback hears it [$MOCKINTERVIEW_OPENAI_BUDGET]")
 
@@ -48,6 +50,7 @@ func (f *engineFlags) register(fs *flagSet, extra ...string) {
 	fs.check("engine", "use "+strings.Join(engines[:len(engines)-1], ", ")+" or "+engines[len(engines)-1],
 		func() bool { return slices.Contains(engines, f.engine) })
 	fs.check("lm-mix", "give a weight below 1, such as 0.3 (0 or less: the stock model alone)", func() bool { return f.lmMix < 1 })
+	fs.check("denoise", "give how many dB of steady noise to take out, from 0 (none) to 40, such as 15", func() bool { return f.denoise >= 0 && f.denoise <= 40 })
 	fs.check("pool-size", "give 0 (one decoder per CPU) or more", func() bool { return f.poolSize >= 0 })
 	fs.check("pause", "give the silence that ends an utterance, from 10ms to 10s, such as 300ms",
 		func() bool { return f.pause >= 10*time.Millisecond && f.pause <= 10*time.Second })
@@ -79,7 +82,7 @@ func (f *engineFlags) open(log zerolog.Logger) (transcribe.Engine, error) {
 
 // pocketSphinx is the embedded engine's configuration.
 func (f *engineFlags) pocketSphinx() pocketsphinx.Config {
-	cfg := pocketsphinx.Config{ModelDir: f.modelDir, PoolSize: f.poolSize, DomainWeight: f.lmMix, Pause: f.pause}
+	cfg := pocketsphinx.Config{ModelDir: f.modelDir, PoolSize: f.poolSize, DomainWeight: f.lmMix, Pause: f.pause, Denoise: f.denoise}
 	if f.lmMix <= 0 {
 		cfg.DomainWeight = -1 // the stock model alone
 	}
