@@ -26,8 +26,12 @@ build: deps-run
 run: build
 	./$(BIN) serve
 
+# The tests run through internal/testsummary, which prints what go test
+# prints and then every skipped test with its reason. A test skips when a
+# tool it needs is missing; with MOCKINTERVIEW_REQUIRE_TOOLS=1 (.ci/run sets
+# it) such a test fails instead.
 test: deps-test $(DEEPGRAM_SDK) vet
-	$(GO) test -timeout $(TEST_TIMEOUT) ./...
+	$(GO) run ./internal/testsummary -timeout $(TEST_TIMEOUT) ./...
 	$(MAKE) fuzz
 
 vet:

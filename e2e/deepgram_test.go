@@ -16,6 +16,7 @@ import (
 	"time"
 
 	"github.com/mockinterview/mockinterview/internal/flite"
+	"github.com/mockinterview/mockinterview/internal/testenv"
 	"github.com/mockinterview/mockinterview/server"
 	"github.com/mockinterview/mockinterview/transcribe"
 )
@@ -84,13 +85,13 @@ type deepgramMetadata struct {
 func TestDeepgramSDK(t *testing.T) {
 	node, err := exec.LookPath("node")
 	if err != nil {
-		t.Skip("node is not installed, so the Deepgram SDK cannot run (apt-get install nodejs npm; make test does)")
+		testenv.Missing(t, "node is not installed, so the Deepgram SDK cannot run (apt-get install nodejs npm; make test does)")
 	}
 	if _, err := os.Stat(filepath.Join(deepgramClient, "node_modules", "@deepgram", "sdk")); err != nil {
 		t.Fatalf("the Deepgram SDK is not installed in e2e/%s: run make test, or npm ci --prefix e2e/%s", deepgramClient, deepgramClient)
 	}
 	if !flite.Available() {
-		t.Skip("flite is not installed (apt-get install flite)")
+		testenv.Missing(t, "flite is not installed (apt-get install flite)")
 	}
 	var samples []int16
 	for _, s := range deepgramSentences {

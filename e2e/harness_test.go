@@ -22,14 +22,13 @@ import (
 
 	"github.com/mockinterview/mockinterview/internal/flite"
 	"github.com/mockinterview/mockinterview/internal/noisemix"
+	"github.com/mockinterview/mockinterview/internal/testenv"
 	"github.com/mockinterview/mockinterview/interviewer"
 	"github.com/mockinterview/mockinterview/server"
 	"github.com/mockinterview/mockinterview/static"
 	"github.com/mockinterview/mockinterview/transcribe"
 	"github.com/mockinterview/mockinterview/transcribe/pocketsphinx"
 )
-
-const chromiumPath = "/usr/bin/chromium"
 
 // answerSentences is the answer the fake microphone plays: one sentence or
 // two per STAR part, with a breath between them as a speaker would leave.
@@ -141,7 +140,7 @@ func answerWAV(t *testing.T, lead, tail float64) string {
 func writeSpeech(t *testing.T, out string, lead, tail float64, sentences []string) string {
 	t.Helper()
 	if !flite.Available() {
-		t.Skip("flite is not installed (apt-get install flite)")
+		testenv.Missing(t, "flite is not installed (apt-get install flite)")
 	}
 	silence := func(seconds float64) []int16 { return make([]int16, int(seconds*transcribe.SampleRate)) }
 	samples := silence(lead)
@@ -203,11 +202,9 @@ func fakeMicrophone(t *testing.T, wav string) []chromedp.ExecAllocatorOption {
 // extra options (fakeMicrophone's, usually).
 func startBrowser(t *testing.T, extra ...chromedp.ExecAllocatorOption) context.Context {
 	t.Helper()
-	if _, err := os.Stat(chromiumPath); err != nil {
-		t.Skipf("%s is missing (apt-get install chromium)", chromiumPath)
-	}
+	chromium := testenv.LookPath(t, "apt-get install chromium", "chromium", "chromium-browser", "google-chrome")
 	opts := append(chromedp.DefaultExecAllocatorOptions[:],
-		chromedp.ExecPath(chromiumPath),
+		chromedp.ExecPath(chromium),
 		chromedp.UserDataDir(t.TempDir()),
 		chromedp.WindowSize(1280, 1000),
 		chromedp.Flag("disable-background-networking", true),
@@ -225,7 +222,7 @@ func startBrowser(t *testing.T, extra ...chromedp.ExecAllocatorOption) context.C
 	})
 	// The first action starts the browser; it must not carry a timeout.
 	if err := chromedp.Do(ctx); err != nil {
-		t.Fatalf("start %s: %v", chromiumPath, err)
+		t.Fatalf("start %s: %v", chromium, err)
 	}
 
 	console := &logBuffer{}

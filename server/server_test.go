@@ -22,6 +22,7 @@ import (
 	"github.com/rs/zerolog"
 
 	"github.com/mockinterview/mockinterview/internal/flite"
+	"github.com/mockinterview/mockinterview/internal/testenv"
 	"github.com/mockinterview/mockinterview/interviewer"
 	"github.com/mockinterview/mockinterview/interviewer/star"
 	"github.com/mockinterview/mockinterview/transcribe"
@@ -50,7 +51,7 @@ func TestMain(m *testing.M) {
 func deps(t *testing.T) (transcribe.Engine, *interviewer.Bank, *interviewer.Analyzer) {
 	t.Helper()
 	if _, err := os.Stat(pocketsphinx.DefaultModelDir); err != nil {
-		t.Skipf("no PocketSphinx model at %s (apt-get install pocketsphinx-en-us)", pocketsphinx.DefaultModelDir)
+		testenv.Missing(t, "no PocketSphinx model at %s (apt-get install pocketsphinx-en-us)", pocketsphinx.DefaultModelDir)
 	}
 	shared.once.Do(func() {
 		if shared.bank, shared.err = interviewer.LoadBank(); shared.err != nil {
@@ -118,7 +119,7 @@ func startServerWith(t *testing.T, cfg Config, log zerolog.Logger, engine transc
 func speech(t *testing.T, sentences ...string) []int16 {
 	t.Helper()
 	if !flite.Available() {
-		t.Skip("flite is not installed (apt-get install flite)")
+		testenv.Missing(t, "flite is not installed (apt-get install flite)")
 	}
 	var out []int16
 	pause := make([]int16, transcribe.SampleRate*7/10)

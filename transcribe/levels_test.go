@@ -8,6 +8,7 @@ import (
 
 	"github.com/mockinterview/mockinterview/internal/flite"
 	"github.com/mockinterview/mockinterview/internal/noisemix"
+	"github.com/mockinterview/mockinterview/internal/testenv"
 )
 
 // fliteAnswer is a short spoken answer, read by voice, after a second of
@@ -15,7 +16,7 @@ import (
 func fliteAnswer(t *testing.T, voice string) []int16 {
 	t.Helper()
 	if !flite.Available() {
-		t.Skip("flite is not installed (apt-get install flite)")
+		testenv.Missing(t, "flite is not installed (apt-get install flite)")
 	}
 	const text = "Last year our checkout service failed during the holiday sale. " +
 		"I owned the payment path and I had to fix it within one week. " +

@@ -8,6 +8,8 @@ import (
 	"slices"
 	"testing"
 	"time"
+
+	"github.com/mockinterview/mockinterview/internal/testenv"
 )
 
 // speechLike returns secs of audio at SampleRate: a steady hiss at hissDB
@@ -243,7 +245,7 @@ func TestVADConfig(t *testing.T) {
 func TestDetectSpeechRecorded(t *testing.T) {
 	raw, err := os.ReadFile("/usr/share/pocketsphinx/test/data/goforward.raw")
 	if err != nil {
-		t.Skipf("pocketsphinx-testdata is not installed: %v", err)
+		testenv.Missing(t, "pocketsphinx-testdata is not installed: %v", err)
 	}
 	audio, err := PCM16(raw)
 	if err != nil {

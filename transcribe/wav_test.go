@@ -14,6 +14,8 @@ import (
 	"slices"
 	"strings"
 	"testing"
+
+	"github.com/mockinterview/mockinterview/internal/testenv"
 )
 
 // wavSpec says how buildWAV stores its samples.
@@ -420,7 +422,7 @@ func TestSoxCommand(t *testing.T) {
 func TestDecodeWAVFromSox(t *testing.T) {
 	sox, err := exec.LookPath("sox")
 	if err != nil {
-		t.Skip("sox is not installed")
+		testenv.Missing(t, "sox is not installed (apt-get install sox)")
 	}
 	dir := t.TempDir()
 	tests := []struct {

@@ -8,6 +8,7 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/mockinterview/mockinterview/internal/testenv"
 	"github.com/mockinterview/mockinterview/transcribe/pocketsphinx"
 )
 
@@ -16,10 +17,10 @@ import (
 // rebuild it after changing the text.
 func TestBuildLMReproducesEmbeddedModel(t *testing.T) {
 	if _, err := exec.LookPath("t2p"); err != nil {
-		t.Skip("flite's t2p is not installed")
+		testenv.Missing(t, "flite's t2p is not installed (apt-get install flite)")
 	}
 	if _, err := os.Stat(filepath.Join(pocketsphinx.DefaultModelDir, "cmudict-en-us.dict")); err != nil {
-		t.Skip("pocketsphinx-en-us is not installed")
+		testenv.Missing(t, "pocketsphinx-en-us is not installed")
 	}
 	dir := t.TempDir()
 	out, _, err := runCLI(t, "build-lm", "-o", dir, "../../testdata/star/train", "../../testdata/lm")

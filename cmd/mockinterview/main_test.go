@@ -15,6 +15,7 @@ import (
 	"testing"
 
 	"github.com/mockinterview/mockinterview/internal/flite"
+	"github.com/mockinterview/mockinterview/internal/testenv"
 	"github.com/mockinterview/mockinterview/interviewer"
 	"github.com/mockinterview/mockinterview/transcribe"
 	"github.com/mockinterview/mockinterview/transcribe/pocketsphinx"
@@ -39,10 +40,10 @@ func runCLIEnv(t *testing.T, environ map[string]string, args ...string) (stdout,
 func needSpeech(t *testing.T) {
 	t.Helper()
 	if !flite.Available() {
-		t.Skip("flite is not installed")
+		testenv.Missing(t, "flite is not installed (apt-get install flite)")
 	}
 	if _, err := os.Stat(pocketsphinx.DefaultModelDir); err != nil {
-		t.Skip("pocketsphinx-en-us is not installed")
+		testenv.Missing(t, "pocketsphinx-en-us is not installed")
 	}
 }
 

@@ -10,6 +10,8 @@ import (
 	"strconv"
 	"strings"
 	"testing"
+
+	"github.com/mockinterview/mockinterview/internal/testenv"
 )
 
 var lmSentences = []string{
@@ -132,7 +134,7 @@ func TestTrigramModelSumsToOne(t *testing.T) {
 // PocketSphinx's own tool must accept the file.
 func TestTrigramModelLoadsInSphinx(t *testing.T) {
 	if _, err := exec.LookPath("sphinx_lm_convert"); err != nil {
-		t.Skip("sphinxbase-utils is not installed")
+		testenv.Missing(t, "sphinxbase-utils is not installed")
 	}
 	dir := t.TempDir()
 	arpa := filepath.Join(dir, "domain.lm")

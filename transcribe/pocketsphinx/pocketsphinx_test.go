@@ -18,6 +18,7 @@ import (
 
 	"github.com/mockinterview/mockinterview/internal/flite"
 	"github.com/mockinterview/mockinterview/internal/noisemix"
+	"github.com/mockinterview/mockinterview/internal/testenv"
 	"github.com/mockinterview/mockinterview/transcribe"
 )
 
@@ -34,7 +35,7 @@ var (
 func testEngine(t testing.TB) *Engine {
 	t.Helper()
 	if _, err := os.Stat(DefaultModelDir); err != nil {
-		t.Skipf("pocketsphinx-en-us is not installed: %v", err)
+		testenv.Missing(t, "pocketsphinx-en-us is not installed: %v", err)
 	}
 	sharedEngineOnce.Do(func() {
 		sharedEngine, sharedEngineErr = New(Config{PoolSize: 2})
@@ -49,7 +50,7 @@ func readRaw(t testing.TB, path string) []int16 {
 	t.Helper()
 	b, err := os.ReadFile(path)
 	if err != nil {
-		t.Skipf("pocketsphinx-testdata is not installed: %v", err)
+		testenv.Missing(t, "pocketsphinx-testdata is not installed: %v", err)
 	}
 	s, err := transcribe.PCM16(b)
 	if err != nil {
@@ -64,7 +65,7 @@ func librivoxReferences(t testing.TB) map[string]string {
 	t.Helper()
 	f, err := os.Open(filepath.Join(testDataDir, "librivox", "transcription"))
 	if err != nil {
-		t.Skipf("pocketsphinx-testdata is not installed: %v", err)
+		testenv.Missing(t, "pocketsphinx-testdata is not installed: %v", err)
 	}
 	defer f.Close()
 	line := regexp.MustCompile(`^<s> (.*) </s> \((.*)\)$`)
@@ -164,7 +165,7 @@ var fliteAnswers = []struct {
 func synth(t testing.TB, voice, text string) []int16 {
 	t.Helper()
 	if !flite.Available() {
-		t.Skip("flite is not installed")
+		testenv.Missing(t, "flite is not installed (apt-get install flite)")
 	}
 	path, err := flite.Synthesize(context.Background(), flite.CacheDir(), voice, text)
 	if err != nil {
