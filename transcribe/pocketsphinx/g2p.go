@@ -243,83 +243,82 @@ func letterToSound(word string) string {
 	}
 	var phones []string
 	for i := 0; i < n; {
-		c := w[i]
 		// Doubled consonants are said once.
-		if i > 0 && c == w[i-1] && !isVowel(c) {
+		if i > 0 && w[i] == w[i-1] && !isVowel(w[i]) {
 			i++
 			continue
 		}
-		if silentE && i == n-2 && isVowel(c) {
-			phones = append(phones, longVowels[c])
+		if said, ok := letterInContext(w, i, silentE); ok {
+			phones = append(phones, said...)
 			i++
 			continue
 		}
-		next := byte(0)
-		if i+1 < n {
-			next = w[i+1]
+		said, width := spellingSound(w, i)
+		if said != "" {
+			phones = append(phones, said)
 		}
-		switch {
-		case c == 'c':
-			if next == 'e' || next == 'i' || next == 'y' {
-				phones = append(phones, "S")
-			} else if next != 'k' && next != 'h' {
-				phones = append(phones, "K")
-			} else {
-				break
-			}
-			i++
-			continue
-		case c == 'g' && next != 'h':
-			if (next == 'e' || next == 'i' || next == 'y') && i > 0 {
-				phones = append(phones, "JH")
-			} else {
-				phones = append(phones, "G")
-			}
-			i++
-			continue
-		case c == 's':
-			if i > 0 && i+1 < n && isVowel(w[i-1]) && isVowel(next) {
-				phones = append(phones, "Z")
-			} else if next != 'h' {
-				phones = append(phones, "S")
-			} else {
-				break
-			}
-			i++
-			continue
-		case isVowel(c) && i == n-1 && c != 'e' && n > 1:
-			// An open final vowel: "taxi", "demo", "data".
-			phones = append(phones, map[byte]string{'a': "AH", 'i': "IY", 'o': "OW", 'u': "UW"}[c])
-			i++
-			continue
-		case c == 'e' && i == n-1 && n > 2:
-			i++ // silent
-			continue
-		}
-		matched := false
-		for _, r := range soundRules {
-			if !strings.HasPrefix(w[i:], r.spelling) {
-				continue
-			}
-			if r.where == 'b' && i != 0 || r.where == 'e' && i+len(r.spelling) != n {
-				continue
-			}
-			if r.spelling == "ed" && i > 0 && (w[i-1] == 't' || w[i-1] == 'd') {
-				phones = append(phones, "IH D")
-			} else if r.spelling == "es" && i > 0 && strings.IndexByte("sxz", w[i-1]) < 0 && !strings.HasSuffix(w[:i], "ch") && !strings.HasSuffix(w[:i], "sh") {
-				phones = append(phones, "Z")
-			} else if r.spelling == "es" {
-				phones = append(phones, "IH Z")
-			} else if r.phones != "" {
-				phones = append(phones, r.phones)
-			}
-			i += len(r.spelling)
-			matched = true
-			break
-		}
-		if !matched {
-			i++
-		}
+		i += width
 	}
 	return strings.Join(phones, " ")
+}
+
+// letterInContext says the letter at w[i] when its sound depends on its
+// neighbours (a soft or hard c or g, a voiced s, a long vowel before a
+// silent e, an open final vowel, a silent final e); ok is false when the
+// spelling rules decide.
+func letterInContext(w string, i int, silentE bool) (said []string, ok bool) {
+	n, c := len(w), w[i]
+	if silentE && i == n-2 && isVowel(c) {
+		return []string{longVowels[c]}, true
+	}
+	next := byte(0)
+	if i+1 < n {
+		next = w[i+1]
+	}
+	switch {
+	case c == 'c' && (next == 'e' || next == 'i' || next == 'y'):
+		return []string{"S"}, true
+	case c == 'c' && next != 'k' && next != 'h':
+		return []string{"K"}, true
+	case c == 'g' && next != 'h':
+		if (next == 'e' || next == 'i' || next == 'y') && i > 0 {
+			return []string{"JH"}, true
+		}
+		return []string{"G"}, true
+	case c == 's' && i > 0 && i+1 < n && isVowel(w[i-1]) && isVowel(next):
+		return []string{"Z"}, true
+	case c == 's' && next != 'h':
+		return []string{"S"}, true
+	case isVowel(c) && i == n-1 && c != 'e' && n > 1:
+		// An open final vowel: "taxi", "demo", "data".
+		return []string{map[byte]string{'a': "AH", 'i': "IY", 'o': "OW", 'u': "UW"}[c]}, true
+	case c == 'e' && i == n-1 && n > 2:
+		return nil, true // silent
+	}
+	return nil, false
+}
+
+// spellingSound says the first of soundRules that matches w at i, and how
+// many letters it took; a letter no rule matches is skipped, unsaid.
+func spellingSound(w string, i int) (said string, width int) {
+	for _, r := range soundRules {
+		if !strings.HasPrefix(w[i:], r.spelling) {
+			continue
+		}
+		if r.where == 'b' && i != 0 || r.where == 'e' && i+len(r.spelling) != len(w) {
+			continue
+		}
+		switch {
+		case r.spelling == "ed" && i > 0 && (w[i-1] == 't' || w[i-1] == 'd'):
+			said = "IH D"
+		case r.spelling == "es" && i > 0 && strings.IndexByte("sxz", w[i-1]) < 0 && !strings.HasSuffix(w[:i], "ch") && !strings.HasSuffix(w[:i], "sh"):
+			said = "Z"
+		case r.spelling == "es":
+			said = "IH Z"
+		default:
+			said = r.phones
+		}
+		return said, len(r.spelling)
+	}
+	return "", 1
 }

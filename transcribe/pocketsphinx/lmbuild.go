@@ -36,10 +36,41 @@ func gramKey(words ...string) string { return strings.Join(words, " ") }
 // Kneser-Ney, one absolute discount per order estimated from the counts of
 // counts.
 func BuildTrigramModel(sentences [][]string) *TrigramModel {
-	tri := map[string]int{}          // c(u v w)
-	triContext := map[string]int{}   // c(u v ·)
-	triFollowers := map[string]int{} // N1+(u v ·)
-	biRaw := map[string]int{}        // c(v w)
+	c := countGrams(sentences)
+	m := &TrigramModel{vocab: c.vocab}
+	for i := range m.prob {
+		m.prob[i] = map[string]float64{}
+	}
+	for i := range m.backoff {
+		m.backoff[i] = map[string]float64{}
+	}
+	m.estimateUnigrams(c)
+	m.estimateBigrams(c)
+	m.estimateTrigrams(c)
+	return m
+}
+
+// gramCounts are the counts interpolated Kneser-Ney needs: plain counts for
+// the highest order, continuation counts (how many different words come
+// before) for the lower ones.
+type gramCounts struct {
+	vocab        []string       // sorted, with <s> and </s>
+	tri          map[string]int // c(u v w)
+	triContext   map[string]int // c(u v ·)
+	triFollowers map[string]int // N1+(u v ·)
+	biCont       map[string]int // N1+(· v w), or c(<s> w)
+	biContext    map[string]int // sum over w of biCont[v w]
+	biFollowers  map[string]int // distinct w after v
+	uniCont      map[string]int // N1+(· w)
+}
+
+func countGrams(sentences [][]string) *gramCounts {
+	c := &gramCounts{
+		tri: map[string]int{}, triContext: map[string]int{}, triFollowers: map[string]int{},
+		biCont: map[string]int{}, biContext: map[string]int{}, biFollowers: map[string]int{},
+		uniCont: map[string]int{},
+	}
+	biRaw := map[string]int{} // c(v w)
 	vocabSet := map[string]bool{SentenceStart: true, SentenceEnd: true}
 	for _, s := range sentences {
 		words := append(append([]string{SentenceStart}, s...), SentenceEnd)
@@ -52,87 +83,80 @@ func BuildTrigramModel(sentences [][]string) *TrigramModel {
 				continue
 			}
 			k := gramKey(words[i-2], words[i-1], words[i])
-			if tri[k] == 0 {
-				triFollowers[gramKey(words[i-2], words[i-1])]++
+			if c.tri[k] == 0 {
+				c.triFollowers[gramKey(words[i-2], words[i-1])]++
 			}
-			tri[k]++
-			triContext[gramKey(words[i-2], words[i-1])]++
+			c.tri[k]++
+			c.triContext[gramKey(words[i-2], words[i-1])]++
 		}
 	}
 	// Lower orders count contexts, not occurrences: a word that follows
 	// many different words is a likely guess after a new one. Bigrams that
 	// open a sentence have no left context and keep their plain counts.
-	biCont := map[string]int{} // N1+(· v w), or c(<s> w)
-	for k := range tri {
+	for k := range c.tri {
 		f := strings.Fields(k)
-		biCont[gramKey(f[1], f[2])]++
+		c.biCont[gramKey(f[1], f[2])]++
 	}
-	for k, c := range biRaw {
+	for k, n := range biRaw {
 		if strings.HasPrefix(k, SentenceStart+" ") {
-			biCont[k] = c
+			c.biCont[k] = n
 		}
 	}
-	biContContext := map[string]int{} // sum over w of biCont[v w]
-	biFollowers := map[string]int{}   // distinct w after v
-	uniCont := map[string]int{}       // N1+(· w)
-	for k, c := range biCont {
+	for k, n := range c.biCont {
 		f := strings.Fields(k)
-		biContContext[f[0]] += c
-		biFollowers[f[0]]++
-		uniCont[f[1]]++
+		c.biContext[f[0]] += n
+		c.biFollowers[f[0]]++
+		c.uniCont[f[1]]++
 	}
-
-	m := &TrigramModel{}
 	for w := range vocabSet {
-		m.vocab = append(m.vocab, w)
+		c.vocab = append(c.vocab, w)
 	}
-	sort.Strings(m.vocab)
-	for i := range m.prob {
-		m.prob[i] = map[string]float64{}
-	}
-	for i := range m.backoff {
-		m.backoff[i] = map[string]float64{}
-	}
+	sort.Strings(c.vocab)
+	return c
+}
 
-	d3 := discount(tri)
-	d2 := discount(biCont)
-	d1 := discount(uniCont)
-
-	// Unigrams: continuation counts, discounted and mixed with a uniform
-	// distribution so that every word of the vocabulary has some mass.
+// estimateUnigrams: continuation counts, discounted and mixed with a
+// uniform distribution so that every word of the vocabulary has some mass.
+func (m *TrigramModel) estimateUnigrams(c *gramCounts) {
+	d1 := discount(c.uniCont)
 	predicted := len(m.vocab) - 1 // every word but <s>
 	totalCont := 0
-	for _, c := range uniCont {
-		totalCont += c
+	for _, n := range c.uniCont {
+		totalCont += n
 	}
 	uniform := 1 / float64(predicted)
-	leftover := d1 * float64(len(uniCont)) / float64(totalCont)
+	leftover := d1 * float64(len(c.uniCont)) / float64(totalCont)
 	for _, w := range m.vocab {
 		if w == SentenceStart {
 			continue
 		}
-		m.prob[0][w] = math.Max(float64(uniCont[w])-d1, 0)/float64(totalCont) + leftover*uniform
+		m.prob[0][w] = math.Max(float64(c.uniCont[w])-d1, 0)/float64(totalCont) + leftover*uniform
 	}
+}
 
-	// Bigrams over continuation counts.
-	for k, c := range biCont {
+// estimateBigrams: over continuation counts, backing off to the unigrams.
+func (m *TrigramModel) estimateBigrams(c *gramCounts) {
+	d2 := discount(c.biCont)
+	for k, n := range c.biCont {
 		f := strings.Fields(k)
-		ctx := float64(biContContext[f[0]])
-		gamma := d2 * float64(biFollowers[f[0]]) / ctx
-		m.prob[1][k] = (float64(c)-d2)/ctx + gamma*m.prob[0][f[1]]
+		ctx := float64(c.biContext[f[0]])
+		gamma := d2 * float64(c.biFollowers[f[0]]) / ctx
+		m.prob[1][k] = (float64(n)-d2)/ctx + gamma*m.prob[0][f[1]]
 		m.backoff[0][f[0]] = gamma
 	}
+}
 
-	// Trigrams over plain counts.
-	for k, c := range tri {
+// estimateTrigrams: over plain counts, backing off to the bigrams.
+func (m *TrigramModel) estimateTrigrams(c *gramCounts) {
+	d3 := discount(c.tri)
+	for k, n := range c.tri {
 		f := strings.Fields(k)
 		ctxKey := gramKey(f[0], f[1])
-		ctx := float64(triContext[ctxKey])
-		gamma := d3 * float64(triFollowers[ctxKey]) / ctx
-		m.prob[2][k] = (float64(c)-d3)/ctx + gamma*m.lower(f[1], f[2])
+		ctx := float64(c.triContext[ctxKey])
+		gamma := d3 * float64(c.triFollowers[ctxKey]) / ctx
+		m.prob[2][k] = (float64(n)-d3)/ctx + gamma*m.lower(f[1], f[2])
 		m.backoff[1][ctxKey] = gamma
 	}
-	return m
 }
 
 // discount is the Kneser-Ney absolute discount n1 / (n1 + 2 n2) from the
