@@ -12,10 +12,11 @@ package pocketsphinx
 import (
 	"context"
 	"fmt"
+	"maps"
 	"os"
 	"path/filepath"
 	"runtime"
-	"sort"
+	"slices"
 	"strings"
 	"sync"
 	"time"
@@ -149,6 +150,41 @@ type pronunciation struct{ word, phones string }
 // New checks the model files and builds one decoder, so that a
 // broken model is reported at start and not on the first answer.
 func New(cfg Config) (*Engine, error) {
+	profile, err := cfg.fillDefaults()
+	if err != nil {
+		return nil, err
+	}
+	// The library calls exit() on some missing files, so look first.
+	for _, p := range []string{filepath.Join(cfg.HMM, "mdef"), cfg.LM, cfg.Dict} {
+		if _, err := os.Stat(p); err != nil {
+			return nil, fmt.Errorf("pocketsphinx model: %w (install the Debian package pocketsphinx-en-us, or set --model-dir to a folder with en-us/, en-us.lm.bin and cmudict-en-us.dict)", err)
+		}
+	}
+	e := &Engine{cfg: cfg, slots: make(chan struct{}, cfg.PoolSize)}
+	if cfg.DomainWeight > 0 {
+		if err := e.loadDomain(); err != nil {
+			return nil, err
+		}
+	}
+	quietLibrary()
+	dict, err := e.dictionaryFor()
+	if err != nil {
+		return nil, err
+	}
+	e.dict, e.spare = dict, &spareWords{path: cfg.Dict}
+	e.argv = decoderArgs(cfg, profile)
+	d, err := e.newDecoder()
+	if err != nil {
+		return nil, err
+	}
+	e.idle = append(e.idle, d)
+	e.all = 1
+	return e, nil
+}
+
+// fillDefaults sets what cfg leaves empty, checks the weights and returns
+// the options of its profile.
+func (cfg *Config) fillDefaults() (profile map[string]string, err error) {
 	if cfg.ModelDir == "" {
 		cfg.ModelDir = DefaultModelDir
 	}
@@ -189,29 +225,16 @@ func New(cfg Config) (*Engine, error) {
 	if cfg.Pause == 0 {
 		cfg.Pause = transcribe.DefaultPause
 	}
-	// The library calls exit() on some missing files, so look first.
-	for _, p := range []string{filepath.Join(cfg.HMM, "mdef"), cfg.LM, cfg.Dict} {
-		if _, err := os.Stat(p); err != nil {
-			return nil, fmt.Errorf("pocketsphinx model: %w (install the Debian package pocketsphinx-en-us, or set --model-dir to a folder with en-us/, en-us.lm.bin and cmudict-en-us.dict)", err)
-		}
-	}
-	e := &Engine{cfg: cfg, slots: make(chan struct{}, cfg.PoolSize)}
-	if cfg.DomainWeight > 0 {
-		if err := e.loadDomain(); err != nil {
-			return nil, err
-		}
-	}
-	quietLibrary()
-	dict, err := e.dictionaryFor()
-	if err != nil {
-		return nil, err
-	}
-	e.dict, e.spare = dict, &spareWords{path: cfg.Dict}
+	return profile, nil
+}
 
-	// The language model is not given here: each decoder reads it and
-	// builds its search itself (see newDecoder), so that the domain and
-	// vocabulary models can be mixed in.
-	e.argv = []string{"mockinterview",
+// decoderArgs are the library's command-line style options for each
+// decoder: the models, then the profile's options overridden by
+// cfg.Options, in a stable order. The language model is not given here:
+// each decoder reads it and builds its search itself (see newDecoder), so
+// that the domain and vocabulary models can be mixed in.
+func decoderArgs(cfg Config, profile map[string]string) []string {
+	argv := []string{"mockinterview",
 		"-hmm", cfg.HMM, "-dict", cfg.Dict, // newDecoder loads e.dict, its pruned copy, in its place
 		"-remove_silence", "yes", "-bestpath", "yes",
 	}
@@ -222,21 +245,10 @@ func New(cfg Config) (*Engine, error) {
 	for k, v := range cfg.Options {
 		options[strings.TrimPrefix(k, "-")] = v
 	}
-	keys := make([]string, 0, len(options))
-	for k := range options {
-		keys = append(keys, k)
+	for _, k := range slices.Sorted(maps.Keys(options)) {
+		argv = append(argv, "-"+k, options[k])
 	}
-	sort.Strings(keys)
-	for _, k := range keys {
-		e.argv = append(e.argv, "-"+k, options[k])
-	}
-	d, err := e.newDecoder()
-	if err != nil {
-		return nil, err
-	}
-	e.idle = append(e.idle, d)
-	e.all = 1
-	return e, nil
+	return argv
 }
 
 // Name implements transcribe.Engine.
