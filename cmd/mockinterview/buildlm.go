@@ -46,33 +46,14 @@ func runBuildLM(ctx context.Context, e env, args []string) error {
 	if err != nil {
 		return err
 	}
-	var sentences [][]string
-	used := 0
-	for i, a := range answers {
-		if *holdout && isDevAnswer(i) {
-			continue
-		}
-		used++
-		for _, s := range a.Spans {
-			sentences = append(sentences, transcribe.SpokenSentences(s.Text)...)
-		}
-	}
 	texts, err := filepath.Glob(filepath.Join(textDir, "*.txt"))
 	if err != nil {
 		return err
 	}
 	sort.Strings(texts)
-	extra := 0
-	for _, path := range texts {
-		lines, err := readTextLines(path)
-		if err != nil {
-			return err
-		}
-		for _, line := range lines {
-			s := transcribe.SpokenSentences(line)
-			extra += len(s)
-			sentences = append(sentences, s...)
-		}
+	sentences, used, extra, err := lmSentences(answers, texts, *holdout)
+	if err != nil {
+		return err
 	}
 	if len(sentences) == 0 {
 		return fmt.Errorf("no sentences in %s or %s", labeledDir, textDir)
@@ -87,11 +68,56 @@ func runBuildLM(ctx context.Context, e env, args []string) error {
 	if err != nil {
 		return fmt.Errorf("stock dictionary: %w (install pocketsphinx-en-us or pass -dict)", err)
 	}
-	acronyms := corpusAcronyms(answers, texts)
-	var dict strings.Builder
-	fmt.Fprintf(&dict, "# Pronunciations of the interview model's words missing from %s.\n# Built by `mockinterview build-lm`; do not edit.\n", filepath.Base(*dictPath))
-	missing := 0
-	for _, w := range model.Vocabulary() {
+	dict, missing := domainDictionary(ctx, model.Vocabulary(), stock, corpusAcronyms(answers, texts), filepath.Base(*dictPath))
+	if err := os.MkdirAll(*out, 0o755); err != nil {
+		return err
+	}
+	if err := os.WriteFile(filepath.Join(*out, "interview.lm"), arpa.Bytes(), 0o644); err != nil {
+		return err
+	}
+	if err := os.WriteFile(filepath.Join(*out, "interview.dict"), []byte(dict), 0o644); err != nil {
+		return err
+	}
+	fmt.Fprintf(e.stdout, "%d labeled answers and %d sentences of %s: %d sentences, %d words in the vocabulary, %d of them added to the dictionary\n",
+		used, extra, textDir, len(sentences), len(model.Vocabulary())-2, missing)
+	fmt.Fprintf(e.stdout, "wrote %s (%d kB) and interview.dict\n", filepath.Join(*out, "interview.lm"), arpa.Len()/1024)
+	return nil
+}
+
+// lmSentences are the spoken sentences the interview model learns from:
+// every part of the labeled answers (less the development ones when
+// holdout is set) and every line of the text files. used counts the
+// answers taken, extra the sentences of the text files.
+func lmSentences(answers []star.LabeledAnswer, texts []string, holdout bool) (sentences [][]string, used, extra int, err error) {
+	for i, a := range answers {
+		if holdout && isDevAnswer(i) {
+			continue
+		}
+		used++
+		for _, s := range a.Spans {
+			sentences = append(sentences, transcribe.SpokenSentences(s.Text)...)
+		}
+	}
+	for _, path := range texts {
+		lines, err := readTextLines(path)
+		if err != nil {
+			return nil, 0, 0, err
+		}
+		for _, line := range lines {
+			s := transcribe.SpokenSentences(line)
+			extra += len(s)
+			sentences = append(sentences, s...)
+		}
+	}
+	return sentences, used, extra, nil
+}
+
+// domainDictionary pronounces the model's words that the stock dictionary
+// (named stockName) lacks, one "word PH ON ES" line each, and counts them.
+func domainDictionary(ctx context.Context, vocabulary []string, stock map[string]string, acronyms map[string]bool, stockName string) (dict string, missing int) {
+	var b strings.Builder
+	fmt.Fprintf(&b, "# Pronunciations of the interview model's words missing from %s.\n# Built by `mockinterview build-lm`; do not edit.\n", stockName)
+	for _, w := range vocabulary {
 		if w == pocketsphinx.SentenceStart || w == pocketsphinx.SentenceEnd || stock[w] != "" {
 			continue
 		}
@@ -100,21 +126,9 @@ func runBuildLM(ctx context.Context, e env, args []string) error {
 			continue
 		}
 		missing++
-		fmt.Fprintf(&dict, "%s %s\n", w, phones)
+		fmt.Fprintf(&b, "%s %s\n", w, phones)
 	}
-	if err := os.MkdirAll(*out, 0o755); err != nil {
-		return err
-	}
-	if err := os.WriteFile(filepath.Join(*out, "interview.lm"), arpa.Bytes(), 0o644); err != nil {
-		return err
-	}
-	if err := os.WriteFile(filepath.Join(*out, "interview.dict"), []byte(dict.String()), 0o644); err != nil {
-		return err
-	}
-	fmt.Fprintf(e.stdout, "%d labeled answers and %d sentences of %s: %d sentences, %d words in the vocabulary, %d of them added to the dictionary\n",
-		used, extra, textDir, len(sentences), len(model.Vocabulary())-2, missing)
-	fmt.Fprintf(e.stdout, "wrote %s (%d kB) and interview.dict\n", filepath.Join(*out, "interview.lm"), arpa.Len()/1024)
-	return nil
+	return b.String(), missing
 }
 
 // pronounceDomainWord finds phones for a word of the corpus that the stock

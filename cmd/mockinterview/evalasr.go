@@ -5,6 +5,7 @@ import (
 	"cmp"
 	"context"
 	"encoding/json"
+	"errors"
 	"fmt"
 	"io"
 	"os"
@@ -117,53 +118,25 @@ func runEvalASR(ctx context.Context, e env, args []string) error {
 		return err
 	}
 	if *only != "" {
-		c, ok := asrConfigs[*only]
-		if !ok {
-			return usageError{fmt.Sprintf("unknown configuration %q", *only)}
-		}
-		cfg := pocketsphinx.Config{
-			ModelDir: *modelDir, PoolSize: 1, Profile: c.profile, Options: opts,
+		base := pocketsphinx.Config{
+			ModelDir: *modelDir, PoolSize: 1, Options: opts,
 			DomainLM: *domainLM, DomainDict: *domainDict, DomainWeight: *weight, Pause: *pause,
-			Denoise: cmp.Or(*denoise, c.denoise),
+			Denoise: *denoise,
 		}
-		if !c.domain {
-			cfg.DomainWeight = -1
-		}
-		run, err := measureASR(ctx, *only, cfg, clips, *verbose)
-		if err != nil {
-			return err
-		}
-		return json.NewEncoder(e.stdout).Encode(run)
+		return measureOneASR(ctx, e.stdout, *only, base, clips, *verbose)
 	}
 
-	self, err := os.Executable()
-	if err != nil {
-		return err
-	}
 	names := splitList(*configs)
 	for _, name := range names {
 		if _, ok := asrConfigs[name]; !ok {
 			return usageError{fmt.Sprintf("unknown configuration %q: use stock, mix, fast, accurate, stock-fast or denoise", name)}
 		}
 	}
-	runs := make([]asrRun, len(names))
-	errs := make([]error, len(names))
-	slots := make(chan struct{}, max(1, *jobs))
-	var wg sync.WaitGroup
-	for i, name := range names {
-		wg.Add(1)
-		go func() {
-			defer wg.Done()
-			slots <- struct{}{}
-			defer func() { <-slots }()
-			runs[i], errs[i] = runASRChild(ctx, self, name, args, e.stderr)
-		}()
+	runs, err := runASRChildren(ctx, names, args, *jobs, e.stderr)
+	if err != nil {
+		return err
 	}
-	wg.Wait()
-	for i, run := range runs {
-		if errs[i] != nil {
-			return errs[i]
-		}
+	for _, run := range runs {
 		if *verbose {
 			for clip, hyp := range run.Hypotheses {
 				fmt.Fprintf(e.stderr, "%s %s: %s\n", run.Config, clip, hyp)
@@ -180,6 +153,50 @@ func runEvalASR(ctx context.Context, e env, args []string) error {
 		printASRTable(e.stdout, runs, clips)
 	}
 	return nil
+}
+
+// measureOneASR measures the configuration name in this process, on top of
+// base (the flags' model, options and pause), and writes its run as JSON.
+func measureOneASR(ctx context.Context, w io.Writer, name string, base pocketsphinx.Config, clips []asrClip, verbose bool) error {
+	c, ok := asrConfigs[name]
+	if !ok {
+		return usageError{fmt.Sprintf("unknown configuration %q", name)}
+	}
+	cfg := base
+	cfg.Profile = c.profile
+	cfg.Denoise = cmp.Or(base.Denoise, c.denoise)
+	if !c.domain {
+		cfg.DomainWeight = -1
+	}
+	run, err := measureASR(ctx, name, cfg, clips, verbose)
+	if err != nil {
+		return err
+	}
+	return json.NewEncoder(w).Encode(run)
+}
+
+// runASRChildren measures each configuration in a process of its own, jobs
+// at a time, passing on this run's arguments.
+func runASRChildren(ctx context.Context, names, args []string, jobs int, stderr io.Writer) ([]asrRun, error) {
+	self, err := os.Executable()
+	if err != nil {
+		return nil, err
+	}
+	runs := make([]asrRun, len(names))
+	errs := make([]error, len(names))
+	slots := make(chan struct{}, max(1, jobs))
+	var wg sync.WaitGroup
+	for i, name := range names {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			slots <- struct{}{}
+			defer func() { <-slots }()
+			runs[i], errs[i] = runASRChild(ctx, self, name, args, stderr)
+		}()
+	}
+	wg.Wait()
+	return runs, errors.Join(errs...)
 }
 
 // runASRChild measures one configuration in a new process of this program.
