@@ -1,0 +1,324 @@
+package interviewer
+
+import (
+	"fmt"
+	"os"
+	"path/filepath"
+	"sort"
+	"strings"
+	"testing"
+
+	"github.com/mockinterview/mockinterview/interviewer/star"
+)
+
+// The labeled probe replies of testdata/replies: train may be read to
+// choose rules, test only scores them (see its README).
+const (
+	replyTrainDir = "../testdata/replies/train"
+	replyTestDir  = "../testdata/replies/test"
+)
+
+// replyMinimum is the fewest records a gap has in both splits together;
+// each split holds at least its share of it (train 60 %, test 40 %).
+var replyMinimum = map[Gap]int{
+	GapQuantify: 25, GapPersonal: 25, GapScope: 25, GapReflection: 25,
+	GapOutcome: 25, GapInfluence: 25,
+	GapDepth: 12, GapStandards: 12, GapTradeoff: 12,
+}
+
+func loadReplySplits(t *testing.T) (train, test []LabeledReply) {
+	t.Helper()
+	train, err := LoadReplies(replyTrainDir)
+	if err != nil {
+		t.Fatal(err)
+	}
+	test, err = LoadReplies(replyTestDir)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return train, test
+}
+
+func TestReplyCorpusParses(t *testing.T) {
+	b, err := LoadBank()
+	if err != nil {
+		t.Fatal(err)
+	}
+	train, test := loadReplySplits(t)
+	for _, r := range append(append([]LabeledReply{}, train...), test...) {
+		if _, ok := b.Principle(r.Principle); !ok {
+			t.Errorf("%s: principle %q is not in the bank", r.File, r.Principle)
+		}
+		// A question without spaces is a bank id, and the bank's question
+		// must have a probe of the record's gap.
+		if !strings.Contains(r.Question, " ") {
+			q, ok := b.Question(r.Question)
+			if !ok {
+				t.Errorf("%s: question id %q is not in the bank", r.File, r.Question)
+				continue
+			}
+			has := false
+			for _, p := range q.Probes {
+				has = has || p.Gap == r.Gap
+			}
+			if !has {
+				t.Errorf("%s: question %q has no %s probe", r.File, r.Question, r.Gap)
+			}
+		}
+		if n := len(strings.Fields(r.Text)); n > 110 {
+			t.Errorf("%s: reply of %d words; a probe reply is one to five sentences", r.File, n)
+		}
+	}
+}
+
+func TestReplyCorpusCounts(t *testing.T) {
+	train, test := loadReplySplits(t)
+	if n := len(train) + len(test); n < 300 {
+		t.Errorf("%d records in all, want at least 300", n)
+	}
+	if share := float64(len(train)) / float64(len(train)+len(test)); share < 0.55 || share > 0.65 {
+		t.Errorf("train holds %.0f %% of the records, want about 60 %%", 100*share)
+	}
+	type count struct{ train, test, strong int }
+	per := map[Gap]*count{}
+	for g := range replyMinimum {
+		per[g] = &count{}
+	}
+	for _, r := range train {
+		per[r.Gap].train++
+		if r.Label == RatingStrong {
+			per[r.Gap].strong++
+		}
+	}
+	for _, r := range test {
+		per[r.Gap].test++
+		if r.Label == RatingStrong {
+			per[r.Gap].strong++
+		}
+	}
+	for g, min := range replyMinimum {
+		c := per[g]
+		if c.train+c.test < min {
+			t.Errorf("%s: %d records, want at least %d", g, c.train+c.test, min)
+		}
+		if c.train*10 < min*6 || c.test*10 < min*4 {
+			t.Errorf("%s: %d in train and %d in test, want at least %d and %d", g, c.train, c.test, (min*6+9)/10, (min*4+9)/10)
+		}
+		if share := float64(c.strong) / float64(c.train+c.test); share < 0.35 || share > 0.65 {
+			t.Errorf("%s: %.0f %% strong, want 35-65 %%", g, 100*share)
+		}
+	}
+	for _, split := range [][]LabeledReply{train, test} {
+		strong := map[Gap]int{}
+		all := map[Gap]int{}
+		for _, r := range split {
+			all[r.Gap]++
+			if r.Label == RatingStrong {
+				strong[r.Gap]++
+			}
+		}
+		for g, n := range all {
+			if share := float64(strong[g]) / float64(n); share < 0.35 || share > 0.65 {
+				t.Errorf("%s in %s: %.0f %% strong, want 35-65 %%", g, filepath.Dir(split[0].File), 100*share)
+			}
+		}
+	}
+}
+
+// normalizedReply is a reply as compared across splits: lowercase, no
+// punctuation, single spaces.
+func normalizedReply(text string) string {
+	var words []string
+	for _, f := range strings.Fields(text) {
+		words = append(words, star.Normalize(f)...)
+	}
+	return strings.Join(words, " ")
+}
+
+// shingles are a reply's runs of four words.
+func shingles(text string) map[string]bool {
+	w := strings.Fields(normalizedReply(text))
+	out := map[string]bool{}
+	for i := 0; i+4 <= len(w); i++ {
+		out[strings.Join(w[i:i+4], " ")] = true
+	}
+	return out
+}
+
+func TestReplyCorpusSplitsDisjoint(t *testing.T) {
+	train, test := loadReplySplits(t)
+	seen := map[string]string{}
+	for _, r := range train {
+		k := normalizedReply(r.Text)
+		if f, dup := seen[k]; dup {
+			t.Errorf("%s repeats the reply of %s", r.File, f)
+		}
+		seen[k] = r.File
+	}
+	inTest := map[string]string{}
+	for _, r := range test {
+		k := normalizedReply(r.Text)
+		if f, dup := seen[k]; dup {
+			t.Errorf("%s: the same reply is in train (%s)", r.File, f)
+		}
+		if f, dup := inTest[k]; dup {
+			t.Errorf("%s repeats the reply of %s", r.File, f)
+		}
+		inTest[k] = r.File
+	}
+	// Near-duplicates: a test reply sharing half its four-word runs with a
+	// train reply is the same reply reworded too little.
+	trainSh := make([]map[string]bool, len(train))
+	for i, r := range train {
+		trainSh[i] = shingles(r.Text)
+	}
+	for _, r := range test {
+		sh := shingles(r.Text)
+		if len(sh) == 0 {
+			continue
+		}
+		for i, o := range trainSh {
+			common := 0
+			for s := range sh {
+				if o[s] {
+					common++
+				}
+			}
+			small := min(len(sh), len(o))
+			if small > 0 && common*2 >= small {
+				t.Errorf("%s is close to the train reply %s (%d of %d four-word runs shared)", r.File, train[i].File, common, small)
+			}
+		}
+	}
+}
+
+func TestReplyCorpusRejectsBadRecords(t *testing.T) {
+	good := "# principle: Ownership\n# question: ownership-outside-your-team\n# probe: What was the impact, in numbers?\n# label: strong\n# pattern: number-measured\nI pulled the error counts before and after, from four hundred a day to none.\n"
+	tests := []struct {
+		name, file, body, want string
+	}{
+		{"good", "quantify.txt", good + "---\n" + good + "---\n", ""},
+		{"unknown gap", "numbers.txt", good, `"numbers" is not a known gap`},
+		{"bad label", "quantify.txt", strings.Replace(good, "label: strong", "label: maybe", 1), `quantify.txt:1: label "maybe"`},
+		{"empty reply", "quantify.txt", good + "---\n" + strings.SplitAfter(good, "number-measured\n")[0] + "\n---\n", `quantify.txt:8: record has an empty reply`},
+		{"missing header", "quantify.txt", strings.Replace(good, "# probe: What was the impact, in numbers?\n", "", 1), `quantify.txt:1: record has no "probe" header`},
+		{"empty header", "quantify.txt", strings.Replace(good, "# pattern: number-measured", "# pattern:", 1), `record has no "pattern" header`},
+		{"unknown header", "quantify.txt", "# speaker: me\n" + good, `quantify.txt:1: unknown header "speaker"`},
+		{"header twice", "quantify.txt", strings.Replace(good, "# label: strong\n", "# label: strong\n# label: weak\n", 1), `quantify.txt:5: header "label" given twice`},
+		{"header after text", "quantify.txt", good + "# label: weak\n", `quantify.txt:7: header line after the reply's text`},
+		{"not key value", "quantify.txt", "# principle Ownership\n" + good, `quantify.txt:1: header "# principle Ownership"`},
+		{"no records", "quantify.txt", "\n---\n\n", "no records"},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			dir := t.TempDir()
+			if err := os.WriteFile(filepath.Join(dir, tt.file), []byte(tt.body), 0o644); err != nil {
+				t.Fatal(err)
+			}
+			got, err := LoadReplies(dir)
+			if tt.want == "" {
+				if err != nil || len(got) != 2 {
+					t.Fatalf("got %d records, error %v; want 2 and no error", len(got), err)
+				}
+				if got[1].Gap != GapQuantify || got[1].Label != RatingStrong || got[1].Pattern != "number-measured" ||
+					!strings.HasPrefix(got[1].Text, "I pulled") || !strings.HasSuffix(got[1].File, "quantify.txt:8") {
+					t.Errorf("second record read as %+v", got[1])
+				}
+				return
+			}
+			if err == nil || !strings.Contains(err.Error(), tt.want) {
+				t.Errorf("error %v, want one containing %q", err, tt.want)
+			}
+		})
+	}
+	if _, err := LoadReplies(t.TempDir()); err == nil {
+		t.Error("an empty folder read without error")
+	}
+}
+
+// replyProbe is the bank probe a record was asked: the question's probe of
+// that gap with the same words, else the question's first of that gap, else
+// the generic probe with the same words, else the first generic of the gap.
+func replyProbe(b *Bank, r LabeledReply) Probe {
+	same := func(p Probe) bool { return normalizedReply(p.Text) == normalizedReply(r.Probe) }
+	if q, ok := b.Question(r.Question); ok {
+		for _, p := range q.Probes {
+			if p.Gap == r.Gap && same(p) {
+				return p
+			}
+		}
+		for _, p := range q.Probes {
+			if p.Gap == r.Gap {
+				return p
+			}
+		}
+	}
+	for _, p := range b.Generic {
+		if p.Gap == r.Gap && same(p) {
+			return p
+		}
+	}
+	for _, p := range b.Generic {
+		if p.Gap == r.Gap {
+			return p
+		}
+	}
+	return Probe{Gap: r.Gap}
+}
+
+// TestReplyJudgeBaseline logs how today's JudgeProbe does on the labeled
+// replies, per gap and split. It asserts nothing: it is the baseline a new
+// reply judge is measured against (only on test, for rules chosen on train).
+func TestReplyJudgeBaseline(t *testing.T) {
+	b, err := LoadBank()
+	if err != nil {
+		t.Fatal(err)
+	}
+	train, test := loadReplySplits(t)
+	type score struct{ n, right, weakPassed, weak, strongFailed, strong int }
+	for _, split := range []struct {
+		name string
+		recs []LabeledReply
+	}{{"train", train}, {"test", test}} {
+		per := map[Gap]*score{}
+		all := &score{}
+		for _, r := range split.recs {
+			v := JudgeProbe(replyProbe(b, r), strings.Fields(r.Text))
+			s := per[r.Gap]
+			if s == nil {
+				s = &score{}
+				per[r.Gap] = s
+			}
+			for _, s := range []*score{s, all} {
+				s.n++
+				if v.Rating == r.Label {
+					s.right++
+				}
+				if r.Label == RatingWeak {
+					s.weak++
+					if v.Rating == RatingStrong {
+						s.weakPassed++
+					}
+				} else {
+					s.strong++
+					if v.Rating != RatingStrong {
+						s.strongFailed++
+					}
+				}
+			}
+		}
+		line := func(name string, s *score) string {
+			return fmt.Sprintf("%-10s %-5s accuracy %.2f (%3d/%3d)  weak judged strong %2d/%2d  strong judged weak %2d/%2d",
+				name, split.name, float64(s.right)/float64(s.n), s.right, s.n, s.weakPassed, s.weak, s.strongFailed, s.strong)
+		}
+		var gaps []string
+		for g := range per {
+			gaps = append(gaps, string(g))
+		}
+		sort.Strings(gaps)
+		for _, g := range gaps {
+			t.Log(line(g, per[Gap(g)]))
+		}
+		t.Log(line("all", all))
+	}
+}
