@@ -21,6 +21,7 @@ import (
 	"github.com/mockinterview/mockinterview/internal/flite"
 	"github.com/mockinterview/mockinterview/interviewer"
 	"github.com/mockinterview/mockinterview/interviewer/star"
+	"github.com/mockinterview/mockinterview/protocol"
 	"github.com/mockinterview/mockinterview/server"
 	"github.com/mockinterview/mockinterview/static"
 	"github.com/mockinterview/mockinterview/transcribe"
@@ -278,8 +279,8 @@ func (t *toldAnswer) last() float64  { return t.Sentences[len(t.Sentences)-1].En
 type liveRun struct {
 	told   *toldAnswer
 	began  time.Time // when the first audio went out
-	stars  []server.StarMessage
-	paces  []server.PacingMessage // paces[i] came with stars[i]
+	stars  []protocol.StarMessage
+	paces  []protocol.PacingMessage // paces[i] came with stars[i]
 	finals []timedFinal
 	sent   float64
 	heard  float64 // the audio the server says it received
@@ -302,39 +303,39 @@ func (r *liveRun) hindsight(t float64) star.Label {
 }
 
 type timedFinal struct {
-	msg server.ResultsMessage
+	msg protocol.ResultsMessage
 	at  time.Time
 }
 
 func streamTold(ctx context.Context, cfg liveBenchConfig, t *toldAnswer) (*liveRun, error) {
 	run := &liveRun{told: t}
 	var mu sync.Mutex
-	onEvent := func(ev server.Event) {
+	onEvent := func(ev protocol.Event) {
 		now := time.Now()
 		mu.Lock()
 		defer mu.Unlock()
 		switch ev.Type {
-		case server.TypeBegin:
+		case protocol.TypeBegin:
 			run.began = now
-		case server.TypeStar:
-			var m server.StarMessage
+		case protocol.TypeStar:
+			var m protocol.StarMessage
 			if ev.Decode(&m) == nil {
 				run.stars = append(run.stars, m)
 			}
-		case server.TypePacing:
-			var m server.PacingMessage
+		case protocol.TypePacing:
+			var m protocol.PacingMessage
 			if ev.Decode(&m) == nil && len(run.paces) < len(run.stars) {
 				run.paces = append(run.paces, m)
 			}
-		case server.TypeResults:
-			var m server.ResultsMessage
+		case protocol.TypeResults:
+			var m protocol.ResultsMessage
 			if ev.Decode(&m) == nil && m.IsFinal && len(m.Channel.Alternatives) > 0 && len(m.Channel.Alternatives[0].Words) > 0 {
 				run.finals = append(run.finals, timedFinal{m, now})
 			}
 		}
 	}
-	start := server.ClientMessage{Mode: string(interviewer.ModePractice), Principle: t.Principle}
-	res, err := server.Stream(ctx, server.StreamConfig{URL: cfg.URL, Start: start, Speed: cfg.Speed}, [][]int16{t.Audio}, onEvent)
+	start := protocol.ClientMessage{Mode: string(interviewer.ModePractice), Principle: t.Principle}
+	res, err := protocol.Stream(ctx, protocol.StreamConfig{URL: cfg.URL, Start: start, Speed: cfg.Speed}, [][]int16{t.Audio}, onEvent)
 	if err != nil {
 		return nil, fmt.Errorf("%s (%s): %w", t.Name, t.Voice, err)
 	}
@@ -436,7 +437,7 @@ func quantilesOf(v []float64) quantiles {
 // before it, a few words more or less swing any pace.
 const paceWarmup = 20.0
 
-// frameSeconds is the audio per message server.Stream sends.
+// frameSeconds is the audio per message protocol.Stream sends.
 const frameSeconds = 0.1
 
 func scoreRuns(name string, runs []*liveRun, speed float64) liveBenchScore {
@@ -446,15 +447,15 @@ func scoreRuns(name string, runs []*liveRun, speed float64) liveBenchScore {
 	for _, r := range runs {
 		t := r.told
 		sc.Lost += math.Max(0, r.sent-r.heard)
-		var live []server.StarMessage
-		var paces []server.PacingMessage
+		var live []protocol.StarMessage
+		var paces []protocol.PacingMessage
 		for i, m := range r.stars {
 			if !m.Final && m.Now <= t.last()+0.5 {
 				live = append(live, m)
 				if i < len(r.paces) {
 					paces = append(paces, r.paces[i])
 				} else {
-					paces = append(paces, server.PacingMessage{})
+					paces = append(paces, protocol.PacingMessage{})
 				}
 			}
 		}
