@@ -146,22 +146,7 @@ func loadtest(ctx context.Context, cfg loadConfig, audio []int16) (*loadReport, 
 
 	r := &loadReport{Sessions: cfg.Sessions, Errors: map[string]int{}}
 	r.Memory.Baseline = memory()
-	step := cfg.Ramp / time.Duration(cfg.Sessions)
-	if cfg.Ramp == 0 {
-		step = min(10*time.Millisecond, 5*time.Second/time.Duration(cfg.Sessions))
-	}
-	streams := make([]*loadStream, cfg.Sessions)
-	var wg sync.WaitGroup
-	for i := range streams {
-		s := &loadStream{cfg: cfg, url: u.String(), errors: map[string]int{}}
-		streams[i] = s
-		wg.Go(func() { s.connect(ctx) })
-		select {
-		case <-time.After(step):
-		case <-ctx.Done():
-		}
-	}
-	wg.Wait()
+	streams := connectAll(ctx, cfg, u.String())
 	for _, s := range streams {
 		if s.conn != nil {
 			r.Connected++
@@ -197,23 +182,57 @@ func loadtest(ctx context.Context, cfg loadConfig, audio []int16) (*loadReport, 
 		}
 	})
 	cpuBefore := cpu()
-	began := time.Now()
-	for i, s := range streams {
-		if s.conn == nil {
-			continue
-		}
-		offset := i * len(audio) / cfg.Sessions
-		// A few milliseconds apart, so that not every frame lands at once.
-		start := began.Add(time.Duration(i%20) * 5 * time.Millisecond)
-		wg.Go(func() { s.run(ctx, audio, offset, start) })
-	}
-	wg.Wait()
+	streamAll(ctx, streams, audio)
 	close(done)
 	sampler.Wait()
 	if after := cpu(); after > 0 {
 		r.ServerCPU = math.Round((after-cpuBefore)*10) / 10
 	}
 
+	r.add(streams)
+	return r, nil
+}
+
+// connectAll opens the connections, cfg.Ramp apart in all.
+func connectAll(ctx context.Context, cfg loadConfig, url string) []*loadStream {
+	step := cfg.Ramp / time.Duration(cfg.Sessions)
+	if cfg.Ramp == 0 {
+		step = min(10*time.Millisecond, 5*time.Second/time.Duration(cfg.Sessions))
+	}
+	streams := make([]*loadStream, cfg.Sessions)
+	var wg sync.WaitGroup
+	for i := range streams {
+		s := &loadStream{cfg: cfg, url: url, errors: map[string]int{}}
+		streams[i] = s
+		wg.Go(func() { s.connect(ctx) })
+		select {
+		case <-time.After(step):
+		case <-ctx.Done():
+		}
+	}
+	wg.Wait()
+	return streams
+}
+
+// streamAll streams audio on every open connection at once, each from its
+// own place in the recording, and waits for them all to close.
+func streamAll(ctx context.Context, streams []*loadStream, audio []int16) {
+	began := time.Now()
+	var wg sync.WaitGroup
+	for i, s := range streams {
+		if s.conn == nil {
+			continue
+		}
+		offset := i * len(audio) / len(streams)
+		// A few milliseconds apart, so that not every frame lands at once.
+		start := began.Add(time.Duration(i%20) * 5 * time.Millisecond)
+		wg.Go(func() { s.run(ctx, audio, offset, start) })
+	}
+	wg.Wait()
+}
+
+// add sums up what the streams measured.
+func (r *loadReport) add(streams []*loadStream) {
 	var latencies, partials []float64
 	for _, s := range streams {
 		merge(r.Errors, s.errors)
@@ -237,7 +256,6 @@ func loadtest(ctx context.Context, cfg loadConfig, audio []int16) (*loadReport, 
 	}
 	r.AudioSent, r.AudioReceived = math.Round(r.AudioSent*10)/10, math.Round(r.AudioReceived*10)/10
 	r.FinalLatency, r.PartialInterval = summarize(latencies), summarize(partials)
-	return r, nil
 }
 
 func merge(into, from map[string]int) {

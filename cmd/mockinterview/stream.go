@@ -130,24 +130,8 @@ func printEvent(w io.Writer, ev protocol.Event, verbose bool) {
 	case protocol.TypeReport:
 		var m protocol.ReportMessage
 		ev.Decode(&m)
-		if m.Report == nil {
-			return
-		}
-		r := m.Report
-		decision := "no verdict (practice)"
-		if r.Verdict != nil {
-			decision = r.Verdict.Decision
-		}
-		fmt.Fprintf(w, "report: %s; %s (target %s), %d words, %.0f words/min, %d probes\n", decision,
-			interviewer.FormatDuration(r.Budget.Length), interviewer.FormatBand(r.Budget.Min, r.Budget.Max), len(r.Words), r.Pacing.WPM, len(r.Probes))
-		for _, t := range r.Timing {
-			fmt.Fprintf(w, "  %-10s %10s of %-10s %s\n", t.Label, interviewer.FormatDuration(t.Duration), interviewer.FormatDuration(t.Target), t.Status)
-		}
-		if r.Audio != nil {
-			fmt.Fprintf(w, "  audio: %s\n", interviewer.FormatAudio(*r.Audio))
-		}
-		for _, s := range r.Improvements {
-			fmt.Fprintf(w, "  - %s\n", s)
+		if m.Report != nil {
+			printReport(w, m.Report)
 		}
 	case protocol.TypeWarning:
 		var m protocol.WarningMessage
@@ -168,5 +152,24 @@ func printEvent(w io.Writer, ev protocol.Event, verbose bool) {
 	default:
 		var raw json.RawMessage = ev.Raw
 		fmt.Fprintf(w, "%s\n", raw)
+	}
+}
+
+// printReport writes the report's verdict, timing, audio and improvements.
+func printReport(w io.Writer, r *interviewer.InterviewReport) {
+	decision := "no verdict (practice)"
+	if r.Verdict != nil {
+		decision = r.Verdict.Decision
+	}
+	fmt.Fprintf(w, "report: %s; %s (target %s), %d words, %.0f words/min, %d probes\n", decision,
+		interviewer.FormatDuration(r.Budget.Length), interviewer.FormatBand(r.Budget.Min, r.Budget.Max), len(r.Words), r.Pacing.WPM, len(r.Probes))
+	for _, t := range r.Timing {
+		fmt.Fprintf(w, "  %-10s %10s of %-10s %s\n", t.Label, interviewer.FormatDuration(t.Duration), interviewer.FormatDuration(t.Target), t.Status)
+	}
+	if r.Audio != nil {
+		fmt.Fprintf(w, "  audio: %s\n", interviewer.FormatAudio(*r.Audio))
+	}
+	for _, s := range r.Improvements {
+		fmt.Fprintf(w, "  - %s\n", s)
 	}
 }
