@@ -695,7 +695,8 @@ func (s *session) report(r *interviewer.InterviewReport) {
 		ev = ev.Str("decision", r.Verdict.Decision)
 	}
 	ev.Msg("report")
-	s.send(protocol.ReportMessage{Type: protocol.TypeReport, SessionID: s.id, Report: r, Utterances: wireUtterances(s.utterances)})
+	utterances := append([]UtteranceRecord{}, s.utterances...)
+	s.send(protocol.ReportMessage{Type: protocol.TypeReport, SessionID: s.id, Report: r, Utterances: utterances})
 }
 
 // end finishes the session: the last words, the report if none went out,

@@ -64,16 +64,6 @@ func isFallback(r transcribe.Result, engine string) bool {
 	return r.Final && r.Engine != "" && r.Engine != engine
 }
 
-// wireUtterances lists a session's final results as the Report carries
-// them: an empty list, never null, when there are none.
-func wireUtterances(us []UtteranceRecord) []protocol.Utterance {
-	out := make([]protocol.Utterance, len(us))
-	for i, u := range us {
-		out[i] = protocol.Utterance(u)
-	}
-	return out
-}
-
 func round3(x float64) float64 {
 	if x < 0 {
 		return -round3(-x)
