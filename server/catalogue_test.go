@@ -236,7 +236,7 @@ func (b *background) finish(t *testing.T, ts *testServer) {
 	}
 	b.mu.Lock()
 	defer b.mu.Unlock()
-	if !b.report || b.closed != websocket.CloseNormalClosure || len(b.finals) < 3 {
+	if !b.report || b.closed != protocol.CloseNormal || len(b.finals) < 3 {
 		t.Errorf("background session: report %v, close %d, %d finals", b.report, b.closed, len(b.finals))
 	}
 	recorded, _, err := transcribe.ReadWAV(filepath.Join(ts.store.AudioDir(b.id), "answer-0.wav"))
@@ -297,7 +297,7 @@ func TestCatalogue(t *testing.T) {
 	begin := c.start(protocol.ClientMessage{Mode: "practice"})
 	id, secret := begin["session_id"].(string), begin["secret"].(string)
 	c.send(protocol.ClientMessage{Type: protocol.TypeCloseStream})
-	c.expectClose(websocket.CloseNormalClosure, "CloseStream", protocol.TypeReport, protocol.TypeMetadata)
+	c.expectClose(protocol.CloseNormal, "CloseStream", protocol.TypeReport, protocol.TypeMetadata)
 
 	// Text frames a session cannot read.
 	const badMessage = `a text frame must be a JSON object with a "type", such as {"type":"KeepAlive"}`
@@ -354,7 +354,7 @@ func TestCatalogue(t *testing.T) {
 	c.binary(nil) // an empty frame is nothing at all
 	c.binary(make([]byte, 3200))
 	c.send(protocol.ClientMessage{Type: protocol.TypeCloseStream})
-	c.expectClose(websocket.CloseNormalClosure, "CloseStream", protocol.TypeReport, protocol.TypeMetadata)
+	c.expectClose(protocol.CloseNormal, "CloseStream", protocol.TypeReport, protocol.TypeMetadata)
 	kinds += 5
 
 	// A message over the size limit closes the socket with 1009, before
@@ -364,32 +364,32 @@ func TestCatalogue(t *testing.T) {
 	c = dialWS(t, listen, nil, nil)
 	c.binary(make([]byte, 64<<10+2))
 	c.expectError(protocol.CodeFrameTooBig, tooBig)
-	c.expectClose(websocket.CloseMessageTooBig, over, protocol.TypeMetadata)
+	c.expectClose(protocol.CloseTooBig, over, protocol.TypeMetadata)
 	c = dialWS(t, listen, nil, nil)
 	c.text(`{"type":"Start","question_id":"` + strings.Repeat("x", 70000) + `"}`)
 	c.expectError(protocol.CodeFrameTooBig, tooBig)
-	c.expectClose(websocket.CloseMessageTooBig, over, protocol.TypeMetadata)
+	c.expectClose(protocol.CloseTooBig, over, protocol.TypeMetadata)
 	c = dialWS(t, listen, nil, nil)
 	c.start(protocol.ClientMessage{Mode: "practice"})
 	c.binary(make([]byte, 3200))
 	c.binary(make([]byte, 1<<20))
 	c.expectError(protocol.CodeFrameTooBig, tooBig)
-	c.expectClose(websocket.CloseMessageTooBig, over, protocol.TypeReport, protocol.TypeMetadata)
+	c.expectClose(protocol.CloseTooBig, over, protocol.TypeReport, protocol.TypeMetadata)
 	kinds += 3
 
 	// A client that sends nothing: an Error, the report if it had started,
 	// and a clean close that says why.
 	c = dialWS(t, listen, nil, nil)
 	c.expectError(protocol.CodeIdle, "nothing received for 1s; send audio, or KeepAlive while the interviewer speaks")
-	c.expectClose(websocket.CloseNormalClosure, "idle: nothing received for 1s", protocol.TypeMetadata)
+	c.expectClose(protocol.CloseNormal, "idle: nothing received for 1s", protocol.TypeMetadata)
 	c = dialWS(t, listen, nil, nil)
 	c.start(protocol.ClientMessage{Mode: "practice"})
 	c.expectError(protocol.CodeIdle, "nothing received for 1s; send audio, or KeepAlive while the interviewer speaks")
-	c.expectClose(websocket.CloseNormalClosure, "idle: nothing received for 1s", protocol.TypeReport, protocol.TypeMetadata)
+	c.expectClose(protocol.CloseNormal, "idle: nothing received for 1s", protocol.TypeReport, protocol.TypeMetadata)
 	// CloseStream before Start is no mistake: the socket just closes.
 	c = dialWS(t, listen, nil, nil)
 	c.send(protocol.ClientMessage{Type: protocol.TypeCloseStream})
-	c.expectClose(websocket.CloseNormalClosure, "CloseStream", protocol.TypeMetadata)
+	c.expectClose(protocol.CloseNormal, "CloseStream", protocol.TypeMetadata)
 	kinds += 3
 	bg.heardMore(t, "the first cases")
 
@@ -417,7 +417,7 @@ func TestCatalogue(t *testing.T) {
 	for {
 		_, err := c.conn.Next()
 		if err != nil {
-			if code, reason, ok := protocol.Closed(err); !ok || code != websocket.ClosePolicyViolation || reason != "client too slow: it stopped reading" {
+			if code, reason, ok := protocol.Closed(err); !ok || code != protocol.ClosePolicy || reason != "client too slow: it stopped reading" {
 				t.Errorf("slow client: %v; want close 1008", err)
 			}
 			break
@@ -435,7 +435,7 @@ func TestCatalogue(t *testing.T) {
 	waitConnections(t, ts, 4)
 	c = dialWS(t, listen, nil, nil)
 	c.expectError(protocol.CodeServerFull, "the server is running as many sessions as it may (4); try again in a minute")
-	c.expectClose(websocket.CloseTryAgainLater, "too many sessions; try again later")
+	c.expectClose(protocol.CloseTryAgainLater, "too many sessions; try again later")
 	for _, c := range idle {
 		c.conn.Close()
 	}
@@ -449,7 +449,7 @@ func TestCatalogue(t *testing.T) {
 		c.binary(make([]byte, 3200))
 	}
 	c.expectError(protocol.CodeTooLong, "the session reached its maximum length of 2s; it was ended and its report saved: start a new session to go on")
-	c.expectClose(websocket.ClosePolicyViolation, "session over its maximum length of 2s", protocol.TypeReport, protocol.TypeMetadata)
+	c.expectClose(protocol.ClosePolicy, "session over its maximum length of 2s", protocol.TypeReport, protocol.TypeMetadata)
 	kinds++
 
 	// Refused before the upgrade, with a status and a message.

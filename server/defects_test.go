@@ -10,8 +10,6 @@ import (
 	"testing"
 	"time"
 
-	"github.com/gorilla/websocket"
-
 	"github.com/mockinterview/mockinterview/interviewer"
 	"github.com/mockinterview/mockinterview/interviewer/star"
 	"github.com/mockinterview/mockinterview/protocol"
@@ -29,7 +27,7 @@ func TestDeleteAfterClose(t *testing.T) {
 			c := dialWS(t, listen, nil, nil)
 			begin := c.start(protocol.ClientMessage{Mode: "practice"})
 			c.send(protocol.ClientMessage{Type: protocol.TypeCloseStream})
-			c.expectClose(websocket.CloseNormalClosure, "CloseStream", protocol.TypeReport, protocol.TypeMetadata)
+			c.expectClose(protocol.CloseNormal, "CloseStream", protocol.TypeReport, protocol.TypeMetadata)
 			path := ts.url + "/api/sessions/" + begin["session_id"].(string)
 			if method == http.MethodPost {
 				path += "/retranscribe"

@@ -11,7 +11,6 @@ import (
 	"sync"
 	"testing"
 
-	"github.com/gorilla/websocket"
 	"github.com/mockinterview/mockinterview/protocol"
 	"github.com/rs/zerolog"
 )
@@ -89,7 +88,7 @@ func TestObservability(t *testing.T) {
 			m[`mockinterview_errors_total{code="bad_audio"}`], m[`mockinterview_dropped_frames_total{reason="bad_audio"}`])
 	}
 	c.send(protocol.ClientMessage{Type: protocol.TypeCloseStream})
-	c.expectClose(websocket.CloseNormalClosure, "CloseStream", protocol.TypeReport, protocol.TypeMetadata)
+	c.expectClose(protocol.CloseNormal, "CloseStream", protocol.TypeReport, protocol.TypeMetadata)
 
 	res := stream(t, ts, protocol.ClientMessage{QuestionID: "deliver-results-biggest-impact", Mode: "practice"}, speech(t, mainAnswer...))
 	m = scrape(t, ts)
@@ -168,7 +167,7 @@ func TestSessionIDs(t *testing.T) {
 		c := dialWS(t, ts.listenURL()+"?"+protocol.ListenQuery().Encode(), nil, nil)
 		begin := c.start(protocol.ClientMessage{Mode: "practice"})
 		c.send(protocol.ClientMessage{Type: protocol.TypeCloseStream})
-		c.expectClose(websocket.CloseNormalClosure, "CloseStream", protocol.TypeReport, protocol.TypeMetadata)
+		c.expectClose(protocol.CloseNormal, "CloseStream", protocol.TypeReport, protocol.TypeMetadata)
 		for _, v := range []string{begin["session_id"].(string), begin["secret"].(string)} {
 			if !hex32.MatchString(v) || seen[v] || !ValidSessionID(v) {
 				t.Errorf("id or secret %q: not 32 hex digits, or seen before", v)

@@ -18,7 +18,6 @@ import (
 	"testing/fstest"
 	"time"
 
-	"github.com/gorilla/websocket"
 	"github.com/rs/zerolog"
 
 	"github.com/mockinterview/mockinterview/internal/flite"
@@ -276,7 +275,7 @@ func TestInterviewSession(t *testing.T) {
 	if res.Metadata == nil || res.Metadata.SessionID != res.SessionID || res.Metadata.Duration < res.Sent-0.001 {
 		t.Errorf("metadata %+v after %.2f s sent", res.Metadata, res.Sent)
 	}
-	if res.CloseCode != websocket.CloseNormalClosure {
+	if res.CloseCode != protocol.CloseNormal {
 		t.Errorf("close code %d; want 1000", res.CloseCode)
 	}
 	// Sent faster than real time, the audio waits for the engine: the
@@ -620,7 +619,7 @@ func TestProtocolErrors(t *testing.T) {
 		t.Errorf("metadata %v; want 0.1 s of audio (the odd frame dropped)", meta)
 	}
 	_, err = conn.Next()
-	if code, _, _ := protocol.Closed(err); code != websocket.CloseNormalClosure {
+	if code, _, _ := protocol.Closed(err); code != protocol.CloseNormal {
 		t.Errorf("after Metadata: %v; want close 1000", err)
 	}
 }
@@ -661,7 +660,7 @@ func TestShutdownReports(t *testing.T) {
 	if r.err != nil {
 		t.Fatalf("stream: %v", r.err)
 	}
-	if r.res.CloseCode != websocket.CloseGoingAway || r.res.Report == nil || r.res.Metadata == nil {
+	if r.res.CloseCode != protocol.CloseGoingAway || r.res.Report == nil || r.res.Metadata == nil {
 		t.Fatalf("close %d, report %v, metadata %v; want 1001 after both", r.res.CloseCode, r.res.Report != nil, r.res.Metadata)
 	}
 	if len(r.res.Report.Words) == 0 || r.res.Sent >= float64(len(answer))/transcribe.SampleRate {
