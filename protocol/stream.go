@@ -262,14 +262,8 @@ func (c *streamClient) play(ctx context.Context, samples []int16) error {
 	for i, k := 0, 0; i < len(samples); i, k = i+per, k+1 {
 		if c.cfg.Speed > 0 {
 			due := began.Add(time.Duration(float64(k) * float64(c.cfg.Frame) / c.cfg.Speed))
-			if wait := time.Until(due); wait > 0 {
-				select {
-				case <-time.After(wait):
-				case <-ctx.Done():
-					return ctx.Err()
-				case <-c.done:
-					return ErrClosedEarly
-				}
+			if err := WaitUntil(ctx, due, c.done); err != nil {
+				return err
 			}
 		}
 		frame := samples[i:min(i+per, len(samples))]
@@ -281,4 +275,25 @@ func (c *streamClient) play(ctx context.Context, samples []int16) error {
 		c.mu.Unlock()
 	}
 	return nil
+}
+
+// WaitUntil waits until t, as a client that plays audio in real time does
+// before each frame. It returns ctx's error if ctx ends first, and
+// ErrClosedEarly if gone is closed first: the client's reader closes it
+// once the server has closed the connection.
+func WaitUntil(ctx context.Context, t time.Time, gone <-chan struct{}) error {
+	wait := time.Until(t)
+	if wait <= 0 {
+		return nil
+	}
+	timer := time.NewTimer(wait)
+	defer timer.Stop()
+	select {
+	case <-timer.C:
+		return nil
+	case <-ctx.Done():
+		return ctx.Err()
+	case <-gone:
+		return ErrClosedEarly
+	}
 }

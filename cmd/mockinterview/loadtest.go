@@ -342,15 +342,11 @@ func (s *loadStream) run(ctx context.Context, audio []int16, offset int, start t
 	pos := offset % len(audio)
 	for k := range count {
 		due := start.Add(time.Duration(k) * loadFrame)
-		if wait := time.Until(due); wait > 0 {
-			select {
-			case <-time.After(wait):
-			case <-ctx.Done():
-				return
-			case <-s.readDone:
+		if err := protocol.WaitUntil(ctx, due, s.readDone); err != nil {
+			if errors.Is(err, protocol.ErrClosedEarly) {
 				s.fail("closed while streaming")
-				return
 			}
+			return
 		}
 		for i := range per {
 			binary.LittleEndian.PutUint16(buf[2*i:], uint16(audio[pos]))
