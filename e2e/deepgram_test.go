@@ -204,7 +204,7 @@ func TestDeepgramSDK(t *testing.T) {
 			t.Errorf("closed with %d; want 1000 after CloseStream", closed.Code)
 		}
 		if sessionID != "" {
-			recorded, _, err := transcribe.ReadWAV(filepath.Join(srv.store.AudioDir(sessionID), "answer-0.wav"))
+			recorded, _, err := transcribe.ReadWAV(filepath.Join(srv.data.Dir(), "audio", sessionID, "answer-0.wav"))
 			if err != nil || len(recorded) != len(samples) {
 				t.Errorf("recorded %d samples (%v); want the %d sent", len(recorded), err, len(samples))
 			}

@@ -14,6 +14,7 @@ import (
 
 	"github.com/mockinterview/mockinterview/internal/noisemix"
 	"github.com/mockinterview/mockinterview/interviewer"
+	"github.com/mockinterview/mockinterview/store"
 	"github.com/mockinterview/mockinterview/transcribe"
 )
 
@@ -145,7 +146,7 @@ func TestLowConfidenceWords(t *testing.T) {
 	}
 	_, body, _ := get(t, ts.url+"/api/sessions/"+res.SessionID+"?secret="+res.Secret, nil)
 	var view struct {
-		Words  []WordRecord                 `json:"words"`
+		Words  []store.WordRecord           `json:"words"`
 		Report *interviewer.InterviewReport `json:"report"`
 	}
 	if err := json.Unmarshal(body, &view); err != nil {

@@ -254,7 +254,7 @@ func (b *background) finish(t *testing.T, ts *testServer) {
 	if !b.report || b.closed != websocket.CloseNormalClosure || len(b.finals) < 3 {
 		t.Errorf("background session: report %v, close %d, %d finals", b.report, b.closed, len(b.finals))
 	}
-	recorded, _, err := transcribe.ReadWAV(filepath.Join(ts.store.AudioDir(b.id), "answer-0.wav"))
+	recorded, _, err := transcribe.ReadWAV(filepath.Join(ts.audioDir(b.id), "answer-0.wav"))
 	if err != nil || len(recorded) != b.sent {
 		t.Errorf("background session recorded %d samples of %d sent (%v)", len(recorded), b.sent, err)
 	}

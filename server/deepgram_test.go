@@ -216,7 +216,7 @@ func TestAudioBeforeStart(t *testing.T) {
 		t.Errorf("model_info %v", meta["model_info"])
 	}
 	id := begin["session_id"].(string)
-	recorded, _, err := transcribe.ReadWAV(filepath.Join(ts.store.AudioDir(id), "answer-0.wav"))
+	recorded, _, err := transcribe.ReadWAV(filepath.Join(ts.audioDir(id), "answer-0.wav"))
 	if err != nil || len(recorded) != len(answer) {
 		t.Errorf("recorded %d samples (%v); want the %d sent, from the first", len(recorded), err, len(answer))
 	}

@@ -12,6 +12,7 @@ import (
 
 	"github.com/mockinterview/mockinterview/interviewer"
 	"github.com/mockinterview/mockinterview/interviewer/star"
+	"github.com/mockinterview/mockinterview/store"
 	"github.com/mockinterview/mockinterview/transcribe"
 )
 
@@ -485,7 +486,7 @@ type ReportMessage struct {
 	Report    *interviewer.InterviewReport `json:"report"`
 	// Utterances lists every final result with the engine that heard it,
 	// so that a reader can tell which ones the fallback engine transcribed.
-	Utterances []UtteranceRecord `json:"utterances"`
+	Utterances []store.UtteranceRecord `json:"utterances"`
 }
 
 // WarningMessage tells the client about trouble that loses nothing.

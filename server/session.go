@@ -8,7 +8,6 @@ import (
 	"fmt"
 	"hash"
 	"math/rand/v2"
-	"os"
 	"strings"
 	"time"
 
@@ -16,6 +15,7 @@ import (
 	"github.com/rs/zerolog"
 
 	"github.com/mockinterview/mockinterview/interviewer"
+	"github.com/mockinterview/mockinterview/store"
 	"github.com/mockinterview/mockinterview/transcribe"
 )
 
@@ -37,7 +37,8 @@ const (
 type session struct {
 	c        *connection
 	cfg      Config
-	store    *Store
+	store    store.Sessions
+	recs     store.Recordings
 	engine   transcribe.Engine
 	bank     *interviewer.Bank
 	analyzer *interviewer.Analyzer
@@ -94,8 +95,8 @@ type session struct {
 	toldFallback  bool // the client got the Warning that a fallback hears it
 	storageFailed bool
 
-	utterances []UtteranceRecord // the final results, for the report
-	engineTime time.Duration     // spent in the engine's Accept and Flush
+	utterances []store.UtteranceRecord // the final results, for the report
+	engineTime time.Duration           // spent in the engine's Accept and Flush
 	// arrivals remember when recent audio came in, for the final-result
 	// latency: the stream clock at the end of each frame, and the time.
 	arrivals []arrival
@@ -313,7 +314,7 @@ func (s *session) start(m ClientMessage) (ending, bool) {
 	}
 
 	id, secret := randomHex(16), randomHex(16)
-	rec := SessionRecord{ID: id, CreatedAt: time.Now(), Mode: string(mode), Level: level, QuestionID: q.ID,
+	rec := store.SessionRecord{ID: id, CreatedAt: time.Now(), Mode: string(mode), Level: level, QuestionID: q.ID,
 		Principle: q.Principle, Question: q.Text, Engine: s.engine.Name()}
 	if err := s.store.CreateSession(s.c.ctx, rec, secret); err != nil {
 		stream.Close()
@@ -328,9 +329,6 @@ func (s *session) start(m ClientMessage) (ending, bool) {
 	s.meter = transcribe.NewMeter(audioWindow)
 	s.c.setSessionID(id)
 	s.log = *s.c.logger()
-	if err := os.MkdirAll(s.store.AudioDir(id), 0o755); err != nil {
-		s.storageError(err)
-	}
 	s.openAnswer(q.Text, nil)
 	s.log.Info().Str("mode", string(mode)).Str("level", level).Str("question", q.ID).Str("engine", s.engine.Name()).
 		Bool("from_audio", s.fromAudio).Dur("pause", s.opts.Pause).Float64("utterance_end", s.utteranceEndGap()).
@@ -393,14 +391,14 @@ func (s *session) openAnswer(asked string, p *interviewer.Probe) {
 	if s.answerOpen {
 		n = s.answer + 1
 	}
-	a := AnswerRecord{N: n, Asked: asked, Start: s.now(), AudioFile: fmt.Sprintf("answer-%d.wav", n)}
+	a := store.AnswerRecord{N: n, Asked: asked, Start: s.now(), AudioFile: fmt.Sprintf("answer-%d.wav", n)}
 	if p != nil {
 		a.ProbeID, a.Gap = p.ID, string(p.Gap)
 	}
 	if err := s.store.AddAnswer(s.c.ctx, s.id, a); err != nil {
 		s.storageError(err)
 	}
-	rec, err := createRecording(s.store.AudioPath(s.id, a.AudioFile))
+	rec, err := s.recs.Create(s.c.ctx, s.id, a.AudioFile)
 	if err != nil {
 		s.storageError(err)
 	}
@@ -418,10 +416,10 @@ func (s *session) openAnswer(asked string, p *interviewer.Probe) {
 }
 
 // closeAnswer closes the current answer's recording, cut from the tape.
-func (s *session) closeAnswer(rec *recording) {
+func (s *session) closeAnswer(rec store.Recording) {
 	seconds := 0.0
 	if rec != nil {
-		seconds = rec.Seconds()
+		seconds = float64(rec.Samples()) / transcribe.SampleRate
 		if err := rec.Close(); err != nil {
 			s.storageError(err)
 		}
@@ -597,7 +595,7 @@ func (s *session) result(r transcribe.Result, fromFinalize bool) {
 		}
 		return
 	}
-	u := UtteranceRecord{N: s.nextUtterance, Answer: s.answer, Start: round3(r.Start), End: round3(r.End),
+	u := store.UtteranceRecord{N: s.nextUtterance, Answer: s.answer, Start: round3(r.Start), End: round3(r.End),
 		Engine: heardBy(r, s.engine.Name()), Fallback: isFallback(r, s.engine.Name()), Words: len(r.Words)}
 	if err := s.store.AddUtterance(s.c.ctx, s.id, u, s.nextWord, r.Words); err != nil {
 		s.storageError(err)
@@ -694,7 +692,7 @@ func (s *session) report(r *interviewer.InterviewReport) {
 		ev = ev.Str("decision", r.Verdict.Decision)
 	}
 	ev.Msg("report")
-	utterances := append([]UtteranceRecord{}, s.utterances...)
+	utterances := append([]store.UtteranceRecord{}, s.utterances...)
 	s.send(ReportMessage{Type: TypeReport, SessionID: s.id, Report: r, Utterances: utterances})
 }
 
@@ -710,7 +708,7 @@ func (s *session) end(e ending) {
 		}
 		s.closeAnswer(rec)
 		s.stream.Close()
-		if err := s.store.EndSession(s.c.ctx, s.id, StateDone, s.now(), time.Now()); err != nil {
+		if err := s.store.EndSession(s.c.ctx, s.id, store.StateDone, s.now(), time.Now()); err != nil {
 			s.storageError(err)
 		}
 		s.metrics.active.Dec()
