@@ -1,7 +1,7 @@
 // Package mockinterview holds no code, only this test of the import arrows
 // between the project's rooms (see README.md, "Layout"): they point down,
-// cmd → server → interviewer, transcribe, and the rooms at the bottom stay
-// free of what they must not need.
+// cmd → server → store, interviewer, transcribe, and the rooms at the
+// bottom stay free of what they must not need.
 package mockinterview
 
 import (
@@ -48,6 +48,22 @@ var rooms = []room{{
 	why:       "the types and audio every engine shares: no cgo, no network",
 	forbidden: []string{"net", "database/sql", "os/exec", "runtime/cgo"},
 	ours:      []string{"transcribe"},
+}, {
+	pattern:   "./store",
+	why:       "where sessions and audio are kept, as interfaces and records: no database, no network, no server",
+	forbidden: []string{"net", "database/sql", "os/exec", "runtime/cgo"},
+	ours:      []string{"store", "interviewer/...", "transcribe"},
+}, {
+	pattern:    "./store/...",
+	why:        "the implementations sit below store and know nothing of HTTP, the session loop or the engines",
+	forbidden:  []string{"net/http"},
+	ours:       []string{"store/...", "interviewer/...", "transcribe"},
+	thirdParty: true,
+}, {
+	pattern:    "./server",
+	why:        "the server holds storage through store's interfaces, not one implementation, and engines through transcribe's",
+	ours:       []string{"server", "store", "interviewer/...", "transcribe"},
+	thirdParty: true,
 }, {
 	pattern:    "./transcribe/...",
 	why:        "the engines sit below transcribe and know nothing of interviews or the server",
