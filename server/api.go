@@ -284,8 +284,8 @@ func handleRetranscribe(log zerolog.Logger, st store.Store, engine transcribe.En
 	})
 }
 
-// handleAudio serves an answer's recording as a WAV file, with range
-// requests, so that a player can seek.
+// handleAudio serves an answer's range of its recording as a WAV file,
+// with range requests, so that a player can seek.
 func handleAudio(st store.Store) http.Handler {
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		id := r.PathValue("id")
@@ -299,7 +299,7 @@ func handleAudio(st store.Store) http.Handler {
 			writeStoreError(w, err)
 			return
 		}
-		p, modified, err := openPlayback(r.Context(), st.Recordings, id, a.AudioFile)
+		p, modified, err := openPlayback(r.Context(), st.Recordings, id, a)
 		if errors.Is(err, store.ErrNotFound) {
 			writeError(w, http.StatusNotFound, "the recording is missing")
 			return
@@ -310,7 +310,7 @@ func handleAudio(st store.Store) http.Handler {
 		}
 		w.Header().Set("Content-Type", "audio/wav")
 		w.Header().Set("Cache-Control", "private, no-cache")
-		http.ServeContent(w, r, a.AudioFile, modified, p)
+		http.ServeContent(w, r, fmt.Sprintf("answer-%d.wav", a.N), modified, p)
 	})
 }
 

@@ -8,7 +8,6 @@ import (
 	"io"
 	"net"
 	"net/http"
-	"path/filepath"
 	"strings"
 	"sync"
 	"syscall"
@@ -16,8 +15,6 @@ import (
 	"time"
 
 	"github.com/gorilla/websocket"
-
-	"github.com/mockinterview/mockinterview/transcribe"
 )
 
 // wsClient is a raw protocol client for the tests: it sends exactly what it
@@ -254,9 +251,8 @@ func (b *background) finish(t *testing.T, ts *testServer) {
 	if !b.report || b.closed != websocket.CloseNormalClosure || len(b.finals) < 3 {
 		t.Errorf("background session: report %v, close %d, %d finals", b.report, b.closed, len(b.finals))
 	}
-	recorded, _, err := transcribe.ReadWAV(filepath.Join(ts.audioDir(b.id), "answer-0.wav"))
-	if err != nil || len(recorded) != b.sent {
-		t.Errorf("background session recorded %d samples of %d sent (%v)", len(recorded), b.sent, err)
+	if recorded := ts.answerAudio(t, b.id, 0); len(recorded) != b.sent {
+		t.Errorf("background session recorded %d samples of %d sent", len(recorded), b.sent)
 	}
 }
 

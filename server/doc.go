@@ -1,6 +1,6 @@
 // Package server is the live service: the HTTP routes, the WebSocket loop
 // that streams a speaker's audio to a transcription engine and drives the
-// interview with what it hears, and the tape that carries each answer's
+// interview with what it hears, and the tape that carries the session's
 // audio to its recording. It keeps sessions and audio through the store
 // package's interfaces, never one implementation.
 //

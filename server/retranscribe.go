@@ -4,7 +4,6 @@ import (
 	"context"
 	"errors"
 	"fmt"
-	"math"
 	"time"
 
 	"github.com/mockinterview/mockinterview/interviewer"
@@ -54,7 +53,7 @@ func Retranscribe(ctx context.Context, st store.Store, engine transcribe.Engine,
 	heard := make([][]transcribe.Word, len(d.Answers))
 	measured := make([]*interviewer.AudioLevels, len(d.Answers))
 	for i, a := range d.Answers {
-		samples, err := st.Recordings.Read(ctx, id, a.AudioFile, 0, math.MaxInt64)
+		samples, err := st.Recordings.Read(ctx, id, a.AudioFile, a.FirstSample, a.Samples)
 		if errors.Is(err, store.ErrNotFound) {
 			continue // asked, never answered
 		}

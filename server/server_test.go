@@ -82,6 +82,20 @@ func (ts *testServer) audioDir(id string) string {
 	return filepath.Join(ts.data.Dir(), "audio", id)
 }
 
+// answerAudio reads answer n of a session from its recording.
+func (ts *testServer) answerAudio(t *testing.T, id string, n int) []int16 {
+	t.Helper()
+	a, err := ts.data.Sessions.Answer(t.Context(), id, n)
+	if err != nil {
+		t.Fatalf("answer %d: %v", n, err)
+	}
+	samples, err := ts.data.Recordings.Read(t.Context(), id, a.AudioFile, a.FirstSample, a.Samples)
+	if err != nil {
+		t.Fatalf("answer %d: %v", n, err)
+	}
+	return samples
+}
+
 func (ts *testServer) listenURL() string {
 	return "ws" + strings.TrimPrefix(ts.url, "http") + "/v1/listen"
 }
@@ -337,23 +351,28 @@ func TestInterviewSession(t *testing.T) {
 		t.Errorf("%d words of the main answer have no STAR part", unlabelled)
 	}
 
-	// The recordings: together they are exactly the audio sent.
-	total := 0
+	// The recording is exactly the audio sent, and the answers laid end to
+	// end are the recording.
+	recorded, format, err := transcribe.ReadWAV(filepath.Join(ts.audioDir(res.SessionID), "session.wav"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if format.SampleRate != 16000 || format.Channels != 1 || format.BitDepth != 16 {
+		t.Errorf("recorded as %+v", format)
+	}
+	if sent := int(res.Sent*transcribe.SampleRate + 0.5); len(recorded) != sent {
+		t.Errorf("the recording holds %d samples; %d were sent", len(recorded), sent)
+	}
+	var laid []int16
 	for n := range 3 {
-		samples, format, err := transcribe.ReadWAV(filepath.Join(ts.audioDir(res.SessionID), fmt.Sprintf("answer-%d.wav", n)))
-		if err != nil {
-			t.Fatal(err)
-		}
-		if format.SampleRate != 16000 || format.Channels != 1 || format.BitDepth != 16 {
-			t.Errorf("answer %d recorded as %+v", n, format)
-		}
+		samples := ts.answerAudio(t, res.SessionID, n)
 		if n == 0 && len(samples) < len(answer) {
 			t.Errorf("answer 0 recorded %d samples; %d were sent for it", len(samples), len(answer))
 		}
-		total += len(samples)
+		laid = append(laid, samples...)
 	}
-	if sent := int(res.Sent*transcribe.SampleRate + 0.5); total != sent {
-		t.Errorf("recordings hold %d samples; %d were sent", total, sent)
+	if !slices.Equal(laid, recorded) {
+		t.Errorf("the answers hold %d samples, not the recording's %d laid end to end", len(laid), len(recorded))
 	}
 
 	// The API.
@@ -512,10 +531,7 @@ func TestPracticeSession(t *testing.T) {
 	ts := startServer(t, Config{BehindWarning: 0.5, MaxBacklog: 1})
 	answer := speech(t, mainAnswer...)
 	res := stream(t, ts, ClientMessage{Principle: "ownership", Mode: "practice", Level: "senior"}, answer)
-	recorded, _, err := transcribe.ReadWAV(filepath.Join(ts.audioDir(res.SessionID), "answer-0.wav"))
-	if err != nil {
-		t.Fatal(err)
-	}
+	recorded := ts.answerAudio(t, res.SessionID, 0)
 	if sent := int(res.Sent*transcribe.SampleRate + 0.5); len(recorded) != sent || sent < len(answer) {
 		t.Errorf("recorded %d samples of the %d sent", len(recorded), sent)
 	}

@@ -83,6 +83,7 @@ type session struct {
 	received      int64 // samples since Start: the stream clock
 	answer        int   // the answer being recorded
 	answerOpen    bool
+	answerFrom    int64 // the stream sample it began at
 	nextWord      int
 	nextUtterance int
 	mainWords     []int // word numbers of the main answer, in the order heard
@@ -383,48 +384,51 @@ func (s *session) pickQuestion(m ClientMessage) (*interviewer.Question, error) {
 	return all[rand.IntN(len(all))], nil
 }
 
-// openAnswer starts recording the answer to what was just asked: the
-// tape is cut here, on the stream clock, and goes on in the new answer's
+// sessionRecording names the session's one recording, the whole stream;
+// each answer is a range of it.
+const sessionRecording = "session.wav"
+
+// openAnswer starts the answer to what was just asked, here on the stream
+// clock: the answer before it ends here, and the first one starts the
 // recording.
 func (s *session) openAnswer(asked string, p *interviewer.Probe) {
 	n := 0
 	if s.answerOpen {
+		s.closeAnswer()
+		s.meter.Restart()
 		n = s.answer + 1
+	} else {
+		rec, err := s.recs.Create(s.c.ctx, s.id, sessionRecording)
+		if err != nil {
+			s.storageError(err)
+		}
+		s.c.tape.begin(rec)
 	}
-	a := store.AnswerRecord{N: n, Asked: asked, Start: s.now(), AudioFile: fmt.Sprintf("answer-%d.wav", n)}
+	a := store.AnswerRecord{N: n, Asked: asked, Start: s.now(), AudioFile: sessionRecording, FirstSample: s.received}
 	if p != nil {
 		a.ProbeID, a.Gap = p.ID, string(p.Gap)
 	}
 	if err := s.store.AddAnswer(s.c.ctx, s.id, a); err != nil {
 		s.storageError(err)
 	}
-	rec, err := s.recs.Create(s.c.ctx, s.id, a.AudioFile)
-	if err != nil {
-		s.storageError(err)
-	}
-	if s.answerOpen {
-		prev, err := s.c.tape.cut(s.received, rec)
-		if err != nil {
-			s.storageError(err)
-		}
-		s.closeAnswer(prev)
-		s.meter.Restart()
-	} else {
-		s.c.tape.begin(rec)
-	}
-	s.answer, s.answerOpen = n, true
+	s.answer, s.answerOpen, s.answerFrom = n, true, s.received
 }
 
-// closeAnswer closes the current answer's recording, cut from the tape.
-func (s *session) closeAnswer(rec store.Recording) {
-	seconds := 0.0
-	if rec != nil {
-		seconds = float64(rec.Samples()) / transcribe.SampleRate
-		if err := rec.Close(); err != nil {
-			s.storageError(err)
-		}
+// closeAnswer ends the current answer here, on the stream clock.
+func (s *session) closeAnswer() {
+	if err := s.store.EndAnswer(s.c.ctx, s.id, s.answer, s.now(), s.received-s.answerFrom); err != nil {
+		s.storageError(err)
 	}
-	if err := s.store.EndAnswer(s.c.ctx, s.id, s.answer, s.now(), seconds); err != nil {
+}
+
+// closeRecording stops the tape here, on the stream clock, and closes the
+// recording.
+func (s *session) closeRecording() {
+	rec, err := s.c.tape.stop(s.received)
+	if rec != nil {
+		err = errors.Join(err, rec.Close())
+	}
+	if err != nil {
 		s.storageError(err)
 	}
 }
@@ -702,11 +706,8 @@ func (s *session) end(e ending) {
 	if s.iv != nil {
 		s.flush()
 		s.turns(s.iv.Finish(s.now()))
-		rec, err := s.c.tape.stop(s.received)
-		if err != nil {
-			s.storageError(err)
-		}
-		s.closeAnswer(rec)
+		s.closeRecording()
+		s.closeAnswer()
 		s.stream.Close()
 		if err := s.store.EndSession(s.c.ctx, s.id, store.StateDone, s.now(), time.Now()); err != nil {
 			s.storageError(err)

@@ -7,10 +7,12 @@ import (
 )
 
 // tape is a session's audio on its way to disk. The connection's reader
-// writes each frame to the current answer's recording as it takes it off
-// the socket, so that a crash loses nothing the server has received even
-// while the engine lags seconds behind; the session, which hears the audio
-// later, cuts the tape where each answer begins and ends on its own clock.
+// writes each frame to the session's recording as it takes it off the
+// socket, so that a crash loses nothing the server has received even while
+// the engine lags seconds behind. The recording is the whole stream, its
+// samples numbered on the stream clock; the session, which hears the audio
+// later, marks where each answer begins and ends on that clock and never
+// touches the recording until it stops the tape.
 //
 // Until the session has opened the first recording, audio is held in
 // memory: from the first frame when it comes before any Start (it begins
@@ -18,13 +20,11 @@ import (
 // a Start the session refuses is dropped, and so is audio that comes after
 // a refused Start, until the next Start.
 type tape struct {
-	mu      sync.Mutex
-	state   tapeState
-	held    [][]int16       // frames since a Start; nil where another Start came
-	rec     store.Recording // the current answer's; nil if it could not be made
-	start   int64           // the stream sample rec begins at
-	written int64           // samples on the tape since Start
-	err     error           // the first write that failed
+	mu    sync.Mutex
+	state tapeState
+	held  [][]int16       // frames since a Start; nil where another Start came
+	rec   store.Recording // the session's; nil if it could not be made
+	err   error           // the first write that failed
 }
 
 type tapeState int
@@ -66,7 +66,6 @@ func (t *tape) write(samples []int16) {
 }
 
 func (t *tape) record(samples []int16) {
-	t.written += int64(len(samples))
 	if t.rec == nil {
 		return
 	}
@@ -75,12 +74,12 @@ func (t *tape) record(samples []int16) {
 	}
 }
 
-// begin starts recording into the first answer's recording (which may be
-// nil if it could not be created), held audio first.
+// begin starts recording into the session's recording (which may be nil
+// if it could not be created), held audio first.
 func (t *tape) begin(rec store.Recording) {
 	t.mu.Lock()
 	defer t.mu.Unlock()
-	t.state, t.rec, t.start, t.written = tapeRecording, rec, 0, 0
+	t.state, t.rec = tapeRecording, rec
 	for _, samples := range t.held {
 		t.record(samples) // nil for a later Start: nothing
 	}
@@ -105,46 +104,17 @@ func (t *tape) refuse() {
 	t.state, t.held = tapeRefused, nil
 }
 
-// cut ends the current recording at sample at of the stream and goes on
-// in next: audio already on the tape past that point moves there. It
-// returns the finished recording for the caller to close.
-func (t *tape) cut(at int64, next store.Recording) (store.Recording, error) {
-	t.mu.Lock()
-	defer t.mu.Unlock()
-	prev, err := t.cutLocked(at)
-	if next != nil && len(prev.moved) > 0 {
-		if werr := next.Write(prev.moved); werr != nil && err == nil {
-			err = werr
-		}
-	}
-	t.rec, t.start = next, at
-	return prev.rec, err
-}
-
 // stop ends the tape at sample at of the stream, dropping anything
-// received after it, and returns the last recording for the caller to
-// close.
+// received after it, and returns the recording for the caller to close.
 func (t *tape) stop(at int64) (store.Recording, error) {
 	t.mu.Lock()
 	defer t.mu.Unlock()
-	prev, err := t.cutLocked(at)
+	rec, recording := t.rec, t.state == tapeRecording
 	t.state, t.rec, t.held = tapeStopped, nil, nil
-	return prev.rec, err
-}
-
-type cutRecording struct {
-	rec   store.Recording
-	moved []int16
-}
-
-func (t *tape) cutLocked(at int64) (cutRecording, error) {
-	out := cutRecording{rec: t.rec}
-	if t.rec == nil || t.state != tapeRecording {
-		return out, nil
+	if rec == nil || !recording {
+		return rec, nil
 	}
-	moved, err := t.rec.Cut(at - t.start)
-	out.moved = moved
-	return out, err
+	return rec, rec.Truncate(at)
 }
 
 // failure returns the first write that failed, once.

@@ -12,9 +12,9 @@ import (
 
 // TestTape follows the audio of a session on its way to disk: nothing
 // after a refused Start, what comes after Start held until the session
-// takes it, then each answer cut at its place on the stream clock however
-// far the reader has written ahead, and whatever came after the end
-// dropped. Audio before any Start is held too: it begins a session.
+// takes it, then every frame as the reader takes it, however far ahead of
+// the session, and whatever came after the end dropped. Audio before any
+// Start is held too: it begins a session.
 func TestTape(t *testing.T) {
 	data, err := folder.Attach(t.Context(), t.TempDir())
 	if err != nil {
@@ -69,33 +69,21 @@ func TestTape(t *testing.T) {
 	tp.expectStart()
 	tp.refuse()
 	tp.write(frame(3, 100)) // held until the session takes the second Start
-	rec0 := create("answer-0.wav")
-	tp.begin(rec0)
+	rec = create("session.wav")
+	tp.begin(rec)
 	tp.write(frame(4, 100))
 	tp.write(frame(5, 100)) // the reader is ahead of the session
-	if got := read("answer-0.wav"); len(got) != 300 || got[0] != 3 || got[299] != 5 {
-		t.Fatalf("before the cut, answer 0 holds %d samples", len(got))
-	}
-	rec1 := create("answer-1.wav")
-	prev, err := tp.cut(250, rec1) // a probe asked at sample 250
-	if err != nil || prev != rec0 {
-		t.Fatal(err)
-	}
-	rec0.Close()
 	tp.write(frame(6, 100))
-	if got := read("answer-0.wav"); len(got) != 250 || got[249] != 5 {
-		t.Errorf("answer 0 holds %d samples, ending with %d; want 250 ending with 5", len(got), got[len(got)-1])
-	}
-	if got := read("answer-1.wav"); len(got) != 150 || got[0] != 5 || got[50] != 6 {
-		t.Errorf("answer 1 holds %d samples; want the 50 past the cut, then 100 more", len(got))
+	if got := read("session.wav"); len(got) != 400 || got[0] != 3 || got[100] != 4 || got[399] != 6 {
+		t.Fatalf("the recording holds %d samples; want the 400 from the second Start on", len(got))
 	}
 	last, err := tp.stop(330) // the session ended at sample 330
-	if err != nil || last != rec1 {
+	if err != nil || last != rec {
 		t.Fatal(err)
 	}
 	last.Close()
 	tp.write(frame(7, 100))
-	if got := read("answer-1.wav"); len(got) != 80 {
-		t.Errorf("after the end, answer 1 holds %d samples; want 80", len(got))
+	if got := read("session.wav"); len(got) != 330 || got[329] != 6 {
+		t.Errorf("after the end, the recording holds %d samples; want the 330 the session heard", len(got))
 	}
 }

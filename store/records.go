@@ -34,8 +34,9 @@ type SessionRecord struct {
 }
 
 // AnswerRecord is one answer: to the main question (N 0) or to a probe.
-// Its recording covers the stream from Start to End; the recordings of a
-// session laid end to end are the whole stream.
+// It covers the stream from Start to End: Samples samples of the
+// recording AudioFile from FirstSample on. The answers of a session laid
+// end to end are the whole stream.
 type AnswerRecord struct {
 	N       int      `json:"n"`
 	ProbeID string   `json:"probe_id,omitempty"`
@@ -43,8 +44,11 @@ type AnswerRecord struct {
 	Asked   string   `json:"asked"`
 	Start   float64  `json:"start"`
 	End     *float64 `json:"end"`
-	// AudioFile names the answer's recording in Recordings.
-	AudioFile    string  `json:"-"`
+	// AudioFile names the recording the answer is a range of.
+	AudioFile   string `json:"-"`
+	FirstSample int64  `json:"-"`
+	// Samples is the answer's length; 0 while it is being recorded.
+	Samples      int64   `json:"-"`
 	AudioSeconds float64 `json:"audio_seconds"`
 }
 

@@ -46,8 +46,9 @@ type Sessions interface {
 	CreateSession(ctx context.Context, r SessionRecord, secret string) error
 	// AddAnswer records that a question or probe was asked.
 	AddAnswer(ctx context.Context, sessionID string, a AnswerRecord) error
-	// EndAnswer records where an answer's recording ends.
-	EndAnswer(ctx context.Context, sessionID string, n int, end, audioSeconds float64) error
+	// EndAnswer records where an answer ends, on the stream clock, and
+	// how many samples of its recording it covers.
+	EndAnswer(ctx context.Context, sessionID string, n int, end float64, samples int64) error
 	// AddUtterance stores a final result: its words, numbered from
 	// first, and which engine heard it, all or nothing.
 	AddUtterance(ctx context.Context, sessionID string, u UtteranceRecord, first int, words []transcribe.Word) error
@@ -78,8 +79,10 @@ type Sessions interface {
 }
 
 // Recordings keeps the audio of sessions: 16 kHz mono 16-bit samples, in
-// recordings named within their session (one per answer,
-// AnswerRecord.AudioFile).
+// recordings named within their session. A session has one recording, the
+// whole stream, and each answer is a range of it (AnswerRecord.AudioFile,
+// FirstSample, Samples); sessions of releases before that have one
+// recording per answer.
 type Recordings interface {
 	// Create starts a recording, to be written as the audio arrives.
 	// What was written is kept even if the process dies before Close.
@@ -98,11 +101,8 @@ type Recordings interface {
 type Recording interface {
 	// Write appends samples.
 	Write(samples []int16) error
-	// Samples is how many samples the recording holds.
-	Samples() int64
-	// Cut ends the recording at sample at and returns the samples it
-	// held after it, for the next recording to take.
-	Cut(at int64) ([]int16, error)
+	// Truncate drops the samples from sample at on.
+	Truncate(at int64) error
 	// Close makes what was written durable.
 	Close() error
 }

@@ -1,9 +1,10 @@
 // Package folder keeps sessions and their audio in one data folder on
 // local disk: the sessions in a SQLite database (mockinterview.db, its
 // schema the migrations in migrations/) and the recordings as WAV files
-// beside it (audio/SESSION/answer-N.wav). It is one implementation of the
-// store package's interfaces; opening a folder also recovers what a
-// process that died left in it.
+// beside it (audio/SESSION/session.wav; answer-N.wav, one an answer, from
+// releases before a session had one recording). It is one implementation
+// of the store package's interfaces; opening a folder also recovers what
+// a process that died left in it.
 //
 // It knows nothing of HTTP or of the live session loop: the server holds
 // it only through store.Sessions and store.Recordings.

@@ -233,3 +233,57 @@ func TestMarkInterrupted(t *testing.T) {
 		t.Errorf("MarkInterrupted of a bad id: %v", err)
 	}
 }
+
+// TestRecoverSessionRecording: when the session has one recording, the
+// open answer is closed at its end, counted from where the answer began in
+// it; the answers before it keep their ranges.
+func TestRecoverSessionRecording(t *testing.T) {
+	ctx := t.Context()
+	dir := t.TempDir()
+	f, err := Open(ctx, dir)
+	if err != nil {
+		t.Fatal(err)
+	}
+	rec := store.SessionRecord{ID: testID, CreatedAt: time.Now(), Mode: "interview", Level: "sde2", QuestionID: "q", Principle: "P", Question: "Q?", Engine: "test"}
+	if err := f.Sessions.CreateSession(ctx, rec, "secret"); err != nil {
+		t.Fatal(err)
+	}
+	recording, err := f.Recordings.Create(ctx, testID, "session.wav")
+	if err != nil {
+		t.Fatal(err)
+	}
+	recording.Write(ramp(0, 4800))
+	for _, a := range []store.AnswerRecord{
+		{N: 0, Asked: "Q?", AudioFile: "session.wav"},
+		{N: 1, Asked: "P?", Start: 0.3, AudioFile: "session.wav", FirstSample: 4800},
+	} {
+		if err := f.Sessions.AddAnswer(ctx, testID, a); err != nil {
+			t.Fatal(err)
+		}
+	}
+	if err := f.Sessions.EndAnswer(ctx, testID, 0, 0.3, 4800); err != nil {
+		t.Fatal(err)
+	}
+	recording.Write(ramp(4800, 3200)) // then the process dies
+	f.Close()
+
+	f, err = Open(ctx, dir)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer f.Close()
+	d, err := f.Sessions.Session(ctx, testID)
+	if err != nil {
+		t.Fatal(err)
+	}
+	first, second := d.Answers[0], d.Answers[1]
+	if first.FirstSample != 0 || first.Samples != 4800 || *first.End != 0.3 ||
+		second.FirstSample != 4800 || second.Samples != 3200 || second.End == nil || *second.End != 0.5 || second.AudioSeconds != 0.2 ||
+		d.Duration != 0.5 || d.State != store.StateInterrupted {
+		t.Errorf("after the restart: %s, %v s, answers %+v and %+v", d.State, d.Duration, first, second)
+	}
+	got, err := f.Recordings.Read(ctx, testID, second.AudioFile, second.FirstSample, second.Samples)
+	if err != nil || !slices.Equal(got, ramp(4800, 3200)) {
+		t.Errorf("answer 1 reads %d samples (%v); want the 3200 after answer 0", len(got), err)
+	}
+}

@@ -182,11 +182,11 @@ func (s *Sessions) readReport(ctx context.Context, d *store.SessionDetail) error
 
 func (s *Sessions) answers(ctx context.Context, id string) ([]store.AnswerRecord, error) {
 	out := []store.AnswerRecord{}
-	err := s.each(ctx, `SELECT n, probe_id, gap, asked, start_time, end_time, audio_file, audio_seconds
+	err := s.each(ctx, `SELECT n, probe_id, gap, asked, start_time, end_time, audio_file, first_sample, samples, audio_seconds
 		FROM answers WHERE session_id = ? ORDER BY n`, id, func(rows *sql.Rows) error {
 		var a store.AnswerRecord
 		var end sql.NullFloat64
-		err := rows.Scan(&a.N, &a.ProbeID, &a.Gap, &a.Asked, &a.Start, &end, &a.AudioFile, &a.AudioSeconds)
+		err := rows.Scan(&a.N, &a.ProbeID, &a.Gap, &a.Asked, &a.Start, &end, &a.AudioFile, &a.FirstSample, &a.Samples, &a.AudioSeconds)
 		if end.Valid {
 			a.End = &end.Float64
 		}

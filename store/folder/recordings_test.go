@@ -74,28 +74,28 @@ func TestRecordingsRead(t *testing.T) {
 	}
 }
 
-// TestRecordingCut: the samples after the cut move out, and writing goes
+// TestRecordingTruncate: the samples from the cut on go, and writing goes
 // on from the cut.
-func TestRecordingCut(t *testing.T) {
+func TestRecordingTruncate(t *testing.T) {
 	ctx := t.Context()
 	f, err := Attach(ctx, t.TempDir())
 	if err != nil {
 		t.Fatal(err)
 	}
 	defer f.Close()
-	rec, _ := f.Recordings.Create(ctx, testID, "a.wav")
+	created, _ := f.Recordings.Create(ctx, testID, "a.wav")
+	rec := created.(*wavRecording)
 	rec.Write(ramp(0, 500))
 	for _, c := range []struct {
 		at   int64
-		want []int16
+		want int64
 	}{
-		{600, nil},            // past the end: nothing moves
-		{400, ramp(400, 100)}, // the overrun
-		{-1, ramp(0, 400)},    // before the start: everything
+		{600, 500}, // past the end: nothing goes
+		{400, 400},
+		{-1, 0}, // before the start: everything
 	} {
-		moved, err := rec.Cut(c.at)
-		if err != nil || !slices.Equal(moved, c.want) {
-			t.Errorf("Cut(%d): %d samples moved (%v); want %d", c.at, len(moved), err, len(c.want))
+		if err := rec.Truncate(c.at); err != nil || rec.Samples() != c.want {
+			t.Errorf("Truncate(%d): %d samples left (%v); want %d", c.at, rec.Samples(), err, c.want)
 		}
 	}
 	rec.Write(ramp(7, 3))

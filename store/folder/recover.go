@@ -13,6 +13,7 @@ type openAnswer struct {
 	session, file string
 	n             int
 	start         float64
+	first         int64
 }
 
 // recoverInterrupted marks the sessions a dead process left live (only
@@ -25,14 +26,15 @@ func (f *Folder) recoverInterrupted(ctx context.Context, id string) error {
 		return err
 	}
 	for _, a := range answers {
-		var samples int64
+		var recorded int64
 		if path, err := f.Recordings.path(a.session, a.file); err == nil { // else no file can be its
-			if samples, err = repairWAV(path); err != nil {
+			if recorded, err = repairWAV(path); err != nil {
 				return fmt.Errorf("session %s: %w", a.session, err)
 			}
 		}
+		samples := max(recorded-a.first, 0)
 		seconds := float64(samples) / transcribe.SampleRate
-		if err := s.EndAnswer(ctx, a.session, a.n, a.start+seconds, seconds); err != nil {
+		if err := s.EndAnswer(ctx, a.session, a.n, a.start+seconds, samples); err != nil {
 			return err
 		}
 	}
@@ -45,7 +47,7 @@ func (f *Folder) recoverInterrupted(ctx context.Context, id string) error {
 // openAnswers lists the answers of live sessions (only the one with id,
 // if given) that have no end.
 func (s *Sessions) openAnswers(ctx context.Context, id string) ([]openAnswer, error) {
-	rows, err := s.db.QueryContext(ctx, `SELECT a.session_id, a.n, a.start_time, a.audio_file FROM answers a
+	rows, err := s.db.QueryContext(ctx, `SELECT a.session_id, a.n, a.start_time, a.audio_file, a.first_sample FROM answers a
 		JOIN sessions s ON s.id = a.session_id WHERE s.state = ? AND a.end_time IS NULL AND (? = '' OR s.id = ?)`, store.StateLive, id, id)
 	if err != nil {
 		return nil, err
@@ -54,7 +56,7 @@ func (s *Sessions) openAnswers(ctx context.Context, id string) ([]openAnswer, er
 	var out []openAnswer
 	for rows.Next() {
 		var a openAnswer
-		if err := rows.Scan(&a.session, &a.n, &a.start, &a.file); err != nil {
+		if err := rows.Scan(&a.session, &a.n, &a.start, &a.file, &a.first); err != nil {
 			return nil, err
 		}
 		out = append(out, a)

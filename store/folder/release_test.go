@@ -5,7 +5,7 @@ import (
 	"crypto/sha256"
 	"encoding/hex"
 	"encoding/json"
-	"math"
+
 	"os"
 	"path/filepath"
 	"strings"
@@ -25,7 +25,8 @@ const release = "testdata/release-a8f7dda"
 
 // TestOpensReleaseFolder opens a copy of the release's folder, migrates
 // and recovers it, and reads back every session, answer, word, utterance,
-// part, probe, report and recording exactly as that release served them.
+// part, probe, report and recording exactly as that release served them,
+// each answer the whole of its own recording.
 func TestOpensReleaseFolder(t *testing.T) {
 	ctx := t.Context()
 	dir := t.TempDir()
@@ -67,14 +68,14 @@ func TestOpensReleaseFolder(t *testing.T) {
 			t.Errorf("session %s reads\n%s\nwant, as the release served it,\n%s", rec.ID, g, w)
 		}
 		for _, a := range got.Answers {
-			samples, err := f.Recordings.Read(ctx, rec.ID, a.AudioFile, 0, math.MaxInt64)
+			samples, err := f.Recordings.Read(ctx, rec.ID, a.AudioFile, a.FirstSample, a.Samples)
 			if err != nil {
 				t.Errorf("session %s answer %d: %v", rec.ID, a.N, err)
 				continue
 			}
 			sum := sha256.Sum256(transcribe.EncodeWAV(samples))
 			key := rec.ID + "-" + string(rune('0'+a.N)) + ".wav"
-			if hex.EncodeToString(sum[:]) != sums[key] || float64(len(samples))/transcribe.SampleRate != a.AudioSeconds {
+			if hex.EncodeToString(sum[:]) != sums[key] || a.FirstSample != 0 || float64(len(samples))/transcribe.SampleRate != a.AudioSeconds {
 				t.Errorf("session %s answer %d: %d samples, not the audio the release served", rec.ID, a.N, len(samples))
 			}
 		}

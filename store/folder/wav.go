@@ -61,24 +61,21 @@ func (r *wavRecording) Write(samples []int16) error {
 // Samples is how many samples have been written.
 func (r *wavRecording) Samples() int64 { return r.samples }
 
-// Cut keeps the samples before at and returns the rest.
-func (r *wavRecording) Cut(at int64) ([]int16, error) {
+// Truncate keeps the samples before at.
+func (r *wavRecording) Truncate(at int64) error {
 	at = max(at, 0)
 	if at >= r.samples {
-		return nil, nil
+		return nil
 	}
-	tail, err := readSamples(r.f, at, r.samples-at)
-	if err == nil {
-		err = r.f.Truncate(wavHeaderSize + 2*at)
-	}
+	err := r.f.Truncate(wavHeaderSize + 2*at)
 	if err == nil {
 		r.samples = at
 		err = writeSizes(r.f, at)
 	}
 	if err != nil {
-		return nil, fmt.Errorf("recording %s: %w", r.path, err)
+		return fmt.Errorf("recording %s: %w", r.path, err)
 	}
-	return tail, nil
+	return nil
 }
 
 // Close flushes the file to disk and closes it.

@@ -5,6 +5,7 @@ import (
 	"database/sql"
 	"encoding/json"
 	"fmt"
+	"math"
 	"time"
 
 	"github.com/mockinterview/mockinterview/interviewer"
@@ -27,18 +28,18 @@ func (s *Sessions) CreateSession(ctx context.Context, r store.SessionRecord, sec
 // AddAnswer records that a question or probe was asked.
 func (s *Sessions) AddAnswer(ctx context.Context, sessionID string, a store.AnswerRecord) error {
 	_, err := s.w.ExecContext(ctx, `INSERT INTO answers
-		(session_id, n, probe_id, gap, asked, start_time, audio_file) VALUES (?, ?, ?, ?, ?, ?, ?)`,
-		sessionID, a.N, a.ProbeID, a.Gap, a.Asked, a.Start, a.AudioFile)
+		(session_id, n, probe_id, gap, asked, start_time, audio_file, first_sample) VALUES (?, ?, ?, ?, ?, ?, ?, ?)`,
+		sessionID, a.N, a.ProbeID, a.Gap, a.Asked, a.Start, a.AudioFile, a.FirstSample)
 	if err != nil {
 		return fmt.Errorf("session %s: add answer %d: %w", sessionID, a.N, err)
 	}
 	return nil
 }
 
-// EndAnswer records where an answer's recording ends.
-func (s *Sessions) EndAnswer(ctx context.Context, sessionID string, n int, end, audioSeconds float64) error {
-	_, err := s.w.ExecContext(ctx, `UPDATE answers SET end_time = ?, audio_seconds = ? WHERE session_id = ? AND n = ?`,
-		end, audioSeconds, sessionID, n)
+// EndAnswer records where an answer ends and how long it is.
+func (s *Sessions) EndAnswer(ctx context.Context, sessionID string, n int, end float64, samples int64) error {
+	_, err := s.w.ExecContext(ctx, `UPDATE answers SET end_time = ?, samples = ?, audio_seconds = ? WHERE session_id = ? AND n = ?`,
+		end, samples, float64(samples)/transcribe.SampleRate, sessionID, n)
 	if err != nil {
 		return fmt.Errorf("session %s: end answer %d: %w", sessionID, n, err)
 	}
@@ -133,8 +134,8 @@ func (s *Sessions) ReplaceTranscript(ctx context.Context, sessionID string, t st
 		duration := 0.0
 		for n, seconds := range t.Answers {
 			var start float64
-			if err := tx.QueryRowContext(ctx, `UPDATE answers SET audio_seconds = ?, end_time = start_time + ?
-				WHERE session_id = ? AND n = ? RETURNING start_time`, seconds, seconds, sessionID, n).Scan(&start); err != nil {
+			if err := tx.QueryRowContext(ctx, `UPDATE answers SET audio_seconds = ?, end_time = start_time + ?, samples = ?
+				WHERE session_id = ? AND n = ? RETURNING start_time`, seconds, seconds, int64(math.Round(seconds*transcribe.SampleRate)), sessionID, n).Scan(&start); err != nil {
 				return fmt.Errorf("session %s: answer %d: %w", sessionID, n, err)
 			}
 			duration = max(duration, start+seconds)
