@@ -93,36 +93,24 @@ func (s *Sessions) readAnswers(ctx context.Context, d *store.SessionDetail) erro
 }
 
 func (s *Sessions) readWords(ctx context.Context, d *store.SessionDetail) error {
-	d.Words = []store.WordRecord{}
-	return s.each(ctx, `SELECT answer, utterance, text, punctuated, start_time, end_time, confidence, low_confidence, part, filler
-		FROM words WHERE session_id = ? ORDER BY idx`, d.ID, func(rows *sql.Rows) error {
-		var w store.WordRecord
-		err := rows.Scan(&w.Answer, &w.Utterance, &w.Text, &w.Punctuated, &w.Start, &w.End, &w.Confidence, &w.LowConfidence, &w.Part, &w.Filler)
-		d.Words = append(d.Words, w)
-		return err
+	return scanAll(ctx, s, `SELECT answer, utterance, text, punctuated, start_time, end_time, confidence, low_confidence, part, filler
+		FROM words WHERE session_id = ? ORDER BY idx`, d.ID, &d.Words, func(rows *sql.Rows, w *store.WordRecord) error {
+		return rows.Scan(&w.Answer, &w.Utterance, &w.Text, &w.Punctuated, &w.Start, &w.End, &w.Confidence, &w.LowConfidence, &w.Part, &w.Filler)
 	})
 }
 
 func (s *Sessions) readUtterances(ctx context.Context, d *store.SessionDetail) error {
-	d.Utterances = []store.UtteranceRecord{}
-	return s.each(ctx, `SELECT u.n, u.answer, u.start_time, u.end_time, u.engine, u.fallback,
+	return scanAll(ctx, s, `SELECT u.n, u.answer, u.start_time, u.end_time, u.engine, u.fallback,
 		(SELECT count(*) FROM words w WHERE w.session_id = u.session_id AND w.utterance = u.n)
-		FROM utterances u WHERE u.session_id = ? ORDER BY u.n`, d.ID, func(rows *sql.Rows) error {
-		var u store.UtteranceRecord
-		err := rows.Scan(&u.N, &u.Answer, &u.Start, &u.End, &u.Engine, &u.Fallback, &u.Words)
-		d.Utterances = append(d.Utterances, u)
-		return err
+		FROM utterances u WHERE u.session_id = ? ORDER BY u.n`, d.ID, &d.Utterances, func(rows *sql.Rows, u *store.UtteranceRecord) error {
+		return rows.Scan(&u.N, &u.Answer, &u.Start, &u.End, &u.Engine, &u.Fallback, &u.Words)
 	})
 }
 
 func (s *Sessions) readParts(ctx context.Context, d *store.SessionDetail) error {
-	d.Parts = []interviewer.PartTiming{}
-	return s.each(ctx, `SELECT label, start_time, end_time, duration, speaking, target, status, words, wpm, text
-		FROM parts WHERE session_id = ? ORDER BY idx`, d.ID, func(rows *sql.Rows) error {
-		var p interviewer.PartTiming
-		err := rows.Scan(&p.Label, &p.Start, &p.End, &p.Duration, &p.Speaking, &p.Target, &p.Status, &p.Words, &p.WPM, &p.Text)
-		d.Parts = append(d.Parts, p)
-		return err
+	return scanAll(ctx, s, `SELECT label, start_time, end_time, duration, speaking, target, status, words, wpm, text
+		FROM parts WHERE session_id = ? ORDER BY idx`, d.ID, &d.Parts, func(rows *sql.Rows, p *interviewer.PartTiming) error {
+		return rows.Scan(&p.Label, &p.Start, &p.End, &p.Duration, &p.Speaking, &p.Target, &p.Status, &p.Words, &p.WPM, &p.Text)
 	})
 }
 
@@ -130,16 +118,13 @@ func (s *Sessions) readParts(ctx context.Context, d *store.SessionDetail) error 
 // words, a reply's words being the session's words of its answer, probe
 // k's being answer k's.
 func (s *Sessions) readProbes(ctx context.Context, d *store.SessionDetail) error {
-	d.Probes = []interviewer.ProbeExchange{}
-	err := s.each(ctx, `SELECT probe_id, gap, probes, asked, reply, skipped, rating, reason
-		FROM probes WHERE session_id = ? ORDER BY n`, d.ID, func(rows *sql.Rows) error {
-		var p interviewer.ProbeExchange
+	err := scanAll(ctx, s, `SELECT probe_id, gap, probes, asked, reply, skipped, rating, reason
+		FROM probes WHERE session_id = ? ORDER BY n`, d.ID, &d.Probes, func(rows *sql.Rows, p *interviewer.ProbeExchange) error {
 		var v interviewer.Verdict
 		err := rows.Scan(&p.ID, &p.Gap, &p.Probes, &p.Asked, &p.Answer, &p.Skipped, &v.Rating, &v.Reason)
 		if v.Rating != "" {
 			p.Verdict = &v
 		}
-		d.Probes = append(d.Probes, p)
 		return err
 	})
 	for k := range d.Probes {
@@ -181,16 +166,14 @@ func (s *Sessions) readReport(ctx context.Context, d *store.SessionDetail) error
 }
 
 func (s *Sessions) answers(ctx context.Context, id string) ([]store.AnswerRecord, error) {
-	out := []store.AnswerRecord{}
-	err := s.each(ctx, `SELECT n, probe_id, gap, asked, start_time, end_time, audio_file, first_sample, samples, audio_seconds
-		FROM answers WHERE session_id = ? ORDER BY n`, id, func(rows *sql.Rows) error {
-		var a store.AnswerRecord
+	var out []store.AnswerRecord
+	err := scanAll(ctx, s, `SELECT n, probe_id, gap, asked, start_time, end_time, audio_file, first_sample, samples, audio_seconds
+		FROM answers WHERE session_id = ? ORDER BY n`, id, &out, func(rows *sql.Rows, a *store.AnswerRecord) error {
 		var end sql.NullFloat64
 		err := rows.Scan(&a.N, &a.ProbeID, &a.Gap, &a.Asked, &a.Start, &end, &a.AudioFile, &a.FirstSample, &a.Samples, &a.AudioSeconds)
 		if end.Valid {
 			a.End = &end.Float64
 		}
-		out = append(out, a)
 		return err
 	})
 	return out, err
@@ -210,17 +193,21 @@ func (s *Sessions) Answer(ctx context.Context, sessionID string, n int) (store.A
 	return store.AnswerRecord{}, store.ErrNotFound
 }
 
-// each runs query with the session id and calls scan on every row.
-func (s *Sessions) each(ctx context.Context, query, id string, scan func(*sql.Rows) error) error {
+// scanAll runs query with the session id and sets *out to its rows, each
+// read by scan; an empty list, not nil, when there are none.
+func scanAll[T any](ctx context.Context, s *Sessions, query, id string, out *[]T, scan func(*sql.Rows, *T) error) error {
 	rows, err := s.db.QueryContext(ctx, query, id)
 	if err != nil {
 		return fmt.Errorf("session %s: %w", id, err)
 	}
 	defer rows.Close()
+	*out = []T{}
 	for rows.Next() {
-		if err := scan(rows); err != nil {
+		var v T
+		if err := scan(rows, &v); err != nil {
 			return fmt.Errorf("session %s: %w", id, err)
 		}
+		*out = append(*out, v)
 	}
 	return rows.Err()
 }
