@@ -4,10 +4,10 @@ import (
 	"context"
 	"errors"
 	"fmt"
-	"io/fs"
 	"time"
 
 	"github.com/mockinterview/mockinterview/interviewer"
+	"github.com/mockinterview/mockinterview/store"
 	"github.com/mockinterview/mockinterview/transcribe"
 )
 
@@ -32,29 +32,29 @@ type RetranscribeResult struct {
 // and report. The interview is replayed as it happened: the main answer,
 // then each probe that was asked, with its reply. A session still marked
 // live is refused with ErrLive.
-func Retranscribe(ctx context.Context, store *Store, engine transcribe.Engine, bank *interviewer.Bank,
+func Retranscribe(ctx context.Context, st store.Store, engine transcribe.Engine, bank *interviewer.Bank,
 	analyzer *interviewer.Analyzer, id string, now time.Time) (*RetranscribeResult, error) {
-	if !ValidSessionID(id) {
-		return nil, ErrNotFound
+	if !store.ValidSessionID(id) {
+		return nil, store.ErrNotFound
 	}
-	d, err := store.Session(ctx, id)
+	d, err := st.Sessions.Session(ctx, id)
 	if err != nil {
 		return nil, err
 	}
-	if d.State == StateLive {
+	if d.State == store.StateLive {
 		return nil, fmt.Errorf("session %s: %w", id, ErrLive)
 	}
 	if len(d.Answers) == 0 {
 		return nil, fmt.Errorf("session %s has no recording", id)
 	}
-	var t Transcript
+	var t store.Transcript
 	t.Answers = map[int]float64{}
 	repaired := 0
 	heard := make([][]transcribe.Word, len(d.Answers))
 	measured := make([]*interviewer.AudioLevels, len(d.Answers))
 	for i, a := range d.Answers {
-		samples, _, err := transcribe.ReadWAV(store.AudioPath(id, a.AudioFile))
-		if errors.Is(err, fs.ErrNotExist) {
+		samples, err := st.Recordings.Read(ctx, id, a.AudioFile, a.FirstSample, a.Samples)
+		if errors.Is(err, store.ErrNotFound) {
 			continue // asked, never answered
 		}
 		if err != nil {
@@ -73,7 +73,7 @@ func Retranscribe(ctx context.Context, store *Store, engine transcribe.Engine, b
 			}
 			words := shiftWords(r.Words, a.Start)
 			heard[i] = append(heard[i], words...)
-			t.Utterances = append(t.Utterances, UtteranceRecord{N: len(t.Utterances), Answer: a.N,
+			t.Utterances = append(t.Utterances, store.UtteranceRecord{N: len(t.Utterances), Answer: a.N,
 				Start: round3(r.Start + a.Start), End: round3(r.End + a.Start), Engine: heardBy(r, engine.Name()),
 				Fallback: isFallback(r, engine.Name()), Words: len(words)})
 			t.Words = append(t.Words, words)
@@ -88,7 +88,7 @@ func Retranscribe(ctx context.Context, store *Store, engine transcribe.Engine, b
 	for i := range heard[0] {
 		mainWords = append(mainWords, i) // the main answer's words come first
 	}
-	if err := store.ReplaceTranscript(ctx, id, t, report, mainWords, now); err != nil {
+	if err := st.Sessions.ReplaceTranscript(ctx, id, t, report, mainWords, now); err != nil {
 		return nil, err
 	}
 	res := &RetranscribeResult{Answers: len(d.Answers), Utterances: len(t.Utterances), TimesRepaired: repaired, Report: report}
@@ -149,7 +149,7 @@ func shiftWords(words []transcribe.Word, by float64) []transcribe.Word {
 // The interviewer may only ask the probes that were asked, worded as they
 // were: it chooses among them from the new transcript, and each is given
 // the reply that was recorded to it.
-func replay(d *SessionDetail, heard [][]transcribe.Word, measured []*interviewer.AudioLevels, bank *interviewer.Bank,
+func replay(d *store.SessionDetail, heard [][]transcribe.Word, measured []*interviewer.AudioLevels, bank *interviewer.Bank,
 	analyzer *interviewer.Analyzer) (*interviewer.InterviewReport, error) {
 	q, ok := bank.Question(d.QuestionID)
 	if !ok {

@@ -12,6 +12,7 @@ import (
 	"github.com/rs/zerolog"
 
 	"github.com/mockinterview/mockinterview/interviewer"
+	"github.com/mockinterview/mockinterview/store"
 	"github.com/mockinterview/mockinterview/transcribe"
 )
 
@@ -110,15 +111,16 @@ func (c Config) withDefaults() Config {
 	return c
 }
 
-// NewServer builds the service's handler from its dependencies: the store,
+// NewServer builds the service's handler from its dependencies: the store of
+// sessions and recordings,
 // the transcription engine, the question bank and analyzer, the registry
 // of live sessions (which the caller shuts down) and the browser client's
 // files. Every answer carries the browser's security headers.
-func NewServer(log zerolog.Logger, cfg Config, store *Store, engine transcribe.Engine,
+func NewServer(log zerolog.Logger, cfg Config, st store.Store, engine transcribe.Engine,
 	bank *interviewer.Bank, analyzer *interviewer.Analyzer, sessions *Sessions, static fs.FS) http.Handler {
 	cfg = cfg.withDefaults()
 	mux := http.NewServeMux()
-	addRoutes(mux, log, cfg, store, engine, bank, analyzer, sessions, newMetrics(engine), static)
+	addRoutes(mux, log, cfg, st, engine, bank, analyzer, sessions, newMetrics(engine), static)
 	bodyLimit := func(r *http.Request) int64 {
 		if r.URL.Path == checkPath {
 			return cfg.MaxCheckBody

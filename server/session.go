@@ -8,7 +8,6 @@ import (
 	"fmt"
 	"hash"
 	"math/rand/v2"
-	"os"
 	"strings"
 	"time"
 
@@ -17,6 +16,7 @@ import (
 
 	"github.com/mockinterview/mockinterview/interviewer"
 	"github.com/mockinterview/mockinterview/protocol"
+	"github.com/mockinterview/mockinterview/store"
 	"github.com/mockinterview/mockinterview/transcribe"
 )
 
@@ -38,7 +38,8 @@ const (
 type session struct {
 	c        *connection
 	cfg      Config
-	store    *Store
+	store    store.Sessions
+	recs     store.Recordings
 	engine   transcribe.Engine
 	bank     *interviewer.Bank
 	analyzer *interviewer.Analyzer
@@ -83,6 +84,7 @@ type session struct {
 	received      int64 // samples since Start: the stream clock
 	answer        int   // the answer being recorded
 	answerOpen    bool
+	answerFrom    int64 // the stream sample it began at
 	nextWord      int
 	nextUtterance int
 	mainWords     []int // word numbers of the main answer, in the order heard
@@ -95,8 +97,8 @@ type session struct {
 	toldFallback  bool // the client got the Warning that a fallback hears it
 	storageFailed bool
 
-	utterances []UtteranceRecord // the final results, for the report
-	engineTime time.Duration     // spent in the engine's Accept and Flush
+	utterances []store.UtteranceRecord // the final results, for the report
+	engineTime time.Duration           // spent in the engine's Accept and Flush
 	// arrivals remember when recent audio came in, for the final-result
 	// latency: the stream clock at the end of each frame, and the time.
 	arrivals []arrival
@@ -314,7 +316,7 @@ func (s *session) start(m protocol.ClientMessage) (ending, bool) {
 	}
 
 	id, secret := randomHex(16), randomHex(16)
-	rec := SessionRecord{ID: id, CreatedAt: time.Now(), Mode: string(mode), Level: level, QuestionID: q.ID,
+	rec := store.SessionRecord{ID: id, CreatedAt: time.Now(), Mode: string(mode), Level: level, QuestionID: q.ID,
 		Principle: q.Principle, Question: q.Text, Engine: s.engine.Name()}
 	if err := s.store.CreateSession(s.c.ctx, rec, secret); err != nil {
 		stream.Close()
@@ -329,9 +331,6 @@ func (s *session) start(m protocol.ClientMessage) (ending, bool) {
 	s.meter = transcribe.NewMeter(audioWindow)
 	s.c.setSessionID(id)
 	s.log = *s.c.logger()
-	if err := os.MkdirAll(s.store.AudioDir(id), 0o755); err != nil {
-		s.storageError(err)
-	}
 	s.openAnswer(q.Text, nil)
 	s.log.Info().Str("mode", string(mode)).Str("level", level).Str("question", q.ID).Str("engine", s.engine.Name()).
 		Bool("from_audio", s.fromAudio).Dur("pause", s.opts.Pause).Float64("utterance_end", s.utteranceEndGap()).
@@ -386,48 +385,51 @@ func (s *session) pickQuestion(m protocol.ClientMessage) (*interviewer.Question,
 	return all[rand.IntN(len(all))], nil
 }
 
-// openAnswer starts recording the answer to what was just asked: the
-// tape is cut here, on the stream clock, and goes on in the new answer's
+// sessionRecording names the session's one recording, the whole stream;
+// each answer is a range of it.
+const sessionRecording = "session.wav"
+
+// openAnswer starts the answer to what was just asked, here on the stream
+// clock: the answer before it ends here, and the first one starts the
 // recording.
 func (s *session) openAnswer(asked string, p *interviewer.Probe) {
 	n := 0
 	if s.answerOpen {
+		s.closeAnswer()
+		s.meter.Restart()
 		n = s.answer + 1
+	} else {
+		rec, err := s.recs.Create(s.c.ctx, s.id, sessionRecording)
+		if err != nil {
+			s.storageError(err)
+		}
+		s.c.tape.begin(rec)
 	}
-	a := AnswerRecord{N: n, Asked: asked, Start: s.now(), AudioFile: fmt.Sprintf("answer-%d.wav", n)}
+	a := store.AnswerRecord{N: n, Asked: asked, Start: s.now(), AudioFile: sessionRecording, FirstSample: s.received}
 	if p != nil {
 		a.ProbeID, a.Gap = p.ID, string(p.Gap)
 	}
 	if err := s.store.AddAnswer(s.c.ctx, s.id, a); err != nil {
 		s.storageError(err)
 	}
-	rec, err := createRecording(s.store.AudioPath(s.id, a.AudioFile))
-	if err != nil {
-		s.storageError(err)
-	}
-	if s.answerOpen {
-		prev, err := s.c.tape.cut(s.received, rec)
-		if err != nil {
-			s.storageError(err)
-		}
-		s.closeAnswer(prev)
-		s.meter.Restart()
-	} else {
-		s.c.tape.begin(rec)
-	}
-	s.answer, s.answerOpen = n, true
+	s.answer, s.answerOpen, s.answerFrom = n, true, s.received
 }
 
-// closeAnswer closes the current answer's recording, cut from the tape.
-func (s *session) closeAnswer(rec *recording) {
-	seconds := 0.0
-	if rec != nil {
-		seconds = rec.Seconds()
-		if err := rec.Close(); err != nil {
-			s.storageError(err)
-		}
+// closeAnswer ends the current answer here, on the stream clock.
+func (s *session) closeAnswer() {
+	if err := s.store.EndAnswer(s.c.ctx, s.id, s.answer, s.now(), s.received-s.answerFrom); err != nil {
+		s.storageError(err)
 	}
-	if err := s.store.EndAnswer(s.c.ctx, s.id, s.answer, s.now(), seconds); err != nil {
+}
+
+// closeRecording stops the tape here, on the stream clock, and closes the
+// recording.
+func (s *session) closeRecording() {
+	rec, err := s.c.tape.stop(s.received)
+	if rec != nil {
+		err = errors.Join(err, rec.Close())
+	}
+	if err != nil {
 		s.storageError(err)
 	}
 }
@@ -598,7 +600,7 @@ func (s *session) result(r transcribe.Result, fromFinalize bool) {
 		}
 		return
 	}
-	u := UtteranceRecord{N: s.nextUtterance, Answer: s.answer, Start: round3(r.Start), End: round3(r.End),
+	u := store.UtteranceRecord{N: s.nextUtterance, Answer: s.answer, Start: round3(r.Start), End: round3(r.End),
 		Engine: heardBy(r, s.engine.Name()), Fallback: isFallback(r, s.engine.Name()), Words: len(r.Words)}
 	if err := s.store.AddUtterance(s.c.ctx, s.id, u, s.nextWord, r.Words); err != nil {
 		s.storageError(err)
@@ -695,7 +697,10 @@ func (s *session) report(r *interviewer.InterviewReport) {
 		ev = ev.Str("decision", r.Verdict.Decision)
 	}
 	ev.Msg("report")
-	utterances := append([]UtteranceRecord{}, s.utterances...)
+	utterances := make([]protocol.Utterance, len(s.utterances))
+	for i, u := range s.utterances {
+		utterances[i] = protocol.Utterance(u)
+	}
 	s.send(protocol.ReportMessage{Type: protocol.TypeReport, SessionID: s.id, Report: r, Utterances: utterances})
 }
 
@@ -705,13 +710,10 @@ func (s *session) end(e ending) {
 	if s.iv != nil {
 		s.flush()
 		s.turns(s.iv.Finish(s.now()))
-		rec, err := s.c.tape.stop(s.received)
-		if err != nil {
-			s.storageError(err)
-		}
-		s.closeAnswer(rec)
+		s.closeRecording()
+		s.closeAnswer()
 		s.stream.Close()
-		if err := s.store.EndSession(s.c.ctx, s.id, StateDone, s.now(), time.Now()); err != nil {
+		if err := s.store.EndSession(s.c.ctx, s.id, store.StateDone, s.now(), time.Now()); err != nil {
 			s.storageError(err)
 		}
 		s.metrics.active.Dec()

@@ -17,6 +17,7 @@ import (
 	"github.com/mockinterview/mockinterview/interviewer"
 	"github.com/mockinterview/mockinterview/server"
 	"github.com/mockinterview/mockinterview/static"
+	"github.com/mockinterview/mockinterview/store/folder"
 	"github.com/mockinterview/mockinterview/transcribe"
 	"github.com/mockinterview/mockinterview/transcribe/instant"
 )
@@ -68,11 +69,11 @@ func runServe(ctx context.Context, e env, args []string) error {
 	if err != nil {
 		return err
 	}
-	store, err := server.OpenStore(ctx, *data)
+	dataFolder, err := folder.Open(ctx, *data)
 	if err != nil {
 		return err
 	}
-	defer store.Close()
+	defer dataFolder.Close()
 
 	sessions := server.NewSessions()
 	phrase, err := lf.phrase(ctx, log)
@@ -86,7 +87,7 @@ func runServe(ctx context.Context, e env, args []string) error {
 		// the endpoint.
 		cfg.EngineReady = endpointAnswers(ef.openaiURL, ef.openaiKey)
 	}
-	handler := server.NewServer(log, cfg, store, engine, bank, analyzer, sessions, static.Files)
+	handler := server.NewServer(log, cfg, dataFolder.Store(), engine, bank, analyzer, sessions, static.Files)
 	ln, err := net.Listen("tcp", *addr)
 	if err != nil {
 		return fmt.Errorf("listen on %s: %w (use --addr or $MOCKINTERVIEW_ADDR for another address)", *addr, err)
