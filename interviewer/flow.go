@@ -56,12 +56,13 @@ type InterviewConfig struct {
 	Bank     *Bank
 	Analyzer *Analyzer
 	Question *Question
-	Level    string  // sde1, sde2, senior
+	Level    string  // sde1, sde2 or senior; DefaultLevel when empty
 	Profile  Profile // targets; from Level when its Targets are empty
 	Mode     Mode
-	// MaxProbes is how many follow-ups to ask, default 3.
+	// MaxProbes is how many follow-ups to ask; DefaultMaxProbes when 0.
 	MaxProbes int
-	// EndSilence is the silence, in seconds, that ends an answer; default 4.
+	// EndSilence is the silence, in seconds, that ends an answer;
+	// DefaultEndSilence when 0.
 	EndSilence float64
 	// InterruptFactor: in an interview, the interviewer cuts in once the
 	// situation runs past this many times its target; default 2, 0 or
@@ -146,19 +147,15 @@ func NewInterview(cfg InterviewConfig) (*Interview, error) {
 	if cfg.Bank == nil || cfg.Analyzer == nil || cfg.Question == nil {
 		return nil, errors.New("interview needs a bank, an analyzer and a question")
 	}
-	if cfg.Mode == "" {
-		cfg.Mode = ModeInterview
+	mode, err := settleMode(cfg.Mode)
+	if err != nil {
+		return nil, err
 	}
-	if cfg.Mode != ModeInterview && cfg.Mode != ModePractice {
-		return nil, fmt.Errorf("unknown mode %q: use interview or practice", cfg.Mode)
+	level, lvl, err := cfg.Bank.settleLevel(cfg.Level)
+	if err != nil {
+		return nil, err
 	}
-	if cfg.Level == "" {
-		cfg.Level = "sde2"
-	}
-	lvl, ok := cfg.Bank.Level(cfg.Level)
-	if !ok {
-		return nil, fmt.Errorf("unknown level %q: use sde1, sde2 or senior", cfg.Level)
-	}
+	cfg.Mode, cfg.Level = mode, level
 	if len(cfg.Profile.Targets) == 0 {
 		p, err := LookupProfile(cfg.Level)
 		if err != nil {
@@ -167,10 +164,10 @@ func NewInterview(cfg InterviewConfig) (*Interview, error) {
 		cfg.Profile = p
 	}
 	if cfg.MaxProbes <= 0 {
-		cfg.MaxProbes = 3
+		cfg.MaxProbes = DefaultMaxProbes
 	}
 	if cfg.EndSilence <= 0 {
-		cfg.EndSilence = 4
+		cfg.EndSilence = DefaultEndSilence
 	}
 	if cfg.InterruptFactor == 0 {
 		cfg.InterruptFactor = 2
@@ -183,6 +180,9 @@ func (iv *Interview) State() State { return iv.state }
 
 // Question is the main question.
 func (iv *Interview) Question() *Question { return iv.cfg.Question }
+
+// EndSilence is the silence, in seconds, that ends an answer.
+func (iv *Interview) EndSilence() float64 { return iv.cfg.EndSilence }
 
 // Begin asks the main question; the answer is listened for from now.
 func (iv *Interview) Begin(now float64) []Turn {

@@ -18,9 +18,10 @@ import (
 // Config holds the service's settings; zero fields take the defaults.
 type Config struct {
 	// EndSilence is the silence, in seconds, that ends an answer
-	// (default: the interview's own, 4 s).
+	// (default interviewer.DefaultEndSilence).
 	EndSilence float64
-	// MaxProbes is how many follow-ups an interview asks (default 3).
+	// MaxProbes is how many follow-ups an interview asks (default
+	// interviewer.DefaultMaxProbes).
 	MaxProbes int
 	// AdminToken, when set, lets an operator list and read every session
 	// with "Authorization: Bearer <token>".

@@ -9,7 +9,6 @@ import (
 	"hash"
 	"math/rand/v2"
 	"os"
-	"strings"
 	"time"
 
 	"github.com/gorilla/websocket"
@@ -266,27 +265,12 @@ func (s *session) start(m ClientMessage) (ending, bool) {
 			s.c.tape.refuse()
 		}
 	}()
-	q, err := s.pickQuestion(m)
+	c, err := s.bank.Choose(interviewer.Choices{QuestionID: m.QuestionID, Principle: m.Principle, Level: m.Level, Mode: m.Mode}, rand.IntN)
 	if err != nil {
-		s.fail(CodeBadStart, "%v", err)
+		s.fail(CodeBadStart, "%s", badStart(err))
 		return ending{}, false
 	}
-	level := strings.ToLower(m.Level)
-	if level == "" {
-		level = "sde2"
-	}
-	if _, ok := s.bank.Level(level); !ok {
-		s.fail(CodeBadStart, "unknown level %s: use sde1, sde2 or senior", echo(m.Level))
-		return ending{}, false
-	}
-	mode := interviewer.Mode(strings.ToLower(m.Mode))
-	if mode == "" {
-		mode = interviewer.ModeInterview
-	}
-	if mode != interviewer.ModeInterview && mode != interviewer.ModePractice {
-		s.fail(CodeBadStart, "unknown mode %s: use interview or practice", echo(m.Mode))
-		return ending{}, false
-	}
+	q, level, mode := c.Question, c.Level, c.Mode
 	if err := checkVocabulary(m.Vocabulary); err != nil {
 		s.fail(CodeBadStart, "%v", err)
 		return ending{}, false
@@ -337,7 +321,7 @@ func (s *session) start(m ClientMessage) (ending, bool) {
 		Bool("interim", !s.opts.NoInterim).Bool("vad_events", s.opts.SpeechStarted).Int("vocabulary", len(vocabulary)).
 		Msg("session started")
 	s.send(BeginMessage{Type: TypeBegin, SessionID: id, Secret: secret, Mode: string(mode), Level: level,
-		QuestionID: q.ID, Principle: q.Principle, Engine: s.engine.Name(), EndSilence: s.endSilence()})
+		QuestionID: q.ID, Principle: q.Principle, Engine: s.engine.Name(), EndSilence: iv.EndSilence()})
 	s.turns(iv.Begin(s.now()))
 	return ending{}, false
 }
@@ -351,38 +335,18 @@ func (s *session) utteranceEndGap() float64 {
 	return defaultUtteranceEnd.Seconds()
 }
 
-func (s *session) endSilence() float64 {
-	if s.cfg.EndSilence > 0 {
-		return s.cfg.EndSilence
+// badStart words a refused Start for the client: the value it sent,
+// echoed within bounds, and what to send instead.
+func badStart(err error) string {
+	var c *interviewer.ChoiceError
+	if !errors.As(err, &c) {
+		return err.Error()
 	}
-	return 4 // the interview's own default
-}
-
-func (s *session) pickQuestion(m ClientMessage) (*interviewer.Question, error) {
-	switch {
-	case m.QuestionID != "":
-		q, ok := s.bank.Question(m.QuestionID)
-		if !ok {
-			return nil, fmt.Errorf("unknown question_id %s: GET /api/questions lists them", echo(m.QuestionID))
-		}
-		return q, nil
-	case m.Principle != "":
-		p, ok := s.bank.Principle(m.Principle)
-		if !ok || len(p.Questions) == 0 {
-			return nil, fmt.Errorf("unknown principle %s: use one of %s", echo(m.Principle), strings.Join(s.bank.PrincipleNames(), ", "))
-		}
-		return &p.Questions[rand.IntN(len(p.Questions))], nil
+	use := c.Use
+	if c.Choice == interviewer.ChoiceQuestion {
+		use = "GET /api/questions lists them"
 	}
-	var all []*interviewer.Question
-	for i := range s.bank.Principles {
-		for j := range s.bank.Principles[i].Questions {
-			all = append(all, &s.bank.Principles[i].Questions[j])
-		}
-	}
-	if len(all) == 0 {
-		return nil, errors.New("the question bank is empty")
-	}
-	return all[rand.IntN(len(all))], nil
+	return fmt.Sprintf("unknown %s %s: %s", c.Choice, echo(c.Value), use)
 }
 
 // openAnswer starts recording the answer to what was just asked: the
@@ -469,7 +433,7 @@ func (s *session) hear(it item) {
 		s.fail(CodeTranscription, "transcription failed at %.1f s (the audio is still recorded): %v", s.now(), err)
 	}
 	now := s.now()
-	if now-s.lastSpeech >= s.endSilence() {
+	if now-s.lastSpeech >= s.iv.EndSilence() {
 		s.turns(s.iv.Tick(now))
 	}
 	if s.utteranceOpen && now-s.lastWordEnd >= s.utteranceEndGap() {

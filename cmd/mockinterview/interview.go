@@ -3,6 +3,7 @@ package main
 import (
 	"context"
 	"encoding/json"
+	"errors"
 	"fmt"
 	"io"
 	"math/rand/v2"
@@ -18,22 +19,20 @@ import (
 // pickQuestion finds the question to ask: by id, or one of a principle's
 // (chosen at random), or the coaching material's own story.
 func pickQuestion(bank *interviewer.Bank, id, principle string) (*interviewer.Question, error) {
-	switch {
-	case id != "":
-		q, ok := bank.Question(id)
-		if !ok {
-			return nil, usageError{fmt.Sprintf("no question %q; `mockinterview questions` lists them", id)}
-		}
-		return q, nil
-	case principle != "":
-		p, ok := bank.Principle(principle)
-		if !ok {
-			return nil, usageError{fmt.Sprintf("no principle %q; one of: %s", principle, strings.Join(bank.PrincipleNames(), ", "))}
-		}
-		return &p.Questions[rand.IntN(len(p.Questions))], nil
+	if id == "" && principle == "" {
+		id = interviewer.ExampleQuestion
 	}
-	q, _ := bank.Question("highest-standards-refused-to-ship")
-	return q, nil
+	c, err := bank.Choose(interviewer.Choices{QuestionID: id, Principle: principle}, rand.IntN)
+	var bad *interviewer.ChoiceError
+	switch {
+	case errors.As(err, &bad) && bad.Choice == interviewer.ChoiceQuestion:
+		return nil, usageError{fmt.Sprintf("no question %q; `mockinterview questions` lists them", id)}
+	case errors.As(err, &bad) && bad.Choice == interviewer.ChoicePrinciple:
+		return nil, usageError{fmt.Sprintf("no principle %q; one of: %s", principle, strings.Join(bank.PrincipleNames(), ", "))}
+	case err != nil:
+		return nil, err
+	}
+	return c.Question, nil
 }
 
 func runQuestions(ctx context.Context, e env, args []string) error {
@@ -80,7 +79,7 @@ func runInterview(ctx context.Context, e env, args []string) error {
 	questionID := fs.String("question", "", "question id (see `mockinterview questions`)")
 	principle := fs.String("principle", "", "ask one of this principle's questions")
 	level := levelFlag(fs, "sde1, sde2 or senior", "")
-	probes := fs.Int("probes", 3, "follow-up probes to ask")
+	probes := fs.Int("probes", interviewer.DefaultMaxProbes, "follow-up probes to ask")
 	asJSON := fs.Bool("json", false, "print the report as one JSON object")
 	files, err := parseFlags(fs, args)
 	if err != nil {
