@@ -155,12 +155,8 @@ func runInterview(ctx context.Context, e env, args []string) error {
 		if err != nil {
 			return fmt.Errorf("transcribe %s: %w", files[i], err)
 		}
-		for k := range tr.Words {
-			tr.Words[k].Start += clock
-			tr.Words[k].End += clock
-		}
 		fmt.Fprintf(out, "\nCandidate: %s\n", tr.Text)
-		report = say(iv.Hear(tr.Words))
+		report = say(iv.Hear(transcribe.ShiftWords(tr.Words, clock)))
 		iv.SetAudio(server.AudioLevels(transcribe.MeasureLevels(samples)))
 		clock += tr.Duration
 		if report == nil {
