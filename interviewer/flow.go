@@ -1,6 +1,7 @@
 package interviewer
 
 import (
+	"context"
 	"errors"
 	"fmt"
 	"math"
@@ -28,6 +29,7 @@ type State string
 const (
 	StateReady     State = "ready"
 	StateListening State = "listening" // to the main answer
+	StateWording   State = "wording"   // a probe is chosen and waits for its words (Ask)
 	StateProbing   State = "probing"   // listening to a probe's answer
 	StateDone      State = "done"
 )
@@ -35,9 +37,11 @@ const (
 // TurnKind says what the interviewer does.
 type TurnKind string
 
-// What the interviewer can do.
+// What the interviewer can do. TurnWording says nothing yet: a probe is
+// chosen and waits for the caller to word it and Ask it.
 const (
 	TurnQuestion  TurnKind = "question"
+	TurnWording   TurnKind = "wording"
 	TurnProbe     TurnKind = "probe"
 	TurnInterrupt TurnKind = "interrupt"
 	TurnReport    TurnKind = "report"
@@ -49,6 +53,9 @@ type Turn struct {
 	Text   string           `json:"text,omitempty"`
 	Probe  *Probe           `json:"probe,omitempty"`
 	Report *InterviewReport `json:"report,omitempty"`
+	// Transcript is the main answer, which a TurnWording's probe may
+	// refer to.
+	Transcript string `json:"transcript,omitempty"`
 }
 
 // InterviewConfig sets up one interview.
@@ -68,9 +75,17 @@ type InterviewConfig struct {
 	// situation runs past this many times its target; default 2, 0 or
 	// less never cuts in.
 	InterruptFactor float64
-	// Phrase, when set, may reword a probe for this answer (an LLM); it
-	// returns the bank's text when it cannot do better.
-	Phrase func(q *Question, transcript string, p Probe) string
+	// WordProbes says the caller words each probe (with a Phraser) before
+	// it is asked: the interview then gives a TurnWording and waits in
+	// StateWording for Ask.
+	WordProbes bool
+}
+
+// Phraser words a probe for the answer at hand (an LLM). It returns the
+// bank's text when it cannot do better, and gives up when ctx is done:
+// the person is waiting.
+type Phraser interface {
+	Phrase(ctx context.Context, q *Question, transcript string, p Probe) string
 }
 
 // Interview is the interview's state machine. It takes timed words and
@@ -329,17 +344,32 @@ func (iv *Interview) endAnswer(now float64) []Turn {
 		iv.judge(iv.current())
 	}
 	if next := len(iv.answers) - 1; next < len(iv.probes) {
-		p := iv.probes[next]
-		text := p.Text
-		if iv.cfg.Phrase != nil {
-			text = iv.cfg.Phrase(iv.cfg.Question, transcribe.JoinWords(iv.answers[0].words), p)
+		iv.state = StateWording
+		if !iv.cfg.WordProbes {
+			return iv.Ask(now, "")
 		}
-		iv.state = StateProbing
-		iv.answers = append(iv.answers, &answerLog{probe: &p, asked: text, from: now})
-		return []Turn{{Kind: TurnProbe, Text: text, Probe: &p}}
+		p := iv.probes[next]
+		return []Turn{{Kind: TurnWording, Text: p.Text, Probe: &p, Transcript: transcribe.JoinWords(iv.answers[0].words)}}
 	}
 	iv.state = StateDone
 	return []Turn{{Kind: TurnReport, Report: iv.Report()}}
+}
+
+// Ask puts the probe that waits for its words (StateWording) to the
+// person at now, worded as text, or as the bank words it when text is
+// empty. Its answer is listened for from now: what was said while the
+// probe was being worded belongs to no answer.
+func (iv *Interview) Ask(now float64, text string) []Turn {
+	if iv.state != StateWording {
+		return nil
+	}
+	p := iv.probes[len(iv.answers)-1]
+	if text == "" {
+		text = p.Text
+	}
+	iv.state = StateProbing
+	iv.answers = append(iv.answers, &answerLog{probe: &p, asked: text, from: now})
+	return []Turn{{Kind: TurnProbe, Text: text, Probe: &p}}
 }
 
 func (iv *Interview) analyzeMain() {

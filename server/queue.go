@@ -15,6 +15,7 @@ const (
 	itemGone                     // the socket failed or the client closed it
 	itemShutdown                 // the server is stopping
 	itemEnd                      // the connection broke a limit; end as it says
+	itemWording                  // the words of the probe the interview chose
 )
 
 type item struct {
@@ -23,6 +24,7 @@ type item struct {
 	at      time.Time // when the reader took the audio off the socket
 	msg     ClientMessage
 	end     ending
+	words   string // of the probe, for itemWording
 }
 
 // inbox carries audio and commands from the socket's reader to the

@@ -68,9 +68,9 @@ type Config struct {
 	// StreamWait is how long a new session waits for a free recognizer
 	// (default 15 s).
 	StreamWait time.Duration
-	// Phrase, when set, words each probe for the answer (an LLM); see
-	// interviewer.InterviewConfig.
-	Phrase func(q *interviewer.Question, transcript string, p interviewer.Probe) string
+	// Phraser, when set, words each probe for the answer (an LLM), while
+	// the session goes on taking audio; the request ends with the session.
+	Phraser interviewer.Phraser
 }
 
 func (c Config) withDefaults() Config {

@@ -91,6 +91,8 @@ type session struct {
 	utteranceOpen bool // words heard since the last UtteranceEnd
 	toldNotStart  bool
 	toldFallback  bool // the client got the Warning that a fallback hears it
+	// stopWording cancels the request for a probe's words while one runs.
+	stopWording   context.CancelFunc
 	storageFailed bool
 
 	utterances []UtteranceRecord // the final results, for the report
@@ -156,6 +158,8 @@ func (s *session) run() {
 			case itemEnd:
 				s.end(it.end)
 				return
+			case itemWording:
+				s.worded(it.words)
 			}
 		}
 		if limit := s.cfg.MaxSessionLength; s.now() >= limit.Seconds() || time.Since(s.created) >= limit {
@@ -277,7 +281,7 @@ func (s *session) start(m ClientMessage) (ending, bool) {
 	}
 	iv, err := interviewer.NewInterview(interviewer.InterviewConfig{
 		Bank: s.bank, Analyzer: s.analyzer, Question: q, Level: level, Mode: mode,
-		MaxProbes: s.cfg.MaxProbes, EndSilence: s.cfg.EndSilence, Phrase: s.cfg.Phrase,
+		MaxProbes: s.cfg.MaxProbes, EndSilence: s.cfg.EndSilence, WordProbes: s.cfg.Phraser != nil,
 	})
 	if err != nil {
 		s.fail(CodeBadStart, "%v", err)
@@ -609,17 +613,21 @@ func (s *session) live(now float64) {
 		RecentWPM: l.RecentWPM, RecentWindow: l.RecentWindow})
 }
 
-// turns passes on what the interviewer says. The first probe or the
-// report means the main answer is over: the STAR timers then get the whole
-// answer's parts once more, which the last words can change.
+// turns passes on what the interviewer says. The first probe (or its
+// wording) or the report means the main answer is over: the STAR timers
+// then get the whole answer's parts once more, which the last words can
+// change.
 func (s *session) turns(turns []interviewer.Turn) {
 	now := s.now()
 	for _, t := range turns {
-		if (t.Kind == interviewer.TurnProbe || t.Kind == interviewer.TurnReport) && !s.sentFinalStar {
+		over := t.Kind == interviewer.TurnWording || t.Kind == interviewer.TurnProbe || t.Kind == interviewer.TurnReport
+		if over && !s.sentFinalStar {
 			s.sentFinalStar = true
 			s.live(now)
 		}
 		switch t.Kind {
+		case interviewer.TurnWording:
+			s.word(t)
 		case interviewer.TurnQuestion:
 			q := s.iv.Question()
 			s.send(QuestionMessage{Type: TypeQuestion, QuestionID: q.ID, Principle: q.Principle, Text: t.Text, Start: round3(now)})
@@ -666,6 +674,9 @@ func (s *session) report(r *interviewer.InterviewReport) {
 // the recording and the rows, then Metadata and the close frame.
 func (s *session) end(e ending) {
 	if s.iv != nil {
+		if s.stopWording != nil {
+			s.stopWording()
+		}
 		s.flush()
 		s.turns(s.iv.Finish(s.now()))
 		rec, err := s.c.tape.stop(s.received)

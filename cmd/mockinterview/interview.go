@@ -102,11 +102,12 @@ func runInterview(ctx context.Context, e env, args []string) error {
 		return err
 	}
 	log := zerolog.New(e.stderr).Level(zerolog.WarnLevel)
-	phrase, err := lf.phrase(ctx, log)
+	phraser, err := lf.phraser(log)
 	if err != nil {
 		return err
 	}
-	iv, err := interviewer.NewInterview(interviewer.InterviewConfig{Bank: bank, Analyzer: analyzer, Question: q, Level: *level, MaxProbes: *probes, Phrase: phrase})
+	iv, err := interviewer.NewInterview(interviewer.InterviewConfig{Bank: bank, Analyzer: analyzer, Question: q, Level: *level,
+		MaxProbes: *probes, WordProbes: phraser != nil})
 	if err != nil {
 		return usageError{err.Error()}
 	}
@@ -124,52 +125,74 @@ func runInterview(ctx context.Context, e env, args []string) error {
 	}
 	defer engine.Close()
 
-	out := e.stdout
+	n := narrator{out: e.stdout, iv: iv, phraser: phraser}
 	if *asJSON {
-		out = io.Discard
+		n.out = io.Discard
 	}
-	say := func(turns []interviewer.Turn) *interviewer.InterviewReport {
-		for _, t := range turns {
-			switch t.Kind {
-			case interviewer.TurnQuestion:
-				fmt.Fprintf(out, "Interviewer: %s\n", t.Text)
-			case interviewer.TurnProbe:
-				fmt.Fprintf(out, "\nInterviewer (probe, %s): %s\n", t.Probe.Gap, t.Text)
-			case interviewer.TurnInterrupt:
-				fmt.Fprintf(out, "\nInterviewer (cuts in): %s\n", t.Text)
-			case interviewer.TurnReport:
-				return t.Report
-			}
-		}
-		return nil
-	}
-	// Each recording is one answer; they follow each other on one clock.
-	clock := 0.0
-	report := say(iv.Begin(clock))
-	for i, samples := range recordings {
-		if report != nil {
-			fmt.Fprintf(e.stderr, "mockinterview: the interview ended before %s was needed\n", files[i])
-			break
-		}
-		tr, err := transcribe.TranscribeSamples(ctx, engine, samples, transcribe.StreamOptions{})
-		if err != nil {
-			return fmt.Errorf("transcribe %s: %w", files[i], err)
-		}
-		fmt.Fprintf(out, "\nCandidate: %s\n", tr.Text)
-		report = say(iv.Hear(transcribe.ShiftWords(tr.Words, clock)))
-		iv.SetAudio(server.AudioLevels(transcribe.MeasureLevels(samples)))
-		clock += tr.Duration
-		if report == nil {
-			report = say(iv.Done(clock))
-		}
-	}
-	if report == nil {
-		report = say(iv.Finish(clock))
+	report, err := n.interview(ctx, engine, files, recordings, e.stderr)
+	if err != nil {
+		return err
 	}
 	report.Source, report.Engine = strings.Join(files, ","), engine.Name()
 	if *asJSON {
 		return json.NewEncoder(e.stdout).Encode(report)
 	}
 	fmt.Fprint(e.stdout, "\n", interviewer.FormatInterviewReport(*report))
+	return nil
+}
+
+// narrator holds the interview on the command line: it prints what the
+// interviewer says and words the probes with the phraser, if there is one.
+type narrator struct {
+	out     io.Writer
+	iv      *interviewer.Interview
+	phraser interviewer.Phraser
+}
+
+// interview plays the recordings as the answers, one after the other on
+// one clock, and returns the report.
+func (n narrator) interview(ctx context.Context, engine transcribe.Engine, files []string, recordings [][]int16, stderr io.Writer) (*interviewer.InterviewReport, error) {
+	clock := 0.0
+	report := n.say(ctx, n.iv.Begin(clock), clock)
+	for i, samples := range recordings {
+		if report != nil {
+			fmt.Fprintf(stderr, "mockinterview: the interview ended before %s was needed\n", files[i])
+			break
+		}
+		tr, err := transcribe.TranscribeSamples(ctx, engine, samples, transcribe.StreamOptions{})
+		if err != nil {
+			return nil, fmt.Errorf("transcribe %s: %w", files[i], err)
+		}
+		fmt.Fprintf(n.out, "\nCandidate: %s\n", tr.Text)
+		report = n.say(ctx, n.iv.Hear(transcribe.ShiftWords(tr.Words, clock)), clock)
+		n.iv.SetAudio(server.AudioLevels(transcribe.MeasureLevels(samples)))
+		clock += tr.Duration
+		if report == nil {
+			report = n.say(ctx, n.iv.Done(clock), clock)
+		}
+	}
+	if report == nil {
+		report = n.say(ctx, n.iv.Finish(clock), clock)
+	}
+	return report, nil
+}
+
+// say prints what the interviewer says and returns the report once it
+// comes. A probe that waits for its words gets them from the phraser.
+func (n narrator) say(ctx context.Context, turns []interviewer.Turn, now float64) *interviewer.InterviewReport {
+	for _, t := range turns {
+		switch t.Kind {
+		case interviewer.TurnQuestion:
+			fmt.Fprintf(n.out, "Interviewer: %s\n", t.Text)
+		case interviewer.TurnWording:
+			return n.say(ctx, n.iv.Ask(now, n.phraser.Phrase(ctx, n.iv.Question(), t.Transcript, *t.Probe)), now)
+		case interviewer.TurnProbe:
+			fmt.Fprintf(n.out, "\nInterviewer (probe, %s): %s\n", t.Probe.Gap, t.Text)
+		case interviewer.TurnInterrupt:
+			fmt.Fprintf(n.out, "\nInterviewer (cuts in): %s\n", t.Text)
+		case interviewer.TurnReport:
+			return t.Report
+		}
+	}
 	return nil
 }

@@ -75,11 +75,11 @@ func runServe(ctx context.Context, e env, args []string) error {
 	defer store.Close()
 
 	sessions := server.NewSessions()
-	phrase, err := lf.phrase(ctx, log)
+	phraser, err := lf.phraser(log)
 	if err != nil {
 		return err
 	}
-	cfg := server.Config{EndSilence: endSilence.Seconds(), MaxProbes: *maxProbes, AdminToken: *adminToken, Phrase: phrase}
+	cfg := server.Config{EndSilence: endSilence.Seconds(), MaxProbes: *maxProbes, AdminToken: *adminToken, Phraser: phraser}
 	lim.apply(&cfg)
 	if ef.engine == "openai" && !ef.fallback {
 		// Without the embedded fallback, the service is only as ready as
