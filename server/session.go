@@ -4,11 +4,8 @@ import (
 	"context"
 	"encoding/binary"
 	"encoding/hex"
-	"errors"
 	"fmt"
 	"hash"
-	"math/rand/v2"
-	"os"
 	"time"
 
 	"github.com/gorilla/websocket"
@@ -16,19 +13,6 @@ import (
 
 	"github.com/mockinterview/mockinterview/interviewer"
 	"github.com/mockinterview/mockinterview/transcribe"
-)
-
-// liveEvery is how often, in seconds of audio, Star and Pacing go out
-// while the main answer goes on.
-const liveEvery = 1.0
-
-// The live audio check judges the last audioWindow of the stream every
-// audioCheckEvery seconds of audio while an answer goes on, and repeats a
-// Warning about a problem that lasts at most every audioWarnEvery seconds.
-const (
-	audioWindow     = 5 * time.Second
-	audioCheckEvery = 0.5
-	audioWarnEvery  = 5.0
 )
 
 // session is one interview over one connection. Its run loop owns
@@ -209,17 +193,6 @@ func (s *session) audio(it item) (ending, bool) {
 	return ending{}, false
 }
 
-// startFromAudio begins the session a client that streams audio without a
-// Start gets: practice mode at the default level, a question drawn from
-// the whole bank (so that the STAR timers and the report still come), and
-// the query's keywords and keyterms as its vocabulary. The tape holds the
-// audio from its first sample, so all of it is recorded and heard. If the
-// session cannot begin, later audio is dropped as after a refused Start.
-func (s *session) startFromAudio() (ending, bool) {
-	s.startSeen, s.fromAudio = true, true
-	return s.start(ClientMessage{Type: TypeStart, Mode: string(interviewer.ModePractice)})
-}
-
 // command carries out a client message; it says whether the session ends.
 func (s *session) command(m ClientMessage) (ending, bool) {
 	if m.Type == TypeStart {
@@ -258,99 +231,6 @@ func (s *session) command(m ClientMessage) (ending, bool) {
 		return endClosed, true
 	}
 	return ending{}, false
-}
-
-// start picks the question, opens the engine's stream, stores the session
-// and asks the question. A refused Start lets the tape drop the audio it
-// held for the session.
-func (s *session) start(m ClientMessage) (ending, bool) {
-	defer func() {
-		if s.iv == nil {
-			s.c.tape.refuse()
-		}
-	}()
-	c, err := s.bank.Choose(interviewer.Choices{QuestionID: m.QuestionID, Principle: m.Principle, Level: m.Level, Mode: m.Mode}, rand.IntN)
-	if err != nil {
-		s.fail(CodeBadStart, "%s", badStart(err))
-		return ending{}, false
-	}
-	q, level, mode := c.Question, c.Level, c.Mode
-	if err := checkVocabulary(m.Vocabulary); err != nil {
-		s.fail(CodeBadStart, "%v", err)
-		return ending{}, false
-	}
-	iv, err := interviewer.NewInterview(interviewer.InterviewConfig{
-		Bank: s.bank, Analyzer: s.analyzer, Question: q, Level: level, Mode: mode,
-		MaxProbes: s.cfg.MaxProbes, EndSilence: s.cfg.EndSilence, WordProbes: s.cfg.Phraser != nil,
-	})
-	if err != nil {
-		s.fail(CodeBadStart, "%v", err)
-		return ending{}, false
-	}
-	vocabulary := m.Vocabulary // Start's own vocabulary wins over the query's
-	if len(vocabulary) == 0 {
-		vocabulary = s.opts.Vocabulary
-	}
-	ctx, cancel := context.WithTimeout(s.c.ctx, s.cfg.StreamWait)
-	stream, err := s.engine.NewStream(ctx, transcribe.StreamOptions{Vocabulary: vocabulary, Pause: s.opts.Pause, Denoise: s.opts.Denoise})
-	cancel()
-	if err != nil {
-		s.log.Warn().Err(err).Msg("no recognizer")
-		s.fail(CodeBusy, "every recognizer is busy; try again in a minute")
-		return endBusy, true
-	}
-
-	id, secret := randomHex(16), randomHex(16)
-	rec := SessionRecord{ID: id, CreatedAt: time.Now(), Mode: string(mode), Level: level, QuestionID: q.ID,
-		Principle: q.Principle, Question: q.Text, Engine: s.engine.Name()}
-	if err := s.store.CreateSession(s.c.ctx, rec, secret); err != nil {
-		stream.Close()
-		s.log.Error().Err(err).Msg("cannot store the session")
-		s.fail(CodeInternal, "the server cannot save sessions right now")
-		return endBroken, true
-	}
-	s.metrics.started.Inc()
-	s.metrics.active.Inc()
-	s.id, s.iv, s.stream, s.created = id, iv, transcribe.CheckTimes(stream), rec.CreatedAt
-	s.vad = transcribe.NewVAD(transcribe.VADConfig{})
-	s.meter = transcribe.NewMeter(audioWindow)
-	s.c.setSessionID(id)
-	s.log = *s.c.logger()
-	if err := os.MkdirAll(s.store.AudioDir(id), 0o755); err != nil {
-		s.storageError(err)
-	}
-	s.openAnswer(q.Text, nil)
-	s.log.Info().Str("mode", string(mode)).Str("level", level).Str("question", q.ID).Str("engine", s.engine.Name()).
-		Bool("from_audio", s.fromAudio).Dur("pause", s.opts.Pause).Float64("utterance_end", s.utteranceEndGap()).
-		Bool("interim", !s.opts.NoInterim).Bool("vad_events", s.opts.SpeechStarted).Int("vocabulary", len(vocabulary)).
-		Msg("session started")
-	s.send(BeginMessage{Type: TypeBegin, SessionID: id, Secret: secret, Mode: string(mode), Level: level,
-		QuestionID: q.ID, Principle: q.Principle, Engine: s.engine.Name(), EndSilence: iv.EndSilence()})
-	s.turns(iv.Begin(s.now()))
-	return ending{}, false
-}
-
-// utteranceEndGap is the silence, in seconds, after the last word that
-// makes an UtteranceEnd: utterance_end_ms, or 1 s.
-func (s *session) utteranceEndGap() float64 {
-	if s.opts.UtteranceEnd > 0 {
-		return s.opts.UtteranceEnd.Seconds()
-	}
-	return defaultUtteranceEnd.Seconds()
-}
-
-// badStart words a refused Start for the client: the value it sent,
-// echoed within bounds, and what to send instead.
-func badStart(err error) string {
-	var c *interviewer.ChoiceError
-	if !errors.As(err, &c) {
-		return err.Error()
-	}
-	use := c.Use
-	if c.Choice == interviewer.ChoiceQuestion {
-		use = "GET /api/questions lists them"
-	}
-	return fmt.Sprintf("unknown %s %s: %s", c.Choice, echo(c.Value), use)
 }
 
 // openAnswer starts recording the answer to what was just asked: the
@@ -452,60 +332,6 @@ func (s *session) hear(it item) {
 	}
 }
 
-// checkAudio judges the last seconds of the stream and sends a Warning
-// when they sound bad: when a problem starts, and again while it lasts,
-// at most every audioWarnEvery seconds of audio. Seconds with too little
-// speech to tell (the quiet before an answer, a long pause) leave the
-// problem as it was.
-func (s *session) checkAudio(now float64) {
-	s.audioChecked = now
-	a, ok := interviewer.JudgeLiveAudio(AudioLevels(s.meter.Recent()))
-	switch {
-	case !ok:
-		return
-	case a.Problem == "":
-		s.warned = ""
-		return
-	case a.Problem == s.warned && now-s.warnedAt < audioWarnEvery:
-		return
-	}
-	s.warned, s.warnedAt = a.Problem, now
-	s.log.Debug().Str("code", string(a.Problem)).Float64("at", now).Float64("snr_db", a.SNRDB).
-		Float64("level_dbfs", a.LevelDBFS).Float64("clipped", a.Clipped).Msg("audio warning")
-	s.send(WarningMessage{Type: TypeWarning, Code: string(a.Problem), Message: a.Advice, Audio: &a})
-}
-
-// AudioLevels hands what transcribe measured to the interviewer, which
-// judges it.
-func AudioLevels(l transcribe.Levels) interviewer.AudioLevels {
-	return interviewer.AudioLevels{Speech: l.Speech, Noise: l.Noise, Clipped: l.Clipped,
-		SpeechSeconds: l.SpeechSeconds, NoiseSeconds: l.NoiseSeconds}
-}
-
-// announceSpeech sends a SpeechStarted for each stretch of speech the
-// voice detector found begin since the last one, if the client asked for
-// them (vad_events=true): the segments that closed within the frame, and
-// the one still open.
-func (s *session) announceSpeech(closed []transcribe.Segment) {
-	if !s.opts.SpeechStarted {
-		return
-	}
-	starts := make([]float64, 0, len(closed)+1)
-	for _, seg := range closed {
-		starts = append(starts, seg.Start)
-	}
-	if start, ok := s.vad.Open(); ok {
-		starts = append(starts, start)
-	}
-	for _, at := range starts {
-		if s.announced && at <= s.spokeAt {
-			continue
-		}
-		s.spokeAt, s.announced = at, true
-		s.send(SpeechStartedMessage{Type: TypeSpeechStarted, Channel: []int{0}, Timestamp: round3(at)})
-	}
-}
-
 // arrived notes when the audio up to the stream clock's present came in,
 // forgetting what is a minute old.
 func (s *session) arrived(at time.Time) {
@@ -599,18 +425,6 @@ func (s *session) result(r transcribe.Result, fromFinalize bool) {
 	s.lastWordEnd = r.Words[len(r.Words)-1].End
 	s.utteranceOpen = true
 	s.turns(s.iv.Hear(r.Words))
-}
-
-// live sends the STAR timers and the pace of the main answer.
-func (s *session) live(now float64) {
-	l := s.iv.LiveView(now)
-	if len(l.Parts) == 0 {
-		return
-	}
-	s.lastStar = now
-	s.send(StarMessage{Type: TypeStar, Parts: l.Parts, Current: l.Current, ToCome: l.ToCome, Elapsed: l.Elapsed, Budget: l.Budget, Now: round3(now), Final: l.Final})
-	s.send(PacingMessage{Type: TypePacing, WPM: l.WPM, Fillers: l.Fillers, FillersPerMinute: l.PerMinute, Elapsed: l.Elapsed,
-		RecentWPM: l.RecentWPM, RecentWindow: l.RecentWindow})
 }
 
 // turns passes on what the interviewer says. The first probe (or its
