@@ -97,27 +97,8 @@ func runServe(ctx context.Context, e env, args []string) error {
 		Int("max_frame", cfg.MaxFrame).Float64("connect_rate", cfg.ConnectRate).Strs("allowed_origins", cfg.AllowedOrigins).Msg("listening")
 	fmt.Fprintf(e.stdout, "mockinterview: serving http://%s (engine %s, data in %s)\n", ln.Addr(), engine.Name(), *data)
 
-	served := make(chan error, 1)
-	go func() { served <- srv.Serve(ln) }()
-	select {
-	case err := <-served:
-		return fmt.Errorf("serve: %w", err)
-	case <-ctx.Done():
-	}
-
-	log.Info().Int("live", sessions.Count()).Msg("shutting down")
-	stopCtx, cancel := context.WithTimeout(context.Background(), *shutdownWait)
-	defer cancel()
-	var wg sync.WaitGroup
-	var httpErr error
-	wg.Go(func() { httpErr = srv.Shutdown(stopCtx) })
-	sessErr := sessions.Shutdown(stopCtx)
-	wg.Wait()
-	if err := <-served; !errors.Is(err, http.ErrServerClosed) {
-		log.Error().Err(err).Msg("serve")
-	}
-	if err := errors.Join(httpErr, sessErr); err != nil {
-		log.Warn().Err(err).Msg("shutdown cut short")
+	if err := serveUntilDone(ctx, srv, ln, sessions, *shutdownWait, log); err != nil {
+		return err
 	}
 	log.Info().Msg("stopped")
 	return nil
@@ -200,4 +181,33 @@ func endpointAnswers(base, key string) func(context.Context) error {
 		}
 		return nil
 	}
+}
+
+// serveUntilDone serves until ctx is done, then shuts down: the sessions
+// finish and report while the HTTP server stops taking requests, both
+// within wait.
+func serveUntilDone(ctx context.Context, srv *http.Server, ln net.Listener, sessions *server.Sessions, wait time.Duration, log zerolog.Logger) error {
+	served := make(chan error, 1)
+	go func() { served <- srv.Serve(ln) }()
+	select {
+	case err := <-served:
+		return fmt.Errorf("serve: %w", err)
+	case <-ctx.Done():
+	}
+
+	log.Info().Int("live", sessions.Count()).Msg("shutting down")
+	stopCtx, cancel := context.WithTimeout(context.Background(), wait)
+	defer cancel()
+	var wg sync.WaitGroup
+	var httpErr error
+	wg.Go(func() { httpErr = srv.Shutdown(stopCtx) })
+	sessErr := sessions.Shutdown(stopCtx)
+	wg.Wait()
+	if err := <-served; !errors.Is(err, http.ErrServerClosed) {
+		log.Error().Err(err).Msg("serve")
+	}
+	if err := errors.Join(httpErr, sessErr); err != nil {
+		log.Warn().Err(err).Msg("shutdown cut short")
+	}
+	return nil
 }
