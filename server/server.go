@@ -19,9 +19,10 @@ import (
 // Config holds the service's settings; zero fields take the defaults.
 type Config struct {
 	// EndSilence is the silence, in seconds, that ends an answer
-	// (default: the interview's own, 4 s).
+	// (default interviewer.DefaultEndSilence).
 	EndSilence float64
-	// MaxProbes is how many follow-ups an interview asks (default 3).
+	// MaxProbes is how many follow-ups an interview asks (default
+	// interviewer.DefaultMaxProbes).
 	MaxProbes int
 	// AdminToken, when set, lets an operator list and read every session
 	// with "Authorization: Bearer <token>".
@@ -68,9 +69,9 @@ type Config struct {
 	// StreamWait is how long a new session waits for a free recognizer
 	// (default 15 s).
 	StreamWait time.Duration
-	// Phrase, when set, words each probe for the answer (an LLM); see
-	// interviewer.InterviewConfig.
-	Phrase func(q *interviewer.Question, transcript string, p interviewer.Probe) string
+	// Phraser, when set, words each probe for the answer (an LLM), while
+	// the session goes on taking audio; the request ends with the session.
+	Phraser interviewer.Phraser
 }
 
 func (c Config) withDefaults() Config {
