@@ -488,10 +488,7 @@ func (s *session) report(r *interviewer.InterviewReport) {
 		ev = ev.Str("decision", r.Verdict.Decision)
 	}
 	ev.Msg("report")
-	utterances := make([]protocol.Utterance, len(s.utterances))
-	for i, u := range s.utterances {
-		utterances[i] = protocol.Utterance(u)
-	}
+	utterances := append([]store.UtteranceRecord{}, s.utterances...)
 	s.send(protocol.ReportMessage{Type: protocol.TypeReport, SessionID: s.id, Report: r, Utterances: utterances})
 }
 
