@@ -60,7 +60,7 @@ func oneOf(list string) func([]string) (int, string) {
 
 // negators are words that, just before a verb of checking, turn it into
 // its absence: "i never actually checked", "we didn't really measure".
-var negators = wordSet(`never didn't not don't haven't wasn't couldn't can't no`)
+var negators = wordSet(`never didn't not don't haven't wasn't couldn't can't no nobody`)
 
 // softeners may stand between a negator and its verb.
 var softeners = wordSet(`really actually even ever quite properly formally closely fully much look at get to bother to go`)
@@ -69,13 +69,17 @@ var softeners = wordSet(`really actually even ever quite properly formally close
 // with nothing behind it.
 var negatedChecks = wordSet(`check checked checking measure measured measuring verify verified confirm confirmed
 	follow followed track tracked count counted test tested look looked see saw run ran remember recall
-	know knew validate validated monitor monitored`)
+	know knew validate validated monitor monitored time timed benchmark benchmarked`)
+
+var passiveAux = wordSet(`was were is are been be get got`)
 
 // findNegatedCheck finds a negator followed, within two softeners, by a
 // verb of checking.
 func findNegatedCheck(w []string) (int, string) {
 	for i, x := range w {
-		if !negators[x] {
+		// "six hundred picks were never confirmed" counts what was not
+		// checked; it does not disown the count.
+		if !negators[x] || i > 0 && passiveAux[w[i-1]] {
 			continue
 		}
 		for j := i + 1; j < len(w) && j <= i+3; j++ {
@@ -114,6 +118,7 @@ func findNear(first, second string, span int) func([]string) (int, string) {
 var replySinks = []replySink{
 	{
 		find: oneOf(`i'm not sure|not sure|i guess|no idea|i don't know|i don't really know|hard to say|
+			don't have the|don't have any|don't have actual|
 			i don't remember|i don't recall|i can't remember|i forget|if i remember|if i recall|from memory|
 			didn't really|never really|more or less|or so i heard|last i heard|apparently|supposedly`),
 		reason: "%q takes back the claim it qualifies, so the reply shows nothing checked: say what you saw and how you know.",
@@ -123,7 +128,7 @@ var replySinks = []replySink{
 		// reflection it only softens the wording of a change.
 		except: []Gap{GapReflection},
 		find: oneOf(`i think|i assume|i'd assume|i suppose|probably|presumably|hopefully|i believe|i imagine|
-			kind of assumed|i'm fairly sure|fairly sure|fairly confident|pretty sure|i would think|i'd think|must have been`),
+			kind of assumed|i don't think|i hoped|hoped|i'm fairly sure|fairly sure|fairly confident|pretty sure|i would think|i'd think|must have been`),
 		reason: "%q is a belief, not a check: say what you saw and how you know.",
 	},
 	{
@@ -147,7 +152,9 @@ var replySinks = []replySink{
 			guessed|gut|gut feel|gut feeling|ballpark|top of my head|everyone knows|everybody knows|everyone felt|
 			everybody felt|it felt|felt much|felt faster|felt better|sent us a report|told me it was|i was told|
 			we were told|they said|people said|someone mentioned|quoted us|they quoted|the vendor said|vendor told|
-			i read somewhere|read online|stack overflow|a colleague said|my teammate said|word was|had a feeling`),
+			i read somewhere|read online|stack overflow|a colleague said|my teammate said|word was|had a feeling|
+			floated|threw out|thrown around|someone from|a feeling|people were saying|from what people|
+			from what i gather|what i gather|word of mouth`),
 		reason: "%q is a figure or a cause taken on trust, not one you measured or checked.",
 	},
 	{
@@ -164,7 +171,7 @@ var replySinks = []replySink{
 		find: oneOf(`team effort|as a team|as a group|between us|together|team decision|the team decided|we all|
 			i was involved|was involved|i helped|helped out|i was there|i was just there|supportive|being a good|
 			i kept track|kept track|made sure everyone|made sure we|my part was|the coordination|i coordinated|
-			let them take|let them handle|let them run|stayed out of|they handled|handled the|didn't touch|didn't do much|
+			let them take|let them handle|let them run|stayed out of|didn't touch|didn't do much|
 			i pinged|mostly looked|sat in|i attended|someone else did|someone else|my manager told|my lead told|
 			i was in all|wherever i could|part of the team|i supported|oversaw|facilitated|in the loop|
 			i participated|i contributed|everyone contributed|kept everyone|i organized the meetings|ran the meetings`),
@@ -201,7 +208,7 @@ var replySinks = []replySink{
 		find: oneOf(`went well|went fine|it was fine|was fine|it's fine|worked out|went okay|went ok|everyone was|
 			everybody was|pretty happy|were happy|was happy|all good|no issues|no problems|no complaints|
 			no hard feelings|too early|still in progress|long journey|direction is good|people are excited|
-			moved on|moved teams|passed it to|handed it to|most of it|a little late|a bit late|few days|couple of things|
+			passed it to|handed it to|most of it|a little late|a bit late|few days|couple of things|
 			didn't make it|eventually|someone would|still me|spare hour|the one everybody|go to person|go-to person|
 			i know a lot|the expert|nobody mentioned|didn't hear|seemed fine|seemed to|seems fine|seems to|
 			seem fine|it shipped eventually|i don't think|huge success|pretty much|mostly fine|landed well|
@@ -216,7 +223,7 @@ var replySinks = []replySink{
 		find: func(w []string) (int, string) {
 			if i, p := findPhrase(w, phrases(`it worked|smooth sailing|relieved|behind schedule|behind the date|
 				got dropped|look up which|look it up|a few weeks|a couple of weeks|a few months|no news|
-				good news|good shape|in good shape|mostly landed|mostly done|mostly worked`)); i >= 0 {
+				good news|good shape|in good shape|mostly landed|mostly done|mostly worked|moved on`)); i >= 0 {
 				return i, p
 			}
 			if i, p := findNear("nobody nobody's no one no-one", "complained complaining raised mentioned said asked", 3)(w); i >= 0 {
@@ -232,7 +239,7 @@ var replySinks = []replySink{
 			i figured|figured it|it was obvious|pretty obvious|obviously|restarted|went back to normal|back to normal|
 			small slip|small mistake|that's all|ran over|took longer|had a look|glanced|opened the dashboard|
 			looked at the dashboard|something with|something wrong with|i assumed|we assumed|someone told|
-			manager told me|was asked to|likely|had a feeling|must have|must be|went away|fixed itself|
+			manager told me|was asked to|likely|nothing broke|nothing happened|had a feeling|must have|must be|went away|fixed itself|
 			stopped happening|redeployed|rebooted|bounced|cleared the cache|simple mistake|just a typo|oversight|
 			bad luck`),
 		reason: "%q rests on a hunch or a glance, not on how you knew: say what you reproduced, ruled out or traced.",
@@ -262,8 +269,20 @@ var replySinks = []replySink{
 			ran it past|ran it by|better at that|i told my manager|went ahead anyway|their problem|moved on|
 			let them know|handed it over|handed it off|passed it on|passed it to|forwarded|out of my hands|
 			not my call|their decision|they fixed it|they took it|they picked it up|look at it|after that it was|
-			skip level|had my manager|asked my manager to|eventually`),
+			skip level|had my manager|asked my manager to|eventually|their hands|the owners|they own it|
+			their job|their responsibility|for them to`),
 		reason: "%q hands the work to others or leans on someone's authority: say what you brought, how you answered their concern and what you did until it landed.",
+	},
+	{
+		gaps: []Gap{GapInfluence},
+		find: func(w []string) (int, string) {
+			if i, p := findPhrase(w, phrases(`didn't argue|nobody argued|no one argued|i just told them|had already said|
+				had already decided|leadership said|leadership wanted|leadership decided`)); i >= 0 {
+				return i, p
+			}
+			return findNear("vp cto ceo cfo director leadership svp", "said told mandated decided required ordered insisted", 3)(w)
+		},
+		reason: "%q is someone else's authority, not influence: say how you won over people you had no authority over.",
 	},
 	{
 		gaps:   []Gap{GapInfluence},
@@ -278,7 +297,7 @@ var replySinks = []replySink{
 			done properly|annoying|luck|lucky|happened to notice|bored|didn't refuse|enough on its own|was enough|
 			post-mortem|postmortem|post mortem|just a habit|be more vigilant|more vigilant|double check|
 			keep in mind|heads up|made a note|good enough|overkill|in the backlog|follow up ticket|follow-up ticket|
-			told the team to`),
+			told the team to|backlog|in a hurry`),
 		reason: "%q relies on people remembering or on taste: name the check that now catches it without anyone watching, or what missing the bar would cost.",
 	},
 	{
@@ -301,8 +320,15 @@ func findAssignedOrDeferred(w []string) (int, string) {
 	if i, p := findAssigned(w); i >= 0 {
 		return i, p
 	}
-	return findPhrase(w, scopeSinks)
+	if i, p := findPhrase(w, scopeSinks); i >= 0 {
+		return i, p
+	}
+	return goalSet(w)
 }
+
+// goalSet finds a goal or target someone set: "the cost goals the
+// director set for every team".
+var goalSet = findNear("goal goals target targets okr okrs", "set gave assigned handed", 3)
 
 var scopeSinks = phrases(`my ticket|my task|on my board|on the board|sprint board|my goals|on my goals|on the roadmap|
 	top item|on rotation|my rotation|landed on me|came to me|i had to|had room|had a gap|was light|i was light|
@@ -310,7 +336,8 @@ var scopeSinks = phrases(`my ticket|my task|on my board|on the board|sprint boar
 	it was a target|team goal|good fit|my job|part of my job|my area anyway|my quarterly|objectives|expected of me|
 	it was expected|on our plan|in the sprint|in our sprint|from the backlog|i was on call|on call that week|company wide initiative|leadership wanted|hr wanted|shared thing|sort of shared|
 	overlapped|touched our area|sort of both|general push|we did what we could|held off|waited for|once she said|
-	once he said|once they said|go ahead|asked for approval|sign off|signoff|their manager's|they were the ones|
+	once he said|once they said|go ahead|free time|spare time|had time|the one with the most|eventually|would catch|would pick it up|someone else would|in passing|
+	i mentioned it|charter|always been ours|automatically|on me when|my team's job|our job|my job anyway|asked for approval|sign off|signoff|their manager's|they were the ones|
 	being difficult|not our concern|their fault|stay professional|it was just the next|next thing|why not`)
 
 // Evidence each gap demands once nothing has sunk the reply.
@@ -356,7 +383,7 @@ var replyDemands = map[Gap]replyDemand{
 		missing: "Does not show how you knew: say what you reproduced, ruled out or split the data by.",
 	},
 	GapInfluence: {
-		find:    findOwnSteps(2),
+		find:    lengthAnd(12, findOwnSteps(1)),
 		strong:  "Won them over by what you brought and followed it through yourself (%q).",
 		missing: "No follow-through of your own: say what you brought them, how you met their concern, and what you did until it landed.",
 	},
@@ -381,15 +408,18 @@ var (
 		not an owner|no owner|dissolved|mine to|i thought it was mine|unasked|without being asked|nobody asked|
 		nobody required|i asked to|asked to spend|asked for time|i proposed|froze|set by|the limit came|came from|
 		owned by|unowned|orphaned|stepped in|raised my hand|on my own|i noticed|mine|nobody was|no one was|
-		nobody looked|no one looked|nobody else was`)
+		nobody looked|no one looked|nobody else was|nobody|no one|ticket was closed|ticket closed|closed ticket|
+		went back to it|ours|theirs|i was the one|the only one|closest to|only saw|charged to|billed to`)
 	reflectionChanges = `now|next time|i'd|i would|i'll|since then|from then on|these days|any time|anytime|every time|
 		whenever|before i|first thing|i started|i stopped|i always|with the next|i've started|i've stopped|instead of|
 		rather than|i'd have|i make|i ask|i add|i write|i check|i post|i put|going forward|today|nowadays|
-		when i|i take|i bring|i run|i keep|i do|i go|i watch|i look|i never|i won't|i don't`
+		when i|i take|i bring|i run|i keep|i do|i go|i watch|i look|i never|i won't|i don't|so i|after that i|
+		which is why i`
 	depthEvidence = `reproduce|reproduced|reproducing|on demand|ruled|so not|rather than|split|grouped|broke it down|
 		broke the|broke down|by version|by region|correlated|compared|reverted|bisected|traced|pulled|exported|raw|
 		isolated|narrowed|only on|only one|every host|all went|because|so it|turned out|the cause|when i|which meant|
-		i saw|i found|i checked|i measured|i counted|i ran|i tested|logs|showed|under|over|gone from|went from`
+		i saw|i found|i checked|i measured|i counted|i ran|i tested|logs|showed|under|over|gone from|went from|
+		so|which|per|not|that's|means|meant|every|whole|included|including`
 	standardsEvidence = `test|tests|ci|alert|alerts|alarm|paged|pages|page|check|checks|lint|linter|rule|allow list|
 		template|automatic|automatically|nightly|job|gate|blocks|fails|monitor|monitoring|quarantine|quarantined|
 		validation|guard|limit|rotate|pipeline|because|would cost|costs|without the|otherwise|would be found|
@@ -397,7 +427,9 @@ var (
 	tradeoffEvidence = `lost|gave up|give up|giving up|cost|costs|slipped|moved|cut|dropped|delayed|later|either|
 		instead|rather than|option|options|alternative|risk was|limited|fallback|flag|rollback|roll back|revert|
 		reversible|region|worth it|because|in writing|agreed|told my lead|kept|wait|waiting|traded|paid|fewer|less|
-		slower|weeks|days|quarters|sprint`
+		slower|weeks|days|quarters|sprint|accepted|accept|one more|extra|moving part|complexity|side by side|
+		shadow|can fail|can break|could break|downside|price|the catch|choice|choices|recommended|proposed|picked|
+		chose|trade|tradeoff|versus|waited|deferred|postponed|held back|skipped|month|months|year|quarter`
 )
 
 // lengthAnd demands at least n words as well as what find finds: a
@@ -473,7 +505,7 @@ var (
 	irregularPast = wordSet(`got ran found wrote made took put set sent built cut told went brought saw led gave chose
 		drew dug shut split fit hit let quit sold spent threw rewrote rebuilt drove flew caught taught won broke bought
 		began held paid read met left lost did sat stood spoke knew rode rose struck swept understood undid overrode
-		withdrew ate`)
+		withdrew ate reran redid`)
 )
 
 // isActionVerb is a past-tense verb of doing (regular or irregular), or
@@ -537,7 +569,9 @@ func presentAction(w string) bool {
 func findPastEvents(w []string, n int) (int, string) {
 	count, first := 0, -1
 	for i, x := range w {
-		if isActionVerb(x) {
+		// "the lift wasn't significant, so it didn't go out" is an
+		// outcome as much as "it went out".
+		if isActionVerb(x) || x == "didn't" || x == "wasn't" || x == "weren't" {
 			count++
 			if first < 0 {
 				first = i
