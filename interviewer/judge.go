@@ -63,7 +63,7 @@ func oneOf(list string) func([]string) (int, string) {
 var negators = wordSet(`never didn't not don't haven't wasn't couldn't can't no nobody`)
 
 // softeners may stand between a negator and its verb.
-var softeners = wordSet(`really actually even ever quite properly formally closely fully much look at get to bother to go`)
+var softeners = wordSet(`really actually even ever quite properly formally closely fully much look at get to bother`)
 
 // negatedChecks are verbs of finding out whose negation leaves a claim
 // with nothing behind it.
@@ -133,8 +133,9 @@ var replySinks = []replySink{
 	},
 	{
 		// "We hadn't tested it" in a trade-off or a reflection tells the
-		// risk or the lesson; elsewhere a negated check disowns the claim.
-		except: []Gap{GapReflection, GapTradeoff},
+		// risk or the lesson, "nobody knew" in a scope reply the gap the
+		// speaker stepped into; elsewhere a negated check disowns the claim.
+		except: []Gap{GapReflection, GapTradeoff, GapScope},
 		find:   findNegatedCheck,
 		reason: "%q leaves the claim with nothing behind it: a bar raiser wants what you checked and what it showed.",
 	},
@@ -172,7 +173,7 @@ var replySinks = []replySink{
 			i was involved|was involved|i helped|helped out|i was there|i was just there|supportive|being a good|
 			i kept track|kept track|made sure everyone|made sure we|my part was|the coordination|i coordinated|
 			let them take|let them handle|let them run|stayed out of|didn't touch|didn't do much|
-			i pinged|mostly looked|sat in|i attended|someone else did|someone else|my manager told|my lead told|
+			i pinged|mostly looked|sat in the meetings|sat in meetings|sat in on|did my part|mentioned it|i attended|someone else did|someone else|my manager told|my lead told|
 			i was in all|wherever i could|part of the team|i supported|oversaw|facilitated|in the loop|
 			i participated|i contributed|everyone contributed|kept everyone|i organized the meetings|ran the meetings`),
 		reason: "%q hides your own part: name the steps you took yourself, with \"I\".",
@@ -208,7 +209,7 @@ var replySinks = []replySink{
 		find: oneOf(`went well|went fine|it was fine|was fine|it's fine|worked out|went okay|went ok|everyone was|
 			everybody was|pretty happy|were happy|was happy|all good|no issues|no problems|no complaints|
 			no hard feelings|too early|still in progress|long journey|direction is good|people are excited|
-			passed it to|handed it to|most of it|a little late|a bit late|few days|couple of things|
+			passed it to|passed it on|backlog|handed it to|most of it|a little late|a bit late|few days|couple of things|
 			didn't make it|eventually|someone would|still me|spare hour|the one everybody|go to person|go-to person|
 			i know a lot|the expert|nobody mentioned|didn't hear|seemed fine|seemed to|seems fine|seems to|
 			seem fine|it shipped eventually|i don't think|huge success|pretty much|mostly fine|landed well|
@@ -309,7 +310,7 @@ var replySinks = []replySink{
 			all worked out|it worked out|i just chose|went for it|cut nothing|didn't cut|didn't give up|didn't lose|
 			nothing was lost|lost nothing|nothing at all|no trade|not a trade|no brainer|no-brainer|clearly the best|
 			obviously|best of both|everyone won|everybody won|pushed through|all nighter|all-nighter|overtime|
-			worked nights|extra hours|did it all|did everything|let my manager decide|my manager decided`),
+			worked nights|extra hours|did it all|did everything|do everything|kept going|just always|let my manager decide|my manager decided`),
 		reason: "%q names no real cost or choice: say what was given up or risked, who paid for it, and why it was acceptable.",
 	},
 }
@@ -320,10 +321,28 @@ func findAssignedOrDeferred(w []string) (int, string) {
 	if i, p := findAssigned(w); i >= 0 {
 		return i, p
 	}
-	if i, p := findPhrase(w, scopeSinks); i >= 0 {
+	if i, p := findUnnegated(w, scopeSinks); i >= 0 {
 		return i, p
 	}
 	return goalSet(w)
+}
+
+// findUnnegated finds the first of a list of phrases that no negator
+// just before it turns around: "nobody assigned it" is the opposite of
+// "assigned".
+func findUnnegated(w []string, list [][]string) (int, string) {
+	for from := 0; from < len(w); {
+		i, p := findPhrase(w[from:], list)
+		if i < 0 {
+			return -1, ""
+		}
+		i += from
+		if !(i > 0 && negators[w[i-1]] || i > 1 && negators[w[i-2]]) {
+			return i, p
+		}
+		from = i + 1
+	}
+	return -1, ""
 }
 
 // goalSet finds a goal or target someone set: "the cost goals the
@@ -486,7 +505,12 @@ func findMeasuredFigure(w []string) (int, string) {
 			figures++
 		}
 	}
-	if k, p := findPhrase(w, phrases(`went from|dropped|down to|up to|fell|rose|back under|under|before|after|to zero`)); k >= 0 && figures >= 2 {
+	// Two figures related to each other are a comparison or a worked
+	// estimate: "from five a month to one", "three hundred a week, which
+	// at our order value is twenty thousand".
+	if k, p := findPhrase(w, phrases(`went from|dropped|down to|up to|fell|rose|back under|under|before|after|
+		to zero|which at|which is|which was|that's|so that's|at our|at roughly|at about|instead of|against|
+		out of|since|worth|tied to|on the order of|per|an hour|a day|a week|a month|a year`)); k >= 0 && figures >= 2 {
 		return k, p
 	}
 	_ = num
