@@ -2,6 +2,7 @@ package interviewer
 
 import (
 	"fmt"
+	"slices"
 	"strings"
 )
 
@@ -18,7 +19,7 @@ import (
 // replySink is a pattern that sinks a reply to a probe of the listed gaps
 // (every gap when none is listed), whatever else the reply says.
 type replySink struct {
-	gaps   []Gap
+	gaps   []Gap // the gaps it applies to; none means every gap
 	except []Gap // gaps it never applies to
 	find   func(words []string) (int, string)
 	reason string // one sentence, with %q for the words that sank it
@@ -28,20 +29,7 @@ type replySink struct {
 }
 
 func (s replySink) appliesTo(g Gap) bool {
-	for _, x := range s.except {
-		if x == g {
-			return false
-		}
-	}
-	if len(s.gaps) == 0 {
-		return true
-	}
-	for _, x := range s.gaps {
-		if x == g {
-			return true
-		}
-	}
-	return false
+	return !slices.Contains(s.except, g) && (len(s.gaps) == 0 || slices.Contains(s.gaps, g))
 }
 
 // replyDemand is what a reply to a probe of one gap must show to be
@@ -489,11 +477,15 @@ var measureSources = phrases(`counted|count|measured|measure|timed|sampled|sampl
 	interval|per arm|the dates|dashboard showed|in the logs|statement|multiplied|divided|averaged|estimated from|
 	estimated it from|based on the|worked out from|receipts|payroll|timesheets|audit`)
 
+// relatedFigures are the words that tie one figure to another.
+var relatedFigures = phrases(`went from|dropped|down to|up to|fell|rose|back under|under|before|after|
+	to zero|which at|which is|which was|that's|so that's|at our|at roughly|at about|instead of|against|
+	out of|since|worth|tied to|on the order of|per|an hour|a day|a week|a month|a year`)
+
 // findMeasuredFigure finds a figure with its basis: a source or method
 // named, or a before-and-after comparison of two figures.
 func findMeasuredFigure(w []string) (int, string) {
-	i, num := findNumber(w)
-	if i < 0 {
+	if i, _ := findNumber(w); i < 0 {
 		return -1, ""
 	}
 	if j, p := findPhrase(w, measureSources); j >= 0 {
@@ -508,12 +500,9 @@ func findMeasuredFigure(w []string) (int, string) {
 	// Two figures related to each other are a comparison or a worked
 	// estimate: "from five a month to one", "three hundred a week, which
 	// at our order value is twenty thousand".
-	if k, p := findPhrase(w, phrases(`went from|dropped|down to|up to|fell|rose|back under|under|before|after|
-		to zero|which at|which is|which was|that's|so that's|at our|at roughly|at about|instead of|against|
-		out of|since|worth|tied to|on the order of|per|an hour|a day|a week|a month|a year`)); k >= 0 && figures >= 2 {
+	if k, p := findPhrase(w, relatedFigures); k >= 0 && figures >= 2 {
 		return k, p
 	}
-	_ = num
 	return -1, ""
 }
 
@@ -584,9 +573,11 @@ func findOwnSteps(n int) func([]string) (int, string) {
 // presentAction is a present-tense verb of doing right after "I": the
 // habit a reply describes ("I post", "I check").
 func presentAction(w string) bool {
-	return !wordSet(`am think mean guess would just really also was had have do don't didn't can could should will
-		know feel hope try say suppose assume believe`)[w] && !strings.HasSuffix(w, "ly")
+	return !notPresentActions[w] && !strings.HasSuffix(w, "ly")
 }
+
+var notPresentActions = wordSet(`am think mean guess would just really also was had have do don't didn't can could
+	should will know feel hope try say suppose assume believe`)
 
 // findPastEvents finds n past-tense actions, whoever did them: an outcome
 // told as events ("she kept it, gave it a stop date, then cancelled it").
