@@ -24,6 +24,10 @@ type LiveEvalOptions struct {
 	// find a new part before it is shown (interviewer.LiveView's rule).
 	Update  float64
 	Confirm int
+	// ConfirmLater, when above 0, replaces Confirm for a part later in
+	// STAR order than the one shown: a story moves on more often than
+	// it goes back.
+	ConfirmLater int
 	// Pauses gives the segmenter a pause after each written sentence, as
 	// a recognizer hears one, instead of no pauses at all.
 	Pauses bool
@@ -169,7 +173,7 @@ func evaluateLiveAnswer(newReader func() func([]Token) []Label, a LabeledAnswer,
 		}
 		labels := read(tokens[:k])
 		current, prev := labels[k-1], show.label
-		s := show.update(labels, opt.Confirm)
+		s := show.update(labels, opt.Confirm, opt.ConfirmLater)
 		if prev != "" && s != prev {
 			e.ShownChanges++
 		}
@@ -218,9 +222,13 @@ type liveHold struct {
 	seen           int
 }
 
-// update takes the labels of one update's words and gives the part shown.
-func (h *liveHold) update(labels []Label, confirm int) Label {
+// update takes the labels of one update's words and gives the part shown;
+// later, when above 0, is confirm for a part later in STAR order.
+func (h *liveHold) update(labels []Label, confirm, later int) Label {
 	current := labels[len(labels)-1]
+	if later > 0 && h.label != "" && current.Index() > h.label.Index() {
+		confirm = later
+	}
 	switch {
 	case h.label == "" || current == h.label:
 		h.label, h.pending, h.seen = current, "", 0
