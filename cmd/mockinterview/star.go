@@ -114,6 +114,12 @@ func runEvalStar(ctx context.Context, e env, args []string) error {
 	verbose := fs.Bool("v", false, "list the answers from worst to best")
 	heard := fs.String("heard", "", "also score the words the embedded recognizer hears when flite's `VOICE` (e.g. slt) reads each answer, with their pauses, as `analyze` would label a recording")
 	limit := fs.Int("limit", 0, "use only the first N answers (0: all)")
+	live := fs.Bool("live", false, "score the live reading instead: each answer cut every few words and played at a fluent pace, read as unfinished, as the live view reads it (see docs/BENCHMARKS.md, The live view)")
+	liveOpt := star.DefaultLiveEvalOptions()
+	fs.IntVar(&liveOpt.Every, "live-every", liveOpt.Every, "with --live, words between the cuts whose last word is scored")
+	fs.BoolVar(&liveOpt.Pauses, "live-pauses", false, "with --live, a pause after each written sentence, as a recognizer hears it")
+	fs.IntVar(&liveOpt.Confirm, "live-confirm", liveOpt.Confirm, "with --live, updates in a row that must find a new part before it is shown")
+	half := fs.String("half", "", "use only every other answer: `odd` (the 1st, 3rd, ...) or even")
 	dirs, err := parseFlags(fs, args)
 	if err != nil {
 		return err
@@ -126,12 +132,26 @@ func runEvalStar(ctx context.Context, e env, args []string) error {
 	if err != nil {
 		return err
 	}
+	if answers, err = everyOther(answers, *half); err != nil {
+		return err
+	}
 	if *limit > 0 && *limit < len(answers) {
 		answers = answers[:*limit]
 	}
 	models, names, err := loadSegmentModels(*modelPath)
 	if err != nil {
 		return err
+	}
+	if *live {
+		for i, model := range models {
+			if len(models) > 1 {
+				fmt.Fprintf(e.stdout, "== %s\n\n", names[i])
+			}
+			ev := star.EvaluateLive(model.NewLiveReader, answers, liveOpt)
+			fmt.Fprintf(e.stdout, "STAR live reading on %s (typed words, %.1f a second, an update every %.0f s)\n\n", dir, liveOpt.WordsPerSecond, liveOpt.Update)
+			ev.Print(e.stdout)
+		}
+		return nil
 	}
 	var heardAnswers []star.HeardAnswer
 	var wer float64
@@ -166,6 +186,27 @@ func runEvalStar(ctx context.Context, e env, args []string) error {
 		fmt.Fprintln(e.stdout)
 	}
 	return nil
+}
+
+// everyOther keeps the odd (1st, 3rd, ...) or the even answers, or all of
+// them when half is empty.
+func everyOther(answers []star.LabeledAnswer, half string) ([]star.LabeledAnswer, error) {
+	var from int
+	switch half {
+	case "":
+		return answers, nil
+	case "odd":
+		from = 0
+	case "even":
+		from = 1
+	default:
+		return nil, usageError{fmt.Sprintf("--half wants odd or even, got %q", half)}
+	}
+	var out []star.LabeledAnswer
+	for i := from; i < len(answers); i += 2 {
+		out = append(out, answers[i])
+	}
+	return out, nil
 }
 
 // loadSegmentModels reads the comma-separated model files in paths, or

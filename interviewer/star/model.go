@@ -185,6 +185,20 @@ func (m *Model) segment(tokens []Token, st structure) []Label {
 	if len(tokens) == 0 {
 		return nil
 	}
+	return toLabels(decode(m.answerScores(tokens), &st, m.MinRun))
+}
+
+// toLabels names the labels of a decoded path.
+func toLabels(path []int) []Label {
+	out := make([]Label, len(path))
+	for i, l := range path {
+		out[i] = Labels[l]
+	}
+	return out
+}
+
+// answerScores are the scores the decoder reads for each of the tokens.
+func (m *Model) answerScores(tokens []Token) scores {
 	starts := m.Sentence.Starts(tokens)
 	sc := m.wordScores(tokens, starts)
 	if !anyPause(tokens) {
@@ -195,12 +209,7 @@ func (m *Model) segment(tokens []Token, st structure) []Label {
 		paused := expectedPauses(tokens, starts)
 		sc.average(m.wordScores(paused, m.Sentence.Starts(paused)))
 	}
-	path := decode(sc, &st, m.MinRun)
-	out := make([]Label, len(path))
-	for i, l := range path {
-		out[i] = Labels[l]
-	}
-	return out
+	return sc
 }
 
 // wordScores are the second stage's scores of each word, given where
@@ -248,6 +257,13 @@ func (m *Model) SegmentUnfinished(tokens []Token) []Label {
 	if len(tokens) == 0 {
 		return nil
 	}
+	sc, st := m.unfinishedScores(tokens)
+	return toLabels(decode(sc, &st, m.MinRun)[:len(tokens)])
+}
+
+// unfinishedScores are the scores of the tokens followed by
+// unfinishedPad unknown ones, and the answer's shape to decode them with.
+func (m *Model) unfinishedScores(tokens []Token) (scores, structure) {
 	padded := make([]Token, len(tokens), len(tokens)+unfinishedPad)
 	copy(padded, tokens)
 	for range unfinishedPad {
@@ -256,10 +272,16 @@ func (m *Model) SegmentUnfinished(tokens []Token) []Label {
 	// How much of the answer a part takes is not known before its end.
 	st := m.Stack.structure
 	st.Length.Weight = 0
-	return m.segment(padded, st)[:len(tokens)]
+	return m.answerScores(padded), st
 }
 
 // unfinishedPad is past the widest reach of the position features ("left"
 // counts up to 120 words), so none of the words heard reads as near the
 // end.
 const unfinishedPad = 120
+
+// NewLiveReader gives a reading of one answer still being told, to be
+// asked with the words heard so far at each update.
+func (m *Model) NewLiveReader() func([]Token) []Label {
+	return m.SegmentUnfinished
+}

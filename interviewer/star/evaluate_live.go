@@ -1,0 +1,244 @@
+package star
+
+import (
+	"fmt"
+	"io"
+	"math"
+	"runtime"
+	"slices"
+	"sort"
+	"sync"
+)
+
+// LiveEvalOptions say how EvaluateLive plays an answer.
+type LiveEvalOptions struct {
+	// Every is how many words apart the cuts of the first figure are
+	// (the label of the last word of each cut, read as unfinished).
+	Every int
+	// WordsPerSecond is the pace the simulated speaker keeps, and
+	// SentenceGap the silence after each written sentence, in seconds.
+	WordsPerSecond float64
+	SentenceGap    float64
+	// Update is how often, in seconds of speech, the live view segments
+	// the answer heard so far; Confirm how many updates in a row must
+	// find a new part before it is shown (interviewer.LiveView's rule).
+	Update  float64
+	Confirm int
+	// ConfirmLater, when above 0, replaces Confirm for a part later in
+	// STAR order than the one shown: a story moves on more often than
+	// it goes back.
+	ConfirmLater int
+	// Pauses gives the segmenter a pause after each written sentence, as
+	// a recognizer hears one, instead of no pauses at all.
+	Pauses bool
+}
+
+// DefaultLiveEvalOptions plays answers about as livebench does: a fluent
+// speaker, 0.4 s between sentences, an update every second of audio and
+// a new part shown after two updates.
+func DefaultLiveEvalOptions() LiveEvalOptions {
+	return LiveEvalOptions{Every: 6, WordsPerSecond: 2.5, SentenceGap: 0.4, Update: 1, Confirm: 2}
+}
+
+// LiveEval scores a live reading of answers being told.
+type LiveEval struct {
+	Answers int
+	// Cuts and LastRight: the cuts every Every words, and how many of
+	// them gave the cut's last word its gold label.
+	Cuts, LastRight int
+	// Updates and ShownRight: the simulated live updates, and how many
+	// showed the part being told at the update's time.
+	Updates, ShownRight int
+	// Raw counts the updates whose unconfirmed reading was right.
+	RawRight int
+	// Lags are the seconds from each gold part change to the first update
+	// that shows the new part (the whole part when none does: Missed).
+	Lags   []float64
+	Missed int
+	// ShownChanges counts the changes of the part shown.
+	ShownChanges int
+}
+
+// LastAccuracy is the share of cuts whose last word was labeled right.
+func (e *LiveEval) LastAccuracy() float64 { return ratio(e.LastRight, e.Cuts) }
+
+// ShownAccuracy is the share of updates that showed the part being told.
+func (e *LiveEval) ShownAccuracy() float64 { return ratio(e.ShownRight, e.Updates) }
+
+// RawAccuracy is ShownAccuracy without the Confirm rule.
+func (e *LiveEval) RawAccuracy() float64 { return ratio(e.RawRight, e.Updates) }
+
+// Lag is the q-quantile of the lags.
+func (e *LiveEval) Lag(q float64) float64 {
+	if len(e.Lags) == 0 {
+		return math.NaN()
+	}
+	s := slices.Clone(e.Lags)
+	sort.Float64s(s)
+	return s[max(0, int(math.Ceil(q*float64(len(s))))-1)]
+}
+
+// Print writes the figures on a few lines.
+func (e *LiveEval) Print(w io.Writer) {
+	fmt.Fprintf(w, "answers %d\n", e.Answers)
+	fmt.Fprintf(w, "last word of a cut right  %.3f (%d cuts)\n", e.LastAccuracy(), e.Cuts)
+	fmt.Fprintf(w, "part shown right          %.3f (%d updates; unconfirmed %.3f)\n", e.ShownAccuracy(), e.Updates, e.RawAccuracy())
+	fmt.Fprintf(w, "lag p50 / p90 / max       %.1f / %.1f / %.1f s (%d changes, %d missed, %d shown)\n",
+		e.Lag(0.5), e.Lag(0.9), e.Lag(1), len(e.Lags), e.Missed, e.ShownChanges)
+}
+
+func (e *LiveEval) merge(o *LiveEval) {
+	e.Answers += o.Answers
+	e.Cuts += o.Cuts
+	e.LastRight += o.LastRight
+	e.Updates += o.Updates
+	e.ShownRight += o.ShownRight
+	e.RawRight += o.RawRight
+	e.Lags = append(e.Lags, o.Lags...)
+	e.Missed += o.Missed
+	e.ShownChanges += o.ShownChanges
+}
+
+// EvaluateLive plays each answer as if it were being told and read live:
+// newReader gives, for each answer, the reading of its words heard so far
+// (a fresh one per answer, as a session has; it may keep what it read at
+// earlier updates). It scores the last word of cuts every opt.Every words,
+// and the part a live view would show at each update, as
+// interviewer.LiveView shows it, against the part being told (in the gap
+// after a sentence, that sentence's part), with time simulated from the
+// words' places.
+func EvaluateLive(newReader func() func([]Token) []Label, answers []LabeledAnswer, opt LiveEvalOptions) LiveEval {
+	evals := make([]LiveEval, len(answers))
+	var wg sync.WaitGroup
+	sem := make(chan struct{}, runtime.GOMAXPROCS(0))
+	for i, a := range answers {
+		wg.Go(func() {
+			sem <- struct{}{}
+			defer func() { <-sem }()
+			evals[i] = evaluateLiveAnswer(newReader, a, opt)
+		})
+	}
+	wg.Wait()
+	var sum LiveEval
+	for _, e := range evals {
+		sum.merge(&e)
+	}
+	return sum
+}
+
+func evaluateLiveAnswer(newReader func() func([]Token) []Label, a LabeledAnswer, opt LiveEvalOptions) LiveEval {
+	e := LiveEval{Answers: 1}
+	tokens, gold := typedTokens(a, opt.Pauses)
+	n := len(tokens)
+	if n == 0 {
+		return e
+	}
+	read := newReader()
+	for cut := opt.Every; cut <= n; cut += opt.Every {
+		e.Cuts++
+		if got := read(tokens[:cut]); got[cut-1] == gold[cut-1] {
+			e.LastRight++
+		}
+	}
+
+	// Word i is said from start[i] to start[i]+step; a sentence's gap
+	// follows its last word.
+	_, _, ends := a.Tokens()
+	step := 1 / opt.WordsPerSecond
+	start := make([]float64, n)
+	at := 0.0
+	for i := range n {
+		start[i] = at
+		at += step
+		if ends[i] {
+			at += opt.SentenceGap
+		}
+	}
+	end := at
+	heard := func(t float64) int { // words ended by t
+		return sort.Search(n, func(i int) bool { return start[i]+step > t+1e-9 })
+	}
+	told := func(t float64) Label { // the part of the last word begun by t
+		return gold[max(sort.Search(n, func(i int) bool { return start[i] > t+1e-9 })-1, 0)]
+	}
+
+	read = newReader()
+	var show liveHold
+	var times []float64
+	var shown []Label
+	for t := opt.Update; t < end+opt.Update; t += opt.Update {
+		k := heard(t)
+		if k == 0 {
+			continue
+		}
+		labels := read(tokens[:k])
+		current, prev := labels[k-1], show.label
+		s := show.update(labels, opt.Confirm, opt.ConfirmLater)
+		if prev != "" && s != prev {
+			e.ShownChanges++
+		}
+		e.Updates++
+		truth := told(t)
+		if s == truth {
+			e.ShownRight++
+		}
+		if current == truth {
+			e.RawRight++
+		}
+		times = append(times, t)
+		shown = append(shown, s)
+	}
+	for i := 1; i < n; i++ {
+		if gold[i] == gold[i-1] {
+			continue
+		}
+		next := end
+		for j := i + 1; j < n; j++ {
+			if gold[j] != gold[i] {
+				next = start[j]
+				break
+			}
+		}
+		lag, found := next-start[i], false
+		for u, t := range times {
+			if t >= start[i] && t < next && shown[u] == gold[i] {
+				lag, found = t-start[i], true
+				break
+			}
+		}
+		if !found {
+			e.Missed++
+		}
+		e.Lags = append(e.Lags, lag)
+	}
+	return e
+}
+
+// liveHold is interviewer.LiveView's rule for the part it shows: a new
+// part becomes current once confirm updates in a row find it in the last
+// words, or at once when the part shown is no longer in the reading.
+type liveHold struct {
+	label, pending Label
+	seen           int
+}
+
+// update takes the labels of one update's words and gives the part shown;
+// later, when above 0, is confirm for a part later in STAR order.
+func (h *liveHold) update(labels []Label, confirm, later int) Label {
+	current := labels[len(labels)-1]
+	if later > 0 && h.label != "" && current.Index() > h.label.Index() {
+		confirm = later
+	}
+	switch {
+	case h.label == "" || current == h.label:
+		h.label, h.pending, h.seen = current, "", 0
+	case current == h.pending:
+		h.seen++
+	default:
+		h.pending, h.seen = current, 1
+	}
+	if h.seen >= confirm || !slices.Contains(labels, h.label) {
+		h.label, h.pending, h.seen = current, "", 0
+	}
+	return h.label
+}
