@@ -6,6 +6,8 @@ import (
 	"runtime"
 	"runtime/debug"
 	"strings"
+
+	"github.com/mockinterview/mockinterview/transcribe/pocketsphinx"
 )
 
 // commit is the commit the binary was built from, when the build says so
@@ -22,7 +24,8 @@ func runVersion(_ context.Context, e env, args []string) error {
 }
 
 // versionLine names the build: the module version or the commit it was
-// built from (and whether the tree had changes), and the Go toolchain.
+// built from (and whether the tree had changes), the Go toolchain and the
+// embedded recognizer's set-up (pocketsphinx.ShippedSetup).
 func versionLine() string {
 	version, built := "unknown", ""
 	if commit != "" {
@@ -50,5 +53,5 @@ func versionLine() string {
 	if version == "(devel)" {
 		version = "development build"
 	}
-	return fmt.Sprintf("mockinterview %s%s, %s %s/%s", version, built, runtime.Version(), runtime.GOOS, runtime.GOARCH)
+	return fmt.Sprintf("mockinterview %s%s, %s %s/%s, embedded recognizer %s", version, built, runtime.Version(), runtime.GOOS, runtime.GOARCH, pocketsphinx.ShippedSetup())
 }

@@ -9,9 +9,14 @@ import "C"
 
 import (
 	"bufio"
+	"crypto/sha256"
 	_ "embed"
+	"encoding/hex"
 	"fmt"
+	"io"
+	"maps"
 	"os"
+	"slices"
 	"strings"
 
 	"github.com/mockinterview/mockinterview/transcribe"
@@ -197,4 +202,22 @@ func (d *decoder) unboost() {
 	C.ps_set_search(d.ps, baseSearch)
 	C.ps_unset_search(d.ps, vocabularySearch)
 	d.boosted = false
+}
+
+// ShippedSetup names what the embedded recognizer hears with by default:
+// "ps-" and the first eight hex digits of a SHA-256 of the built-in
+// interview model, its dictionary, the default profile's options, the
+// default interpolation weight and pause. Benchmark tables measured with
+// the shipped set-up carry it, and a test fails when they no longer match
+// (docs/BENCHMARKS.md); `mockinterview version` prints it.
+func ShippedSetup() string {
+	h := sha256.New()
+	h.Write(interviewLM)
+	io.WriteString(h, interviewDict)
+	opts := profileOptions[ProfileFast]
+	for _, k := range slices.Sorted(maps.Keys(opts)) {
+		fmt.Fprintf(h, "%s=%s\n", k, opts[k])
+	}
+	fmt.Fprintf(h, "domain weight %g, pause %v, longest utterance %v\n", DefaultDomainWeight, transcribe.DefaultPause, maxUtterance)
+	return "ps-" + hex.EncodeToString(h.Sum(nil))[:8]
 }
