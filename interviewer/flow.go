@@ -5,7 +5,6 @@ import (
 	"fmt"
 	"math"
 	"slices"
-	"strings"
 
 	"github.com/mockinterview/mockinterview/interviewer/star"
 	"github.com/mockinterview/mockinterview/transcribe"
@@ -345,6 +344,7 @@ func (iv *Interview) endAnswer(now float64) []Turn {
 func (iv *Interview) analyzeMain() {
 	a := iv.answers[0]
 	r := iv.cfg.Analyzer.Analyze(Answer{Words: a.words, Audio: a.audio}, iv.cfg.Profile)
+	addPrincipleFindings(&r, iv.principle)
 	iv.main = &r
 }
 
@@ -628,113 +628,4 @@ func improvements(r *InterviewReport) []string {
 		}
 	}
 	return out
-}
-
-// hiringVerdict scores the answer the way the coaching material's bar
-// raiser does: content first (ownership, I over we, numbers, a specific
-// reflection), weighted by the principle's lens, then the probes.
-func hiringVerdict(r *InterviewReport, p *Principle) *HiringVerdict {
-	v := &HiringVerdict{Reasons: []string{}}
-	if r.Skipped || len(r.Words) == 0 {
-		v.Decision = "No Hire"
-		v.Summary = "No answer to judge."
-		v.Reasons = append(v.Reasons, "The question was skipped or nothing was heard.")
-		return v
-	}
-	score := 3.0
-	content := 0
-	for _, f := range r.Feedback {
-		w := 1.0
-		if p != nil && f.Part != "" {
-			if x, ok := p.Lens.Weight[f.Part]; ok {
-				w = x
-			}
-		}
-		switch f.Severity {
-		case SeverityHigh:
-			score -= 1.5 * w
-		case SeverityWarn:
-			score -= 0.5 * w
-		default:
-			continue
-		}
-		if f.Part != "" {
-			content++
-			v.Reasons = append(v.Reasons, reasonFor(f, r))
-		}
-	}
-	var unanswered []string
-	for _, pr := range r.Probes {
-		if pr.Verdict == nil {
-			continue
-		}
-		switch pr.Verdict.Rating {
-		case RatingStrong:
-			score += 1
-		case RatingUnanswered:
-			unanswered = append(unanswered, string(pr.Gap))
-			v.Reasons = append(v.Reasons, fmt.Sprintf("Probe on %s: not answered, so not scored.", pr.Gap))
-		default:
-			score -= 1
-			v.Reasons = append(v.Reasons, fmt.Sprintf("Probe on %s: %s", pr.Gap, pr.Verdict.Reason))
-		}
-	}
-	switch {
-	case score >= 3.5:
-		v.Decision = "Strong Hire"
-	case score >= 2:
-		v.Decision = "Hire"
-	case score >= 0.5:
-		v.Decision = "Leaning Hire"
-	case score >= -2:
-		v.Decision = "Leaning No Hire"
-	default:
-		v.Decision = "No Hire"
-	}
-	delivery := r.Pacing.Band == "comfortable" && r.Pacing.Fillers.PerMinute <= fillersFine
-	principle := r.Principle
-	switch {
-	case content > 0 && delivery && score < 2:
-		v.Summary = fmt.Sprintf("Sounds competent but fails on content. %s for %s.", v.Decision, principle)
-	case content > 0 && score < 2:
-		v.Summary = fmt.Sprintf("Gaps in content and delivery. %s for %s.", v.Decision, principle)
-	default:
-		v.Summary = fmt.Sprintf("A clear, owned story with evidence. %s for %s.", v.Decision, principle)
-	}
-	switch len(unanswered) {
-	case 0:
-	case 1:
-		v.Summary += fmt.Sprintf(" The follow-up on %s was not answered.", unanswered[0])
-	default:
-		v.Summary += fmt.Sprintf(" The follow-ups on %s were not answered.", joinAnd(unanswered))
-	}
-	return v
-}
-
-func reasonFor(f Finding, r *InterviewReport) string {
-	switch f.Code {
-	case "action_we":
-		return fmt.Sprintf("Uses \"we\" (%d) more than \"I\" (%d) in the action.", r.Ownership.ActionWe, r.Ownership.ActionI)
-	case "result_no_number":
-		return "No numbers in the result."
-	case "task_no_scope":
-		return "No explicit scope boundary: ownership is not proven."
-	case "task_assigned":
-		return "The task was handed over by a manager."
-	case "reflection_generic":
-		return "A generic reflection."
-	}
-	msg := f.Message
-	if i := strings.Index(msg, ". "); i > 0 {
-		msg = msg[:i+1]
-	}
-	return msg
-}
-
-// joinAnd lists items as a sentence does: "a", "a and b", "a, b and c".
-func joinAnd(items []string) string {
-	if len(items) < 2 {
-		return strings.Join(items, "")
-	}
-	return strings.Join(items[:len(items)-1], ", ") + " and " + items[len(items)-1]
 }
