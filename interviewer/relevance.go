@@ -34,8 +34,20 @@ func (c clause) find(text string) string {
 	return strings.TrimSpace(m)
 }
 
-// count is how many times the pattern matches.
-func (c clause) count(text string) int { return len(c.re.FindAllStringIndex(text, -1)) }
+// count is how many times the pattern matches; two matches side by side
+// share the space between them.
+func (c clause) count(text string) int {
+	n := 0
+	for at := 0; at < len(text); {
+		m := c.re.FindStringIndex(text[at:])
+		if m == nil {
+			break
+		}
+		n++
+		at += max(m[1]-1, m[0]+1)
+	}
+	return n
+}
 
 // spoken is normalized words joined for the clauses.
 func spoken(words []string) string {
@@ -46,7 +58,15 @@ func spoken(words []string) string {
 // the regular "-ed" ones.
 var pastActions = wordSet(`took wrote built found made went saw ran got told sent put set kept brought caught cut did drove
 	gave led left met paid said sat spent spoke stood taught won began broke chose dug drew held hit let rebuilt rewrote
-	sold split threw shipped dropped stopped swapped flagged mapped tagged logged planned grabbed ripped`)
+	sold split threw came bought fought flew grew rode rang swore tore wore woke hung spun struck stuck slid sped lent
+	dealt swept dove shook overrode undid redid reran reread oversaw understood upheld withheld withdrew ground bound
+	wound fed fled shot lit hid quit spread shipped dropped stopped swapped flagged mapped tagged logged planned grabbed
+	ripped`)
+
+// presentActions are verbs of action a story told in the present ("so I
+// pull the logs, I find the gap") uses after "I".
+var presentActions = wordSet(`pull pulls write build find go grab check ask call open fix ship add run dig trace diff
+	profile reproduce replay rewrite set send tell take put sit walk book start spin roll`)
 
 // notActions are "-ed" words after "I" that tell no action.
 var notActions = wordSet(`needed wanted learned learnt liked loved hoped wished guessed assumed supposed used interested
@@ -70,7 +90,7 @@ func storyClauses(words []string) (mine, ours int, examples []string) {
 			j++
 		}
 		v := words[j]
-		past := pastActions[v] || (len(v) > 4 && strings.HasSuffix(v, "ed") && !notActions[v])
+		past := pastActions[v] || presentActions[v] || (len(v) > 4 && strings.HasSuffix(v, "ed") && !notActions[v])
 		if !past {
 			continue
 		}
@@ -90,11 +110,12 @@ func storyClauses(words []string) (mine, ours int, examples []string) {
 var (
 	// hypotheticalClauses put a habit or a condition in place of a time
 	// it happened ("I would" and "I'd" are counted by hypotheticals).
-	hypotheticalClauses = newClause(`if (?:a|my|the|someone|somebody|i|we) \w+ (?:was|were|is|had|did|missed|kept)|it would depend|it depends on|
+	hypotheticalClauses = newClause(`if (?:a|my|the|someone|somebody|i|we) \S+ (?:was|were|is|had|did|missed|kept)|it would depend|it depends on|
 		i haven't had|haven't had to|haven't really had|i've never had|i'll usually|i usually|i always|i tend to|i try to|my approach is|
-		i'd probably|i'd make sure|what i'd do|what i would do`)
+		i'd probably|i'd make sure|what i'd do|what i would do|i (?:generally|typically|normally)|my first step would|
+		the first thing i'd|the first thing i would|i'd typically|i'd usually`)
 	// viewClauses are views and habits told in place of a story.
-	viewClauses = newClause(`i'm a (?:big|firm|huge|strong) believer|i'm (?:really )?passionate|i'm (?:a )?really \w+ person|
+	viewClauses = newClause(`i'm a (?:big|firm|huge|strong) believer|i'm (?:really )?passionate|i'm (?:a )?really \S+ person|
 		i think (?:in general|that's|it's|every|a lot of|curiosity|this is)|in general|every engineer should|you should always|
 		you have to be|one of my (?:biggest )?strengths|something i really care|i'm always|i'm usually|i like (?:sharing|to)`)
 )
@@ -123,6 +144,24 @@ func hypotheticals(words []string) int {
 	return n
 }
 
+// othersClauses counts what other people did, in the past: a story in
+// which the candidate does nothing tells no time of theirs.
+func othersClauses(words []string) (n int, first string) {
+	for i := 0; i+1 < len(words); i++ {
+		switch words[i] {
+		case "he", "she", "they":
+			v := words[i+1]
+			if pastActions[v] || (len(v) > 4 && strings.HasSuffix(v, "ed") && !notActions[v]) {
+				if n == 0 {
+					first = excerpt(words, i, 6)
+				}
+				n++
+			}
+		}
+	}
+	return n, first
+}
+
 // offTopicReading says why an answer does not tell a real time, or "".
 // A story tells several things the candidate (or the team) did, in the
 // past; a view, a list of interests or an "I would" does not.
@@ -130,6 +169,7 @@ func offTopicReading(words []string) (why, quote string) {
 	mine, ours, _ := storyClauses(words)
 	text := spoken(words)
 	hypo := hypotheticalClauses.count(text) + hypotheticals(words)
+	theirs, theirFirst := othersClauses(words)
 	views := viewClauses.count(text)
 	done := mine + ours
 	switch {
@@ -141,6 +181,8 @@ func offTopicReading(words []string) (why, quote string) {
 		return "hypothetical", quote
 	case done <= 2 && views >= 2:
 		return "no story", viewClauses.find(text)
+	case mine <= 1 && ours <= 1 && theirs >= 3:
+		return "no story", theirFirst
 	}
 	return "", ""
 }
@@ -150,21 +192,25 @@ func offTopicReading(words []string) (why, quote string) {
 var (
 	// routedClauses tell the problem was passed to someone else.
 	routedClauses = newClause(`(?:escalated|posted|filed|sent|emailed|flagged|reported|raised|pinged|messaged|forwarded|
-		handed|passed|logged|opened|mentioned|dropped|put|told|cc'd) (?:\w+ ){0,6}(?:to|in|with|into|on|for) (?:\w+ ){0,3}
-		(?:their|the (?:\w+ )?team|support|manager|channel|queue|ticket|lead|slack|email|the right|them)|
-		filed a ticket|opened a ticket|sent (?:a|them a) (?:slack )?message|(?:a|the) slack message|made sure (?:it got|they knew)`)
+		handed|passed|logged|opened|mentioned|dropped|put|told|cc'd) (?:\S+ ){0,6}(?:to|in|with|into|on|for) (?:\S+ ){0,3}
+		(?:their|the (?:\S+ )?team|support|manager|channel|queue|ticket|lead|slack|email|the right|them)|
+		filed a ticket|opened a ticket|sent (?:a|them a) (?:slack )?message|(?:a|the) slack message|made sure (?:it got|they knew)|
+		let (?:their \S+|the \S+ team) know|gave them a heads up|looped (?:in|them in)|created a (?:jira|ticket|bug)|
+		opened an issue|raised a (?:ticket|bug)|wrote it up for`)
 	// leftClauses tell the candidate then left it to them.
 	leftClauses = newClause(`moved on|went back to (?:my|our)|back to my (?:own )?(?:sprint|work|tickets)|left it (?:with|to) them|
-		they (?:\w+ ){0,2}(?:fixed|patched|sorted|handled|resolved|solved) (?:it|the)|they sorted it out|they handled it|
+		they (?:\S+ ){0,2}(?:fixed|patched|sorted|handled|resolved|solved) (?:it|the)|they sorted it out|they handled it|
 		they got to it|got back to them|it got resolved|(?:it|that) was (?:really )?(?:their|support's|on them|up to them)|
 		(?:was|is) (?:really )?their (?:call|job|problem|system|service|decision)|(?:support's|their) job|it's theirs|
-		(?:it was|that's|it's) on them|up to them|their queue|didn't follow (?:it|up)|did not (?:\w+ ){0,3}take further ownership|
-		beyond reporting|they figured out a plan on their side|their backlog|in their hands|let them (?:handle|deal|sort|fix)|
+		(?:it was|that's|it's) on them|up to them|their queue|didn't follow (?:it|up)|did not (?:\S+ ){0,3}take further ownership|
+		beyond reporting|their backlog|in their hands|let them (?:handle|deal|sort|fix)|
 		(?:not|wasn't) (?:really )?(?:my|our) (?:problem|job|system|service|call)|(?:it|that) was out of my hands|
-		i closed (?:it|the ticket)|handed it (?:over|off)|passed it (?:on|over|along)`)
+		i closed (?:it|the ticket)|handed it (?:over|off)|passed it (?:on|over|along)|
+		their (?:area|responsibility|domain|codebase)|they own (?:it|that|the)|not my place|(?:let|left) them take it|
+		take it from there|trusted them to|out of my (?:scope|lane)|their team (?:handles|owns)`)
 	// ownedFixClauses tell the candidate fixed it themselves after all.
-	ownedFixClauses = newClause(`i (?:\w+ )?(?:wrote|built|fixed|shipped|brought|patched) (?:\w+ ){0,4}(?:myself|fix|pull request|pr|change)|
-		i didn't just send|brought a (?:pull request|fix|pr)|wrote (?:\w+ ){0,3}myself`)
+	ownedFixClauses = newClause(`i (?:\S+ )?(?:wrote|built|fixed|shipped|brought|patched) (?:\S+ ){0,4}(?:myself|fix|pull request|pr|change)|
+		i didn't just send|brought a (?:pull request|fix|pr)|wrote (?:\S+ ){0,3}myself`)
 )
 
 // handOffReading finds the problem routed to another team and left there:
@@ -213,22 +259,27 @@ func handOffReading(answer []string, replies [][]string) (routed, confirmed stri
 // The result's outcome: a failure or a miss, and whether it was owned and
 // learned from or put on others.
 var (
-	missClauses = newClause(`(?:we|i) missed (?:the|our|it|that) ?(?:\w+ )?(?:date|deadline|launch|target|goal|by|window)?|missed (?:the|our) (?:date|deadline|launch|target|goal|window)|
+	missClauses = newClause(`(?:we|i) missed (?:the|our|it|that) ?(?:\S+ )?(?:date|deadline|launch|target|goal|by|window)?|missed (?:the|our) (?:date|deadline|launch|target|goal|window)|
 		didn't (?:help|pay off|pay|make it|make the date|make the deadline|hit the)|did not (?:help|make it)|
-		(?:it|that|the \w+) didn't work|fell short|never shipped|got (?:cancelled|canceled|shelved)|
-		slipped (?:to|by|into) (?:the )?(?:next|a|another|\w+ (?:days|weeks|months))|(?:was|were|came|shipped) (?:\w+ )?(?:days|weeks|months) late|
-		(?:my|the) wrong call|cost us (?:about |roughly |nearly )?(?:a|an|\w+) (?:week|weeks|days|month|months|sprint)|
+		(?:it|that|the \S+) didn't work|fell short|never shipped|got (?:cancelled|canceled|shelved)|
+		slipped (?:to|by|into) (?:the )?(?:next|a|another|\S+ (?:days|weeks|months))|(?:was|were|came|shipped) (?:\S+ )?(?:days|weeks|months) late|
+		(?:my|the) wrong call|cost us (?:about |roughly |nearly )?(?:a|an|\S+) (?:week|weeks|days|month|months|sprint)|
 		we lost the|i lost the|didn't go (?:well|as planned)|my mistake|by mistake|instead of staging|the bet didn't`)
-	ownedMissClauses = newClause(`(?:that's|that was|it was|was) on me|my (?:mistake|fault|call|wrong call)|i should(?:'ve| have)|
-		i missed|i didn't (?:tell|raise|test|check)|i got it wrong|i was wrong|i ran the|i'd been|i had been|i'd used|i'd treated`)
-	blamedClauses = newClause(`wasn't on (?:our|my) side|not on (?:our|my) side|wasn't (?:really )?anything i could|nothing i could|
-		the other team|their fault|bad luck|out of (?:our|my) hands|they didn't deliver|because of them`)
+	ownedMissClauses = newClause(`(?:that's|that was|it was|was) on me|my (?:mistake|fault|call|wrong call|responsibility)|it was my|
+		i should(?:'ve| have)|i missed|i didn't (?:tell|raise|test|check|flag|ask|escalate)|i got it wrong|i was wrong|
+		i'd (?:used|been|assumed|missed|forgotten|skipped|treated)|i had (?:been|assumed|missed|skipped)|
+		i (?:ran|pushed|deployed|shipped|merged) (?:the|a|my) \S+ (?:\S+ )?(?:against|to|into|without)|
+		i (?:take|took) responsibility|i owned (?:it|up|the mistake)|i underestimated|i overestimated|i misjudged`)
+	blamedClauses = newClause(`wasn't on (?:our|my) side|not on (?:our|my) side|wasn't (?:really )?anything (?:i|we) could|nothing (?:i|we) could|
+		the other team|their fault|not (?:our|my) fault|bad luck|unlucky|out of (?:our|my) hands|(?:outside|beyond) (?:our|my) control|
+		they didn't deliver|they were late|because of them|the client changed|(?:the|their) \S+ team was late`)
 )
 
 // endingWords are the words a miss is read in: the result, with the last
 // words before it (a typed or spoken story's closing sentences are often
-// read as action), and the words after the situation, where a mistake
-// owned may be told. words and labels are one word each.
+// read as action), or with no result the story's last words; and the
+// words after the situation, where a mistake owned may be told. words and
+// labels are one word each.
 func endingWords(words []string, labels []star.Label) (ending, after []string) {
 	const lead = 30
 	first := slices.Index(labels, star.Result)
@@ -240,6 +291,9 @@ func endingWords(words []string, labels []star.Label) (ending, after []string) {
 		if labels[i] != star.Situation {
 			after = append(after, w)
 		}
+	}
+	if first < 0 { // no result found: the story ends where its words do
+		ending = after[max(0, len(after)-lead):]
 	}
 	return ending, after
 }
@@ -279,14 +333,12 @@ func outcomeReading(answer, result, after []string) (miss, owned, blamed string)
 }
 
 // principleTopics are the words that show a story is about the principle
-// asked, for the principles whose questions name a subject of their own;
-// an answer with none of them tells another principle's story.
+// asked, for the principles whose every question names a subject no
+// answer to it can leave out (Frugality: what things cost); an answer
+// with none of them tells another principle's story.
 var principleTopics = map[string]clause{
 	"frugality": newClause(`costs?|costing|bills?|spend|spending|spent|budget|money|dollars?|cheaper|expensive|save|saved|saving|savings|
 		resources|headcount|licen[cs]es?|frugal|storage|servers?|cloud`),
-	"customer-obsession": newClause(`customer\S*|users?|user's|clients?|client's|buyers?|sellers?|shoppers?|patients?|members?`),
-	"have-backbone": newClause(`disagree\S*|pushed back|push back|argued|objected|objection|wrong|didn't agree|not convinced|
-		make the case|thought it would|i thought`),
 }
 
 // topicReading counts the words of the answer that belong to the

@@ -62,18 +62,20 @@ var (
 		not (?:really )?sure how (?:many|much)|i'm not sure|don't have (?:exact|the exact|any) numbers|gut feeling|no idea|
 		i think it got|it sounded right|rough guess|i guess|probably some|maybe an hour|a lot of users|someone told me|i was told|
 		they said it was|ballpark|never verified|didn't verify|did not verify|couldn't tell you|off the top of my head|
-		i'd have to check|wasn't measured|not measured|didn't have (?:the )?data|no data|i believe it was`)
+		i'd have to check|wasn't measured|(?:they|support|sales|someone|he|she) told me|didn't pull (?:the )?(?:numbers|data)|never pulled|not measured|didn't have (?:the )?data|no data|i believe it was`)
 	// keywordClauses are slogans in place of evidence.
 	keywordClauses = newClause(`data driven|drove alignment|drove the whole|took full ownership|championed|the champion|
-		end to end|raised the bar|huge success|front of mind|kept the momentum|culture of|super bought in|very data|
+		end to end|raised the bar|huge success|front of mind|kept the momentum|culture of|super bought in|
 		impact was significant|really drove|moved the needle|synergy|synergies|leveraged|best practices|stakeholder alignment|
 		value add|above and beyond|game changer|massive impact|really impactful|hugely successful|bias for action|
 		customer obsessed|owned it|i own it|thought leadership|north star|big picture thinking|world class`)
 	// secondOrderClauses are effects that outlived the fix.
-	secondOrderClauses = newClause(`adopted|copied|reused|standard|template|playbook|checklist now|now has|now uses|
-		lint rule|fails the build|every night|alert|alerts|counter|dashboard for|check that|check so|guard|became|the default way|
-		other teams|another team|three other|five products|across (?:the )?teams|the team now|now listens|has been used|been used by|
-		started (?:looking|pinging|using)|refuses|dry run|since(?: then)?,?(?: in)? about|haven't had|none|premium plan|moved two people`)
+	secondOrderClauses = newClause(`adopted|copied|reused|standard|template|playbook|became|the default way|
+		lint rule|fails the build|every night|alert|alerts|counter|dashboard for|check that|check so|guard|
+		other teams|another team|across (?:the )?(?:teams|company|org)|(?:the )?teams? (?:now|still)|now (?:has|have|uses|use|runs|checks|fails|blocks|pages|listens)|
+		still (?:use|uses|running|in use)|has been used|been used by|rolled (?:it )?out to|part of (?:the|our) (?:checklist|template|onboarding|runbook|process|plan)|
+		started (?:looking|pinging|using|doing)|refuses|dry run|since then|ever since|haven't had|has (?:blocked|caught|stopped)|
+		none since|moved \S+ people|freed up`)
 	// depthClauses show how a cause was found and proven.
 	depthClauses = newClause(`traced|diffed|profiled|reproduced|replayed|captured|hashed|compared|root cause|ruled out|
 		found (?:that|the|out)|turned out|showed|counted|tagged|broke (?:the|it) down|pulled|went back through|checked (?:whether|with|how)`)
@@ -102,6 +104,8 @@ type rubric struct {
 	offTopic, offTopicQuote string
 	offPrinciple            bool
 	topicHits               int
+	topicKnown              bool
+	topicQuote              string
 	routed, leftToThem      string
 	miss, owned, blamed     string
 	assigned                string
@@ -143,8 +147,8 @@ func readRubric(r *InterviewReport, p *Principle) *rubric {
 
 	// Readings that decide.
 	rb.offTopic, rb.offTopicQuote = offTopicReading(words)
-	hits, _, known := topicReading(p, words)
-	rb.offPrinciple, rb.topicHits = known && hits == 0, hits
+	hits, quote, known := topicReading(p, words)
+	rb.offPrinciple, rb.topicHits, rb.topicKnown, rb.topicQuote = known && hits == 0, hits, known, quote
 	rb.routed, rb.leftToThem = handOffReading(words, replyWords)
 	ending, after := endingWords(words, labelsOf(r))
 	rb.miss, rb.owned, rb.blamed = outcomeReading(words, ending, after)
@@ -229,9 +233,16 @@ func readRubric(r *InterviewReport, p *Principle) *rubric {
 		d.add(-0.5, "the action is thin (%d words)", len(parts[star.Action]))
 	}
 
-	// Reflection.
+	// Reflection: the part read as one, or with none, the story's last
+	// words from where a lesson begins.
 	rf := &rb.lenses[lensReflection]
 	refl := parts[star.Reflection]
+	if len(refl) == 0 {
+		tail := words[max(0, len(words)-60):]
+		if i, _ := findPhrase(tail, lessonOpenings); i >= 0 {
+			refl = tail[i:]
+		}
+	}
 	switch {
 	case len(refl) == 0:
 	case findGeneric(refl) != "" && !specificReflection(refl, words, labelsOf(r)):
@@ -248,6 +259,8 @@ func readRubric(r *InterviewReport, p *Principle) *rubric {
 		switch {
 		case rp.keyword != "":
 			l.add(-0.75, "the reply to %q rests on slogans (%q)", rp.asked, rp.keyword)
+		case leftClauses.find(spoken(rp.words)) != "":
+			l.add(-0.75, "the reply to %q leaves it to others (%q)", rp.asked, leftClauses.find(spoken(rp.words)))
 		case rp.hearsay != "":
 			l.add(-0.75, "the reply to %q says %q", rp.asked, rp.hearsay)
 		case rp.rating == RatingStrong:
@@ -306,8 +319,8 @@ func lensWeights(p *Principle) [lensCount]float64 {
 
 // Decision thresholds on the weighted score.
 const (
-	strongHireAt  = 2.25
-	leaningHireAt = 0.75
+	strongHireAt  = 2.75
+	leaningHireAt = 0.5
 	leaningNoAt   = -2.25
 )
 
@@ -360,6 +373,8 @@ func hiringVerdict(r *InterviewReport, p *Principle) *HiringVerdict {
 			}
 		case rb.owned != "" && rb.lenses[lensReflection].score > 0:
 			step = max(step, 2)
+		case rb.owned == "" && rb.lenses[lensReflection].score <= 0:
+			step = min(step, 1) // neither owned nor learned from
 		}
 		if !asksForMistake.MatchString(strings.ToLower(r.Question)) {
 			step = min(step, 2)
@@ -380,10 +395,13 @@ func hiringVerdict(r *InterviewReport, p *Principle) *HiringVerdict {
 		why = fmt.Sprintf("It did not answer the question: it says what the candidate would do (%q), not a time it happened.", rb.offTopicQuote)
 	case rb.offTopic != "":
 		step = 0
-		why = fmt.Sprintf("It did not answer the question: no story of a real time, only views and generalities (%q).", rb.offTopicQuote)
+		why = fmt.Sprintf("It did not answer the question: no story of a real time of the candidate's own, only views, generalities or what others did (%q).", rb.offTopicQuote)
 	case rb.offPrinciple:
 		step = 0
 		why = fmt.Sprintf("It did not answer the question: the story may be good, but it shows nothing of %s, the principle asked.", principle)
+	case rb.topicKnown && rb.topicHits == 1:
+		step = min(step, 1)
+		why = fmt.Sprintf("The story touches %s, the principle asked, only in passing (%q): it is a story for another question.", principle, rb.topicQuote)
 	}
 	v.Decision = VerdictSteps[step]
 	if why != "" {
@@ -466,6 +484,11 @@ func numberExcerpt(words []string) string {
 	}
 	return ""
 }
+
+// lessonOpenings start a reflection.
+var lessonOpenings = phrases(`i learned|i learnt|taught me|what i took|stayed with me|looking back|in hindsight|
+	next time|these days|now i|now when|what i do differently|what i'd do differently|i'd do differently|
+	the lesson|my takeaway|what i'd keep|the part i'd keep`)
 
 // platitudeClauses are lessons that fit any story, told as a rule for
 // everyone; in a short reflection they are its whole content.
