@@ -285,3 +285,12 @@ func TestVerdictInOtherVoices(t *testing.T) {
 		}
 	}
 }
+
+// TestResultNegativeProbesWhatChanged: a story that ended in a miss is
+// probed on what changed because of it, though the reading is not a flaw.
+func TestResultNegativeProbesWhatChanged(t *testing.T) {
+	r := Report{Feedback: []Finding{{Part: star.Result, Code: "result_negative", Severity: SeverityInfo}}}
+	if gaps := FindGaps(r, nil, nil); !slices.Equal(gaps, []Gap{GapReflection}) {
+		t.Errorf("gaps %v, want reflection: a miss is probed on what changed", gaps)
+	}
+}
