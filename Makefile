@@ -39,7 +39,7 @@ vet:
 
 fuzz:
 	$(GO) test ./transcribe -run '^$$' -fuzz '^FuzzDecodeWAV$$' -fuzztime $(FUZZ_WAV) && \
-	$(GO) test ./server -run '^$$' -fuzz '^FuzzDecodeClientMessage$$' -fuzztime $(FUZZ_MESSAGE) && \
+	$(GO) test ./protocol -run '^$$' -fuzz '^FuzzDecodeClientMessage$$' -fuzztime $(FUZZ_MESSAGE) && \
 	$(GO) test ./interviewer -run '^$$' -fuzz '^FuzzAnalyze$$' -fuzztime $(FUZZ_ANALYZE)
 
 bench: deps-test

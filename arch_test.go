@@ -1,7 +1,7 @@
 // Package mockinterview holds no code, only this test of the import arrows
 // between the project's rooms (see README.md, "Layout"): they point down,
-// cmd → server → interviewer, transcribe, and the rooms at the bottom stay
-// free of what they must not need.
+// cmd → server → protocol → interviewer, transcribe, and the rooms at the
+// bottom stay free of what they must not need.
 package mockinterview
 
 import (
@@ -48,6 +48,12 @@ var rooms = []room{{
 	why:       "the types and audio every engine shares: no cgo, no network",
 	forbidden: []string{"net", "database/sql", "os/exec", "runtime/cgo"},
 	ours:      []string{"transcribe"},
+}, {
+	pattern:    "./protocol",
+	why:        "the wire format and its Go client (so the network, and net's cgo): the messages carry interviewer's and transcribe's types, nothing of the server, its storage or the engines",
+	forbidden:  []string{"database/sql", "os/exec"},
+	ours:       []string{"protocol", "interviewer/...", "transcribe"},
+	thirdParty: true,
 }, {
 	pattern:    "./transcribe/...",
 	why:        "the engines sit below transcribe and know nothing of interviews or the server",

@@ -17,6 +17,7 @@ import (
 
 	"github.com/mockinterview/mockinterview/internal/flite"
 	"github.com/mockinterview/mockinterview/internal/testenv"
+	"github.com/mockinterview/mockinterview/protocol"
 	"github.com/mockinterview/mockinterview/server"
 	"github.com/mockinterview/mockinterview/transcribe"
 )
@@ -160,11 +161,11 @@ func TestDeepgramSDK(t *testing.T) {
 				}
 				json.Unmarshal(e.Data, &m)
 				switch m.Type {
-				case server.TypeBegin:
+				case protocol.TypeBegin:
 					sessionID, mode = m.SessionID, m.Mode
-				case server.TypeReport:
+				case protocol.TypeReport:
 					reports++
-				case server.TypeError:
+				case protocol.TypeError:
 					t.Errorf("Error %s", e.Data)
 				}
 			case "Close":

@@ -14,21 +14,22 @@ import (
 
 	"github.com/mockinterview/mockinterview/internal/noisemix"
 	"github.com/mockinterview/mockinterview/interviewer"
+	"github.com/mockinterview/mockinterview/protocol"
 	"github.com/mockinterview/mockinterview/transcribe"
 )
 
 // audioWarnings are the noisy, quiet and clipping Warnings a session
 // sent, in order.
-func audioWarnings(t *testing.T, res *StreamResult) []WarningMessage {
+func audioWarnings(t *testing.T, res *protocol.StreamResult) []protocol.WarningMessage {
 	t.Helper()
-	var out []WarningMessage
+	var out []protocol.WarningMessage
 	for _, e := range res.Events {
-		var w WarningMessage
-		if e.Type != TypeWarning || e.Decode(&w) != nil {
+		var w protocol.WarningMessage
+		if e.Type != protocol.TypeWarning || e.Decode(&w) != nil {
 			continue
 		}
 		switch w.Code {
-		case CodeNoisy, CodeQuiet, CodeClipping:
+		case protocol.CodeNoisy, protocol.CodeQuiet, protocol.CodeClipping:
 			out = append(out, w)
 		}
 	}
@@ -58,12 +59,12 @@ func TestAudioInSession(t *testing.T) {
 		quality interviewer.AudioQuality
 	}{
 		{"clean", clean, "", interviewer.AudioGood},
-		{"noisy", noisemix.Mix(clean, noisemix.Pink(len(clean), 11), 8), CodeNoisy, interviewer.AudioPoor},
-		{"quiet", noisemix.Quiet(clean, -45), CodeQuiet, interviewer.AudioFair},
-		{"clipped", noisemix.Clip(clean, 20), CodeClipping, interviewer.AudioPoor},
+		{"noisy", noisemix.Mix(clean, noisemix.Pink(len(clean), 11), 8), protocol.CodeNoisy, interviewer.AudioPoor},
+		{"quiet", noisemix.Quiet(clean, -45), protocol.CodeQuiet, interviewer.AudioFair},
+		{"clipped", noisemix.Clip(clean, 20), protocol.CodeClipping, interviewer.AudioPoor},
 	} {
 		t.Run(c.name, func(t *testing.T) {
-			res := stream(t, ts, ClientMessage{QuestionID: "deliver-results-biggest-impact", Mode: "practice"}, c.audio)
+			res := stream(t, ts, protocol.ClientMessage{QuestionID: "deliver-results-biggest-impact", Mode: "practice"}, c.audio)
 			warnings := audioWarnings(t, res)
 			if c.code == "" {
 				if len(warnings) > 0 {
@@ -126,12 +127,12 @@ func faintRoom(seconds float64) []int16 {
 func TestLowConfidenceWords(t *testing.T) {
 	ts := startServer(t, Config{})
 	clean := speech(t, mainAnswer...)
-	res := stream(t, ts, ClientMessage{QuestionID: "deliver-results-biggest-impact", Mode: "practice"},
+	res := stream(t, ts, protocol.ClientMessage{QuestionID: "deliver-results-biggest-impact", Mode: "practice"},
 		noisemix.Mix(clean, noisemix.Pink(len(clean), 5), 15))
-	var sent []ResultWord
+	var sent []protocol.ResultWord
 	for _, e := range res.Events {
-		var m ResultsMessage
-		if e.Type != TypeResults || e.Decode(&m) != nil {
+		var m protocol.ResultsMessage
+		if e.Type != protocol.TypeResults || e.Decode(&m) != nil {
 			continue
 		}
 		for _, w := range m.Channel.Alternatives[0].Words {
@@ -220,9 +221,9 @@ func TestMicrophoneCheck(t *testing.T) {
 		status int
 		code   string
 	}{
-		{"empty", nil, http.StatusBadRequest, CodeBadAudio},
-		{"not a WAV", []byte("this is not a recording at all, just some text"), http.StatusBadRequest, CodeBadAudio},
-		{"over 30 s", long, http.StatusBadRequest, CodeBadAudio},
+		{"empty", nil, http.StatusBadRequest, protocol.CodeBadAudio},
+		{"not a WAV", []byte("this is not a recording at all, just some text"), http.StatusBadRequest, protocol.CodeBadAudio},
+		{"over 30 s", long, http.StatusBadRequest, protocol.CodeBadAudio},
 		{"over the size limit", make([]byte, 5<<20), http.StatusRequestEntityTooLarge, ""},
 	} {
 		status, v := postCheck(t, ts, sentence, c.body)
@@ -230,7 +231,7 @@ func TestMicrophoneCheck(t *testing.T) {
 			t.Errorf("%s: %d %v; want %d with an error message and code %q", c.name, status, v, c.status, c.code)
 		}
 	}
-	if status, v := postCheck(t, ts, strings.Repeat("word ", 200), transcribe.EncodeWAV(read)); status != http.StatusBadRequest || v["code"] != CodeBadParameter {
+	if status, v := postCheck(t, ts, strings.Repeat("word ", 200), transcribe.EncodeWAV(read)); status != http.StatusBadRequest || v["code"] != protocol.CodeBadParameter {
 		t.Errorf("a 1000-byte sentence: %d %v", status, v)
 	}
 
@@ -251,7 +252,7 @@ func TestMicrophoneCheck(t *testing.T) {
 	for _, s := range held {
 		s.Close()
 	}
-	if status != http.StatusServiceUnavailable || v["code"] != CodeBusy {
+	if status != http.StatusServiceUnavailable || v["code"] != protocol.CodeBusy {
 		t.Errorf("check with every recognizer busy: %d %v", status, v)
 	}
 }

@@ -2,8 +2,8 @@ package server
 
 import (
 	"bytes"
-	"encoding/binary"
-	"encoding/json"
+	"context"
+	"errors"
 	"fmt"
 	"io"
 	"net"
@@ -17,80 +17,74 @@ import (
 
 	"github.com/gorilla/websocket"
 
+	"github.com/mockinterview/mockinterview/protocol"
 	"github.com/mockinterview/mockinterview/transcribe"
 )
 
-// wsClient is a raw protocol client for the tests: it sends exactly what it
-// is told and reads one message at a time.
+// wsClient drives the protocol's client for the tests: it sends exactly
+// what it is told, malformed frames included, and reads one message at a
+// time.
 type wsClient struct {
-	t  *testing.T
-	ws *websocket.Conn
+	t    *testing.T
+	conn *protocol.Conn
 }
 
-func dialWS(t *testing.T, url string, header http.Header, dialer *websocket.Dialer) *wsClient {
+// dialWS connects to url; netDial, if set, makes the TCP connection.
+func dialWS(t *testing.T, url string, header http.Header, netDial func(context.Context, string, string) (net.Conn, error)) *wsClient {
 	t.Helper()
-	if dialer == nil {
-		dialer = websocket.DefaultDialer
-	}
-	ws, resp, err := dialer.Dial(url, header)
+	d := protocol.Dialer{Header: header, NetDialContext: netDial}
+	conn, err := d.Dial(context.Background(), url)
 	if err != nil {
-		body := ""
-		if resp != nil {
-			b, _ := io.ReadAll(resp.Body)
-			body = string(b)
-		}
-		t.Fatalf("dial %s: %v %s", url, err, body)
+		t.Fatalf("dial %s: %v", url, err)
 	}
-	ws.SetReadDeadline(time.Now().Add(30 * time.Second))
-	return &wsClient{t: t, ws: ws}
+	conn.SetReadDeadline(time.Now().Add(30 * time.Second))
+	return &wsClient{t: t, conn: conn}
 }
 
 func (c *wsClient) text(s string) {
 	c.t.Helper()
-	if err := c.ws.WriteMessage(websocket.TextMessage, []byte(s)); err != nil {
+	if err := c.conn.SendText([]byte(s)); err != nil {
 		c.t.Fatalf("send %.40q: %v", s, err)
 	}
 }
 
-func (c *wsClient) send(v any) {
+func (c *wsClient) send(m protocol.ClientMessage) {
 	c.t.Helper()
-	b, err := json.Marshal(v)
-	if err != nil {
-		c.t.Fatal(err)
+	if err := c.conn.Send(m); err != nil {
+		c.t.Fatalf("send %s: %v", m.Type, err)
 	}
-	c.text(string(b))
 }
 
 func (c *wsClient) binary(b []byte) {
 	c.t.Helper()
-	if err := c.ws.WriteMessage(websocket.BinaryMessage, b); err != nil {
+	if err := c.conn.SendPCM(b); err != nil {
 		c.t.Fatalf("send %d bytes: %v", len(b), err)
 	}
 }
 
 // passing are the messages a started session sends on its own, which the
 // expectations step over.
-var passing = map[string]bool{TypeBegin: true, TypeQuestion: true, TypeResults: true, TypeStar: true,
-	TypePacing: true, TypeUtteranceEnd: true, TypeWarning: true, TypeInterrupt: true}
+var passing = map[string]bool{protocol.TypeBegin: true, protocol.TypeQuestion: true, protocol.TypeResults: true, protocol.TypeStar: true,
+	protocol.TypePacing: true, protocol.TypeUtteranceEnd: true, protocol.TypeWarning: true, protocol.TypeInterrupt: true}
 
 // next reads messages up to the first one of typ, failing on an
 // unexpected one.
 func (c *wsClient) next(typ string) map[string]any {
 	c.t.Helper()
 	for {
-		_, data, err := c.ws.ReadMessage()
+		ev, err := c.conn.Next()
 		if err != nil {
 			c.t.Fatalf("waiting for %s: %v", typ, err)
 		}
 		var m map[string]any
-		if err := json.Unmarshal(data, &m); err != nil {
-			c.t.Fatalf("message %s is not JSON", data)
+		if err := ev.Decode(&m); err != nil {
+			c.t.Fatalf("message %s is not JSON", ev.Raw)
 		}
-		if m["type"] == typ {
+		if ev.Type == typ {
 			return m
 		}
-		if !passing[m["type"].(string)] {
-			c.t.Fatalf("got %s while waiting for %s", data, typ)
+		if !passing[ev.Type] {
+			c.t.Fatalf("got %s while waiting for %s", ev.Raw, typ)
 		}
 	}
 }
@@ -98,7 +92,7 @@ func (c *wsClient) next(typ string) map[string]any {
 // expectError reads up to the next Error and checks its code and message.
 func (c *wsClient) expectError(code, message string) {
 	c.t.Helper()
-	m := c.next(TypeError)
+	m := c.next(protocol.TypeError)
 	if m["code"] != code || m["message"] != message {
 		c.t.Errorf("Error %q: %q\nwant  %q: %q", m["code"], m["message"], code, message)
 	}
@@ -108,12 +102,11 @@ func (c *wsClient) expectError(code, message string) {
 // that order (others that pass are stepped over), then the close frame.
 func (c *wsClient) expectClose(code int, reason string, types ...string) {
 	c.t.Helper()
-	defer c.ws.Close()
+	defer c.conn.Close()
 	for {
-		_, data, err := c.ws.ReadMessage()
+		ev, err := c.conn.Next()
 		if err != nil {
-			ce, ok := err.(*websocket.CloseError)
-			if !ok || ce.Code != code || ce.Text != reason {
+			if got, why, ok := protocol.Closed(err); !ok || got != code || why != reason {
 				c.t.Errorf("socket ended with %v; want close %d %q", err, code, reason)
 			}
 			if len(types) > 0 {
@@ -121,22 +114,20 @@ func (c *wsClient) expectClose(code int, reason string, types ...string) {
 			}
 			return
 		}
-		var m struct{ Type string }
-		json.Unmarshal(data, &m)
 		switch {
-		case len(types) > 0 && m.Type == types[0]:
+		case len(types) > 0 && ev.Type == types[0]:
 			types = types[1:]
-		case !passing[m.Type]:
-			c.t.Errorf("unexpected %s before the close", data)
+		case !passing[ev.Type]:
+			c.t.Errorf("unexpected %s before the close", ev.Raw)
 		}
 	}
 }
 
-func (c *wsClient) start(m ClientMessage) map[string]any {
+func (c *wsClient) start(m protocol.ClientMessage) map[string]any {
 	c.t.Helper()
-	m.Type = TypeStart
+	m.Type = protocol.TypeStart
 	c.send(m)
-	return c.next(TypeBegin)
+	return c.next(protocol.TypeBegin)
 }
 
 // background is a session that streams speech in real time while the
@@ -158,8 +149,8 @@ type background struct {
 
 func startBackground(t *testing.T, url string, speech []int16) *background {
 	c := dialWS(t, url, nil, nil)
-	c.ws.SetReadDeadline(time.Time{})
-	begin := c.start(ClientMessage{Mode: "practice"})
+	c.conn.SetReadDeadline(time.Time{})
+	begin := c.start(protocol.ClientMessage{Mode: "practice"})
 	b := &background{t: t, c: c, id: begin["session_id"].(string), secret: begin["secret"].(string),
 		stop: make(chan struct{}), done: make(chan struct{}), newWord: make(chan struct{}, 1)}
 	go b.read()
@@ -168,20 +159,16 @@ func startBackground(t *testing.T, url string, speech []int16) *background {
 }
 
 func (b *background) play(speech []int16) {
-	frame := make([]byte, 3200)
 	tick := time.NewTicker(100 * time.Millisecond)
 	defer tick.Stop()
 	for i := 0; ; i = (i + 1600) % (len(speech) - 1600) {
 		select {
 		case <-b.stop:
-			b.c.ws.WriteJSON(ClientMessage{Type: TypeCloseStream})
+			b.c.conn.Send(protocol.ClientMessage{Type: protocol.TypeCloseStream})
 			return
 		case <-tick.C:
 		}
-		for k, s := range speech[i : i+1600] {
-			binary.LittleEndian.PutUint16(frame[2*k:], uint16(s))
-		}
-		if err := b.c.ws.WriteMessage(websocket.BinaryMessage, frame); err != nil {
+		if err := b.c.conn.SendAudio(speech[i : i+1600]); err != nil {
 			return
 		}
 		b.mu.Lock()
@@ -193,27 +180,25 @@ func (b *background) play(speech []int16) {
 func (b *background) read() {
 	defer close(b.done)
 	for {
-		_, data, err := b.c.ws.ReadMessage()
+		ev, err := b.c.conn.Next()
 		if err != nil {
-			if ce, ok := err.(*websocket.CloseError); ok {
-				b.closed = ce.Code
-			}
+			b.closed, _, _ = protocol.Closed(err)
 			return
 		}
-		var m ResultsMessage
-		json.Unmarshal(data, &m)
+		var m protocol.ResultsMessage
+		ev.Decode(&m)
 		b.mu.Lock()
 		switch {
-		case m.Type == TypeResults && m.IsFinal:
+		case m.Type == protocol.TypeResults && m.IsFinal:
 			b.finals = append(b.finals, m.Channel.Alternatives[0].Transcript)
 			select {
 			case b.newWord <- struct{}{}:
 			default:
 			}
-		case m.Type == TypeReport:
+		case m.Type == protocol.TypeReport:
 			b.report = true
-		case m.Type == TypeError:
-			b.t.Errorf("the background session got %s", data)
+		case m.Type == protocol.TypeError:
+			b.t.Errorf("the background session got %s", ev.Raw)
 		}
 		b.mu.Unlock()
 	}
@@ -251,7 +236,7 @@ func (b *background) finish(t *testing.T, ts *testServer) {
 	}
 	b.mu.Lock()
 	defer b.mu.Unlock()
-	if !b.report || b.closed != websocket.CloseNormalClosure || len(b.finals) < 3 {
+	if !b.report || b.closed != protocol.CloseNormal || len(b.finals) < 3 {
 		t.Errorf("background session: report %v, close %d, %d finals", b.report, b.closed, len(b.finals))
 	}
 	recorded, _, err := transcribe.ReadWAV(filepath.Join(ts.store.AudioDir(b.id), "answer-0.wav"))
@@ -303,16 +288,16 @@ func TestCatalogue(t *testing.T) {
 		AllowedOrigins: []string{"https://coach.example"}, AdminToken: "operator"})
 	strict := startServer(t, Config{MaxSessionLength: 2 * time.Second, ConnectRate: 0.01, ConnectBurst: 3})
 	_, bank, _ := deps(t)
-	listen := ts.listenURL() + "?" + ListenQuery().Encode()
+	listen := ts.listenURL() + "?" + protocol.ListenQuery().Encode()
 	bg := startBackground(t, listen, speech(t, mainAnswer...))
 	kinds := 0
 
 	// A finished session to ask the API about.
 	c := dialWS(t, listen, nil, nil)
-	begin := c.start(ClientMessage{Mode: "practice"})
+	begin := c.start(protocol.ClientMessage{Mode: "practice"})
 	id, secret := begin["session_id"].(string), begin["secret"].(string)
-	c.send(ClientMessage{Type: TypeCloseStream})
-	c.expectClose(websocket.CloseNormalClosure, "CloseStream", TypeReport, TypeMetadata)
+	c.send(protocol.ClientMessage{Type: protocol.TypeCloseStream})
+	c.expectClose(protocol.CloseNormal, "CloseStream", protocol.TypeReport, protocol.TypeMetadata)
 
 	// Text frames a session cannot read.
 	const badMessage = `a text frame must be a JSON object with a "type", such as {"type":"KeepAlive"}`
@@ -320,34 +305,34 @@ func TestCatalogue(t *testing.T) {
 	frames := []struct {
 		name, frame, code, message string
 	}{
-		{"malformed JSON", `{"type":`, CodeBadMessage, badMessage},
-		{"not JSON", `hello`, CodeBadMessage, badMessage},
-		{"a JSON array", `[{"type":"Start"}]`, CodeBadMessage, badMessage},
-		{"a JSON string", `"Start"`, CodeBadMessage, badMessage},
-		{"a number as type", `{"type":5}`, CodeBadMessage, badMessage},
-		{"no type", `{"question_id":"x"}`, CodeBadMessage, badMessage},
-		{"trailing garbage", `{"type":"KeepAlive"} {}`, CodeBadMessage, badMessage},
-		{"nesting 20000 deep", `{"type":"Start","vocabulary":` + strings.Repeat("[", 20000) + strings.Repeat("]", 20000) + `}`, CodeBadMessage, badMessage},
-		{"answer not a number", `{"type":"AnswerDone","answer":"one"}`, CodeBadMessage, badMessage},
-		{"unknown type", `{"type":"Dance"}`, CodeUnknownType, `unknown message type "Dance"` + knownTypes},
-		{"type in lower case", `{"type":"start"}`, CodeUnknownType, `unknown message type "start"` + knownTypes},
-		{"a 60 KB type", `{"type":"` + strings.Repeat("A", 60000) + `"}`, CodeUnknownType,
+		{"malformed JSON", `{"type":`, protocol.CodeBadMessage, badMessage},
+		{"not JSON", `hello`, protocol.CodeBadMessage, badMessage},
+		{"a JSON array", `[{"type":"Start"}]`, protocol.CodeBadMessage, badMessage},
+		{"a JSON string", `"Start"`, protocol.CodeBadMessage, badMessage},
+		{"a number as type", `{"type":5}`, protocol.CodeBadMessage, badMessage},
+		{"no type", `{"question_id":"x"}`, protocol.CodeBadMessage, badMessage},
+		{"trailing garbage", `{"type":"KeepAlive"} {}`, protocol.CodeBadMessage, badMessage},
+		{"nesting 20000 deep", `{"type":"Start","vocabulary":` + strings.Repeat("[", 20000) + strings.Repeat("]", 20000) + `}`, protocol.CodeBadMessage, badMessage},
+		{"answer not a number", `{"type":"AnswerDone","answer":"one"}`, protocol.CodeBadMessage, badMessage},
+		{"unknown type", `{"type":"Dance"}`, protocol.CodeUnknownType, `unknown message type "Dance"` + knownTypes},
+		{"type in lower case", `{"type":"start"}`, protocol.CodeUnknownType, `unknown message type "start"` + knownTypes},
+		{"a 60 KB type", `{"type":"` + strings.Repeat("A", 60000) + `"}`, protocol.CodeUnknownType,
 			`unknown message type "` + strings.Repeat("A", 40) + `"… (60000 bytes)` + knownTypes},
-		{"invalid UTF-8", "{\"type\":\"\xff\xfe\"}", CodeUnknownType, `unknown message type "��"` + knownTypes},
-		{"AnswerDone before Start", `{"type":"AnswerDone"}`, CodeNotStarted, "AnswerDone before Start: send Start first"},
-		{"Skip before Start", `{"type":"Skip","answer":0}`, CodeNotStarted, "Skip before Start: send Start first"},
-		{"Finalize before Start", `{"type":"Finalize"}`, CodeNotStarted, "Finalize before Start: send Start first"},
-		{"unknown question", `{"type":"Start","question_id":"no-such-question"}`, CodeBadStart,
+		{"invalid UTF-8", "{\"type\":\"\xff\xfe\"}", protocol.CodeUnknownType, `unknown message type "��"` + knownTypes},
+		{"AnswerDone before Start", `{"type":"AnswerDone"}`, protocol.CodeNotStarted, "AnswerDone before Start: send Start first"},
+		{"Skip before Start", `{"type":"Skip","answer":0}`, protocol.CodeNotStarted, "Skip before Start: send Start first"},
+		{"Finalize before Start", `{"type":"Finalize"}`, protocol.CodeNotStarted, "Finalize before Start: send Start first"},
+		{"unknown question", `{"type":"Start","question_id":"no-such-question"}`, protocol.CodeBadStart,
 			`unknown question_id "no-such-question": GET /api/questions lists them`},
-		{"a 50 KB question id", `{"type":"Start","question_id":"` + strings.Repeat("q", 50000) + `"}`, CodeBadStart,
+		{"a 50 KB question id", `{"type":"Start","question_id":"` + strings.Repeat("q", 50000) + `"}`, protocol.CodeBadStart,
 			`unknown question_id "` + strings.Repeat("q", 40) + `"… (50000 bytes): GET /api/questions lists them`},
-		{"unknown principle", `{"type":"Start","principle":"Be Nice"}`, CodeBadStart,
+		{"unknown principle", `{"type":"Start","principle":"Be Nice"}`, protocol.CodeBadStart,
 			`unknown principle "Be Nice": use one of ` + strings.Join(bank.PrincipleNames(), ", ")},
-		{"unknown level", `{"type":"Start","level":"intern"}`, CodeBadStart, `unknown level "intern": use sde1, sde2 or senior`},
-		{"unknown mode", `{"type":"Start","mode":"karaoke"}`, CodeBadStart, `unknown mode "karaoke": use interview or practice`},
-		{"500 vocabulary terms", `{"type":"Start","vocabulary":["a"` + strings.Repeat(`,"a"`, 499) + `]}`, CodeBadStart,
+		{"unknown level", `{"type":"Start","level":"intern"}`, protocol.CodeBadStart, `unknown level "intern": use sde1, sde2 or senior`},
+		{"unknown mode", `{"type":"Start","mode":"karaoke"}`, protocol.CodeBadStart, `unknown mode "karaoke": use interview or practice`},
+		{"500 vocabulary terms", `{"type":"Start","vocabulary":["a"` + strings.Repeat(`,"a"`, 499) + `]}`, protocol.CodeBadStart,
 			"vocabulary of 500 terms: send at most 200"},
-		{"a 1000-byte vocabulary term", `{"type":"Start","vocabulary":["` + strings.Repeat("v", 1000) + `"]}`, CodeBadStart,
+		{"a 1000-byte vocabulary term", `{"type":"Start","vocabulary":["` + strings.Repeat("v", 1000) + `"]}`, protocol.CodeBadStart,
 			`vocabulary term "` + strings.Repeat("v", 40) + `"… (1000 bytes) is 1000 bytes long: send names and terms of at most 100 bytes`},
 	}
 	// One connection takes them all, as a confused client would send them,
@@ -359,17 +344,17 @@ func TestCatalogue(t *testing.T) {
 		kinds++
 	}
 	c.binary(make([]byte, 3200))
-	c.expectError(CodeNotStarted, "audio before Start is ignored; send Start first")
+	c.expectError(protocol.CodeNotStarted, "audio before Start is ignored; send Start first")
 	c.binary(make([]byte, 3200)) // said once only
-	c.start(ClientMessage{Mode: "practice"})
-	c.send(ClientMessage{Type: TypeStart})
-	c.expectError(CodeAlreadyStarted, "this connection already has a session; open a new connection for another question")
+	c.start(protocol.ClientMessage{Mode: "practice"})
+	c.send(protocol.ClientMessage{Type: protocol.TypeStart})
+	c.expectError(protocol.CodeAlreadyStarted, "this connection already has a session; open a new connection for another question")
 	c.binary(make([]byte, 3201))
-	c.expectError(CodeBadAudio, "16-bit PCM: odd length of 3201 bytes; send whole 2-byte samples; the frame was dropped")
+	c.expectError(protocol.CodeBadAudio, "16-bit PCM: odd length of 3201 bytes; send whole 2-byte samples; the frame was dropped")
 	c.binary(nil) // an empty frame is nothing at all
 	c.binary(make([]byte, 3200))
-	c.send(ClientMessage{Type: TypeCloseStream})
-	c.expectClose(websocket.CloseNormalClosure, "CloseStream", TypeReport, TypeMetadata)
+	c.send(protocol.ClientMessage{Type: protocol.TypeCloseStream})
+	c.expectClose(protocol.CloseNormal, "CloseStream", protocol.TypeReport, protocol.TypeMetadata)
 	kinds += 5
 
 	// A message over the size limit closes the socket with 1009, before
@@ -378,67 +363,67 @@ func TestCatalogue(t *testing.T) {
 	tooBig := fmt.Sprintf("a message was over %d bytes: send audio in frames of about 100 ms (3200 bytes) and keep text messages short", 64<<10)
 	c = dialWS(t, listen, nil, nil)
 	c.binary(make([]byte, 64<<10+2))
-	c.expectError(CodeFrameTooBig, tooBig)
-	c.expectClose(websocket.CloseMessageTooBig, over, TypeMetadata)
+	c.expectError(protocol.CodeFrameTooBig, tooBig)
+	c.expectClose(protocol.CloseTooBig, over, protocol.TypeMetadata)
 	c = dialWS(t, listen, nil, nil)
 	c.text(`{"type":"Start","question_id":"` + strings.Repeat("x", 70000) + `"}`)
-	c.expectError(CodeFrameTooBig, tooBig)
-	c.expectClose(websocket.CloseMessageTooBig, over, TypeMetadata)
+	c.expectError(protocol.CodeFrameTooBig, tooBig)
+	c.expectClose(protocol.CloseTooBig, over, protocol.TypeMetadata)
 	c = dialWS(t, listen, nil, nil)
-	c.start(ClientMessage{Mode: "practice"})
+	c.start(protocol.ClientMessage{Mode: "practice"})
 	c.binary(make([]byte, 3200))
 	c.binary(make([]byte, 1<<20))
-	c.expectError(CodeFrameTooBig, tooBig)
-	c.expectClose(websocket.CloseMessageTooBig, over, TypeReport, TypeMetadata)
+	c.expectError(protocol.CodeFrameTooBig, tooBig)
+	c.expectClose(protocol.CloseTooBig, over, protocol.TypeReport, protocol.TypeMetadata)
 	kinds += 3
 
 	// A client that sends nothing: an Error, the report if it had started,
 	// and a clean close that says why.
 	c = dialWS(t, listen, nil, nil)
-	c.expectError(CodeIdle, "nothing received for 1s; send audio, or KeepAlive while the interviewer speaks")
-	c.expectClose(websocket.CloseNormalClosure, "idle: nothing received for 1s", TypeMetadata)
+	c.expectError(protocol.CodeIdle, "nothing received for 1s; send audio, or KeepAlive while the interviewer speaks")
+	c.expectClose(protocol.CloseNormal, "idle: nothing received for 1s", protocol.TypeMetadata)
 	c = dialWS(t, listen, nil, nil)
-	c.start(ClientMessage{Mode: "practice"})
-	c.expectError(CodeIdle, "nothing received for 1s; send audio, or KeepAlive while the interviewer speaks")
-	c.expectClose(websocket.CloseNormalClosure, "idle: nothing received for 1s", TypeReport, TypeMetadata)
+	c.start(protocol.ClientMessage{Mode: "practice"})
+	c.expectError(protocol.CodeIdle, "nothing received for 1s; send audio, or KeepAlive while the interviewer speaks")
+	c.expectClose(protocol.CloseNormal, "idle: nothing received for 1s", protocol.TypeReport, protocol.TypeMetadata)
 	// CloseStream before Start is no mistake: the socket just closes.
 	c = dialWS(t, listen, nil, nil)
-	c.send(ClientMessage{Type: TypeCloseStream})
-	c.expectClose(websocket.CloseNormalClosure, "CloseStream", TypeMetadata)
+	c.send(protocol.ClientMessage{Type: protocol.TypeCloseStream})
+	c.expectClose(protocol.CloseNormal, "CloseStream", protocol.TypeMetadata)
 	kinds += 3
 	bg.heardMore(t, "the first cases")
 
 	// A client that stops reading: its messages pile up to the bound, the
 	// server ends its session and closes it with 1008, and nobody else
 	// waits for it.
-	dialer := &websocket.Dialer{NetDialContext: (&net.Dialer{Control: func(_, _ string, raw syscall.RawConn) error {
+	smallWindow := (&net.Dialer{Control: func(_, _ string, raw syscall.RawConn) error {
 		var err error
 		raw.Control(func(fd uintptr) { err = syscall.SetsockoptInt(int(fd), syscall.SOL_SOCKET, syscall.SO_RCVBUF, 4096) })
 		return err
-	}}).DialContext}
-	c = dialWS(t, listen, nil, dialer)
-	c.send(ClientMessage{Type: TypeStart, Mode: "practice"})
+	}}).DialContext
+	c = dialWS(t, listen, nil, smallWindow)
+	c.send(protocol.ClientMessage{Type: protocol.TypeStart, Mode: "practice"})
 	flood := []byte(`{"type":"` + strings.Repeat("Z", 200) + `"}`)
-	for i := 0; !ts.counted(t, CodeSlowClient); i++ {
+	for i := 0; !ts.counted(t, protocol.CodeSlowClient); i++ {
 		if i == 200 {
 			t.Fatal("the server still queues for a client that does not read")
 		}
 		for range 1000 {
-			c.ws.WriteMessage(websocket.TextMessage, flood)
+			c.conn.SendText(flood)
 		}
 	}
 	bg.heardMore(t, "a client stopped reading")
-	c.ws.SetReadDeadline(time.Now().Add(30 * time.Second))
+	c.conn.SetReadDeadline(time.Now().Add(30 * time.Second))
 	for {
-		_, _, err := c.ws.ReadMessage()
+		_, err := c.conn.Next()
 		if err != nil {
-			if ce, ok := err.(*websocket.CloseError); !ok || ce.Code != websocket.ClosePolicyViolation || ce.Text != "client too slow: it stopped reading" {
+			if code, reason, ok := protocol.Closed(err); !ok || code != protocol.ClosePolicy || reason != "client too slow: it stopped reading" {
 				t.Errorf("slow client: %v; want close 1008", err)
 			}
 			break
 		}
 	}
-	c.ws.Close()
+	c.conn.Close()
 	kinds++
 
 	// Past the limit on sessions: 1013, try again later.
@@ -449,22 +434,22 @@ func TestCatalogue(t *testing.T) {
 	}
 	waitConnections(t, ts, 4)
 	c = dialWS(t, listen, nil, nil)
-	c.expectError(CodeServerFull, "the server is running as many sessions as it may (4); try again in a minute")
-	c.expectClose(websocket.CloseTryAgainLater, "too many sessions; try again later")
+	c.expectError(protocol.CodeServerFull, "the server is running as many sessions as it may (4); try again in a minute")
+	c.expectClose(protocol.CloseTryAgainLater, "too many sessions; try again later")
 	for _, c := range idle {
-		c.ws.Close()
+		c.conn.Close()
 	}
 	kinds++
 
 	// Past the maximum length: the session is ended, finalized, reported
 	// and closed with 1008.
-	c = dialWS(t, strict.listenURL()+"?"+ListenQuery().Encode(), nil, nil)
-	c.start(ClientMessage{Mode: "practice"})
+	c = dialWS(t, strict.listenURL()+"?"+protocol.ListenQuery().Encode(), nil, nil)
+	c.start(protocol.ClientMessage{Mode: "practice"})
 	for range 30 {
 		c.binary(make([]byte, 3200))
 	}
-	c.expectError(CodeTooLong, "the session reached its maximum length of 2s; it was ended and its report saved: start a new session to go on")
-	c.expectClose(websocket.ClosePolicyViolation, "session over its maximum length of 2s", TypeReport, TypeMetadata)
+	c.expectError(protocol.CodeTooLong, "the session reached its maximum length of 2s; it was ended and its report saved: start a new session to go on")
+	c.expectClose(protocol.ClosePolicy, "session over its maximum length of 2s", protocol.TypeReport, protocol.TypeMetadata)
 	kinds++
 
 	// Refused before the upgrade, with a status and a message.
@@ -488,11 +473,11 @@ func TestCatalogue(t *testing.T) {
 			"missing sample_rate: connect with ?encoding=linear16&sample_rate=16000&channels=1"},
 		{"stereo", format("encoding=linear16&sample_rate=16000&channels=2"), nil, 400,
 			`unsupported channels "2": mix down to mono and send channels=1`},
-		{"another site", format(ListenQuery().Encode()), http.Header{"Origin": {"https://evil.example"}}, 403,
+		{"another site", format(protocol.ListenQuery().Encode()), http.Header{"Origin": {"https://evil.example"}}, 403,
 			`a page from "https://evil.example" may not open a WebSocket here: open the page from this server, or start the server with --allowed-origins listing that origin`},
-		{"a sandboxed page", format(ListenQuery().Encode()), http.Header{"Origin": {"null"}}, 403,
+		{"a sandboxed page", format(protocol.ListenQuery().Encode()), http.Header{"Origin": {"null"}}, 403,
 			`a page from "null" may not open a WebSocket here: open the page from this server, or start the server with --allowed-origins listing that origin`},
-		{"not a WebSocket", format(ListenQuery().Encode()), nil, 400,
+		{"not a WebSocket", format(protocol.ListenQuery().Encode()), nil, 400,
 			"websocket: the client is not using the websocket protocol: 'upgrade' token not found in 'Connection' header"},
 	} {
 		status, body, _ := get(t, h.url, h.header)
@@ -500,25 +485,29 @@ func TestCatalogue(t *testing.T) {
 			t.Errorf("%s: %d %q\nwant %d %q", h.name, status, body, h.status, h.want)
 		}
 		if h.status != 403 && h.name != "not a WebSocket" {
+			// A raw handshake: the protocol's client would add the
+			// audio format these requests leave out on purpose.
 			if _, resp, err := websocket.DefaultDialer.Dial("ws"+strings.TrimPrefix(h.url, "http"), h.header); err == nil || resp == nil || resp.StatusCode != h.status {
 				t.Errorf("%s: the upgrade was not refused with %d", h.name, h.status)
 			}
 		}
 		kinds++
 	}
-	dialWS(t, listen, http.Header{"Origin": {"https://coach.example"}}, nil).ws.Close() // allowed
-	if _, resp, err := websocket.DefaultDialer.Dial(listen, http.Header{"Origin": {"https://evil.example"}}); err == nil || resp == nil || resp.StatusCode != 403 {
+	dialWS(t, listen, http.Header{"Origin": {"https://coach.example"}}, nil).conn.Close() // allowed
+	var refused *protocol.HandshakeError
+	evil := protocol.Dialer{Header: http.Header{"Origin": {"https://evil.example"}}}
+	if _, err := evil.Dial(context.Background(), listen); !errors.As(err, &refused) || refused.StatusCode != 403 {
 		t.Errorf("upgrade from another site: %v", err)
 	}
-	strictListen := strict.listenURL() + "?" + ListenQuery().Encode()
+	strictListen := strict.listenURL() + "?" + protocol.ListenQuery().Encode()
 	for range 2 { // the third of the burst; the first went to the long session
-		dialWS(t, strictListen, nil, nil).ws.Close()
+		dialWS(t, strictListen, nil, nil).conn.Close()
 	}
-	_, resp, err := websocket.DefaultDialer.Dial(strictListen, nil)
-	if err == nil || resp == nil || resp.StatusCode != http.StatusTooManyRequests || resp.Header.Get("Retry-After") == "" {
+	_, err := protocol.Dial(context.Background(), strictListen)
+	if !errors.As(err, &refused) || refused.StatusCode != http.StatusTooManyRequests || refused.Header.Get("Retry-After") == "" {
 		t.Errorf("past the connection rate: %v; want 429 with Retry-After", err)
-	} else if b, _ := io.ReadAll(resp.Body); string(b) != "too many connections from your address: wait a few seconds and connect again\n" {
-		t.Errorf("429 says %q", b)
+	} else if refused.Body != "too many connections from your address: wait a few seconds and connect again\n" {
+		t.Errorf("429 says %q", refused.Body)
 	}
 	kinds++
 
@@ -562,7 +551,7 @@ func TestCatalogue(t *testing.T) {
 			status: 413, want: "{\n  \"error\": \"request body over the limit of 65536 bytes\"\n}\n"},
 		{name: "PUT a session", method: "PUT", path: "/api/sessions/" + id, status: 405, want: "Method Not Allowed\n"},
 		{name: "POST health", method: "POST", path: "/healthz", status: 405, want: "Method Not Allowed\n"},
-		{name: "POST listen", method: "POST", path: "/v1/listen?" + ListenQuery().Encode(), status: 405, want: "Method Not Allowed\n"},
+		{name: "POST listen", method: "POST", path: "/v1/listen?" + protocol.ListenQuery().Encode(), status: 405, want: "Method Not Allowed\n"},
 		{name: "no such file", method: "GET", path: "/../../etc/passwd", status: 404, want: "404 page not found\n"},
 		{name: "1000 secrets", method: "GET", path: "/api/sessions", header: http.Header{SecretsHeader: {strings.Repeat(secret+",", 1000)}},
 			status: 200, want: ""},

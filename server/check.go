@@ -13,6 +13,7 @@ import (
 	"github.com/rs/zerolog"
 
 	"github.com/mockinterview/mockinterview/interviewer"
+	"github.com/mockinterview/mockinterview/protocol"
 	"github.com/mockinterview/mockinterview/transcribe"
 )
 
@@ -53,32 +54,32 @@ func handleCheck(log zerolog.Logger, engine transcribe.Engine) http.Handler {
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		expect := r.URL.Query().Get("expect")
 		if len(expect) > maxExpect {
-			writeCodedError(w, http.StatusBadRequest, CodeBadParameter, fmt.Sprintf("expect is %d bytes long: send the sentence to read, at most %d bytes", len(expect), maxExpect))
+			writeCodedError(w, http.StatusBadRequest, protocol.CodeBadParameter, fmt.Sprintf("expect is %d bytes long: send the sentence to read, at most %d bytes", len(expect), maxExpect))
 			return
 		}
 		body, err := io.ReadAll(r.Body)
 		var tooBig *http.MaxBytesError
 		switch {
 		case errors.As(err, &tooBig):
-			writeCodedError(w, http.StatusRequestEntityTooLarge, CodeTooLarge, fmt.Sprintf("the recording is over the limit of %d bytes: send at most %d s of 16 kHz mono 16-bit PCM", tooBig.Limit, maxCheckSeconds))
+			writeCodedError(w, http.StatusRequestEntityTooLarge, protocol.CodeTooLarge, fmt.Sprintf("the recording is over the limit of %d bytes: send at most %d s of 16 kHz mono 16-bit PCM", tooBig.Limit, maxCheckSeconds))
 			return
 		case err != nil:
-			writeCodedError(w, http.StatusBadRequest, CodeBadAudio, "cannot read the request body")
+			writeCodedError(w, http.StatusBadRequest, protocol.CodeBadAudio, "cannot read the request body")
 			return
 		case len(body) == 0:
-			writeCodedError(w, http.StatusBadRequest, CodeBadAudio, "the body is empty: send a WAV recording of the room and the sentence read aloud")
+			writeCodedError(w, http.StatusBadRequest, protocol.CodeBadAudio, "the body is empty: send a WAV recording of the room and the sentence read aloud")
 			return
 		}
 		samples, _, err := transcribe.DecodeWAV(bytes.NewReader(body), "the recording")
 		switch {
 		case err != nil:
-			writeCodedError(w, http.StatusBadRequest, CodeBadAudio, err.Error())
+			writeCodedError(w, http.StatusBadRequest, protocol.CodeBadAudio, err.Error())
 			return
 		case len(samples) == 0:
-			writeCodedError(w, http.StatusBadRequest, CodeBadAudio, "the recording holds no audio: record a few seconds of the room and the sentence read aloud")
+			writeCodedError(w, http.StatusBadRequest, protocol.CodeBadAudio, "the recording holds no audio: record a few seconds of the room and the sentence read aloud")
 			return
 		case len(samples) > maxCheckSeconds*transcribe.SampleRate:
-			writeCodedError(w, http.StatusBadRequest, CodeBadAudio, fmt.Sprintf("the recording lasts %.1f s: send at most %d s", float64(len(samples))/transcribe.SampleRate, maxCheckSeconds))
+			writeCodedError(w, http.StatusBadRequest, protocol.CodeBadAudio, fmt.Sprintf("the recording lasts %.1f s: send at most %d s", float64(len(samples))/transcribe.SampleRate, maxCheckSeconds))
 			return
 		}
 
@@ -87,14 +88,14 @@ func handleCheck(log zerolog.Logger, engine transcribe.Engine) http.Handler {
 		cancel()
 		if err != nil {
 			log.Warn().Err(err).Msg("microphone check: no recognizer")
-			writeCodedError(w, http.StatusServiceUnavailable, CodeBusy, "every recognizer is busy; try the check again in a minute")
+			writeCodedError(w, http.StatusServiceUnavailable, protocol.CodeBusy, "every recognizer is busy; try the check again in a minute")
 			return
 		}
 		results, err := hearRecording(r.Context(), engine.Name(), stream, samples)
 		stream.Close()
 		if err != nil {
 			log.Error().Err(err).Msg("microphone check: transcription failed")
-			writeCodedError(w, http.StatusInternalServerError, CodeTranscription, "the recognizer failed on the recording; try again")
+			writeCodedError(w, http.StatusInternalServerError, protocol.CodeTranscription, "the recognizer failed on the recording; try again")
 			return
 		}
 		var words []transcribe.Word

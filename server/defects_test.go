@@ -10,10 +10,9 @@ import (
 	"testing"
 	"time"
 
-	"github.com/gorilla/websocket"
-
 	"github.com/mockinterview/mockinterview/interviewer"
 	"github.com/mockinterview/mockinterview/interviewer/star"
+	"github.com/mockinterview/mockinterview/protocol"
 )
 
 // TestDeleteAfterClose deletes and retranscribes sessions the moment the
@@ -22,13 +21,13 @@ import (
 // client's reply to its close frame with the session still counted live.
 func TestDeleteAfterClose(t *testing.T) {
 	ts := startServer(t, Config{})
-	listen := ts.listenURL() + "?" + ListenQuery().Encode()
+	listen := ts.listenURL() + "?" + protocol.ListenQuery().Encode()
 	for i := range 20 {
 		for _, method := range []string{http.MethodDelete, http.MethodPost} {
 			c := dialWS(t, listen, nil, nil)
-			begin := c.start(ClientMessage{Mode: "practice"})
-			c.send(ClientMessage{Type: TypeCloseStream})
-			c.expectClose(websocket.CloseNormalClosure, "CloseStream", TypeReport, TypeMetadata)
+			begin := c.start(protocol.ClientMessage{Mode: "practice"})
+			c.send(protocol.ClientMessage{Type: protocol.TypeCloseStream})
+			c.expectClose(protocol.CloseNormal, "CloseStream", protocol.TypeReport, protocol.TypeMetadata)
 			path := ts.url + "/api/sessions/" + begin["session_id"].(string)
 			if method == http.MethodPost {
 				path += "/retranscribe"
@@ -70,7 +69,7 @@ func TestUpgradeNeedsHTTP11(t *testing.T) {
 		defer conn.Close()
 		conn.SetDeadline(time.Now().Add(10 * time.Second))
 		fmt.Fprintf(conn, "GET /v1/listen?%s %s\r\nHost: %s\r\nUpgrade: websocket\r\nConnection: Upgrade\r\n"+
-			"Sec-WebSocket-Key: dGhlIHNhbXBsZSBub25jZQ==\r\nSec-WebSocket-Version: 13\r\n\r\n", ListenQuery().Encode(), tt.proto, host)
+			"Sec-WebSocket-Key: dGhlIHNhbXBsZSBub25jZQ==\r\nSec-WebSocket-Version: 13\r\n\r\n", protocol.ListenQuery().Encode(), tt.proto, host)
 		resp, err := http.ReadResponse(bufio.NewReader(conn), nil)
 		if err != nil {
 			t.Fatalf("%s: %v", tt.proto, err)

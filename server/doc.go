@@ -5,5 +5,6 @@
 //
 // It wires transcribe and interviewer together; they know nothing about it,
 // and nothing about interviews is decided here. The wire protocol is
-// described in docs/protocol.md; Stream is its reference client.
+// described in docs/protocol.md; its messages and its reference client,
+// protocol.Stream, are in package protocol.
 package server

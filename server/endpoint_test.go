@@ -15,6 +15,7 @@ import (
 
 	"github.com/rs/zerolog"
 
+	"github.com/mockinterview/mockinterview/protocol"
 	"github.com/mockinterview/mockinterview/transcribe"
 	"github.com/mockinterview/mockinterview/transcribe/openai"
 )
@@ -127,7 +128,7 @@ func TestBrokenWordTimesNeverReachTheSession(t *testing.T) {
 	})
 	engine := openAIEngine(t, openai.Config{BaseURL: endpoint.URL + "/v1", APIKey: "sk-test", Backoff: time.Millisecond})
 	ts := startServerEngine(t, Config{}, engine)
-	res := stream(t, ts, ClientMessage{QuestionID: "deliver-results-biggest-impact", Mode: "practice"}, speech(t, mainAnswer[:3]...))
+	res := stream(t, ts, protocol.ClientMessage{QuestionID: "deliver-results-biggest-impact", Mode: "practice"}, speech(t, mainAnswer[:3]...))
 
 	finals := res.Finals()
 	if len(finals) < 2 {
@@ -192,11 +193,11 @@ func TestHungEndpointFallsBackOnce(t *testing.T) {
 	}
 
 	for i, answer := range [][]string{mainAnswer[:3], mainAnswer[3:]} {
-		res := stream(t, ts, ClientMessage{QuestionID: "deliver-results-biggest-impact", Mode: "practice"}, speech(t, answer...))
+		res := stream(t, ts, protocol.ClientMessage{QuestionID: "deliver-results-biggest-impact", Mode: "practice"}, speech(t, answer...))
 		warned, firstWarning, firstFinal := 0, -1, -1
 		for j, ev := range res.Events {
-			var m WarningMessage
-			if ev.Type == TypeWarning && ev.Decode(&m) == nil && m.Code == CodeFallback {
+			var m protocol.WarningMessage
+			if ev.Type == protocol.TypeWarning && ev.Decode(&m) == nil && m.Code == protocol.CodeFallback {
 				warned++
 				if firstWarning < 0 {
 					firstWarning = j
@@ -205,7 +206,7 @@ func TestHungEndpointFallsBackOnce(t *testing.T) {
 					t.Errorf("the warning says %q", m.Message)
 				}
 			}
-			if ev.Type == TypeResults && firstFinal < 0 && strings.Contains(string(ev.Raw), `"is_final":true`) {
+			if ev.Type == protocol.TypeResults && firstFinal < 0 && strings.Contains(string(ev.Raw), `"is_final":true`) {
 				firstFinal = j
 			}
 		}

@@ -18,6 +18,7 @@ import (
 	"github.com/rs/zerolog"
 
 	"github.com/mockinterview/mockinterview/interviewer"
+	"github.com/mockinterview/mockinterview/protocol"
 	"github.com/mockinterview/mockinterview/transcribe"
 )
 
@@ -60,24 +61,24 @@ func handleListen(log zerolog.Logger, cfg Config, store *Store, engine transcrib
 			return
 		}
 		if origin := r.Header.Get("Origin"); !originAllowed(origin, r.Host, cfg.AllowedOrigins) {
-			m.errors.WithLabelValues(CodeOriginDenied).Inc()
-			http.Error(w, fmt.Sprintf("a page from %s may not open a WebSocket here: open the page from this server, or start the server with --allowed-origins listing that origin", echo(origin)), http.StatusForbidden)
+			m.errors.WithLabelValues(protocol.CodeOriginDenied).Inc()
+			http.Error(w, fmt.Sprintf("a page from %s may not open a WebSocket here: open the page from this server, or start the server with --allowed-origins listing that origin", protocol.Quote(origin)), http.StatusForbidden)
 			return
 		}
 		if ok, wait := limiter.allow(remoteIP(r), time.Now()); !ok {
-			m.errors.WithLabelValues(CodeRateLimited).Inc()
+			m.errors.WithLabelValues(protocol.CodeRateLimited).Inc()
 			w.Header().Set("Retry-After", fmt.Sprint(max(1, int(wait.Seconds()+0.999))))
 			http.Error(w, "too many connections from your address: wait a few seconds and connect again", http.StatusTooManyRequests)
 			return
 		}
-		if err := CheckAudioFormat(r.URL.Query()); err != nil {
-			m.errors.WithLabelValues(CodeBadFormat).Inc()
+		if err := protocol.CheckAudioFormat(r.URL.Query()); err != nil {
+			m.errors.WithLabelValues(protocol.CodeBadFormat).Inc()
 			http.Error(w, err.Error(), http.StatusBadRequest)
 			return
 		}
-		opts, err := ParseListenOptions(r.URL.Query())
+		opts, err := protocol.ParseListenOptions(r.URL.Query())
 		if err != nil {
-			m.errors.WithLabelValues(CodeBadParameter).Inc()
+			m.errors.WithLabelValues(protocol.CodeBadParameter).Inc()
 			http.Error(w, err.Error(), http.StatusBadRequest)
 			return
 		}
@@ -98,9 +99,9 @@ func handleListen(log zerolog.Logger, cfg Config, store *Store, engine transcrib
 			c.refuse(websocket.CloseGoingAway, "shutting down", nil)
 			return
 		case sessionsFull:
-			m.errors.WithLabelValues(CodeServerFull).Inc()
+			m.errors.WithLabelValues(protocol.CodeServerFull).Inc()
 			c.log.Warn().Int("limit", cfg.MaxSessions).Msg("refused: too many sessions")
-			e := errorMessage(CodeServerFull, "the server is running as many sessions as it may (%d); try again in a minute", cfg.MaxSessions)
+			e := protocol.NewError(protocol.CodeServerFull, "the server is running as many sessions as it may (%d); try again in a minute", cfg.MaxSessions)
 			c.refuse(websocket.CloseTryAgainLater, "too many sessions; try again later", &e)
 			return
 		}
@@ -150,7 +151,7 @@ func newConnection(ws *websocket.Conn, log zerolog.Logger, cfg Config, m *metric
 	c.out = newOutbox(func() {
 		// The client stopped reading: end the session, which saves what
 		// was heard, and let the writer close the socket.
-		m.errors.WithLabelValues(CodeSlowClient).Inc()
+		m.errors.WithLabelValues(protocol.CodeSlowClient).Inc()
 		c.logger().Warn().Int("queued_bytes", outboxLimit).Msg("client stopped reading")
 		c.in.put(item{kind: itemEnd, end: endSlow})
 	})
@@ -160,7 +161,7 @@ func newConnection(ws *websocket.Conn, log zerolog.Logger, cfg Config, m *metric
 
 // refuse turns a connection away before it runs, with an Error message if
 // e is set and then the close frame. Nothing else uses the socket yet.
-func (c *connection) refuse(code int, reason string, e *ErrorMessage) {
+func (c *connection) refuse(code int, reason string, e *protocol.ErrorMessage) {
 	deadline := time.Now().Add(c.cfg.WriteTimeout)
 	c.ws.SetWriteDeadline(deadline)
 	if e != nil {
@@ -226,7 +227,7 @@ func (c *connection) read() {
 		if buf.Len() > c.cfg.MaxFrame {
 			draining = true
 			c.logger().Warn().Int("limit", c.cfg.MaxFrame).Msg("message too big")
-			c.sendError(errorMessage(CodeFrameTooBig, "a message was over %d bytes: send audio in frames of about 100 ms (3200 bytes) and keep text messages short", c.cfg.MaxFrame))
+			c.sendError(protocol.NewError(protocol.CodeFrameTooBig, "a message was over %d bytes: send audio in frames of about 100 ms (3200 bytes) and keep text messages short", c.cfg.MaxFrame))
 			c.in.put(item{kind: itemEnd, end: ending{websocket.CloseMessageTooBig, fmt.Sprintf("message over %d bytes", c.cfg.MaxFrame), "frame_too_big"}})
 			io.Copy(io.Discard, r)
 			continue
@@ -236,7 +237,7 @@ func (c *connection) read() {
 			samples, err := transcribe.PCM16(buf.Bytes())
 			if err != nil {
 				c.metrics.dropped.WithLabelValues("bad_audio").Inc()
-				c.sendError(errorMessage(CodeBadAudio, "%v; the frame was dropped", err))
+				c.sendError(protocol.NewError(protocol.CodeBadAudio, "%v; the frame was dropped", err))
 				continue
 			}
 			if len(samples) == 0 {
@@ -254,7 +255,7 @@ func (c *connection) read() {
 				behind = true
 				backlog := float64(waiting) / transcribe.SampleRate
 				c.logger().Warn().Float64("backlog", backlog).Msg("transcription behind")
-				c.out.send(WarningMessage{Type: TypeWarning, Code: CodeBehind, Backlog: round3(backlog),
+				c.out.send(protocol.WarningMessage{Type: protocol.TypeWarning, Code: protocol.CodeBehind, Backlog: round3(backlog),
 					Message: "transcription is behind the audio; nothing is lost, results will catch up"})
 			case waiting < warnAt/2:
 				behind = false
@@ -264,12 +265,12 @@ func (c *connection) read() {
 				c.ws.SetReadDeadline(time.Now().Add(pongWait))
 			}
 		case websocket.TextMessage:
-			m, bad := DecodeClientMessage(buf.Bytes())
+			m, bad := protocol.DecodeClientMessage(buf.Bytes())
 			switch {
 			case bad != nil:
 				c.sendError(*bad)
-			case m.Type != TypeKeepAlive:
-				if m.Type == TypeStart {
+			case m.Type != protocol.TypeKeepAlive:
+				if m.Type == protocol.TypeStart {
 					c.tape.expectStart()
 				}
 				c.in.put(item{kind: itemControl, msg: m})
@@ -279,7 +280,7 @@ func (c *connection) read() {
 }
 
 // sendError counts an Error message by its code and queues it.
-func (c *connection) sendError(e ErrorMessage) {
+func (c *connection) sendError(e protocol.ErrorMessage) {
 	c.metrics.errors.WithLabelValues(e.Code).Inc()
 	c.out.send(e)
 }

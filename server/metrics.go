@@ -7,6 +7,7 @@ import (
 	"github.com/prometheus/client_golang/prometheus/collectors"
 	"github.com/prometheus/client_golang/prometheus/promhttp"
 
+	"github.com/mockinterview/mockinterview/protocol"
 	"github.com/mockinterview/mockinterview/transcribe"
 )
 
@@ -100,9 +101,9 @@ func newMetrics(engine transcribe.Engine) *metrics {
 			}, func() float64 { return float64(ep.Endpoint().BudgetTimeouts) }))
 	}
 	// Codes that exist show up as 0 before their first use.
-	for _, code := range []string{CodeBadAudio, CodeBadMessage, CodeUnknownType, CodeNotStarted, CodeAlreadyStarted,
-		CodeBadStart, CodeBusy, CodeTranscription, CodeIdle, CodeInternal, CodeTooLong, CodeFrameTooBig,
-		CodeServerFull, CodeOriginDenied, CodeRateLimited, CodeBadFormat, CodeBadParameter, CodeSlowClient} {
+	for _, code := range []string{protocol.CodeBadAudio, protocol.CodeBadMessage, protocol.CodeUnknownType, protocol.CodeNotStarted, protocol.CodeAlreadyStarted,
+		protocol.CodeBadStart, protocol.CodeBusy, protocol.CodeTranscription, protocol.CodeIdle, protocol.CodeInternal, protocol.CodeTooLong, protocol.CodeFrameTooBig,
+		protocol.CodeServerFull, protocol.CodeOriginDenied, protocol.CodeRateLimited, protocol.CodeBadFormat, protocol.CodeBadParameter, protocol.CodeSlowClient} {
 		m.errors.WithLabelValues(code)
 	}
 	for _, reason := range []string{"bad_audio", "before_start", "after_end"} {

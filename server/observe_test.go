@@ -11,7 +11,7 @@ import (
 	"sync"
 	"testing"
 
-	"github.com/gorilla/websocket"
+	"github.com/mockinterview/mockinterview/protocol"
 	"github.com/rs/zerolog"
 )
 
@@ -76,10 +76,10 @@ func TestObservability(t *testing.T) {
 	}
 
 	// While a session is live, it is counted; its mistakes are too.
-	c := dialWS(t, ts.listenURL()+"?"+ListenQuery().Encode(), nil, nil)
-	c.start(ClientMessage{Mode: "practice"})
+	c := dialWS(t, ts.listenURL()+"?"+protocol.ListenQuery().Encode(), nil, nil)
+	c.start(protocol.ClientMessage{Mode: "practice"})
 	c.binary(make([]byte, 3))
-	c.expectError(CodeBadAudio, "16-bit PCM: odd length of 3 bytes; send whole 2-byte samples; the frame was dropped")
+	c.expectError(protocol.CodeBadAudio, "16-bit PCM: odd length of 3 bytes; send whole 2-byte samples; the frame was dropped")
 	m = scrape(t, ts)
 	if m["mockinterview_sessions_active"] != 1 || m["mockinterview_connections_active"] != 1 ||
 		m[`mockinterview_errors_total{code="bad_audio"}`] != 1 || m[`mockinterview_dropped_frames_total{reason="bad_audio"}`] != 1 {
@@ -87,10 +87,10 @@ func TestObservability(t *testing.T) {
 			m["mockinterview_sessions_active"], m["mockinterview_connections_active"],
 			m[`mockinterview_errors_total{code="bad_audio"}`], m[`mockinterview_dropped_frames_total{reason="bad_audio"}`])
 	}
-	c.send(ClientMessage{Type: TypeCloseStream})
-	c.expectClose(websocket.CloseNormalClosure, "CloseStream", TypeReport, TypeMetadata)
+	c.send(protocol.ClientMessage{Type: protocol.TypeCloseStream})
+	c.expectClose(protocol.CloseNormal, "CloseStream", protocol.TypeReport, protocol.TypeMetadata)
 
-	res := stream(t, ts, ClientMessage{QuestionID: "deliver-results-biggest-impact", Mode: "practice"}, speech(t, mainAnswer...))
+	res := stream(t, ts, protocol.ClientMessage{QuestionID: "deliver-results-biggest-impact", Mode: "practice"}, speech(t, mainAnswer...))
 	m = scrape(t, ts)
 	if got := m["mockinterview_audio_received_seconds_total"]; got < res.Sent-0.01 || got > res.Sent+0.11 {
 		t.Errorf("audio received %.2f s; %.2f s were sent", got, res.Sent)
@@ -164,10 +164,10 @@ func TestSessionIDs(t *testing.T) {
 	hex32 := regexp.MustCompile(`^[0-9a-f]{32}$`)
 	seen := map[string]bool{}
 	for range 5 {
-		c := dialWS(t, ts.listenURL()+"?"+ListenQuery().Encode(), nil, nil)
-		begin := c.start(ClientMessage{Mode: "practice"})
-		c.send(ClientMessage{Type: TypeCloseStream})
-		c.expectClose(websocket.CloseNormalClosure, "CloseStream", TypeReport, TypeMetadata)
+		c := dialWS(t, ts.listenURL()+"?"+protocol.ListenQuery().Encode(), nil, nil)
+		begin := c.start(protocol.ClientMessage{Mode: "practice"})
+		c.send(protocol.ClientMessage{Type: protocol.TypeCloseStream})
+		c.expectClose(protocol.CloseNormal, "CloseStream", protocol.TypeReport, protocol.TypeMetadata)
 		for _, v := range []string{begin["session_id"].(string), begin["secret"].(string)} {
 			if !hex32.MatchString(v) || seen[v] || !ValidSessionID(v) {
 				t.Errorf("id or secret %q: not 32 hex digits, or seen before", v)

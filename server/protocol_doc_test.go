@@ -9,6 +9,7 @@ import (
 	"testing"
 
 	"github.com/mockinterview/mockinterview/interviewer"
+	"github.com/mockinterview/mockinterview/protocol"
 )
 
 // docField is one row of docs/protocol.md's table of the session's JSON.
@@ -85,7 +86,7 @@ func TestSessionJSONDocumented(t *testing.T) {
 		t.Fatalf("read %d fields from docs/protocol.md; the table is not where it was", len(doc))
 	}
 	ts := startServer(t, Config{MaxProbes: 1})
-	res := stream(t, ts, ClientMessage{QuestionID: "deliver-results-biggest-impact", Mode: "interview", Level: "sde2"},
+	res := stream(t, ts, protocol.ClientMessage{QuestionID: "deliver-results-biggest-impact", Mode: "interview", Level: "sde2"},
 		speech(t, mainAnswer...), []int16{})
 	base := ts.url + "/api/sessions/" + res.SessionID
 	status, body, _ := get(t, base+"?secret="+res.Secret, nil)

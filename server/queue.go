@@ -4,6 +4,8 @@ import (
 	"encoding/json"
 	"sync"
 	"time"
+
+	"github.com/mockinterview/mockinterview/protocol"
 )
 
 // itemKind says what the reader handed to the session.
@@ -21,7 +23,7 @@ type item struct {
 	kind    itemKind
 	samples []int16
 	at      time.Time // when the reader took the audio off the socket
-	msg     ClientMessage
+	msg     protocol.ClientMessage
 	end     ending
 }
 

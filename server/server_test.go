@@ -18,13 +18,13 @@ import (
 	"testing/fstest"
 	"time"
 
-	"github.com/gorilla/websocket"
 	"github.com/rs/zerolog"
 
 	"github.com/mockinterview/mockinterview/internal/flite"
 	"github.com/mockinterview/mockinterview/internal/testenv"
 	"github.com/mockinterview/mockinterview/interviewer"
 	"github.com/mockinterview/mockinterview/interviewer/star"
+	"github.com/mockinterview/mockinterview/protocol"
 	"github.com/mockinterview/mockinterview/transcribe"
 	"github.com/mockinterview/mockinterview/transcribe/pocketsphinx"
 )
@@ -149,18 +149,18 @@ var probeReply = []string{
 	"I measured the error rate every hour and it fell from five percent to three percent.",
 }
 
-func stream(t *testing.T, ts *testServer, start ClientMessage, answers ...[]int16) *StreamResult {
+func stream(t *testing.T, ts *testServer, start protocol.ClientMessage, answers ...[]int16) *protocol.StreamResult {
 	t.Helper()
 	ctx, cancel := context.WithTimeout(context.Background(), time.Minute)
 	defer cancel()
-	res, err := Stream(ctx, StreamConfig{URL: ts.listenURL(), Start: start, Speed: 0}, answers, nil)
+	res, err := protocol.Stream(ctx, protocol.StreamConfig{URL: ts.listenURL(), Start: start, Speed: 0}, answers, nil)
 	if err != nil {
 		t.Fatalf("stream: %v", err)
 	}
 	return res
 }
 
-func count(res *StreamResult, typ string) int {
+func count(res *protocol.StreamResult, typ string) int {
 	n := 0
 	for _, e := range res.Events {
 		if e.Type == typ {
@@ -170,7 +170,7 @@ func count(res *StreamResult, typ string) int {
 	return n
 }
 
-func heard(res *StreamResult) string {
+func heard(res *protocol.StreamResult) string {
 	var words []string
 	for _, r := range res.Finals() {
 		words = append(words, r.Channel.Alternatives[0].Transcript)
@@ -202,13 +202,13 @@ func get(t *testing.T, url string, header http.Header) (int, []byte, http.Header
 func TestInterviewSession(t *testing.T) {
 	ts := startServer(t, Config{MaxProbes: 2, AdminToken: "operator"})
 	answer, reply := speech(t, mainAnswer...), speech(t, probeReply...)
-	res := stream(t, ts, ClientMessage{QuestionID: "deliver-results-biggest-impact", Mode: "interview", Level: "sde2"}, answer, reply, reply)
+	res := stream(t, ts, protocol.ClientMessage{QuestionID: "deliver-results-biggest-impact", Mode: "interview", Level: "sde2"}, answer, reply, reply)
 
 	// The protocol.
 	if res.SessionID == "" || len(res.SessionID) != 32 || len(res.Secret) != 32 {
 		t.Fatalf("Begin gave session %q secret %q", res.SessionID, res.Secret)
 	}
-	if res.Events[0].Type != TypeBegin || res.Events[1].Type != TypeQuestion {
+	if res.Events[0].Type != protocol.TypeBegin || res.Events[1].Type != protocol.TypeQuestion {
 		t.Errorf("first events %s, %s; want Begin, Question", res.Events[0].Type, res.Events[1].Type)
 	}
 	text := heard(res)
@@ -224,19 +224,19 @@ func TestInterviewSession(t *testing.T) {
 			}
 		}
 	}
-	if count(res, TypeStar) == 0 || count(res, TypePacing) == 0 {
-		t.Errorf("%d Star and %d Pacing events; want some", count(res, TypeStar), count(res, TypePacing))
+	if count(res, protocol.TypeStar) == 0 || count(res, protocol.TypePacing) == 0 {
+		t.Errorf("%d Star and %d Pacing events; want some", count(res, protocol.TypeStar), count(res, protocol.TypePacing))
 	}
 	// While the answer goes on, Star names the current part; as it ends,
 	// one final Star, before the first probe, gives the whole answer's
 	// parts, the report's.
-	var live, final StarMessage
+	var live, final protocol.StarMessage
 	finals := 0
 	for i, e := range res.Events {
-		if e.Type != TypeStar {
+		if e.Type != protocol.TypeStar {
 			continue
 		}
-		var msg StarMessage
+		var msg protocol.StarMessage
 		e.Decode(&msg)
 		if !msg.Final {
 			live = msg
@@ -244,7 +244,7 @@ func TestInterviewSession(t *testing.T) {
 		}
 		final = msg
 		finals++
-		if i+2 >= len(res.Events) || res.Events[i+1].Type != TypePacing || res.Events[i+2].Type != TypeProbe {
+		if i+2 >= len(res.Events) || res.Events[i+1].Type != protocol.TypePacing || res.Events[i+2].Type != protocol.TypeProbe {
 			t.Errorf("the final Star is not followed by Pacing and the first Probe")
 		}
 	}
@@ -254,7 +254,7 @@ func TestInterviewSession(t *testing.T) {
 	if finals != 1 || final.Current != "" {
 		t.Errorf("%d final Stars, the last %+v; want one, with no current part", finals, final)
 	}
-	if n := count(res, TypeProbe); n != 2 {
+	if n := count(res, protocol.TypeProbe); n != 2 {
 		t.Errorf("%d probes; want 2 (MaxProbes)", n)
 	}
 	if res.Report == nil || res.Report.Mode != interviewer.ModeInterview || res.Report.Verdict == nil || len(res.Report.Words) == 0 {
@@ -276,18 +276,18 @@ func TestInterviewSession(t *testing.T) {
 	if res.Metadata == nil || res.Metadata.SessionID != res.SessionID || res.Metadata.Duration < res.Sent-0.001 {
 		t.Errorf("metadata %+v after %.2f s sent", res.Metadata, res.Sent)
 	}
-	if res.CloseCode != websocket.CloseNormalClosure {
+	if res.CloseCode != protocol.CloseNormal {
 		t.Errorf("close code %d; want 1000", res.CloseCode)
 	}
 	// Sent faster than real time, the audio waits for the engine: the
 	// client hears about it.
-	var warning WarningMessage
+	var warning protocol.WarningMessage
 	for _, e := range res.Events {
-		if e.Type == TypeWarning {
+		if e.Type == protocol.TypeWarning {
 			e.Decode(&warning)
 		}
 	}
-	if warning.Code != CodeBehind || warning.Backlog < 3 {
+	if warning.Code != protocol.CodeBehind || warning.Backlog < 3 {
 		t.Errorf("warning %+v; want one about a backlog over 3 s", warning)
 	}
 
@@ -498,7 +498,7 @@ func TestInterviewSession(t *testing.T) {
 func TestPracticeSession(t *testing.T) {
 	ts := startServer(t, Config{BehindWarning: 0.5, MaxBacklog: 1})
 	answer := speech(t, mainAnswer...)
-	res := stream(t, ts, ClientMessage{Principle: "ownership", Mode: "practice", Level: "senior"}, answer)
+	res := stream(t, ts, protocol.ClientMessage{Principle: "ownership", Mode: "practice", Level: "senior"}, answer)
 	recorded, _, err := transcribe.ReadWAV(filepath.Join(ts.store.AudioDir(res.SessionID), "answer-0.wav"))
 	if err != nil {
 		t.Fatal(err)
@@ -506,10 +506,10 @@ func TestPracticeSession(t *testing.T) {
 	if sent := int(res.Sent*transcribe.SampleRate + 0.5); len(recorded) != sent || sent < len(answer) {
 		t.Errorf("recorded %d samples of the %d sent", len(recorded), sent)
 	}
-	if count(res, TypeProbe) != 0 {
-		t.Errorf("practice mode asked %d probes", count(res, TypeProbe))
+	if count(res, protocol.TypeProbe) != 0 {
+		t.Errorf("practice mode asked %d probes", count(res, protocol.TypeProbe))
 	}
-	if count(res, TypeStar) == 0 {
+	if count(res, protocol.TypeStar) == 0 {
 		t.Error("no Star events")
 	}
 	if res.Report == nil || res.Report.Mode != interviewer.ModePractice || res.Report.Verdict != nil || res.Report.Level == "" {
@@ -528,10 +528,10 @@ func TestSilenceEndsAnswer(t *testing.T) {
 	answer := speech(t, mainAnswer[:2]...)
 	answer = append(answer, make([]int16, 3*transcribe.SampleRate)...)
 	reply := speech(t, probeReply...)
-	res := stream(t, ts, ClientMessage{QuestionID: "deliver-results-biggest-impact"}, answer, reply)
-	var probe ProbeMessage
+	res := stream(t, ts, protocol.ClientMessage{QuestionID: "deliver-results-biggest-impact"}, answer, reply)
+	var probe protocol.ProbeMessage
 	for _, e := range res.Events {
-		if e.Type == TypeProbe {
+		if e.Type == protocol.TypeProbe {
 			e.Decode(&probe)
 		}
 	}
@@ -558,7 +558,7 @@ func TestAudioFormatChecked(t *testing.T) {
 			t.Errorf("%s: %d %q; want 400 with a message", q, status, body)
 		}
 	}
-	_, err := Stream(context.Background(), StreamConfig{URL: ts.listenURL() + "?sample_rate=8000"}, [][]int16{{0}}, nil)
+	_, err := protocol.Stream(context.Background(), protocol.StreamConfig{URL: ts.listenURL() + "?sample_rate=8000"}, [][]int16{{0}}, nil)
 	if err == nil || !strings.Contains(err.Error(), "400") || !strings.Contains(err.Error(), "16000") {
 		t.Errorf("Stream at 8 kHz: %v; want the 400 and its message", err)
 	}
@@ -568,58 +568,59 @@ func TestAudioFormatChecked(t *testing.T) {
 // socket.
 func TestProtocolErrors(t *testing.T) {
 	ts := startServer(t, Config{})
-	q := ListenQuery()
-	ws, _, err := websocket.DefaultDialer.Dial(ts.listenURL()+"?"+q.Encode(), nil)
+	conn, err := protocol.Dial(context.Background(), ts.listenURL())
 	if err != nil {
 		t.Fatal(err)
 	}
-	defer ws.Close()
-	ws.SetReadDeadline(time.Now().Add(30 * time.Second))
+	defer conn.Close()
+	conn.SetReadDeadline(time.Now().Add(30 * time.Second))
 	expect := func(typ, code string) map[string]any {
 		t.Helper()
 		for {
-			var m map[string]any
-			if err := ws.ReadJSON(&m); err != nil {
+			ev, err := conn.Next()
+			if err != nil {
 				t.Fatalf("waiting for %s %s: %v", typ, code, err)
 			}
+			var m map[string]any
+			ev.Decode(&m)
 			if m["type"] == typ && (code == "" || m["code"] == code) {
 				return m
 			}
 		}
 	}
-	ws.WriteMessage(websocket.TextMessage, []byte(`not json`))
-	expect(TypeError, CodeBadMessage)
-	ws.WriteMessage(websocket.TextMessage, []byte(`{"type":"Dance"}`))
-	expect(TypeError, CodeUnknownType)
-	ws.WriteJSON(ClientMessage{Type: TypeStart, QuestionID: "no-such-question"})
-	expect(TypeError, CodeBadStart)
+	conn.SendText([]byte(`not json`))
+	expect(protocol.TypeError, protocol.CodeBadMessage)
+	conn.SendText([]byte(`{"type":"Dance"}`))
+	expect(protocol.TypeError, protocol.CodeUnknownType)
+	conn.Send(protocol.ClientMessage{Type: protocol.TypeStart, QuestionID: "no-such-question"})
+	expect(protocol.TypeError, protocol.CodeBadStart)
 	// Audio first would begin a session (TestAudioBeforeStart); after a
 	// refused Start it waits for a good one.
-	ws.WriteMessage(websocket.BinaryMessage, make([]byte, 3200))
-	expect(TypeError, CodeNotStarted)
-	ws.WriteJSON(ClientMessage{Type: TypeStart, Mode: "karaoke"})
-	expect(TypeError, CodeBadStart)
-	ws.WriteJSON(ClientMessage{Type: TypeStart, Mode: "practice"})
-	begin := expect(TypeBegin, "")
+	conn.SendPCM(make([]byte, 3200))
+	expect(protocol.TypeError, protocol.CodeNotStarted)
+	conn.Send(protocol.ClientMessage{Type: protocol.TypeStart, Mode: "karaoke"})
+	expect(protocol.TypeError, protocol.CodeBadStart)
+	conn.Send(protocol.ClientMessage{Type: protocol.TypeStart, Mode: "practice"})
+	begin := expect(protocol.TypeBegin, "")
 	if begin["secret"] == "" {
 		t.Errorf("Begin %v without a secret", begin)
 	}
-	expect(TypeQuestion, "")
-	ws.WriteJSON(ClientMessage{Type: TypeStart})
-	expect(TypeError, CodeAlreadyStarted)
-	ws.WriteMessage(websocket.BinaryMessage, make([]byte, 3201))
-	expect(TypeError, CodeBadAudio)
-	ws.WriteMessage(websocket.BinaryMessage, make([]byte, 3200))
-	ws.WriteJSON(ClientMessage{Type: TypeKeepAlive})
-	ws.WriteJSON(ClientMessage{Type: TypeFinalize})
-	ws.WriteJSON(ClientMessage{Type: TypeCloseStream})
-	expect(TypeReport, "")
-	meta := expect(TypeMetadata, "")
+	expect(protocol.TypeQuestion, "")
+	conn.Send(protocol.ClientMessage{Type: protocol.TypeStart})
+	expect(protocol.TypeError, protocol.CodeAlreadyStarted)
+	conn.SendPCM(make([]byte, 3201))
+	expect(protocol.TypeError, protocol.CodeBadAudio)
+	conn.SendPCM(make([]byte, 3200))
+	conn.Send(protocol.ClientMessage{Type: protocol.TypeKeepAlive})
+	conn.Send(protocol.ClientMessage{Type: protocol.TypeFinalize})
+	conn.Send(protocol.ClientMessage{Type: protocol.TypeCloseStream})
+	expect(protocol.TypeReport, "")
+	meta := expect(protocol.TypeMetadata, "")
 	if meta["duration"] != 0.1 {
 		t.Errorf("metadata %v; want 0.1 s of audio (the odd frame dropped)", meta)
 	}
-	_, _, err = ws.ReadMessage()
-	if !websocket.IsCloseError(err, websocket.CloseNormalClosure) {
+	_, err = conn.Next()
+	if code, _, _ := protocol.Closed(err); code != protocol.CloseNormal {
 		t.Errorf("after Metadata: %v; want close 1000", err)
 	}
 }
@@ -630,12 +631,12 @@ func TestShutdownReports(t *testing.T) {
 	ts := startServer(t, Config{})
 	answer := speech(t, mainAnswer...)
 	type result struct {
-		res *StreamResult
+		res *protocol.StreamResult
 		err error
 	}
 	done := make(chan result, 1)
 	go func() {
-		res, err := Stream(context.Background(), StreamConfig{URL: ts.listenURL(), Speed: 2, Start: ClientMessage{Mode: "practice"}}, [][]int16{answer}, nil)
+		res, err := protocol.Stream(context.Background(), protocol.StreamConfig{URL: ts.listenURL(), Speed: 2, Start: protocol.ClientMessage{Mode: "practice"}}, [][]int16{answer}, nil)
 		done <- result{res, err}
 	}()
 	// Wait until some words have been heard.
@@ -660,7 +661,7 @@ func TestShutdownReports(t *testing.T) {
 	if r.err != nil {
 		t.Fatalf("stream: %v", r.err)
 	}
-	if r.res.CloseCode != websocket.CloseGoingAway || r.res.Report == nil || r.res.Metadata == nil {
+	if r.res.CloseCode != protocol.CloseGoingAway || r.res.Report == nil || r.res.Metadata == nil {
 		t.Fatalf("close %d, report %v, metadata %v; want 1001 after both", r.res.CloseCode, r.res.Report != nil, r.res.Metadata)
 	}
 	if len(r.res.Report.Words) == 0 || r.res.Sent >= float64(len(answer))/transcribe.SampleRate {

@@ -16,6 +16,7 @@ import (
 	"github.com/rs/zerolog"
 
 	"github.com/mockinterview/mockinterview/interviewer"
+	"github.com/mockinterview/mockinterview/protocol"
 	"github.com/mockinterview/mockinterview/transcribe"
 )
 
@@ -45,7 +46,7 @@ type session struct {
 	created  time.Time
 	metrics  *metrics
 	// opts are the connection's query parameters (Deepgram's).
-	opts ListenOptions
+	opts protocol.ListenOptions
 
 	// startSeen: a Start came, or audio began a session; audio with no
 	// session after it is dropped.
@@ -132,7 +133,7 @@ func (s *session) run() {
 		it, _, ok := s.c.in.take(wait)
 		if !ok {
 			if s.c.idle() > s.cfg.IdleTimeout {
-				s.fail(CodeIdle, "nothing received for %s; send audio, or KeepAlive while the interviewer speaks", s.cfg.IdleTimeout)
+				s.fail(protocol.CodeIdle, "nothing received for %s; send audio, or KeepAlive while the interviewer speaks", s.cfg.IdleTimeout)
 				s.end(ending{websocket.CloseNormalClosure, fmt.Sprintf("idle: nothing received for %s", s.cfg.IdleTimeout), "idle"})
 				return
 			}
@@ -160,7 +161,7 @@ func (s *session) run() {
 			}
 		}
 		if limit := s.cfg.MaxSessionLength; s.now() >= limit.Seconds() || time.Since(s.created) >= limit {
-			s.fail(CodeTooLong, "the session reached its maximum length of %s; it was ended and its report saved: start a new session to go on", limit)
+			s.fail(protocol.CodeTooLong, "the session reached its maximum length of %s; it was ended and its report saved: start a new session to go on", limit)
 			s.end(ending{websocket.ClosePolicyViolation, fmt.Sprintf("session over its maximum length of %s", limit), "too_long"})
 			return
 		}
@@ -171,12 +172,12 @@ func (s *session) run() {
 // gets the connection's metadata, and a partial one is held back from a
 // client that asked for final results only (interim_results=false).
 func (s *session) send(v any) {
-	if r, ok := v.(ResultsMessage); ok {
+	if r, ok := v.(protocol.ResultsMessage); ok {
 		if !r.IsFinal && s.opts.NoInterim {
 			return
 		}
 		uuid, info := engineModel(s.engine.Name())
-		r.Metadata = ResultsMetadata{RequestID: s.c.id, ModelInfo: info, ModelUUID: uuid}
+		r.Metadata = protocol.ResultsMetadata{RequestID: s.c.id, ModelInfo: info, ModelUUID: uuid}
 		v = r
 	}
 	s.c.out.send(v)
@@ -184,7 +185,7 @@ func (s *session) send(v any) {
 
 // fail sends an Error message and counts it.
 func (s *session) fail(code, format string, args ...any) {
-	s.c.sendError(errorMessage(code, format, args...))
+	s.c.sendError(protocol.NewError(code, format, args...))
 }
 
 // audio takes a frame off the inbox. Audio before any Start begins a
@@ -214,44 +215,44 @@ func (s *session) audio(it item) (ending, bool) {
 // session cannot begin, later audio is dropped as after a refused Start.
 func (s *session) startFromAudio() (ending, bool) {
 	s.startSeen, s.fromAudio = true, true
-	return s.start(ClientMessage{Type: TypeStart, Mode: string(interviewer.ModePractice)})
+	return s.start(protocol.ClientMessage{Type: protocol.TypeStart, Mode: string(interviewer.ModePractice)})
 }
 
 // command carries out a client message; it says whether the session ends.
-func (s *session) command(m ClientMessage) (ending, bool) {
-	if m.Type == TypeStart {
+func (s *session) command(m protocol.ClientMessage) (ending, bool) {
+	if m.Type == protocol.TypeStart {
 		switch {
 		case s.fromAudio:
-			s.fail(CodeAlreadyStarted, "audio before Start began a practice session on this connection; to choose the question, level or mode, open a new connection and send Start before any audio")
+			s.fail(protocol.CodeAlreadyStarted, "audio before Start began a practice session on this connection; to choose the question, level or mode, open a new connection and send Start before any audio")
 			return ending{}, false
 		case s.iv != nil:
-			s.fail(CodeAlreadyStarted, "this connection already has a session; open a new connection for another question")
+			s.fail(protocol.CodeAlreadyStarted, "this connection already has a session; open a new connection for another question")
 			return ending{}, false
 		}
 		s.startSeen = true
 		return s.start(m)
 	}
 	if s.iv == nil {
-		if m.Type == TypeCloseStream {
+		if m.Type == protocol.TypeCloseStream {
 			return endClosed, true
 		}
-		s.fail(CodeNotStarted, "%s before Start: send Start first", m.Type)
+		s.fail(protocol.CodeNotStarted, "%s before Start: send Start first", m.Type)
 		return ending{}, false
 	}
-	if m.Answer != nil && *m.Answer != s.answer && (m.Type == TypeAnswerDone || m.Type == TypeSkip) {
+	if m.Answer != nil && *m.Answer != s.answer && (m.Type == protocol.TypeAnswerDone || m.Type == protocol.TypeSkip) {
 		s.log.Debug().Int("answer", *m.Answer).Int("current", s.answer).Str("command", m.Type).Msg("stale command ignored")
 		return ending{}, false
 	}
 	switch m.Type {
-	case TypeAnswerDone:
+	case protocol.TypeAnswerDone:
 		s.flush()
 		s.turns(s.iv.Done(s.now()))
-	case TypeSkip:
+	case protocol.TypeSkip:
 		s.flush()
 		s.turns(s.iv.Skip(s.now()))
-	case TypeFinalize:
+	case protocol.TypeFinalize:
 		s.flush()
-	case TypeCloseStream:
+	case protocol.TypeCloseStream:
 		return endClosed, true
 	}
 	return ending{}, false
@@ -260,7 +261,7 @@ func (s *session) command(m ClientMessage) (ending, bool) {
 // start picks the question, opens the engine's stream, stores the session
 // and asks the question. A refused Start lets the tape drop the audio it
 // held for the session.
-func (s *session) start(m ClientMessage) (ending, bool) {
+func (s *session) start(m protocol.ClientMessage) (ending, bool) {
 	defer func() {
 		if s.iv == nil {
 			s.c.tape.refuse()
@@ -268,7 +269,7 @@ func (s *session) start(m ClientMessage) (ending, bool) {
 	}()
 	q, err := s.pickQuestion(m)
 	if err != nil {
-		s.fail(CodeBadStart, "%v", err)
+		s.fail(protocol.CodeBadStart, "%v", err)
 		return ending{}, false
 	}
 	level := strings.ToLower(m.Level)
@@ -276,7 +277,7 @@ func (s *session) start(m ClientMessage) (ending, bool) {
 		level = "sde2"
 	}
 	if _, ok := s.bank.Level(level); !ok {
-		s.fail(CodeBadStart, "unknown level %s: use sde1, sde2 or senior", echo(m.Level))
+		s.fail(protocol.CodeBadStart, "unknown level %s: use sde1, sde2 or senior", protocol.Quote(m.Level))
 		return ending{}, false
 	}
 	mode := interviewer.Mode(strings.ToLower(m.Mode))
@@ -284,11 +285,11 @@ func (s *session) start(m ClientMessage) (ending, bool) {
 		mode = interviewer.ModeInterview
 	}
 	if mode != interviewer.ModeInterview && mode != interviewer.ModePractice {
-		s.fail(CodeBadStart, "unknown mode %s: use interview or practice", echo(m.Mode))
+		s.fail(protocol.CodeBadStart, "unknown mode %s: use interview or practice", protocol.Quote(m.Mode))
 		return ending{}, false
 	}
-	if err := checkVocabulary(m.Vocabulary); err != nil {
-		s.fail(CodeBadStart, "%v", err)
+	if err := protocol.CheckVocabulary(m.Vocabulary); err != nil {
+		s.fail(protocol.CodeBadStart, "%v", err)
 		return ending{}, false
 	}
 	iv, err := interviewer.NewInterview(interviewer.InterviewConfig{
@@ -296,7 +297,7 @@ func (s *session) start(m ClientMessage) (ending, bool) {
 		MaxProbes: s.cfg.MaxProbes, EndSilence: s.cfg.EndSilence, Phrase: s.cfg.Phrase,
 	})
 	if err != nil {
-		s.fail(CodeBadStart, "%v", err)
+		s.fail(protocol.CodeBadStart, "%v", err)
 		return ending{}, false
 	}
 	vocabulary := m.Vocabulary // Start's own vocabulary wins over the query's
@@ -308,7 +309,7 @@ func (s *session) start(m ClientMessage) (ending, bool) {
 	cancel()
 	if err != nil {
 		s.log.Warn().Err(err).Msg("no recognizer")
-		s.fail(CodeBusy, "every recognizer is busy; try again in a minute")
+		s.fail(protocol.CodeBusy, "every recognizer is busy; try again in a minute")
 		return endBusy, true
 	}
 
@@ -318,7 +319,7 @@ func (s *session) start(m ClientMessage) (ending, bool) {
 	if err := s.store.CreateSession(s.c.ctx, rec, secret); err != nil {
 		stream.Close()
 		s.log.Error().Err(err).Msg("cannot store the session")
-		s.fail(CodeInternal, "the server cannot save sessions right now")
+		s.fail(protocol.CodeInternal, "the server cannot save sessions right now")
 		return endBroken, true
 	}
 	s.metrics.started.Inc()
@@ -336,7 +337,7 @@ func (s *session) start(m ClientMessage) (ending, bool) {
 		Bool("from_audio", s.fromAudio).Dur("pause", s.opts.Pause).Float64("utterance_end", s.utteranceEndGap()).
 		Bool("interim", !s.opts.NoInterim).Bool("vad_events", s.opts.SpeechStarted).Int("vocabulary", len(vocabulary)).
 		Msg("session started")
-	s.send(BeginMessage{Type: TypeBegin, SessionID: id, Secret: secret, Mode: string(mode), Level: level,
+	s.send(protocol.BeginMessage{Type: protocol.TypeBegin, SessionID: id, Secret: secret, Mode: string(mode), Level: level,
 		QuestionID: q.ID, Principle: q.Principle, Engine: s.engine.Name(), EndSilence: s.endSilence()})
 	s.turns(iv.Begin(s.now()))
 	return ending{}, false
@@ -348,7 +349,7 @@ func (s *session) utteranceEndGap() float64 {
 	if s.opts.UtteranceEnd > 0 {
 		return s.opts.UtteranceEnd.Seconds()
 	}
-	return defaultUtteranceEnd.Seconds()
+	return protocol.DefaultUtteranceEnd.Seconds()
 }
 
 func (s *session) endSilence() float64 {
@@ -358,18 +359,18 @@ func (s *session) endSilence() float64 {
 	return 4 // the interview's own default
 }
 
-func (s *session) pickQuestion(m ClientMessage) (*interviewer.Question, error) {
+func (s *session) pickQuestion(m protocol.ClientMessage) (*interviewer.Question, error) {
 	switch {
 	case m.QuestionID != "":
 		q, ok := s.bank.Question(m.QuestionID)
 		if !ok {
-			return nil, fmt.Errorf("unknown question_id %s: GET /api/questions lists them", echo(m.QuestionID))
+			return nil, fmt.Errorf("unknown question_id %s: GET /api/questions lists them", protocol.Quote(m.QuestionID))
 		}
 		return q, nil
 	case m.Principle != "":
 		p, ok := s.bank.Principle(m.Principle)
 		if !ok || len(p.Questions) == 0 {
-			return nil, fmt.Errorf("unknown principle %s: use one of %s", echo(m.Principle), strings.Join(s.bank.PrincipleNames(), ", "))
+			return nil, fmt.Errorf("unknown principle %s: use one of %s", protocol.Quote(m.Principle), strings.Join(s.bank.PrincipleNames(), ", "))
 		}
 		return &p.Questions[rand.IntN(len(p.Questions))], nil
 	}
@@ -439,7 +440,7 @@ func (s *session) hear(it item) {
 		s.metrics.dropped.WithLabelValues("before_start").Inc()
 		if !s.toldNotStart {
 			s.toldNotStart = true
-			s.fail(CodeNotStarted, "audio before Start is ignored; send Start first")
+			s.fail(protocol.CodeNotStarted, "audio before Start is ignored; send Start first")
 		}
 		return
 	}
@@ -466,7 +467,7 @@ func (s *session) hear(it item) {
 	}
 	if err != nil {
 		s.log.Warn().Err(err).Float64("at", s.now()).Msg("transcription failed")
-		s.fail(CodeTranscription, "transcription failed at %.1f s (the audio is still recorded): %v", s.now(), err)
+		s.fail(protocol.CodeTranscription, "transcription failed at %.1f s (the audio is still recorded): %v", s.now(), err)
 	}
 	now := s.now()
 	if now-s.lastSpeech >= s.endSilence() {
@@ -474,7 +475,7 @@ func (s *session) hear(it item) {
 	}
 	if s.utteranceOpen && now-s.lastWordEnd >= s.utteranceEndGap() {
 		s.utteranceOpen = false
-		s.send(UtteranceEndMessage{Type: TypeUtteranceEnd, Channel: []int{0, 1}, LastWordEnd: round3(s.lastWordEnd)})
+		s.send(protocol.UtteranceEndMessage{Type: protocol.TypeUtteranceEnd, Channel: []int{0, 1}, LastWordEnd: round3(s.lastWordEnd)})
 	}
 	if s.iv.State() == interviewer.StateListening && now-s.lastStar >= liveEvery {
 		s.live(now)
@@ -504,7 +505,7 @@ func (s *session) checkAudio(now float64) {
 	s.warned, s.warnedAt = a.Problem, now
 	s.log.Debug().Str("code", string(a.Problem)).Float64("at", now).Float64("snr_db", a.SNRDB).
 		Float64("level_dbfs", a.LevelDBFS).Float64("clipped", a.Clipped).Msg("audio warning")
-	s.send(WarningMessage{Type: TypeWarning, Code: string(a.Problem), Message: a.Advice, Audio: &a})
+	s.send(protocol.WarningMessage{Type: protocol.TypeWarning, Code: string(a.Problem), Message: a.Advice, Audio: &a})
 }
 
 // AudioLevels hands what transcribe measured to the interviewer, which
@@ -534,7 +535,7 @@ func (s *session) announceSpeech(closed []transcribe.Segment) {
 			continue
 		}
 		s.spokeAt, s.announced = at, true
-		s.send(SpeechStartedMessage{Type: TypeSpeechStarted, Channel: []int{0}, Timestamp: round3(at)})
+		s.send(protocol.SpeechStartedMessage{Type: protocol.TypeSpeechStarted, Channel: []int{0}, Timestamp: round3(at)})
 	}
 }
 
@@ -579,7 +580,7 @@ func (s *session) flush() {
 	}
 	if err != nil {
 		s.log.Warn().Err(err).Msg("transcription flush failed")
-		s.fail(CodeTranscription, "transcription failed: %v", err)
+		s.fail(protocol.CodeTranscription, "transcription failed: %v", err)
 	}
 }
 
@@ -607,7 +608,7 @@ func (s *session) result(r transcribe.Result, fromFinalize bool) {
 		s.metrics.fallbacks.Inc()
 		if !s.toldFallback {
 			s.toldFallback = true
-			s.send(WarningMessage{Type: TypeWarning, Code: CodeFallback, Message: fmt.Sprintf(
+			s.send(protocol.WarningMessage{Type: protocol.TypeWarning, Code: protocol.CodeFallback, Message: fmt.Sprintf(
 				"the transcription service (%s) is failing, so the embedded recognizer (%s) hears your words now; they may be less accurate",
 				s.engine.Name(), u.Engine)})
 		}
@@ -640,8 +641,8 @@ func (s *session) live(now float64) {
 		return
 	}
 	s.lastStar = now
-	s.send(StarMessage{Type: TypeStar, Parts: l.Parts, Current: l.Current, ToCome: l.ToCome, Elapsed: l.Elapsed, Budget: l.Budget, Now: round3(now), Final: l.Final})
-	s.send(PacingMessage{Type: TypePacing, WPM: l.WPM, Fillers: l.Fillers, FillersPerMinute: l.PerMinute, Elapsed: l.Elapsed,
+	s.send(protocol.StarMessage{Type: protocol.TypeStar, Parts: l.Parts, Current: l.Current, ToCome: l.ToCome, Elapsed: l.Elapsed, Budget: l.Budget, Now: round3(now), Final: l.Final})
+	s.send(protocol.PacingMessage{Type: protocol.TypePacing, WPM: l.WPM, Fillers: l.Fillers, FillersPerMinute: l.PerMinute, Elapsed: l.Elapsed,
 		RecentWPM: l.RecentWPM, RecentWindow: l.RecentWindow})
 }
 
@@ -658,15 +659,15 @@ func (s *session) turns(turns []interviewer.Turn) {
 		switch t.Kind {
 		case interviewer.TurnQuestion:
 			q := s.iv.Question()
-			s.send(QuestionMessage{Type: TypeQuestion, QuestionID: q.ID, Principle: q.Principle, Text: t.Text, Start: round3(now)})
+			s.send(protocol.QuestionMessage{Type: protocol.TypeQuestion, QuestionID: q.ID, Principle: q.Principle, Text: t.Text, Start: round3(now)})
 		case interviewer.TurnProbe:
 			s.openAnswer(t.Text, t.Probe)
 			s.log.Info().Int("answer", s.answer).Str("probe", t.Probe.ID).Str("gap", string(t.Probe.Gap)).Float64("at", now).Msg("probe asked")
-			s.send(ProbeMessage{Type: TypeProbe, Answer: s.answer, ID: t.Probe.ID, Gap: string(t.Probe.Gap),
+			s.send(protocol.ProbeMessage{Type: protocol.TypeProbe, Answer: s.answer, ID: t.Probe.ID, Gap: string(t.Probe.Gap),
 				Probes: t.Probe.Probes, Text: t.Text, Start: round3(now)})
 		case interviewer.TurnInterrupt:
 			s.log.Info().Float64("at", now).Msg("interviewer cut in")
-			s.send(InterruptMessage{Type: TypeInterrupt, Text: t.Text, At: round3(now)})
+			s.send(protocol.InterruptMessage{Type: protocol.TypeInterrupt, Text: t.Text, At: round3(now)})
 		case interviewer.TurnReport:
 			s.report(t.Report)
 		}
@@ -695,7 +696,7 @@ func (s *session) report(r *interviewer.InterviewReport) {
 	}
 	ev.Msg("report")
 	utterances := append([]UtteranceRecord{}, s.utterances...)
-	s.send(ReportMessage{Type: TypeReport, SessionID: s.id, Report: r, Utterances: utterances})
+	s.send(protocol.ReportMessage{Type: protocol.TypeReport, SessionID: s.id, Report: r, Utterances: utterances})
 }
 
 // end finishes the session: the last words, the report if none went out,
@@ -722,9 +723,9 @@ func (s *session) end(e ending) {
 	s.log.Info().Str("reason", e.reason).Int("close_code", e.code).Float64("duration", s.now()).Int("answers", s.answer+1).
 		Int("words", s.nextWord).Bool("reported", s.reported).Msg("session ended")
 	uuid, info := engineModel(s.engine.Name())
-	s.send(MetadataMessage{Type: TypeMetadata, RequestID: s.c.id, SessionID: s.id, Created: s.created.UTC().Format(time.RFC3339),
-		Duration: round3(s.now()), Channels: AudioChannels, SampleRate: transcribe.SampleRate,
-		SHA256: hex.EncodeToString(s.audioSum.Sum(nil)), TransactionKey: "deprecated", Models: []string{uuid}, ModelInfo: map[string]ModelInfo{uuid: info}})
+	s.send(protocol.MetadataMessage{Type: protocol.TypeMetadata, RequestID: s.c.id, SessionID: s.id, Created: s.created.UTC().Format(time.RFC3339),
+		Duration: round3(s.now()), Channels: protocol.AudioChannels, SampleRate: transcribe.SampleRate,
+		SHA256: hex.EncodeToString(s.audioSum.Sum(nil)), TransactionKey: "deprecated", Models: []string{uuid}, ModelInfo: map[string]protocol.ModelInfo{uuid: info}})
 	s.c.tape.stop(0)
 	s.c.in.close()
 	s.c.sessionEnded()
@@ -735,6 +736,6 @@ func (s *session) storageError(err error) {
 	s.log.Error().Err(err).Msg("storage")
 	if !s.storageFailed {
 		s.storageFailed = true
-		s.fail(CodeInternal, "the server could not save part of this session; what was heard is still being recorded where possible")
+		s.fail(protocol.CodeInternal, "the server could not save part of this session; what was heard is still being recorded where possible")
 	}
 }

@@ -16,6 +16,7 @@ import (
 	_ "modernc.org/sqlite" // the pure-Go SQLite driver, registered as "sqlite"
 
 	"github.com/mockinterview/mockinterview/interviewer"
+	"github.com/mockinterview/mockinterview/protocol"
 	"github.com/mockinterview/mockinterview/transcribe"
 )
 
@@ -336,19 +337,9 @@ type WordRecord struct {
 }
 
 // UtteranceRecord is one final result: where it lies on the stream clock
-// and which engine heard it.
-type UtteranceRecord struct {
-	N      int     `json:"n"`
-	Answer int     `json:"answer"`
-	Start  float64 `json:"start"`
-	End    float64 `json:"end"`
-	Engine string  `json:"engine"`
-	// Fallback says the session's own engine failed on this utterance and
-	// Engine, the fallback, transcribed it instead.
-	Fallback bool `json:"fallback,omitempty"`
-	// Words is how many words it holds.
-	Words int `json:"words"`
-}
+// and which engine heard it. The session's JSON and the Report message
+// carry the same object, so the protocol defines it.
+type UtteranceRecord = protocol.Utterance
 
 // ValidSessionID reports whether id has the form of a session id: 32
 // lowercase hexadecimal digits (128 random bits).

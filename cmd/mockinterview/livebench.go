@@ -5,13 +5,10 @@ import (
 	"encoding/json"
 	"fmt"
 	"io"
-	"math"
 	"net"
 	"net/http"
 	"os"
 	"path/filepath"
-	"slices"
-	"sort"
 	"strings"
 	"sync"
 	"time"
@@ -21,6 +18,7 @@ import (
 	"github.com/mockinterview/mockinterview/internal/flite"
 	"github.com/mockinterview/mockinterview/interviewer"
 	"github.com/mockinterview/mockinterview/interviewer/star"
+	"github.com/mockinterview/mockinterview/protocol"
 	"github.com/mockinterview/mockinterview/server"
 	"github.com/mockinterview/mockinterview/static"
 	"github.com/mockinterview/mockinterview/transcribe"
@@ -278,8 +276,8 @@ func (t *toldAnswer) last() float64  { return t.Sentences[len(t.Sentences)-1].En
 type liveRun struct {
 	told   *toldAnswer
 	began  time.Time // when the first audio went out
-	stars  []server.StarMessage
-	paces  []server.PacingMessage // paces[i] came with stars[i]
+	stars  []protocol.StarMessage
+	paces  []protocol.PacingMessage // paces[i] came with stars[i]
 	finals []timedFinal
 	sent   float64
 	heard  float64 // the audio the server says it received
@@ -302,39 +300,39 @@ func (r *liveRun) hindsight(t float64) star.Label {
 }
 
 type timedFinal struct {
-	msg server.ResultsMessage
+	msg protocol.ResultsMessage
 	at  time.Time
 }
 
 func streamTold(ctx context.Context, cfg liveBenchConfig, t *toldAnswer) (*liveRun, error) {
 	run := &liveRun{told: t}
 	var mu sync.Mutex
-	onEvent := func(ev server.Event) {
+	onEvent := func(ev protocol.Event) {
 		now := time.Now()
 		mu.Lock()
 		defer mu.Unlock()
 		switch ev.Type {
-		case server.TypeBegin:
+		case protocol.TypeBegin:
 			run.began = now
-		case server.TypeStar:
-			var m server.StarMessage
+		case protocol.TypeStar:
+			var m protocol.StarMessage
 			if ev.Decode(&m) == nil {
 				run.stars = append(run.stars, m)
 			}
-		case server.TypePacing:
-			var m server.PacingMessage
+		case protocol.TypePacing:
+			var m protocol.PacingMessage
 			if ev.Decode(&m) == nil && len(run.paces) < len(run.stars) {
 				run.paces = append(run.paces, m)
 			}
-		case server.TypeResults:
-			var m server.ResultsMessage
+		case protocol.TypeResults:
+			var m protocol.ResultsMessage
 			if ev.Decode(&m) == nil && m.IsFinal && len(m.Channel.Alternatives) > 0 && len(m.Channel.Alternatives[0].Words) > 0 {
 				run.finals = append(run.finals, timedFinal{m, now})
 			}
 		}
 	}
-	start := server.ClientMessage{Mode: string(interviewer.ModePractice), Principle: t.Principle}
-	res, err := server.Stream(ctx, server.StreamConfig{URL: cfg.URL, Start: start, Speed: cfg.Speed}, [][]int16{t.Audio}, onEvent)
+	start := protocol.ClientMessage{Mode: string(interviewer.ModePractice), Principle: t.Principle}
+	res, err := protocol.Stream(ctx, protocol.StreamConfig{URL: cfg.URL, Start: start, Speed: cfg.Speed}, [][]int16{t.Audio}, onEvent)
 	if err != nil {
 		return nil, fmt.Errorf("%s (%s): %w", t.Name, t.Voice, err)
 	}
@@ -375,158 +373,6 @@ func partLetter(l star.Label) byte {
 		return '-'
 	}
 	return strings.ToUpper(string(l))[0]
-}
-
-// liveBenchScore scores the live messages of a set of answers. Times are
-// seconds on the stream clock, latencies seconds of wall time.
-type liveBenchScore struct {
-	Name    string `json:"name"`
-	Answers int    `json:"answers"`
-	// Stars counts the live Star messages scored; PartAccuracy is the
-	// share whose current part is the part being told at their now.
-	Stars        int     `json:"stars"`
-	PartAccuracy float64 `json:"part_accuracy"`
-	// Hindsight is the same share for the parts the report gives the
-	// words heard by then: the most a live view of these words could
-	// reach without knowing what comes next.
-	Hindsight float64 `json:"hindsight"`
-	// Changes counts the part changes of the told answers; Lag is the time
-	// from each to the first Star showing the new part (a change never
-	// shown counts as the time to the next change), Missed how many were
-	// never shown.
-	Changes int       `json:"changes"`
-	Lag     quantiles `json:"lag"`
-	Missed  int       `json:"missed"`
-	// FirstStar is the time from the first word to the first Star.
-	FirstStar quantiles `json:"first_star"`
-	// PaceError is |live wpm - true running wpm| / true wpm, from 20 s
-	// after the first word; RecentPaceError the same for recent_wpm
-	// against the true pace over its window.
-	PaceError       quantiles `json:"pace_error"`
-	RecentPaceError quantiles `json:"recent_pace_error"`
-	// FinalLatency runs from sending the audio that holds a final's last
-	// word to receiving the final (real time only).
-	FinalLatency quantiles `json:"final_latency"`
-	// LongestFinal is the most audio one final result covered.
-	LongestFinal float64 `json:"longest_final"`
-	// Lost is the audio sent that the server did not receive, in seconds.
-	Lost float64 `json:"lost"`
-}
-
-// quantiles summarizes a sample.
-type quantiles struct {
-	N   int     `json:"n"`
-	P50 float64 `json:"p50"`
-	P90 float64 `json:"p90"`
-	P95 float64 `json:"p95"`
-	Max float64 `json:"max"`
-}
-
-func quantilesOf(v []float64) quantiles {
-	if len(v) == 0 {
-		return quantiles{}
-	}
-	s := slices.Clone(v)
-	sort.Float64s(s)
-	at := func(q float64) float64 { return s[max(0, int(math.Ceil(q*float64(len(s))))-1)] }
-	return quantiles{N: len(s), P50: at(0.5), P90: at(0.9), P95: at(0.95), Max: s[len(s)-1]}
-}
-
-// paceWarmup is how long after the first word the pace is first scored:
-// before it, a few words more or less swing any pace.
-const paceWarmup = 20.0
-
-// frameSeconds is the audio per message server.Stream sends.
-const frameSeconds = 0.1
-
-func scoreRuns(name string, runs []*liveRun, speed float64) liveBenchScore {
-	sc := liveBenchScore{Name: name, Answers: len(runs)}
-	var right, hindsight int
-	var lags, firsts, paceErr, recentErr, latency []float64
-	for _, r := range runs {
-		t := r.told
-		sc.Lost += math.Max(0, r.sent-r.heard)
-		var live []server.StarMessage
-		var paces []server.PacingMessage
-		for i, m := range r.stars {
-			if !m.Final && m.Now <= t.last()+0.5 {
-				live = append(live, m)
-				if i < len(r.paces) {
-					paces = append(paces, r.paces[i])
-				} else {
-					paces = append(paces, server.PacingMessage{})
-				}
-			}
-		}
-		if len(live) > 0 {
-			firsts = append(firsts, live[0].Now-t.first())
-		}
-		for i, m := range live {
-			sc.Stars++
-			if m.Current == t.labelAt(m.Now) {
-				right++
-			}
-			if r.hindsight(m.Now) == t.labelAt(m.Now) {
-				hindsight++
-			}
-			spoken := m.Now - t.first()
-			if spoken < paceWarmup {
-				continue
-			}
-			truth := t.wordsBy(m.Now) / math.Min(spoken, t.last()-t.first()) * 60
-			paceErr = append(paceErr, math.Abs(paces[i].WPM-truth)/truth)
-			if w := paces[i].RecentWindow; w > 0 {
-				from := math.Max(t.first(), m.Now-w)
-				recent := (t.wordsBy(m.Now) - t.wordsBy(from)) / (m.Now - from) * 60
-				if recent > 0 {
-					recentErr = append(recentErr, math.Abs(paces[i].RecentWPM-recent)/recent)
-				}
-			}
-		}
-		for i := 1; i < len(t.Sentences); i++ {
-			s := t.Sentences[i]
-			if s.Label == t.Sentences[i-1].Label {
-				continue
-			}
-			next := t.last() + 0.5
-			for _, later := range t.Sentences[i+1:] {
-				if later.Label != s.Label {
-					next = later.Start
-					break
-				}
-			}
-			sc.Changes++
-			lag, shown := next-s.Start, false
-			for _, m := range live {
-				if m.Now >= s.Start && m.Now < next && m.Current == s.Label {
-					lag, shown = m.Now-s.Start, true
-					break
-				}
-			}
-			if !shown {
-				sc.Missed++
-			}
-			lags = append(lags, lag)
-		}
-		for _, f := range r.finals {
-			alt := f.msg.Channel.Alternatives[0]
-			sc.LongestFinal = math.Max(sc.LongestFinal, f.msg.Duration)
-			if speed != 1 || r.began.IsZero() {
-				continue
-			}
-			end := alt.Words[len(alt.Words)-1].End
-			sent := r.began.Add(time.Duration((math.Floor(end/frameSeconds) + 1) * frameSeconds * float64(time.Second)))
-			latency = append(latency, f.at.Sub(sent).Seconds())
-		}
-	}
-	if sc.Stars > 0 {
-		sc.PartAccuracy = float64(right) / float64(sc.Stars)
-		sc.Hindsight = float64(hindsight) / float64(sc.Stars)
-	}
-	sc.Lag, sc.FirstStar = quantilesOf(lags), quantilesOf(firsts)
-	sc.PaceError, sc.RecentPaceError = quantilesOf(paceErr), quantilesOf(recentErr)
-	sc.FinalLatency = quantilesOf(latency)
-	return sc
 }
 
 func liveBench(ctx context.Context, cfg liveBenchConfig, answers []star.LabeledAnswer) (*liveBenchReport, error) {

@@ -5,6 +5,7 @@ import (
 	"context"
 	"encoding/binary"
 	"encoding/json"
+	"errors"
 	"fmt"
 	"io"
 	"math"
@@ -17,9 +18,7 @@ import (
 	"sync"
 	"time"
 
-	"github.com/gorilla/websocket"
-
-	"github.com/mockinterview/mockinterview/server"
+	"github.com/mockinterview/mockinterview/protocol"
 	"github.com/mockinterview/mockinterview/transcribe"
 )
 
@@ -136,7 +135,7 @@ func loadtest(ctx context.Context, cfg loadConfig, audio []int16) (*loadReport, 
 		return nil, usageError{fmt.Sprintf("--url %q is not a ws:// or wss:// address", cfg.URL)}
 	}
 	q := u.Query()
-	for k, v := range server.ListenQuery() {
+	for k, v := range protocol.ListenQuery() {
 		q.Set(k, v[0])
 	}
 	u.RawQuery = q.Encode()
@@ -147,24 +146,9 @@ func loadtest(ctx context.Context, cfg loadConfig, audio []int16) (*loadReport, 
 
 	r := &loadReport{Sessions: cfg.Sessions, Errors: map[string]int{}}
 	r.Memory.Baseline = memory()
-	step := cfg.Ramp / time.Duration(cfg.Sessions)
-	if cfg.Ramp == 0 {
-		step = min(10*time.Millisecond, 5*time.Second/time.Duration(cfg.Sessions))
-	}
-	streams := make([]*loadStream, cfg.Sessions)
-	var wg sync.WaitGroup
-	for i := range streams {
-		s := &loadStream{cfg: cfg, url: u.String(), errors: map[string]int{}}
-		streams[i] = s
-		wg.Go(func() { s.connect(ctx) })
-		select {
-		case <-time.After(step):
-		case <-ctx.Done():
-		}
-	}
-	wg.Wait()
+	streams := connectAll(ctx, cfg, u.String())
 	for _, s := range streams {
-		if s.ws != nil {
+		if s.conn != nil {
 			r.Connected++
 		}
 	}
@@ -198,27 +182,61 @@ func loadtest(ctx context.Context, cfg loadConfig, audio []int16) (*loadReport, 
 		}
 	})
 	cpuBefore := cpu()
-	began := time.Now()
-	for i, s := range streams {
-		if s.ws == nil {
-			continue
-		}
-		offset := i * len(audio) / cfg.Sessions
-		// A few milliseconds apart, so that not every frame lands at once.
-		start := began.Add(time.Duration(i%20) * 5 * time.Millisecond)
-		wg.Go(func() { s.run(ctx, audio, offset, start) })
-	}
-	wg.Wait()
+	streamAll(ctx, streams, audio)
 	close(done)
 	sampler.Wait()
 	if after := cpu(); after > 0 {
 		r.ServerCPU = math.Round((after-cpuBefore)*10) / 10
 	}
 
+	r.add(streams)
+	return r, nil
+}
+
+// connectAll opens the connections, cfg.Ramp apart in all.
+func connectAll(ctx context.Context, cfg loadConfig, url string) []*loadStream {
+	step := cfg.Ramp / time.Duration(cfg.Sessions)
+	if cfg.Ramp == 0 {
+		step = min(10*time.Millisecond, 5*time.Second/time.Duration(cfg.Sessions))
+	}
+	streams := make([]*loadStream, cfg.Sessions)
+	var wg sync.WaitGroup
+	for i := range streams {
+		s := &loadStream{cfg: cfg, url: url, errors: map[string]int{}}
+		streams[i] = s
+		wg.Go(func() { s.connect(ctx) })
+		select {
+		case <-time.After(step):
+		case <-ctx.Done():
+		}
+	}
+	wg.Wait()
+	return streams
+}
+
+// streamAll streams audio on every open connection at once, each from its
+// own place in the recording, and waits for them all to close.
+func streamAll(ctx context.Context, streams []*loadStream, audio []int16) {
+	began := time.Now()
+	var wg sync.WaitGroup
+	for i, s := range streams {
+		if s.conn == nil {
+			continue
+		}
+		offset := i * len(audio) / len(streams)
+		// A few milliseconds apart, so that not every frame lands at once.
+		start := began.Add(time.Duration(i%20) * 5 * time.Millisecond)
+		wg.Go(func() { s.run(ctx, audio, offset, start) })
+	}
+	wg.Wait()
+}
+
+// add sums up what the streams measured.
+func (r *loadReport) add(streams []*loadStream) {
 	var latencies, partials []float64
 	for _, s := range streams {
 		merge(r.Errors, s.errors)
-		if s.ws == nil {
+		if s.conn == nil {
 			continue
 		}
 		r.AudioSent += float64(s.frames) * loadFrame.Seconds()
@@ -232,13 +250,12 @@ func loadtest(ctx context.Context, cfg loadConfig, audio []int16) (*loadReport, 
 			r.AudioReceived += s.metadata.Duration
 			r.Dropped += max(0, s.frames-int(math.Round(s.metadata.Duration/loadFrame.Seconds())))
 		}
-		if s.metadata != nil && s.closeCode == websocket.CloseNormalClosure {
+		if s.metadata != nil && s.closeCode == protocol.CloseNormal {
 			r.Completed++
 		}
 	}
 	r.AudioSent, r.AudioReceived = math.Round(r.AudioSent*10)/10, math.Round(r.AudioReceived*10)/10
 	r.FinalLatency, r.PartialInterval = summarize(latencies), summarize(partials)
-	return r, nil
 }
 
 func merge(into, from map[string]int) {
@@ -253,9 +270,9 @@ const loadFrame = 100 * time.Millisecond
 // loadStream is one connection of a load test: run writes the socket and
 // read reads it.
 type loadStream struct {
-	cfg loadConfig
-	url string
-	ws  *websocket.Conn
+	cfg  loadConfig
+	url  string
+	conn *protocol.Conn
 
 	mu        sync.Mutex
 	sentAt    []time.Time // when each frame went out
@@ -266,7 +283,7 @@ type loadStream struct {
 	latencies []float64 // ms
 	partials  []float64 // ms
 	errors    map[string]int
-	metadata  *server.MetadataMessage
+	metadata  *protocol.MetadataMessage
 	closeCode int
 	begun     chan struct{}
 	readDone  chan struct{}
@@ -279,20 +296,22 @@ func (s *loadStream) fail(kind string) {
 }
 
 func (s *loadStream) connect(ctx context.Context) {
-	dialer := websocket.Dialer{HandshakeTimeout: 30 * time.Second}
-	ws, resp, err := dialer.DialContext(ctx, s.url, nil)
+	ctx, cancel := context.WithTimeout(ctx, 30*time.Second) // for the handshake
+	defer cancel()
+	conn, err := protocol.Dial(ctx, s.url)
 	if err != nil {
+		var refused *protocol.HandshakeError
 		switch {
-		case resp != nil && resp.StatusCode == http.StatusOK:
+		case errors.As(err, &refused) && refused.StatusCode == http.StatusOK:
 			s.fail(fmt.Sprintf("connect: %s answered 200 OK, not a WebSocket upgrade (the listen endpoint's path is /v1/listen)", s.url))
-		case resp != nil:
-			s.fail(fmt.Sprintf("connect: %s", resp.Status))
+		case errors.As(err, &refused):
+			s.fail(fmt.Sprintf("connect: %s", refused.Status))
 		default:
 			s.fail("connect: " + err.Error())
 		}
 		return
 	}
-	s.ws = ws
+	s.conn = conn
 	s.begun, s.readDone = make(chan struct{}), make(chan struct{})
 	go s.read()
 }
@@ -300,8 +319,8 @@ func (s *loadStream) connect(ctx context.Context) {
 // run starts a session, streams audio from offset (looping) in real time
 // from start for the test's duration, and closes the stream.
 func (s *loadStream) run(ctx context.Context, audio []int16, offset int, start time.Time) {
-	defer s.ws.Close()
-	if err := s.ws.WriteJSON(server.ClientMessage{Type: server.TypeStart, Mode: s.cfg.Mode}); err != nil {
+	defer s.conn.Close()
+	if err := s.conn.Send(protocol.ClientMessage{Type: protocol.TypeStart, Mode: s.cfg.Mode}); err != nil {
 		s.fail("send Start")
 		return
 	}
@@ -323,22 +342,18 @@ func (s *loadStream) run(ctx context.Context, audio []int16, offset int, start t
 	pos := offset % len(audio)
 	for k := range count {
 		due := start.Add(time.Duration(k) * loadFrame)
-		if wait := time.Until(due); wait > 0 {
-			select {
-			case <-time.After(wait):
-			case <-ctx.Done():
-				return
-			case <-s.readDone:
+		if err := protocol.WaitUntil(ctx, due, s.readDone); err != nil {
+			if errors.Is(err, protocol.ErrClosedEarly) {
 				s.fail("closed while streaming")
-				return
 			}
+			return
 		}
 		for i := range per {
 			binary.LittleEndian.PutUint16(buf[2*i:], uint16(audio[pos]))
 			pos = (pos + 1) % len(audio)
 		}
 		now := time.Now()
-		if err := s.ws.WriteMessage(websocket.BinaryMessage, buf); err != nil {
+		if err := s.conn.SendPCM(buf); err != nil {
 			s.fail("send audio")
 			return
 		}
@@ -351,7 +366,7 @@ func (s *loadStream) run(ctx context.Context, audio []int16, offset int, start t
 		}
 		s.mu.Unlock()
 	}
-	if err := s.ws.WriteJSON(server.ClientMessage{Type: server.TypeCloseStream}); err != nil {
+	if err := s.conn.Send(protocol.ClientMessage{Type: protocol.TypeCloseStream}); err != nil {
 		s.fail("send CloseStream")
 		return
 	}
@@ -370,33 +385,28 @@ func (s *loadStream) read() {
 	var lastPartial time.Time
 	begun := false
 	for {
-		_, data, err := s.ws.ReadMessage()
+		ev, err := s.conn.Next()
 		now := time.Now()
 		if err != nil {
-			if ce, ok := err.(*websocket.CloseError); ok {
+			if code, reason, ok := protocol.Closed(err); ok {
 				s.mu.Lock()
-				s.closeCode = ce.Code
-				if ce.Code != websocket.CloseNormalClosure {
-					s.errors[fmt.Sprintf("closed with %d %s", ce.Code, ce.Text)]++
+				s.closeCode = code
+				if code != protocol.CloseNormal {
+					s.errors[fmt.Sprintf("closed with %d %s", code, reason)]++
 				}
 				s.mu.Unlock()
 			}
 			return
 		}
-		var m struct {
-			Type string `json:"type"`
-			Code string `json:"code"`
-		}
-		json.Unmarshal(data, &m)
-		switch m.Type {
-		case server.TypeBegin:
+		switch ev.Type {
+		case protocol.TypeBegin:
 			if !begun {
 				begun = true
 				close(s.begun)
 			}
-		case server.TypeResults:
-			var res server.ResultsMessage
-			json.Unmarshal(data, &res)
+		case protocol.TypeResults:
+			var res protocol.ResultsMessage
+			ev.Decode(&res)
 			if !res.IsFinal {
 				if !lastPartial.IsZero() {
 					s.record(&s.partials, now.Sub(lastPartial))
@@ -417,11 +427,13 @@ func (s *loadStream) read() {
 				s.latencies = append(s.latencies, float64(now.Sub(s.sentAt[k]).Microseconds())/1000)
 			}
 			s.mu.Unlock()
-		case server.TypeError:
+		case protocol.TypeError:
+			var m protocol.ErrorMessage
+			ev.Decode(&m)
 			s.fail("Error " + m.Code)
-		case server.TypeMetadata:
-			var meta server.MetadataMessage
-			json.Unmarshal(data, &meta)
+		case protocol.TypeMetadata:
+			var meta protocol.MetadataMessage
+			ev.Decode(&meta)
 			s.mu.Lock()
 			s.metadata = &meta
 			s.mu.Unlock()

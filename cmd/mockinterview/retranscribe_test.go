@@ -1,7 +1,7 @@
 package main
 
 import (
-	"encoding/binary"
+	"context"
 	"encoding/json"
 	"fmt"
 	"net"
@@ -14,9 +14,8 @@ import (
 	"testing"
 	"time"
 
-	"github.com/gorilla/websocket"
-
 	"github.com/mockinterview/mockinterview/interviewer"
+	"github.com/mockinterview/mockinterview/protocol"
 	"github.com/mockinterview/mockinterview/server"
 	"github.com/mockinterview/mockinterview/transcribe"
 )
@@ -100,28 +99,30 @@ func TestKillMidAnswer(t *testing.T) {
 		t.Fatal(err)
 	}
 
-	ws, _, err := websocket.DefaultDialer.Dial("ws"+strings.TrimPrefix(srv.url, "http")+"/v1/listen?"+server.ListenQuery().Encode(), nil)
+	conn, err := protocol.Dial(context.Background(), "ws"+strings.TrimPrefix(srv.url, "http")+"/v1/listen")
 	if err != nil {
 		t.Fatal(err)
 	}
-	defer ws.Close()
-	ws.WriteJSON(server.ClientMessage{Type: server.TypeStart, QuestionID: "deliver-results-biggest-impact"})
-	var begin server.BeginMessage
-	for begin.Type != server.TypeBegin {
-		if err := ws.ReadJSON(&begin); err != nil {
+	defer conn.Close()
+	conn.Send(protocol.ClientMessage{Type: protocol.TypeStart, QuestionID: "deliver-results-biggest-impact"})
+	var begin protocol.BeginMessage
+	for begin.Type != protocol.TypeBegin {
+		ev, err := conn.Next()
+		if err != nil {
 			t.Fatal(err)
 		}
+		ev.Decode(&begin)
 	}
 	k := &killedSession{done: make(chan struct{})}
 	go func() {
 		defer close(k.done)
 		for {
-			_, data, err := ws.ReadMessage()
+			ev, err := conn.Next()
 			if err != nil {
 				return
 			}
-			var m server.ResultsMessage
-			if json.Unmarshal(data, &m) == nil && m.Type == server.TypeResults && m.IsFinal {
+			var m protocol.ResultsMessage
+			if ev.Type == protocol.TypeResults && ev.Decode(&m) == nil && m.IsFinal {
 				k.mu.Lock()
 				k.finals = append(k.finals, m.Channel.Alternatives[0].Transcript)
 				k.mu.Unlock()
@@ -134,7 +135,6 @@ func TestKillMidAnswer(t *testing.T) {
 	// a busy machine the recognizer falls behind four times real time, so
 	// the last two seconds wait (a minute at most) for the two finals.
 	const frame = 1600
-	buf := make([]byte, 2*frame)
 	sent, extra := 0, -1
 	twoFinals := func() bool {
 		k.mu.Lock()
@@ -145,10 +145,7 @@ func TestKillMidAnswer(t *testing.T) {
 		for wait := 0; extra < 0 && len(answer)-sent < 2*16000 && !twoFinals() && wait < 1200; wait++ {
 			time.Sleep(50 * time.Millisecond)
 		}
-		for i, s := range answer[sent : sent+frame] {
-			binary.LittleEndian.PutUint16(buf[2*i:], uint16(s))
-		}
-		if err := ws.WriteMessage(websocket.BinaryMessage, buf); err != nil {
+		if err := conn.SendAudio(answer[sent : sent+frame]); err != nil {
 			t.Fatal(err)
 		}
 		sent += frame

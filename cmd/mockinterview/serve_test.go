@@ -17,8 +17,7 @@ import (
 	"testing"
 	"time"
 
-	"github.com/gorilla/websocket"
-
+	"github.com/mockinterview/mockinterview/protocol"
 	"github.com/mockinterview/mockinterview/server"
 	"github.com/mockinterview/mockinterview/transcribe"
 )
@@ -328,31 +327,31 @@ func TestServeOpenAIFallback(t *testing.T) {
 	if err != nil {
 		t.Fatalf("stream: %v\n%s", err, out)
 	}
-	var begin server.BeginMessage
-	var report server.ReportMessage
-	var meta server.MetadataMessage
-	var finals []server.ResultsMessage
+	var begin protocol.BeginMessage
+	var report protocol.ReportMessage
+	var meta protocol.MetadataMessage
+	var finals []protocol.ResultsMessage
 	warnings := 0
 	for _, line := range strings.Split(strings.TrimSpace(out), "\n") {
-		var ev server.ResultsMessage
+		var ev protocol.ResultsMessage
 		json.Unmarshal([]byte(line), &ev)
 		switch ev.Type {
-		case server.TypeWarning:
-			var w server.WarningMessage
-			if json.Unmarshal([]byte(line), &w); w.Code == server.CodeFallback {
+		case protocol.TypeWarning:
+			var w protocol.WarningMessage
+			if json.Unmarshal([]byte(line), &w); w.Code == protocol.CodeFallback {
 				warnings++
 			}
-		case server.TypeBegin:
+		case protocol.TypeBegin:
 			json.Unmarshal([]byte(line), &begin)
-		case server.TypeResults:
+		case protocol.TypeResults:
 			if ev.IsFinal {
 				finals = append(finals, ev)
 			}
-		case server.TypeReport:
+		case protocol.TypeReport:
 			json.Unmarshal([]byte(line), &report)
-		case server.TypeMetadata:
+		case protocol.TypeMetadata:
 			json.Unmarshal([]byte(line), &meta)
-		case server.TypeError:
+		case protocol.TypeError:
 			t.Errorf("error: %s", line)
 		}
 	}
@@ -450,19 +449,19 @@ func TestServeLimitFlags(t *testing.T) {
 	if csp := resp.Header.Get("Content-Security-Policy"); !strings.Contains(csp, "default-src 'self'") || !strings.Contains(csp, "frame-ancestors 'none'") {
 		t.Errorf("the client is served with CSP %q", csp)
 	}
-	q := "?" + server.ListenQuery().Encode()
-	ws, _, err := websocket.DefaultDialer.Dial(srv.listenURL()+q, http.Header{"Origin": {"https://coach.example"}})
+	d := protocol.Dialer{Header: http.Header{"Origin": {"https://coach.example"}}}
+	conn, err := d.Dial(context.Background(), srv.listenURL())
 	if err != nil {
 		t.Fatalf("allowed origin: %v", err)
 	}
-	defer ws.Close()
-	ws.WriteMessage(websocket.BinaryMessage, make([]byte, 1002))
+	defer conn.Close()
+	conn.SendAudio(make([]int16, 501))
 	for {
-		if _, _, err = ws.ReadMessage(); err != nil {
+		if _, err = conn.Next(); err != nil {
 			break
 		}
 	}
-	if !websocket.IsCloseError(err, websocket.CloseMessageTooBig) {
+	if code, _, _ := protocol.Closed(err); code != protocol.CloseTooBig {
 		t.Errorf("a 1002-byte frame with --max-frame 1000: %v", err)
 	}
 }

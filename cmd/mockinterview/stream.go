@@ -7,10 +7,8 @@ import (
 	"io"
 	"strings"
 
-	"github.com/gorilla/websocket"
-
 	"github.com/mockinterview/mockinterview/interviewer"
-	"github.com/mockinterview/mockinterview/server"
+	"github.com/mockinterview/mockinterview/protocol"
 	"github.com/mockinterview/mockinterview/transcribe"
 )
 
@@ -42,12 +40,12 @@ func runStream(ctx context.Context, e env, args []string) error {
 			return err
 		}
 	}
-	cfg := server.StreamConfig{
+	cfg := protocol.StreamConfig{
 		URL:   *url,
 		Speed: *speed,
-		Start: server.ClientMessage{QuestionID: *question, Principle: *principle, Level: *level, Mode: *mode, Vocabulary: splitList(*vocabulary)},
+		Start: protocol.ClientMessage{QuestionID: *question, Principle: *principle, Level: *level, Mode: *mode, Vocabulary: splitList(*vocabulary)},
 	}
-	res, err := server.Stream(ctx, cfg, answers, func(ev server.Event) {
+	res, err := protocol.Stream(ctx, cfg, answers, func(ev protocol.Event) {
 		if *asJSON {
 			fmt.Fprintf(e.stdout, "%s\n", ev.Raw)
 			return
@@ -57,7 +55,7 @@ func runStream(ctx context.Context, e env, args []string) error {
 	if res != nil && res.SessionID != "" && !*asJSON {
 		fmt.Fprintf(e.stdout, "session %s secret %s\n", res.SessionID, res.Secret)
 	}
-	if res != nil && res.CloseCode == websocket.CloseGoingAway && !*asJSON {
+	if res != nil && res.CloseCode == protocol.CloseGoingAway && !*asJSON {
 		fmt.Fprintln(e.stdout, "the server shut down (1001) and closed the session")
 	}
 	if err == nil && res.Report == nil {
@@ -77,22 +75,22 @@ func splitList(s string) []string {
 }
 
 // printEvent writes one line for a server message.
-func printEvent(w io.Writer, ev server.Event, verbose bool) {
+func printEvent(w io.Writer, ev protocol.Event, verbose bool) {
 	switch ev.Type {
-	case server.TypeBegin:
-		var m server.BeginMessage
+	case protocol.TypeBegin:
+		var m protocol.BeginMessage
 		ev.Decode(&m)
 		fmt.Fprintf(w, "begin: session %s, %s mode, level %s, question %s, engine %s\n", m.SessionID, m.Mode, m.Level, m.QuestionID, m.Engine)
-	case server.TypeQuestion:
-		var m server.QuestionMessage
+	case protocol.TypeQuestion:
+		var m protocol.QuestionMessage
 		ev.Decode(&m)
 		fmt.Fprintf(w, "question (%s): %s\n", m.Principle, m.Text)
-	case server.TypeProbe:
-		var m server.ProbeMessage
+	case protocol.TypeProbe:
+		var m protocol.ProbeMessage
 		ev.Decode(&m)
 		fmt.Fprintf(w, "probe %d (%s) at %.1f s: %s\n", m.Answer, m.Gap, m.Start, m.Text)
-	case server.TypeResults:
-		var m server.ResultsMessage
+	case protocol.TypeResults:
+		var m protocol.ResultsMessage
 		ev.Decode(&m)
 		text := ""
 		if len(m.Channel.Alternatives) > 0 {
@@ -103,14 +101,14 @@ func printEvent(w io.Writer, ev server.Event, verbose bool) {
 		} else if verbose {
 			fmt.Fprintf(w, "partial [%6.2f-%6.2f]: %s\n", m.Start, m.Start+m.Duration, text)
 		}
-	case server.TypeUtteranceEnd:
+	case protocol.TypeUtteranceEnd:
 		if verbose {
-			var m server.UtteranceEndMessage
+			var m protocol.UtteranceEndMessage
 			ev.Decode(&m)
 			fmt.Fprintf(w, "utterance end after %.2f s\n", m.LastWordEnd)
 		}
-	case server.TypeStar:
-		var m server.StarMessage
+	case protocol.TypeStar:
+		var m protocol.StarMessage
 		ev.Decode(&m)
 		parts := make([]string, len(m.Parts))
 		for i, p := range m.Parts {
@@ -121,54 +119,57 @@ func printEvent(w io.Writer, ev server.Event, verbose bool) {
 		} else {
 			fmt.Fprintf(w, "star: %s; now in %s\n", strings.Join(parts, ", "), m.Current)
 		}
-	case server.TypePacing:
-		var m server.PacingMessage
+	case protocol.TypePacing:
+		var m protocol.PacingMessage
 		ev.Decode(&m)
 		fmt.Fprintf(w, "pacing: %.0f words/min, %d fillers (%.1f/min)\n", m.WPM, m.Fillers, m.FillersPerMinute)
-	case server.TypeInterrupt:
-		var m server.InterruptMessage
+	case protocol.TypeInterrupt:
+		var m protocol.InterruptMessage
 		ev.Decode(&m)
 		fmt.Fprintf(w, "interrupt at %.1f s: %s\n", m.At, m.Text)
-	case server.TypeReport:
-		var m server.ReportMessage
+	case protocol.TypeReport:
+		var m protocol.ReportMessage
 		ev.Decode(&m)
-		if m.Report == nil {
-			return
+		if m.Report != nil {
+			printReport(w, m.Report)
 		}
-		r := m.Report
-		decision := "no verdict (practice)"
-		if r.Verdict != nil {
-			decision = r.Verdict.Decision
-		}
-		fmt.Fprintf(w, "report: %s; %s (target %s), %d words, %.0f words/min, %d probes\n", decision,
-			interviewer.FormatDuration(r.Budget.Length), interviewer.FormatBand(r.Budget.Min, r.Budget.Max), len(r.Words), r.Pacing.WPM, len(r.Probes))
-		for _, t := range r.Timing {
-			fmt.Fprintf(w, "  %-10s %10s of %-10s %s\n", t.Label, interviewer.FormatDuration(t.Duration), interviewer.FormatDuration(t.Target), t.Status)
-		}
-		if r.Audio != nil {
-			fmt.Fprintf(w, "  audio: %s\n", interviewer.FormatAudio(*r.Audio))
-		}
-		for _, s := range r.Improvements {
-			fmt.Fprintf(w, "  - %s\n", s)
-		}
-	case server.TypeWarning:
-		var m server.WarningMessage
+	case protocol.TypeWarning:
+		var m protocol.WarningMessage
 		ev.Decode(&m)
 		if m.Audio != nil {
 			fmt.Fprintf(w, "warning (%s): the last seconds' audio is %s\n", m.Code, interviewer.FormatAudio(*m.Audio))
 			break
 		}
 		fmt.Fprintf(w, "warning (%s, %.1f s behind): %s\n", m.Code, m.Backlog, m.Message)
-	case server.TypeError:
-		var m server.ErrorMessage
+	case protocol.TypeError:
+		var m protocol.ErrorMessage
 		ev.Decode(&m)
 		fmt.Fprintf(w, "error (%s): %s\n", m.Code, m.Message)
-	case server.TypeMetadata:
-		var m server.MetadataMessage
+	case protocol.TypeMetadata:
+		var m protocol.MetadataMessage
 		ev.Decode(&m)
 		fmt.Fprintf(w, "metadata: %.1f s of audio\n", m.Duration)
 	default:
 		var raw json.RawMessage = ev.Raw
 		fmt.Fprintf(w, "%s\n", raw)
+	}
+}
+
+// printReport writes the report's verdict, timing, audio and improvements.
+func printReport(w io.Writer, r *interviewer.InterviewReport) {
+	decision := "no verdict (practice)"
+	if r.Verdict != nil {
+		decision = r.Verdict.Decision
+	}
+	fmt.Fprintf(w, "report: %s; %s (target %s), %d words, %.0f words/min, %d probes\n", decision,
+		interviewer.FormatDuration(r.Budget.Length), interviewer.FormatBand(r.Budget.Min, r.Budget.Max), len(r.Words), r.Pacing.WPM, len(r.Probes))
+	for _, t := range r.Timing {
+		fmt.Fprintf(w, "  %-10s %10s of %-10s %s\n", t.Label, interviewer.FormatDuration(t.Duration), interviewer.FormatDuration(t.Target), t.Status)
+	}
+	if r.Audio != nil {
+		fmt.Fprintf(w, "  audio: %s\n", interviewer.FormatAudio(*r.Audio))
+	}
+	for _, s := range r.Improvements {
+		fmt.Fprintf(w, "  - %s\n", s)
 	}
 }

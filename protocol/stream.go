@@ -1,20 +1,12 @@
-package server
+package protocol
 
 import (
 	"context"
-	"encoding/binary"
-	"encoding/json"
 	"errors"
 	"fmt"
-	"io"
 	"net/http"
-	"net/url"
-	"strings"
 	"sync"
-	"syscall"
 	"time"
-
-	"github.com/gorilla/websocket"
 
 	"github.com/mockinterview/mockinterview/interviewer"
 	"github.com/mockinterview/mockinterview/transcribe"
@@ -41,15 +33,6 @@ type StreamConfig struct {
 	// Header is sent with the upgrade request.
 	Header http.Header
 }
-
-// Event is one message from the server: its type and its JSON.
-type Event struct {
-	Type string
-	Raw  json.RawMessage
-}
-
-// Decode unmarshals the event into one of the *Message types.
-func (e Event) Decode(v any) error { return json.Unmarshal(e.Raw, v) }
 
 // StreamResult is what a streamed session gave back.
 type StreamResult struct {
@@ -97,44 +80,23 @@ func Stream(ctx context.Context, cfg StreamConfig, answers [][]int16, onEvent fu
 	if cfg.KeepAlive <= 0 {
 		cfg.KeepAlive = 5 * time.Second
 	}
-	u, err := url.Parse(cfg.URL)
+	d := Dialer{Header: cfg.Header}
+	conn, err := d.Dial(ctx, cfg.URL)
 	if err != nil {
-		return nil, fmt.Errorf("stream: bad URL %q: %w", cfg.URL, err)
+		return nil, fmt.Errorf("stream: %w", err)
 	}
-	q := u.Query()
-	for k, v := range ListenQuery() {
-		if q.Get(k) == "" {
-			q.Set(k, v[0])
-		}
-	}
-	u.RawQuery = q.Encode()
-	ws, resp, err := websocket.DefaultDialer.DialContext(ctx, u.String(), cfg.Header)
-	if err != nil {
-		if resp != nil {
-			defer resp.Body.Close()
-			if resp.StatusCode == http.StatusOK { // a web page, not the listen endpoint
-				return nil, fmt.Errorf("stream: %s answered 200 OK, not a WebSocket upgrade: give the listen endpoint, ws://HOST/v1/listen", cfg.URL)
-			}
-			body, _ := io.ReadAll(io.LimitReader(resp.Body, 1024))
-			return nil, fmt.Errorf("stream: %s answered %s: %s", cfg.URL, resp.Status, strings.TrimSpace(string(body)))
-		}
-		if errors.Is(err, syscall.ECONNREFUSED) {
-			return nil, fmt.Errorf("stream: nothing listens at %s: start the service with `mockinterview serve`, or give its address with --url", cfg.URL)
-		}
-		return nil, fmt.Errorf("stream: connect to %s: %w", cfg.URL, err)
-	}
-	defer ws.Close()
+	defer conn.Close()
 
-	c := &streamClient{ws: ws, cfg: cfg, turns: make(chan Event, 64), done: make(chan struct{}), res: &StreamResult{}}
+	c := &streamClient{conn: conn, cfg: cfg, turns: make(chan Event, 64), done: make(chan struct{}), res: &StreamResult{}}
 	go c.read(onEvent)
 	err = c.run(ctx, answers)
 	if err != nil {
-		ws.Close()
+		conn.Close()
 	}
 	<-c.done
 	c.mu.Lock()
 	defer c.mu.Unlock()
-	if errors.Is(err, errClosedEarly) && c.res.Report != nil {
+	if errors.Is(err, ErrClosedEarly) && c.res.Report != nil {
 		err = nil // a server shutting down still sent the report
 	}
 	return c.res, err
@@ -143,7 +105,7 @@ func Stream(ctx context.Context, cfg StreamConfig, answers [][]int16, onEvent fu
 // streamClient is one Stream call: the caller's goroutine writes the
 // socket, read reads it.
 type streamClient struct {
-	ws    *websocket.Conn
+	conn  *Conn
 	cfg   StreamConfig
 	turns chan Event    // Begin, Probe, Report, Error and Metadata, for the writer to act on
 	done  chan struct{} // closed when the socket is closed
@@ -156,21 +118,15 @@ func (c *streamClient) read(onEvent func(Event)) {
 	defer close(c.done)
 	defer close(c.turns)
 	for {
-		_, data, err := c.ws.ReadMessage()
+		ev, err := c.conn.Next()
 		if err != nil {
-			var ce *websocket.CloseError
-			if errors.As(err, &ce) {
+			if code, _, ok := Closed(err); ok {
 				c.mu.Lock()
-				c.res.CloseCode = ce.Code
+				c.res.CloseCode = code
 				c.mu.Unlock()
 			}
 			return
 		}
-		var head struct {
-			Type string `json:"type"`
-		}
-		json.Unmarshal(data, &head)
-		ev := Event{Type: head.Type, Raw: data}
 		c.mu.Lock()
 		c.res.Events = append(c.res.Events, ev)
 		switch ev.Type {
@@ -207,7 +163,7 @@ func (c *streamClient) read(onEvent func(Event)) {
 func (c *streamClient) run(ctx context.Context, answers [][]int16) error {
 	start := c.cfg.Start
 	start.Type = TypeStart
-	if err := c.ws.WriteJSON(start); err != nil {
+	if err := c.conn.Send(start); err != nil {
 		return fmt.Errorf("stream: send Start: %w", err)
 	}
 	for {
@@ -235,7 +191,7 @@ func (c *streamClient) run(ctx context.Context, answers [][]int16) error {
 			answer := next
 			next++
 			if len(c.turns) == 0 {
-				if err := c.ws.WriteJSON(ClientMessage{Type: TypeAnswerDone, Answer: &answer}); err != nil {
+				if err := c.conn.Send(ClientMessage{Type: TypeAnswerDone, Answer: &answer}); err != nil {
 					return fmt.Errorf("stream: send AnswerDone: %w", err)
 				}
 			}
@@ -252,7 +208,7 @@ func (c *streamClient) run(ctx context.Context, answers [][]int16) error {
 			continue
 		case ev.Type == TypeProbe, ev.Type == TypeReport:
 			// A server that is shutting down may have closed already.
-			c.ws.WriteJSON(ClientMessage{Type: TypeCloseStream})
+			c.conn.Send(ClientMessage{Type: TypeCloseStream})
 			return c.waitClosed(ctx)
 		case ev.Type == TypeMetadata:
 			return c.waitClosed(ctx)
@@ -269,11 +225,11 @@ func (c *streamClient) waitTurn(ctx context.Context) (Event, error) {
 		select {
 		case ev, ok := <-c.turns:
 			if !ok {
-				return Event{}, errClosedEarly
+				return Event{}, ErrClosedEarly
 			}
 			return ev, nil
 		case <-tick.C:
-			if err := c.ws.WriteJSON(ClientMessage{Type: TypeKeepAlive}); err != nil {
+			if err := c.conn.Send(ClientMessage{Type: TypeKeepAlive}); err != nil {
 				return Event{}, fmt.Errorf("stream: send KeepAlive: %w", err)
 			}
 		case <-ctx.Done():
@@ -282,10 +238,10 @@ func (c *streamClient) waitTurn(ctx context.Context) (Event, error) {
 	}
 }
 
-// errClosedEarly is returned when the server closes before the session
-// is over; the result still holds what came, such as the report a
-// shutting-down server sends.
-var errClosedEarly = errors.New("stream: the server closed the connection")
+// ErrClosedEarly is Stream's error for a server that closed the
+// connection before the session was over; the result still holds what
+// came, such as the report a shutting-down server sends.
+var ErrClosedEarly = errors.New("stream: the server closed the connection")
 
 func (c *streamClient) waitClosed(ctx context.Context) error {
 	select {
@@ -303,26 +259,15 @@ func (c *streamClient) play(ctx context.Context, samples []int16) error {
 		samples = append(samples[:len(samples):len(samples)], make([]int16, int(c.cfg.Pad.Seconds()*transcribe.SampleRate))...)
 	}
 	began := time.Now()
-	buf := make([]byte, 0, 2*per)
 	for i, k := 0, 0; i < len(samples); i, k = i+per, k+1 {
 		if c.cfg.Speed > 0 {
 			due := began.Add(time.Duration(float64(k) * float64(c.cfg.Frame) / c.cfg.Speed))
-			if wait := time.Until(due); wait > 0 {
-				select {
-				case <-time.After(wait):
-				case <-ctx.Done():
-					return ctx.Err()
-				case <-c.done:
-					return errClosedEarly
-				}
+			if err := WaitUntil(ctx, due, c.done); err != nil {
+				return err
 			}
 		}
-		buf = buf[:0]
 		frame := samples[i:min(i+per, len(samples))]
-		for _, s := range frame {
-			buf = binary.LittleEndian.AppendUint16(buf, uint16(s))
-		}
-		if err := c.ws.WriteMessage(websocket.BinaryMessage, buf); err != nil {
+		if err := c.conn.SendAudio(frame); err != nil {
 			return fmt.Errorf("stream: send audio: %w", err)
 		}
 		c.mu.Lock()
@@ -332,6 +277,23 @@ func (c *streamClient) play(ctx context.Context, samples []int16) error {
 	return nil
 }
 
-// ErrClosedEarly reports whether err is Stream's error for a server that
-// closed the connection before the session was over.
-func ErrClosedEarly(err error) bool { return errors.Is(err, errClosedEarly) }
+// WaitUntil waits until t, as a client that plays audio in real time does
+// before each frame. It returns ctx's error if ctx ends first, and
+// ErrClosedEarly if gone is closed first: the client's reader closes it
+// once the server has closed the connection.
+func WaitUntil(ctx context.Context, t time.Time, gone <-chan struct{}) error {
+	wait := time.Until(t)
+	if wait <= 0 {
+		return nil
+	}
+	timer := time.NewTimer(wait)
+	defer timer.Stop()
+	select {
+	case <-timer.C:
+		return nil
+	case <-ctx.Done():
+		return ctx.Err()
+	case <-gone:
+		return ErrClosedEarly
+	}
+}

@@ -1,4 +1,4 @@
-package server
+package protocol
 
 import (
 	"encoding/json"
@@ -56,7 +56,7 @@ func FuzzDecodeClientMessage(f *testing.F) {
 		if bad != nil || !reflect.DeepEqual(normalize(m), normalize(m2)) {
 			t.Fatalf("%s decoded as %+v, encoded as %s, decoded again as %+v (%v)", data, m, again, m2, bad)
 		}
-		if err := checkVocabulary(m.Vocabulary); err != nil && len(err.Error()) > 400 {
+		if err := CheckVocabulary(m.Vocabulary); err != nil && len(err.Error()) > 400 {
 			t.Fatalf("vocabulary error of %d bytes", len(err.Error()))
 		}
 

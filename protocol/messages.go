@@ -1,23 +1,17 @@
-package server
+package protocol
 
 import (
-	"crypto/sha256"
 	"encoding/json"
 	"fmt"
-	"net/url"
-	"strconv"
 	"strings"
-	"time"
 	"unicode/utf8"
 
 	"github.com/mockinterview/mockinterview/interviewer"
 	"github.com/mockinterview/mockinterview/interviewer/star"
-	"github.com/mockinterview/mockinterview/transcribe"
 )
 
-// The wire protocol of /v1/listen, described in docs/protocol.md. Audio
-// goes up as binary frames of raw 16-bit little-endian PCM; everything else
-// is a text frame holding one JSON object with a "type".
+// Audio goes up as binary frames of raw 16-bit little-endian PCM;
+// everything else is a text frame holding one JSON object with a "type".
 
 // Message types a client sends.
 const (
@@ -83,159 +77,21 @@ const (
 	CodeSlowClient   = "slow_client"   // the client stopped reading; its queue filled
 )
 
+// Codes of the server's close frame, as Closed gives them.
+const (
+	CloseNormal        = 1000 // after CloseStream, or an idle session
+	CloseGoingAway     = 1001 // the server shuts down
+	ClosePolicy        = 1008 // a session over its maximum length, or a client that stopped reading
+	CloseTooBig        = 1009 // a message over the size limit
+	CloseTryAgainLater = 1013 // too many sessions
+)
+
 // Limits on what a control message may carry.
 const (
 	maxVocabulary     = 200 // terms in Start's vocabulary
 	maxVocabularyTerm = 100 // bytes in one term
-	maxEcho           = 40  // characters of a client's value quoted back in an error
+	maxQuote          = 40  // characters of a client's value quoted back in an error
 )
-
-// Audio format: the only one the server takes, given in the query string.
-const (
-	AudioEncoding = "linear16"
-	AudioChannels = 1
-)
-
-// CheckAudioFormat checks the query string of /v1/listen; a client learns
-// what is wrong before any upgrade.
-func CheckAudioFormat(q url.Values) error {
-	if enc := q.Get("encoding"); enc != AudioEncoding {
-		if enc == "" {
-			return fmt.Errorf("missing encoding: connect with ?encoding=linear16&sample_rate=16000&channels=1")
-		}
-		return fmt.Errorf("unsupported encoding %q: send raw 16-bit little-endian PCM as encoding=linear16", enc)
-	}
-	if rate := q.Get("sample_rate"); rate != fmt.Sprint(transcribe.SampleRate) {
-		if rate == "" {
-			return fmt.Errorf("missing sample_rate: connect with ?encoding=linear16&sample_rate=16000&channels=1")
-		}
-		return fmt.Errorf("unsupported sample_rate %q: resample to 16000 Hz on the client and send sample_rate=16000", rate)
-	}
-	if ch := q.Get("channels"); ch != "" && ch != fmt.Sprint(AudioChannels) {
-		return fmt.Errorf("unsupported channels %q: mix down to mono and send channels=1", ch)
-	}
-	return nil
-}
-
-// Bounds of the query parameters in milliseconds, and the default gap
-// that makes an UtteranceEnd (Deepgram's usual utterance_end_ms).
-const (
-	minPauseMs          = 10
-	maxPauseMs          = 10000
-	minUtteranceEndMs   = 100
-	maxUtteranceEndMs   = 60000
-	defaultUtteranceEnd = time.Second
-	maxDenoiseDB        = 40
-)
-
-// ListenOptions are the query parameters of /v1/listen, besides the audio
-// format, that a session honours. They carry Deepgram's names and
-// meanings, so that a Deepgram client's options work here; the zero value
-// is what a client that sends none of them gets.
-type ListenOptions struct {
-	// Pause is the silence that ends an utterance (endpointing, in ms);
-	// zero leaves it to the engine.
-	Pause time.Duration
-	// UtteranceEnd is the silence after the last word that makes an
-	// UtteranceEnd message (utterance_end_ms); zero means 1 s.
-	UtteranceEnd time.Duration
-	// NoInterim sends final Results only (interim_results=false).
-	NoInterim bool
-	// SpeechStarted asks for a SpeechStarted message each time the voice
-	// detector hears speech begin (vad_events=true).
-	SpeechStarted bool
-	// Vocabulary holds the words of keywords (word:boost) and the
-	// keyterms, for a session whose Start brings no vocabulary of its own.
-	Vocabulary []string
-	// Denoise is how many dB of steady noise the embedded engine takes out
-	// before it decodes (denoise, our own parameter): zero leaves it to
-	// the server (serve --denoise), a negative value asks for none, as a
-	// page whose browser already suppressed the noise does.
-	Denoise int
-}
-
-// ParseListenOptions reads the query parameters a session honours, so
-// that a client learns what is wrong before any upgrade. Parameters it
-// does not know, such as Deepgram's model, language or punctuate, are
-// left alone.
-func ParseListenOptions(q url.Values) (ListenOptions, error) {
-	var o ListenOptions
-	switch v := q.Get("endpointing"); v {
-	case "", "false", "true": // the engine's own pause
-	default:
-		ms, err := strconv.Atoi(v)
-		if err != nil || ms < minPauseMs || ms > maxPauseMs {
-			return o, fmt.Errorf("endpointing %s: give the pause that ends an utterance in whole milliseconds from %d to %d, or false for the server's own (serve --pause)", echo(v), minPauseMs, maxPauseMs)
-		}
-		o.Pause = time.Duration(ms) * time.Millisecond
-	}
-	if v := q.Get("utterance_end_ms"); v != "" {
-		ms, err := strconv.Atoi(v)
-		if err != nil || ms < minUtteranceEndMs || ms > maxUtteranceEndMs {
-			return o, fmt.Errorf("utterance_end_ms %s: give the silence after the last word in whole milliseconds from %d to %d, such as 1000", echo(v), minUtteranceEndMs, maxUtteranceEndMs)
-		}
-		o.UtteranceEnd = time.Duration(ms) * time.Millisecond
-	}
-	if v := q.Get("denoise"); v != "" {
-		db, err := strconv.Atoi(v)
-		if err != nil || db < 0 || db > maxDenoiseDB {
-			return o, fmt.Errorf("denoise %s: give how many dB of steady noise to take out before decoding, from 0 (none: audio a browser already cleaned) to %d, such as 15", echo(v), maxDenoiseDB)
-		}
-		o.Denoise = db
-		if db == 0 {
-			o.Denoise = -1
-		}
-	}
-	interim, err := queryBool(q, "interim_results", true)
-	if err != nil {
-		return o, err
-	}
-	o.NoInterim = !interim
-	if o.SpeechStarted, err = queryBool(q, "vad_events", false); err != nil {
-		return o, err
-	}
-	for _, v := range q["keywords"] {
-		term, boost, weighted := v, "", false
-		if i := strings.LastIndexByte(v, ':'); i >= 0 {
-			term, boost, weighted = v[:i], v[i+1:], true
-		}
-		term = strings.TrimSpace(term)
-		if weighted {
-			b, err := strconv.ParseFloat(boost, 64)
-			if err != nil || term == "" {
-				return o, fmt.Errorf("keywords %s: send a word and, if you like, a number to boost it by, such as keywords=Zorvex:2", echo(v))
-			}
-			if b <= 0 {
-				continue // a word to suppress: the vocabulary can only favour words
-			}
-		}
-		if term != "" {
-			o.Vocabulary = append(o.Vocabulary, term)
-		}
-	}
-	for _, v := range q["keyterm"] {
-		if term := strings.TrimSpace(v); term != "" {
-			o.Vocabulary = append(o.Vocabulary, term)
-		}
-	}
-	if err := checkVocabulary(o.Vocabulary); err != nil {
-		return o, fmt.Errorf("keywords and keyterm: %w", err)
-	}
-	return o, nil
-}
-
-// queryBool reads a true or false parameter, def when it is missing.
-func queryBool(q url.Values, name string, def bool) (bool, error) {
-	v := q.Get(name)
-	if v == "" {
-		return def, nil
-	}
-	b, err := strconv.ParseBool(v)
-	if err != nil {
-		return def, fmt.Errorf("%s %s: use true or false", name, echo(v))
-	}
-	return b, nil
-}
 
 // DecodeClientMessage reads one text frame. A frame that is not a JSON
 // object with a known "type" gets the Error to send back, whose message
@@ -243,54 +99,29 @@ func queryBool(q url.Values, name string, def bool) (bool, error) {
 func DecodeClientMessage(data []byte) (ClientMessage, *ErrorMessage) {
 	var m ClientMessage
 	if err := json.Unmarshal(data, &m); err != nil || m.Type == "" {
-		e := errorMessage(CodeBadMessage, "a text frame must be a JSON object with a \"type\", such as {\"type\":\"KeepAlive\"}")
+		e := NewError(CodeBadMessage, "a text frame must be a JSON object with a \"type\", such as {\"type\":\"KeepAlive\"}")
 		return ClientMessage{}, &e
 	}
 	switch m.Type {
 	case TypeStart, TypeAnswerDone, TypeSkip, TypeKeepAlive, TypeFinalize, TypeCloseStream:
 		return m, nil
 	}
-	e := errorMessage(CodeUnknownType, "unknown message type %s: use Start, AnswerDone, Skip, KeepAlive, Finalize or CloseStream", echo(m.Type))
+	e := NewError(CodeUnknownType, "unknown message type %s: use Start, AnswerDone, Skip, KeepAlive, Finalize or CloseStream", Quote(m.Type))
 	return ClientMessage{}, &e
 }
 
-// checkVocabulary bounds what Start may ask the engine to favour.
-func checkVocabulary(terms []string) error {
+// CheckVocabulary bounds what Start (or the query string) may ask the
+// engine to favour.
+func CheckVocabulary(terms []string) error {
 	if len(terms) > maxVocabulary {
 		return fmt.Errorf("vocabulary of %d terms: send at most %d", len(terms), maxVocabulary)
 	}
 	for _, t := range terms {
 		if len(t) > maxVocabularyTerm {
-			return fmt.Errorf("vocabulary term %s is %d bytes long: send names and terms of at most %d bytes", echo(t), len(t), maxVocabularyTerm)
+			return fmt.Errorf("vocabulary term %s is %d bytes long: send names and terms of at most %d bytes", Quote(t), len(t), maxVocabularyTerm)
 		}
 	}
 	return nil
-}
-
-// echo quotes a value a client sent, cut to maxEcho characters, so that an
-// error message stays short whatever came in.
-func echo(s string) string {
-	if utf8.RuneCountInString(s) <= maxEcho {
-		return fmt.Sprintf("%q", s)
-	}
-	n, cut := 0, len(s)
-	for i := range s {
-		if n == maxEcho {
-			cut = i
-			break
-		}
-		n++
-	}
-	return fmt.Sprintf("%q… (%d bytes)", s[:cut], len(s))
-}
-
-// ListenQuery is the query string for the only audio format accepted.
-func ListenQuery() url.Values {
-	return url.Values{
-		"encoding":    {AudioEncoding},
-		"sample_rate": {fmt.Sprint(transcribe.SampleRate)},
-		"channels":    {fmt.Sprint(AudioChannels)},
-	}
 }
 
 // ClientMessage is a control message from the client. Only Start has
@@ -393,14 +224,6 @@ type ModelInfo struct {
 // engineModel gives the engine's model a stable identifier in the shape
 // of a UUID (Deepgram names models by UUID), derived from its name, and
 // its ModelInfo.
-func engineModel(engine string) (string, ModelInfo) {
-	h := sha256.Sum256([]byte("mockinterview model " + engine))
-	h[6] = h[6]&0x0f | 0x50 // version 5, name-based
-	h[8] = h[8]&0x3f | 0x80 // RFC 4122 variant
-	uuid := fmt.Sprintf("%x-%x-%x-%x-%x", h[0:4], h[4:6], h[6:8], h[8:10], h[10:16])
-	return uuid, ModelInfo{Name: engine, Arch: engine}
-}
-
 // Channel holds the transcript alternatives; there is always exactly one.
 type Channel struct {
 	Alternatives []Alternative `json:"alternatives"`
@@ -485,7 +308,23 @@ type ReportMessage struct {
 	Report    *interviewer.InterviewReport `json:"report"`
 	// Utterances lists every final result with the engine that heard it,
 	// so that a reader can tell which ones the fallback engine transcribed.
-	Utterances []UtteranceRecord `json:"utterances"`
+	Utterances []Utterance `json:"utterances"`
+}
+
+// Utterance is one final result of a session as the Report lists it:
+// where it lies on the stream clock, the answer it belongs to, the engine
+// that heard it and how many words it holds.
+type Utterance struct {
+	N      int     `json:"n"`
+	Answer int     `json:"answer"`
+	Start  float64 `json:"start"`
+	End    float64 `json:"end"`
+	Engine string  `json:"engine"`
+	// Fallback says the session's own engine failed on this utterance and
+	// Engine, the fallback, transcribed it instead.
+	Fallback bool `json:"fallback,omitempty"`
+	// Words is how many words it holds.
+	Words int `json:"words"`
 }
 
 // WarningMessage tells the client about trouble that loses nothing.
@@ -529,53 +368,26 @@ type MetadataMessage struct {
 
 // resultsMessage turns an engine result into its wire form; engine is the
 // session's own engine.
-func resultsMessage(r transcribe.Result, answer int, fromFinalize bool, engine string) ResultsMessage {
-	alt := Alternative{Transcript: r.Text(), Words: make([]ResultWord, len(r.Words))}
-	for i, w := range r.Words {
-		alt.Words[i] = ResultWord{Word: w.Text, Start: round3(w.Start), End: round3(w.End), Confidence: round3(w.Confidence), PunctuatedWord: w.Punctuated,
-			LowConfidence: r.Final && w.LowConfidence}
-		alt.Confidence += w.Confidence
-	}
-	if len(r.Words) > 0 {
-		alt.Confidence = round3(alt.Confidence / float64(len(r.Words)))
-	}
-	return ResultsMessage{
-		Type:         TypeResults,
-		ChannelIndex: []int{0, 1},
-		Start:        round3(r.Start),
-		Duration:     round3(r.End - r.Start),
-		IsFinal:      r.Final,
-		SpeechFinal:  r.Final && !fromFinalize,
-		FromFinalize: fromFinalize,
-		Channel:      Channel{Alternatives: []Alternative{alt}},
-		Answer:       answer,
-		Engine:       heardBy(r, engine),
-		Fallback:     isFallback(r, engine),
-	}
-}
 
-// heardBy names the engine of a final result.
-func heardBy(r transcribe.Result, engine string) string {
-	if !r.Final {
-		return ""
-	}
-	if r.Engine != "" {
-		return r.Engine
-	}
-	return engine
-}
-
-func isFallback(r transcribe.Result, engine string) bool {
-	return r.Final && r.Engine != "" && r.Engine != engine
-}
-
-func errorMessage(code, format string, args ...any) ErrorMessage {
+// NewError builds an Error message; its text is format with args, as
+// fmt.Sprintf gives it.
+func NewError(code, format string, args ...any) ErrorMessage {
 	return ErrorMessage{Type: TypeError, Code: code, Message: strings.TrimSpace(fmt.Sprintf(format, args...))}
 }
 
-func round3(x float64) float64 {
-	if x < 0 {
-		return -round3(-x)
+// Quote quotes a value a client sent, cut to a few dozen characters, so
+// that an error message stays short whatever came in.
+func Quote(s string) string {
+	if utf8.RuneCountInString(s) <= maxQuote {
+		return fmt.Sprintf("%q", s)
 	}
-	return float64(int64(x*1000+0.5)) / 1000
+	n, cut := 0, len(s)
+	for i := range s {
+		if n == maxQuote {
+			cut = i
+			break
+		}
+		n++
+	}
+	return fmt.Sprintf("%q… (%d bytes)", s[:cut], len(s))
 }
