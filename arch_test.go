@@ -1,6 +1,6 @@
 // Package mockinterview holds no code, only this test of the import arrows
 // between the project's rooms (see README.md, "Layout"): they point down,
-// cmd → server → protocol → interviewer, transcribe, and the rooms at the
+// cmd → server → protocol, store, interviewer, transcribe, and the rooms at the
 // bottom stay free of what they must not need.
 package mockinterview
 
@@ -50,9 +50,25 @@ var rooms = []room{{
 	ours:      []string{"transcribe"},
 }, {
 	pattern:    "./protocol",
-	why:        "the wire format and its Go client (so the network, and net's cgo): the messages carry interviewer's and transcribe's types, nothing of the server, its storage or the engines",
+	why:        "the wire format and its Go client (so the network, and net's cgo): the messages carry interviewer's and transcribe's types and the store's utterance record, nothing of the server, a storage implementation or the engines",
 	forbidden:  []string{"database/sql", "os/exec"},
-	ours:       []string{"protocol", "interviewer/...", "transcribe"},
+	ours:       []string{"protocol", "store", "interviewer/...", "transcribe"},
+	thirdParty: true,
+}, {
+	pattern:   "./store",
+	why:       "where sessions and audio are kept, as interfaces and records: no database, no network, no server",
+	forbidden: []string{"net", "database/sql", "os/exec", "runtime/cgo"},
+	ours:      []string{"store", "interviewer/...", "transcribe"},
+}, {
+	pattern:    "./store/...",
+	why:        "the implementations sit below store and know nothing of HTTP, the session loop or the engines",
+	forbidden:  []string{"net/http"},
+	ours:       []string{"store/...", "interviewer/...", "transcribe"},
+	thirdParty: true,
+}, {
+	pattern:    "./server",
+	why:        "the server holds storage through store's interfaces, not one implementation, and engines through transcribe's",
+	ours:       []string{"server", "protocol", "store", "interviewer/...", "transcribe"},
 	thirdParty: true,
 }, {
 	pattern:    "./transcribe/...",

@@ -206,7 +206,11 @@ func TestDeepgramSDK(t *testing.T) {
 			t.Errorf("closed with %d; want 1000 after CloseStream", closed.Code)
 		}
 		if sessionID != "" {
-			recorded, _, err := transcribe.ReadWAV(filepath.Join(srv.store.AudioDir(sessionID), "answer-0.wav"))
+			a, err := srv.data.Sessions.Answer(t.Context(), sessionID, 0)
+			var recorded []int16
+			if err == nil {
+				recorded, err = srv.data.Recordings.Read(t.Context(), sessionID, a.AudioFile, a.FirstSample, a.Samples)
+			}
 			if err != nil || len(recorded) != len(samples) {
 				t.Errorf("recorded %d samples (%v); want the %d sent", len(recorded), err, len(samples))
 			}

@@ -26,6 +26,7 @@ import (
 	"github.com/mockinterview/mockinterview/interviewer"
 	"github.com/mockinterview/mockinterview/server"
 	"github.com/mockinterview/mockinterview/static"
+	"github.com/mockinterview/mockinterview/store/folder"
 	"github.com/mockinterview/mockinterview/transcribe"
 	"github.com/mockinterview/mockinterview/transcribe/pocketsphinx"
 )
@@ -74,8 +75,8 @@ func dumpOnFailure(t *testing.T, name string, b *logBuffer) {
 
 // service is the real server on a loopback port.
 type service struct {
-	URL   string
-	store *server.Store
+	URL  string
+	data *folder.Folder
 }
 
 // startServer runs the whole service in-process, as `mockinterview serve`
@@ -98,12 +99,12 @@ func startServer(t *testing.T, cfg server.Config) *service {
 	if err != nil {
 		t.Fatal(err)
 	}
-	store, err := server.OpenStore(t.Context(), t.TempDir())
+	data, err := folder.Open(t.Context(), t.TempDir())
 	if err != nil {
 		t.Fatal(err)
 	}
 	sessions := server.NewSessions()
-	srv := httptest.NewServer(server.NewServer(log, cfg, store, engine, bank, analyzer, sessions, static.Files))
+	srv := httptest.NewServer(server.NewServer(log, cfg, data.Store(), engine, bank, analyzer, sessions, static.Files))
 	t.Cleanup(func() {
 		ctx, cancel := context.WithTimeout(context.Background(), 20*time.Second)
 		defer cancel()
@@ -111,7 +112,7 @@ func startServer(t *testing.T, cfg server.Config) *service {
 			t.Errorf("shutdown: %v", err)
 		}
 		srv.Close()
-		store.Close()
+		data.Close()
 		engine.Close()
 	})
 	res, err := http.Get(srv.URL + "/healthz")
@@ -122,7 +123,7 @@ func startServer(t *testing.T, cfg server.Config) *service {
 	if res.StatusCode != http.StatusOK {
 		t.Fatalf("/healthz: %s", res.Status)
 	}
-	return &service{URL: srv.URL, store: store}
+	return &service{URL: srv.URL, data: data}
 }
 
 // answerWAV synthesizes the answer and pads it with silence: lead seconds

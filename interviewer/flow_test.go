@@ -260,3 +260,52 @@ func TestUnansweredProbe(t *testing.T) {
 		})
 	}
 }
+
+// TestProbeWaitsForItsWords: with WordProbes, the chosen probe waits in
+// StateWording, where nothing said counts and nothing ends an answer,
+// until Ask puts it in the caller's words; its answer starts then. An
+// interview finished while a probe waits reports it as never asked.
+func TestProbeWaitsForItsWords(t *testing.T) {
+	iv := newTestInterview(t, ModeInterview)
+	iv.cfg.WordProbes = true
+	iv.Begin(0)
+	words, end := speak(seedWeakAnswer, 1)
+	iv.Hear(words)
+	turns := iv.Done(end)
+	if len(turns) != 1 || turns[0].Kind != TurnWording || iv.State() != StateWording {
+		t.Fatalf("after the answer: %+v, state %s", turns, iv.State())
+	}
+	w := turns[0]
+	if w.Probe == nil || w.Text != w.Probe.Text || w.Transcript != transcribe.JoinWords(words) {
+		t.Fatalf("wording turn %+v; want the bank's probe and the answer's transcript", w)
+	}
+	meanwhile, later := speak("um so yes that was it", end+1)
+	if iv.Hear(meanwhile) != nil || iv.Tick(later+10) != nil || iv.Done(later+10) != nil || iv.Skip(later+10) != nil {
+		t.Fatal("the interview acted while its probe waited for words")
+	}
+	worded := "You said the drop rate improved: by how much, and how did you measure it?"
+	turns = iv.Ask(later+11, worded)
+	if len(turns) != 1 || turns[0].Kind != TurnProbe || turns[0].Text != worded || turns[0].Probe.ID != w.Probe.ID || iv.State() != StateProbing {
+		t.Fatalf("Ask: %+v, state %s", turns, iv.State())
+	}
+	if iv.Ask(later+12, "again?") != nil {
+		t.Error("Ask with no probe waiting asked one")
+	}
+	reply, now := speak("it fell from five percent to three percent", later+12)
+	iv.Hear(reply)
+	r := iv.Finish(now)[0].Report
+	if len(r.Probes) != 1 || r.Probes[0].Asked != worded || r.Probes[0].Answer != transcribe.JoinWords(reply) {
+		t.Errorf("report's probes %+v; want the worded probe with only its reply", r.Probes)
+	}
+
+	// Finished while the probe waits: it was never asked.
+	iv = newTestInterview(t, ModeInterview)
+	iv.cfg.WordProbes = true
+	iv.Begin(0)
+	iv.Hear(words)
+	iv.Done(end)
+	turns = iv.Finish(end + 5)
+	if len(turns) != 1 || turns[0].Kind != TurnReport || len(turns[0].Report.Probes) != 0 || iv.Ask(end+6, "") != nil {
+		t.Errorf("finished while wording: %+v", turns)
+	}
+}

@@ -120,10 +120,12 @@ const (
 	RatingUnanswered = "unanswered"
 )
 
-// JudgeProbe reads a reply for the signal its probe looks for: a number
-// for a quantify probe, "I" actions for a personal one, a concrete change
-// for a reflection, the scope boundary for an ownership one; the probe's
-// own signals decide the rest.
+// JudgeProbe reads a reply for the evidence its probe's gap looks for
+// (see judge.go): a hedge, a negated check, a hand-off or a platitude sinks
+// it whatever cue words it has; with nothing sinking it, it must show what
+// the gap demands (a figure with its source, steps taken with "I", a
+// boundary that was the speaker's own, a change in practice...). A probe of
+// a gap without rules is judged by its own signals.
 func JudgeProbe(p Probe, reply []string) Verdict {
 	words := make([]string, 0, len(reply))
 	for _, w := range reply {
@@ -132,63 +134,16 @@ func JudgeProbe(p Probe, reply []string) Verdict {
 	if len(words) < 6 {
 		return Verdict{RatingWeak, "The reply was too short to show anything; answer a probe with two or three specific sentences."}
 	}
+	if v := judgeReply(p.Gap, words); v.Rating != "" {
+		return v
+	}
 	weakAt, weakPhrase := findPhrase(words, phrases(strings.Join(p.WeakSignals, "|")))
 	strongAt, strongPhrase := findPhrase(words, phrases(strings.Join(p.StrongSignals, "|")))
-	countI, countWe := 0, 0
-	for _, w := range words {
-		switch w {
-		case "i", "i'd", "i'm", "i've", "my", "me", "myself":
-			countI++
-		case "we", "we'd", "we're", "we've", "our", "us":
-			countWe++
-		}
-	}
-	switch p.Gap {
-	case GapQuantify:
-		if !hasNumber(words) {
-			return Verdict{RatingWeak, "No number in the reply: say what you measured and the figure it gave."}
-		}
-		if i, ph := findPhrase(words, phrases("gut feeling|guess|guessed|roughly guessed|no idea|didn't measure|did not measure|didn't track")); i >= 0 {
-			return Verdict{RatingWeak, fmt.Sprintf("The figure rests on %q, not on data; the interviewer will doubt the impact.", ph)}
-		}
-		return Verdict{RatingStrong, "Gives a number and where it came from."}
-	case GapPersonal:
-		if countWe > countI || countI < 2 {
-			return Verdict{RatingWeak, fmt.Sprintf("Still \"we\" (%d) more than \"I\" (%d): name the steps you took yourself.", countWe, countI)}
-		}
-		return Verdict{RatingStrong, fmt.Sprintf("Names what you did yourself (\"I\" %d, \"we\" %d).", countI, countWe)}
-	case GapScope:
-		if i, ph := findAssigned(words); i >= 0 {
-			return Verdict{RatingWeak, fmt.Sprintf("%q makes it an assignment, not ownership.", ph)}
-		}
-		if i, _ := findPhrase(words, scopePhrases); i >= 0 || strongAt >= 0 {
-			return Verdict{RatingStrong, "States whose it was and that you took it on unasked."}
-		}
-		return Verdict{RatingWeak, "Does not say whose problem it was or why you took it on."}
-	case GapReflection:
-		// A platitude stays weak unless the reply goes on to something
-		// concrete at some length.
-		if i, ph := findPhrase(words, genericReflections); i >= 0 && len(words) < 14 {
-			return Verdict{RatingWeak, fmt.Sprintf("Generic (%q): name the specific change you would make.", ph)}
-		}
-		// "I would" alone is not a change: a specific one takes a sentence.
-		if i, _ := findPhrase(words, reflectionSpecifics); i >= 0 && len(words) >= 10 {
-			return Verdict{RatingStrong, "Names a specific change tied to this story."}
-		}
-		return Verdict{RatingWeak, "No specific change: say what you would do differently, and when."}
-	case GapOutcome:
-		if hasNumber(words) {
-			return Verdict{RatingStrong, "Gives a measurable outcome."}
-		}
-		return Verdict{RatingWeak, "The outcome has no number; say what changed and by how much."}
-	}
 	switch {
 	case weakAt >= 0 && strongAt < 0:
 		return Verdict{RatingWeak, fmt.Sprintf("%q is the weak reply: %s", weakPhrase, p.Weak.Why)}
 	case strongAt >= 0:
 		return Verdict{RatingStrong, fmt.Sprintf("%q: %s", strongPhrase, p.Strong.Why)}
-	case countI >= 2 && countI >= countWe && len(words) >= 20:
-		return Verdict{RatingStrong, "A specific first-person account."}
 	}
 	return Verdict{RatingWeak, "Too general to show " + strings.ToLower(p.Probes) + "."}
 }

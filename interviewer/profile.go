@@ -55,7 +55,7 @@ func Profiles() map[string]Profile {
 func LookupProfile(name string) (Profile, error) {
 	p, ok := Profiles()[strings.ToLower(name)]
 	if !ok {
-		return Profile{}, fmt.Errorf("unknown level %q: use sde1, sde2 or senior", name)
+		return Profile{}, fmt.Errorf("unknown level %q: use "+levelNames, name)
 	}
 	return p, nil
 }

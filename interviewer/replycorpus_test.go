@@ -266,59 +266,94 @@ func replyProbe(b *Bank, r LabeledReply) Probe {
 	return Probe{Gap: r.Gap}
 }
 
-// TestReplyJudgeBaseline logs how today's JudgeProbe does on the labeled
-// replies, per gap and split. It asserts nothing: it is the baseline a new
-// reply judge is measured against (only on test, for rules chosen on train).
-func TestReplyJudgeBaseline(t *testing.T) {
+// replyScore counts how a judge did on some labeled replies.
+type replyScore struct{ n, right, weakPassed, weak, strongFailed, strong int }
+
+func (s *replyScore) accuracy() float64 { return float64(s.right) / float64(s.n) }
+
+func (s *replyScore) String() string {
+	return fmt.Sprintf("accuracy %.2f (%3d/%3d)  weak judged strong %2d/%2d  strong judged weak %2d/%2d",
+		s.accuracy(), s.right, s.n, s.weakPassed, s.weak, s.strongFailed, s.strong)
+}
+
+// scoreReplies judges every record with JudgeProbe and scores it, per gap
+// and over all.
+func scoreReplies(b *Bank, recs []LabeledReply) (map[Gap]*replyScore, *replyScore) {
+	per := map[Gap]*replyScore{}
+	all := &replyScore{}
+	for _, r := range recs {
+		v := JudgeProbe(replyProbe(b, r), strings.Fields(r.Text))
+		s := per[r.Gap]
+		if s == nil {
+			s = &replyScore{}
+			per[r.Gap] = s
+		}
+		for _, s := range []*replyScore{s, all} {
+			s.n++
+			if v.Rating == r.Label {
+				s.right++
+			}
+			if r.Label == RatingWeak {
+				s.weak++
+				if v.Rating == RatingStrong {
+					s.weakPassed++
+				}
+			} else {
+				s.strong++
+				if v.Rating != RatingStrong {
+					s.strongFailed++
+				}
+			}
+		}
+	}
+	return per, all
+}
+
+// replyAccuracyFloor is, per split and gap ("" for all), the accuracy
+// JudgeProbe must keep: the figure measured when the rules were last
+// changed (docs/BENCHMARKS.md, "Probe replies"), less one more miss. Raise
+// it when the judge improves; lower it only with a reason in the commit.
+var replyAccuracyFloor = map[string]map[Gap]float64{
+	"train": {
+		"": 0.98, GapQuantify: 0.97, GapPersonal: 0.96, GapScope: 0.96, GapReflection: 0.97,
+		GapOutcome: 0.96, GapDepth: 0.94, GapInfluence: 0.96, GapStandards: 0.94, GapTradeoff: 0.94,
+	},
+	"test": {
+		"": 0.96, GapQuantify: 0.94, GapPersonal: 0.93, GapScope: 0.92, GapReflection: 0.95,
+		GapOutcome: 0.94, GapDepth: 0.90, GapInfluence: 0.87, GapStandards: 0.90, GapTradeoff: 0.90,
+	},
+}
+
+// TestReplyJudgeAccuracy scores JudgeProbe on the labeled replies, per gap
+// and split (-v logs the figures), and fails when a figure falls below its
+// floor. Issue 29's targets, on test: 0.90 over all, no gap below 0.80.
+func TestReplyJudgeAccuracy(t *testing.T) {
 	b, err := LoadBank()
 	if err != nil {
 		t.Fatal(err)
 	}
 	train, test := loadReplySplits(t)
-	type score struct{ n, right, weakPassed, weak, strongFailed, strong int }
 	for _, split := range []struct {
 		name string
 		recs []LabeledReply
 	}{{"train", train}, {"test", test}} {
-		per := map[Gap]*score{}
-		all := &score{}
-		for _, r := range split.recs {
-			v := JudgeProbe(replyProbe(b, r), strings.Fields(r.Text))
-			s := per[r.Gap]
-			if s == nil {
-				s = &score{}
-				per[r.Gap] = s
-			}
-			for _, s := range []*score{s, all} {
-				s.n++
-				if v.Rating == r.Label {
-					s.right++
-				}
-				if r.Label == RatingWeak {
-					s.weak++
-					if v.Rating == RatingStrong {
-						s.weakPassed++
-					}
-				} else {
-					s.strong++
-					if v.Rating != RatingStrong {
-						s.strongFailed++
-					}
-				}
-			}
-		}
-		line := func(name string, s *score) string {
-			return fmt.Sprintf("%-10s %-5s accuracy %.2f (%3d/%3d)  weak judged strong %2d/%2d  strong judged weak %2d/%2d",
-				name, split.name, float64(s.right)/float64(s.n), s.right, s.n, s.weakPassed, s.weak, s.strongFailed, s.strong)
-		}
+		per, all := scoreReplies(b, split.recs)
+		floor := replyAccuracyFloor[split.name]
 		var gaps []string
 		for g := range per {
 			gaps = append(gaps, string(g))
 		}
 		sort.Strings(gaps)
 		for _, g := range gaps {
-			t.Log(line(g, per[Gap(g)]))
+			s := per[Gap(g)]
+			t.Logf("%-10s %-5s %v", g, split.name, s)
+			if s.accuracy() < floor[Gap(g)] {
+				t.Errorf("%s on %s: accuracy %.3f, below its floor %.2f", g, split.name, s.accuracy(), floor[Gap(g)])
+			}
 		}
-		t.Log(line("all", all))
+		t.Logf("%-10s %-5s %v", "all", split.name, all)
+		if all.accuracy() < floor[""] {
+			t.Errorf("all gaps on %s: accuracy %.3f, below its floor %.2f", split.name, all.accuracy(), floor[""])
+		}
 	}
 }

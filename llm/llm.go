@@ -33,7 +33,7 @@ type Config struct {
 	Logger     zerolog.Logger
 }
 
-// Phraser rewords probes with a chat model.
+// Phraser rewords probes with a chat model; it is an interviewer.Phraser.
 type Phraser struct {
 	client  *openai.Client
 	model   string
@@ -62,6 +62,8 @@ func New(cfg Config) (*Phraser, error) {
 	}
 	return &Phraser{client: openai.NewClientWithConfig(oc), model: cfg.Model, timeout: cfg.Timeout, log: cfg.Logger}, nil
 }
+
+var _ interviewer.Phraser = (*Phraser)(nil)
 
 const systemPrompt = `You are a bar-raiser interviewer running a behavioral interview.
 You will get the question, the candidate's answer as transcribed by a speech recognizer (no punctuation, some words wrong),

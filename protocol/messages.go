@@ -8,6 +8,7 @@ import (
 
 	"github.com/mockinterview/mockinterview/interviewer"
 	"github.com/mockinterview/mockinterview/interviewer/star"
+	"github.com/mockinterview/mockinterview/store"
 )
 
 // Audio goes up as binary frames of raw 16-bit little-endian PCM;
@@ -313,19 +314,9 @@ type ReportMessage struct {
 
 // Utterance is one final result of a session as the Report lists it:
 // where it lies on the stream clock, the answer it belongs to, the engine
-// that heard it and how many words it holds.
-type Utterance struct {
-	N      int     `json:"n"`
-	Answer int     `json:"answer"`
-	Start  float64 `json:"start"`
-	End    float64 `json:"end"`
-	Engine string  `json:"engine"`
-	// Fallback says the session's own engine failed on this utterance and
-	// Engine, the fallback, transcribed it instead.
-	Fallback bool `json:"fallback,omitempty"`
-	// Words is how many words it holds.
-	Words int `json:"words"`
-}
+// that heard it and how many words it holds. It is the record the session
+// store keeps, sent as it is stored.
+type Utterance = store.UtteranceRecord
 
 // WarningMessage tells the client about trouble that loses nothing.
 type WarningMessage struct {

@@ -7,7 +7,6 @@ import (
 	"errors"
 	"fmt"
 	"net/http"
-	"os"
 	"strconv"
 	"strings"
 	"time"
@@ -15,6 +14,7 @@ import (
 	"github.com/rs/zerolog"
 
 	"github.com/mockinterview/mockinterview/interviewer"
+	"github.com/mockinterview/mockinterview/store"
 	"github.com/mockinterview/mockinterview/transcribe"
 )
 
@@ -34,7 +34,7 @@ func handleHealthz() http.Handler {
 
 // handleReadyz answers 200 while the database and the engine answer and
 // the server is not shutting down.
-func handleReadyz(store *Store, engine transcribe.Engine, engineReady func(context.Context) error, sessions *Sessions) http.Handler {
+func handleReadyz(saved store.Sessions, engine transcribe.Engine, engineReady func(context.Context) error, sessions *Sessions) http.Handler {
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		ctx, cancel := context.WithTimeout(r.Context(), 2*time.Second)
 		defer cancel()
@@ -42,7 +42,7 @@ func handleReadyz(store *Store, engine transcribe.Engine, engineReady func(conte
 			http.Error(w, "shutting down", http.StatusServiceUnavailable)
 			return
 		}
-		if err := store.Ping(ctx); err != nil {
+		if err := saved.Ping(ctx); err != nil {
 			http.Error(w, "database: "+err.Error(), http.StatusServiceUnavailable)
 			return
 		}
@@ -130,7 +130,7 @@ func handleQuestions(bank *interviewer.Bank) http.Handler {
 // handleListSessions lists the sessions whose secrets the client shows
 // (?secrets=a,b, ?secret=a&secret=b or the X-Session-Secrets header), or
 // every session to the operator.
-func handleListSessions(store *Store, adminToken string) http.Handler {
+func handleListSessions(saved store.Sessions, adminToken string) http.Handler {
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		var hashes []string
 		q := r.URL.Query()
@@ -138,11 +138,11 @@ func handleListSessions(store *Store, adminToken string) http.Handler {
 		for _, list := range append(lists, r.Header.Values(SecretHeader)...) {
 			for _, s := range strings.Split(list, ",") {
 				if s = strings.TrimSpace(s); s != "" && len(hashes) < 500 {
-					hashes = append(hashes, HashSecret(s))
+					hashes = append(hashes, store.HashSecret(s))
 				}
 			}
 		}
-		list, err := store.ListSessions(r.Context(), isAdmin(r, adminToken), hashes)
+		list, err := saved.ListSessions(r.Context(), isAdmin(r, adminToken), hashes)
 		if err != nil {
 			writeError(w, http.StatusInternalServerError, "cannot list sessions")
 			return
@@ -154,16 +154,16 @@ func handleListSessions(store *Store, adminToken string) http.Handler {
 // requireSecret lets a request through only with the session's secret (in
 // ?secret= or the X-Session-Secret header) or the operator's token. Any
 // other request gets the same 404 as a session that does not exist.
-func requireSecret(store *Store, adminToken string, next http.Handler) http.Handler {
+func requireSecret(saved store.Sessions, adminToken string, next http.Handler) http.Handler {
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		id := r.PathValue("id")
-		if !ValidSessionID(id) {
+		if !store.ValidSessionID(id) {
 			writeNotFound(w)
 			return
 		}
 		w.Header().Set("Cache-Control", "no-store")
-		hash, err := store.SecretHash(r.Context(), id)
-		if err != nil && !errors.Is(err, ErrNotFound) {
+		hash, err := saved.SecretHash(r.Context(), id)
+		if err != nil && !errors.Is(err, store.ErrNotFound) {
 			writeError(w, http.StatusInternalServerError, "cannot read the session")
 			return
 		}
@@ -175,7 +175,7 @@ func requireSecret(store *Store, adminToken string, next http.Handler) http.Hand
 		if secret == "" {
 			secret = r.Header.Get(SecretHeader)
 		}
-		if err != nil || secret == "" || subtle.ConstantTimeCompare([]byte(HashSecret(secret)), []byte(hash)) != 1 {
+		if err != nil || secret == "" || subtle.ConstantTimeCompare([]byte(store.HashSecret(secret)), []byte(hash)) != 1 {
 			writeNotFound(w)
 			return
 		}
@@ -194,16 +194,16 @@ func isAdmin(r *http.Request, token string) bool {
 // sessionView is a session as the API shows it: everything stored, and
 // where each answer's recording can be fetched.
 type sessionView struct {
-	*SessionDetail
+	*store.SessionDetail
 	Answers []answerView `json:"answers"`
 }
 
 type answerView struct {
-	AnswerRecord
+	store.AnswerRecord
 	Audio string `json:"audio"`
 }
 
-func viewSession(d *SessionDetail) sessionView {
+func viewSession(d *store.SessionDetail) sessionView {
 	v := sessionView{SessionDetail: d, Answers: []answerView{}}
 	for _, a := range d.Answers {
 		v.Answers = append(v.Answers, answerView{AnswerRecord: a, Audio: fmt.Sprintf("/api/sessions/%s/answers/%d/audio", d.ID, a.N)})
@@ -211,9 +211,9 @@ func viewSession(d *SessionDetail) sessionView {
 	return v
 }
 
-func handleGetSession(store *Store) http.Handler {
+func handleGetSession(saved store.Sessions) http.Handler {
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-		d, err := store.Session(r.Context(), r.PathValue("id"))
+		d, err := saved.Session(r.Context(), r.PathValue("id"))
 		if err != nil {
 			writeStoreError(w, err)
 			return
@@ -222,7 +222,7 @@ func handleGetSession(store *Store) http.Handler {
 	})
 }
 
-func handleDeleteSession(log zerolog.Logger, store *Store, sessions *Sessions) http.Handler {
+func handleDeleteSession(log zerolog.Logger, st store.Store, sessions *Sessions) http.Handler {
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		id := r.PathValue("id")
 		if sessions.IsLive(id) {
@@ -232,8 +232,13 @@ func handleDeleteSession(log zerolog.Logger, store *Store, sessions *Sessions) h
 		if _, ok := readBody(w, r); !ok {
 			return
 		}
-		if err := store.DeleteSession(r.Context(), id); err != nil {
+		if err := st.Sessions.DeleteSession(r.Context(), id); err != nil {
 			writeStoreError(w, err)
+			return
+		}
+		if err := st.Recordings.Delete(r.Context(), id); err != nil {
+			log.Error().Err(err).Str("session", id).Msg("recordings left after delete")
+			writeError(w, http.StatusInternalServerError, "the session was deleted but some of its recordings could not be; try again later")
 			return
 		}
 		log.Info().Str("session", id).Msg("session deleted")
@@ -244,7 +249,7 @@ func handleDeleteSession(log zerolog.Logger, store *Store, sessions *Sessions) h
 // handleRetranscribe rebuilds a session's words and report from its
 // recordings with the server's engine, and answers with the session as
 // GET shows it. The body, if any, is ignored.
-func handleRetranscribe(log zerolog.Logger, store *Store, engine transcribe.Engine, bank *interviewer.Bank,
+func handleRetranscribe(log zerolog.Logger, st store.Store, engine transcribe.Engine, bank *interviewer.Bank,
 	analyzer *interviewer.Analyzer, sessions *Sessions, m *metrics) http.Handler {
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		id := r.PathValue("id")
@@ -256,7 +261,7 @@ func handleRetranscribe(log zerolog.Logger, store *Store, engine transcribe.Engi
 			return
 		}
 		began := time.Now()
-		res, err := Retranscribe(r.Context(), store, engine, bank, analyzer, id, time.Now())
+		res, err := Retranscribe(r.Context(), st, engine, bank, analyzer, id, time.Now())
 		if errors.Is(err, ErrLive) {
 			writeError(w, http.StatusConflict, "the session is still going on; retranscribe it once it has ended")
 			return
@@ -270,7 +275,7 @@ func handleRetranscribe(log zerolog.Logger, store *Store, engine transcribe.Engi
 		m.timesRepaired.Add(float64(res.TimesRepaired))
 		log.Info().Str("session", id).Int("answers", res.Answers).Int("utterances", res.Utterances).Int("words", res.Words).
 			Str("engine", engine.Name()).Dur("took", time.Since(began)).Msg("session retranscribed")
-		d, err := store.Session(r.Context(), id)
+		d, err := st.Sessions.Session(r.Context(), id)
 		if err != nil {
 			writeStoreError(w, err)
 			return
@@ -279,9 +284,9 @@ func handleRetranscribe(log zerolog.Logger, store *Store, engine transcribe.Engi
 	})
 }
 
-// handleAudio serves an answer's recording with range requests, so that a
-// player can seek.
-func handleAudio(store *Store) http.Handler {
+// handleAudio serves an answer's range of its recording as a WAV file,
+// with range requests, so that a player can seek.
+func handleAudio(st store.Store) http.Handler {
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		id := r.PathValue("id")
 		n, err := strconv.Atoi(r.PathValue("n"))
@@ -289,31 +294,29 @@ func handleAudio(store *Store) http.Handler {
 			writeError(w, http.StatusNotFound, "no such answer")
 			return
 		}
-		a, err := store.Answer(r.Context(), id, n)
+		a, err := st.Sessions.Answer(r.Context(), id, n)
 		if err != nil {
 			writeStoreError(w, err)
 			return
 		}
-		f, err := os.Open(store.AudioPath(id, a.AudioFile))
-		if err != nil {
+		p, modified, err := openPlayback(r.Context(), st.Recordings, id, a)
+		if errors.Is(err, store.ErrNotFound) {
 			writeError(w, http.StatusNotFound, "the recording is missing")
 			return
 		}
-		defer f.Close()
-		st, err := f.Stat()
 		if err != nil {
 			writeError(w, http.StatusInternalServerError, "cannot read the recording")
 			return
 		}
 		w.Header().Set("Content-Type", "audio/wav")
 		w.Header().Set("Cache-Control", "private, no-cache")
-		http.ServeContent(w, r, a.AudioFile, st.ModTime(), f)
+		http.ServeContent(w, r, fmt.Sprintf("answer-%d.wav", a.N), modified, p)
 	})
 }
 
-func handleExport(store *Store, format string) http.Handler {
+func handleExport(saved store.Sessions, format string) http.Handler {
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-		d, err := store.Session(r.Context(), r.PathValue("id"))
+		d, err := saved.Session(r.Context(), r.PathValue("id"))
 		if err != nil {
 			writeStoreError(w, err)
 			return
@@ -381,7 +384,7 @@ func writeNotFound(w http.ResponseWriter) {
 }
 
 func writeStoreError(w http.ResponseWriter, err error) {
-	if errors.Is(err, ErrNotFound) {
+	if errors.Is(err, store.ErrNotFound) {
 		writeNotFound(w)
 		return
 	}

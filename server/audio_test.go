@@ -15,6 +15,7 @@ import (
 	"github.com/mockinterview/mockinterview/internal/noisemix"
 	"github.com/mockinterview/mockinterview/interviewer"
 	"github.com/mockinterview/mockinterview/protocol"
+	"github.com/mockinterview/mockinterview/store"
 	"github.com/mockinterview/mockinterview/transcribe"
 )
 
@@ -146,7 +147,7 @@ func TestLowConfidenceWords(t *testing.T) {
 	}
 	_, body, _ := get(t, ts.url+"/api/sessions/"+res.SessionID+"?secret="+res.Secret, nil)
 	var view struct {
-		Words  []WordRecord                 `json:"words"`
+		Words  []store.WordRecord           `json:"words"`
 		Report *interviewer.InterviewReport `json:"report"`
 	}
 	if err := json.Unmarshal(body, &view); err != nil {

@@ -8,7 +8,6 @@ import (
 	"io"
 	"net"
 	"net/http"
-	"path/filepath"
 	"strings"
 	"sync"
 	"syscall"
@@ -16,9 +15,7 @@ import (
 	"time"
 
 	"github.com/gorilla/websocket"
-
 	"github.com/mockinterview/mockinterview/protocol"
-	"github.com/mockinterview/mockinterview/transcribe"
 )
 
 // wsClient drives the protocol's client for the tests: it sends exactly
@@ -239,9 +236,8 @@ func (b *background) finish(t *testing.T, ts *testServer) {
 	if !b.report || b.closed != protocol.CloseNormal || len(b.finals) < 3 {
 		t.Errorf("background session: report %v, close %d, %d finals", b.report, b.closed, len(b.finals))
 	}
-	recorded, _, err := transcribe.ReadWAV(filepath.Join(ts.store.AudioDir(b.id), "answer-0.wav"))
-	if err != nil || len(recorded) != b.sent {
-		t.Errorf("background session recorded %d samples of %d sent (%v)", len(recorded), b.sent, err)
+	if recorded := ts.answerAudio(t, b.id, 0); len(recorded) != b.sent {
+		t.Errorf("background session recorded %d samples of %d sent", len(recorded), b.sent)
 	}
 }
 

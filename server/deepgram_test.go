@@ -7,7 +7,6 @@ import (
 	"encoding/hex"
 	"encoding/json"
 	"net/http"
-	"path/filepath"
 	"slices"
 	"strings"
 	"testing"
@@ -153,9 +152,9 @@ func TestAudioBeforeStart(t *testing.T) {
 		t.Errorf("model_info %v", meta["model_info"])
 	}
 	id := begin["session_id"].(string)
-	recorded, _, err := transcribe.ReadWAV(filepath.Join(ts.store.AudioDir(id), "answer-0.wav"))
-	if err != nil || len(recorded) != len(answer) {
-		t.Errorf("recorded %d samples (%v); want the %d sent, from the first", len(recorded), err, len(answer))
+	recorded := ts.answerAudio(t, id, 0)
+	if len(recorded) != len(answer) {
+		t.Errorf("recorded %d samples; want the %d sent, from the first", len(recorded), len(answer))
 	}
 	if len(recorded) > 0 && !slices.Equal(recorded[:frame], answer[:frame]) {
 		t.Error("the recording does not begin with the first frame sent")

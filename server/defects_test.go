@@ -13,6 +13,7 @@ import (
 	"github.com/mockinterview/mockinterview/interviewer"
 	"github.com/mockinterview/mockinterview/interviewer/star"
 	"github.com/mockinterview/mockinterview/protocol"
+	"github.com/mockinterview/mockinterview/store"
 )
 
 // TestDeleteAfterClose deletes and retranscribes sessions the moment the
@@ -101,7 +102,7 @@ func TestMarkdownEscapesText(t *testing.T) {
 			{Asked: "1. Which number moved?\n## Verdict: hire", Skipped: true},
 		},
 	}
-	md := Markdown(&SessionDetail{SessionRecord: SessionRecord{Principle: "Ownership", Question: "Q?"}, Report: r})
+	md := Markdown(&store.SessionDetail{SessionRecord: store.SessionRecord{Principle: "Ownership", Question: "Q?"}, Report: r})
 	for _, markup := range []string{"<script", "<img", "**bold**", "[link]", "`code`", "a_b", "\n# heading", "\n- item", "\n## Verdict"} {
 		if strings.Contains(md, markup) {
 			t.Errorf("the export carries %q as markup:\n%s", markup, md)

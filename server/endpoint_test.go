@@ -16,6 +16,7 @@ import (
 	"github.com/rs/zerolog"
 
 	"github.com/mockinterview/mockinterview/protocol"
+	"github.com/mockinterview/mockinterview/store"
 	"github.com/mockinterview/mockinterview/transcribe"
 	"github.com/mockinterview/mockinterview/transcribe/openai"
 )
@@ -151,7 +152,7 @@ func TestBrokenWordTimesNeverReachTheSession(t *testing.T) {
 	}
 
 	_, body, _ := get(t, fmt.Sprintf("%s/api/sessions/%s?secret=%s", ts.url, res.SessionID, res.Secret), nil)
-	var d SessionDetail
+	var d store.SessionDetail
 	if err := json.Unmarshal(body, &d); err != nil {
 		t.Fatal(err)
 	}

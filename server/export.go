@@ -9,6 +9,7 @@ import (
 	"strings"
 
 	"github.com/mockinterview/mockinterview/interviewer"
+	"github.com/mockinterview/mockinterview/store"
 )
 
 // Cue is one subtitle: an utterance, or the part of one that lies in one
@@ -26,7 +27,7 @@ type Cue struct {
 // times are on the stream clock, which is also the clock of the answers'
 // recordings played one after the other; with answer n, only that
 // answer's cues, timed from the start of its recording.
-func Cues(d *SessionDetail, answer int) []Cue {
+func Cues(d *store.SessionDetail, answer int) []Cue {
 	var offset float64
 	if answer >= 0 && answer < len(d.Answers) {
 		offset = d.Answers[answer].Start
@@ -69,7 +70,7 @@ func Cues(d *SessionDetail, answer int) []Cue {
 
 // cueLabel is the STAR part of a word of the main answer, or the probe a
 // reply's word answers; "" for a word not labelled yet.
-func cueLabel(w WordRecord) string {
+func cueLabel(w store.WordRecord) string {
 	if w.Answer > 0 {
 		return fmt.Sprintf("Probe %d", w.Answer)
 	}
@@ -115,7 +116,7 @@ func timestamp(seconds float64, sep byte) string {
 // Markdown renders a session's report for reading or printing. Every text
 // in it that is not the export's own, from the recognizer's words to a
 // language model's probe, goes through markdownText.
-func Markdown(d *SessionDetail) string {
+func Markdown(d *store.SessionDetail) string {
 	var b strings.Builder
 	fmt.Fprintf(&b, "# Mock interview: %s\n\n", markdownText(d.Principle))
 	fmt.Fprintf(&b, "- Session: `%s`\n- Date: %s\n- Mode: %s, level %s\n- Engine: %s%s\n- Audio: %s\n\n",
@@ -201,7 +202,7 @@ func Markdown(d *SessionDetail) string {
 }
 
 // fallbackNote says how many utterances a fallback engine heard, if any.
-func fallbackNote(utterances []UtteranceRecord) string {
+func fallbackNote(utterances []store.UtteranceRecord) string {
 	n, by := 0, ""
 	for _, u := range utterances {
 		if u.Fallback {

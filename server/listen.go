@@ -19,6 +19,7 @@ import (
 
 	"github.com/mockinterview/mockinterview/interviewer"
 	"github.com/mockinterview/mockinterview/protocol"
+	"github.com/mockinterview/mockinterview/store"
 	"github.com/mockinterview/mockinterview/transcribe"
 )
 
@@ -35,7 +36,7 @@ const (
 // the other query parameters, each with its own status and a message that
 // says what to do; after it, the number of sessions in progress. Then it
 // runs the connection until it closes.
-func handleListen(log zerolog.Logger, cfg Config, store *Store, engine transcribe.Engine,
+func handleListen(log zerolog.Logger, cfg Config, st store.Store, engine transcribe.Engine,
 	bank *interviewer.Bank, analyzer *interviewer.Analyzer, sessions *Sessions, m *metrics) http.Handler {
 	upgrader := websocket.Upgrader{
 		// Zero sizes reuse the HTTP server's 4 KiB buffers, and the pool
@@ -109,7 +110,7 @@ func handleListen(log zerolog.Logger, cfg Config, store *Store, engine transcrib
 		m.connections.Inc()
 		defer m.connections.Dec()
 		c.log.Info().Str("remote", r.RemoteAddr).Msg("connected")
-		s := &session{c: c, cfg: cfg, store: store, engine: engine, bank: bank, analyzer: analyzer, log: c.log, created: time.Now(), metrics: m,
+		s := &session{c: c, cfg: cfg, store: st.Sessions, recs: st.Recordings, engine: engine, bank: bank, analyzer: analyzer, log: c.log, created: time.Now(), metrics: m,
 			opts: opts, audioSum: sha256.New()}
 		c.serve(s.run)
 	})

@@ -12,6 +12,7 @@ import (
 	"testing"
 
 	"github.com/mockinterview/mockinterview/protocol"
+	"github.com/mockinterview/mockinterview/store"
 	"github.com/rs/zerolog"
 )
 
@@ -169,7 +170,7 @@ func TestSessionIDs(t *testing.T) {
 		c.send(protocol.ClientMessage{Type: protocol.TypeCloseStream})
 		c.expectClose(protocol.CloseNormal, "CloseStream", protocol.TypeReport, protocol.TypeMetadata)
 		for _, v := range []string{begin["session_id"].(string), begin["secret"].(string)} {
-			if !hex32.MatchString(v) || seen[v] || !ValidSessionID(v) {
+			if !hex32.MatchString(v) || seen[v] || !store.ValidSessionID(v) {
 				t.Errorf("id or secret %q: not 32 hex digits, or seen before", v)
 			}
 			seen[v] = true

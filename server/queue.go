@@ -17,6 +17,7 @@ const (
 	itemGone                     // the socket failed or the client closed it
 	itemShutdown                 // the server is stopping
 	itemEnd                      // the connection broke a limit; end as it says
+	itemWording                  // the words of the probe the interview chose
 )
 
 type item struct {
@@ -25,6 +26,7 @@ type item struct {
 	at      time.Time // when the reader took the audio off the socket
 	msg     protocol.ClientMessage
 	end     ending
+	words   string // of the probe, for itemWording
 }
 
 // inbox carries audio and commands from the socket's reader to the

@@ -7,29 +7,30 @@ import (
 	"github.com/rs/zerolog"
 
 	"github.com/mockinterview/mockinterview/interviewer"
+	"github.com/mockinterview/mockinterview/store"
 	"github.com/mockinterview/mockinterview/transcribe"
 )
 
 // addRoutes lists every route of the service.
-func addRoutes(mux *http.ServeMux, log zerolog.Logger, cfg Config, store *Store, engine transcribe.Engine,
+func addRoutes(mux *http.ServeMux, log zerolog.Logger, cfg Config, st store.Store, engine transcribe.Engine,
 	bank *interviewer.Bank, analyzer *interviewer.Analyzer, sessions *Sessions, m *metrics, static fs.FS) {
 	mux.Handle("GET /healthz", handleHealthz())
-	mux.Handle("GET /readyz", handleReadyz(store, engine, cfg.EngineReady, sessions))
+	mux.Handle("GET /readyz", handleReadyz(st.Sessions, engine, cfg.EngineReady, sessions))
 	mux.Handle("GET /metrics", m.handler())
-	mux.Handle("GET /v1/listen", handleListen(log, cfg, store, engine, bank, analyzer, sessions, m))
+	mux.Handle("GET /v1/listen", handleListen(log, cfg, st, engine, bank, analyzer, sessions, m))
 
 	mux.Handle("GET /api/questions", handleQuestions(bank))
 	mux.Handle("POST "+checkPath, handleCheck(log, engine))
-	mux.Handle("GET /api/sessions", handleListSessions(store, cfg.AdminToken))
-	mux.Handle("GET /api/sessions/{id}", requireSecret(store, cfg.AdminToken, handleGetSession(store)))
-	mux.Handle("DELETE /api/sessions/{id}", requireSecret(store, cfg.AdminToken, handleDeleteSession(log, store, sessions)))
-	mux.Handle("GET /api/sessions/{id}/answers/{n}/audio", requireSecret(store, cfg.AdminToken, handleAudio(store)))
-	mux.Handle("GET /api/sessions/{id}/export.json", requireSecret(store, cfg.AdminToken, handleExport(store, "json")))
-	mux.Handle("GET /api/sessions/{id}/export.md", requireSecret(store, cfg.AdminToken, handleExport(store, "md")))
-	mux.Handle("GET /api/sessions/{id}/export.vtt", requireSecret(store, cfg.AdminToken, handleExport(store, "vtt")))
-	mux.Handle("GET /api/sessions/{id}/export.srt", requireSecret(store, cfg.AdminToken, handleExport(store, "srt")))
-	mux.Handle("POST /api/sessions/{id}/retranscribe", requireSecret(store, cfg.AdminToken,
-		handleRetranscribe(log, store, engine, bank, analyzer, sessions, m)))
+	mux.Handle("GET /api/sessions", handleListSessions(st.Sessions, cfg.AdminToken))
+	mux.Handle("GET /api/sessions/{id}", requireSecret(st.Sessions, cfg.AdminToken, handleGetSession(st.Sessions)))
+	mux.Handle("DELETE /api/sessions/{id}", requireSecret(st.Sessions, cfg.AdminToken, handleDeleteSession(log, st, sessions)))
+	mux.Handle("GET /api/sessions/{id}/answers/{n}/audio", requireSecret(st.Sessions, cfg.AdminToken, handleAudio(st)))
+	mux.Handle("GET /api/sessions/{id}/export.json", requireSecret(st.Sessions, cfg.AdminToken, handleExport(st.Sessions, "json")))
+	mux.Handle("GET /api/sessions/{id}/export.md", requireSecret(st.Sessions, cfg.AdminToken, handleExport(st.Sessions, "md")))
+	mux.Handle("GET /api/sessions/{id}/export.vtt", requireSecret(st.Sessions, cfg.AdminToken, handleExport(st.Sessions, "vtt")))
+	mux.Handle("GET /api/sessions/{id}/export.srt", requireSecret(st.Sessions, cfg.AdminToken, handleExport(st.Sessions, "srt")))
+	mux.Handle("POST /api/sessions/{id}/retranscribe", requireSecret(st.Sessions, cfg.AdminToken,
+		handleRetranscribe(log, st, engine, bank, analyzer, sessions, m)))
 
 	mux.Handle("GET /", http.FileServerFS(static))
 }

@@ -12,15 +12,17 @@ import (
 	"github.com/rs/zerolog"
 
 	"github.com/mockinterview/mockinterview/interviewer"
+	"github.com/mockinterview/mockinterview/store"
 	"github.com/mockinterview/mockinterview/transcribe"
 )
 
 // Config holds the service's settings; zero fields take the defaults.
 type Config struct {
 	// EndSilence is the silence, in seconds, that ends an answer
-	// (default: the interview's own, 4 s).
+	// (default interviewer.DefaultEndSilence).
 	EndSilence float64
-	// MaxProbes is how many follow-ups an interview asks (default 3).
+	// MaxProbes is how many follow-ups an interview asks (default
+	// interviewer.DefaultMaxProbes).
 	MaxProbes int
 	// AdminToken, when set, lets an operator list and read every session
 	// with "Authorization: Bearer <token>".
@@ -67,9 +69,9 @@ type Config struct {
 	// StreamWait is how long a new session waits for a free recognizer
 	// (default 15 s).
 	StreamWait time.Duration
-	// Phrase, when set, words each probe for the answer (an LLM); see
-	// interviewer.InterviewConfig.
-	Phrase func(q *interviewer.Question, transcript string, p interviewer.Probe) string
+	// Phraser, when set, words each probe for the answer (an LLM), while
+	// the session goes on taking audio; the request ends with the session.
+	Phraser interviewer.Phraser
 }
 
 func (c Config) withDefaults() Config {
@@ -110,15 +112,16 @@ func (c Config) withDefaults() Config {
 	return c
 }
 
-// NewServer builds the service's handler from its dependencies: the store,
+// NewServer builds the service's handler from its dependencies: the store of
+// sessions and recordings,
 // the transcription engine, the question bank and analyzer, the registry
 // of live sessions (which the caller shuts down) and the browser client's
 // files. Every answer carries the browser's security headers.
-func NewServer(log zerolog.Logger, cfg Config, store *Store, engine transcribe.Engine,
+func NewServer(log zerolog.Logger, cfg Config, st store.Store, engine transcribe.Engine,
 	bank *interviewer.Bank, analyzer *interviewer.Analyzer, sessions *Sessions, static fs.FS) http.Handler {
 	cfg = cfg.withDefaults()
 	mux := http.NewServeMux()
-	addRoutes(mux, log, cfg, store, engine, bank, analyzer, sessions, newMetrics(engine), static)
+	addRoutes(mux, log, cfg, st, engine, bank, analyzer, sessions, newMetrics(engine), static)
 	bodyLimit := func(r *http.Request) int64 {
 		if r.URL.Path == checkPath {
 			return cfg.MaxCheckBody

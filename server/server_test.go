@@ -2,6 +2,7 @@ package server
 
 import (
 	"context"
+	"database/sql"
 	"encoding/json"
 	"fmt"
 	"io"
@@ -25,6 +26,8 @@ import (
 	"github.com/mockinterview/mockinterview/interviewer"
 	"github.com/mockinterview/mockinterview/interviewer/star"
 	"github.com/mockinterview/mockinterview/protocol"
+	"github.com/mockinterview/mockinterview/store"
+	"github.com/mockinterview/mockinterview/store/folder"
 	"github.com/mockinterview/mockinterview/transcribe"
 	"github.com/mockinterview/mockinterview/transcribe/pocketsphinx"
 )
@@ -70,8 +73,28 @@ func deps(t *testing.T) (transcribe.Engine, *interviewer.Bank, *interviewer.Anal
 
 type testServer struct {
 	url      string // http://127.0.0.1:port
-	store    *Store
+	data     *folder.Folder
+	db       *sql.DB // the data folder's database, to count its rows
 	sessions *Sessions
+}
+
+// audioDir is the folder of a session's recordings.
+func (ts *testServer) audioDir(id string) string {
+	return filepath.Join(ts.data.Dir(), "audio", id)
+}
+
+// answerAudio reads answer n of a session from its recording.
+func (ts *testServer) answerAudio(t *testing.T, id string, n int) []int16 {
+	t.Helper()
+	a, err := ts.data.Sessions.Answer(t.Context(), id, n)
+	if err != nil {
+		t.Fatalf("answer %d: %v", n, err)
+	}
+	samples, err := ts.data.Recordings.Read(t.Context(), id, a.AudioFile, a.FirstSample, a.Samples)
+	if err != nil {
+		t.Fatalf("answer %d: %v", n, err)
+	}
+	return samples
 }
 
 func (ts *testServer) listenURL() string {
@@ -95,13 +118,17 @@ func startServerWith(t *testing.T, cfg Config, log zerolog.Logger, engine transc
 	t.Helper()
 	_, bank, analyzer := deps(t)
 	ctx := context.Background()
-	store, err := OpenStore(ctx, t.TempDir())
+	data, err := folder.Open(ctx, t.TempDir())
+	if err != nil {
+		t.Fatal(err)
+	}
+	db, err := sql.Open("sqlite", "file:"+filepath.Join(data.Dir(), "mockinterview.db")+"?mode=ro")
 	if err != nil {
 		t.Fatal(err)
 	}
 	sessions := NewSessions()
 	static := fstest.MapFS{"index.html": {Data: []byte("<!doctype html><title>test</title>")}}
-	hs := httptest.NewServer(NewServer(log, cfg, store, engine, bank, analyzer, sessions, static))
+	hs := httptest.NewServer(NewServer(log, cfg, data.Store(), engine, bank, analyzer, sessions, static))
 	t.Cleanup(func() {
 		ctx, cancel := context.WithTimeout(context.Background(), 20*time.Second)
 		defer cancel()
@@ -109,9 +136,10 @@ func startServerWith(t *testing.T, cfg Config, log zerolog.Logger, engine transc
 			t.Errorf("shutdown: %v", err)
 		}
 		hs.Close()
-		store.Close()
+		db.Close()
+		data.Close()
 	})
-	return &testServer{url: hs.URL, store: store, sessions: sessions}
+	return &testServer{url: hs.URL, data: data, db: db, sessions: sessions}
 }
 
 // speech synthesizes sentences with flite and joins them with pauses, as
@@ -292,7 +320,7 @@ func TestInterviewSession(t *testing.T) {
 	}
 
 	// The rows.
-	db := ts.store.db
+	db := ts.db
 	var words, answers, parts, probes, reports int
 	var state string
 	for _, q := range []struct {
@@ -314,7 +342,7 @@ func TestInterviewSession(t *testing.T) {
 	for _, r := range res.Finals() {
 		finalWords += len(r.Channel.Alternatives[0].Words)
 	}
-	if words != finalWords || answers != 3 || parts == 0 || probes != 2 || reports != 1 || state != StateDone {
+	if words != finalWords || answers != 3 || parts == 0 || probes != 2 || reports != 1 || state != store.StateDone {
 		t.Errorf("rows: %d words (%d heard), %d answers, %d parts, %d probes, %d reports, state %s",
 			words, finalWords, answers, parts, probes, reports, state)
 	}
@@ -324,23 +352,28 @@ func TestInterviewSession(t *testing.T) {
 		t.Errorf("%d words of the main answer have no STAR part", unlabelled)
 	}
 
-	// The recordings: together they are exactly the audio sent.
-	total := 0
+	// The recording is exactly the audio sent, and the answers laid end to
+	// end are the recording.
+	recorded, format, err := transcribe.ReadWAV(filepath.Join(ts.audioDir(res.SessionID), "session.wav"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if format.SampleRate != 16000 || format.Channels != 1 || format.BitDepth != 16 {
+		t.Errorf("recorded as %+v", format)
+	}
+	if sent := int(res.Sent*transcribe.SampleRate + 0.5); len(recorded) != sent {
+		t.Errorf("the recording holds %d samples; %d were sent", len(recorded), sent)
+	}
+	var laid []int16
 	for n := range 3 {
-		samples, format, err := transcribe.ReadWAV(filepath.Join(ts.store.AudioDir(res.SessionID), fmt.Sprintf("answer-%d.wav", n)))
-		if err != nil {
-			t.Fatal(err)
-		}
-		if format.SampleRate != 16000 || format.Channels != 1 || format.BitDepth != 16 {
-			t.Errorf("answer %d recorded as %+v", n, format)
-		}
+		samples := ts.answerAudio(t, res.SessionID, n)
 		if n == 0 && len(samples) < len(answer) {
 			t.Errorf("answer 0 recorded %d samples; %d were sent for it", len(samples), len(answer))
 		}
-		total += len(samples)
+		laid = append(laid, samples...)
 	}
-	if sent := int(res.Sent*transcribe.SampleRate + 0.5); total != sent {
-		t.Errorf("recordings hold %d samples; %d were sent", total, sent)
+	if !slices.Equal(laid, recorded) {
+		t.Errorf("the answers hold %d samples, not the recording's %d laid end to end", len(laid), len(recorded))
 	}
 
 	// The API.
@@ -357,7 +390,7 @@ func TestInterviewSession(t *testing.T) {
 			Start float64 `json:"start"`
 			Audio string  `json:"audio"`
 		} `json:"answers"`
-		Words  []WordRecord                 `json:"words"`
+		Words  []store.WordRecord           `json:"words"`
 		Report *interviewer.InterviewReport `json:"report"`
 	}
 	if err := json.Unmarshal(body, &view); err != nil {
@@ -428,7 +461,7 @@ func TestInterviewSession(t *testing.T) {
 	}
 	listed := func(query string, header http.Header) int {
 		_, body, _ := get(t, ts.url+"/api/sessions"+query, header)
-		var l struct{ Sessions []SessionRecord }
+		var l struct{ Sessions []store.SessionRecord }
 		if err := json.Unmarshal(body, &l); err != nil {
 			t.Fatal(err)
 		}
@@ -452,9 +485,9 @@ func TestInterviewSession(t *testing.T) {
 		t.Fatalf("POST retranscribe: %v %v", resp.Status, err)
 	}
 	var again struct {
-		RetranscribedAt string            `json:"retranscribed_at"`
-		Words           []WordRecord      `json:"words"`
-		Utterances      []UtteranceRecord `json:"utterances"`
+		RetranscribedAt string                  `json:"retranscribed_at"`
+		Words           []store.WordRecord      `json:"words"`
+		Utterances      []store.UtteranceRecord `json:"utterances"`
 		Report          *interviewer.InterviewReport
 	}
 	json.NewDecoder(resp.Body).Decode(&again)
@@ -483,7 +516,7 @@ func TestInterviewSession(t *testing.T) {
 	if status, _, _ := get(t, base+secret, nil); status != http.StatusNotFound {
 		t.Errorf("GET after DELETE: %d", status)
 	}
-	if _, err := os.Stat(ts.store.AudioDir(res.SessionID)); !os.IsNotExist(err) {
+	if _, err := os.Stat(ts.audioDir(res.SessionID)); !os.IsNotExist(err) {
 		t.Errorf("recordings still there after DELETE: %v", err)
 	}
 	db.QueryRow(`SELECT count(*) FROM words WHERE session_id = ?`, res.SessionID).Scan(&words)
@@ -499,10 +532,7 @@ func TestPracticeSession(t *testing.T) {
 	ts := startServer(t, Config{BehindWarning: 0.5, MaxBacklog: 1})
 	answer := speech(t, mainAnswer...)
 	res := stream(t, ts, protocol.ClientMessage{Principle: "ownership", Mode: "practice", Level: "senior"}, answer)
-	recorded, _, err := transcribe.ReadWAV(filepath.Join(ts.store.AudioDir(res.SessionID), "answer-0.wav"))
-	if err != nil {
-		t.Fatal(err)
-	}
+	recorded := ts.answerAudio(t, res.SessionID, 0)
 	if sent := int(res.Sent*transcribe.SampleRate + 0.5); len(recorded) != sent || sent < len(answer) {
 		t.Errorf("recorded %d samples of the %d sent", len(recorded), sent)
 	}
@@ -643,7 +673,7 @@ func TestShutdownReports(t *testing.T) {
 	deadline := time.Now().Add(30 * time.Second)
 	for {
 		var n int
-		ts.store.db.QueryRow(`SELECT count(*) FROM words`).Scan(&n)
+		ts.db.QueryRow(`SELECT count(*) FROM words`).Scan(&n)
 		if n > 0 {
 			break
 		}
@@ -669,9 +699,9 @@ func TestShutdownReports(t *testing.T) {
 	}
 	var state string
 	var reports int
-	ts.store.db.QueryRow(`SELECT state FROM sessions WHERE id = ?`, r.res.SessionID).Scan(&state)
-	ts.store.db.QueryRow(`SELECT count(*) FROM reports WHERE session_id = ?`, r.res.SessionID).Scan(&reports)
-	if state != StateDone || reports != 1 {
+	ts.db.QueryRow(`SELECT state FROM sessions WHERE id = ?`, r.res.SessionID).Scan(&state)
+	ts.db.QueryRow(`SELECT count(*) FROM reports WHERE session_id = ?`, r.res.SessionID).Scan(&reports)
+	if state != store.StateDone || reports != 1 {
 		t.Errorf("after shutdown: state %q, %d reports", state, reports)
 	}
 	if status, _, _ := get(t, ts.url+"/readyz", nil); status != http.StatusServiceUnavailable {

@@ -7,9 +7,6 @@ import (
 	"errors"
 	"fmt"
 	"hash"
-	"math/rand/v2"
-	"os"
-	"strings"
 	"time"
 
 	"github.com/gorilla/websocket"
@@ -17,20 +14,8 @@ import (
 
 	"github.com/mockinterview/mockinterview/interviewer"
 	"github.com/mockinterview/mockinterview/protocol"
+	"github.com/mockinterview/mockinterview/store"
 	"github.com/mockinterview/mockinterview/transcribe"
-)
-
-// liveEvery is how often, in seconds of audio, Star and Pacing go out
-// while the main answer goes on.
-const liveEvery = 1.0
-
-// The live audio check judges the last audioWindow of the stream every
-// audioCheckEvery seconds of audio while an answer goes on, and repeats a
-// Warning about a problem that lasts at most every audioWarnEvery seconds.
-const (
-	audioWindow     = 5 * time.Second
-	audioCheckEvery = 0.5
-	audioWarnEvery  = 5.0
 )
 
 // session is one interview over one connection. Its run loop owns
@@ -38,7 +23,8 @@ const (
 type session struct {
 	c        *connection
 	cfg      Config
-	store    *Store
+	store    store.Sessions
+	recs     store.Recordings
 	engine   transcribe.Engine
 	bank     *interviewer.Bank
 	analyzer *interviewer.Analyzer
@@ -83,6 +69,7 @@ type session struct {
 	received      int64 // samples since Start: the stream clock
 	answer        int   // the answer being recorded
 	answerOpen    bool
+	answerFrom    int64 // the stream sample it began at
 	nextWord      int
 	nextUtterance int
 	mainWords     []int // word numbers of the main answer, in the order heard
@@ -93,10 +80,12 @@ type session struct {
 	utteranceOpen bool // words heard since the last UtteranceEnd
 	toldNotStart  bool
 	toldFallback  bool // the client got the Warning that a fallback hears it
+	// stopWording cancels the request for a probe's words while one runs.
+	stopWording   context.CancelFunc
 	storageFailed bool
 
-	utterances []UtteranceRecord // the final results, for the report
-	engineTime time.Duration     // spent in the engine's Accept and Flush
+	utterances []store.UtteranceRecord // the final results, for the report
+	engineTime time.Duration           // spent in the engine's Accept and Flush
 	// arrivals remember when recent audio came in, for the final-result
 	// latency: the stream clock at the end of each frame, and the time.
 	arrivals []arrival
@@ -158,6 +147,8 @@ func (s *session) run() {
 			case itemEnd:
 				s.end(it.end)
 				return
+			case itemWording:
+				s.worded(it.words)
 			}
 		}
 		if limit := s.cfg.MaxSessionLength; s.now() >= limit.Seconds() || time.Since(s.created) >= limit {
@@ -207,17 +198,6 @@ func (s *session) audio(it item) (ending, bool) {
 	return ending{}, false
 }
 
-// startFromAudio begins the session a client that streams audio without a
-// Start gets: practice mode at the default level, a question drawn from
-// the whole bank (so that the STAR timers and the report still come), and
-// the query's keywords and keyterms as its vocabulary. The tape holds the
-// audio from its first sample, so all of it is recorded and heard. If the
-// session cannot begin, later audio is dropped as after a refused Start.
-func (s *session) startFromAudio() (ending, bool) {
-	s.startSeen, s.fromAudio = true, true
-	return s.start(protocol.ClientMessage{Type: protocol.TypeStart, Mode: string(interviewer.ModePractice)})
-}
-
 // command carries out a client message; it says whether the session ends.
 func (s *session) command(m protocol.ClientMessage) (ending, bool) {
 	if m.Type == protocol.TypeStart {
@@ -258,176 +238,51 @@ func (s *session) command(m protocol.ClientMessage) (ending, bool) {
 	return ending{}, false
 }
 
-// start picks the question, opens the engine's stream, stores the session
-// and asks the question. A refused Start lets the tape drop the audio it
-// held for the session.
-func (s *session) start(m protocol.ClientMessage) (ending, bool) {
-	defer func() {
-		if s.iv == nil {
-			s.c.tape.refuse()
-		}
-	}()
-	q, err := s.pickQuestion(m)
-	if err != nil {
-		s.fail(protocol.CodeBadStart, "%v", err)
-		return ending{}, false
-	}
-	level := strings.ToLower(m.Level)
-	if level == "" {
-		level = "sde2"
-	}
-	if _, ok := s.bank.Level(level); !ok {
-		s.fail(protocol.CodeBadStart, "unknown level %s: use sde1, sde2 or senior", protocol.Quote(m.Level))
-		return ending{}, false
-	}
-	mode := interviewer.Mode(strings.ToLower(m.Mode))
-	if mode == "" {
-		mode = interviewer.ModeInterview
-	}
-	if mode != interviewer.ModeInterview && mode != interviewer.ModePractice {
-		s.fail(protocol.CodeBadStart, "unknown mode %s: use interview or practice", protocol.Quote(m.Mode))
-		return ending{}, false
-	}
-	if err := protocol.CheckVocabulary(m.Vocabulary); err != nil {
-		s.fail(protocol.CodeBadStart, "%v", err)
-		return ending{}, false
-	}
-	iv, err := interviewer.NewInterview(interviewer.InterviewConfig{
-		Bank: s.bank, Analyzer: s.analyzer, Question: q, Level: level, Mode: mode,
-		MaxProbes: s.cfg.MaxProbes, EndSilence: s.cfg.EndSilence, Phrase: s.cfg.Phrase,
-	})
-	if err != nil {
-		s.fail(protocol.CodeBadStart, "%v", err)
-		return ending{}, false
-	}
-	vocabulary := m.Vocabulary // Start's own vocabulary wins over the query's
-	if len(vocabulary) == 0 {
-		vocabulary = s.opts.Vocabulary
-	}
-	ctx, cancel := context.WithTimeout(s.c.ctx, s.cfg.StreamWait)
-	stream, err := s.engine.NewStream(ctx, transcribe.StreamOptions{Vocabulary: vocabulary, Pause: s.opts.Pause, Denoise: s.opts.Denoise})
-	cancel()
-	if err != nil {
-		s.log.Warn().Err(err).Msg("no recognizer")
-		s.fail(protocol.CodeBusy, "every recognizer is busy; try again in a minute")
-		return endBusy, true
-	}
+// sessionRecording names the session's one recording, the whole stream;
+// each answer is a range of it.
+const sessionRecording = "session.wav"
 
-	id, secret := randomHex(16), randomHex(16)
-	rec := SessionRecord{ID: id, CreatedAt: time.Now(), Mode: string(mode), Level: level, QuestionID: q.ID,
-		Principle: q.Principle, Question: q.Text, Engine: s.engine.Name()}
-	if err := s.store.CreateSession(s.c.ctx, rec, secret); err != nil {
-		stream.Close()
-		s.log.Error().Err(err).Msg("cannot store the session")
-		s.fail(protocol.CodeInternal, "the server cannot save sessions right now")
-		return endBroken, true
-	}
-	s.metrics.started.Inc()
-	s.metrics.active.Inc()
-	s.id, s.iv, s.stream, s.created = id, iv, transcribe.CheckTimes(stream), rec.CreatedAt
-	s.vad = transcribe.NewVAD(transcribe.VADConfig{})
-	s.meter = transcribe.NewMeter(audioWindow)
-	s.c.setSessionID(id)
-	s.log = *s.c.logger()
-	if err := os.MkdirAll(s.store.AudioDir(id), 0o755); err != nil {
-		s.storageError(err)
-	}
-	s.openAnswer(q.Text, nil)
-	s.log.Info().Str("mode", string(mode)).Str("level", level).Str("question", q.ID).Str("engine", s.engine.Name()).
-		Bool("from_audio", s.fromAudio).Dur("pause", s.opts.Pause).Float64("utterance_end", s.utteranceEndGap()).
-		Bool("interim", !s.opts.NoInterim).Bool("vad_events", s.opts.SpeechStarted).Int("vocabulary", len(vocabulary)).
-		Msg("session started")
-	s.send(protocol.BeginMessage{Type: protocol.TypeBegin, SessionID: id, Secret: secret, Mode: string(mode), Level: level,
-		QuestionID: q.ID, Principle: q.Principle, Engine: s.engine.Name(), EndSilence: s.endSilence()})
-	s.turns(iv.Begin(s.now()))
-	return ending{}, false
-}
-
-// utteranceEndGap is the silence, in seconds, after the last word that
-// makes an UtteranceEnd: utterance_end_ms, or 1 s.
-func (s *session) utteranceEndGap() float64 {
-	if s.opts.UtteranceEnd > 0 {
-		return s.opts.UtteranceEnd.Seconds()
-	}
-	return protocol.DefaultUtteranceEnd.Seconds()
-}
-
-func (s *session) endSilence() float64 {
-	if s.cfg.EndSilence > 0 {
-		return s.cfg.EndSilence
-	}
-	return 4 // the interview's own default
-}
-
-func (s *session) pickQuestion(m protocol.ClientMessage) (*interviewer.Question, error) {
-	switch {
-	case m.QuestionID != "":
-		q, ok := s.bank.Question(m.QuestionID)
-		if !ok {
-			return nil, fmt.Errorf("unknown question_id %s: GET /api/questions lists them", protocol.Quote(m.QuestionID))
-		}
-		return q, nil
-	case m.Principle != "":
-		p, ok := s.bank.Principle(m.Principle)
-		if !ok || len(p.Questions) == 0 {
-			return nil, fmt.Errorf("unknown principle %s: use one of %s", protocol.Quote(m.Principle), strings.Join(s.bank.PrincipleNames(), ", "))
-		}
-		return &p.Questions[rand.IntN(len(p.Questions))], nil
-	}
-	var all []*interviewer.Question
-	for i := range s.bank.Principles {
-		for j := range s.bank.Principles[i].Questions {
-			all = append(all, &s.bank.Principles[i].Questions[j])
-		}
-	}
-	if len(all) == 0 {
-		return nil, errors.New("the question bank is empty")
-	}
-	return all[rand.IntN(len(all))], nil
-}
-
-// openAnswer starts recording the answer to what was just asked: the
-// tape is cut here, on the stream clock, and goes on in the new answer's
+// openAnswer starts the answer to what was just asked, here on the stream
+// clock: the answer before it ends here, and the first one starts the
 // recording.
 func (s *session) openAnswer(asked string, p *interviewer.Probe) {
 	n := 0
 	if s.answerOpen {
+		s.closeAnswer()
+		s.meter.Restart()
 		n = s.answer + 1
+	} else {
+		rec, err := s.recs.Create(s.c.ctx, s.id, sessionRecording)
+		if err != nil {
+			s.storageError(err)
+		}
+		s.c.tape.begin(rec)
 	}
-	a := AnswerRecord{N: n, Asked: asked, Start: s.now(), AudioFile: fmt.Sprintf("answer-%d.wav", n)}
+	a := store.AnswerRecord{N: n, Asked: asked, Start: s.now(), AudioFile: sessionRecording, FirstSample: s.received}
 	if p != nil {
 		a.ProbeID, a.Gap = p.ID, string(p.Gap)
 	}
 	if err := s.store.AddAnswer(s.c.ctx, s.id, a); err != nil {
 		s.storageError(err)
 	}
-	rec, err := createRecording(s.store.AudioPath(s.id, a.AudioFile))
-	if err != nil {
-		s.storageError(err)
-	}
-	if s.answerOpen {
-		prev, err := s.c.tape.cut(s.received, rec)
-		if err != nil {
-			s.storageError(err)
-		}
-		s.closeAnswer(prev)
-		s.meter.Restart()
-	} else {
-		s.c.tape.begin(rec)
-	}
-	s.answer, s.answerOpen = n, true
+	s.answer, s.answerOpen, s.answerFrom = n, true, s.received
 }
 
-// closeAnswer closes the current answer's recording, cut from the tape.
-func (s *session) closeAnswer(rec *recording) {
-	seconds := 0.0
-	if rec != nil {
-		seconds = rec.Seconds()
-		if err := rec.Close(); err != nil {
-			s.storageError(err)
-		}
+// closeAnswer ends the current answer here, on the stream clock.
+func (s *session) closeAnswer() {
+	if err := s.store.EndAnswer(s.c.ctx, s.id, s.answer, s.now(), s.received-s.answerFrom); err != nil {
+		s.storageError(err)
 	}
-	if err := s.store.EndAnswer(s.c.ctx, s.id, s.answer, s.now(), seconds); err != nil {
+}
+
+// closeRecording stops the tape here, on the stream clock, and closes the
+// recording.
+func (s *session) closeRecording() {
+	rec, err := s.c.tape.stop(s.received)
+	if rec != nil {
+		err = errors.Join(err, rec.Close())
+	}
+	if err != nil {
 		s.storageError(err)
 	}
 }
@@ -470,7 +325,7 @@ func (s *session) hear(it item) {
 		s.fail(protocol.CodeTranscription, "transcription failed at %.1f s (the audio is still recorded): %v", s.now(), err)
 	}
 	now := s.now()
-	if now-s.lastSpeech >= s.endSilence() {
+	if now-s.lastSpeech >= s.iv.EndSilence() {
 		s.turns(s.iv.Tick(now))
 	}
 	if s.utteranceOpen && now-s.lastWordEnd >= s.utteranceEndGap() {
@@ -482,60 +337,6 @@ func (s *session) hear(it item) {
 	}
 	if state := s.iv.State(); (state == interviewer.StateListening || state == interviewer.StateProbing) && now-s.audioChecked >= audioCheckEvery {
 		s.checkAudio(now)
-	}
-}
-
-// checkAudio judges the last seconds of the stream and sends a Warning
-// when they sound bad: when a problem starts, and again while it lasts,
-// at most every audioWarnEvery seconds of audio. Seconds with too little
-// speech to tell (the quiet before an answer, a long pause) leave the
-// problem as it was.
-func (s *session) checkAudio(now float64) {
-	s.audioChecked = now
-	a, ok := interviewer.JudgeLiveAudio(AudioLevels(s.meter.Recent()))
-	switch {
-	case !ok:
-		return
-	case a.Problem == "":
-		s.warned = ""
-		return
-	case a.Problem == s.warned && now-s.warnedAt < audioWarnEvery:
-		return
-	}
-	s.warned, s.warnedAt = a.Problem, now
-	s.log.Debug().Str("code", string(a.Problem)).Float64("at", now).Float64("snr_db", a.SNRDB).
-		Float64("level_dbfs", a.LevelDBFS).Float64("clipped", a.Clipped).Msg("audio warning")
-	s.send(protocol.WarningMessage{Type: protocol.TypeWarning, Code: string(a.Problem), Message: a.Advice, Audio: &a})
-}
-
-// AudioLevels hands what transcribe measured to the interviewer, which
-// judges it.
-func AudioLevels(l transcribe.Levels) interviewer.AudioLevels {
-	return interviewer.AudioLevels{Speech: l.Speech, Noise: l.Noise, Clipped: l.Clipped,
-		SpeechSeconds: l.SpeechSeconds, NoiseSeconds: l.NoiseSeconds}
-}
-
-// announceSpeech sends a SpeechStarted for each stretch of speech the
-// voice detector found begin since the last one, if the client asked for
-// them (vad_events=true): the segments that closed within the frame, and
-// the one still open.
-func (s *session) announceSpeech(closed []transcribe.Segment) {
-	if !s.opts.SpeechStarted {
-		return
-	}
-	starts := make([]float64, 0, len(closed)+1)
-	for _, seg := range closed {
-		starts = append(starts, seg.Start)
-	}
-	if start, ok := s.vad.Open(); ok {
-		starts = append(starts, start)
-	}
-	for _, at := range starts {
-		if s.announced && at <= s.spokeAt {
-			continue
-		}
-		s.spokeAt, s.announced = at, true
-		s.send(protocol.SpeechStartedMessage{Type: protocol.TypeSpeechStarted, Channel: []int{0}, Timestamp: round3(at)})
 	}
 }
 
@@ -598,7 +399,7 @@ func (s *session) result(r transcribe.Result, fromFinalize bool) {
 		}
 		return
 	}
-	u := UtteranceRecord{N: s.nextUtterance, Answer: s.answer, Start: round3(r.Start), End: round3(r.End),
+	u := store.UtteranceRecord{N: s.nextUtterance, Answer: s.answer, Start: round3(r.Start), End: round3(r.End),
 		Engine: heardBy(r, s.engine.Name()), Fallback: isFallback(r, s.engine.Name()), Words: len(r.Words)}
 	if err := s.store.AddUtterance(s.c.ctx, s.id, u, s.nextWord, r.Words); err != nil {
 		s.storageError(err)
@@ -634,29 +435,21 @@ func (s *session) result(r transcribe.Result, fromFinalize bool) {
 	s.turns(s.iv.Hear(r.Words))
 }
 
-// live sends the STAR timers and the pace of the main answer.
-func (s *session) live(now float64) {
-	l := s.iv.LiveView(now)
-	if len(l.Parts) == 0 {
-		return
-	}
-	s.lastStar = now
-	s.send(protocol.StarMessage{Type: protocol.TypeStar, Parts: l.Parts, Current: l.Current, ToCome: l.ToCome, Elapsed: l.Elapsed, Budget: l.Budget, Now: round3(now), Final: l.Final})
-	s.send(protocol.PacingMessage{Type: protocol.TypePacing, WPM: l.WPM, Fillers: l.Fillers, FillersPerMinute: l.PerMinute, Elapsed: l.Elapsed,
-		RecentWPM: l.RecentWPM, RecentWindow: l.RecentWindow})
-}
-
-// turns passes on what the interviewer says. The first probe or the
-// report means the main answer is over: the STAR timers then get the whole
-// answer's parts once more, which the last words can change.
+// turns passes on what the interviewer says. The first probe (or its
+// wording) or the report means the main answer is over: the STAR timers
+// then get the whole answer's parts once more, which the last words can
+// change.
 func (s *session) turns(turns []interviewer.Turn) {
 	now := s.now()
 	for _, t := range turns {
-		if (t.Kind == interviewer.TurnProbe || t.Kind == interviewer.TurnReport) && !s.sentFinalStar {
+		over := t.Kind == interviewer.TurnWording || t.Kind == interviewer.TurnProbe || t.Kind == interviewer.TurnReport
+		if over && !s.sentFinalStar {
 			s.sentFinalStar = true
 			s.live(now)
 		}
 		switch t.Kind {
+		case interviewer.TurnWording:
+			s.word(t)
 		case interviewer.TurnQuestion:
 			q := s.iv.Question()
 			s.send(protocol.QuestionMessage{Type: protocol.TypeQuestion, QuestionID: q.ID, Principle: q.Principle, Text: t.Text, Start: round3(now)})
@@ -695,7 +488,7 @@ func (s *session) report(r *interviewer.InterviewReport) {
 		ev = ev.Str("decision", r.Verdict.Decision)
 	}
 	ev.Msg("report")
-	utterances := append([]UtteranceRecord{}, s.utterances...)
+	utterances := append([]store.UtteranceRecord{}, s.utterances...)
 	s.send(protocol.ReportMessage{Type: protocol.TypeReport, SessionID: s.id, Report: r, Utterances: utterances})
 }
 
@@ -703,15 +496,15 @@ func (s *session) report(r *interviewer.InterviewReport) {
 // the recording and the rows, then Metadata and the close frame.
 func (s *session) end(e ending) {
 	if s.iv != nil {
+		if s.stopWording != nil {
+			s.stopWording()
+		}
 		s.flush()
 		s.turns(s.iv.Finish(s.now()))
-		rec, err := s.c.tape.stop(s.received)
-		if err != nil {
-			s.storageError(err)
-		}
-		s.closeAnswer(rec)
+		s.closeRecording()
+		s.closeAnswer()
 		s.stream.Close()
-		if err := s.store.EndSession(s.c.ctx, s.id, StateDone, s.now(), time.Now()); err != nil {
+		if err := s.store.EndSession(s.c.ctx, s.id, store.StateDone, s.now(), time.Now()); err != nil {
 			s.storageError(err)
 		}
 		s.metrics.active.Dec()

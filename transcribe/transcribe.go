@@ -88,6 +88,16 @@ func JoinWords(words []Word) string {
 	return b.String()
 }
 
+// ShiftWords returns a copy of words moved by seconds on the clock.
+func ShiftWords(words []Word, by float64) []Word {
+	out := make([]Word, len(words))
+	for i, w := range words {
+		w.Start, w.End = w.Start+by, w.End+by
+		out[i] = w
+	}
+	return out
+}
+
 // Engine makes streams. An engine is safe for concurrent use; each stream
 // belongs to one goroutine at a time.
 type Engine interface {

@@ -18,7 +18,7 @@ import (
 // levelFlag adds --level, the built-in level whose targets apply; an
 // unknown one is refused with "use sde1, sde2 or senior" and then orElse.
 func levelFlag(fs *flagSet, usage, orElse string) *string {
-	level := fs.String("level", "sde2", usage+" [$MOCKINTERVIEW_LEVEL]")
+	level := fs.String("level", interviewer.DefaultLevel, usage+" [$MOCKINTERVIEW_LEVEL]")
 	fs.check("level", "unknown level; use sde1, sde2 or senior"+orElse, func() bool {
 		_, err := interviewer.LookupProfile(*level)
 		return err == nil

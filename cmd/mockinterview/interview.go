@@ -3,6 +3,7 @@ package main
 import (
 	"context"
 	"encoding/json"
+	"errors"
 	"fmt"
 	"io"
 	"math/rand/v2"
@@ -18,22 +19,20 @@ import (
 // pickQuestion finds the question to ask: by id, or one of a principle's
 // (chosen at random), or the coaching material's own story.
 func pickQuestion(bank *interviewer.Bank, id, principle string) (*interviewer.Question, error) {
-	switch {
-	case id != "":
-		q, ok := bank.Question(id)
-		if !ok {
-			return nil, usageError{fmt.Sprintf("no question %q; `mockinterview questions` lists them", id)}
-		}
-		return q, nil
-	case principle != "":
-		p, ok := bank.Principle(principle)
-		if !ok {
-			return nil, usageError{fmt.Sprintf("no principle %q; one of: %s", principle, strings.Join(bank.PrincipleNames(), ", "))}
-		}
-		return &p.Questions[rand.IntN(len(p.Questions))], nil
+	if id == "" && principle == "" {
+		id = interviewer.ExampleQuestion
 	}
-	q, _ := bank.Question("highest-standards-refused-to-ship")
-	return q, nil
+	c, err := bank.Choose(interviewer.Choices{QuestionID: id, Principle: principle}, rand.IntN)
+	var bad *interviewer.ChoiceError
+	switch {
+	case errors.As(err, &bad) && bad.Choice == interviewer.ChoiceQuestion:
+		return nil, usageError{fmt.Sprintf("no question %q; `mockinterview questions` lists them", id)}
+	case errors.As(err, &bad) && bad.Choice == interviewer.ChoicePrinciple:
+		return nil, usageError{fmt.Sprintf("no principle %q; one of: %s", principle, strings.Join(bank.PrincipleNames(), ", "))}
+	case err != nil:
+		return nil, err
+	}
+	return c.Question, nil
 }
 
 func runQuestions(ctx context.Context, e env, args []string) error {
@@ -80,7 +79,7 @@ func runInterview(ctx context.Context, e env, args []string) error {
 	questionID := fs.String("question", "", "question id (see `mockinterview questions`)")
 	principle := fs.String("principle", "", "ask one of this principle's questions")
 	level := levelFlag(fs, "sde1, sde2 or senior", "")
-	probes := fs.Int("probes", 3, "follow-up probes to ask")
+	probes := fs.Int("probes", interviewer.DefaultMaxProbes, "follow-up probes to ask")
 	asJSON := fs.Bool("json", false, "print the report as one JSON object")
 	files, err := parseFlags(fs, args)
 	if err != nil {
@@ -103,11 +102,12 @@ func runInterview(ctx context.Context, e env, args []string) error {
 		return err
 	}
 	log := zerolog.New(e.stderr).Level(zerolog.WarnLevel)
-	phrase, err := lf.phrase(ctx, log)
+	phraser, err := lf.phraser(log)
 	if err != nil {
 		return err
 	}
-	iv, err := interviewer.NewInterview(interviewer.InterviewConfig{Bank: bank, Analyzer: analyzer, Question: q, Level: *level, MaxProbes: *probes, Phrase: phrase})
+	iv, err := interviewer.NewInterview(interviewer.InterviewConfig{Bank: bank, Analyzer: analyzer, Question: q, Level: *level,
+		MaxProbes: *probes, WordProbes: phraser != nil})
 	if err != nil {
 		return usageError{err.Error()}
 	}
@@ -125,56 +125,74 @@ func runInterview(ctx context.Context, e env, args []string) error {
 	}
 	defer engine.Close()
 
-	out := e.stdout
+	n := narrator{out: e.stdout, iv: iv, phraser: phraser}
 	if *asJSON {
-		out = io.Discard
+		n.out = io.Discard
 	}
-	say := func(turns []interviewer.Turn) *interviewer.InterviewReport {
-		for _, t := range turns {
-			switch t.Kind {
-			case interviewer.TurnQuestion:
-				fmt.Fprintf(out, "Interviewer: %s\n", t.Text)
-			case interviewer.TurnProbe:
-				fmt.Fprintf(out, "\nInterviewer (probe, %s): %s\n", t.Probe.Gap, t.Text)
-			case interviewer.TurnInterrupt:
-				fmt.Fprintf(out, "\nInterviewer (cuts in): %s\n", t.Text)
-			case interviewer.TurnReport:
-				return t.Report
-			}
-		}
-		return nil
-	}
-	// Each recording is one answer; they follow each other on one clock.
-	clock := 0.0
-	report := say(iv.Begin(clock))
-	for i, samples := range recordings {
-		if report != nil {
-			fmt.Fprintf(e.stderr, "mockinterview: the interview ended before %s was needed\n", files[i])
-			break
-		}
-		tr, err := transcribe.TranscribeSamples(ctx, engine, samples, transcribe.StreamOptions{})
-		if err != nil {
-			return fmt.Errorf("transcribe %s: %w", files[i], err)
-		}
-		for k := range tr.Words {
-			tr.Words[k].Start += clock
-			tr.Words[k].End += clock
-		}
-		fmt.Fprintf(out, "\nCandidate: %s\n", tr.Text)
-		report = say(iv.Hear(tr.Words))
-		iv.SetAudio(server.AudioLevels(transcribe.MeasureLevels(samples)))
-		clock += tr.Duration
-		if report == nil {
-			report = say(iv.Done(clock))
-		}
-	}
-	if report == nil {
-		report = say(iv.Finish(clock))
+	report, err := n.interview(ctx, engine, files, recordings, e.stderr)
+	if err != nil {
+		return err
 	}
 	report.Source, report.Engine = strings.Join(files, ","), engine.Name()
 	if *asJSON {
 		return json.NewEncoder(e.stdout).Encode(report)
 	}
 	fmt.Fprint(e.stdout, "\n", interviewer.FormatInterviewReport(*report))
+	return nil
+}
+
+// narrator holds the interview on the command line: it prints what the
+// interviewer says and words the probes with the phraser, if there is one.
+type narrator struct {
+	out     io.Writer
+	iv      *interviewer.Interview
+	phraser interviewer.Phraser
+}
+
+// interview plays the recordings as the answers, one after the other on
+// one clock, and returns the report.
+func (n narrator) interview(ctx context.Context, engine transcribe.Engine, files []string, recordings [][]int16, stderr io.Writer) (*interviewer.InterviewReport, error) {
+	clock := 0.0
+	report := n.say(ctx, n.iv.Begin(clock), clock)
+	for i, samples := range recordings {
+		if report != nil {
+			fmt.Fprintf(stderr, "mockinterview: the interview ended before %s was needed\n", files[i])
+			break
+		}
+		tr, err := transcribe.TranscribeSamples(ctx, engine, samples, transcribe.StreamOptions{})
+		if err != nil {
+			return nil, fmt.Errorf("transcribe %s: %w", files[i], err)
+		}
+		fmt.Fprintf(n.out, "\nCandidate: %s\n", tr.Text)
+		report = n.say(ctx, n.iv.Hear(transcribe.ShiftWords(tr.Words, clock)), clock)
+		n.iv.SetAudio(server.AudioLevels(transcribe.MeasureLevels(samples)))
+		clock += tr.Duration
+		if report == nil {
+			report = n.say(ctx, n.iv.Done(clock), clock)
+		}
+	}
+	if report == nil {
+		report = n.say(ctx, n.iv.Finish(clock), clock)
+	}
+	return report, nil
+}
+
+// say prints what the interviewer says and returns the report once it
+// comes. A probe that waits for its words gets them from the phraser.
+func (n narrator) say(ctx context.Context, turns []interviewer.Turn, now float64) *interviewer.InterviewReport {
+	for _, t := range turns {
+		switch t.Kind {
+		case interviewer.TurnQuestion:
+			fmt.Fprintf(n.out, "Interviewer: %s\n", t.Text)
+		case interviewer.TurnWording:
+			return n.say(ctx, n.iv.Ask(now, n.phraser.Phrase(ctx, n.iv.Question(), t.Transcript, *t.Probe)), now)
+		case interviewer.TurnProbe:
+			fmt.Fprintf(n.out, "\nInterviewer (probe, %s): %s\n", t.Probe.Gap, t.Text)
+		case interviewer.TurnInterrupt:
+			fmt.Fprintf(n.out, "\nInterviewer (cuts in): %s\n", t.Text)
+		case interviewer.TurnReport:
+			return t.Report
+		}
+	}
 	return nil
 }

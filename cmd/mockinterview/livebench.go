@@ -21,6 +21,7 @@ import (
 	"github.com/mockinterview/mockinterview/protocol"
 	"github.com/mockinterview/mockinterview/server"
 	"github.com/mockinterview/mockinterview/static"
+	"github.com/mockinterview/mockinterview/store/folder"
 	"github.com/mockinterview/mockinterview/transcribe"
 )
 
@@ -120,16 +121,16 @@ func startBenchServer(ctx context.Context, ef *engineFlags, streams int) (string
 		engine.Close()
 		return "", nil, err
 	}
-	store, err := server.OpenStore(ctx, data)
+	dataFolder, err := folder.Open(ctx, data)
 	if err != nil {
 		engine.Close()
 		os.RemoveAll(data)
 		return "", nil, err
 	}
-	handler := server.NewServer(log, server.Config{}, store, engine, bank, analyzer, server.NewSessions(), static.Files)
+	handler := server.NewServer(log, server.Config{}, dataFolder.Store(), engine, bank, analyzer, server.NewSessions(), static.Files)
 	ln, err := net.Listen("tcp", "127.0.0.1:0")
 	if err != nil {
-		store.Close()
+		dataFolder.Close()
 		engine.Close()
 		os.RemoveAll(data)
 		return "", nil, err
@@ -138,7 +139,7 @@ func startBenchServer(ctx context.Context, ef *engineFlags, streams int) (string
 	go srv.Serve(ln)
 	stop := func() {
 		srv.Close()
-		store.Close()
+		dataFolder.Close()
 		engine.Close()
 		os.RemoveAll(data)
 	}

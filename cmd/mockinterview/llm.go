@@ -1,8 +1,6 @@
 package main
 
 import (
-	"context"
-
 	"github.com/rs/zerolog"
 
 	"github.com/mockinterview/mockinterview/interviewer"
@@ -21,9 +19,9 @@ func (f *llmFlags) register(fs *flagSet) {
 	fs.StringVar(&f.model, "llm-model", "", "chat model that words probes; empty: no LLM, the rules alone [$MOCKINTERVIEW_LLM_MODEL]")
 }
 
-// phrase returns the interviewer's probe-wording hook, or nil when no model
-// is configured.
-func (f *llmFlags) phrase(ctx context.Context, log zerolog.Logger) (func(*interviewer.Question, string, interviewer.Probe) string, error) {
+// phraser returns the model that words the interviewer's probes, or nil
+// when none is configured.
+func (f *llmFlags) phraser(log zerolog.Logger) (interviewer.Phraser, error) {
 	if f.model == "" {
 		return nil, nil
 	}
@@ -31,7 +29,5 @@ func (f *llmFlags) phrase(ctx context.Context, log zerolog.Logger) (func(*interv
 	if err != nil {
 		return nil, usageError{err.Error()}
 	}
-	return func(q *interviewer.Question, transcript string, probe interviewer.Probe) string {
-		return p.Phrase(ctx, q, transcript, probe)
-	}, nil
+	return p, nil
 }

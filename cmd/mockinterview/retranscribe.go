@@ -11,13 +11,15 @@ import (
 
 	"github.com/mockinterview/mockinterview/interviewer"
 	"github.com/mockinterview/mockinterview/server"
+	"github.com/mockinterview/mockinterview/store"
+	"github.com/mockinterview/mockinterview/store/folder"
 )
 
 func runRetranscribe(ctx context.Context, e env, args []string) error {
 	fs := newFlagSet(e, "retranscribe", "SESSION [SESSION ...]")
 	var ef engineFlags
 	ef.register(fs)
-	data := fs.String("data", "./data", "the service's data folder [$MOCKINTERVIEW_DATA]")
+	dataDir := fs.String("data", "./data", "the service's data folder [$MOCKINTERVIEW_DATA]")
 	force := fs.Bool("force", false, "take a session still marked live: its server died and has not been started again")
 	asJSON := fs.Bool("json", false, "print each session's new report as one line of JSON")
 	ids, err := parseFlags(fs, args)
@@ -29,17 +31,17 @@ func runRetranscribe(ctx context.Context, e env, args []string) error {
 		return usageError{"retranscribe needs the id of at least one session (GET /api/sessions lists them)"}
 	}
 	for _, id := range ids {
-		if !server.ValidSessionID(id) {
+		if !store.ValidSessionID(id) {
 			return usageError{fmt.Sprintf("%q is not a session id: those are 32 hexadecimal digits", id)}
 		}
 	}
 	// The service may be running on the same folder: attach, and leave
 	// its live sessions alone.
-	store, err := server.AttachStore(ctx, *data)
+	data, err := folder.Attach(ctx, *dataDir)
 	if err != nil {
 		return err
 	}
-	defer store.Close()
+	defer data.Close()
 	log := zerolog.New(e.stderr).Level(zerolog.WarnLevel)
 	engine, err := ef.open(log)
 	if err != nil {
@@ -55,15 +57,15 @@ func runRetranscribe(ctx context.Context, e env, args []string) error {
 		return err
 	}
 	for _, id := range ids {
-		res, err := server.Retranscribe(ctx, store, engine, bank, analyzer, id, time.Now())
+		res, err := server.Retranscribe(ctx, data.Store(), engine, bank, analyzer, id, time.Now())
 		if errors.Is(err, server.ErrLive) && *force {
-			if err = store.MarkInterrupted(ctx, id); err == nil {
-				res, err = server.Retranscribe(ctx, store, engine, bank, analyzer, id, time.Now())
+			if err = data.MarkInterrupted(ctx, id); err == nil {
+				res, err = server.Retranscribe(ctx, data.Store(), engine, bank, analyzer, id, time.Now())
 			}
 		}
 		switch {
-		case errors.Is(err, server.ErrNotFound):
-			return fmt.Errorf("no session %s in %s (check --data)", id, *data)
+		case errors.Is(err, store.ErrNotFound):
+			return fmt.Errorf("no session %s in %s (check --data)", id, *dataDir)
 		case errors.Is(err, server.ErrLive):
 			return fmt.Errorf("session %s is marked live: a running server is recording it, or its server died and has not been started again; "+
 				"wait for it to end, start the server again, or pass --force if no server is running", id)

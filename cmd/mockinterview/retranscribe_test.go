@@ -17,6 +17,7 @@ import (
 	"github.com/mockinterview/mockinterview/interviewer"
 	"github.com/mockinterview/mockinterview/protocol"
 	"github.com/mockinterview/mockinterview/server"
+	"github.com/mockinterview/mockinterview/store"
 	"github.com/mockinterview/mockinterview/transcribe"
 )
 
@@ -179,18 +180,18 @@ func TestKillMidAnswer(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	var list struct{ Sessions []server.SessionRecord }
+	var list struct{ Sessions []store.SessionRecord }
 	json.NewDecoder(resp.Body).Decode(&list)
 	resp.Body.Close()
-	if len(list.Sessions) != 1 || list.Sessions[0].ID != id || list.Sessions[0].State != server.StateInterrupted {
+	if len(list.Sessions) != 1 || list.Sessions[0].ID != id || list.Sessions[0].State != store.StateInterrupted {
 		t.Fatalf("listed after the restart: %+v", list.Sessions)
 	}
 
 	// Its audio is there up to the last frame sent, within one frame.
-	session := func() *server.SessionDetail {
+	session := func() *store.SessionDetail {
 		t.Helper()
 		status, body := httpGet(t, fmt.Sprintf("%s/api/sessions/%s?secret=%s", srv.url, id, secret))
-		var d server.SessionDetail
+		var d store.SessionDetail
 		if err := json.Unmarshal([]byte(body), &d); status != http.StatusOK || err != nil {
 			t.Fatalf("GET session: %d %s", status, body)
 		}
@@ -226,7 +227,7 @@ func TestKillMidAnswer(t *testing.T) {
 	}
 	after := session()
 	if after.Report == nil || after.RetranscribedAt.IsZero() || len(after.Words) < len(heardLive) || len(after.Utterances) == 0 ||
-		after.State != server.StateInterrupted || len(after.Report.Words) != len(after.Words) {
+		after.State != store.StateInterrupted || len(after.Report.Words) != len(after.Words) {
 		t.Errorf("after retranscribe: report %v, %d words (%d heard live), %d utterances, state %s",
 			after.Report != nil, len(after.Words), len(heardLive), len(after.Utterances), after.State)
 	}
@@ -244,7 +245,7 @@ func TestKillMidAnswer(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	var again server.SessionDetail
+	var again store.SessionDetail
 	json.NewDecoder(resp.Body).Decode(&again)
 	resp.Body.Close()
 	if resp.StatusCode != http.StatusOK || again.Report == nil || len(again.Words) != len(after.Words) || !again.RetranscribedAt.After(after.RetranscribedAt) {

@@ -17,6 +17,7 @@ import (
 	"github.com/mockinterview/mockinterview/interviewer"
 	"github.com/mockinterview/mockinterview/server"
 	"github.com/mockinterview/mockinterview/static"
+	"github.com/mockinterview/mockinterview/store/folder"
 	"github.com/mockinterview/mockinterview/transcribe"
 	"github.com/mockinterview/mockinterview/transcribe/instant"
 )
@@ -30,8 +31,8 @@ func runServe(ctx context.Context, e env, args []string) error {
 	lf.register(fs)
 	addr := fs.String("addr", "127.0.0.1:8080", "address to listen on; 0.0.0.0:8080 to be reachable from other machines [$MOCKINTERVIEW_ADDR]")
 	data := fs.String("data", "./data", "folder for the database and the recordings [$MOCKINTERVIEW_DATA]")
-	endSilence := fs.Duration("end-silence", 4*time.Second, "silence that ends an answer [$MOCKINTERVIEW_END_SILENCE]")
-	maxProbes := fs.Int("max-probes", 3, "follow-up questions per interview [$MOCKINTERVIEW_MAX_PROBES]")
+	endSilence := fs.Duration("end-silence", time.Duration(interviewer.DefaultEndSilence*float64(time.Second)), "silence that ends an answer [$MOCKINTERVIEW_END_SILENCE]")
+	maxProbes := fs.Int("max-probes", interviewer.DefaultMaxProbes, "follow-up questions per interview [$MOCKINTERVIEW_MAX_PROBES]")
 	adminToken := fs.String("admin-token", "", "bearer token that lists and reads every session (empty: nobody can) [$MOCKINTERVIEW_ADMIN_TOKEN]")
 	logLevel := fs.String("log-level", "info", "debug, info, warn or error; debug logs transcripts [$MOCKINTERVIEW_LOG_LEVEL]")
 	shutdownWait := fs.Duration("shutdown-timeout", 30*time.Second, "how long a shutdown waits for sessions to finish and report [$MOCKINTERVIEW_SHUTDOWN_TIMEOUT]")
@@ -68,25 +69,25 @@ func runServe(ctx context.Context, e env, args []string) error {
 	if err != nil {
 		return err
 	}
-	store, err := server.OpenStore(ctx, *data)
+	dataFolder, err := folder.Open(ctx, *data)
 	if err != nil {
 		return err
 	}
-	defer store.Close()
+	defer dataFolder.Close()
 
 	sessions := server.NewSessions()
-	phrase, err := lf.phrase(ctx, log)
+	phraser, err := lf.phraser(log)
 	if err != nil {
 		return err
 	}
-	cfg := server.Config{EndSilence: endSilence.Seconds(), MaxProbes: *maxProbes, AdminToken: *adminToken, Phrase: phrase}
+	cfg := server.Config{EndSilence: endSilence.Seconds(), MaxProbes: *maxProbes, AdminToken: *adminToken, Phraser: phraser}
 	lim.apply(&cfg)
 	if ef.engine == "openai" && !ef.fallback {
 		// Without the embedded fallback, the service is only as ready as
 		// the endpoint.
 		cfg.EngineReady = endpointAnswers(ef.openaiURL, ef.openaiKey)
 	}
-	handler := server.NewServer(log, cfg, store, engine, bank, analyzer, sessions, static.Files)
+	handler := server.NewServer(log, cfg, dataFolder.Store(), engine, bank, analyzer, sessions, static.Files)
 	ln, err := net.Listen("tcp", *addr)
 	if err != nil {
 		return fmt.Errorf("listen on %s: %w (use --addr or $MOCKINTERVIEW_ADDR for another address)", *addr, err)
@@ -97,27 +98,8 @@ func runServe(ctx context.Context, e env, args []string) error {
 		Int("max_frame", cfg.MaxFrame).Float64("connect_rate", cfg.ConnectRate).Strs("allowed_origins", cfg.AllowedOrigins).Msg("listening")
 	fmt.Fprintf(e.stdout, "mockinterview: serving http://%s (engine %s, data in %s)\n", ln.Addr(), engine.Name(), *data)
 
-	served := make(chan error, 1)
-	go func() { served <- srv.Serve(ln) }()
-	select {
-	case err := <-served:
-		return fmt.Errorf("serve: %w", err)
-	case <-ctx.Done():
-	}
-
-	log.Info().Int("live", sessions.Count()).Msg("shutting down")
-	stopCtx, cancel := context.WithTimeout(context.Background(), *shutdownWait)
-	defer cancel()
-	var wg sync.WaitGroup
-	var httpErr error
-	wg.Go(func() { httpErr = srv.Shutdown(stopCtx) })
-	sessErr := sessions.Shutdown(stopCtx)
-	wg.Wait()
-	if err := <-served; !errors.Is(err, http.ErrServerClosed) {
-		log.Error().Err(err).Msg("serve")
-	}
-	if err := errors.Join(httpErr, sessErr); err != nil {
-		log.Warn().Err(err).Msg("shutdown cut short")
+	if err := serveUntilDone(ctx, srv, ln, sessions, *shutdownWait, log); err != nil {
+		return err
 	}
 	log.Info().Msg("stopped")
 	return nil
@@ -200,4 +182,33 @@ func endpointAnswers(base, key string) func(context.Context) error {
 		}
 		return nil
 	}
+}
+
+// serveUntilDone serves until ctx is done, then shuts down: the sessions
+// finish and report while the HTTP server stops taking requests, both
+// within wait.
+func serveUntilDone(ctx context.Context, srv *http.Server, ln net.Listener, sessions *server.Sessions, wait time.Duration, log zerolog.Logger) error {
+	served := make(chan error, 1)
+	go func() { served <- srv.Serve(ln) }()
+	select {
+	case err := <-served:
+		return fmt.Errorf("serve: %w", err)
+	case <-ctx.Done():
+	}
+
+	log.Info().Int("live", sessions.Count()).Msg("shutting down")
+	stopCtx, cancel := context.WithTimeout(context.Background(), wait)
+	defer cancel()
+	var wg sync.WaitGroup
+	var httpErr error
+	wg.Go(func() { httpErr = srv.Shutdown(stopCtx) })
+	sessErr := sessions.Shutdown(stopCtx)
+	wg.Wait()
+	if err := <-served; !errors.Is(err, http.ErrServerClosed) {
+		log.Error().Err(err).Msg("serve")
+	}
+	if err := errors.Join(httpErr, sessErr); err != nil {
+		log.Warn().Err(err).Msg("shutdown cut short")
+	}
+	return nil
 }

@@ -18,7 +18,7 @@ import (
 	"time"
 
 	"github.com/mockinterview/mockinterview/protocol"
-	"github.com/mockinterview/mockinterview/server"
+	"github.com/mockinterview/mockinterview/store"
 	"github.com/mockinterview/mockinterview/transcribe"
 )
 
@@ -394,7 +394,7 @@ func TestServeOpenAIFallback(t *testing.T) {
 			AudioSeconds float64 `json:"audio_seconds"`
 			Audio        string  `json:"audio"`
 		} `json:"answers"`
-		Utterances []server.UtteranceRecord `json:"utterances"`
+		Utterances []store.UtteranceRecord `json:"utterances"`
 	}
 	if err := json.Unmarshal([]byte(body), &view); status != http.StatusOK || err != nil || len(view.Answers) != 1 {
 		t.Fatalf("GET session: %d %s", status, body)
