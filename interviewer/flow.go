@@ -351,6 +351,7 @@ func (iv *Interview) Ask(now float64, text string) []Turn {
 func (iv *Interview) analyzeMain() {
 	a := iv.answers[0]
 	r := iv.cfg.Analyzer.Analyze(Answer{Words: a.words, Audio: a.audio}, iv.cfg.Profile)
+	addPrincipleFindings(&r, iv.principle)
 	iv.main = &r
 }
 

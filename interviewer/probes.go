@@ -17,6 +17,9 @@ var gapOf = map[string]Gap{
 	"reflection_missing": GapReflection,
 	"reflection_generic": GapReflection,
 	"result_missing":     GapOutcome,
+	// A miss is not a flaw, but the interviewer asks what changed
+	// because of it.
+	"result_negative": GapReflection,
 }
 
 // FindGaps lists what the answer lacked, most important first: the
@@ -24,7 +27,7 @@ var gapOf = map[string]Gap{
 func FindGaps(r Report, p *Principle, lvl *Level) []Gap {
 	found := map[Gap]bool{}
 	for _, f := range r.Feedback {
-		if g, ok := gapOf[f.Code]; ok && f.Severity != SeverityInfo {
+		if g, ok := gapOf[f.Code]; ok && (f.Severity != SeverityInfo || f.Code == "result_negative") {
 			found[g] = true
 		}
 	}

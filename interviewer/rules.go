@@ -2,6 +2,7 @@ package interviewer
 
 import (
 	"fmt"
+	"slices"
 	"strings"
 
 	"github.com/mockinterview/mockinterview/interviewer/star"
@@ -29,6 +30,11 @@ func findings(r *Report, norm, heard []string, labels []star.Label, profile Prof
 			}
 		}
 	}
+	// An answer that tells no real time is told so, not coached part by
+	// part as if it were a story.
+	if slices.ContainsFunc(out, func(f Finding) bool { return f.Code == "off_topic" }) {
+		out = slices.DeleteFunc(out, func(f Finding) bool { return f.Part != "" })
+	}
 	sortFindings(out)
 	return out
 }
@@ -52,6 +58,9 @@ var rules = []rule{
 	resultNoBusinessImpact,
 	resultNoSecondOrder,
 	reflectionGeneric,
+	noStory,
+	handOff,
+	resultNegative,
 	answerLength,
 	pace,
 	fillerWords,
@@ -323,3 +332,52 @@ func longPauses(a *reading) []Finding {
 
 // restsOnExactWords are the findings a misheard word can make wrong.
 var restsOnExactWords = map[string]bool{"fillers": true, "result_no_number": true, "action_we": true}
+
+// flat is the answer's normalized words one word each (a hyphenated
+// number is one entry of norm, and two words here).
+func (a *reading) flat() []string { return strings.Fields(strings.Join(a.norm, " ")) }
+
+// noStory: an answer that tells no real time: views, a list of interests,
+// or "I would" in place of what happened. The question is asked of a
+// time; this does not answer it.
+func noStory(a *reading) []Finding {
+	f := offTopicFinding(a.flat())
+	if f == nil {
+		return nil
+	}
+	return []Finding{*f}
+}
+
+// handOff: the problem routed to the team that owns it and left with them
+// ("posted it in their channel and they sorted it out"), the coaching
+// material's disqualifier. The reply that confirms it is read by the
+// verdict.
+func handOff(a *reading) []Finding {
+	routed, left := handOffReading(a.flat(), nil)
+	if routed == "" {
+		return nil
+	}
+	return []Finding{{Part: star.Action, Code: "hand_off", Severity: SeverityHigh,
+		Message:  fmt.Sprintf("You routed the problem to its owners (%q) and left it with them (%q). Routing is not ownership: say what you did to carry it to a fix yourself, or tell another story.", routed, left),
+		Evidence: routed}}
+}
+
+// resultNegative: a result that was a failure or a miss. Not a flaw in
+// itself: a miss owned and learned from is valued; one put on others is
+// not.
+func resultNegative(a *reading) []Finding {
+	words, labels := flatLabeled(a.norm, a.labels)
+	ending, after := endingWords(words, labels)
+	miss, owned, blamed := outcomeReading(words, ending, after)
+	if miss == "" {
+		return nil
+	}
+	msg := fmt.Sprintf("The result was a miss (%q). That is not a flaw in itself: own it plainly, say what it cost, and what you changed because of it.", miss)
+	switch {
+	case owned != "":
+		msg = fmt.Sprintf("The result was a miss (%q), and you owned it (%q): that counts for you. Make sure you say what changed because of it.", miss, owned)
+	case blamed != "":
+		msg = fmt.Sprintf("The result was a miss (%q), put on others (%q). Say what was yours in it and what you changed because of it; a miss blamed on others reads as no ownership.", miss, blamed)
+	}
+	return []Finding{{Part: star.Result, Code: "result_negative", Severity: SeverityInfo, Message: msg, Evidence: miss}}
+}

@@ -1,0 +1,547 @@
+package interviewer
+
+import (
+	"fmt"
+	"regexp"
+	"strings"
+
+	"github.com/mockinterview/mockinterview/interviewer/star"
+)
+
+// The calibrated verdict reads the answer and the probe replies through
+// the coaching material's five lenses, each scored from -1 (evidence
+// against) through 0 (no evidence) to +1 (evidenced), weighs them by the
+// principle, and then applies what a bar raiser does not weigh but
+// decides on: an answer that does not answer the question, a problem
+// handed off, a failure owned or blamed. Weights and thresholds were
+// chosen on testdata/verdicts/train only.
+
+// A lens is one of the coaching material's ways of reading a story.
+type lens int
+
+const (
+	lensOwnership  lens = iota // ownership and scope
+	lensMeasured               // measured results
+	lensSecond                 // second-order impact
+	lensDepth                  // depth
+	lensReflection             // reflection
+	lensCount
+)
+
+var lensNames = [lensCount]string{"Ownership and scope", "Measured results", "Second-order impact", "Depth", "Reflection"}
+
+// lensOfGap is the lens a probe's gap goes after.
+var lensOfGap = map[Gap]lens{
+	GapQuantify: lensMeasured, GapOutcome: lensMeasured,
+	GapPersonal: lensOwnership, GapScope: lensOwnership, GapInfluence: lensOwnership,
+	GapStandards: lensSecond, GapDepth: lensDepth, GapTradeoff: lensDepth, GapReflection: lensReflection,
+}
+
+// lensReading is one lens's score and what it rests on, in the answer's words.
+type lensReading struct {
+	score float64
+	notes []string
+}
+
+func (l *lensReading) add(delta float64, note string, args ...any) {
+	l.score += delta
+	if note != "" {
+		l.notes = append(l.notes, fmt.Sprintf(note, args...))
+	}
+}
+
+func (l *lensReading) clamp() {
+	l.score = max(-1, min(1, l.score))
+}
+
+// Phrases the lenses read.
+var (
+	// unverifiedClauses say a figure was never measured or checked.
+	unverifiedClauses = newClause(`what i heard|i heard|heard from|never (?:looked at|checked|measured) it|never checked|
+		didn't (?:measure|check|track|really track|follow)|did not (?:measure|check|track)|vendor quoted|number (?:the|that) \w+ quoted|
+		not (?:really )?sure how (?:many|much)|i'm not sure|don't have (?:exact|the exact|any) numbers|gut feeling|no idea|
+		i think it got|it sounded right|rough guess|i guess|probably some|maybe an hour|a lot of users|someone told me|i was told|
+		they said it was|ballpark|never verified|didn't verify|did not verify|couldn't tell you|off the top of my head|
+		i'd have to check|wasn't measured|(?:they|support|sales|someone|he|she) told me|didn't pull (?:the )?(?:numbers|data)|never pulled|not measured|didn't have (?:the )?data|no data|i believe it was`)
+	// keywordClauses are slogans in place of evidence.
+	keywordClauses = newClause(`data driven|drove alignment|drove the whole|took full ownership|championed|the champion|
+		end to end|raised the bar|huge success|front of mind|kept the momentum|culture of|super bought in|
+		impact was significant|really drove|moved the needle|synergy|synergies|leveraged|best practices|stakeholder alignment|
+		value add|above and beyond|game changer|massive impact|really impactful|hugely successful|bias for action|
+		customer obsessed|owned it|i own it|thought leadership|north star|big picture thinking|world class`)
+	// secondOrderClauses are effects that outlived the fix.
+	secondOrderClauses = newClause(`adopted|copied|reused|standard|template|playbook|became|the default way|
+		lint rule|fails the build|every night|alert|alerts|counter|dashboard for|check that|check so|guard|
+		other teams|another team|across (?:the )?(?:teams|company|org)|(?:the )?teams? (?:now|still)|now (?:has|have|uses|use|runs|checks|fails|blocks|pages|listens)|
+		still (?:use|uses|running|in use)|has been used|been used by|rolled (?:it )?out to|part of (?:the|our) (?:checklist|template|onboarding|runbook|process|plan)|
+		started (?:looking|pinging|using|doing)|refuses|dry run|since then|ever since|haven't had|has (?:blocked|caught|stopped)|
+		none since|moved \S+ people|freed up`)
+	// depthClauses show how a cause was found and proven.
+	depthClauses = newClause(`traced|diffed|profiled|reproduced|replayed|captured|hashed|compared|root cause|ruled out|
+		found (?:that|the|out)|turned out|showed|counted|tagged|broke (?:the|it) down|pulled|went back through|checked (?:whether|with|how)`)
+	// changeClauses are a reflection that changes a later action.
+	changeClauses = newClause(`now|these days|i now|next time|differently|i've kept|i've learned to|i learned to|
+		since then|from then|i still|i'd do|i would|instead|before i`)
+)
+
+// probeReplies are the answered replies with their verdicts and lenses.
+type replyReading struct {
+	lens    lens
+	gap     Gap
+	words   []string
+	rating  string
+	asked   string
+	keyword string // a slogan the reply rests on
+	hearsay string // a figure the reply says was not measured
+}
+
+// rubric is an answer read through the five lenses.
+type rubric struct {
+	lenses     [lensCount]lensReading
+	replies    []replyReading
+	unanswered []Gap
+	// The readings that decide before the lenses are weighed.
+	offTopic, offTopicQuote string
+	offPrinciple            bool
+	topicHits               int
+	topicKnown              bool
+	topicQuote              string
+	routed, leftToThem      string
+	miss, owned, blamed     string
+	assigned                string
+}
+
+// readRubric scores the answer and its replies.
+func readRubric(r *InterviewReport, p *Principle) *rubric {
+	rb := &rubric{}
+	words := reportWords(&r.Report)
+	parts := map[star.Label][]string{}
+	for _, w := range r.Words {
+		parts[w.Part] = append(parts[w.Part], star.Normalize(w.Text)...)
+	}
+	text := spoken(words)
+	var replyWords [][]string
+	for _, pr := range r.Probes {
+		if pr.Verdict == nil {
+			continue
+		}
+		if pr.Verdict.Rating == RatingUnanswered {
+			rb.unanswered = append(rb.unanswered, pr.Gap)
+			continue
+		}
+		rw := star.Normalize(pr.Answer)
+		var ws []string
+		for _, f := range strings.Fields(pr.Answer) {
+			ws = append(ws, star.Normalize(f)...)
+		}
+		rw = ws
+		replyWords = append(replyWords, rw)
+		rt := spoken(rw)
+		l, ok := lensOfGap[pr.Gap]
+		if !ok {
+			l = lensDepth
+		}
+		rb.replies = append(rb.replies, replyReading{lens: l, gap: pr.Gap, words: rw, rating: pr.Verdict.Rating, asked: pr.Asked,
+			keyword: keywordClauses.find(rt), hearsay: unverifiedClauses.find(rt)})
+	}
+
+	// Readings that decide.
+	rb.offTopic, rb.offTopicQuote = offTopicReading(words)
+	hits, quote, known := topicReading(p, words)
+	rb.offPrinciple, rb.topicHits, rb.topicKnown, rb.topicQuote = known && hits == 0, hits, known, quote
+	rb.routed, rb.leftToThem = handOffReading(words, replyWords)
+	ending, after := endingWords(words, labelsOf(r))
+	rb.miss, rb.owned, rb.blamed = outcomeReading(words, ending, after)
+	if i, ph := findAssigned(words); i >= 0 {
+		rb.assigned = ph
+	}
+
+	mine, ours, acts := storyClauses(words)
+	initiative := p == nil || initiativePrinciples[p.Slug]
+
+	// Ownership and scope.
+	o := &rb.lenses[lensOwnership]
+	if i, ph := findPhrase(words, scopePhrases); i >= 0 && rb.assigned == "" {
+		o.add(0.5, "states whose it was (%q)", excerpt(words, i, len(strings.Fields(ph))+3))
+	}
+	if rb.assigned != "" {
+		if initiative {
+			o.add(-0.75, "the work was handed over (%q)", rb.assigned)
+		} else {
+			o.add(-0.25, "the work was handed over (%q), which says little about going beyond the role", rb.assigned)
+		}
+	}
+	personal := -1 // the reply to a probe on the candidate's own part: 1 strong, 0 weak
+	for _, rp := range rb.replies {
+		if rp.gap == GapPersonal {
+			personal = 0
+			if m, o, _ := storyClauses(rp.words); m >= 2 && m > o && rp.keyword == "" {
+				personal = 1
+			}
+		}
+	}
+	switch {
+	case ours > mine && personal == 1:
+		o.add(0.25, "the action is told in \"we\" (%d) more than \"I\" (%d), but the reply on the candidate's own part names their steps", ours, mine)
+	case ours > mine:
+		o.add(-0.75, "the action is told in \"we\" (%d) more than \"I\" (%d): the candidate's own part cannot be seen", ours, mine)
+	case mine >= 3:
+		o.add(0.5, "the candidate's own steps, in \"I\" (%s)", quoteList(acts))
+	case mine == 0:
+		o.add(-0.5, "no step the candidate took is told in \"I\"")
+	}
+
+	// Measured results.
+	m := &rb.lenses[lensMeasured]
+	resultWords := parts[star.Result]
+	if len(resultWords) == 0 {
+		resultWords = words
+	}
+	// Hearsay counts where a figure is told: the action and the result.
+	hearsay := unverifiedClauses.find(spoken(append(append([]string{}, parts[star.Action]...), parts[star.Result]...)))
+	switch {
+	case hearsay != "" && hasNumber(words):
+		m.add(-0.5, "the figure was not measured or checked (%q)", hearsay)
+	case measuredChange(resultWords) != "":
+		m.add(1, "a measured result (%q)", measuredChange(resultWords))
+	case measuredChange(words) != "":
+		m.add(0.5, "a measure in the story (%q), but none in the result", measuredChange(words))
+	case hasNumber(words):
+		m.add(0, "a number (%q), but no measure of what changed", numberExcerpt(words))
+	default:
+		m.add(-1, "nothing is measured%s", quoteSuffix(excerpt(parts[star.Result], 0, 10)))
+	}
+
+	// Second-order impact.
+	s := &rb.lenses[lensSecond]
+	lasting := spoken(append(append([]string{}, parts[star.Action]...), append(parts[star.Result], parts[star.Reflection]...)...))
+	if c := secondOrderClauses.find(lasting); c != "" {
+		s.add(0.75, "an effect that outlived the fix (%q)", c)
+	}
+
+	// Depth.
+	d := &rb.lenses[lensDepth]
+	switch c := depthClauses.count(text); {
+	case c >= 2:
+		d.add(0.5, "shows how the cause was found (%q)", depthClauses.find(text))
+	case c == 1:
+		d.add(0.25, "some sign of how it was worked out (%q)", depthClauses.find(text))
+	}
+	if len(parts[star.Action]) >= 70 {
+		d.add(0.25, "")
+	} else if len(parts[star.Action]) < 35 {
+		d.add(-0.5, "the action is thin (%d words)", len(parts[star.Action]))
+	}
+
+	// Reflection: the part read as one, or with none, the story's last
+	// words from where a lesson begins.
+	rf := &rb.lenses[lensReflection]
+	refl := parts[star.Reflection]
+	if len(refl) == 0 {
+		tail := words[max(0, len(words)-60):]
+		if i, _ := findPhrase(tail, lessonOpenings); i >= 0 {
+			refl = tail[i:]
+		}
+	}
+	switch {
+	case len(refl) == 0:
+	case findGeneric(refl) != "" && !specificReflection(refl, words, labelsOf(r)):
+		rf.add(-0.75, "a generic lesson (%q)", findGeneric(refl))
+	case changeClauses.find(spoken(refl)) != "" && len(refl) >= 15, len(refl) >= 25:
+		rf.add(1, "a lesson that belongs to this story and changes what the candidate does next (%q)", excerpt(refl, 0, 14))
+	case len(refl) >= 15:
+		rf.add(0.5, "a lesson specific to the story (%q)", excerpt(refl, 0, 14))
+	}
+
+	// The replies: each is evidence for or against its lens.
+	for _, rp := range rb.replies {
+		l := &rb.lenses[rp.lens]
+		switch {
+		case rp.keyword != "":
+			l.add(-0.75, "the reply to %q rests on slogans (%q)", rp.asked, rp.keyword)
+		case leftClauses.find(spoken(rp.words)) != "":
+			l.add(-0.75, "the reply to %q leaves it to others (%q)", rp.asked, leftClauses.find(spoken(rp.words)))
+		case rp.hearsay != "":
+			l.add(-0.75, "the reply to %q says %q", rp.asked, rp.hearsay)
+		case rp.rating == RatingStrong:
+			l.add(0.5, "the reply to %q backs it (%q)", rp.asked, excerpt(rp.words, 0, 10))
+		default:
+			l.add(-0.5, "the reply to %q adds nothing (%q)", rp.asked, excerpt(rp.words, 0, 10))
+		}
+	}
+	for i := range rb.lenses {
+		rb.lenses[i].clamp()
+	}
+	return rb
+}
+
+// asksForMistake tells a question that asks for a failure or a mistake:
+// there a miss is what was asked for, and may be told as a Strong Hire.
+var asksForMistake = regexp.MustCompile(`\b(wrong|mistake|fail|failed|failure|missed)\b`)
+
+// allEvidenced reports whether the story shows what a Strong Hire needs:
+// the candidate's own part, a measured result and a lesson of its own, and
+// no lens with evidence against it.
+func (rb *rubric) allEvidenced() bool {
+	for _, l := range rb.lenses {
+		if l.score < 0 {
+			return false
+		}
+	}
+	return rb.lenses[lensOwnership].score > 0 && rb.lenses[lensMeasured].score >= 0.75 && rb.lenses[lensReflection].score > 0
+}
+
+// initiativePrinciples are those for which a task handed over counts
+// against the story: ownership and the principles about initiative.
+var initiativePrinciples = map[string]bool{"ownership": true, "bias-for-action": true}
+
+// lensWeights are how much each lens counts, by principle: the
+// principle's lens leads (testdata/verdicts/README.md).
+func lensWeights(p *Principle) [lensCount]float64 {
+	w := [lensCount]float64{1.25, 1.25, 0.5, 0.75, 0.75}
+	if p == nil {
+		return w
+	}
+	switch p.Slug {
+	case "ownership", "broad-responsibility":
+		w[lensOwnership] = 1.75
+	case "deliver-results", "frugality", "think-big":
+		w[lensMeasured] = 1.75
+	case "dive-deep", "are-right-a-lot", "invent-and-simplify":
+		w[lensDepth] = 1.25
+	case "highest-standards":
+		w[lensSecond] = 1
+	case "earn-trust", "learn-and-be-curious", "hire-and-develop":
+		w[lensReflection] = 1
+	}
+	return w
+}
+
+// Decision thresholds on the weighted score.
+const (
+	strongHireAt  = 2.75
+	leaningHireAt = 0.5
+	leaningNoAt   = -2.25
+)
+
+// hiringVerdict is the bar raiser's call on the answer, with the reasons
+// point by point.
+func hiringVerdict(r *InterviewReport, p *Principle) *HiringVerdict {
+	v := &HiringVerdict{Reasons: []string{}}
+	if r.Skipped || len(r.Words) == 0 {
+		v.Decision = VerdictNoHire
+		v.Summary = "No answer to judge."
+		v.Reasons = append(v.Reasons, "The question was skipped or nothing was heard.")
+		return v
+	}
+	principle := r.Principle
+	rb := readRubric(r, p)
+	weights := lensWeights(p)
+	score := 0.0
+	for i, l := range rb.lenses {
+		score += weights[i] * l.score
+	}
+	// Weak evidence alone is Leaning No Hire: No Hire takes a
+	// disqualifier or no answer to the question.
+	step := 1
+	switch {
+	case score >= strongHireAt && rb.allEvidenced():
+		step = 3
+	case score >= leaningHireAt:
+		step = 2
+	}
+	var why string // the one reason that decides, when there is one
+	// An unanswered probe is missing evidence: it cannot lift or sink the
+	// answer, but a lens it went after with no other evidence keeps the
+	// answer from Strong Hire.
+	for _, g := range rb.unanswered {
+		if l, ok := lensOfGap[g]; ok && rb.lenses[l].score < 0.75 && step > 2 {
+			step = 2
+		}
+	}
+	// A miss owned and learned from is on the Hire side; one put on others
+	// is not.
+	// is not. Unless the question asked for a mistake, a miss is not the
+	// clean result a Strong Hire shows.
+	if rb.miss != "" {
+		switch {
+		case rb.blamed != "" && rb.owned == "":
+			step = min(step, 1)
+			if score < leaningNoAt {
+				step = 0
+				why = fmt.Sprintf("The result was a miss (%q) put on others (%q), with nothing owned or learned.", rb.miss, rb.blamed)
+			}
+		case rb.owned != "" && rb.lenses[lensReflection].score > 0:
+			step = max(step, 2)
+		case rb.owned == "" && rb.lenses[lensReflection].score <= 0:
+			step = min(step, 1) // neither owned nor learned from
+		}
+		if !asksForMistake.MatchString(strings.ToLower(r.Question)) {
+			step = min(step, 2)
+		}
+	}
+	if rb.routed != "" {
+		if rb.leftToThem != "" {
+			step = 0
+			why = fmt.Sprintf("The problem was handed off to the team that owns it (%q) and left with them (%q): routing is not ownership, the coaching material's disqualifier.", rb.routed, rb.leftToThem)
+		} else {
+			step = min(step, 1)
+			why = fmt.Sprintf("The problem was routed to another team (%q): say what you did to carry it to a fix.", rb.routed)
+		}
+	}
+	switch {
+	case rb.offTopic == "hypothetical":
+		step = 0
+		why = fmt.Sprintf("It did not answer the question: it says what the candidate would do (%q), not a time it happened.", rb.offTopicQuote)
+	case rb.offTopic != "":
+		step = 0
+		why = fmt.Sprintf("It did not answer the question: no story of a real time of the candidate's own, only views, generalities or what others did (%q).", rb.offTopicQuote)
+	case rb.offPrinciple:
+		step = 0
+		why = fmt.Sprintf("It did not answer the question: the story may be good, but it shows nothing of %s, the principle asked.", principle)
+	case rb.topicKnown && rb.topicHits == 1:
+		step = min(step, 1)
+		why = fmt.Sprintf("The story touches %s, the principle asked, only in passing (%q): it is a story for another question.", principle, rb.topicQuote)
+	}
+	v.Decision = VerdictSteps[step]
+	if why != "" {
+		v.Reasons = append(v.Reasons, why)
+	}
+	if rb.miss != "" {
+		switch {
+		case rb.owned != "":
+			v.Reasons = append(v.Reasons, fmt.Sprintf("The result was a miss (%q), owned (%q): a failure owned and learned from counts for the candidate, not against.", rb.miss, rb.owned))
+		case rb.blamed != "":
+			v.Reasons = append(v.Reasons, fmt.Sprintf("The result was a miss (%q) put on others (%q), with nothing owned.", rb.miss, rb.blamed))
+		default:
+			v.Reasons = append(v.Reasons, fmt.Sprintf("The result was a miss (%q): not a flaw in itself, if it is owned and learned from.", rb.miss))
+		}
+	}
+	for i, l := range rb.lenses {
+		if len(l.notes) == 0 {
+			continue
+		}
+		v.Reasons = append(v.Reasons, fmt.Sprintf("%s (%s): %s.", lensNames[i], lensMark(l.score), strings.Join(l.notes, "; ")))
+	}
+	for _, pr := range r.Probes {
+		if pr.Verdict != nil && pr.Verdict.Rating == RatingUnanswered {
+			v.Reasons = append(v.Reasons, fmt.Sprintf("Probe on %s: not answered, so not scored.", pr.Gap))
+		}
+	}
+	switch {
+	case why != "":
+		v.Summary = fmt.Sprintf("%s %s for %s.", strings.SplitN(why, ":", 2)[0]+".", v.Decision, principle)
+	case step >= 2:
+		v.Summary = fmt.Sprintf("A clear, owned story with evidence. %s for %s.", v.Decision, principle)
+	default:
+		v.Summary = fmt.Sprintf("The evidence is missing where it matters. %s for %s.", v.Decision, principle)
+	}
+	switch len(rb.unanswered) {
+	case 0:
+	case 1:
+		v.Summary += fmt.Sprintf(" The follow-up on %s was not answered.", rb.unanswered[0])
+	default:
+		names := make([]string, len(rb.unanswered))
+		for i, g := range rb.unanswered {
+			names[i] = string(g)
+		}
+		v.Summary += fmt.Sprintf(" The follow-ups on %s were not answered.", joinAnd(names))
+	}
+	return v
+}
+
+func lensMark(score float64) string {
+	switch {
+	case score > 0.25:
+		return "evidenced"
+	case score < -0.25:
+		return "against"
+	}
+	return "thin"
+}
+
+func quoteList(items []string) string {
+	q := make([]string, len(items))
+	for i, s := range items {
+		q[i] = fmt.Sprintf("%q", s)
+	}
+	return strings.Join(q, ", ")
+}
+
+func quoteSuffix(s string) string {
+	if s == "" {
+		return ""
+	}
+	return fmt.Sprintf(" (%q)", s)
+}
+
+// numberExcerpt is a few words around the first number in words.
+func numberExcerpt(words []string) string {
+	for i, w := range words {
+		if hasNumber([]string{w}) {
+			return excerpt(words, i-4, 9)
+		}
+	}
+	return ""
+}
+
+// lessonOpenings start a reflection.
+var lessonOpenings = phrases(`i learned|i learnt|taught me|what i took|stayed with me|looking back|in hindsight|
+	next time|these days|now i|now when|what i do differently|what i'd do differently|i'd do differently|
+	the lesson|my takeaway|what i'd keep|the part i'd keep`)
+
+// platitudeClauses are lessons that fit any story, told as a rule for
+// everyone; in a short reflection they are its whole content.
+var platitudeClauses = newClause(`you have to|you need to|you should|you can't always|sometimes you|is worth|are worth|
+	it's worth|can be (?:really )?\w+|always the best|the best policy|tend to|a team effort|keep pushing|dream big|
+	get things to the right|speak up`)
+
+// findGeneric is the first platitude in a reflection, or "".
+func findGeneric(words []string) string {
+	if _, ph := findPhrase(words, genericReflections); ph != "" {
+		return ph
+	}
+	if len(words) < 25 {
+		return platitudeClauses.find(spoken(words))
+	}
+	return ""
+}
+
+// changeWords tell what a number measures: a before and after, a rise or
+// a fall, a rate.
+var changeWords = wordSet(`to dropped fell rose cut saved percent zero none before since reduced fewer less under
+	faster slower lower higher doubled halved stopped per`)
+
+// measuredChange is a few words around the first number that measures a
+// change ("from about four percent to under a tenth"), or "".
+func measuredChange(words []string) string {
+	for i, w := range words {
+		if !hasNumber([]string{w}) {
+			continue
+		}
+		for j := max(0, i-3); j < min(len(words), i+7); j++ {
+			if j != i && changeWords[words[j]] {
+				return excerpt(words, i-4, 10)
+			}
+		}
+	}
+	return ""
+}
+
+func labelsOf(r *InterviewReport) []star.Label {
+	var out []star.Label
+	for _, w := range r.Words {
+		for range star.Normalize(w.Text) {
+			out = append(out, w.Part)
+		}
+	}
+	return out
+}
+
+// joinAnd lists items as a sentence does: "a", "a and b", "a, b and c".
+func joinAnd(items []string) string {
+	if len(items) < 2 {
+		return strings.Join(items, "")
+	}
+	return strings.Join(items[:len(items)-1], ", ") + " and " + items[len(items)-1]
+}
