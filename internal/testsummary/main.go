@@ -88,6 +88,8 @@ func summarize(r io.Reader, w io.Writer) ([]skip, error) {
 				fmt.Fprint(w, line)
 			}
 			delete(held, key)
+		case e.Action == "skip" && e.Test == "":
+			// A package with no tests: go test's own line says so.
 		case e.Action == "skip":
 			skips = append(skips, skip{e.Package + " " + e.Test, reason(held[key])})
 			delete(held, key)

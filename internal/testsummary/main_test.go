@@ -22,6 +22,8 @@ func TestSummarize(t *testing.T) {
 {"Action":"output","Package":"p","Output":"PASS\n"}
 {"Action":"output","Package":"p","Output":"FAIL\tp\t0.01s\n"}
 {"Action":"fail","Package":"p"}
+{"Action":"output","Package":"q","Output":"?   \tq\t[no test files]\n"}
+{"Action":"skip","Package":"q"}
 `
 	var out strings.Builder
 	skips, err := summarize(strings.NewReader(in), &out)
