@@ -46,6 +46,35 @@ type Probe struct {
 	Strong        Reply    `json:"strong"`
 	WeakSignals   []string `json:"weak_signals"`
 	StrongSignals []string `json:"strong_signals"`
+	// Facts are the facts of the story the probe was written for that its
+	// Text names (a team, a system, a figure), each a "|"-separated list
+	// of ways to say it; General asks the same without them. A candidate
+	// who did not say every fact is asked General (see Grounded).
+	Facts   []string `json:"facts,omitempty"`
+	General string   `json:"general,omitempty"`
+}
+
+// Grounded returns the probe as it may be put to a candidate whose answer
+// said these words (normalized, star.Normalize): its own text when the
+// answer told every fact it names, else its general wording, so that no
+// probe quotes a story the candidate did not tell.
+func (p Probe) Grounded(said []string) Probe {
+	if len(p.Facts) == 0 {
+		return p
+	}
+	for _, fact := range p.Facts {
+		var ways [][]string
+		for _, way := range strings.Split(fact, "|") {
+			if w := star.Normalize(way); len(w) > 0 {
+				ways = append(ways, w)
+			}
+		}
+		if i, _ := findPhrase(said, ways); i < 0 {
+			p.Text = p.General
+			return p
+		}
+	}
+	return p
 }
 
 // Question is a main behavioral question with its probes.

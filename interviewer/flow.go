@@ -315,6 +315,10 @@ func (iv *Interview) endAnswer(now float64) []Turn {
 		if iv.cfg.Mode == ModeInterview && !iv.answers[0].skipped {
 			gaps := FindGaps(*iv.main, iv.principle, iv.level)
 			iv.probes = iv.cfg.Bank.ChooseProbes(iv.cfg.Question, gaps, iv.level, iv.cfg.MaxProbes)
+			said := star.Normalize(transcribe.JoinWords(iv.answers[0].words))
+			for i, p := range iv.probes {
+				iv.probes[i] = p.Grounded(said)
+			}
 		}
 	case StateProbing:
 		iv.judge(iv.current())

@@ -133,7 +133,7 @@ func askedProbes(bank *Bank, r Recorded) (*Question, map[string]int, error) {
 		if !ok {
 			return nil, nil, fmt.Errorf("probe %q is no longer in the bank", a.ProbeID)
 		}
-		p.Text = a.Asked
+		p.Text, p.Facts = a.Asked, nil // asked as it was, grounded then
 		asked.Probes = append(asked.Probes, p)
 		askedAs[p.ID] = a.N
 	}
