@@ -31,7 +31,7 @@ run: build
 # tool it needs is missing; with MOCKINTERVIEW_REQUIRE_TOOLS=1 (.ci/run sets
 # it) such a test fails instead.
 test: deps-test $(DEEPGRAM_SDK) vet
-	$(GO) run ./internal/testsummary -timeout $(TEST_TIMEOUT) ./...
+	GO=$(GO) $(GO) run ./internal/testsummary -timeout $(TEST_TIMEOUT) ./...
 	$(MAKE) fuzz
 
 vet:

@@ -32,7 +32,11 @@ type event struct {
 type skip struct{ name, reason string }
 
 func main() {
-	cmd := exec.Command("go", append([]string{"test", "-json"}, os.Args[1:]...)...)
+	goTool := os.Getenv("GO") // make test passes its $(GO)
+	if goTool == "" {
+		goTool = "go"
+	}
+	cmd := exec.Command(goTool, append([]string{"test", "-json"}, os.Args[1:]...)...)
 	cmd.Stderr = os.Stderr
 	out, err := cmd.StdoutPipe()
 	if err != nil {
