@@ -63,8 +63,14 @@ func quantilesOf(v []float64) quantiles {
 	}
 	s := slices.Clone(v)
 	sort.Float64s(s)
-	at := func(q float64) float64 { return s[max(0, int(math.Ceil(q*float64(len(s))))-1)] }
-	return quantiles{N: len(s), P50: at(0.5), P90: at(0.9), P95: at(0.95), Max: s[len(s)-1]}
+	return quantiles{N: len(s), P50: nearestRank(s, 0.5), P90: nearestRank(s, 0.9), P95: nearestRank(s, 0.95), Max: s[len(s)-1]}
+}
+
+// nearestRank is the q-quantile of a sorted, non-empty sample: its
+// smallest value with at least a share q of the sample at or below it.
+func nearestRank(sorted []float64, q float64) float64 {
+	i := int(math.Ceil(q*float64(len(sorted)))) - 1
+	return sorted[min(max(i, 0), len(sorted)-1)]
 }
 
 // paceWarmup is how long after the first word the pace is first scored:

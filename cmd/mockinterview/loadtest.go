@@ -122,8 +122,7 @@ func summarize(ms []float64) stats {
 		return stats{}
 	}
 	sort.Float64s(ms)
-	at := func(q float64) float64 { return math.Round(ms[min(len(ms)-1, int(math.Ceil(q*float64(len(ms))))-1)]) }
-	return stats{Count: len(ms), Median: at(0.5), P95: at(0.95), Max: math.Round(ms[len(ms)-1])}
+	return stats{Count: len(ms), Median: math.Round(nearestRank(ms, 0.5)), P95: math.Round(nearestRank(ms, 0.95)), Max: math.Round(ms[len(ms)-1])}
 }
 
 // loadtest opens the connections, lets them sit idle, then streams audio
