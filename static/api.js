@@ -106,3 +106,75 @@ export function checkMicrophone(wav, expect) {
     body: wav,
   });
 }
+
+// The story journal (docs/protocol.md, "Story journal"). Its secret goes
+// in a header, like the sessions' secrets, so that it stays out of logs;
+// only the export links, which the browser follows itself, carry it in the
+// query string.
+
+function journalPath(id, rest = '') {
+  return `/api/journals/${encodeURIComponent(id)}${rest}`;
+}
+
+function journalRequest(journal, rest, { method = 'GET', body } = {}) {
+  const headers = { Accept: 'application/json', 'X-Journal-Secret': journal.secret };
+  if (body !== undefined) headers['Content-Type'] = 'application/json';
+  return request(journalPath(journal.id, rest), {
+    method, headers, body: body === undefined ? undefined : JSON.stringify(body),
+  });
+}
+
+// createJournal makes a new, empty journal and returns {id, secret}.
+export function createJournal() {
+  return request('/api/journals', { method: 'POST' });
+}
+
+// getJournal returns the journal view: stories, the 16 principles with how
+// well each is served, and the practice plan. journal is {id, secret}.
+export function getJournal(journal) {
+  return journalRequest(journal, '');
+}
+
+// deleteJournal removes the journal and its stories; with sessions, every
+// session linked to it as well, recordings included.
+export function deleteJournal(journal, { sessions = false } = {}) {
+  return journalRequest(journal, sessions ? '?sessions=1' : '', { method: 'DELETE' });
+}
+
+// journalExportURL is the address of the journal's export, json or md.
+export function journalExportURL(journal, format) {
+  return withSecret(journalPath(journal.id, `/export.${format}`), journal.secret);
+}
+
+// addStory stores a story {title, principles, notes, vocabulary}.
+export function addStory(journal, story) {
+  return journalRequest(journal, '/stories', { method: 'POST', body: story });
+}
+
+// updateStory changes the fields given.
+export function updateStory(journal, sid, fields) {
+  return journalRequest(journal, `/stories/${encodeURIComponent(sid)}`, { method: 'PATCH', body: fields });
+}
+
+// deleteStory removes a story; its attempts' sessions stay.
+export function deleteStory(journal, sid) {
+  return journalRequest(journal, `/stories/${encodeURIComponent(sid)}`, { method: 'DELETE' });
+}
+
+// getStory returns a story with its attempts, oldest first, and what
+// changed across them.
+export function getStory(journal, sid) {
+  return journalRequest(journal, `/stories/${encodeURIComponent(sid)}`);
+}
+
+// linkAttempt makes a session's main answer an attempt of a story.
+export function linkAttempt(journal, sid, session) {
+  return journalRequest(journal, `/stories/${encodeURIComponent(sid)}/attempts`, {
+    method: 'POST', body: { session_id: session.id, session_secret: session.secret, answer: 0 },
+  });
+}
+
+// unlinkAttempt takes an answer off a story; the session stays.
+export function unlinkAttempt(journal, sid, sessionID, answer = 0) {
+  return journalRequest(journal, `/stories/${encodeURIComponent(sid)}/attempts/${encodeURIComponent(sessionID)}/${answer}`, { method: 'DELETE' });
+}

@@ -86,3 +86,34 @@ export function rememberMicCheck(entry) {
   if (entry.state === 'skipped' && old && old.state === 'done') return;
   write(MIC_CHECK, { ...entry, at: new Date().toISOString() });
 }
+
+const JOURNAL = 'mockinterview.journal';
+
+// validJournalKey says whether an id and a secret have the server's
+// form: the id 32 lowercase hexadecimal digits, the secret a token of
+// letters, digits, - and _ (32 hex digits today).
+export function validJournalKey(id, secret) {
+  return typeof id === 'string' && /^[0-9a-f]{32}$/.test(id)
+    && typeof secret === 'string' && /^[A-Za-z0-9_-]{16,128}$/.test(secret);
+}
+
+// myJournal is this browser's story journal, {id, secret}, or null.
+export function myJournal() {
+  const j = read(JOURNAL, null);
+  return j && validJournalKey(j.id, j.secret) ? { id: j.id, secret: j.secret } : null;
+}
+
+// rememberJournal keeps a journal's key; it replaces any other.
+export function rememberJournal({ id, secret }) {
+  write(JOURNAL, { id, secret });
+}
+
+// forgetJournal drops the key (after the journal was deleted, or to leave
+// it to another browser).
+export function forgetJournal() {
+  try {
+    localStorage.removeItem(JOURNAL);
+  } catch {
+    // Nothing was kept.
+  }
+}
