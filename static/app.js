@@ -1,5 +1,7 @@
-// The page: hash routes (#/ to practise, #/sessions, #/session/ID), the
-// start form and the hand-over from a live session to its report.
+// The page: hash routes (#/ to practise, #/practise/PRINCIPLE to practise
+// one, #/sessions, #/session/ID, #/journal, #/journal/story/ID and
+// #/journal/open/ID/SECRET), the start form and the hand-over from a live
+// session to its report.
 //
 // Test and troubleshooting options in the query string:
 //   ?processing=0       turn echo cancellation, noise suppression and gain
@@ -16,7 +18,9 @@ import { AudioContexts, MicrophoneError } from './capture.js';
 import { LiveSession } from './live.js';
 import { renderReport, levelBand } from './report.js';
 import { showSessions, showSession } from './review.js';
-import { loadSettings, saveSettings, micCheck, rememberMicCheck } from './store.js';
+import { loadSettings, saveSettings, micCheck, rememberMicCheck, myJournal } from './store.js';
+import { showJournal, openFromLink, loadJournal, servedBy } from './journal.js';
+import { showStory } from './story.js';
 import { MicCheck, describeCheck } from './check.js';
 
 const params = new URLSearchParams(location.search);
@@ -51,13 +55,18 @@ let principles = FALLBACK_PRINCIPLES;
 let live = null; // the LiveSession in progress, if any
 let lastReport = null; // {report, session} of the session that just ended
 let check = null; // the MicCheck of the check view
+let journal = null; // the journal view the start form offers stories from
+let lastStory = null; // {id, title} of the story the session in progress tells
 
-const VIEWS = ['start', 'check', 'live', 'report', 'sessions', 'session'];
+const VIEWS = ['start', 'check', 'live', 'report', 'sessions', 'session', 'journal', 'story'];
+
+// NAV_OF is the navigation link that is current on each view.
+const NAV_OF = { live: 'start', check: 'start', session: 'sessions', story: 'journal' };
 
 function show(name) {
   for (const v of VIEWS) $(`#view-${v}`).hidden = v !== name;
   for (const a of document.querySelectorAll('nav a')) {
-    const current = a.dataset.nav === name || (a.dataset.nav === 'sessions' && name === 'session') || (a.dataset.nav === 'start' && (name === 'live' || name === 'check'));
+    const current = a.dataset.nav === (NAV_OF[name] || name);
     if (current) a.setAttribute('aria-current', 'page');
     else a.removeAttribute('aria-current');
   }
@@ -84,6 +93,31 @@ async function route() {
     await live.end();
   }
   if (hash !== '#/check') check.cancel();
+  const open = hash.match(/^#\/journal\/open\/([^/?#]+)\/([^/?#]+)/);
+  if (open) {
+    show('journal');
+    document.title = 'Story journal · Mock interview coach';
+    await openFromLink($('#view-journal'), principles, decodeURIComponent(open[1]), decodeURIComponent(open[2]));
+    focusHeading('journal');
+    return;
+  }
+  const story = hash.match(/^#\/journal\/story\/([^/?#]+)/);
+  if (story) {
+    show('story');
+    document.title = 'Story · Mock interview coach';
+    await showStory($('#view-story'), decodeURIComponent(story[1]));
+    focusHeading('story');
+    return;
+  }
+  const practise = hash.match(/^#\/practise\/([^/?#]+)/);
+  if (practise) {
+    // From the journal's map and plan: the start form with that principle.
+    history.replaceState(null, '', '#/');
+    choosePrinciple(decodeURIComponent(practise[1]));
+    showStart();
+    focusHeading('start');
+    return;
+  }
   const m = hash.match(/^#\/session\/([^/?#]+)/);
   if (m) {
     show('session');
@@ -119,11 +153,95 @@ async function route() {
       }
       location.replace('#/');
       return;
+    case '#/journal':
+      show('journal');
+      document.title = 'Story journal · Mock interview coach';
+      await showJournal($('#view-journal'), principles);
+      focusHeading('journal');
+      return;
     default:
-      show('start');
-      document.title = 'Mock interview coach';
-      $('#check-last').textContent = describeCheck(micCheck());
+      showStart();
   }
+}
+
+function showStart() {
+  show('start');
+  document.title = 'Mock interview coach';
+  $('#check-last').textContent = describeCheck(micCheck());
+  refreshJournal();
+}
+
+// choosePrinciple sets the start form's principle, as if chosen there.
+function choosePrinciple(slug) {
+  const select = $('#principle');
+  if (!principles.some((p) => p.slug === slug)) return;
+  // Kept, so that the bank arriving later does not put the old one back.
+  saveSettings({ ...loadSettings(), principle: slug, question: '' });
+  select.value = slug;
+  fillQuestions('');
+  fillStories('');
+}
+
+// refreshJournal reads this browser's journal again, for the stories the
+// start form offers.
+async function refreshJournal() {
+  if (!myJournal()) {
+    journal = null;
+    fillStories('');
+    return;
+  }
+  try {
+    journal = await loadJournal();
+  } catch {
+    journal = null; // the session can start without it
+  }
+  fillStories();
+}
+
+// fillStories offers the journal's stories of the chosen principle, and
+// suggests the principle that needs work most.
+function fillStories(selected = $('#story').value) {
+  const pick = $('#story-pick');
+  const select = $('#story');
+  if (!journal) {
+    pick.hidden = true;
+    select.value = '';
+    return;
+  }
+  pick.hidden = false;
+  const p = principles.find((x) => x.slug === $('#principle').value);
+  const next = (journal.plan || [])[0];
+  const nextPrinciple = next && principles.find((x) => x.name === next.principle || x.slug === next.principle);
+  const suggestion = $('#story-suggestion');
+  suggestion.hidden = !next;
+  if (next) {
+    replace(suggestion, h('strong', {}, 'Needs work most: '), next.message,
+      nextPrinciple && (!p || p.slug !== nextPrinciple.slug)
+        ? [' ', h('button', { type: 'button', class: 'quiet small', id: 'story-suggest', onclick: () => { choosePrinciple(nextPrinciple.slug); $('#principle').focus(); } }, `Choose ${nextPrinciple.name}`)]
+        : null);
+  }
+  $('#story-field').hidden = !p;
+  if (!p) {
+    select.value = '';
+    return;
+  }
+  const stories = (journal.stories || []).filter((st) => servedBy(st, p));
+  replace(select, h('option', { value: '' }, 'None: just answer'),
+    stories.map((st) => h('option', { value: st.id }, `${st.title} · ${st.attempts ? `told ${st.attempts === 1 ? 'once' : `${st.attempts} times`}` : 'not told yet'}`)));
+  select.value = stories.some((st) => st.id === selected) ? selected : '';
+  select.disabled = !stories.length;
+  replace($('#story-hint'), stories.length
+    ? 'The answer becomes an attempt of the story in your journal, and the story’s names are added to what the recognizer listens for.'
+    : [`No story in your journal shows ${p.name} yet. `, h('a', { href: '#/journal' }, 'Add one in the journal'), '.']);
+}
+
+// chosenStory is what the Start message says of the story told, if any.
+function chosenStory() {
+  const key = myJournal();
+  const id = journal && !$('#story-pick').hidden && !$('#story-field').hidden ? $('#story').value : '';
+  if (!key || !id) return null;
+  const st = (journal.stories || []).find((x) => x.id === id);
+  return st ? { journal: key.id, journal_secret: key.secret, story_id: st.id, title: st.title } : null;
 }
 
 // fillPrinciples offers the principles and, for the chosen one, its
@@ -134,6 +252,7 @@ function fillPrinciples(settings) {
     principles.map((p) => h('option', { value: p.slug }, p.name)));
   select.value = principles.some((p) => p.slug === settings.principle) ? settings.principle : '';
   fillQuestions(settings.question);
+  fillStories();
 }
 
 function fillQuestions(selected = '') {
@@ -237,11 +356,16 @@ function begin({ checkFirst }) {
     return;
   }
   // The URL options override the form for this run only.
+  const story = chosenStory();
+  lastStory = story ? { id: story.story_id, title: story.title } : null;
   const run = {
     ...settings,
     ...processing(settings),
     voice: options.voice && settings.voice,
     vocabulary: vocabulary.terms,
+    journal: story ? story.journal : '',
+    journalSecret: story ? story.journal_secret : '',
+    story: story ? story.story_id : '',
   };
   // The audio contexts are made here, inside the click: browsers only let
   // audio start from a gesture.
@@ -277,6 +401,7 @@ function begin({ checkFirst }) {
 function showReport(report, session) {
   const actions = h('div', { class: 'actions' },
     session ? h('a', { class: 'button primary', href: `#/session/${encodeURIComponent(session.id)}`, id: 'review-link' }, 'Review with the recording') : null,
+    lastStory ? h('a', { class: 'button', href: `#/journal/story/${encodeURIComponent(lastStory.id)}`, id: 'story-link' }, `Progress of “${lastStory.title}”`) : null,
     h('a', { class: 'button', href: '#/' }, 'Practise again'),
     h('a', { class: 'button quiet', href: '#/sessions' }, 'All sessions'));
   replace($('#view-report'), renderReport(report, { title: report.mode === 'practice' ? 'Your pacing report' : 'Your interview report', actions }));
@@ -290,7 +415,10 @@ async function init() {
   const settings = loadSettings();
   writeForm(settings);
   fillPrinciples(settings);
-  $('#principle').addEventListener('change', () => fillQuestions(''));
+  $('#principle').addEventListener('change', () => {
+    fillQuestions('');
+    fillStories('');
+  });
   $('#start-form').addEventListener('submit', start);
   check = new MicCheck({ processing: () => processing(readForm()), forceNativeRate: options.forceNativeRate });
   // Starting from the check: a check that was never run counts as skipped.

@@ -65,7 +65,8 @@ function partStatus(told) {
 export class LiveSession {
   // settings: mode, principle, question, level, echoCancellation,
   // noiseSuppression, autoGainControl, voice, shortcuts (the single-key
-  // ones, D, S and E). onReport(report, session) is
+  // ones, D, S and E), vocabulary, and the story told: journal,
+  // journalSecret and story (its id), or empty. onReport(report, session) is
   // called once with the final report; onEnd(message, {began}) when the
   // session stops without one, began saying whether the server had opened
   // a session.
@@ -139,6 +140,10 @@ export class LiveSession {
       question_id: this.settings.question || undefined,
       principle: this.settings.question ? undefined : this.settings.principle || undefined,
       vocabulary: this.settings.vocabulary && this.settings.vocabulary.length ? this.settings.vocabulary : undefined,
+      // The story told, from the journal: the answer becomes its attempt.
+      journal: this.settings.story ? this.settings.journal : undefined,
+      journal_secret: this.settings.story ? this.settings.journalSecret : undefined,
+      story_id: this.settings.story || undefined,
     });
     this.started = true;
     for (const f of this.pending) this.sendFrame(f);

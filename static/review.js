@@ -9,6 +9,7 @@ import {
   verdictBlock, timingBlock, deliveryBlock, improvementsBlock, feedbackBlock, probesBlock,
   audioBlock, audioCaveat, UNSURE, UNSURE_NOTE,
 } from './report.js';
+import { linkBlock } from './journal.js';
 
 const LONG_PAUSE = 2; // seconds, as the analysis counts a long pause
 
@@ -394,6 +395,7 @@ export async function showSession(view, id) {
   }
   replace(view, h('article', { class: 'report', id: 'session', 'data-session': id },
     header,
+    linkBlock({ id, secret, principle: d.principle }),
     verdictBlock(r.verdict, 'session'),
     d.answers.map((a) => answerCard(d, a, byAnswer.get(a.n) || [], secret)),
     timingBlock(r.timing, 'session'),
