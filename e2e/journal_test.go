@@ -303,6 +303,13 @@ func TestJournal(t *testing.T) {
 	waitFor(t, ctx, "the story page", `document.querySelectorAll('#story .attempt').length === 3 && document.querySelector('#story-compare .compare-side')`, 15*time.Second)
 	checkStoryPage(t, ctx, story, map[string]bool{earlierID: true, liveID: true, otherID: false})
 	screenshot(t, ctx, "4-story")
+	colorScheme(t, ctx, "dark")
+	screenshot(t, ctx, "4-story-dark")
+	colorScheme(t, ctx, "light")
+	do(t, ctx, "narrow the window to a phone's", chromedp.EmulateViewport(390, 844))
+	time.Sleep(500 * time.Millisecond) // for the charts to redraw at the new width
+	screenshot(t, ctx, "4-story-phone")
+	do(t, ctx, "widen the window again", chromedp.EmulateViewport(1280, 1000))
 	checkAxe(t, ctx, "story")
 
 	// The journal page agrees with the API.
@@ -311,6 +318,10 @@ func TestJournal(t *testing.T) {
 	apiJSON(t, "GET", svc.URL+"/api/journals/"+key.ID, journalHeader, nil, http.StatusOK, &j)
 	checkJournalPage(t, ctx, j)
 	screenshot(t, ctx, "5-journal")
+	do(t, ctx, "narrow the window to a phone's", chromedp.EmulateViewport(390, 844))
+	time.Sleep(300 * time.Millisecond)
+	screenshot(t, ctx, "5-journal-phone")
+	do(t, ctx, "widen the window again", chromedp.EmulateViewport(1280, 1000))
 	saveScreenshot(t, ctx, "6-map", chromedp.Screenshot(chromedp.CSS("#journal-map")))
 	checkAxe(t, ctx, "journal")
 

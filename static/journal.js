@@ -173,12 +173,13 @@ function planBlock(plan, principles) {
     plan && plan.length
       ? h('ol', { class: 'plan-list' }, plan.map((p) => h('li', { 'data-kind': p.kind },
         h('span', { class: 'plan-message' }, p.message),
-        p.story_id
-          ? h('a', { href: `#/journal/story/${encodeURIComponent(p.story_id)}` }, 'Open the story')
-          : p.kind === 'no_story'
-            ? h('a', { href: '#journal-add', 'data-principle': p.principle, class: 'plan-add' }, 'Add a story')
-            : null,
-        slugOf(p.principle) ? h('a', { href: `#/practise/${slugOf(p.principle)}` }, `Practise ${p.principle}`) : null)))
+        h('span', { class: 'plan-links' },
+          p.story_id
+            ? h('a', { href: `#/journal/story/${encodeURIComponent(p.story_id)}` }, 'Open the story')
+            : p.kind === 'no_story'
+              ? h('a', { href: '#journal-add', 'data-principle': p.principle, class: 'plan-add' }, 'Add a story')
+              : null,
+          slugOf(p.principle) ? h('a', { href: `#/practise/${slugOf(p.principle)}` }, `Practise ${p.principle}`) : null))))
       : h('p', { class: 'hint' }, 'Nothing stands out: keep telling your stories.'));
 }
 
