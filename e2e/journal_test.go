@@ -176,6 +176,7 @@ func TestJournal(t *testing.T) {
 		t.Fatalf("a journal exists before the first story: %s", got)
 	}
 	screenshot(t, ctx, "1-empty")
+	checkAxe(t, ctx, "journal-empty")
 
 	// The form says what is missing before anything is sent.
 	do(t, ctx, "save a story without a title", chromedp.Click(chromedp.CSS("#story-save")))
@@ -311,6 +312,8 @@ func TestJournal(t *testing.T) {
 	screenshot(t, ctx, "4-story-phone")
 	do(t, ctx, "widen the window again", chromedp.EmulateViewport(1280, 1000))
 	checkAxe(t, ctx, "story")
+	do(t, ctx, "tell the story again", chromedp.Click(chromedp.CSS("#story-tell")))
+	waitFor(t, ctx, "the start form with the story chosen", fmt.Sprintf(`document.body.dataset.view === 'start' && document.querySelector('#principle').value === 'ownership' && document.querySelector('#story').value === %q`, storyID), 10*time.Second)
 
 	// The journal page agrees with the API.
 	do(t, ctx, "open the journal", chromedp.Navigate(svc.URL+"/?processing=0&check=0#/journal"))

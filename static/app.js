@@ -1,5 +1,5 @@
 // The page: hash routes (#/ to practise, #/practise/PRINCIPLE to practise
-// one, #/sessions, #/session/ID, #/journal, #/journal/story/ID and
+// one, #/practise/PRINCIPLE/STORY to tell that story, #/sessions, #/session/ID, #/journal, #/journal/story/ID and
 // #/journal/open/ID/SECRET), the start form and the hand-over from a live
 // session to its report.
 //
@@ -57,6 +57,7 @@ let lastReport = null; // {report, session} of the session that just ended
 let check = null; // the MicCheck of the check view
 let journal = null; // the journal view the start form offers stories from
 let lastStory = null; // {id, title} of the story the session in progress tells
+let pendingStory = ''; // the story to choose once the journal is read
 
 const VIEWS = ['start', 'check', 'live', 'report', 'sessions', 'session', 'journal', 'story'];
 
@@ -105,14 +106,15 @@ async function route() {
   if (story) {
     show('story');
     document.title = 'Story · Mock interview coach';
-    await showStory($('#view-story'), decodeURIComponent(story[1]));
+    await showStory($('#view-story'), decodeURIComponent(story[1]), principles);
     focusHeading('story');
     return;
   }
-  const practise = hash.match(/^#\/practise\/([^/?#]+)/);
+  const practise = hash.match(/^#\/practise\/([^/?#]+)(?:\/([^/?#]+))?/);
   if (practise) {
-    // From the journal's map and plan: the start form with that principle.
+    // From the journal: the start form with that principle (and story).
     history.replaceState(null, '', '#/');
+    pendingStory = practise[2] ? decodeURIComponent(practise[2]) : '';
     choosePrinciple(decodeURIComponent(practise[1]));
     showStart();
     focusHeading('start');
@@ -201,6 +203,10 @@ async function refreshJournal() {
 // fillStories offers the journal's stories of the chosen principle, and
 // suggests the principle that needs work most.
 function fillStories(selected = $('#story').value) {
+  if (pendingStory && journal) {
+    selected = pendingStory;
+    pendingStory = '';
+  }
   const pick = $('#story-pick');
   const select = $('#story');
   if (!journal) {

@@ -345,8 +345,17 @@ function compareBlock(story) {
   return section;
 }
 
-// showStory fills the story page.
-export async function showStory(view, sid) {
+// tellAgain is the link to the start form with the story chosen, on its
+// first principle.
+function tellAgain(story, principles, label) {
+  const first = (story.principles || [])[0];
+  const p = principles.find((x) => x.name === first || x.slug === first);
+  if (!p) return null;
+  return h('a', { class: 'button primary', id: 'story-tell', href: `#/practise/${p.slug}/${encodeURIComponent(story.id)}` }, label);
+}
+
+// showStory fills the story page. principles are the bank's.
+export async function showStory(view, sid, principles) {
   const key = myJournal();
   if (!key) {
     replace(view, h('h1', { tabindex: '-1' }, 'Story not found'),
@@ -375,7 +384,9 @@ export async function showStory(view, sid) {
       story.vocabulary && story.vocabulary.length ? h('p', { class: 'hint' }, `Names the recognizer listens for: ${story.vocabulary.join(', ')}`) : null,
       h('p', { class: 'hint' }, attempts.length
         ? `${attempts.length} ${attempts.length === 1 ? 'attempt' : 'attempts'}, the latest ${when(latest.created)}.`
-        : 'Not told yet: choose it on the start page after its principle, or link a past session to it from the session’s page.')),
+        : 'Not told yet. Tell it in a mock interview, or link a past session to it from the session’s page.'),
+      h('div', { class: 'actions' },
+        tellAgain(story, principles, attempts.length ? 'Tell it again' : 'Tell it now'))),
     attempts.length ? h('section', { class: 'card', id: 'story-chart', 'aria-labelledby': 'story-chart-title' },
       h('h2', { id: 'story-chart-title' }, 'Time per part across attempts'),
       progressChart(attempts),
@@ -385,6 +396,6 @@ export async function showStory(view, sid) {
       progressBlock(story)) : null,
     attempts.length ? h('section', { id: 'story-attempts', 'aria-labelledby': 'story-attempts-title' },
       h('h2', { id: 'story-attempts-title' }, 'Every attempt'),
-      h('ol', { class: 'attempts' }, attempts.map((a, i) => attemptCard(key, story, a, i, () => showStory(view, sid))))) : null,
+      h('ol', { class: 'attempts' }, attempts.map((a, i) => attemptCard(key, story, a, i, () => showStory(view, sid, principles))))) : null,
     attempts.length ? compareBlock(story) : null));
 }
