@@ -169,6 +169,7 @@ function progressBlock(story) {
 }
 
 function attemptCard(key, story, attempt, i, onUnlinked) {
+  const failed = h('p', { class: 'notice error', role: 'alert', hidden: true });
   const budget = attempt.budget || {};
   const secret = secretOf(attempt.session_id);
   const budgetNote = budget.max ? `target ${durationBand(budget.min, budget.max)}${budget.status && budget.status !== 'ok' ? ` · ${STATUS_WORDS[budget.status] || budget.status}` : ''}` : '';
@@ -207,12 +208,14 @@ function attemptCard(key, story, attempt, i, onUnlinked) {
           try {
             await unlinkAttempt(key, story.id, attempt.session_id, attempt.answer || 0);
           } catch (err) {
-            announce(`The attempt could not be unlinked: ${err.message}`);
+            failed.textContent = `The attempt could not be unlinked: ${err.message}`;
+            failed.hidden = false;
             return;
           }
           onUnlinked();
         },
-      }, 'Unlink')));
+      }, 'Unlink')),
+    failed);
 }
 
 // compareTimeline draws one attempt's answer as coloured bars on a scale of
@@ -315,7 +318,7 @@ function compareBlock(story) {
   const best = attempts.findIndex((a) => a.best);
   const left = pick('compare-a', 'Left', best >= 0 && best !== attempts.length - 1 ? best : 0);
   const right = pick('compare-b', 'Right', attempts.length - 1);
-  const grid = h('div', { class: 'compare-grid', 'aria-live': 'polite' });
+  const grid = h('div', { class: 'compare-grid' });
   let run = 0;
   const render = async () => {
     const mine = ++run;
@@ -338,8 +341,9 @@ function compareBlock(story) {
           : h('p', { class: 'notice no-transcript' }, side.error || 'This session was recorded in another browser, which keeps its key: its transcript can be read only there. The bars above are laid out from the part times.'));
     }));
   };
-  left.select.addEventListener('change', render);
-  right.select.addEventListener('change', render);
+  const changed = () => render().then(() => announce(`Showing ${attemptName(Number(left.select.value))} beside ${attemptName(Number(right.select.value))}.`));
+  left.select.addEventListener('change', changed);
+  right.select.addEventListener('change', changed);
   section.append(h('div', { class: 'compare-pick' }, left.field, right.field), grid);
   render();
   return section;
