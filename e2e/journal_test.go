@@ -371,7 +371,7 @@ func TestJournal(t *testing.T) {
 	// forgetting it, from the key file.
 	other := startBrowser(t)
 	do(t, other, "open the private link", chromedp.Navigate(link), chromedp.WaitVisible(chromedp.CSS("#journal-map")))
-	waitFor(t, other, "the journal", fmt.Sprintf(`document.querySelector('#journal').dataset.journal === %q && document.querySelectorAll('#journal-stories tbody tr').length === 2`, key.ID), 10*time.Second)
+	waitFor(t, other, "the journal", fmt.Sprintf(`document.querySelector('#journal')?.dataset.journal === %q && document.querySelectorAll('#journal-stories tbody tr').length === 2`, key.ID), 10*time.Second)
 	if hash := eval[string](t, other, `location.hash`); hash != "#/journal" {
 		t.Errorf("after opening the link the address still reads %q", hash)
 	}
@@ -379,7 +379,7 @@ func TestJournal(t *testing.T) {
 	do(t, other, "confirm", chromedp.Click(chromedp.CSS("#ask-yes")))
 	waitFor(t, other, "the page without a journal", `document.querySelector('#journal-file') && !localStorage.getItem('mockinterview.journal')`, 10*time.Second)
 	do(t, other, "open the key file", chromedp.SetUploadFiles(chromedp.CSS("#journal-file"), []string{keyFile}))
-	waitFor(t, other, "the journal from the file", fmt.Sprintf(`document.querySelector('#journal').dataset.journal === %q && document.querySelectorAll('#journal-map .map-tile').length === 16`, key.ID), 10*time.Second)
+	waitFor(t, other, "the journal from the file", fmt.Sprintf(`document.querySelector('#journal')?.dataset.journal === %q && document.querySelectorAll('#journal-map .map-tile').length === 16`, key.ID), 10*time.Second)
 	// The session from this browser is not readable there.
 	do(t, other, "open the story there", chromedp.Navigate(svc.URL+"/#/journal/story/"+storyID))
 	waitFor(t, other, "the story without transcripts", `document.querySelectorAll('#story .attempt').length === 3 && document.querySelectorAll('#story-compare .no-transcript').length === 2`, 15*time.Second)

@@ -86,7 +86,7 @@ function progressChart(attempts) {
     const narrow = width < 560;
     const labelW = narrow ? 0 : 110;
     const valueW = narrow ? 0 : 130;
-    const rowH = narrow ? 92 : 78;
+    const rowH = narrow ? 96 : 92;
     const plotTop = narrow ? 22 : 8;
     const plotH = rowH - plotTop - 14;
     const axisH = 26;
@@ -135,9 +135,9 @@ function progressChart(attempts) {
         g.append(s('circle', { class: 'point', 'data-attempt': i, 'data-status': p.status, cx: x(i), cy: y(p.duration || 0), r: 6, style: `fill: ${fill}; stroke: ${stroke}; stroke-width: 2.5` }, title));
       });
       if (narrow) {
-        g.append(s('text', { x: 0, y: top + 15, 'font-weight': 600 }, capitalize(label)));
+        g.append(s('text', { x: 0, y: top + 15, style: 'fill: var(--part-ink); font-weight: 650' }, capitalize(label)));
       } else {
-        g.append(s('text', { x: 0, y: top + plotTop + plotH / 2 + 5, 'font-weight': 600 }, capitalize(label)));
+        g.append(s('text', { x: 0, y: top + plotTop + plotH / 2 + 5, style: 'fill: var(--part-ink); font-weight: 650' }, capitalize(label)));
         const last = parts[n - 1];
         const cls = last && last.status === 'over' ? 'over-text' : last && (last.status === 'under' || last.status === 'missing') ? 'under-text' : 'muted';
         g.append(s('text', { x: width, y: top + plotTop + plotH / 2 + 5, 'text-anchor': 'end', class: cls },
