@@ -208,7 +208,14 @@ func heard(res *protocol.StreamResult) string {
 
 func get(t *testing.T, url string, header http.Header) (int, []byte, http.Header) {
 	t.Helper()
-	req, err := http.NewRequest(http.MethodGet, url, nil)
+	return request(t, http.MethodGet, url, nil, header)
+}
+
+// request sends a request and returns the status, the body and the
+// headers of the answer.
+func request(t *testing.T, method, url string, body io.Reader, header http.Header) (int, []byte, http.Header) {
+	t.Helper()
+	req, err := http.NewRequest(method, url, body)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -220,11 +227,11 @@ func get(t *testing.T, url string, header http.Header) (int, []byte, http.Header
 		t.Fatal(err)
 	}
 	defer resp.Body.Close()
-	body, err := io.ReadAll(resp.Body)
+	out, err := io.ReadAll(resp.Body)
 	if err != nil {
 		t.Fatal(err)
 	}
-	return resp.StatusCode, body, resp.Header
+	return resp.StatusCode, out, resp.Header
 }
 
 func TestInterviewSession(t *testing.T) {

@@ -1,5 +1,5 @@
 // Package folder keeps sessions and their audio in one data folder on
-// local disk: the sessions in a SQLite database (mockinterview.db, its
+// local disk: the sessions and story journals in a SQLite database (mockinterview.db, its
 // schema the migrations in migrations/) and the recordings as WAV files
 // beside it (audio/SESSION/session.wav; answer-N.wav, one an answer, from
 // releases before a session had one recording). It is one implementation
@@ -27,6 +27,7 @@ import (
 type Folder struct {
 	Sessions   *Sessions
 	Recordings *Recordings
+	Journals   *Journals
 	dir        string
 }
 
@@ -57,12 +58,12 @@ func Attach(ctx context.Context, dir string) (*Folder, error) {
 	if err != nil {
 		return nil, err
 	}
-	return &Folder{Sessions: sessions, Recordings: &Recordings{dir: audio}, dir: dir}, nil
+	return &Folder{Sessions: sessions, Recordings: &Recordings{dir: audio}, Journals: &Journals{s: sessions}, dir: dir}, nil
 }
 
 // Store is the folder as the server takes it.
 func (f *Folder) Store() store.Store {
-	return store.Store{Sessions: f.Sessions, Recordings: f.Recordings}
+	return store.Store{Sessions: f.Sessions, Recordings: f.Recordings, Journals: f.Journals}
 }
 
 // Dir is the data folder.

@@ -117,6 +117,9 @@ func saveReport(ctx context.Context, tx *sql.Tx, sessionID string, r *interviewe
 		ON CONFLICT (session_id) DO UPDATE SET created_at = excluded.created_at, report = excluded.report`,
 		sessionID, formatTime(now), string(body))
 	exec(`UPDATE sessions SET decision = ? WHERE id = ?`, decision, sessionID)
+	if err == nil {
+		err = measureAttempts(ctx, tx, sessionID, r)
+	}
 	if err != nil {
 		return fmt.Errorf("session %s: save report: %w", sessionID, err)
 	}
