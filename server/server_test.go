@@ -666,14 +666,17 @@ func TestProtocolErrors(t *testing.T) {
 // time: the session is finished, reported and closed with 1001.
 func TestShutdownReports(t *testing.T) {
 	ts := startServer(t, Config{})
-	answer := speech(t, mainAnswer...)
+	// Twice the answer, at real time: the shutdown must come while audio
+	// is still being sent, however slowly a loaded machine hears the first
+	// words.
+	answer := speech(t, slices.Concat(mainAnswer, mainAnswer)...)
 	type result struct {
 		res *protocol.StreamResult
 		err error
 	}
 	done := make(chan result, 1)
 	go func() {
-		res, err := protocol.Stream(context.Background(), protocol.StreamConfig{URL: ts.listenURL(), Speed: 2, Start: protocol.ClientMessage{Mode: "practice"}}, [][]int16{answer}, nil)
+		res, err := protocol.Stream(context.Background(), protocol.StreamConfig{URL: ts.listenURL(), Speed: 1, Start: protocol.ClientMessage{Mode: "practice"}}, [][]int16{answer}, nil)
 		done <- result{res, err}
 	}()
 	// Wait until some words have been heard.
