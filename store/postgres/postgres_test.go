@@ -1,0 +1,37 @@
+package postgres
+
+import (
+	"context"
+	"os"
+	"testing"
+
+	"github.com/mockinterview/mockinterview/internal/pgtest"
+)
+
+// server is this package's PostgreSQL, started by the first test that
+// asks for a database.
+var server pgtest.Server
+
+func TestMain(m *testing.M) {
+	code := m.Run()
+	server.Stop()
+	os.Exit(code)
+}
+
+// open opens a new empty database of the test's own.
+func open(t *testing.T) *DB {
+	t.Helper()
+	db, err := Open(t.Context(), server.Database(t))
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { db.Close() })
+	return db
+}
+
+func TestOpen(t *testing.T) {
+	db := open(t)
+	if err := db.Sessions.Ping(context.Background()); err != nil {
+		t.Fatal(err)
+	}
+}
