@@ -6,6 +6,7 @@ import (
 	"testing"
 
 	"github.com/mockinterview/mockinterview/internal/pgtest"
+	"github.com/mockinterview/mockinterview/store/storetest"
 )
 
 // server is this package's PostgreSQL, started by the first test that
@@ -34,4 +35,13 @@ func TestOpen(t *testing.T) {
 	if err := db.Sessions.Ping(context.Background()); err != nil {
 		t.Fatal(err)
 	}
+}
+
+// TestConformance runs the checks every store's rows must pass, as
+// store/folder runs them on SQLite.
+func TestConformance(t *testing.T) {
+	storetest.Run(t, func(t *testing.T) storetest.Store {
+		db := open(t)
+		return storetest.Store{Sessions: db.Sessions, Journals: db.Journals}
+	})
 }
