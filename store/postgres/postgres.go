@@ -16,7 +16,6 @@ import (
 	"errors"
 	"fmt"
 	"net/url"
-	"strings"
 	"time"
 
 	"github.com/jackc/pgx/v5"
@@ -66,10 +65,14 @@ func Open(ctx context.Context, rawURL string) (*DB, error) {
 // Close closes the connections.
 func (d *DB) Close() error { return d.Sessions.db.Close() }
 
-// parseURL checks that rawURL is a PostgreSQL URL and reads it.
+// parseURL checks that rawURL is a PostgreSQL URL and reads it. Its
+// errors never quote a password.
 func parseURL(rawURL string) (*pgx.ConnConfig, error) {
 	u, err := url.Parse(rawURL)
-	if err != nil || (u.Scheme != "postgres" && u.Scheme != "postgresql") {
+	if err != nil || u.Scheme == "" || u.Opaque != "" {
+		return nil, fmt.Errorf("the database is not given as a URL: give one such as %s", URLForm)
+	}
+	if u.Scheme != "postgres" && u.Scheme != "postgresql" {
 		return nil, fmt.Errorf("database %s is not a PostgreSQL URL: give one such as %s", redacted(rawURL), URLForm)
 	}
 	cfg, err := pgx.ParseConfig(rawURL)
@@ -80,14 +83,14 @@ func parseURL(rawURL string) (*pgx.ConnConfig, error) {
 	return cfg, nil
 }
 
-// redacted is a database URL fit for a log or an error: its password
-// hidden, or the scheme alone when it cannot be read.
+// redacted is a database URL fit for a log or an error: no password, no
+// parameters (which may hold one).
 func redacted(rawURL string) string {
 	u, err := url.Parse(rawURL)
 	if err != nil {
-		scheme, _, _ := strings.Cut(rawURL, ":")
-		return fmt.Sprintf("%q (unreadable)", scheme+":…")
+		return "(unreadable URL)"
 	}
+	u.RawQuery, u.Fragment = "", ""
 	return fmt.Sprintf("%q", u.Redacted())
 }
 
