@@ -65,12 +65,20 @@ func Open(ctx context.Context, rawURL string) (*DB, error) {
 // Close closes the connections.
 func (d *DB) Close() error { return d.Sessions.db.Close() }
 
+// CheckURL says whether rawURL can be a database for Open, without
+// connecting: its error says what form to give and never quotes a
+// password.
+func CheckURL(rawURL string) error {
+	_, err := parseURL(rawURL)
+	return err
+}
+
 // parseURL checks that rawURL is a PostgreSQL URL and reads it. Its
 // errors never quote a password.
 func parseURL(rawURL string) (*pgx.ConnConfig, error) {
 	u, err := url.Parse(rawURL)
 	if err != nil || u.Scheme == "" || u.Opaque != "" {
-		return nil, fmt.Errorf("the database is not given as a URL: give one such as %s", URLForm)
+		return nil, fmt.Errorf("the database is not a URL this program can read: give one such as %s", URLForm)
 	}
 	if u.Scheme != "postgres" && u.Scheme != "postgresql" {
 		return nil, fmt.Errorf("database %s is not a PostgreSQL URL: give one such as %s", redacted(rawURL), URLForm)
@@ -83,16 +91,18 @@ func parseURL(rawURL string) (*pgx.ConnConfig, error) {
 	return cfg, nil
 }
 
-// redacted is a database URL fit for a log or an error: no password, no
+// Redacted is a database URL fit for a log or an error: no password, no
 // parameters (which may hold one).
-func redacted(rawURL string) string {
+func Redacted(rawURL string) string {
 	u, err := url.Parse(rawURL)
 	if err != nil {
 		return "(unreadable URL)"
 	}
 	u.RawQuery, u.Fragment = "", ""
-	return fmt.Sprintf("%q", u.Redacted())
+	return u.Redacted()
 }
+
+func redacted(rawURL string) string { return fmt.Sprintf("%q", Redacted(rawURL)) }
 
 // Sessions keeps the sessions in PostgreSQL: store.Sessions.
 type Sessions struct {
