@@ -146,7 +146,10 @@ func (s *Server) start() error {
 	initdb.SysProcAttr = &syscall.SysProcAttr{Credential: cred}
 	initdb.Dir = dir
 	if out, err := initdb.CombinedOutput(); err != nil {
-		return fmt.Errorf("initdb: %v\n%s", err, out)
+		if cred != nil {
+			return fmt.Errorf("initdb as nobody in %s (every folder above it must be open to other users; set TMPDIR to one that is): %v\n%s", dir, err, out)
+		}
+		return fmt.Errorf("initdb in %s: %v\n%s", dir, err, out)
 	}
 	logFile, err := os.Create(filepath.Join(dir, "postgres.log"))
 	if err != nil {
