@@ -3,7 +3,8 @@
 // Recordings (the audio, written as it arrives). The server depends on
 // these and on the records below, never on how they are kept; the
 // implementations sit below this package (store/folder: SQLite and WAV
-// files in a data folder).
+// files in a data folder; store/postgres: the rows in PostgreSQL), and
+// store/storetest checks that they behave alike.
 //
 // It must not import database drivers, the file system or the server: a
 // program that only reads the types links nothing else.

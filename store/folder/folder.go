@@ -4,7 +4,9 @@
 // beside it (audio/SESSION/session.wav; answer-N.wav, one an answer, from
 // releases before a session had one recording). It is one implementation
 // of the store package's interfaces; opening a folder also recovers what
-// a process that died left in it.
+// a process that died left in it. Its database and its recordings can
+// also be opened alone (OpenDatabase, OpenRecordings), to pair either
+// with another implementation of the other.
 //
 // It knows nothing of HTTP or of the live session loop: the server holds
 // it only through store.Sessions and store.Recordings.
@@ -40,7 +42,7 @@ func Open(ctx context.Context, dir string) (*Folder, error) {
 	if err != nil {
 		return nil, err
 	}
-	if err := f.recoverInterrupted(ctx, ""); err != nil {
+	if err := store.RecoverInterrupted(ctx, f.Sessions, f.Recordings, ""); err != nil {
 		f.Close()
 		return nil, fmt.Errorf("data folder %s: %w", dir, err)
 	}
@@ -50,15 +52,15 @@ func Open(ctx context.Context, dir string) (*Folder, error) {
 // Attach opens the data folder without touching its live sessions, for a
 // command that runs beside a service that may be recording them.
 func Attach(ctx context.Context, dir string) (*Folder, error) {
-	audio := filepath.Join(dir, "audio")
-	if err := os.MkdirAll(audio, 0o755); err != nil {
-		return nil, fmt.Errorf("data folder: %w", err)
-	}
-	sessions, err := openSessions(ctx, filepath.Join(dir, "mockinterview.db"))
+	recordings, err := OpenRecordings(dir)
 	if err != nil {
 		return nil, err
 	}
-	return &Folder{Sessions: sessions, Recordings: &Recordings{dir: audio}, Journals: &Journals{s: sessions}, dir: dir}, nil
+	db, err := OpenDatabase(ctx, filepath.Join(dir, "mockinterview.db"))
+	if err != nil {
+		return nil, err
+	}
+	return &Folder{Sessions: db.Sessions, Recordings: recordings, Journals: db.Journals, dir: dir}, nil
 }
 
 // Store is the folder as the server takes it.
@@ -80,7 +82,38 @@ func (f *Folder) MarkInterrupted(ctx context.Context, id string) error {
 	if !store.ValidSessionID(id) {
 		return store.ErrNotFound
 	}
-	return f.recoverInterrupted(ctx, id)
+	return store.RecoverInterrupted(ctx, f.Sessions, f.Recordings, id)
+}
+
+// Database is a SQLite database alone, its sessions and journals, for an
+// installation whose recordings are kept by something else or whose
+// database lies outside the data folder.
+type Database struct {
+	Sessions *Sessions
+	Journals *Journals
+}
+
+// OpenDatabase opens (creating if needed) the SQLite database at path and
+// brings it up to date. It recovers nothing: see store.RecoverInterrupted.
+func OpenDatabase(ctx context.Context, path string) (*Database, error) {
+	sessions, err := openSessions(ctx, path)
+	if err != nil {
+		return nil, err
+	}
+	return &Database{Sessions: sessions, Journals: &Journals{s: sessions}}, nil
+}
+
+// Close closes the database.
+func (d *Database) Close() error { return d.Sessions.close() }
+
+// OpenRecordings opens the recordings of the data folder dir alone (its
+// audio folder, created if needed), for a database kept elsewhere.
+func OpenRecordings(dir string) (*Recordings, error) {
+	audio := filepath.Join(dir, "audio")
+	if err := os.MkdirAll(audio, 0o755); err != nil {
+		return nil, fmt.Errorf("data folder: %w", err)
+	}
+	return &Recordings{dir: audio}, nil
 }
 
 // Sessions keeps the sessions in a SQLite database: store.Sessions.
