@@ -66,6 +66,17 @@ var rooms = []room{{
 	ours:       []string{"store/...", "interviewer/...", "transcribe"},
 	thirdParty: true,
 }, {
+	pattern:    "./store/postgres",
+	why:        "PostgreSQL's store is one implementation beside SQLite's, not built on store/folder: the store's interfaces and records and the pgx driver (so the network), no HTTP, no server",
+	forbidden:  []string{"net/http", "os/exec"},
+	ours:       []string{"store/postgres", "store", "interviewer/...", "transcribe"},
+	thirdParty: true,
+}, {
+	pattern:   "./store/storetest",
+	why:       "the checks every store passes alike speak only store's interfaces: no database, no implementation",
+	forbidden: []string{"net", "database/sql", "os/exec", "runtime/cgo"},
+	ours:      []string{"store/storetest", "store", "interviewer/...", "transcribe"},
+}, {
 	pattern:    "./server",
 	why:        "the server holds storage through store's interfaces, not one implementation, and engines through transcribe's",
 	ours:       []string{"server", "protocol", "store", "interviewer/...", "transcribe"},

@@ -28,6 +28,9 @@ const (
 	GapInfluence  Gap = "influence"
 	GapStandards  Gap = "standards"
 	GapTradeoff   Gap = "tradeoff"
+	// GapRetell asks the question again after an answer that did not
+	// answer it (see retell.go).
+	GapRetell Gap = "retell"
 )
 
 // Reply is an example reply to a probe and why it is judged so.

@@ -133,3 +133,31 @@ func TestJudgeProbe(t *testing.T) {
 		}
 	}
 }
+
+// TestReflectionProbesVary: the reflection probe that closes a question is
+// worded for its question and principle, not one "What would you do
+// differently?" for all: no wording closes more than two questions.
+func TestReflectionProbesVary(t *testing.T) {
+	b, err := LoadBank()
+	if err != nil {
+		t.Fatal(err)
+	}
+	uses := map[string][]string{}
+	for _, p := range b.Principles {
+		for _, q := range p.Questions {
+			for _, pr := range q.Probes {
+				if pr.Gap == GapReflection {
+					uses[pr.Text] = append(uses[pr.Text], q.ID)
+				}
+			}
+		}
+	}
+	if len(uses) < 40 {
+		t.Errorf("%d reflection wordings in the bank; want one for nearly every question", len(uses))
+	}
+	for text, ids := range uses {
+		if len(ids) > 2 {
+			t.Errorf("%q closes %d questions: %v", text, len(ids), ids)
+		}
+	}
+}

@@ -85,7 +85,9 @@ var (
 		speak up|never compromise|best policy|early and often|take care of|listen to your|you should always|
 		you can always|you just have to|you always have to|always better to|really key|
 		really valuable|most important|keep learning|think big|outside the box|not be afraid|be creative|takes time|
-		disagree and commit|you never know|is the best one|is usually better`)
+		disagree and commit|you never know|is the best one|is usually better|you don't need|you don't always need|
+		you do not need|everyone has|everybody has|every little bit|people grow|it's your job|it is your job|at their own pace|
+		more aware of|how important|good things happen|it all worked out|in the end it|lesson learned`)
 	reflectionSpecifics = phrases(`next time|would have|i'd have|i would|differently|earlier|instead|now i|since then|
 		because|so that|the real|root cause|which is why|going forward|i started|i always|i now`)
 )

@@ -313,6 +313,10 @@ func (iv *Interview) endAnswer(now float64) []Turn {
 	case StateListening:
 		iv.analyzeMain()
 		if iv.cfg.Mode == ModeInterview && !iv.answers[0].skipped {
+			if off := offTopicOf(iv.main); off != nil && iv.cfg.MaxProbes > 0 {
+				iv.probes = []Probe{retellProbe(iv.cfg.Question, iv.principle, off)}
+				break
+			}
 			gaps := FindGaps(*iv.main, iv.principle, iv.level)
 			iv.probes = iv.cfg.Bank.ChooseProbes(iv.cfg.Question, gaps, iv.level, iv.cfg.MaxProbes)
 			said := star.Normalize(transcribe.JoinWords(iv.answers[0].words))
@@ -321,7 +325,11 @@ func (iv *Interview) endAnswer(now float64) []Turn {
 			}
 		}
 	case StateProbing:
-		iv.judge(iv.current())
+		a := iv.current()
+		iv.judge(a)
+		if a != nil && a.probe != nil && a.probe.Gap == GapRetell && a.verdict != nil && a.verdict.Rating == RatingStrong {
+			iv.probes = append(iv.probes, iv.probeRetold(a.words, iv.cfg.MaxProbes-len(iv.probes))...)
+		}
 	}
 	if next := len(iv.answers) - 1; next < len(iv.probes) {
 		iv.state = StateWording

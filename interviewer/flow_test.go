@@ -2,6 +2,7 @@ package interviewer
 
 import (
 	"math"
+	"reflect"
 	"slices"
 	"strings"
 	"testing"
@@ -307,5 +308,61 @@ func TestProbeWaitsForItsWords(t *testing.T) {
 	turns = iv.Finish(end + 5)
 	if len(turns) != 1 || turns[0].Kind != TurnReport || len(turns[0].Report.Probes) != 0 || iv.Ask(end+6, "") != nil {
 		t.Errorf("finished while wording: %+v", turns)
+	}
+}
+
+// TestInterviewAsksAgain: an answer that does not answer the question is
+// not probed for its gaps; the interviewer says why and asks again. A real
+// time told then is probed on its own words and lifts the verdict off No
+// Hire, but not to the Hire side; a second answer that still tells no time
+// ends the probing.
+func TestInterviewAsksAgain(t *testing.T) {
+	const hypothetical = "So I haven't really had that happen yet, but if a release had a quality problem I would stop it. I'd bring data to my manager and I would explain the risk, and I'd propose a fix. I would make sure we held the bar, because I think standards matter."
+	cases := []struct {
+		name, reply string
+		want        string // the verdict
+		more        bool   // probes follow the reply
+	}{
+		{"retold", "Last spring our mobile release had a crash in the payment screen two days before launch. I found it in the beta crash reports, I reproduced it on an old Android phone, and I held the release. I wrote the fix myself and I added a crash test for that screen to our release checklist. We shipped four days late and the crash rate stayed under a tenth of a percent.", VerdictLeaningNoHire, true},
+		{"still hypothetical", "Well I would probably look at the data first and I would talk to the team, and then I'd decide whether to ship it or not.", VerdictNoHire, false},
+	}
+	for _, c := range cases {
+		t.Run(c.name, func(t *testing.T) {
+			iv := newTestInterview(t, ModeInterview)
+			iv.cfg.MaxProbes = 3
+			iv.Begin(0)
+			words, end := speak(hypothetical, 2)
+			iv.Hear(words)
+			turns := iv.Done(end + 0.5)
+			if len(turns) != 1 || turns[0].Kind != TurnProbe || turns[0].Probe.Gap != GapRetell {
+				t.Fatalf("after an answer that says what the candidate would do: %+v", turns)
+			}
+			if text := turns[0].Text; !strings.Contains(text, "what you would do") || !strings.Contains(text, iv.Question().Text) {
+				t.Errorf("the question asked again: %q", text)
+			}
+			reply, end := speak(c.reply, end+2)
+			iv.Hear(reply)
+			turns = iv.Done(end + 0.5)
+			if c.more != (turns[0].Kind == TurnProbe) {
+				t.Fatalf("after the reply: %+v", turns[0])
+			}
+			if c.more {
+				said := star.Normalize(c.reply)
+				if p := turns[0].Probe; p.Gap == GapRetell || !reflect.DeepEqual(*p, p.Grounded(said)) {
+					t.Errorf("the next probe %+v is not grounded in the story told again", p)
+				}
+			}
+			r := iv.Report()
+			for iv.State() != StateDone {
+				turns = iv.Done(end + 1)
+				r = iv.Report()
+			}
+			if r.Verdict.Decision != c.want || !strings.Contains(r.Verdict.Reasons[0], "did not answer the question") {
+				t.Errorf("verdict %s, reasons %q; want %s", r.Verdict.Decision, r.Verdict.Reasons, c.want)
+			}
+			if c.more && !strings.Contains(r.Verdict.Reasons[0], "Asked again, the candidate told a real time") {
+				t.Errorf("the verdict does not say the story was told when asked again: %q", r.Verdict.Reasons[0])
+			}
+		})
 	}
 }

@@ -134,6 +134,9 @@ func JudgeProbe(p Probe, reply []string) Verdict {
 	if len(words) < 6 {
 		return Verdict{RatingWeak, "The reply was too short to show anything; answer a probe with two or three specific sentences."}
 	}
+	if p.Gap == GapRetell {
+		return judgeRetell(words)
+	}
 	if v := judgeReply(p.Gap, words); v.Rating != "" {
 		return v
 	}

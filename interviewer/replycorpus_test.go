@@ -16,8 +16,11 @@ import (
 const (
 	replyTrainDir = "../testdata/replies/train"
 	replyTestDir  = "../testdata/replies/test"
-	// replyHeldoutDir was written after the judge, blind to its rules.
+	// replyHeldoutDir was written after the judge, blind to its rules;
+	// replyBlindDir after its second round, blind to it and to every other
+	// split.
 	replyHeldoutDir = "../testdata/replies/heldout"
+	replyBlindDir   = "../testdata/replies/blind"
 )
 
 // replyMinimum is the fewest records a gap has in both splits together;
@@ -326,6 +329,12 @@ var replyAccuracyFloor = map[string]map[Gap]float64{
 		"": 0.88, GapQuantify: 0.78, GapPersonal: 0.85, GapScope: 0.92, GapReflection: 0.85,
 		GapOutcome: 0.99, GapDepth: 0.78, GapInfluence: 0.99, GapStandards: 0.85, GapTradeoff: 0.92,
 	},
+	// Written 2026-12-07 by another author blind to the judge, its tests
+	// and the other splits, and measured once on the judge as it stood.
+	"blind": {
+		"": 0.82, GapQuantify: 0.78, GapPersonal: 0.85, GapScope: 0.57, GapReflection: 0.71,
+		GapOutcome: 0.92, GapDepth: 0.64, GapInfluence: 0.71, GapStandards: 0.85, GapTradeoff: 0.78,
+	},
 	"test": {
 		"": 0.96, GapQuantify: 0.94, GapPersonal: 0.93, GapScope: 0.92, GapReflection: 0.95,
 		GapOutcome: 0.94, GapDepth: 0.90, GapInfluence: 0.87, GapStandards: 0.90, GapTradeoff: 0.90,
@@ -345,10 +354,14 @@ func TestReplyJudgeAccuracy(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
+	blind, err := LoadReplies(replyBlindDir)
+	if err != nil {
+		t.Fatal(err)
+	}
 	for _, split := range []struct {
 		name string
 		recs []LabeledReply
-	}{{"train", train}, {"test", test}, {"heldout", heldout}} {
+	}{{"train", train}, {"test", test}, {"heldout", heldout}, {"blind", blind}} {
 		per, all := scoreReplies(b, split.recs)
 		floor := replyAccuracyFloor[split.name]
 		var gaps []string

@@ -109,6 +109,9 @@ type rubric struct {
 	routed, leftToThem      string
 	miss, owned, blamed     string
 	assigned                string
+	// retold is the judgement of a real time told when the question was
+	// asked again after an answer that did not answer it.
+	retold string
 }
 
 // readRubric scores the answer and its replies.
@@ -127,6 +130,14 @@ func readRubric(r *InterviewReport, p *Principle) *rubric {
 		}
 		if pr.Verdict.Rating == RatingUnanswered {
 			rb.unanswered = append(rb.unanswered, pr.Gap)
+			continue
+		}
+		if pr.Gap == GapRetell {
+			// The question asked again is no lens's evidence: it says
+			// whether the candidate could answer it at all.
+			if pr.Verdict.Rating == RatingStrong {
+				rb.retold = pr.Verdict.Reason
+			}
 			continue
 		}
 		rw := star.Normalize(pr.Answer)
@@ -402,6 +413,13 @@ func hiringVerdict(r *InterviewReport, p *Principle) *HiringVerdict {
 	case rb.topicKnown && rb.topicHits == 1:
 		step = min(step, 1)
 		why = fmt.Sprintf("The story touches %s, the principle asked, only in passing (%q): it is a story for another question.", principle, rb.topicQuote)
+	}
+	if step == 0 && rb.retold != "" && (rb.offTopic != "" || rb.offPrinciple) {
+		// Asked again, the candidate told a real time: the first answer
+		// still missed the question, and the story told in its place
+		// was heard once, not probed like a first answer.
+		step = 1
+		why += " Asked again, the candidate told a real time: " + rb.retold + " Needing the question twice keeps the answer below Leaning Hire."
 	}
 	v.Decision = VerdictSteps[step]
 	if why != "" {

@@ -139,6 +139,12 @@ type ClientMessage struct {
 	Mode string `json:"mode,omitempty"`
 	// Vocabulary lists names and terms the speaker will use.
 	Vocabulary []string `json:"vocabulary,omitempty"`
+	// Journal, JournalSecret and StoryID make the main answer an attempt
+	// of a story of the journal; the story's vocabulary joins the
+	// session's.
+	Journal       string `json:"journal,omitempty"`
+	JournalSecret string `json:"journal_secret,omitempty"`
+	StoryID       string `json:"story_id,omitempty"`
 	// Answer, on AnswerDone and Skip, names the answer meant (0 the main
 	// one, then the probe's number from its Probe message). The command is
 	// ignored when the server has moved on already, as it does when the

@@ -21,13 +21,19 @@ type docField struct {
 // sessionFieldsDoc reads the table under "### The session's JSON".
 func sessionFieldsDoc(t *testing.T) []docField {
 	t.Helper()
+	return fieldsDoc(t, "The session's JSON")
+}
+
+// fieldsDoc reads the table of fields under a heading of docs/protocol.md.
+func fieldsDoc(t *testing.T, heading string) []docField {
+	t.Helper()
 	b, err := os.ReadFile("../docs/protocol.md")
 	if err != nil {
 		t.Fatal(err)
 	}
-	_, section, ok := strings.Cut(string(b), "\n### The session's JSON\n")
+	_, section, ok := strings.Cut(string(b), "\n### "+heading+"\n")
 	if !ok {
-		t.Fatal(`docs/protocol.md has no "### The session's JSON" section`)
+		t.Fatalf(`docs/protocol.md has no "### %s" section`, heading)
 	}
 	if i := strings.Index(section, "\n#"); i >= 0 {
 		section = section[:i]
@@ -100,26 +106,7 @@ func TestSessionJSONDocumented(t *testing.T) {
 	got := map[string]bool{}
 	jsonPaths("", v, got)
 
-	documented := map[string]bool{}
-	for _, f := range doc {
-		if documented[f.path] {
-			t.Errorf("docs/protocol.md lists %s twice", f.path)
-		}
-		documented[f.path] = true
-		if !f.optional && !got[f.path] {
-			t.Errorf("docs/protocol.md lists %s, which the session's JSON does not have (and does not say when it is omitted)", f.path)
-		}
-	}
-	var undocumented []string
-	for path := range got {
-		if !documented[path] {
-			undocumented = append(undocumented, path)
-		}
-	}
-	slices.Sort(undocumented)
-	for _, path := range undocumented {
-		t.Errorf("the session's JSON has %s, which docs/protocol.md does not list", path)
-	}
+	compareDoc(t, "the session's JSON", doc, got)
 
 	// What the document says of the audio URL: a path without the secret,
 	// which needs it as every read does.
@@ -164,5 +151,32 @@ func TestSessionJSONDocumented(t *testing.T) {
 	_, md, _ := get(t, base+"/export.md?secret="+res.Secret, nil)
 	if !strings.Contains(string(md), "**Unanswered**: No reply was heard") || strings.Contains(string(md), "**Weak**") {
 		t.Errorf("the Markdown export does not show the probe as unanswered:\n%s", md)
+	}
+}
+
+// compareDoc checks the documented fields against the keys of a real
+// JSON: every key there is documented, and every documented field is
+// there unless the document says when it is omitted.
+func compareDoc(t *testing.T, what string, doc []docField, got map[string]bool) {
+	t.Helper()
+	documented := map[string]bool{}
+	for _, f := range doc {
+		if documented[f.path] {
+			t.Errorf("docs/protocol.md lists %s twice", f.path)
+		}
+		documented[f.path] = true
+		if !f.optional && !got[f.path] {
+			t.Errorf("docs/protocol.md lists %s, which %s does not have (and does not say when it is omitted)", f.path, what)
+		}
+	}
+	var undocumented []string
+	for path := range got {
+		if !documented[path] {
+			undocumented = append(undocumented, path)
+		}
+	}
+	slices.Sort(undocumented)
+	for _, path := range undocumented {
+		t.Errorf("%s has %s, which docs/protocol.md does not list", what, path)
 	}
 }

@@ -32,5 +32,18 @@ func addRoutes(mux *http.ServeMux, log zerolog.Logger, cfg Config, st store.Stor
 	mux.Handle("POST /api/sessions/{id}/retranscribe", requireSecret(st.Sessions, cfg.AdminToken,
 		handleRetranscribe(log, st, engine, bank, analyzer, sessions, m)))
 
+	j := &journals{log: log, st: st, bank: bank, sessions: sessions, adminToken: cfg.AdminToken}
+	mux.Handle("POST /api/journals", j.create())
+	mux.Handle("GET /api/journals/{id}", j.unlocked(j.get()))
+	mux.Handle("DELETE /api/journals/{id}", j.unlocked(j.del()))
+	mux.Handle("GET /api/journals/{id}/export.json", j.unlocked(j.export("json")))
+	mux.Handle("GET /api/journals/{id}/export.md", j.unlocked(j.export("md")))
+	mux.Handle("POST /api/journals/{id}/stories", j.unlocked(j.addStory()))
+	mux.Handle("GET /api/journals/{id}/stories/{sid}", j.unlocked(j.getStory()))
+	mux.Handle("PATCH /api/journals/{id}/stories/{sid}", j.unlocked(j.patchStory()))
+	mux.Handle("DELETE /api/journals/{id}/stories/{sid}", j.unlocked(j.deleteStory()))
+	mux.Handle("POST /api/journals/{id}/stories/{sid}/attempts", j.unlocked(j.link()))
+	mux.Handle("DELETE /api/journals/{id}/stories/{sid}/attempts/{session}/{n}", j.unlocked(j.unlink()))
+
 	mux.Handle("GET /", http.FileServerFS(static))
 }

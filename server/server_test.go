@@ -27,7 +27,6 @@ import (
 	"github.com/mockinterview/mockinterview/interviewer/star"
 	"github.com/mockinterview/mockinterview/protocol"
 	"github.com/mockinterview/mockinterview/store"
-	"github.com/mockinterview/mockinterview/store/folder"
 	"github.com/mockinterview/mockinterview/transcribe"
 	"github.com/mockinterview/mockinterview/transcribe/pocketsphinx"
 )
@@ -48,6 +47,7 @@ func TestMain(m *testing.M) {
 	if shared.engine != nil {
 		shared.engine.Close()
 	}
+	postgresServer.Stop()
 	os.Exit(code)
 }
 
@@ -73,24 +73,25 @@ func deps(t *testing.T) (transcribe.Engine, *interviewer.Bank, *interviewer.Anal
 
 type testServer struct {
 	url      string // http://127.0.0.1:port
-	data     *folder.Folder
-	db       *sql.DB // the data folder's database, to count its rows
+	store    store.Store
+	dir      string  // the data folder, whose audio/ holds the recordings
+	db       *sql.DB // the rows' database, to count them
 	sessions *Sessions
 }
 
 // audioDir is the folder of a session's recordings.
 func (ts *testServer) audioDir(id string) string {
-	return filepath.Join(ts.data.Dir(), "audio", id)
+	return filepath.Join(ts.dir, "audio", id)
 }
 
 // answerAudio reads answer n of a session from its recording.
 func (ts *testServer) answerAudio(t *testing.T, id string, n int) []int16 {
 	t.Helper()
-	a, err := ts.data.Sessions.Answer(t.Context(), id, n)
+	a, err := ts.store.Sessions.Answer(t.Context(), id, n)
 	if err != nil {
 		t.Fatalf("answer %d: %v", n, err)
 	}
-	samples, err := ts.data.Recordings.Read(t.Context(), id, a.AudioFile, a.FirstSample, a.Samples)
+	samples, err := ts.store.Recordings.Read(t.Context(), id, a.AudioFile, a.FirstSample, a.Samples)
 	if err != nil {
 		t.Fatalf("answer %d: %v", n, err)
 	}
@@ -102,7 +103,8 @@ func (ts *testServer) listenURL() string {
 }
 
 // startServer runs the whole service on a loopback port with the real
-// engine and a database in a temporary folder.
+// engine and a database in a temporary folder (or PostgreSQL: see
+// postgresVar).
 func startServer(t *testing.T, cfg Config) *testServer {
 	t.Helper()
 	return startServerLogging(t, cfg, zerolog.New(zerolog.NewTestWriter(t)).Level(zerolog.WarnLevel))
@@ -117,18 +119,11 @@ func startServerLogging(t *testing.T, cfg Config, log zerolog.Logger) *testServe
 func startServerWith(t *testing.T, cfg Config, log zerolog.Logger, engine transcribe.Engine) *testServer {
 	t.Helper()
 	_, bank, analyzer := deps(t)
-	ctx := context.Background()
-	data, err := folder.Open(ctx, t.TempDir())
-	if err != nil {
-		t.Fatal(err)
-	}
-	db, err := sql.Open("sqlite", "file:"+filepath.Join(data.Dir(), "mockinterview.db")+"?mode=ro")
-	if err != nil {
-		t.Fatal(err)
-	}
+	dir := t.TempDir()
+	st, db := openRows(t, dir)
 	sessions := NewSessions()
 	static := fstest.MapFS{"index.html": {Data: []byte("<!doctype html><title>test</title>")}}
-	hs := httptest.NewServer(NewServer(log, cfg, data.Store(), engine, bank, analyzer, sessions, static))
+	hs := httptest.NewServer(NewServer(log, cfg, st, engine, bank, analyzer, sessions, static))
 	t.Cleanup(func() {
 		ctx, cancel := context.WithTimeout(context.Background(), 20*time.Second)
 		defer cancel()
@@ -136,10 +131,8 @@ func startServerWith(t *testing.T, cfg Config, log zerolog.Logger, engine transc
 			t.Errorf("shutdown: %v", err)
 		}
 		hs.Close()
-		db.Close()
-		data.Close()
 	})
-	return &testServer{url: hs.URL, data: data, db: db, sessions: sessions}
+	return &testServer{url: hs.URL, store: st, dir: dir, db: db, sessions: sessions}
 }
 
 // speech synthesizes sentences with flite and joins them with pauses, as
@@ -208,7 +201,14 @@ func heard(res *protocol.StreamResult) string {
 
 func get(t *testing.T, url string, header http.Header) (int, []byte, http.Header) {
 	t.Helper()
-	req, err := http.NewRequest(http.MethodGet, url, nil)
+	return request(t, http.MethodGet, url, nil, header)
+}
+
+// request sends a request and returns the status, the body and the
+// headers of the answer.
+func request(t *testing.T, method, url string, body io.Reader, header http.Header) (int, []byte, http.Header) {
+	t.Helper()
+	req, err := http.NewRequest(method, url, body)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -220,11 +220,11 @@ func get(t *testing.T, url string, header http.Header) (int, []byte, http.Header
 		t.Fatal(err)
 	}
 	defer resp.Body.Close()
-	body, err := io.ReadAll(resp.Body)
+	out, err := io.ReadAll(resp.Body)
 	if err != nil {
 		t.Fatal(err)
 	}
-	return resp.StatusCode, body, resp.Header
+	return resp.StatusCode, out, resp.Header
 }
 
 func TestInterviewSession(t *testing.T) {
@@ -327,12 +327,12 @@ func TestInterviewSession(t *testing.T) {
 		query string
 		into  any
 	}{
-		{`SELECT count(*) FROM words WHERE session_id = ?`, &words},
-		{`SELECT count(*) FROM answers WHERE session_id = ?`, &answers},
-		{`SELECT count(*) FROM parts WHERE session_id = ?`, &parts},
-		{`SELECT count(*) FROM probes WHERE session_id = ?`, &probes},
-		{`SELECT count(*) FROM reports WHERE session_id = ?`, &reports},
-		{`SELECT state FROM sessions WHERE id = ?`, &state},
+		{`SELECT count(*) FROM words WHERE session_id = $1`, &words},
+		{`SELECT count(*) FROM answers WHERE session_id = $1`, &answers},
+		{`SELECT count(*) FROM parts WHERE session_id = $1`, &parts},
+		{`SELECT count(*) FROM probes WHERE session_id = $1`, &probes},
+		{`SELECT count(*) FROM reports WHERE session_id = $1`, &reports},
+		{`SELECT state FROM sessions WHERE id = $1`, &state},
 	} {
 		if err := db.QueryRow(q.query, res.SessionID).Scan(q.into); err != nil {
 			t.Fatalf("%s: %v", q.query, err)
@@ -347,7 +347,7 @@ func TestInterviewSession(t *testing.T) {
 			words, finalWords, answers, parts, probes, reports, state)
 	}
 	var unlabelled int
-	db.QueryRow(`SELECT count(*) FROM words WHERE session_id = ? AND answer = 0 AND part = ''`, res.SessionID).Scan(&unlabelled)
+	db.QueryRow(`SELECT count(*) FROM words WHERE session_id = $1 AND answer = 0 AND part = ''`, res.SessionID).Scan(&unlabelled)
 	if unlabelled != 0 {
 		t.Errorf("%d words of the main answer have no STAR part", unlabelled)
 	}
@@ -519,7 +519,7 @@ func TestInterviewSession(t *testing.T) {
 	if _, err := os.Stat(ts.audioDir(res.SessionID)); !os.IsNotExist(err) {
 		t.Errorf("recordings still there after DELETE: %v", err)
 	}
-	db.QueryRow(`SELECT count(*) FROM words WHERE session_id = ?`, res.SessionID).Scan(&words)
+	db.QueryRow(`SELECT count(*) FROM words WHERE session_id = $1`, res.SessionID).Scan(&words)
 	if words != 0 {
 		t.Errorf("%d words left after DELETE", words)
 	}
@@ -659,14 +659,17 @@ func TestProtocolErrors(t *testing.T) {
 // time: the session is finished, reported and closed with 1001.
 func TestShutdownReports(t *testing.T) {
 	ts := startServer(t, Config{})
-	answer := speech(t, mainAnswer...)
+	// Twice the answer, at real time: the shutdown must come while audio
+	// is still being sent, however slowly a loaded machine hears the first
+	// words.
+	answer := speech(t, slices.Concat(mainAnswer, mainAnswer)...)
 	type result struct {
 		res *protocol.StreamResult
 		err error
 	}
 	done := make(chan result, 1)
 	go func() {
-		res, err := protocol.Stream(context.Background(), protocol.StreamConfig{URL: ts.listenURL(), Speed: 2, Start: protocol.ClientMessage{Mode: "practice"}}, [][]int16{answer}, nil)
+		res, err := protocol.Stream(context.Background(), protocol.StreamConfig{URL: ts.listenURL(), Speed: 1, Start: protocol.ClientMessage{Mode: "practice"}}, [][]int16{answer}, nil)
 		done <- result{res, err}
 	}()
 	// Wait until some words have been heard.
@@ -699,8 +702,8 @@ func TestShutdownReports(t *testing.T) {
 	}
 	var state string
 	var reports int
-	ts.db.QueryRow(`SELECT state FROM sessions WHERE id = ?`, r.res.SessionID).Scan(&state)
-	ts.db.QueryRow(`SELECT count(*) FROM reports WHERE session_id = ?`, r.res.SessionID).Scan(&reports)
+	ts.db.QueryRow(`SELECT state FROM sessions WHERE id = $1`, r.res.SessionID).Scan(&state)
+	ts.db.QueryRow(`SELECT count(*) FROM reports WHERE session_id = $1`, r.res.SessionID).Scan(&reports)
 	if state != store.StateDone || reports != 1 {
 		t.Errorf("after shutdown: state %q, %d reports", state, reports)
 	}

@@ -25,6 +25,7 @@ type session struct {
 	cfg      Config
 	store    store.Sessions
 	recs     store.Recordings
+	journals store.Journals
 	engine   transcribe.Engine
 	bank     *interviewer.Bank
 	analyzer *interviewer.Analyzer

@@ -2,12 +2,15 @@ package server
 
 import (
 	"context"
+	"crypto/subtle"
 	"errors"
 	"fmt"
 	"math/rand/v2"
+	"slices"
 	"time"
 
 	"github.com/mockinterview/mockinterview/interviewer"
+	"github.com/mockinterview/mockinterview/interviewer/journal"
 	"github.com/mockinterview/mockinterview/protocol"
 	"github.com/mockinterview/mockinterview/store"
 	"github.com/mockinterview/mockinterview/transcribe"
@@ -55,6 +58,14 @@ func (s *session) start(m protocol.ClientMessage) (ending, bool) {
 	if len(vocabulary) == 0 {
 		vocabulary = s.opts.Vocabulary
 	}
+	story, err := s.story(m)
+	if err != nil {
+		s.fail(protocol.CodeBadStart, "%v", err)
+		return ending{}, false
+	}
+	if story != nil {
+		vocabulary = append(slices.Clip(vocabulary), story.Vocabulary...)
+	}
 	ctx, cancel := context.WithTimeout(s.c.ctx, s.cfg.StreamWait)
 	stream, err := s.engine.NewStream(ctx, transcribe.StreamOptions{Vocabulary: vocabulary, Pause: s.opts.Pause, Denoise: s.opts.Denoise})
 	cancel()
@@ -73,6 +84,12 @@ func (s *session) start(m protocol.ClientMessage) (ending, bool) {
 		s.fail(protocol.CodeInternal, "the server cannot save sessions right now")
 		return endBroken, true
 	}
+	if story != nil {
+		if _, err := s.journals.LinkAttempt(s.c.ctx, m.Journal, story.ID, id, 0); err != nil {
+			// The session goes on; the answer can be linked from its page.
+			s.log.Error().Err(err).Str("journal", m.Journal).Msg("cannot link the answer to its story")
+		}
+	}
 	s.metrics.started.Inc()
 	s.metrics.active.Inc()
 	s.id, s.iv, s.stream, s.created = id, iv, transcribe.CheckTimes(stream), rec.CreatedAt
@@ -89,6 +106,30 @@ func (s *session) start(m protocol.ClientMessage) (ending, bool) {
 		QuestionID: q.ID, Principle: q.Principle, Engine: s.engine.Name(), EndSilence: iv.EndSilence()})
 	s.turns(iv.Begin(s.now()))
 	return ending{}, false
+}
+
+// errStoryRefused refuses a Start's journal, secret or story.
+var errStoryRefused = errors.New("no such journal and story (or not with that journal_secret): send journal, journal_secret and story_id together, as POST /api/journals and its stories gave them")
+
+// story finds the story a Start names, nil if it names none. A journal
+// that does not exist, a wrong secret and a story not in the journal are
+// refused alike, without saying which.
+func (s *session) story(m protocol.ClientMessage) (*journal.Story, error) {
+	if m.Journal == "" && m.JournalSecret == "" && m.StoryID == "" {
+		return nil, nil
+	}
+	if !store.ValidSessionID(m.Journal) || !store.ValidSessionID(m.StoryID) || m.JournalSecret == "" {
+		return nil, errStoryRefused
+	}
+	_, hash, err := s.journals.Journal(s.c.ctx, m.Journal)
+	if err != nil || subtle.ConstantTimeCompare([]byte(store.HashSecret(m.JournalSecret)), []byte(hash)) != 1 {
+		return nil, errStoryRefused
+	}
+	e, err := s.journals.Story(s.c.ctx, m.Journal, m.StoryID)
+	if err != nil {
+		return nil, errStoryRefused
+	}
+	return &e.Story, nil
 }
 
 // utteranceEndGap is the silence, in seconds, after the last word that

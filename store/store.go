@@ -3,7 +3,8 @@
 // Recordings (the audio, written as it arrives). The server depends on
 // these and on the records below, never on how they are kept; the
 // implementations sit below this package (store/folder: SQLite and WAV
-// files in a data folder).
+// files in a data folder; store/postgres: the rows in PostgreSQL), and
+// store/storetest checks that they behave alike.
 //
 // It must not import database drivers, the file system or the server: a
 // program that only reads the types links nothing else.
@@ -15,12 +16,22 @@ import (
 	"time"
 
 	"github.com/mockinterview/mockinterview/interviewer"
+	"github.com/mockinterview/mockinterview/interviewer/journal"
 	"github.com/mockinterview/mockinterview/transcribe"
 )
 
-// ErrNotFound is returned for a session, answer or recording the store
-// does not hold.
+// ErrNotFound is returned for a session, answer, recording, journal or
+// story the store does not hold.
 var ErrNotFound = errors.New("not found")
+
+// ErrConflict is returned for a link the store refuses: an answer that is
+// already an attempt of another story, or a session that belongs to
+// another journal.
+var ErrConflict = errors.New("conflict")
+
+// ErrFull is returned when a journal already holds journal.MaxStories
+// stories.
+var ErrFull = errors.New("full")
 
 // Session states.
 const (
@@ -29,11 +40,12 @@ const (
 	StateInterrupted = "interrupted" // the server stopped before the session ended
 )
 
-// Store is one implementation's two halves, which the server takes
+// Store is one implementation's three parts, which the server takes
 // together.
 type Store struct {
 	Sessions   Sessions
 	Recordings Recordings
+	Journals   Journals
 }
 
 // Sessions keeps what is known of each session: its own row, its answers
@@ -113,4 +125,41 @@ type RecordingInfo struct {
 	Samples int64
 	// Modified is when it was last written.
 	Modified time.Time
+}
+
+// Journals keeps people's story journals: each journal's stories, and
+// which sessions' answers are attempts at which story, with the figures
+// of their reports (kept up to date as reports are saved or rebuilt).
+type Journals interface {
+	// CreateJournal adds an empty journal, keeping only the secret's hash.
+	CreateJournal(ctx context.Context, id, secret string, now time.Time) error
+	// Journal returns when a journal was created and its secret's hash.
+	Journal(ctx context.Context, id string) (created time.Time, secretHash string, err error)
+	// DeleteJournal removes a journal and its stories, and returns the
+	// sessions that had attempts in it (the sessions themselves stay).
+	DeleteJournal(ctx context.Context, id string) (sessions []string, err error)
+
+	// AddStory adds a story (ErrFull past journal.MaxStories).
+	AddStory(ctx context.Context, journalID string, s journal.Story) error
+	// UpdateStory replaces a story's title, principles, notes and
+	// vocabulary.
+	UpdateStory(ctx context.Context, journalID string, s journal.Story) error
+	// DeleteStory removes a story and unlinks its attempts.
+	DeleteStory(ctx context.Context, journalID, storyID string) error
+	// Stories returns every story of a journal, oldest first, each with
+	// its attempts, oldest first.
+	Stories(ctx context.Context, journalID string) ([]journal.Entry, error)
+	// Story returns one story with its attempts.
+	Story(ctx context.Context, journalID, storyID string) (journal.Entry, error)
+
+	// LinkAttempt makes a session's answer an attempt of a story, its
+	// figures taken from the session's report if it has one yet.
+	// ErrConflict if the answer is an attempt of another story already,
+	// or the session has attempts in another journal.
+	LinkAttempt(ctx context.Context, journalID, storyID, sessionID string, answer int) (journal.Attempt, error)
+	// UnlinkAttempt removes an attempt; the session stays.
+	UnlinkAttempt(ctx context.Context, journalID, storyID, sessionID string, answer int) error
+	// SessionStory names the story a session's answer is an attempt of,
+	// ErrNotFound if none.
+	SessionStory(ctx context.Context, sessionID string, answer int) (journalID, storyID string, err error)
 }

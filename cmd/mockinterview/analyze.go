@@ -163,6 +163,8 @@ func runAnalyze(ctx context.Context, e env, args []string) error {
 	level := levelFlag(fs, "level whose targets apply: sde1, sde2 or senior", ", or give your own targets with --profile FILE.json")
 	profilePath := fs.String("profile", "", "a coach's own targets as JSON (overrides --level)")
 	asJSON := fs.Bool("json", false, "print one JSON object per answer, one per line")
+	story := fs.String("story", "", "count each recording as an attempt of this story of a journal, heard by the running server --server (needs --journal and --journal-secret)")
+	jc := journalFlags(fs)
 	args, err := parseFlags(fs, args)
 	if err != nil {
 		return err
@@ -170,6 +172,16 @@ func runAnalyze(ctx context.Context, e env, args []string) error {
 	if len(args) == 0 {
 		fs.Usage()
 		return usageError{"analyze needs a recording (.wav), a typed transcript (.txt) or a folder of them"}
+	}
+	if *story != "" {
+		if *profilePath != "" {
+			return usageError{"--profile cannot be used with --story: a journal's attempts are judged at a built-in --level"}
+		}
+		paths, err := analyzeInputs(args)
+		if err != nil {
+			return err
+		}
+		return analyzeIntoJournal(ctx, e, jc, *story, *level, paths, *asJSON)
 	}
 	profile, err := levelProfile(*level, *profilePath)
 	if err != nil {

@@ -58,6 +58,7 @@ type command struct {
 func commands() map[string]command {
 	return map[string]command{
 		"analyze":      {"split an answer into STAR parts, time them and coach (WAV or .txt files, or a folder of them)", runAnalyze},
+		"journal":      {"keep your stories and see each one's progress across attempts (on a running server)", runJournal},
 		"interview":    {"run a whole mock interview from recordings: answer, then one per probe", runInterview},
 		"loadtest":     {"open many real-time streams to a running server and measure latency, losses and memory", runLoadtest},
 		"livebench":    {"stream labeled answers read aloud and score the live STAR timers, part and pace against the truth", runLivebench},

@@ -12,7 +12,6 @@ import (
 	"github.com/mockinterview/mockinterview/interviewer"
 	"github.com/mockinterview/mockinterview/server"
 	"github.com/mockinterview/mockinterview/store"
-	"github.com/mockinterview/mockinterview/store/folder"
 )
 
 func runRetranscribe(ctx context.Context, e env, args []string) error {
@@ -20,6 +19,8 @@ func runRetranscribe(ctx context.Context, e env, args []string) error {
 	var ef engineFlags
 	ef.register(fs)
 	dataDir := fs.String("data", "./data", "the service's data folder [$MOCKINTERVIEW_DATA]")
+	var database databaseFlag
+	database.register(fs)
 	force := fs.Bool("force", false, "take a session still marked live: its server died and has not been started again")
 	asJSON := fs.Bool("json", false, "print each session's new report as one line of JSON")
 	ids, err := parseFlags(fs, args)
@@ -37,7 +38,7 @@ func runRetranscribe(ctx context.Context, e env, args []string) error {
 	}
 	// The service may be running on the same folder: attach, and leave
 	// its live sessions alone.
-	data, err := folder.Attach(ctx, *dataDir)
+	data, err := database.open(ctx, *dataDir, false)
 	if err != nil {
 		return err
 	}
@@ -57,15 +58,15 @@ func runRetranscribe(ctx context.Context, e env, args []string) error {
 		return err
 	}
 	for _, id := range ids {
-		res, err := server.Retranscribe(ctx, data.Store(), engine, bank, analyzer, id, time.Now())
+		res, err := server.Retranscribe(ctx, data.Store, engine, bank, analyzer, id, time.Now())
 		if errors.Is(err, server.ErrLive) && *force {
 			if err = data.MarkInterrupted(ctx, id); err == nil {
-				res, err = server.Retranscribe(ctx, data.Store(), engine, bank, analyzer, id, time.Now())
+				res, err = server.Retranscribe(ctx, data.Store, engine, bank, analyzer, id, time.Now())
 			}
 		}
 		switch {
 		case errors.Is(err, store.ErrNotFound):
-			return fmt.Errorf("no session %s in %s (check --data)", id, *dataDir)
+			return fmt.Errorf("no session %s in %s (check --data and --database)", id, data.Where)
 		case errors.Is(err, server.ErrLive):
 			return fmt.Errorf("session %s is marked live: a running server is recording it, or its server died and has not been started again; "+
 				"wait for it to end, start the server again, or pass --force if no server is running", id)

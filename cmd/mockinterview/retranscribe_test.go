@@ -39,7 +39,7 @@ type process struct {
 	stderr *syncBuffer
 }
 
-func startProcess(t *testing.T, bin, data string) *process {
+func startProcess(t *testing.T, bin, data string, flags ...string) *process {
 	t.Helper()
 	l, err := net.Listen("tcp", "127.0.0.1:0")
 	if err != nil {
@@ -48,7 +48,7 @@ func startProcess(t *testing.T, bin, data string) *process {
 	addr := l.Addr().String()
 	l.Close()
 	p := &process{url: "http://" + addr, stderr: &syncBuffer{}}
-	p.cmd = exec.Command(bin, "serve", "--addr", addr, "--data", data, "--pool-size", "1")
+	p.cmd = exec.Command(bin, append([]string{"serve", "--addr", addr, "--data", data, "--pool-size", "1"}, flags...)...)
 	p.cmd.Stderr = p.stderr
 	if err := p.cmd.Start(); err != nil {
 		t.Fatal(err)
@@ -83,12 +83,20 @@ type killedSession struct {
 // listed as interrupted, its audio is all there up to the last frame the
 // server received, its words up to the last final result it sent, and
 // `mockinterview retranscribe` and the API rebuild its transcript and
-// report from the recording.
+// report from the recording. It does so with the rows in SQLite and in
+// PostgreSQL.
 func TestKillMidAnswer(t *testing.T) {
 	needSpeech(t)
 	bin := buildBinary(t)
+	t.Run("sqlite", func(t *testing.T) { killMidAnswer(t, bin) })
+	t.Run("postgres", func(t *testing.T) { killMidAnswer(t, bin, "--database", postgresServer.Database(t)) })
+}
+
+// killMidAnswer is TestKillMidAnswer with the serve and retranscribe
+// flags that say where the rows are.
+func killMidAnswer(t *testing.T, bin string, database ...string) {
 	data := t.TempDir()
-	srv := startProcess(t, bin, data)
+	srv := startProcess(t, bin, data, database...)
 	sentences := []string{
 		"Last year our checkout service failed during the holiday sale.",
 		"I owned the payment path and I had to fix it within one week.",
@@ -172,7 +180,7 @@ func TestKillMidAnswer(t *testing.T) {
 	heardLive := strings.Fields(strings.Join(k.finals, " "))
 
 	// Started again, the server lists the session as interrupted.
-	srv = startProcess(t, bin, data)
+	srv = startProcess(t, bin, data, database...)
 	id, secret := begin.SessionID, begin.Secret
 	req, _ := http.NewRequest(http.MethodGet, srv.url+"/api/sessions", nil)
 	req.Header.Set(server.SecretsHeader, secret)
@@ -221,7 +229,7 @@ func TestKillMidAnswer(t *testing.T) {
 
 	// retranscribe rebuilds the words and the report from the recording,
 	// beside the running server.
-	out, err := exec.Command(bin, "retranscribe", "--data", data, "--pool-size", "1", id).CombinedOutput()
+	out, err := exec.Command(bin, append([]string{"retranscribe", "--data", data, "--pool-size", "1", id}, database...)...).CombinedOutput()
 	if err != nil || !strings.HasPrefix(string(out), "session "+id+": 1 answers heard again by pocketsphinx: ") {
 		t.Fatalf("retranscribe: %v\n%s", err, out)
 	}
@@ -235,7 +243,7 @@ func TestKillMidAnswer(t *testing.T) {
 	if after.Report != nil && (after.Report.Audio == nil || after.Report.Audio.Quality != interviewer.AudioGood) {
 		t.Errorf("after retranscribe: audio %+v; want the clean recording judged good", after.Report.Audio)
 	}
-	if out, err := exec.Command(bin, "retranscribe", "--data", data, strings.Repeat("0", 32)).CombinedOutput(); err == nil ||
+	if out, err := exec.Command(bin, append([]string{"retranscribe", "--data", data, strings.Repeat("0", 32)}, database...)...).CombinedOutput(); err == nil ||
 		!strings.Contains(string(out), "no session "+strings.Repeat("0", 32)) {
 		t.Errorf("retranscribe of no such session: %v %s", err, out)
 	}

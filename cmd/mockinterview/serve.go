@@ -17,7 +17,6 @@ import (
 	"github.com/mockinterview/mockinterview/interviewer"
 	"github.com/mockinterview/mockinterview/server"
 	"github.com/mockinterview/mockinterview/static"
-	"github.com/mockinterview/mockinterview/store/folder"
 	"github.com/mockinterview/mockinterview/transcribe"
 	"github.com/mockinterview/mockinterview/transcribe/instant"
 )
@@ -30,7 +29,9 @@ func runServe(ctx context.Context, e env, args []string) error {
 	var lf llmFlags
 	lf.register(fs)
 	addr := fs.String("addr", "127.0.0.1:8080", "address to listen on; 0.0.0.0:8080 to be reachable from other machines [$MOCKINTERVIEW_ADDR]")
-	data := fs.String("data", "./data", "folder for the database and the recordings [$MOCKINTERVIEW_DATA]")
+	data := fs.String("data", "./data", "folder for the recordings and the SQLite database [$MOCKINTERVIEW_DATA]")
+	var database databaseFlag
+	database.register(fs)
 	endSilence := fs.Duration("end-silence", time.Duration(interviewer.DefaultEndSilence*float64(time.Second)), "silence that ends an answer [$MOCKINTERVIEW_END_SILENCE]")
 	maxProbes := fs.Int("max-probes", interviewer.DefaultMaxProbes, "follow-up questions per interview [$MOCKINTERVIEW_MAX_PROBES]")
 	adminToken := fs.String("admin-token", "", "bearer token that lists and reads every session (empty: nobody can) [$MOCKINTERVIEW_ADMIN_TOKEN]")
@@ -45,6 +46,9 @@ func runServe(ctx context.Context, e env, args []string) error {
 	var lim limitFlags
 	lim.register(fs)
 	if err := parseNoArgs(fs, args); err != nil {
+		return err
+	}
+	if err := database.check(); err != nil {
 		return err
 	}
 	level, _ := zerolog.ParseLevel(*logLevel) // checked with the flags
@@ -69,11 +73,11 @@ func runServe(ctx context.Context, e env, args []string) error {
 	if err != nil {
 		return err
 	}
-	dataFolder, err := folder.Open(ctx, *data)
+	stored, err := database.open(ctx, *data, true)
 	if err != nil {
 		return err
 	}
-	defer dataFolder.Close()
+	defer stored.Close()
 
 	sessions := server.NewSessions()
 	phraser, err := lf.phraser(log)
@@ -87,16 +91,16 @@ func runServe(ctx context.Context, e env, args []string) error {
 		// the endpoint.
 		cfg.EngineReady = endpointAnswers(ef.openaiURL, ef.openaiKey)
 	}
-	handler := server.NewServer(log, cfg, dataFolder.Store(), engine, bank, analyzer, sessions, static.Files)
+	handler := server.NewServer(log, cfg, stored.Store, engine, bank, analyzer, sessions, static.Files)
 	ln, err := net.Listen("tcp", *addr)
 	if err != nil {
 		return fmt.Errorf("listen on %s: %w (use --addr or $MOCKINTERVIEW_ADDR for another address)", *addr, err)
 	}
 	srv := &http.Server{Handler: handler, ReadHeaderTimeout: 10 * time.Second, MaxHeaderBytes: 64 << 10, IdleTimeout: 2 * time.Minute}
-	log.Info().Str("addr", ln.Addr().String()).Str("engine", engine.Name()).Str("data", *data).
+	log.Info().Str("addr", ln.Addr().String()).Str("engine", engine.Name()).Str("data", *data).Str("database", stored.Where).
 		Int("max_sessions", cfg.MaxSessions).Dur("max_session", cfg.MaxSessionLength).Dur("idle_timeout", cfg.IdleTimeout).
 		Int("max_frame", cfg.MaxFrame).Float64("connect_rate", cfg.ConnectRate).Strs("allowed_origins", cfg.AllowedOrigins).Msg("listening")
-	fmt.Fprintf(e.stdout, "mockinterview: serving http://%s (engine %s, data in %s)\n", ln.Addr(), engine.Name(), *data)
+	fmt.Fprintf(e.stdout, "mockinterview: serving http://%s (engine %s, data in %s, database %s)\n", ln.Addr(), engine.Name(), *data, stored.Where)
 
 	if err := serveUntilDone(ctx, srv, ln, sessions, *shutdownWait, log); err != nil {
 		return err

@@ -1,10 +1,12 @@
 // Package folder keeps sessions and their audio in one data folder on
-// local disk: the sessions in a SQLite database (mockinterview.db, its
+// local disk: the sessions and story journals in a SQLite database (mockinterview.db, its
 // schema the migrations in migrations/) and the recordings as WAV files
 // beside it (audio/SESSION/session.wav; answer-N.wav, one an answer, from
 // releases before a session had one recording). It is one implementation
 // of the store package's interfaces; opening a folder also recovers what
-// a process that died left in it.
+// a process that died left in it. Its database and its recordings can
+// also be opened alone (OpenDatabase, OpenRecordings), to pair either
+// with another implementation of the other.
 //
 // It knows nothing of HTTP or of the live session loop: the server holds
 // it only through store.Sessions and store.Recordings.
@@ -27,6 +29,7 @@ import (
 type Folder struct {
 	Sessions   *Sessions
 	Recordings *Recordings
+	Journals   *Journals
 	dir        string
 }
 
@@ -39,7 +42,7 @@ func Open(ctx context.Context, dir string) (*Folder, error) {
 	if err != nil {
 		return nil, err
 	}
-	if err := f.recoverInterrupted(ctx, ""); err != nil {
+	if err := store.RecoverInterrupted(ctx, f.Sessions, f.Recordings, ""); err != nil {
 		f.Close()
 		return nil, fmt.Errorf("data folder %s: %w", dir, err)
 	}
@@ -49,20 +52,20 @@ func Open(ctx context.Context, dir string) (*Folder, error) {
 // Attach opens the data folder without touching its live sessions, for a
 // command that runs beside a service that may be recording them.
 func Attach(ctx context.Context, dir string) (*Folder, error) {
-	audio := filepath.Join(dir, "audio")
-	if err := os.MkdirAll(audio, 0o755); err != nil {
-		return nil, fmt.Errorf("data folder: %w", err)
-	}
-	sessions, err := openSessions(ctx, filepath.Join(dir, "mockinterview.db"))
+	recordings, err := OpenRecordings(dir)
 	if err != nil {
 		return nil, err
 	}
-	return &Folder{Sessions: sessions, Recordings: &Recordings{dir: audio}, dir: dir}, nil
+	db, err := OpenDatabase(ctx, filepath.Join(dir, "mockinterview.db"))
+	if err != nil {
+		return nil, err
+	}
+	return &Folder{Sessions: db.Sessions, Recordings: recordings, Journals: db.Journals, dir: dir}, nil
 }
 
 // Store is the folder as the server takes it.
 func (f *Folder) Store() store.Store {
-	return store.Store{Sessions: f.Sessions, Recordings: f.Recordings}
+	return store.Store{Sessions: f.Sessions, Recordings: f.Recordings, Journals: f.Journals}
 }
 
 // Dir is the data folder.
@@ -79,7 +82,38 @@ func (f *Folder) MarkInterrupted(ctx context.Context, id string) error {
 	if !store.ValidSessionID(id) {
 		return store.ErrNotFound
 	}
-	return f.recoverInterrupted(ctx, id)
+	return store.RecoverInterrupted(ctx, f.Sessions, f.Recordings, id)
+}
+
+// Database is a SQLite database alone, its sessions and journals, for an
+// installation whose recordings are kept by something else or whose
+// database lies outside the data folder.
+type Database struct {
+	Sessions *Sessions
+	Journals *Journals
+}
+
+// OpenDatabase opens (creating if needed) the SQLite database at path and
+// brings it up to date. It recovers nothing: see store.RecoverInterrupted.
+func OpenDatabase(ctx context.Context, path string) (*Database, error) {
+	sessions, err := openSessions(ctx, path)
+	if err != nil {
+		return nil, err
+	}
+	return &Database{Sessions: sessions, Journals: &Journals{s: sessions}}, nil
+}
+
+// Close closes the database.
+func (d *Database) Close() error { return d.Sessions.close() }
+
+// OpenRecordings opens the recordings of the data folder dir alone (its
+// audio folder, created if needed), for a database kept elsewhere.
+func OpenRecordings(dir string) (*Recordings, error) {
+	audio := filepath.Join(dir, "audio")
+	if err := os.MkdirAll(audio, 0o755); err != nil {
+		return nil, fmt.Errorf("data folder: %w", err)
+	}
+	return &Recordings{dir: audio}, nil
 }
 
 // Sessions keeps the sessions in a SQLite database: store.Sessions.

@@ -117,6 +117,9 @@ func saveReport(ctx context.Context, tx *sql.Tx, sessionID string, r *interviewe
 		ON CONFLICT (session_id) DO UPDATE SET created_at = excluded.created_at, report = excluded.report`,
 		sessionID, formatTime(now), string(body))
 	exec(`UPDATE sessions SET decision = ? WHERE id = ?`, decision, sessionID)
+	if err == nil {
+		err = measureAttempts(ctx, tx, sessionID, r)
+	}
 	if err != nil {
 		return fmt.Errorf("session %s: save report: %w", sessionID, err)
 	}
@@ -191,8 +194,15 @@ func (s *Sessions) DeleteSession(ctx context.Context, id string) error {
 	return nil
 }
 
-func formatTime(t time.Time) string { return t.UTC().Format(time.RFC3339Nano) }
+// timeLayout writes every time with nine digits of fraction, so that
+// times sort as text: RFC3339Nano drops trailing zeros, and "05Z" sorts
+// after "05.1Z" although it is earlier.
+const timeLayout = "2006-01-02T15:04:05.000000000Z07:00"
 
+func formatTime(t time.Time) string { return t.UTC().Format(timeLayout) }
+
+// parseTime reads a time formatTime wrote, or one of the releases before
+// it, which wrote RFC 3339 with as few digits as the fraction needed.
 func parseTime(s string) time.Time {
 	t, _ := time.Parse(time.RFC3339Nano, s)
 	return t

@@ -1,0 +1,123 @@
+package main
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"path/filepath"
+	"strings"
+
+	"github.com/mockinterview/mockinterview/store"
+	"github.com/mockinterview/mockinterview/store/folder"
+	"github.com/mockinterview/mockinterview/store/postgres"
+)
+
+// databaseAdvice says what --database takes.
+const databaseAdvice = "give sqlite:PATH (the default is sqlite:DATA/mockinterview.db, DATA being --data) or a PostgreSQL URL such as " + postgres.URLForm
+
+// databaseFlag is --database: where sessions and journals are kept. The
+// recordings stay in the data folder whatever it says.
+type databaseFlag struct {
+	fs    *flagSet
+	value string
+}
+
+func (f *databaseFlag) register(fs *flagSet) {
+	f.fs = fs
+	fs.StringVar(&f.value, "database", "", "where sessions and journals are kept: sqlite:PATH, or postgres://user:password@host:5432/db?sslmode=disable; "+
+		"empty: sqlite:DATA/mockinterview.db in --data, whose audio/ keeps the recordings either way [$MOCKINTERVIEW_DATABASE]")
+}
+
+// origin names where the value came from without quoting it: a URL may
+// hold a password.
+func (f *databaseFlag) origin() string {
+	if v, ok := f.fs.fromEnv["database"]; ok {
+		return v.name
+	}
+	return "--database"
+}
+
+// openedStore is a database and the data folder's recordings, opened
+// together.
+type openedStore struct {
+	store.Store
+	// Where is the database, for logs: its path or its URL without the
+	// password.
+	Where       string
+	interrupted store.Interrupted
+	recordings  *folder.Recordings
+	close       func() error
+}
+
+// Close closes the database.
+func (s *openedStore) Close() error { return s.close() }
+
+// MarkInterrupted recovers one session a dead process left live; use it
+// only when no running service is recording it.
+func (s *openedStore) MarkInterrupted(ctx context.Context, id string) error {
+	if !store.ValidSessionID(id) {
+		return store.ErrNotFound
+	}
+	return store.RecoverInterrupted(ctx, s.interrupted, s.recordings, id)
+}
+
+// check says whether the value names a database this program keeps, and
+// if not, what to give; serve checks before it loads the engine, so that
+// a mistyped URL is told at once.
+func (f *databaseFlag) check() error {
+	kind, rest, _ := strings.Cut(f.value, ":")
+	switch {
+	case f.value == "":
+		return nil
+	case kind == "sqlite" && rest == "":
+		return usageError{fmt.Sprintf("%s: sqlite: needs the database's path; %s", f.origin(), databaseAdvice)}
+	case kind == "sqlite":
+		return nil
+	case kind == "postgres" || kind == "postgresql":
+		if err := postgres.CheckURL(f.value); err != nil {
+			return usageError{fmt.Sprintf("%s: %v", f.origin(), err)}
+		}
+		return nil
+	}
+	return usageError{fmt.Sprintf("%s: not a database this program keeps: %s", f.origin(), databaseAdvice)}
+}
+
+// open opens the database and the recordings of the data folder dir. With
+// recover, as serve starts, the sessions a dead process left live are
+// marked interrupted; a command that may run beside a service leaves them.
+func (f *databaseFlag) open(ctx context.Context, dir string, recover bool) (*openedStore, error) {
+	if err := f.check(); err != nil {
+		return nil, err
+	}
+	recordings, err := folder.OpenRecordings(dir)
+	if err != nil {
+		return nil, err
+	}
+	s := &openedStore{recordings: recordings}
+	kind, path, _ := strings.Cut(f.value, ":")
+	switch {
+	case f.value == "" || kind == "sqlite":
+		if f.value == "" {
+			path = filepath.Join(dir, "mockinterview.db")
+		}
+		db, err := folder.OpenDatabase(ctx, path)
+		if err != nil {
+			return nil, err
+		}
+		s.Store = store.Store{Sessions: db.Sessions, Recordings: recordings, Journals: db.Journals}
+		s.interrupted, s.close, s.Where = db.Sessions, db.Close, "sqlite:"+path
+	default: // postgres, as check found
+		db, err := postgres.Open(ctx, f.value)
+		if err != nil {
+			return nil, fmt.Errorf("%s: %w", f.origin(), err)
+		}
+		s.Store = store.Store{Sessions: db.Sessions, Recordings: recordings, Journals: db.Journals}
+		s.interrupted, s.close, s.Where = db.Sessions, db.Close, postgres.Redacted(f.value)
+	}
+	if recover {
+		if err := store.RecoverInterrupted(ctx, s.interrupted, recordings, ""); err != nil {
+			return nil, errors.Join(fmt.Errorf("database %s: %w", s.Where, err), s.close())
+		}
+	}
+	return s, nil
+}

@@ -1,0 +1,2 @@
+-- The word as a punctuating engine wrote it.
+ALTER TABLE words ADD COLUMN punctuated TEXT NOT NULL DEFAULT '';
