@@ -215,7 +215,7 @@ export function mapBlock(journal) {
   const stories = journal.stories || [];
   return h('section', { class: 'card', id: 'journal-map', 'aria-labelledby': 'journal-map-title' },
     h('h2', { id: 'journal-map-title' }, 'The 16 principles'),
-    h('p', { class: 'hint' }, 'How well your stories cover each principle: no story yet, weak (the answers still miss what the principle needs), practised, or strong.'),
+    h('p', { class: 'hint' }, 'How well your stories cover each principle: no story yet; weak, its stories not told yet or their latest verdicts below Leaning Hire; practised, Leaning Hire or told in pacing practice; strong, Strong Hire.'),
     h('ul', { class: 'legend map-legend', 'aria-label': 'Colours' },
       Object.entries(STATUS).map(([k, v]) => h('li', { 'data-status': k }, h('span', { class: 'swatch' }), v))),
     h('ul', { class: 'principle-map' }, (journal.principles || []).map((p) => {
