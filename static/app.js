@@ -1,5 +1,6 @@
 // The page: hash routes (#/ to practise, #/practise/PRINCIPLE to practise
-// one, #/practise/PRINCIPLE/STORY to tell that story, #/sessions, #/session/ID, #/journal, #/journal/story/ID and
+// one, #/practise/PRINCIPLE/STORY to tell that story, #/sessions,
+// #/session/ID, #/journal, #/journal/story/ID and
 // #/journal/open/ID/SECRET), the start form and the hand-over from a live
 // session to its report.
 //
@@ -198,12 +199,15 @@ async function refreshJournal() {
     journal = null; // the session can start without it
   }
   fillStories();
+  pendingStory = '';
 }
 
 // fillStories offers the journal's stories of the chosen principle, and
 // suggests the principle that needs work most.
 function fillStories(selected = $('#story').value) {
-  if (pendingStory && journal) {
+  // The journal read before may not hold a story just added: the story
+  // waits for the fresh one.
+  if (pendingStory && journal && (journal.stories || []).some((st) => st.id === pendingStory)) {
     selected = pendingStory;
     pendingStory = '';
   }
