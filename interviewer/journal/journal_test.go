@@ -2,6 +2,7 @@ package journal
 
 import (
 	"reflect"
+	"slices"
 	"strings"
 	"testing"
 	"time"
@@ -99,15 +100,23 @@ func TestMapAndPlan(t *testing.T) {
 		messages = append(messages, s.Message)
 	}
 	wantPlan := []string{
-		`Ownership story "Outage": result still has no number after 3 tries`,
+		"Ownership story “Outage”: result still has no number after 3 tries",
 		"Frugality: no story yet",
-		`Ownership story "Outage": situation over target after 3 tries`,
+		"Ownership story “Untold”: not told yet",
 	}
 	if !reflect.DeepEqual(messages, wantPlan) {
 		t.Errorf("plan\n%q\nwant\n%q", messages, wantPlan)
 	}
 	if r := Rows(entries); r[0].Attempts != 3 || r[0].LatestVerdict != "Leaning Hire" || !r[0].Latest.Equal(entries[0].Attempts[2].Created) || !r[2].Latest.IsZero() {
 		t.Errorf("rows %+v", r)
+	}
+
+	// A part off target in most tellings is the step when no finding lasts.
+	timing := []Entry{{Story: entries[0].Story, Attempts: []Attempt{told(1, "Leaning Hire", over), told(2, "Leaning Hire", over, "fillers")}}}
+	if p := Plan(principles, timing); !slices.ContainsFunc(p, func(s Step) bool {
+		return s.Message == "Ownership story “Outage”: situation over target after 2 tries"
+	}) {
+		t.Errorf("plan %+v", p)
 	}
 
 	// A new journal's plan asks for stories; a weak verdict shows on the map.

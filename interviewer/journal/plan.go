@@ -158,14 +158,25 @@ func Plan(principles []Principle, entries []Entry) []Step {
 	return out
 }
 
-// storySteps are one story's candidate steps: its most frequent lasting
-// finding, its part most often off target, or that it was never told.
+// storySteps is one story's step, if it needs one: its most frequent
+// lasting finding, else its part most often off target, else that it was
+// never told. One step a story, so that the plan spreads over the
+// journal.
 func storySteps(e Entry) []Step {
+	steps := storyCandidates(e)
+	if len(steps) > 1 {
+		steps = steps[:1]
+	}
+	return steps
+}
+
+// storyCandidates are a story's possible steps, the most needed first.
+func storyCandidates(e Entry) []Step {
 	principle := ""
 	if len(e.Story.Principles) > 0 {
 		principle = e.Story.Principles[0]
 	}
-	name := fmt.Sprintf("%s story %q", principle, e.Story.Title)
+	name := fmt.Sprintf("%s story “%s”", principle, e.Story.Title)
 	var told []Attempt
 	for _, a := range e.Attempts {
 		if a.Reported {
