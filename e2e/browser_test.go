@@ -16,6 +16,7 @@ import (
 
 	"github.com/chromedp/chromedp"
 
+	"github.com/mockinterview/mockinterview/interviewer"
 	"github.com/mockinterview/mockinterview/server"
 	"github.com/mockinterview/mockinterview/transcribe"
 )
@@ -248,6 +249,11 @@ func TestMicrophoneRefused(t *testing.T) {
 		chromedp.Navigate(svc.URL+"/?voice=0#/"),
 		chromedp.WaitVisible(chromedp.CSS("#start-form")))
 	waitFor(t, ctx, "the page", `document.body.dataset.ready === 'true'`, 10*time.Second)
+	// A first visit holds the level the server holds a Start without one
+	// at, as GET /api/questions names it: the page has none of its own.
+	if got := eval[string](t, ctx, `(document.querySelector('input[name=level]:checked') || {}).value || ''`); got != interviewer.DefaultLevel {
+		t.Errorf("a first visit's level is %q, want the server's default %q", got, interviewer.DefaultLevel)
+	}
 	do(t, ctx, "start", chromedp.Click(chromedp.CSS("#start-button")))
 	waitFor(t, ctx, "the microphone check", `document.body.dataset.view === 'check'`, 10*time.Second)
 	do(t, ctx, "check the microphone", chromedp.Click(chromedp.CSS("#check-run")))

@@ -81,8 +81,10 @@ func endpointState(st transcribe.EndpointStatus) string {
 
 // questionList is the bank as a client needs it to offer a choice.
 type questionList struct {
-	Levels     []levelEntry     `json:"levels"`
-	Principles []principleEntry `json:"principles"`
+	Levels []levelEntry `json:"levels"`
+	// DefaultLevel is the level a Start without one is held at.
+	DefaultLevel string           `json:"default_level"`
+	Principles   []principleEntry `json:"principles"`
 }
 
 // levelEntry is a level with its answer's length target, the band the
@@ -107,7 +109,7 @@ type questionEntry struct {
 }
 
 func handleQuestions(bank *interviewer.Bank) http.Handler {
-	list := questionList{Levels: []levelEntry{}, Principles: []principleEntry{}}
+	list := questionList{Levels: []levelEntry{}, DefaultLevel: interviewer.DefaultLevel, Principles: []principleEntry{}}
 	for _, l := range bank.Levels {
 		e := levelEntry{ID: l.ID, Name: l.Name}
 		if p, err := interviewer.LookupProfile(l.ID); err == nil {

@@ -284,7 +284,7 @@ function readForm() {
     mode: data.get('mode') || 'interview',
     principle: data.get('principle') || '',
     question: data.get('question') || '',
-    level: data.get('level') || 'sde2',
+    level: data.get('level') || '',
     echoCancellation: form.elements.echoCancellation.checked,
     noiseSuppression: form.elements.noiseSuppression.checked,
     autoGainControl: form.elements.autoGainControl.checked,
@@ -460,6 +460,10 @@ async function init() {
     if (bank && bank.principles && bank.principles.length) {
       principles = bank.principles;
       fillPrinciples(loadSettings());
+    }
+    const levels = $('#start-form').elements.level;
+    if (bank && bank.default_level && ![...levels].some((r) => r.checked)) {
+      for (const r of levels) r.checked = r.value === bank.default_level;
     }
   } catch {
     // The fallback list lets a session start; the server picks the question.

@@ -54,7 +54,9 @@ export const defaultSettings = {
   mode: 'interview',
   principle: '',
   question: '',
-  level: 'sde2',
+  // No level of its own: the server's (GET /api/questions default_level)
+  // until the person picks one.
+  level: '',
   echoCancellation: true,
   noiseSuppression: true,
   autoGainControl: true,
