@@ -113,12 +113,13 @@ var (
 	storyEnd     = []string{"I learned to test the critical path under real load before every big event."}
 )
 
-func telling(t *testing.T, parts ...[]string) []int16 {
+func telling(t *testing.T, voice string, parts ...[]string) []int16 {
 	t.Helper()
-	return speech(t, slices.Concat(parts...)...)
+	return speechIn(t, voice, slices.Concat(parts...)...)
 }
 
-// TestJournalProgress tells one story three times, two answers linked as
+// TestJournalProgress tells one story three times, in two flite voices,
+// two answers linked as
 // they start and one linked afterwards, and checks that the story's
 // progress shows the shorter situation and the number gained by the
 // result, with each attempt's figures those of its session's report.
@@ -133,10 +134,10 @@ func TestJournalProgress(t *testing.T) {
 	start := protocol.ClientMessage{Principle: "ownership", Level: "sde1", Mode: "interview",
 		Journal: j.ID, JournalSecret: j.Secret, StoryID: s.ID}
 	var sessions []*protocol.StreamResult
-	sessions = append(sessions, stream(t, ts, start, telling(t, longSituation, storyMiddle, resultVague, storyEnd)))
-	sessions = append(sessions, stream(t, ts, start, telling(t, shortSituation, storyMiddle, resultVague, storyEnd)))
+	sessions = append(sessions, stream(t, ts, start, telling(t, "slt", longSituation, storyMiddle, resultVague, storyEnd)))
+	sessions = append(sessions, stream(t, ts, start, telling(t, "kal16", shortSituation, storyMiddle, resultVague, storyEnd)))
 	start.Journal, start.JournalSecret, start.StoryID = "", "", ""
-	third := stream(t, ts, start, telling(t, shortSituation, storyMiddle, resultNumber, storyEnd))
+	third := stream(t, ts, start, telling(t, "slt", shortSituation, storyMiddle, resultNumber, storyEnd))
 	sessions = append(sessions, third)
 	code, out := j.do(t, http.MethodPost, "/stories/"+s.ID+"/attempts", map[string]any{"session_id": third.SessionID, "session_secret": third.Secret, "answer": 0})
 	if code != http.StatusCreated {

@@ -139,13 +139,19 @@ func startServerWith(t *testing.T, cfg Config, log zerolog.Logger, engine transc
 // a person would say them.
 func speech(t *testing.T, sentences ...string) []int16 {
 	t.Helper()
+	return speechIn(t, "slt", sentences...)
+}
+
+// speechIn is speech in one of flite's voices.
+func speechIn(t *testing.T, voice string, sentences ...string) []int16 {
+	t.Helper()
 	if !flite.Available() {
 		testenv.Missing(t, "flite is not installed (apt-get install flite)")
 	}
 	var out []int16
 	pause := make([]int16, transcribe.SampleRate*7/10)
 	for _, s := range sentences {
-		path, err := flite.Synthesize(context.Background(), flite.CacheDir(), "slt", s)
+		path, err := flite.Synthesize(context.Background(), flite.CacheDir(), voice, s)
 		if err != nil {
 			t.Fatal(err)
 		}
