@@ -119,9 +119,8 @@ func telling(t *testing.T, voice string, parts ...[]string) []int16 {
 }
 
 // TestJournalProgress tells one story three times, in two flite voices,
-// two answers linked as
-// they start and one linked afterwards, and checks that the story's
-// progress shows the shorter situation and the number gained by the
+// two answers linked as they start and one linked afterwards, and checks
+// that the story's progress shows the shorter situation and the number gained by the
 // result, with each attempt's figures those of its session's report.
 func TestJournalProgress(t *testing.T) {
 	ts := startServer(t, Config{})
