@@ -111,7 +111,14 @@ func (p *Phraser) ask(ctx context.Context, q *interviewer.Question, transcript s
 	if len(resp.Choices) == 0 {
 		return "", errors.New("no choices in the reply")
 	}
-	return validate(resp.Choices[0].Message.Content)
+	text, err := validate(resp.Choices[0].Message.Content)
+	if err != nil {
+		return "", err
+	}
+	if err := groundedIn(text, q, transcript, probe); err != nil {
+		return "", err
+	}
+	return text, nil
 }
 
 // validate accepts {"probe": "..."} holding one spoken question of sensible

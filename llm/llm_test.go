@@ -79,6 +79,15 @@ func TestPhrase(t *testing.T) {
 		{"empty", 200, `{"probe": ""}`, 0, probe.Text},
 		{"server error", 500, "", 0, probe.Text},
 		{"too slow", 200, `{"probe": "How did you measure it in the end?"}`, 2 * time.Second, probe.Text},
+		// A model's wording is held to the rules' grounding: a figure or a
+		// name the candidate never said is refused.
+		{"unsaid figure", 200, `{"probe": "How did you confirm the $8K a month you saved?"}`, 0, probe.Text},
+		{"unsaid number word", 200, `{"probe": "How did you measure the forty percent drop?"}`, 0, probe.Text},
+		{"unsaid name", 200, `{"probe": "How did the Platform team measure the drop rate?"}`, 0, probe.Text},
+		{"second sentence", 200, `{"probe": "You said the webhook was dropping. How did you know the fix held?"}`, 0,
+			"You said the webhook was dropping. How did you know the fix held?"},
+		{"said figure", 200, `{"probe": "You said the drops fell to 2 a day: how did you count them?"}`, 0,
+			"You said the drops fell to 2 a day: how did you count them?"},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
@@ -99,7 +108,7 @@ func TestPhrase(t *testing.T) {
 			if err != nil {
 				t.Fatal(err)
 			}
-			got := p.Phrase(context.Background(), question, "i noticed the webhook was dropping the drop rate improved", probe)
+			got := p.Phrase(context.Background(), question, "i noticed the webhook was dropping the drop rate improved to 2 a day", probe)
 			if got != tt.want {
 				t.Errorf("Phrase = %q, want %q", got, tt.want)
 			}
