@@ -19,3 +19,24 @@ func TestConformance(t *testing.T) {
 		return storetest.Store{Sessions: db.Sessions, Journals: db.Journals}
 	})
 }
+
+// TestRecordingsConformance runs the checks every store's recordings
+// must pass, as store/s3 runs them.
+func TestRecordingsConformance(t *testing.T) {
+	storetest.RunRecordings(t, func(t *testing.T) storetest.RecordingsStore {
+		dir := t.TempDir()
+		r, err := OpenRecordings(dir)
+		if err != nil {
+			t.Fatal(err)
+		}
+		return storetest.RecordingsStore{Recordings: r, Crash: func(t *testing.T) storetest.Recordings {
+			// The dead process's files stay open here, unwritten, as a
+			// killed process's are closed by the kernel.
+			again, err := OpenRecordings(dir)
+			if err != nil {
+				t.Fatal(err)
+			}
+			return again
+		}}
+	})
+}

@@ -1,12 +1,16 @@
-// Package storetest is one suite of checks that every implementation of
-// the store's rows (store.Sessions with store.Interrupted, and
-// store.Journals) must pass alike: store/folder's SQLite and
-// store/postgres run it from their tests. A check names what a caller
-// relies on: the order of lists, ErrNotFound, ErrConflict and ErrFull,
-// what goes with a deleted row, the attempts' figures rewritten with a
-// report, times that round-trip and sort.
+// Package storetest is the checks that every implementation of the
+// store's interfaces must pass alike, in two suites. Run checks the rows
+// (store.Sessions with store.Interrupted, and store.Journals):
+// store/folder's SQLite and store/postgres run it from their tests.
+// RunRecordings checks the audio (store.Recordings with
+// store.Repairable): store/folder's WAV files and store/s3 run it. A
+// check names what a caller relies on: the order of lists, ErrNotFound,
+// ErrConflict and ErrFull, what goes with a deleted row, the attempts'
+// figures rewritten with a report, times that round-trip and sort,
+// ranges of a recording read on and across the edges of its pieces, and
+// audio that outlives a crash.
 //
-// It is for tests only; recordings are not its business.
+// It is for tests only.
 package storetest
 
 import (
