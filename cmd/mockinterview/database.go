@@ -16,7 +16,7 @@ import (
 const databaseAdvice = "give sqlite:PATH (the default is sqlite:DATA/mockinterview.db, DATA being --data) or a PostgreSQL URL such as " + postgres.URLForm
 
 // databaseFlag is --database: where sessions and journals are kept. The
-// recordings stay in the data folder whatever it says.
+// recordings are --recordings' (recordingsFlag).
 type databaseFlag struct {
 	fs    *flagSet
 	value string
@@ -37,16 +37,17 @@ func (f *databaseFlag) origin() string {
 	return "--database"
 }
 
-// openedStore is a database and the data folder's recordings, opened
-// together.
+// openedStore is a database and the recordings, opened together.
 type openedStore struct {
 	store.Store
 	// Where is the database, for logs: its path or its URL without the
 	// password.
-	Where       string
-	interrupted store.Interrupted
-	recordings  *folder.Recordings
-	close       func() error
+	Where string
+	// RecordingsWhere is where the recordings are, for logs.
+	RecordingsWhere string
+	interrupted     store.Interrupted
+	recordings      recordings
+	close           func() error
 }
 
 // Close closes the database.
@@ -82,18 +83,20 @@ func (f *databaseFlag) check() error {
 	return usageError{fmt.Sprintf("%s: not a database this program keeps: %s", f.origin(), databaseAdvice)}
 }
 
-// open opens the database and the recordings of the data folder dir. With
-// recover, as serve starts, the sessions a dead process left live are
-// marked interrupted; a command that may run beside a service leaves them.
-func (f *databaseFlag) open(ctx context.Context, dir string, recover bool) (*openedStore, error) {
+// open opens the database and the recordings, by default both in the
+// data folder dir. With recover, as serve starts, the sessions a dead
+// process left live are marked interrupted and the audio it spooled is
+// uploaded; a command that may run beside a service leaves them.
+func (f *databaseFlag) open(ctx context.Context, dir string, recs *recordingsFlag, recover bool) (*openedStore, error) {
 	if err := f.check(); err != nil {
 		return nil, err
 	}
-	recordings, err := folder.OpenRecordings(dir)
+	opened, err := recs.open(ctx, dir)
 	if err != nil {
 		return nil, err
 	}
-	s := &openedStore{recordings: recordings}
+	recordings := opened.recordings
+	s := &openedStore{recordings: recordings, RecordingsWhere: opened.where}
 	kind, path, _ := strings.Cut(f.value, ":")
 	switch {
 	case f.value == "" || kind == "sqlite":
@@ -117,6 +120,9 @@ func (f *databaseFlag) open(ctx context.Context, dir string, recover bool) (*ope
 	if recover {
 		if err := store.RecoverInterrupted(ctx, s.interrupted, recordings, ""); err != nil {
 			return nil, errors.Join(fmt.Errorf("database %s: %w", s.Where, err), s.close())
+		}
+		if err := opened.recoverSpooled(ctx); err != nil {
+			return nil, errors.Join(err, s.close())
 		}
 	}
 	return s, nil

@@ -20,6 +20,7 @@ var postgresServer pgtest.Server
 func TestMain(m *testing.M) {
 	code := m.Run()
 	postgresServer.Stop()
+	gateway.Stop()
 	os.Exit(code)
 }
 

@@ -97,7 +97,7 @@ func TestREADMEListsEveryVariable(t *testing.T) {
 		t.Fatal(err)
 	}
 	documented := map[string]bool{}
-	for _, m := range regexp.MustCompile("(?m)^\\| `--[a-z-]+` \\| `([A-Z_]+)` \\|").FindAllStringSubmatch(string(b), -1) {
+	for _, m := range regexp.MustCompile("(?m)^\\| `--[a-z0-9-]+` \\| `([A-Z0-9_]+)` \\|").FindAllStringSubmatch(string(b), -1) {
 		documented[m[1]] = true
 	}
 	read := map[string]bool{}

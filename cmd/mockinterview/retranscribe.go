@@ -21,6 +21,8 @@ func runRetranscribe(ctx context.Context, e env, args []string) error {
 	dataDir := fs.String("data", "./data", "the service's data folder [$MOCKINTERVIEW_DATA]")
 	var database databaseFlag
 	database.register(fs)
+	var recs recordingsFlag
+	recs.register(fs)
 	force := fs.Bool("force", false, "take a session still marked live: its server died and has not been started again")
 	asJSON := fs.Bool("json", false, "print each session's new report as one line of JSON")
 	ids, err := parseFlags(fs, args)
@@ -38,7 +40,7 @@ func runRetranscribe(ctx context.Context, e env, args []string) error {
 	}
 	// The service may be running on the same folder: attach, and leave
 	// its live sessions alone.
-	data, err := database.open(ctx, *dataDir, false)
+	data, err := database.open(ctx, *dataDir, &recs, false)
 	if err != nil {
 		return err
 	}

@@ -29,9 +29,11 @@ func runServe(ctx context.Context, e env, args []string) error {
 	var lf llmFlags
 	lf.register(fs)
 	addr := fs.String("addr", "127.0.0.1:8080", "address to listen on; 0.0.0.0:8080 to be reachable from other machines [$MOCKINTERVIEW_ADDR]")
-	data := fs.String("data", "./data", "folder for the recordings and the SQLite database [$MOCKINTERVIEW_DATA]")
+	data := fs.String("data", "./data", "folder for the recordings and the SQLite database (unless --recordings and --database name others) [$MOCKINTERVIEW_DATA]")
 	var database databaseFlag
 	database.register(fs)
+	var recs recordingsFlag
+	recs.register(fs)
 	endSilence := fs.Duration("end-silence", time.Duration(interviewer.DefaultEndSilence*float64(time.Second)), "silence that ends an answer [$MOCKINTERVIEW_END_SILENCE]")
 	maxProbes := fs.Int("max-probes", interviewer.DefaultMaxProbes, "follow-up questions per interview [$MOCKINTERVIEW_MAX_PROBES]")
 	adminToken := fs.String("admin-token", "", "bearer token that lists and reads every session (empty: nobody can) [$MOCKINTERVIEW_ADMIN_TOKEN]")
@@ -49,6 +51,9 @@ func runServe(ctx context.Context, e env, args []string) error {
 		return err
 	}
 	if err := database.check(); err != nil {
+		return err
+	}
+	if err := recs.check(); err != nil {
 		return err
 	}
 	level, _ := zerolog.ParseLevel(*logLevel) // checked with the flags
@@ -73,7 +78,7 @@ func runServe(ctx context.Context, e env, args []string) error {
 	if err != nil {
 		return err
 	}
-	stored, err := database.open(ctx, *data, true)
+	stored, err := database.open(ctx, *data, &recs, true)
 	if err != nil {
 		return err
 	}
@@ -97,10 +102,14 @@ func runServe(ctx context.Context, e env, args []string) error {
 		return fmt.Errorf("listen on %s: %w (use --addr or $MOCKINTERVIEW_ADDR for another address)", *addr, err)
 	}
 	srv := &http.Server{Handler: handler, ReadHeaderTimeout: 10 * time.Second, MaxHeaderBytes: 64 << 10, IdleTimeout: 2 * time.Minute}
-	log.Info().Str("addr", ln.Addr().String()).Str("engine", engine.Name()).Str("data", *data).Str("database", stored.Where).
+	log.Info().Str("addr", ln.Addr().String()).Str("engine", engine.Name()).Str("data", *data).Str("database", stored.Where).Str("recordings", stored.RecordingsWhere).
 		Int("max_sessions", cfg.MaxSessions).Dur("max_session", cfg.MaxSessionLength).Dur("idle_timeout", cfg.IdleTimeout).
 		Int("max_frame", cfg.MaxFrame).Float64("connect_rate", cfg.ConnectRate).Strs("allowed_origins", cfg.AllowedOrigins).Msg("listening")
-	fmt.Fprintf(e.stdout, "mockinterview: serving http://%s (engine %s, data in %s, database %s)\n", ln.Addr(), engine.Name(), *data, stored.Where)
+	where := ""
+	if recs.value != "" {
+		where = ", recordings " + stored.RecordingsWhere
+	}
+	fmt.Fprintf(e.stdout, "mockinterview: serving http://%s (engine %s, data in %s, database %s%s)\n", ln.Addr(), engine.Name(), *data, stored.Where, where)
 
 	if err := serveUntilDone(ctx, srv, ln, sessions, *shutdownWait, log); err != nil {
 		return err

@@ -51,6 +51,12 @@ type serving struct {
 // port and waits for /healthz.
 func startServe(t *testing.T, data string, flags ...string) *serving {
 	t.Helper()
+	return startServeEnv(t, nil, data, flags...)
+}
+
+// startServeEnv is startServe with environment variables.
+func startServeEnv(t *testing.T, environ map[string]string, data string, flags ...string) *serving {
+	t.Helper()
 	l, err := net.Listen("tcp", "127.0.0.1:0")
 	if err != nil {
 		t.Fatal(err)
@@ -60,7 +66,7 @@ func startServe(t *testing.T, data string, flags ...string) *serving {
 	ctx, cancel := context.WithCancel(context.Background())
 	stdout, stderr := &syncBuffer{}, &syncBuffer{}
 	args := append([]string{"mockinterview", "serve", "--addr", addr, "--data", data, "--pool-size", "2"}, flags...)
-	getenv := func(string) string { return "" }
+	getenv := func(name string) string { return environ[name] }
 	ran := make(chan error, 1)
 	go func() { ran <- run(ctx, args, getenv, strings.NewReader(""), stdout, stderr) }()
 	s := &serving{url: "http://" + addr, stderr: stderr}

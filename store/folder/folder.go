@@ -116,6 +116,16 @@ func OpenRecordings(dir string) (*Recordings, error) {
 	return &Recordings{dir: audio}, nil
 }
 
+// OpenAudio opens recordings kept in the folder dir itself (dir/SESSION/
+// NAME.wav), created if needed: a data folder's audio folder, or one
+// elsewhere.
+func OpenAudio(dir string) (*Recordings, error) {
+	if err := os.MkdirAll(dir, 0o755); err != nil {
+		return nil, fmt.Errorf("recordings folder: %w", err)
+	}
+	return &Recordings{dir: dir}, nil
+}
+
 // Sessions keeps the sessions in a SQLite database: store.Sessions.
 type Sessions struct {
 	db *sql.DB // reads

@@ -140,6 +140,43 @@ func Open(ctx context.Context, cfg Config) (*Recordings, error) {
 	return r, nil
 }
 
+// URLForm is the form of a place for recordings in a bucket.
+const URLForm = "s3://BUCKET/PREFIX"
+
+// EndpointForm is the form of an endpoint.
+const EndpointForm = "https://s3.example.com or http://127.0.0.1:7070"
+
+// ParseURL reads s3://BUCKET/PREFIX (the prefix may be empty). Its
+// errors never quote the URL, which may hold what should not be printed.
+func ParseURL(rawURL string) (bucket, prefix string, err error) {
+	u, err := url.Parse(rawURL)
+	switch {
+	case err != nil || u.Scheme != "s3" || u.Opaque != "":
+		return "", "", fmt.Errorf("not a URL of recordings in a bucket: give %s", URLForm)
+	case u.User != nil:
+		return "", "", fmt.Errorf("an s3:// URL holds no credentials: give %s, and the keys in AWS_ACCESS_KEY_ID and AWS_SECRET_ACCESS_KEY", URLForm)
+	case u.RawQuery != "" || u.Fragment != "":
+		return "", "", fmt.Errorf("an s3:// URL takes no query: give %s, and the server with --s3-endpoint", URLForm)
+	case !bucketName.MatchString(u.Host) || strings.Contains(u.Host, ".."):
+		return "", "", fmt.Errorf("the bucket's name is not one S3 takes (3 to 63 lower-case letters, digits, dots and hyphens): give %s", URLForm)
+	}
+	prefix = strings.Trim(u.Path, "/")
+	if strings.Contains(prefix, "//") {
+		return "", "", fmt.Errorf("the prefix has an empty part: give %s", URLForm)
+	}
+	return u.Host, prefix, nil
+}
+
+// bucketName is the form S3 takes for a bucket's name.
+var bucketName = regexp.MustCompile(`^[a-z0-9][a-z0-9.-]{1,61}[a-z0-9]$`)
+
+// CheckEndpoint says whether s can be an endpoint, and if not, what to
+// give.
+func CheckEndpoint(s string) error {
+	_, _, err := endpoint(s)
+	return err
+}
+
 // endpoint is the host and port of the server and whether it speaks
 // TLS.
 func endpoint(s string) (host string, secure bool, err error) {
@@ -152,9 +189,9 @@ func endpoint(s string) (host string, secure bool, err error) {
 	u, err := url.Parse(s)
 	switch {
 	case err != nil:
-		return "", false, fmt.Errorf("s3 endpoint: %w", err)
+		return "", false, fmt.Errorf("the s3 endpoint is not a URL: give one such as %s", EndpointForm)
 	case u.Scheme != "http" && u.Scheme != "https", u.Host == "", u.User != nil, strings.Trim(u.Path, "/") != "", u.RawQuery != "":
-		return "", false, fmt.Errorf("s3 endpoint: give a URL such as https://s3.example.com or http://127.0.0.1:7070, with no path and no credentials")
+		return "", false, fmt.Errorf("the s3 endpoint is not one this program takes: give a URL such as %s, with no path and no credentials", EndpointForm)
 	}
 	return u.Host, u.Scheme == "https", nil
 }

@@ -277,8 +277,32 @@ func TestOpenErrors(t *testing.T) {
 	for _, endpoint := range []string{"ftp://127.0.0.1:1", "http://me:pw@127.0.0.1:1", "http://127.0.0.1:1/path"} {
 		bad := cfg
 		bad.Endpoint = endpoint
-		if _, err := Open(t.Context(), bad); err == nil || strings.Contains(err.Error(), "pw@") || !strings.Contains(err.Error(), "give a URL such as") {
+		if _, err := Open(t.Context(), bad); err == nil || strings.Contains(err.Error(), "pw@") || !strings.Contains(err.Error(), EndpointForm) {
 			t.Errorf("endpoint %s: %v", endpoint, err)
+		}
+	}
+}
+
+// TestParseURL: a bucket and a prefix, or an error that gives the form
+// and quotes nothing.
+func TestParseURL(t *testing.T) {
+	for _, c := range []struct {
+		url, bucket, prefix string
+	}{
+		{"s3://coach-audio", "coach-audio", ""},
+		{"s3://coach-audio/", "coach-audio", ""},
+		{"s3://coach.audio/recordings", "coach.audio", "recordings"},
+		{"s3://coach-audio/a/b/", "coach-audio", "a/b"},
+	} {
+		if bucket, prefix, err := ParseURL(c.url); err != nil || bucket != c.bucket || prefix != c.prefix {
+			t.Errorf("%s: %q %q (%v); want %q %q", c.url, bucket, prefix, err, c.bucket, c.prefix)
+		}
+	}
+	for _, bad := range []string{"s3:coach", "s3://", "s3://Coach", "s3://ab", "s3://me:hunter2@coach/x", "s3://coach/x?region=eu",
+		"s3://coach/a//b", "https://coach/x", "s3://co..ach", "s3://coach_audio"} {
+		_, _, err := ParseURL(bad)
+		if err == nil || !strings.Contains(err.Error(), URLForm) || strings.Contains(err.Error(), "hunter2") {
+			t.Errorf("%s: %v; want an error giving %s and no password", bad, err, URLForm)
 		}
 	}
 }

@@ -1,0 +1,145 @@
+package main
+
+import (
+	"context"
+	"fmt"
+	"path/filepath"
+	"strings"
+	"time"
+
+	"github.com/mockinterview/mockinterview/store"
+	"github.com/mockinterview/mockinterview/store/folder"
+	"github.com/mockinterview/mockinterview/store/s3"
+)
+
+// recordingsAdvice says what --recordings takes.
+const recordingsAdvice = "give file:PATH (the default is file:DATA/audio, DATA being --data) or " + s3.URLForm +
+	" for S3-compatible storage, with --s3-endpoint for a server other than AWS S3"
+
+// recordingsFlag is --recordings, where the audio is kept, with the
+// flags of S3-compatible storage. Its credentials come from the
+// environment, as every S3 tool takes them.
+type recordingsFlag struct {
+	fs        *flagSet
+	value     string
+	endpoint  string
+	region    string
+	pathStyle bool
+	chunk     time.Duration
+}
+
+func (f *recordingsFlag) register(fs *flagSet) {
+	f.fs = fs
+	fs.StringVar(&f.value, "recordings", "", "where the recordings are kept: file:PATH, or "+s3.URLForm+" on S3-compatible storage "+
+		"(keys from AWS_ACCESS_KEY_ID, AWS_SECRET_ACCESS_KEY and AWS_SESSION_TOKEN); empty: file:DATA/audio in --data [$MOCKINTERVIEW_RECORDINGS]")
+	fs.StringVar(&f.endpoint, "s3-endpoint", "", "with s3:// recordings, the server's URL, such as "+s3.EndpointForm+"; empty: AWS S3 [$MOCKINTERVIEW_S3_ENDPOINT]")
+	fs.StringVar(&f.region, "s3-region", "", "with s3:// recordings, the bucket's region, such as eu-west-1 [$MOCKINTERVIEW_S3_REGION]")
+	fs.BoolVar(&f.pathStyle, "s3-path-style", false, "with s3:// recordings, name the bucket in the path (host/bucket/key), as MinIO and most servers other than AWS want [$MOCKINTERVIEW_S3_PATH_STYLE]")
+	fs.DurationVar(&f.chunk, "s3-chunk", s3.DefaultChunk, "with s3:// recordings, the audio in each object, uploaded as soon as it is full: the most a lost machine loses [$MOCKINTERVIEW_S3_CHUNK]")
+	fs.check("s3-chunk", "give a duration from 1s to 5m, such as 5s", func() bool { return f.chunk >= time.Second && f.chunk <= 5*time.Minute })
+}
+
+// origin names where the value came from without quoting it.
+func (f *recordingsFlag) origin() string {
+	if v, ok := f.fs.fromEnv["recordings"]; ok {
+		return v.name
+	}
+	return "--recordings"
+}
+
+// check says whether the value names a place this program keeps
+// recordings, and if not, what to give.
+func (f *recordingsFlag) check() error {
+	kind, rest, _ := strings.Cut(f.value, ":")
+	switch {
+	case f.value == "":
+		return nil
+	case kind == "file" && rest == "":
+		return usageError{fmt.Sprintf("%s: file: needs the folder's path; %s", f.origin(), recordingsAdvice)}
+	case kind == "file":
+		return nil
+	case kind == "s3":
+		if _, _, err := s3.ParseURL(f.value); err != nil {
+			return usageError{fmt.Sprintf("%s: %v", f.origin(), err)}
+		}
+		if err := s3.CheckEndpoint(f.endpoint); err != nil {
+			return usageError{fmt.Sprintf("%s: %v", f.endpointOrigin(), err)}
+		}
+		if f.fs.getenv("AWS_ACCESS_KEY_ID") == "" || f.fs.getenv("AWS_SECRET_ACCESS_KEY") == "" {
+			return usageError{fmt.Sprintf("%s: recordings in a bucket need its keys: set AWS_ACCESS_KEY_ID and AWS_SECRET_ACCESS_KEY "+
+				"(and AWS_SESSION_TOKEN for temporary ones)", f.origin())}
+		}
+		return nil
+	}
+	return usageError{fmt.Sprintf("%s: not a place this program keeps recordings: %s", f.origin(), recordingsAdvice)}
+}
+
+func (f *recordingsFlag) endpointOrigin() string {
+	if v, ok := f.fs.fromEnv["s3-endpoint"]; ok {
+		return v.name
+	}
+	return "--s3-endpoint"
+}
+
+// recordings are the recordings as the store opens them: what the server
+// takes and what recovery asks of them.
+type recordings interface {
+	store.Recordings
+	store.Repairable
+}
+
+// openedRecordings are recordings opened, with where they are for logs
+// and what a starting service does to upload audio a dead one spooled.
+type openedRecordings struct {
+	recordings
+	where string
+	// uploadSpooled is nil where nothing is spooled.
+	uploadSpooled func(context.Context) (int, error)
+}
+
+// open opens the recordings; those in a bucket are spooled in the data
+// folder dir, in spool/.
+func (f *recordingsFlag) open(ctx context.Context, dir string) (*openedRecordings, error) {
+	if err := f.check(); err != nil {
+		return nil, err
+	}
+	kind, path, _ := strings.Cut(f.value, ":")
+	switch {
+	case f.value == "":
+		r, err := folder.OpenRecordings(dir)
+		if err != nil {
+			return nil, err
+		}
+		return &openedRecordings{recordings: r, where: "file:" + filepath.Join(dir, "audio")}, nil
+	case kind == "file":
+		r, err := folder.OpenAudio(path)
+		if err != nil {
+			return nil, fmt.Errorf("%s: %w", f.origin(), err)
+		}
+		return &openedRecordings{recordings: r, where: "file:" + path}, nil
+	}
+	bucket, prefix, _ := s3.ParseURL(f.value) // checked
+	r, err := s3.Open(ctx, s3.Config{Endpoint: f.endpoint, Region: f.region, PathStyle: f.pathStyle, Bucket: bucket, Prefix: prefix,
+		AccessKey: f.fs.getenv("AWS_ACCESS_KEY_ID"), SecretKey: f.fs.getenv("AWS_SECRET_ACCESS_KEY"), SessionToken: f.fs.getenv("AWS_SESSION_TOKEN"),
+		Chunk: f.chunk, Spool: filepath.Join(dir, "spool")})
+	if err != nil {
+		return nil, fmt.Errorf("%s: %w", f.origin(), err)
+	}
+	where := "s3://" + bucket + "/" + prefix
+	if f.endpoint != "" {
+		where += " on " + f.endpoint
+	}
+	return &openedRecordings{recordings: r, where: where, uploadSpooled: r.UploadSpooled}, nil
+}
+
+// recoverSpooled uploads what a dead process left in the spool, as a
+// service starts.
+func (r *openedRecordings) recoverSpooled(ctx context.Context) error {
+	if r.uploadSpooled == nil {
+		return nil
+	}
+	if _, err := r.uploadSpooled(ctx); err != nil {
+		return fmt.Errorf("recordings %s: %w", r.where, err)
+	}
+	return nil
+}
