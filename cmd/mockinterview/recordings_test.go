@@ -11,10 +11,13 @@ import (
 	"slices"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/minio/minio-go/v7"
 
 	"github.com/mockinterview/mockinterview/internal/s3test"
+	"github.com/mockinterview/mockinterview/store"
+	"github.com/mockinterview/mockinterview/store/folder"
 	"github.com/mockinterview/mockinterview/store/s3"
 	"github.com/mockinterview/mockinterview/transcribe"
 )
@@ -202,5 +205,71 @@ func TestRecordingsFolder(t *testing.T) {
 	}
 	if _, err := os.Stat(filepath.Join(data, "audio")); !os.IsNotExist(err) {
 		t.Errorf("an audio folder in the data folder (%v); the recordings are elsewhere", err)
+	}
+}
+
+// TestServeUploadsSpool: a serve that died mid-answer left its session
+// live, its answer open and 3.5 s of audio in the spool, nothing of it
+// up yet (as if the bucket had been unreachable). The next serve uploads
+// it, ends the answer where the audio ends, marks the session
+// interrupted, and serves the audio from the bucket.
+func TestServeUploadsSpool(t *testing.T) {
+	ctx := t.Context()
+	endpoint, bucket := gateway.Endpoint(t), gateway.Bucket(t)
+	data := t.TempDir()
+	const id, secret = "00112233445566778899aabbccddeeff", "the-secret"
+	db, err := folder.OpenDatabase(ctx, filepath.Join(data, "mockinterview.db"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	rec := store.SessionRecord{ID: id, CreatedAt: time.Now(), Mode: "practice", Level: "sde2", QuestionID: "q", Principle: "Ownership",
+		Question: "Tell me about a time.", Engine: "instant"}
+	if err := db.Sessions.CreateSession(ctx, rec, secret); err != nil {
+		t.Fatal(err)
+	}
+	if err := db.Sessions.AddAnswer(ctx, id, store.AnswerRecord{N: 0, Asked: "Tell me about a time.", AudioFile: "session.wav"}); err != nil {
+		t.Fatal(err)
+	}
+	db.Close()
+	spooled := make([]int16, transcribe.SampleRate*7/2)
+	for i := range spooled {
+		spooled[i] = int16(i * 7)
+	}
+	if err := os.MkdirAll(filepath.Join(data, "spool", id), 0o755); err != nil {
+		t.Fatal(err)
+	}
+	if err := os.WriteFile(filepath.Join(data, "spool", id, "session.wav.pcm"), pcm(spooled), 0o644); err != nil {
+		t.Fatal(err)
+	}
+
+	srv := startServeEnv(t, s3Env, data, "--engine", "instant", "--recordings", "s3://"+bucket, "--s3-endpoint", endpoint,
+		"--s3-path-style", "--s3-chunk", "1s")
+	if left, _ := os.ReadDir(filepath.Join(data, "spool")); len(left) != 0 {
+		t.Errorf("the spool after the start: %v; want it uploaded and empty", left)
+	}
+	var n int
+	for obj := range gateway.Client(t).ListObjects(ctx, bucket, minio.ListObjectsOptions{Recursive: true}) {
+		if obj.Err == nil && strings.HasPrefix(obj.Key, id+"/session.wav/chunk-") {
+			n++
+		}
+	}
+	if n != 4 {
+		t.Errorf("%d chunk objects; want 4 of 1 s for 3.5 s", n)
+	}
+	status, body := httpGet(t, fmt.Sprintf("%s/api/sessions/%s?secret=%s", srv.url, id, secret))
+	var session struct {
+		State   string `json:"state"`
+		Answers []struct {
+			End          *float64 `json:"end"`
+			AudioSeconds float64  `json:"audio_seconds"`
+		} `json:"answers"`
+	}
+	if err := json.Unmarshal([]byte(body), &session); status != http.StatusOK || err != nil || session.State != "interrupted" ||
+		len(session.Answers) != 1 || session.Answers[0].End == nil || session.Answers[0].AudioSeconds != 3.5 {
+		t.Fatalf("the session after the restart: %d %s (%v); want it interrupted, its answer ended at 3.5 s", status, body, err)
+	}
+	status, whole := getRange(t, fmt.Sprintf("%s/api/sessions/%s/answers/0/audio?secret=%s", srv.url, id, secret), "")
+	if status != http.StatusOK || !slices.Equal(whole, transcribe.EncodeWAV(spooled)) {
+		t.Errorf("the answer's audio: %d, %d bytes; want the WAV of the %d samples spooled", status, len(whole), len(spooled))
 	}
 }

@@ -306,3 +306,43 @@ func TestParseURL(t *testing.T) {
 		}
 	}
 }
+
+// puts counts the PUT requests of chunks.
+type puts struct {
+	mu   sync.Mutex
+	keys []string
+}
+
+func (p *puts) RoundTrip(req *http.Request) (*http.Response, error) {
+	if req.Method == http.MethodPut && strings.Contains(req.URL.Path, "/chunk-") {
+		p.mu.Lock()
+		p.keys = append(p.keys, filepath.Base(req.URL.Path))
+		p.mu.Unlock()
+	}
+	return http.DefaultTransport.RoundTrip(req)
+}
+
+// TestRepairUploadsOnlyWhatIsMissing: after a crash, the chunks already
+// in the bucket as they are in the spool are not uploaded again.
+func TestRepairUploadsOnlyWhatIsMissing(t *testing.T) {
+	ctx := t.Context()
+	cfg := config(t)
+	r := open(t, cfg)
+	rec, _ := r.Create(ctx, testID, "session.wav")
+	all := ramp(0, 3*storetest.Chunk+77)
+	rec.Write(all)
+	waitFor(t, "three chunks to go up", func() bool { return len(keys(t, cfg.Bucket)) == 3 })
+	r.abandon()
+	p := &puts{}
+	cfg.Transport = p
+	again := open(t, cfg)
+	if n, err := again.Repair(ctx, testID, "session.wav"); err != nil || n != int64(len(all)) {
+		t.Fatalf("Repair: %d samples (%v); want %d", n, err, len(all))
+	}
+	if !slices.Equal(p.keys, []string{"chunk-000003.pcm"}) {
+		t.Errorf("uploaded %v; want only the last chunk, the others being there already", p.keys)
+	}
+	if got, err := again.Read(ctx, testID, "session.wav", 0, math.MaxInt64); err != nil || !slices.Equal(got, all) {
+		t.Errorf("after Repair: %d samples (%v); want %d", len(got), err, len(all))
+	}
+}
