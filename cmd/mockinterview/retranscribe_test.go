@@ -84,16 +84,24 @@ type killedSession struct {
 // server received, its words up to the last final result it sent, and
 // `mockinterview retranscribe` and the API rebuild its transcript and
 // report from the recording. It does so with the rows in SQLite and in
-// PostgreSQL.
+// PostgreSQL, and with the recordings in a bucket of Versity's S3
+// gateway, where the audio the dead process had spooled and not yet
+// uploaded goes up as the server starts again.
 func TestKillMidAnswer(t *testing.T) {
 	needSpeech(t)
 	bin := buildBinary(t)
 	t.Run("sqlite", func(t *testing.T) { killMidAnswer(t, bin) })
 	t.Run("postgres", func(t *testing.T) { killMidAnswer(t, bin, "--database", postgresServer.Database(t)) })
+	t.Run("s3", func(t *testing.T) {
+		for name, value := range s3Env {
+			t.Setenv(name, value) // for the serve and retranscribe processes
+		}
+		killMidAnswer(t, bin, "--recordings", "s3://"+gateway.Bucket(t)+"/coach", "--s3-endpoint", gateway.Endpoint(t), "--s3-path-style", "--s3-chunk", "1s")
+	})
 }
 
 // killMidAnswer is TestKillMidAnswer with the serve and retranscribe
-// flags that say where the rows are.
+// flags that say where the rows or the recordings are.
 func killMidAnswer(t *testing.T, bin string, database ...string) {
 	data := t.TempDir()
 	srv := startProcess(t, bin, data, database...)
