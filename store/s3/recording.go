@@ -206,24 +206,6 @@ func (rec *recording) state() (int64, time.Time) {
 	return rec.samples, rec.modified
 }
 
-// abandon stops the uploader and closes the spool file without uploading
-// anything more, as a process that dies would: for tests of recovery.
-func (rec *recording) abandon() {
-	rec.mu.Lock()
-	rec.closed, rec.err = true, errors.New("abandoned")
-	rec.closing = true
-	rec.signal()
-	rec.mu.Unlock()
-	<-rec.done
-	rec.r.mu.Lock()
-	delete(rec.r.open, rec.session+"/"+rec.name)
-	rec.r.mu.Unlock()
-	rec.mu.Lock()
-	rec.f.Close()
-	rec.f = nil
-	rec.mu.Unlock()
-}
-
 // put uploads one chunk.
 func (r *Recordings) put(ctx context.Context, key string, data []byte) error {
 	ctx, cancel := context.WithTimeout(ctx, 2*time.Minute)

@@ -2,6 +2,7 @@ package s3
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"math"
 	"net/http"
@@ -61,6 +62,24 @@ func (r *Recordings) abandon() {
 	for _, rec := range open {
 		rec.abandon()
 	}
+}
+
+// abandon stops the uploader and closes the spool file without uploading
+// anything more, as a process that dies would.
+func (rec *recording) abandon() {
+	rec.mu.Lock()
+	rec.closed, rec.err = true, errors.New("abandoned")
+	rec.closing = true
+	rec.signal()
+	rec.mu.Unlock()
+	<-rec.done
+	rec.r.mu.Lock()
+	delete(rec.r.open, rec.session+"/"+rec.name)
+	rec.r.mu.Unlock()
+	rec.mu.Lock()
+	rec.f.Close()
+	rec.f = nil
+	rec.mu.Unlock()
 }
 
 // TestConformance runs the checks every store's recordings must pass,
