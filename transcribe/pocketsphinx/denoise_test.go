@@ -32,7 +32,7 @@ func TestDenoiserLowersSteadyNoise(t *testing.T) {
 	for i := range mixed {
 		mixed[i] = int16(float64(clean[i]) + 300*noise[i])
 	}
-	d, err := NewDenoiser(20)
+	d, err := newSuppressor(20)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -53,5 +53,42 @@ func TestDenoiserLowersSteadyNoise(t *testing.T) {
 	tone, kept := powerDB(mixed[3*transcribe.SampleRate:]), powerDB(out[3*transcribe.SampleRate:])
 	if math.Abs(tone-kept) > 3 {
 		t.Errorf("the tone went from %.1f to %.1f dB: want it within 3 dB", tone, kept)
+	}
+}
+
+// TestLevelGain: a quiet voice is raised to the working level before the
+// suppressor hears it, one at an ordinary level is left as it is, and
+// nothing is ever made quieter.
+func TestLevelGain(t *testing.T) {
+	tone := func(peak float64, seconds int) []int16 {
+		out := make([]int16, seconds*transcribe.SampleRate)
+		for i := range out {
+			out[i] = int16(peak * math.Sin(2*math.Pi*220*float64(i)/transcribe.SampleRate))
+		}
+		return out
+	}
+	for _, c := range []struct {
+		name     string
+		peak     float64
+		min, max float64 // the output's peak over the last second
+	}{
+		{"quiet, -35 dBFS", 580, 7000, 8200},
+		{"ordinary, -12 dBFS", 8000, 7900, 8100},
+		{"loud, -3 dBFS", 23000, 22900, 23100},
+	} {
+		t.Run(c.name, func(t *testing.T) {
+			var l levelGain
+			in := tone(c.peak, 12)
+			for i := 0; i+denoiseFrame <= len(in); i += denoiseFrame {
+				l.apply(in[i : i+denoiseFrame])
+			}
+			peak := 0.0
+			for _, s := range in[len(in)-transcribe.SampleRate:] {
+				peak = max(peak, math.Abs(float64(s)))
+			}
+			if peak < c.min || peak > c.max {
+				t.Errorf("peak %.0f after the level stage, want %.0f to %.0f", peak, c.min, c.max)
+			}
+		})
 	}
 }
