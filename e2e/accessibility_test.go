@@ -123,8 +123,13 @@ func TestKeyboard(t *testing.T) {
 		t.Fatalf("Escape at the question ended the session (view %s)", view)
 	}
 	press(t, ctx, "e")
-	waitFor(t, ctx, "the question whether to end", `document.querySelector('#confirm-end').open`, 5*time.Second)
+	// Each key waits for the focus it moves: on a loaded machine a Tab
+	// pressed before the dialog took the focus went elsewhere, and the
+	// Enter then kept the session going.
+	waitFor(t, ctx, "the question whether to end, Keep answering focused",
+		`document.querySelector('#confirm-end').open && document.activeElement.textContent === 'Keep answering'`, 5*time.Second)
 	press(t, ctx, kb.Tab)
+	waitFor(t, ctx, "End now focused", `document.activeElement.id === 'confirm-end-yes'`, 5*time.Second)
 	press(t, ctx, kb.Enter)
 	waitFor(t, ctx, "the report", `document.body.dataset.view === 'report' && document.querySelector('#view-report .report')`, 30*time.Second)
 	checkAxe(t, ctx, "report")
