@@ -174,14 +174,7 @@ func runAnalyze(ctx context.Context, e env, args []string) error {
 		return usageError{"analyze needs a recording (.wav), a typed transcript (.txt) or a folder of them"}
 	}
 	if *story != "" {
-		if *profilePath != "" {
-			return usageError{"--profile cannot be used with --story: a journal's attempts are judged at a built-in --level"}
-		}
-		paths, err := analyzeInputs(args)
-		if err != nil {
-			return err
-		}
-		return analyzeIntoJournal(ctx, e, jc, *story, *level, paths, *asJSON)
+		return analyzeStory(ctx, e, jc, *story, *level, *profilePath, args, *asJSON)
 	}
 	profile, err := levelProfile(*level, *profilePath)
 	if err != nil {
@@ -240,6 +233,18 @@ func runAnalyze(ctx context.Context, e env, args []string) error {
 		return fmt.Errorf("%d of %d files could not be analyzed (the reasons are above)", failed, len(paths))
 	}
 	return nil
+}
+
+// analyzeStory makes each recording an attempt of a story of a journal.
+func analyzeStory(ctx context.Context, e env, jc *journalClient, story, level, profilePath string, args []string, asJSON bool) error {
+	if profilePath != "" {
+		return usageError{"--profile cannot be used with --story: a journal's attempts are judged at a built-in --level"}
+	}
+	paths, err := analyzeInputs(args)
+	if err != nil {
+		return err
+	}
+	return analyzeIntoJournal(ctx, e, jc, story, level, paths, asJSON)
 }
 
 // analyzeFile reads one answer and analyzes it.
