@@ -165,26 +165,7 @@ func Markdown(d *store.SessionDetail) string {
 	for _, part := range r.Parts {
 		fmt.Fprintf(&b, "**%s** (%s–%s): %s\n\n", title(string(part.Label)), clock(part.Start), clock(part.End), markdownText(part.Text))
 	}
-	if len(r.Probes) > 0 {
-		b.WriteString("## Follow-up questions\n\n")
-		for i, pr := range r.Probes {
-			fmt.Fprintf(&b, "### %d. %s\n\n", i+1, markdownText(pr.Asked))
-			switch {
-			case pr.Answer != "":
-				fmt.Fprintf(&b, "> %s\n\n", markdownText(pr.Answer))
-			case pr.Skipped:
-				b.WriteString("_Skipped._\n\n")
-			case pr.Verdict == nil || pr.Verdict.Rating != interviewer.RatingUnanswered: // the verdict says it
-				b.WriteString("_No reply heard._\n\n")
-			}
-			if pr.Verdict != nil {
-				fmt.Fprintf(&b, "**%s**: %s\n\n", title(pr.Verdict.Rating), markdownText(pr.Verdict.Reason))
-			}
-			if pr.Audio != nil && pr.Audio.Quality != interviewer.AudioGood && pr.Answer != "" {
-				fmt.Fprintf(&b, "Audio of the reply: %s\n\n", interviewer.FormatAudio(*pr.Audio))
-			}
-		}
-	}
+	writeProbesMarkdown(&b, r.Probes)
 	if len(r.Feedback) > 0 {
 		b.WriteString("## Feedback\n\n")
 		for _, f := range r.Feedback {
@@ -199,6 +180,33 @@ func Markdown(d *store.SessionDetail) string {
 		}
 	}
 	return b.String()
+}
+
+// writeProbesMarkdown writes the follow-up questions, each with its reply
+// (or why there is none), its verdict and, when the reply's audio was not
+// good, how it sounded.
+func writeProbesMarkdown(b *strings.Builder, probes []interviewer.ProbeExchange) {
+	if len(probes) == 0 {
+		return
+	}
+	b.WriteString("## Follow-up questions\n\n")
+	for i, pr := range probes {
+		fmt.Fprintf(b, "### %d. %s\n\n", i+1, markdownText(pr.Asked))
+		switch {
+		case pr.Answer != "":
+			fmt.Fprintf(b, "> %s\n\n", markdownText(pr.Answer))
+		case pr.Skipped:
+			b.WriteString("_Skipped._\n\n")
+		case pr.Verdict == nil || pr.Verdict.Rating != interviewer.RatingUnanswered: // the verdict says it
+			b.WriteString("_No reply heard._\n\n")
+		}
+		if pr.Verdict != nil {
+			fmt.Fprintf(b, "**%s**: %s\n\n", title(pr.Verdict.Rating), markdownText(pr.Verdict.Reason))
+		}
+		if pr.Audio != nil && pr.Audio.Quality != interviewer.AudioGood && pr.Answer != "" {
+			fmt.Fprintf(b, "Audio of the reply: %s\n\n", interviewer.FormatAudio(*pr.Audio))
+		}
+	}
 }
 
 // fallbackNote says how many utterances a fallback engine heard, if any.
