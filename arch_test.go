@@ -78,8 +78,13 @@ var rooms = []room{{
 	pattern:    "./store/postgres",
 	why:        "PostgreSQL's store is one implementation beside SQLite's, not built on store/folder: the store's interfaces and records and the pgx driver (so the network), no HTTP, no server",
 	forbidden:  []string{"net/http", "os/exec"},
-	ours:       []string{"store/postgres", "store", "interviewer/...", "transcribe"},
+	ours:       []string{"store/postgres", "store/sqlrows", "store", "interviewer/...", "transcribe"},
 	thirdParty: true,
+}, {
+	pattern:   "./store/sqlrows",
+	why:       "the helpers the SQL stores share: database/sql and store's records, no driver, no dialect, no network",
+	forbidden: []string{"net", "os/exec", "runtime/cgo"},
+	ours:      []string{"store/sqlrows", "store", "interviewer/...", "transcribe"},
 }, {
 	pattern:   "./store/storetest",
 	why:       "the checks every store passes alike speak only store's interfaces: no database, no implementation",

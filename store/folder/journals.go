@@ -11,6 +11,7 @@ import (
 	"github.com/mockinterview/mockinterview/interviewer"
 	"github.com/mockinterview/mockinterview/interviewer/journal"
 	"github.com/mockinterview/mockinterview/store"
+	"github.com/mockinterview/mockinterview/store/sqlrows"
 )
 
 // Journals keeps the story journals in the sessions' database:
@@ -62,7 +63,7 @@ func (j *Journals) DeleteJournal(ctx context.Context, id string) ([]string, erro
 		if err := errors.Join(rows.Err(), rows.Close()); err != nil {
 			return err
 		}
-		return affectedOne(tx.ExecContext(ctx, `DELETE FROM journals WHERE id = ?`, id))
+		return sqlrows.AffectedOne(tx.ExecContext(ctx, `DELETE FROM journals WHERE id = ?`, id))
 	})
 	if err != nil {
 		return nil, fmt.Errorf("delete journal: %w", err)
@@ -72,7 +73,7 @@ func (j *Journals) DeleteJournal(ctx context.Context, id string) ([]string, erro
 
 // AddStory adds a story to a journal that has room for it.
 func (j *Journals) AddStory(ctx context.Context, journalID string, s journal.Story) error {
-	principles, vocabulary := listJSON(s.Principles), listJSON(s.Vocabulary)
+	principles, vocabulary := sqlrows.ListJSON(s.Principles), sqlrows.ListJSON(s.Vocabulary)
 	err := j.s.inTx(ctx, func(tx *sql.Tx) error {
 		var n int
 		if err := tx.QueryRowContext(ctx, `SELECT count(*) FROM stories WHERE journal_id = ?`, journalID).Scan(&n); err != nil {
@@ -93,8 +94,8 @@ func (j *Journals) AddStory(ctx context.Context, journalID string, s journal.Sto
 
 // UpdateStory replaces a story's title, principles, notes and vocabulary.
 func (j *Journals) UpdateStory(ctx context.Context, journalID string, s journal.Story) error {
-	err := affectedOne(j.s.w.ExecContext(ctx, `UPDATE stories SET title = ?, principles = ?, notes = ?, vocabulary = ?, updated_at = ?
-		WHERE id = ? AND journal_id = ?`, s.Title, listJSON(s.Principles), s.Notes, listJSON(s.Vocabulary), formatTime(s.Updated), s.ID, journalID))
+	err := sqlrows.AffectedOne(j.s.w.ExecContext(ctx, `UPDATE stories SET title = ?, principles = ?, notes = ?, vocabulary = ?, updated_at = ?
+		WHERE id = ? AND journal_id = ?`, s.Title, sqlrows.ListJSON(s.Principles), s.Notes, sqlrows.ListJSON(s.Vocabulary), formatTime(s.Updated), s.ID, journalID))
 	if err != nil {
 		return fmt.Errorf("update story: %w", err)
 	}
@@ -103,7 +104,7 @@ func (j *Journals) UpdateStory(ctx context.Context, journalID string, s journal.
 
 // DeleteStory removes a story; its attempts go with it, the sessions stay.
 func (j *Journals) DeleteStory(ctx context.Context, journalID, storyID string) error {
-	err := affectedOne(j.s.w.ExecContext(ctx, `DELETE FROM stories WHERE id = ? AND journal_id = ?`, storyID, journalID))
+	err := sqlrows.AffectedOne(j.s.w.ExecContext(ctx, `DELETE FROM stories WHERE id = ? AND journal_id = ?`, storyID, journalID))
 	if err != nil {
 		return fmt.Errorf("delete story: %w", err)
 	}
@@ -138,14 +139,14 @@ func (j *Journals) entries(ctx context.Context, where string, args ...any) ([]jo
 	if err != nil {
 		return nil, fmt.Errorf("read stories: %w", err)
 	}
-	err = eachRow(rows, func() error {
+	err = sqlrows.EachRow(rows, func() error {
 		var s journal.Story
 		var principles, vocabulary, created, updated string
 		if err := rows.Scan(&s.ID, &s.Title, &principles, &s.Notes, &vocabulary, &created, &updated); err != nil {
 			return err
 		}
 		s.Created, s.Updated = parseTime(created), parseTime(updated)
-		s.Principles, s.Vocabulary = parseList(principles), parseList(vocabulary)
+		s.Principles, s.Vocabulary = sqlrows.ParseList(principles), sqlrows.ParseList(vocabulary)
 		index[s.ID] = len(out)
 		out = append(out, journal.Entry{Story: s, Attempts: []journal.Attempt{}})
 		return nil
@@ -159,7 +160,7 @@ func (j *Journals) entries(ctx context.Context, where string, args ...any) ([]jo
 	if err != nil {
 		return nil, fmt.Errorf("read attempts: %w", err)
 	}
-	err = eachRow(rows, func() error {
+	err = sqlrows.EachRow(rows, func() error {
 		var storyID, created, figures string
 		var a journal.Attempt
 		if err := rows.Scan(&storyID, &a.SessionID, &a.Answer, &created, &figures); err != nil {
@@ -218,7 +219,7 @@ func (j *Journals) LinkAttempt(ctx context.Context, journalID, storyID, sessionI
 
 // UnlinkAttempt removes an attempt from a story of a journal.
 func (j *Journals) UnlinkAttempt(ctx context.Context, journalID, storyID, sessionID string, answer int) error {
-	err := affectedOne(j.s.w.ExecContext(ctx, `DELETE FROM attempts WHERE session_id = ? AND answer = ? AND story_id IN
+	err := sqlrows.AffectedOne(j.s.w.ExecContext(ctx, `DELETE FROM attempts WHERE session_id = ? AND answer = ? AND story_id IN
 		(SELECT id FROM stories WHERE id = ? AND journal_id = ?)`, sessionID, answer, storyID, journalID))
 	if err != nil {
 		return fmt.Errorf("unlink attempt: %w", err)
@@ -246,40 +247,4 @@ func measureAttempts(ctx context.Context, tx *sql.Tx, sessionID string, r *inter
 	}
 	_, err = tx.ExecContext(ctx, `UPDATE attempts SET figures = ? WHERE session_id = ? AND answer = 0`, string(figures), sessionID)
 	return err
-}
-
-// affectedOne turns an update that touched no row into ErrNotFound.
-func affectedOne(res sql.Result, err error) error {
-	if err != nil {
-		return err
-	}
-	if n, err := res.RowsAffected(); err != nil || n == 0 {
-		return errors.Join(err, store.ErrNotFound)
-	}
-	return nil
-}
-
-// eachRow calls fn for each row, then closes the rows.
-func eachRow(rows *sql.Rows, fn func() error) error {
-	defer rows.Close()
-	for rows.Next() {
-		if err := fn(); err != nil {
-			return err
-		}
-	}
-	return rows.Err()
-}
-
-func listJSON(list []string) string {
-	if list == nil {
-		list = []string{}
-	}
-	b, _ := json.Marshal(list)
-	return string(b)
-}
-
-func parseList(s string) []string {
-	out := []string{}
-	json.Unmarshal([]byte(s), &out)
-	return out
 }

@@ -11,6 +11,7 @@ import (
 	"github.com/mockinterview/mockinterview/interviewer"
 	"github.com/mockinterview/mockinterview/interviewer/journal"
 	"github.com/mockinterview/mockinterview/store"
+	"github.com/mockinterview/mockinterview/store/sqlrows"
 )
 
 // Journals keeps the story journals beside the sessions: store.Journals.
@@ -51,7 +52,7 @@ func (j *Journals) DeleteJournal(ctx context.Context, id string) ([]string, erro
 		if err != nil {
 			return err
 		}
-		err = eachRow(rows, func() error {
+		err = sqlrows.EachRow(rows, func() error {
 			var s string
 			err := rows.Scan(&s)
 			sessions = append(sessions, s)
@@ -60,7 +61,7 @@ func (j *Journals) DeleteJournal(ctx context.Context, id string) ([]string, erro
 		if err != nil {
 			return err
 		}
-		return affectedOne(tx.ExecContext(ctx, `DELETE FROM journals WHERE id = $1`, id))
+		return sqlrows.AffectedOne(tx.ExecContext(ctx, `DELETE FROM journals WHERE id = $1`, id))
 	})
 	if err != nil {
 		return nil, fmt.Errorf("delete journal: %w", err)
@@ -70,7 +71,7 @@ func (j *Journals) DeleteJournal(ctx context.Context, id string) ([]string, erro
 
 // AddStory adds a story to a journal that has room for it.
 func (j *Journals) AddStory(ctx context.Context, journalID string, s journal.Story) error {
-	principles, vocabulary := listJSON(s.Principles), listJSON(s.Vocabulary)
+	principles, vocabulary := sqlrows.ListJSON(s.Principles), sqlrows.ListJSON(s.Vocabulary)
 	err := j.s.inTx(ctx, func(tx *sql.Tx) error {
 		// The journal's row, locked, makes stories added at once count
 		// each other; a journal that does not exist is refused by the
@@ -97,8 +98,8 @@ func (j *Journals) AddStory(ctx context.Context, journalID string, s journal.Sto
 
 // UpdateStory replaces a story's title, principles, notes and vocabulary.
 func (j *Journals) UpdateStory(ctx context.Context, journalID string, s journal.Story) error {
-	err := affectedOne(j.s.db.ExecContext(ctx, `UPDATE stories SET title = $1, principles = $2, notes = $3, vocabulary = $4, updated_at = $5
-		WHERE id = $6 AND journal_id = $7`, s.Title, listJSON(s.Principles), s.Notes, listJSON(s.Vocabulary), s.Updated, s.ID, journalID))
+	err := sqlrows.AffectedOne(j.s.db.ExecContext(ctx, `UPDATE stories SET title = $1, principles = $2, notes = $3, vocabulary = $4, updated_at = $5
+		WHERE id = $6 AND journal_id = $7`, s.Title, sqlrows.ListJSON(s.Principles), s.Notes, sqlrows.ListJSON(s.Vocabulary), s.Updated, s.ID, journalID))
 	if err != nil {
 		return fmt.Errorf("update story: %w", err)
 	}
@@ -107,7 +108,7 @@ func (j *Journals) UpdateStory(ctx context.Context, journalID string, s journal.
 
 // DeleteStory removes a story; its attempts go with it, the sessions stay.
 func (j *Journals) DeleteStory(ctx context.Context, journalID, storyID string) error {
-	err := affectedOne(j.s.db.ExecContext(ctx, `DELETE FROM stories WHERE id = $1 AND journal_id = $2`, storyID, journalID))
+	err := sqlrows.AffectedOne(j.s.db.ExecContext(ctx, `DELETE FROM stories WHERE id = $1 AND journal_id = $2`, storyID, journalID))
 	if err != nil {
 		return fmt.Errorf("delete story: %w", err)
 	}
@@ -141,7 +142,7 @@ func (j *Journals) entries(ctx context.Context, where string, args ...any) ([]jo
 	if err != nil {
 		return nil, fmt.Errorf("read stories: %w", err)
 	}
-	err = eachRow(rows, func() error {
+	err = sqlrows.EachRow(rows, func() error {
 		var s journal.Story
 		var principles, vocabulary []byte
 		var created, updated sql.NullTime
@@ -149,7 +150,7 @@ func (j *Journals) entries(ctx context.Context, where string, args ...any) ([]jo
 			return err
 		}
 		s.Created, s.Updated = timeOf(created), timeOf(updated)
-		s.Principles, s.Vocabulary = parseList(principles), parseList(vocabulary)
+		s.Principles, s.Vocabulary = sqlrows.ParseList(string(principles)), sqlrows.ParseList(string(vocabulary))
 		index[s.ID] = len(out)
 		out = append(out, journal.Entry{Story: s, Attempts: []journal.Attempt{}})
 		return nil
@@ -163,7 +164,7 @@ func (j *Journals) entries(ctx context.Context, where string, args ...any) ([]jo
 	if err != nil {
 		return nil, fmt.Errorf("read attempts: %w", err)
 	}
-	err = eachRow(rows, func() error {
+	err = sqlrows.EachRow(rows, func() error {
 		var storyID string
 		var figures []byte
 		var created sql.NullTime
@@ -236,7 +237,7 @@ func (j *Journals) LinkAttempt(ctx context.Context, journalID, storyID, sessionI
 
 // UnlinkAttempt removes an attempt from a story of a journal.
 func (j *Journals) UnlinkAttempt(ctx context.Context, journalID, storyID, sessionID string, answer int) error {
-	err := affectedOne(j.s.db.ExecContext(ctx, `DELETE FROM attempts WHERE session_id = $1 AND answer = $2 AND story_id IN
+	err := sqlrows.AffectedOne(j.s.db.ExecContext(ctx, `DELETE FROM attempts WHERE session_id = $1 AND answer = $2 AND story_id IN
 		(SELECT id FROM stories WHERE id = $3 AND journal_id = $4)`, sessionID, answer, storyID, journalID))
 	if err != nil {
 		return fmt.Errorf("unlink attempt: %w", err)
@@ -264,40 +265,4 @@ func measureAttempts(ctx context.Context, tx *sql.Tx, sessionID string, r *inter
 	}
 	_, err = tx.ExecContext(ctx, `UPDATE attempts SET figures = $1 WHERE session_id = $2 AND answer = 0`, string(figures), sessionID)
 	return err
-}
-
-// affectedOne turns an update that touched no row into ErrNotFound.
-func affectedOne(res sql.Result, err error) error {
-	if err != nil {
-		return err
-	}
-	if n, err := res.RowsAffected(); err != nil || n == 0 {
-		return errors.Join(err, store.ErrNotFound)
-	}
-	return nil
-}
-
-// eachRow calls fn for each row, then closes the rows.
-func eachRow(rows *sql.Rows, fn func() error) error {
-	defer rows.Close()
-	for rows.Next() {
-		if err := fn(); err != nil {
-			return err
-		}
-	}
-	return rows.Err()
-}
-
-func listJSON(list []string) string {
-	if list == nil {
-		list = []string{}
-	}
-	b, _ := json.Marshal(list)
-	return string(b)
-}
-
-func parseList(b []byte) []string {
-	out := []string{}
-	json.Unmarshal(b, &out)
-	return out
 }

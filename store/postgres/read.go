@@ -9,6 +9,7 @@ import (
 
 	"github.com/mockinterview/mockinterview/interviewer"
 	"github.com/mockinterview/mockinterview/store"
+	"github.com/mockinterview/mockinterview/store/sqlrows"
 	"github.com/mockinterview/mockinterview/transcribe"
 )
 
@@ -90,14 +91,14 @@ func (s *Sessions) readAnswers(ctx context.Context, d *store.SessionDetail) erro
 }
 
 func (s *Sessions) readWords(ctx context.Context, d *store.SessionDetail) error {
-	return scanAll(ctx, s, `SELECT answer, utterance, text, punctuated, start_time, end_time, confidence, low_confidence, part, filler
+	return sqlrows.ScanAll(ctx, s.db, `SELECT answer, utterance, text, punctuated, start_time, end_time, confidence, low_confidence, part, filler
 		FROM words WHERE session_id = $1 ORDER BY idx`, d.ID, &d.Words, func(rows *sql.Rows, w *store.WordRecord) error {
 		return rows.Scan(&w.Answer, &w.Utterance, &w.Text, &w.Punctuated, &w.Start, &w.End, &w.Confidence, &w.LowConfidence, &w.Part, &w.Filler)
 	})
 }
 
 func (s *Sessions) readUtterances(ctx context.Context, d *store.SessionDetail) error {
-	return scanAll(ctx, s, `SELECT u.n, u.answer, u.start_time, u.end_time, u.engine, u.fallback,
+	return sqlrows.ScanAll(ctx, s.db, `SELECT u.n, u.answer, u.start_time, u.end_time, u.engine, u.fallback,
 		(SELECT count(*) FROM words w WHERE w.session_id = u.session_id AND w.utterance = u.n)
 		FROM utterances u WHERE u.session_id = $1 ORDER BY u.n`, d.ID, &d.Utterances, func(rows *sql.Rows, u *store.UtteranceRecord) error {
 		return rows.Scan(&u.N, &u.Answer, &u.Start, &u.End, &u.Engine, &u.Fallback, &u.Words)
@@ -105,7 +106,7 @@ func (s *Sessions) readUtterances(ctx context.Context, d *store.SessionDetail) e
 }
 
 func (s *Sessions) readParts(ctx context.Context, d *store.SessionDetail) error {
-	return scanAll(ctx, s, `SELECT label, start_time, end_time, duration, speaking, target, status, words, wpm, text
+	return sqlrows.ScanAll(ctx, s.db, `SELECT label, start_time, end_time, duration, speaking, target, status, words, wpm, text
 		FROM parts WHERE session_id = $1 ORDER BY idx`, d.ID, &d.Parts, func(rows *sql.Rows, p *interviewer.PartTiming) error {
 		return rows.Scan(&p.Label, &p.Start, &p.End, &p.Duration, &p.Speaking, &p.Target, &p.Status, &p.Words, &p.WPM, &p.Text)
 	})
@@ -115,7 +116,7 @@ func (s *Sessions) readParts(ctx context.Context, d *store.SessionDetail) error 
 // words, a reply's words being the session's words of its answer, probe
 // k's being answer k's.
 func (s *Sessions) readProbes(ctx context.Context, d *store.SessionDetail) error {
-	err := scanAll(ctx, s, `SELECT probe_id, gap, probes, asked, reply, skipped, rating, reason
+	err := sqlrows.ScanAll(ctx, s.db, `SELECT probe_id, gap, probes, asked, reply, skipped, rating, reason
 		FROM probes WHERE session_id = $1 ORDER BY n`, d.ID, &d.Probes, func(rows *sql.Rows, p *interviewer.ProbeExchange) error {
 		var v interviewer.Verdict
 		err := rows.Scan(&p.ID, &p.Gap, &p.Probes, &p.Asked, &p.Answer, &p.Skipped, &v.Rating, &v.Reason)
@@ -177,7 +178,7 @@ func (s *Sessions) report(ctx context.Context, q interface {
 
 func (s *Sessions) answers(ctx context.Context, id string) ([]store.AnswerRecord, error) {
 	var out []store.AnswerRecord
-	err := scanAll(ctx, s, `SELECT n, probe_id, gap, asked, start_time, end_time, audio_file, first_sample, samples, audio_seconds
+	err := sqlrows.ScanAll(ctx, s.db, `SELECT n, probe_id, gap, asked, start_time, end_time, audio_file, first_sample, samples, audio_seconds
 		FROM answers WHERE session_id = $1 ORDER BY n`, id, &out, func(rows *sql.Rows, a *store.AnswerRecord) error {
 		var end sql.NullFloat64
 		err := rows.Scan(&a.N, &a.ProbeID, &a.Gap, &a.Asked, &a.Start, &end, &a.AudioFile, &a.FirstSample, &a.Samples, &a.AudioSeconds)
@@ -201,23 +202,4 @@ func (s *Sessions) Answer(ctx context.Context, sessionID string, n int) (store.A
 		}
 	}
 	return store.AnswerRecord{}, store.ErrNotFound
-}
-
-// scanAll runs query with the session id and sets *out to its rows, each
-// read by scan; an empty list, not nil, when there are none.
-func scanAll[T any](ctx context.Context, s *Sessions, query, id string, out *[]T, scan func(*sql.Rows, *T) error) error {
-	rows, err := s.db.QueryContext(ctx, query, id)
-	if err != nil {
-		return fmt.Errorf("session %s: %w", id, err)
-	}
-	defer rows.Close()
-	*out = []T{}
-	for rows.Next() {
-		var v T
-		if err := scan(rows, &v); err != nil {
-			return fmt.Errorf("session %s: %w", id, err)
-		}
-		*out = append(*out, v)
-	}
-	return rows.Err()
 }
