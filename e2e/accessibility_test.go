@@ -183,6 +183,43 @@ func TestKeyboard(t *testing.T) {
 	checkAxe(t, ctx, "sessions")
 }
 
+// TestAskStaleClose is the end question's answer when the close event of
+// its previous opening arrives after the next opening began, as it did on a
+// loaded machine (the browser runs input before that event's task): End now
+// must still end, and Escape must still say no.
+func TestAskStaleClose(t *testing.T) {
+	t.Parallel()
+	svc := startServer(t, server.Config{})
+	ctx := startBrowser(t)
+	do(t, ctx, "open the start page",
+		chromedp.Navigate(svc.URL+"/#/"),
+		chromedp.WaitVisible(chromedp.CSS("#start-form")))
+	got := eval[[]string](t, ctx, `(async () => {
+		const { ask } = await import('/dom.js');
+		const dialog = document.querySelector('#confirm-end');
+		const settle = () => new Promise((r) => setTimeout(r, 100));
+		const answers = [];
+		// Closed without a button: its close event is only queued when the
+		// next opening begins.
+		ask(dialog);
+		dialog.close();
+		const yes = ask(dialog);
+		await settle();
+		document.querySelector('#confirm-end-yes').click();
+		answers.push(await yes);
+		dialog.close();
+		const no = ask(dialog);
+		await settle();
+		dialog.dispatchEvent(new Event('cancel'));
+		dialog.close();
+		answers.push(await no);
+		return answers;
+	})()`)
+	if len(got) != 2 || got[0] != "end" || got[1] != "" {
+		t.Errorf("End now then Escape answered %q, want [end \"\"]", got)
+	}
+}
+
 // speechWAV synthesizes sentences as one recording, with lead seconds of
 // silence before, a breath between sentences and tail seconds after.
 func speechWAV(t *testing.T, lead, tail float64, sentences []string) string {

@@ -64,6 +64,29 @@ func (b *logBuffer) String() string {
 	return b.buf.String()
 }
 
+// failedSteps holds, for each test that stopped at a browser step, what
+// the step was: the logs printed after the failure can run to hundreds of
+// lines, and a CI summary shows only their end.
+var failedSteps sync.Map // *testing.T → string
+
+// stepFailed stops the test at a browser step that failed.
+func stepFailed(t *testing.T, format string, args ...any) {
+	t.Helper()
+	msg := fmt.Sprintf(format, args...)
+	failedSteps.Store(t, msg)
+	t.Fatal(msg)
+}
+
+// repeatFailedStep says again, after every log, which step failed; the
+// test registers it before anything that dumps logs, so it runs last.
+func repeatFailedStep(t *testing.T) {
+	t.Cleanup(func() {
+		if msg, ok := failedSteps.LoadAndDelete(t); ok {
+			t.Logf("the step that failed (said again after the logs): %s", msg)
+		}
+	})
+}
+
 // dumpOnFailure prints the buffer at the end of a failed test.
 func dumpOnFailure(t *testing.T, name string, b *logBuffer) {
 	t.Cleanup(func() {
@@ -83,6 +106,7 @@ type service struct {
 // wires it, with its own data folder.
 func startServer(t *testing.T, cfg server.Config) *service {
 	t.Helper()
+	repeatFailedStep(t)
 	logs := &logBuffer{}
 	dumpOnFailure(t, "server log", logs)
 	log := zerolog.New(logs).With().Timestamp().Logger()
@@ -376,7 +400,7 @@ func do(t *testing.T, ctx context.Context, what string, actions ...chromedp.Acti
 	t.Helper()
 	if err := chromedp.Do(ctx, actions...); err != nil {
 		screenshot(t, ctx, "failed")
-		t.Fatalf("%s: %v", what, err)
+		stepFailed(t, "%s: %v", what, err)
 	}
 }
 
@@ -386,7 +410,7 @@ func eval[T any](t *testing.T, ctx context.Context, expression string) T {
 	v, err := chromedp.Run(ctx, chromedp.Evaluate[T](expression, chromedp.EvalAwaitPromise))
 	if err != nil {
 		screenshot(t, ctx, "failed")
-		t.Fatalf("evaluate %s: %v", expression, err)
+		stepFailed(t, "evaluate %s: %v", expression, err)
 	}
 	return v
 }
@@ -401,7 +425,7 @@ func waitFor(t *testing.T, ctx context.Context, what, condition string, timeout 
 		chromedp.WithPollingInterval(200*time.Millisecond), chromedp.WithPollingTimeout(timeout)))
 	if err != nil {
 		screenshot(t, ctx, "failed")
-		t.Fatalf("waiting for %s: %v", what, err)
+		stepFailed(t, "waiting for %s: %v", what, err)
 	}
 }
 

@@ -149,11 +149,14 @@ export class Microphone {
       for (const t of this.stream.getTracks()) t.stop();
       const done = new Promise((resolve) => { this.flushed = resolve; });
       this.node.port.postMessage({ type: 'flush' });
-      await Promise.race([done, new Promise((r) => setTimeout(r, 1000))]);
+      const second = () => new Promise((r) => setTimeout(r, 1000));
+      await Promise.race([done, second()]);
       this.source.disconnect();
       this.node.disconnect();
       this.sink.disconnect();
-      await this.ctx.close().catch(() => {});
+      // Closing the context has been seen to hang in a loaded browser; what
+      // waits on stop (the last frames, then CloseStream) must not.
+      await Promise.race([this.ctx.close().catch(() => {}), second()]);
     })();
     return this.stopping;
   }

@@ -77,3 +77,29 @@ export function announce(text) {
   region.textContent = '';
   setTimeout(() => { region.textContent = text; }, 30);
 }
+
+// ask opens a modal dialog whose form closes it with a button's value and
+// resolves with that value ('' for Escape). The answer is taken from the
+// form's submit or the dialog's cancel, both fired as the person acts: the
+// close event comes later, in a task of its own that input can overtake,
+// so the close of an earlier opening can arrive after the next one began.
+// A close seen while the dialog is open again is that stale one.
+export function ask(dialog) {
+  dialog.returnValue = '';
+  dialog.showModal();
+  const form = dialog.querySelector('form');
+  return new Promise((resolve) => {
+    const done = (value) => {
+      if (form) form.removeEventListener('submit', submitted);
+      dialog.removeEventListener('cancel', cancelled);
+      dialog.removeEventListener('close', closed);
+      resolve(value);
+    };
+    const submitted = (e) => done(e.submitter && e.submitter.value !== undefined ? e.submitter.value : dialog.returnValue);
+    const cancelled = () => done('');
+    const closed = () => { if (!dialog.open) done(dialog.returnValue); };
+    if (form) form.addEventListener('submit', submitted);
+    dialog.addEventListener('cancel', cancelled);
+    dialog.addEventListener('close', closed);
+  });
+}

@@ -7,7 +7,7 @@
 // posts what it still holds, CloseStream goes out, and the session waits
 // for the report: the last words are never cut off.
 
-import { h, $, duration, capitalize, announce, replace } from './dom.js';
+import { h, $, duration, capitalize, announce, replace, ask } from './dom.js';
 import { listenURL } from './api.js';
 import { openMicrophone, peak, SAMPLE_RATE, MicrophoneError } from './capture.js';
 import { Voice } from './voice.js';
@@ -672,13 +672,8 @@ export class LiveSession {
     else $(button).click();
   }
 
-  confirmEnd() {
-    const dialog = $('#confirm-end');
-    dialog.returnValue = '';
-    dialog.addEventListener('close', () => {
-      if (dialog.returnValue === 'end') this.end();
-    }, { once: true });
-    dialog.showModal();
+  async confirmEnd() {
+    if ((await ask($('#confirm-end'))) === 'end') this.end();
   }
 
   // showShortcuts shows the keys on the buttons only while they work.

@@ -1,7 +1,7 @@
 // Reviewing: the list of this browser's sessions, and one session with
 // its recordings played in step with the transcript.
 
-import { h, s, $, replace, duration, when, capitalize, announce } from './dom.js';
+import { h, s, $, replace, duration, when, capitalize, announce, ask } from './dom.js';
 import { listSessions, getSession, deleteSession, exportURL, audioURL, APIError } from './api.js';
 import { mySessions, secretOf, forgetSession, rememberSession } from './store.js';
 import {
@@ -331,12 +331,7 @@ function exportLinks(id, secret) {
 }
 
 async function confirmDelete() {
-  const dialog = $('#confirm-delete');
-  dialog.returnValue = '';
-  dialog.showModal();
-  return new Promise((resolve) => {
-    dialog.addEventListener('close', () => resolve(dialog.returnValue === 'delete'), { once: true });
-  });
+  return (await ask($('#confirm-delete'))) === 'delete';
 }
 
 // showSession fills the session page.
