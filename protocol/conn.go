@@ -154,5 +154,14 @@ func (c *Conn) SetReadDeadline(t time.Time) error { return c.ws.SetReadDeadline(
 // Deepgram client that sent its key as one.
 func (c *Conn) Subprotocol() string { return c.ws.Subprotocol() }
 
-// Close closes the connection at once, without a close frame.
+// CloseNormally sends a close frame (1000) and closes the connection
+// without waiting for the server's: a client that is done without
+// CloseStream. The server ends its session at once.
+func (c *Conn) CloseNormally() error {
+	err := c.ws.WriteControl(websocket.CloseMessage, websocket.FormatCloseMessage(websocket.CloseNormalClosure, ""), time.Now().Add(time.Second))
+	return errors.Join(err, c.ws.Close())
+}
+
+// Close closes the connection at once, without a close frame: to the
+// server, a connection that dropped, which it holds for a Resume.
 func (c *Conn) Close() error { return c.ws.Close() }

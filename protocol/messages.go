@@ -22,6 +22,7 @@ const (
 	TypeKeepAlive   = "KeepAlive"
 	TypeFinalize    = "Finalize"
 	TypeCloseStream = "CloseStream"
+	TypeResume      = "Resume"
 )
 
 // Message types the server sends.
@@ -38,6 +39,7 @@ const (
 	TypeWarning      = "Warning"
 	TypeError        = "Error"
 	TypeMetadata     = "Metadata"
+	TypeResumed      = "Resumed"
 )
 
 // TypeSpeechStarted is sent only to a client that asks for it with
@@ -64,6 +66,7 @@ const (
 	CodeTooLong        = "too_long"        // the session reached its maximum length; it closes with 1008
 	CodeFrameTooBig    = "frame_too_big"   // a message over the size limit; the socket closes with 1009
 	CodeServerFull     = "server_full"     // too many sessions at once; the socket closes with 1013
+	CodeCannotResume   = "cannot_resume"   // Resume names no session held for it; Start may follow
 )
 
 // Codes that never reach the client as an Error message, counted in the
@@ -104,10 +107,10 @@ func DecodeClientMessage(data []byte) (ClientMessage, *ErrorMessage) {
 		return ClientMessage{}, &e
 	}
 	switch m.Type {
-	case TypeStart, TypeAnswerDone, TypeSkip, TypeKeepAlive, TypeFinalize, TypeCloseStream:
+	case TypeStart, TypeAnswerDone, TypeSkip, TypeKeepAlive, TypeFinalize, TypeCloseStream, TypeResume:
 		return m, nil
 	}
-	e := NewError(CodeUnknownType, "unknown message type %s: use Start, AnswerDone, Skip, KeepAlive, Finalize or CloseStream", Quote(m.Type))
+	e := NewError(CodeUnknownType, "unknown message type %s: use Start, Resume, AnswerDone, Skip, KeepAlive, Finalize or CloseStream", Quote(m.Type))
 	return ClientMessage{}, &e
 }
 
@@ -125,8 +128,8 @@ func CheckVocabulary(terms []string) error {
 	return nil
 }
 
-// ClientMessage is a control message from the client. Only Start has
-// fields besides the type.
+// ClientMessage is a control message from the client. Start and Resume
+// have fields besides the type, and so do AnswerDone and Skip.
 type ClientMessage struct {
 	Type string `json:"type"`
 	// Start: the question by id, or a principle (slug or name) to draw one
@@ -150,6 +153,10 @@ type ClientMessage struct {
 	// ignored when the server has moved on already, as it does when the
 	// speaker's silence ended that answer first.
 	Answer *int `json:"answer,omitempty"`
+	// SessionID and Secret, on Resume, name the session to go on with,
+	// as its Begin gave them.
+	SessionID string `json:"session_id,omitempty"`
+	Secret    string `json:"secret,omitempty"`
 }
 
 // BeginMessage opens a session. Keep the secret: it is the key to the
@@ -164,6 +171,29 @@ type BeginMessage struct {
 	Principle  string  `json:"principle"`
 	Engine     string  `json:"engine"`
 	EndSilence float64 `json:"end_silence"`
+	// ResumeGrace is how long, in seconds, the server holds the session
+	// for a Resume after the connection drops; 0: it does not.
+	ResumeGrace float64 `json:"resume_grace"`
+}
+
+// ResumedMessage answers a Resume: the session goes on over this
+// connection. Received is the stream clock where it goes on: the client
+// sends its audio again from that sample (Received × 16000) on. Answer is
+// the answer being recorded, and Asked what it answers (the question or
+// the probe), in case their messages were lost with the connection.
+type ResumedMessage struct {
+	Type      string  `json:"type"`
+	SessionID string  `json:"session_id"`
+	Received  float64 `json:"received"`
+	Answer    int     `json:"answer"`
+	Asked     Asked   `json:"asked"`
+}
+
+// Asked is what the answer being recorded answers.
+type Asked struct {
+	Kind string `json:"kind"` // question or probe
+	ID   string `json:"id"`   // the question's or the probe's id
+	Text string `json:"text"`
 }
 
 // QuestionMessage is the main question, for the client to say.

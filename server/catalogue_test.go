@@ -297,7 +297,7 @@ func TestCatalogue(t *testing.T) {
 
 	// Text frames a session cannot read.
 	const badMessage = `a text frame must be a JSON object with a "type", such as {"type":"KeepAlive"}`
-	const knownTypes = ": use Start, AnswerDone, Skip, KeepAlive, Finalize or CloseStream"
+	const knownTypes = ": use Start, Resume, AnswerDone, Skip, KeepAlive, Finalize or CloseStream"
 	frames := []struct {
 		name, frame, code, message string
 	}{

@@ -110,7 +110,7 @@ func handleListen(log zerolog.Logger, cfg Config, st store.Store, engine transcr
 		m.connections.Inc()
 		defer m.connections.Dec()
 		c.log.Info().Str("remote", r.RemoteAddr).Msg("connected")
-		s := &session{c: c, cfg: cfg, store: st.Sessions, recs: st.Recordings, journals: st.Journals, engine: engine, bank: bank, analyzer: analyzer, log: c.log, created: time.Now(), metrics: m,
+		s := &session{c: c, sessions: sessions, cfg: cfg, store: st.Sessions, recs: st.Recordings, journals: st.Journals, engine: engine, bank: bank, analyzer: analyzer, log: c.log, created: time.Now(), metrics: m,
 			opts: opts, audioSum: sha256.New()}
 		c.serve(s.run)
 	})
@@ -128,6 +128,10 @@ type connection struct {
 	out        *outbox
 	tape       *tape
 	readerDone chan struct{}
+	// released is closed when the connection's session has ended, or has
+	// gone on over another connection after a Resume.
+	released    chan struct{}
+	releaseOnce sync.Once
 	ctx        context.Context
 	cancel     context.CancelFunc
 	lastHeard  atomic.Int64 // unix nanoseconds of the last message from the client
@@ -148,6 +152,7 @@ func newConnection(ws *websocket.Conn, log zerolog.Logger, cfg Config, m *metric
 		in:         newInbox(),
 		tape:       &tape{},
 		readerDone: make(chan struct{}),
+		released:   make(chan struct{}),
 	}
 	c.out = newOutbox(func() {
 		// The client stopped reading: end the session, which saves what
@@ -179,26 +184,30 @@ func (c *connection) refuse(code int, reason string, e *protocol.ErrorMessage) {
 	c.ws.Close()
 }
 
+// serve runs the connection: the writer and the session on goroutines of
+// their own, the reader on this one. It returns once the session has let
+// the connection go (it ended, or went on over another connection) and
+// the close frame is out.
 func (c *connection) serve(session func()) {
 	go c.write()
-	done := make(chan struct{})
-	go func() {
-		defer close(done)
-		session()
-	}()
-	c.read()
+	go session()
+	dropped := c.read()
 	close(c.readerDone)
-	c.in.put(item{kind: itemGone})
-	<-done
+	c.in.put(item{kind: itemGone, dropped: dropped})
+	<-c.released
 	<-c.out.writerDone
 }
 
+// release lets serve return; it can run twice.
+func (c *connection) release() { c.releaseOnce.Do(func() { close(c.released) }) }
+
 // read puts audio on the tape and hands audio and commands to the session
-// until the socket closes.
+// until the socket closes. It reports whether the socket dropped: it
+// failed, or closed without a close frame from the client.
 // A message over the size limit ends the session with close code 1009;
 // the rest of the input is then read and dropped until the socket closes,
 // so that the client still gets the close frame.
-func (c *connection) read() {
+func (c *connection) read() (dropped bool) {
 	c.ws.SetReadDeadline(time.Now().Add(pongWait))
 	c.ws.SetPongHandler(func(string) error { return c.ws.SetReadDeadline(time.Now().Add(pongWait)) })
 	behind, draining := false, false
@@ -209,10 +218,11 @@ func (c *connection) read() {
 		kind, r, err := c.ws.NextReader()
 		if err != nil {
 			var ce *websocket.CloseError
-			if !errors.As(err, &ce) {
+			if !errors.As(err, &ce) || ce.Code == websocket.CloseAbnormalClosure {
 				c.logger().Debug().Err(err).Msg("socket read ended")
+				return true
 			}
-			return
+			return false
 		}
 		if draining {
 			io.Copy(io.Discard, r)
@@ -221,7 +231,7 @@ func (c *connection) read() {
 		buf.Reset()
 		if _, err := buf.ReadFrom(io.LimitReader(r, int64(c.cfg.MaxFrame)+1)); err != nil {
 			c.logger().Debug().Err(err).Msg("socket read ended")
-			return
+			return true
 		}
 		c.ws.SetReadDeadline(time.Now().Add(pongWait))
 		c.heard()
@@ -271,7 +281,7 @@ func (c *connection) read() {
 			case bad != nil:
 				c.sendError(*bad)
 			case m.Type != protocol.TypeKeepAlive:
-				if m.Type == protocol.TypeStart {
+				if m.Type == protocol.TypeStart || m.Type == protocol.TypeResume {
 					c.tape.expectStart()
 				}
 				c.in.put(item{kind: itemControl, msg: m})

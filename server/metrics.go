@@ -30,6 +30,7 @@ type metrics struct {
 	dropped       *prometheus.CounterVec // audio frames not recorded, by reason
 	retranscribed prometheus.Counter     // sessions rebuilt from their recordings
 	sessionsEnded *prometheus.CounterVec // by how they ended
+	resumed       prometheus.Counter     // sessions that went on over a new connection
 }
 
 // newMetrics makes the metrics; an engine that depends on a remote
@@ -100,10 +101,14 @@ func newMetrics(engine transcribe.Engine) *metrics {
 				Help: "Utterances the transcription endpoint gave no words for within their time budget (the utterance's length plus --openai-budget).",
 			}, func() float64 { return float64(ep.Endpoint().BudgetTimeouts) }))
 	}
+	m.resumed = prometheus.NewCounter(prometheus.CounterOpts{
+		Name: "mockinterview_sessions_resumed_total", Help: "Sessions that went on over a new connection after theirs dropped (Resume).",
+	})
+	reg.MustRegister(m.resumed)
 	// Codes that exist show up as 0 before their first use.
 	for _, code := range []string{protocol.CodeBadAudio, protocol.CodeBadMessage, protocol.CodeUnknownType, protocol.CodeNotStarted, protocol.CodeAlreadyStarted,
 		protocol.CodeBadStart, protocol.CodeBusy, protocol.CodeTranscription, protocol.CodeIdle, protocol.CodeInternal, protocol.CodeTooLong, protocol.CodeFrameTooBig,
-		protocol.CodeServerFull, protocol.CodeOriginDenied, protocol.CodeRateLimited, protocol.CodeBadFormat, protocol.CodeBadParameter, protocol.CodeSlowClient} {
+		protocol.CodeServerFull, protocol.CodeOriginDenied, protocol.CodeRateLimited, protocol.CodeBadFormat, protocol.CodeBadParameter, protocol.CodeSlowClient, protocol.CodeCannotResume} {
 		m.errors.WithLabelValues(code)
 	}
 	for _, reason := range []string{"bad_audio", "before_start", "after_end"} {

@@ -18,6 +18,7 @@ const (
 	itemShutdown                 // the server is stopping
 	itemEnd                      // the connection broke a limit; end as it says
 	itemWording                  // the words of the probe the interview chose
+	itemResume                   // a new connection came with Resume for this session
 )
 
 type item struct {
@@ -27,6 +28,13 @@ type item struct {
 	msg     protocol.ClientMessage
 	end     ending
 	words   string // of the probe, for itemWording
+	// dropped, on itemGone: the socket failed without a close frame, and
+	// the session may wait for a Resume.
+	dropped bool
+	// to and reply, on itemResume: the connection to go on over, and
+	// where to say whether the session took it.
+	to    *connection
+	reply chan bool
 }
 
 // inbox carries audio and commands from the socket's reader to the
@@ -105,6 +113,16 @@ func (q *inbox) take(wait time.Duration) (item, int, bool) {
 			return item{}, 0, false
 		}
 	}
+}
+
+// closeAndTake closes the inbox and returns what was still waiting.
+func (q *inbox) closeAndTake() []item {
+	q.mu.Lock()
+	left := q.items
+	q.items = nil
+	q.mu.Unlock()
+	q.close()
+	return left
 }
 
 // close drops what waits and refuses what comes.

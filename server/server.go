@@ -36,6 +36,11 @@ type Config struct {
 	// IdleTimeout ends a session that receives nothing, not even a
 	// KeepAlive, for this long (default 30 s).
 	IdleTimeout time.Duration
+	// ResumeGrace is how long a session whose connection dropped (without
+	// a close frame) waits for the client to come back with Resume before
+	// it ends as if the client had gone (default 30 s; negative: it does
+	// not wait).
+	ResumeGrace time.Duration
 	// MaxFrame is the largest WebSocket message, in bytes (default 64 KiB,
 	// 2 s of audio); a larger one closes the socket with 1009.
 	MaxFrame int
@@ -84,6 +89,12 @@ func (c Config) withDefaults() Config {
 	c.MaxBacklog = max(c.MaxBacklog, c.BehindWarning)
 	if c.IdleTimeout <= 0 {
 		c.IdleTimeout = 30 * time.Second
+	}
+	switch {
+	case c.ResumeGrace == 0:
+		c.ResumeGrace = 30 * time.Second
+	case c.ResumeGrace < 0:
+		c.ResumeGrace = 0
 	}
 	if c.StreamWait <= 0 {
 		c.StreamWait = 15 * time.Second

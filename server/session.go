@@ -22,6 +22,7 @@ import (
 // everything here: the interview, the engine's stream, the recording.
 type session struct {
 	c        *connection
+	sessions *Sessions
 	cfg      Config
 	store    store.Sessions
 	recs     store.Recordings
@@ -34,6 +35,13 @@ type session struct {
 	metrics  *metrics
 	// opts are the connection's query parameters (Deepgram's).
 	opts protocol.ListenOptions
+	// handedOver: this connection's Resume gave it to another session,
+	// which now runs it; this one ends without a word.
+	handedOver bool
+	// resuming is a Resume's connection that came while the socket this
+	// session runs on was still open: the session takes it once the old
+	// socket's last audio has been heard.
+	resuming *item
 
 	// startSeen: a Start came, or audio began a session; audio with no
 	// session after it is dropped.
@@ -71,6 +79,7 @@ type session struct {
 	answer        int   // the answer being recorded
 	answerOpen    bool
 	answerFrom    int64 // the stream sample it began at
+	asked         protocol.Asked
 	nextWord      int
 	nextUtterance int
 	mainWords     []int // word numbers of the main answer, in the order heard
@@ -136,12 +145,21 @@ func (s *session) run() {
 				}
 			case itemControl:
 				if e, stop := s.command(it.msg); stop {
+					if !s.handedOver {
+						s.end(e)
+					}
+					return
+				}
+			case itemResume:
+				if s.resuming != nil {
+					refuseResume(*s.resuming)
+				}
+				s.resuming = &it
+			case itemGone:
+				if e, stop := s.gone(it); stop {
 					s.end(e)
 					return
 				}
-			case itemGone:
-				s.end(endGone)
-				return
 			case itemShutdown:
 				s.end(endShutdown)
 				return
@@ -158,6 +176,27 @@ func (s *session) run() {
 			return
 		}
 	}
+}
+
+// gone takes the end of the connection's reader: the session goes on
+// over the connection a Resume brought, waits for one when the socket
+// dropped, or ends.
+func (s *session) gone(it item) (ending, bool) {
+	if s.resuming != nil {
+		next := *s.resuming
+		s.resuming = nil
+		s.adopt(next)
+		return ending{}, false
+	}
+	if !it.dropped || !s.holdable() {
+		return endGone, true
+	}
+	next, e, ok := s.waitForResume()
+	if !ok {
+		return e, true
+	}
+	s.adopt(next)
+	return ending{}, false
 }
 
 // send queues a message for the client. Every Results passes here: it
@@ -201,6 +240,14 @@ func (s *session) audio(it item) (ending, bool) {
 
 // command carries out a client message; it says whether the session ends.
 func (s *session) command(m protocol.ClientMessage) (ending, bool) {
+	if m.Type == protocol.TypeResume {
+		if s.iv != nil || s.fromAudio {
+			s.fail(protocol.CodeAlreadyStarted, "Resume must be the first message of a new connection; this one already has a session")
+			return ending{}, false
+		}
+		s.startSeen = true
+		return s.resume(m)
+	}
 	if m.Type == protocol.TypeStart {
 		switch {
 		case s.fromAudio:
@@ -260,8 +307,10 @@ func (s *session) openAnswer(asked string, p *interviewer.Probe) {
 		s.c.tape.begin(rec)
 	}
 	a := store.AnswerRecord{N: n, Asked: asked, Start: s.now(), AudioFile: sessionRecording, FirstSample: s.received}
+	s.asked = protocol.Asked{Kind: "question", ID: s.iv.Question().ID, Text: asked}
 	if p != nil {
 		a.ProbeID, a.Gap = p.ID, string(p.Gap)
+		s.asked = protocol.Asked{Kind: "probe", ID: p.ID, Text: asked}
 	}
 	if err := s.store.AddAnswer(s.c.ctx, s.id, a); err != nil {
 		s.storageError(err)
@@ -521,9 +570,15 @@ func (s *session) end(e ending) {
 		Duration: round3(s.now()), Channels: protocol.AudioChannels, SampleRate: transcribe.SampleRate,
 		SHA256: hex.EncodeToString(s.audioSum.Sum(nil)), TransactionKey: "deprecated", Models: []string{uuid}, ModelInfo: map[string]protocol.ModelInfo{uuid: info}})
 	s.c.tape.stop(0)
-	s.c.in.close()
+	if s.resuming != nil {
+		refuseResume(*s.resuming)
+	}
+	for _, left := range s.c.in.closeAndTake() {
+		refuseResume(left)
+	}
 	s.c.sessionEnded()
 	s.c.out.close(e.code, e.reason)
+	s.c.release()
 }
 
 func (s *session) storageError(err error) {

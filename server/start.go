@@ -103,7 +103,8 @@ func (s *session) start(m protocol.ClientMessage) (ending, bool) {
 		Bool("interim", !s.opts.NoInterim).Bool("vad_events", s.opts.SpeechStarted).Int("vocabulary", len(vocabulary)).
 		Msg("session started")
 	s.send(protocol.BeginMessage{Type: protocol.TypeBegin, SessionID: id, Secret: secret, Mode: string(mode), Level: level,
-		QuestionID: q.ID, Principle: q.Principle, Engine: s.engine.Name(), EndSilence: iv.EndSilence()})
+		QuestionID: q.ID, Principle: q.Principle, Engine: s.engine.Name(), EndSilence: iv.EndSilence(),
+		ResumeGrace: s.cfg.ResumeGrace.Seconds()})
 	s.turns(iv.Begin(s.now()))
 	return ending{}, false
 }

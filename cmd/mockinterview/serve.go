@@ -125,6 +125,7 @@ type limitFlags struct {
 	maxSession   time.Duration
 	maxSessions  int
 	idleTimeout  time.Duration
+	resumeGrace  time.Duration
 	connectRate  float64
 	connectBurst int
 	origins      string
@@ -136,6 +137,7 @@ func (f *limitFlags) register(fs *flagSet) {
 	fs.DurationVar(&f.maxSession, "max-session", 30*time.Minute, "longest session, in audio or in time; then it is reported and closed with 1008 [$MOCKINTERVIEW_MAX_SESSION]")
 	fs.IntVar(&f.maxSessions, "max-sessions", 100, "WebSocket connections at once; past it a new one is closed with 1013 [$MOCKINTERVIEW_MAX_SESSIONS]")
 	fs.DurationVar(&f.idleTimeout, "idle-timeout", 30*time.Second, "end a session that sends nothing, not even KeepAlive, for this long [$MOCKINTERVIEW_IDLE_TIMEOUT]")
+	fs.DurationVar(&f.resumeGrace, "resume-grace", 30*time.Second, "hold a session whose connection dropped this long for the client's Resume (0: end it at once) [$MOCKINTERVIEW_RESUME_GRACE]")
 	fs.Float64Var(&f.connectRate, "connect-rate", 1, "WebSocket connections per second one address may open after its burst; past it 429 (0: no limit) [$MOCKINTERVIEW_CONNECT_RATE]")
 	fs.IntVar(&f.connectBurst, "connect-burst", 20, "WebSocket connections one address may open at once [$MOCKINTERVIEW_CONNECT_BURST]")
 	fs.StringVar(&f.origins, "allowed-origins", "", "comma-separated origins (https://coach.example) whose pages may open a WebSocket besides this server's own; * for any [$MOCKINTERVIEW_ALLOWED_ORIGINS]")
@@ -144,6 +146,7 @@ func (f *limitFlags) register(fs *flagSet) {
 	fs.check("max-frame", "give at least 2 bytes (one sample); 3200 is 100 ms of audio", func() bool { return f.maxFrame >= 2 })
 	fs.check("max-session", "give a positive duration, such as 30m", func() bool { return f.maxSession > 0 })
 	fs.check("idle-timeout", "give a positive duration, such as 30s", func() bool { return f.idleTimeout > 0 })
+	fs.check("resume-grace", "give 0 (no resuming) or a duration such as 30s", func() bool { return f.resumeGrace >= 0 })
 	fs.check("max-sessions", "give 1 or more", func() bool { return f.maxSessions >= 1 })
 	fs.check("connect-burst", "give 1 or more", func() bool { return f.connectBurst >= 1 })
 	fs.check("max-body", "give 1 or more", func() bool { return f.maxBody >= 1 })
@@ -158,6 +161,10 @@ func (f *limitFlags) apply(cfg *server.Config) {
 	cfg.MaxFrame, cfg.MaxSessionLength, cfg.MaxSessions, cfg.IdleTimeout = f.maxFrame, f.maxSession, f.maxSessions, f.idleTimeout
 	cfg.ConnectRate, cfg.ConnectBurst, cfg.MaxBody = f.connectRate, f.connectBurst, f.maxBody
 	cfg.AllowedOrigins = splitList(f.origins)
+	cfg.ResumeGrace = f.resumeGrace
+	if f.resumeGrace == 0 {
+		cfg.ResumeGrace = -1 // the server's zero is its default
+	}
 }
 
 // isOrigin reports whether o is * or an origin: a scheme, http or https,
