@@ -234,11 +234,12 @@ func TestHungEndpointFallsBackOnce(t *testing.T) {
 		t.Errorf("readyz with the breaker open: %d %s", status, body)
 	}
 	m := scrape(t, ts)
-	if m["mockinterview_endpoint_breaker_state"] != 2 || m["mockinterview_endpoint_budget_timeouts_total"] != 1 ||
-		m["mockinterview_endpoint_breaker_opened_total"] != 1 || m["mockinterview_fallback_utterances_total"] < 4 {
+	label := `{endpoint="` + strings.TrimPrefix(endpoint.URL, "http://") + `"}`
+	if m["mockinterview_endpoint_breaker_state"+label] != 2 || m["mockinterview_endpoint_budget_timeouts_total"+label] != 1 ||
+		m["mockinterview_endpoint_breaker_opened_total"+label] != 1 || m["mockinterview_fallback_utterances_total"] < 4 {
 		t.Errorf("metrics: breaker %v, budget timeouts %v, opened %v, fallback utterances %v",
-			m["mockinterview_endpoint_breaker_state"], m["mockinterview_endpoint_budget_timeouts_total"],
-			m["mockinterview_endpoint_breaker_opened_total"], m["mockinterview_fallback_utterances_total"])
+			m["mockinterview_endpoint_breaker_state"+label], m["mockinterview_endpoint_budget_timeouts_total"+label],
+			m["mockinterview_endpoint_breaker_opened_total"+label], m["mockinterview_fallback_utterances_total"])
 	}
 }
 
@@ -260,5 +261,64 @@ func TestReadyzWithoutFallback(t *testing.T) {
 	status, body, _ := get(t, ts.url+"/readyz", nil)
 	if status != http.StatusServiceUnavailable || !strings.Contains(string(body), "breaker open") || !strings.Contains(string(body), "no fallback") {
 		t.Errorf("readyz: %d %s", status, body)
+	}
+}
+
+// With a pool of two endpoints, /metrics gives each one's figures under
+// its host:port: the one that answers with an error is ejected after its
+// first failure and the other hears every utterance, its own included.
+func TestEndpointPoolMetrics(t *testing.T) {
+	good := newTranscriptionEndpoint(t, false, func(seconds float64) string {
+		return fmt.Sprintf(`{"task":"transcribe","language":"english","duration":%.2f,"text":"We shipped it.",`+
+			`"words":[{"word":"We","start":0.1,"end":0.3},{"word":"shipped","start":0.3,"end":0.7},{"word":"it","start":0.7,"end":0.9}]}`, seconds)
+	})
+	bad := newTranscriptionEndpoint(t, false, func(float64) string { return `{"error":"failed to read WAV file"}` })
+	engine := openAIEngine(t, openai.Config{BaseURLs: []string{bad.URL + "/v1", good.URL + "/v1"}, APIKey: "sk-test-secret",
+		Backoff: time.Millisecond, BreakerFailures: 1, BreakerCooldown: time.Hour})
+	ts := startServerEngine(t, Config{}, engine)
+	s, err := engine.NewStream(context.Background(), transcribe.StreamOptions{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer s.Close()
+	results, err := s.Accept(context.Background(), speech(t, mainAnswer[:3]...))
+	rest, flushErr := s.Flush(context.Background())
+	if results = append(results, rest...); err != nil || flushErr != nil || len(results) < 2 {
+		t.Fatalf("%d results, %v, %v; want one per sentence from the good endpoint", len(results), err, flushErr)
+	}
+
+	m := scrape(t, ts)
+	metric := func(name string, ep *transcriptionEndpoint) float64 {
+		t.Helper()
+		key := name + `{endpoint="` + strings.TrimPrefix(ep.URL, "http://") + `"}`
+		v, ok := m[key]
+		if !ok {
+			t.Errorf("/metrics has no %s", key)
+		}
+		return v
+	}
+	tests := []struct {
+		name      string
+		good, bad float64
+	}{
+		{"mockinterview_endpoint_breaker_state", 0, 2},
+		{"mockinterview_endpoint_breaker_opened_total", 0, 1},
+		{"mockinterview_endpoint_requests_total", float64(len(results)), 1},
+		{"mockinterview_endpoint_errors_total", 0, 1},
+		{"mockinterview_endpoint_in_flight", 0, 0},
+		{"mockinterview_endpoint_request_duration_seconds_count", float64(len(results)), 1},
+	}
+	for _, tt := range tests {
+		if g, b := metric(tt.name, good), metric(tt.name, bad); g != tt.good || b != tt.bad {
+			t.Errorf("%s: %v for the good endpoint and %v for the bad; want %v and %v", tt.name, g, b, tt.good, tt.bad)
+		}
+	}
+	if n := good.asked(); n != len(results) || bad.asked() != 1 {
+		t.Errorf("the good endpoint was asked %d times, the bad %d; want %d and 1", n, bad.asked(), len(results))
+	}
+	for key := range m {
+		if strings.Contains(key, "sk-test") {
+			t.Errorf("a metric holds the API key: %s", key)
+		}
 	}
 }

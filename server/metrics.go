@@ -33,8 +33,8 @@ type metrics struct {
 	resumed       prometheus.Counter     // sessions that went on over a new connection
 }
 
-// newMetrics makes the metrics; an engine that depends on a remote
-// endpoint adds its breaker's.
+// newMetrics makes the metrics; an engine that depends on remote
+// endpoints adds each one's (endpointMetrics).
 func newMetrics(engine transcribe.Engine) *metrics {
 	reg := prometheus.NewRegistry()
 	m := &metrics{
@@ -88,18 +88,7 @@ func newMetrics(engine transcribe.Engine) *metrics {
 		m.fallbacks, m.timesRepaired, m.errors, m.dropped, m.retranscribed, m.sessionsEnded,
 		collectors.NewGoCollector(), collectors.NewProcessCollector(collectors.ProcessCollectorOpts{}))
 	if ep, ok := engine.(transcribe.EndpointReporter); ok {
-		reg.MustRegister(
-			prometheus.NewGaugeFunc(prometheus.GaugeOpts{
-				Name: "mockinterview_endpoint_breaker_state",
-				Help: "The transcription endpoint's circuit breaker: 0 closed (the endpoint hears the utterances), 1 half-open (one utterance probes it), 2 open (the fallback hears them).",
-			}, func() float64 { return float64(ep.Endpoint().Breaker) }),
-			prometheus.NewCounterFunc(prometheus.CounterOpts{
-				Name: "mockinterview_endpoint_breaker_opened_total", Help: "Times the transcription endpoint's circuit breaker opened.",
-			}, func() float64 { return float64(ep.Endpoint().Opened) }),
-			prometheus.NewCounterFunc(prometheus.CounterOpts{
-				Name: "mockinterview_endpoint_budget_timeouts_total",
-				Help: "Utterances the transcription endpoint gave no words for within their time budget (the utterance's length plus --openai-budget).",
-			}, func() float64 { return float64(ep.Endpoint().BudgetTimeouts) }))
+		reg.MustRegister(newEndpointMetrics(ep))
 	}
 	m.resumed = prometheus.NewCounter(prometheus.CounterOpts{
 		Name: "mockinterview_sessions_resumed_total", Help: "Sessions that went on over a new connection after theirs dropped (Resume).",

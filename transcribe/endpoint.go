@@ -45,6 +45,35 @@ type EndpointStatus struct {
 	Opened int64
 	// BudgetTimeouts counts the utterances whose time budget ran out.
 	BudgetTimeouts int64
+
+	// Host is the endpoint's host:port (with its path too when two
+	// endpoints of a pool share a host:port), the name metrics give it.
+	// It never holds credentials.
+	Host string
+	// InFlight counts the utterances being sent to the endpoint now: a
+	// request waiting for its answer, or a retry waiting for its turn.
+	InFlight int64
+	// Requests counts the HTTP requests made to the endpoint, and Errors
+	// those that brought no usable answer.
+	Requests, Errors int64
+	// Latency is how long the requests took, answered or not.
+	Latency Latency
+	// Endpoints are the endpoints of an engine's pool one by one, each
+	// with its own breaker and figures. The fields above then sum them
+	// up: the best breaker state of any (closed while one is), the
+	// counts added together.
+	Endpoints []EndpointStatus
+}
+
+// Latency is a histogram of how long requests took, in seconds.
+type Latency struct {
+	// Bounds are the buckets' upper bounds, ascending, and Counts[i] is
+	// how many requests took at most Bounds[i].
+	Bounds []float64
+	Counts []uint64
+	// Count and Sum are the requests and the seconds they took in all.
+	Count uint64
+	Sum   float64
 }
 
 // EndpointReporter is an engine that depends on a remote endpoint and

@@ -1,6 +1,8 @@
 package main
 
 import (
+	"context"
+	"errors"
 	"fmt"
 	"slices"
 	"strings"
@@ -21,7 +23,7 @@ type engineFlags struct {
 	poolSize    int
 	lmMix       float64
 	accurate    bool
-	openaiURL   string
+	openaiURLs  urlList
 	openaiKey   string
 	openaiModel string
 	fallback    bool
@@ -38,7 +40,7 @@ func (f *engineFlags) register(fs *flagSet, extra ...string) {
 	fs.Float64Var(&f.lmMix, "lm-mix", pocketsphinx.DefaultDomainWeight, "PocketSphinx: weight of the built-in interview language model mixed with the stock one, 0 to 1 (0: stock model alone) [$MOCKINTERVIEW_LM_MIX]")
 	fs.BoolVar(&f.accurate, "accurate", false, "PocketSphinx: search wider for batch analysis, about twice the CPU of the default fast profile [$MOCKINTERVIEW_ACCURATE]")
 	fs.IntVar(&f.poolSize, "pool-size", 0, "PocketSphinx decoders at once, about 90 MB each (0: one per CPU) [$MOCKINTERVIEW_POOL_SIZE]")
-	fs.StringVar(&f.openaiURL, "openai-url", "", "OpenAI-compatible API base URL, e.g. http://localhost:8000/v1 (empty: the OpenAI cloud) [$OPENAI_BASE_URL]")
+	fs.Var(&f.openaiURLs, "openai-url", "OpenAI-compatible API base URL, e.g. http://localhost:8000/v1 (empty: the OpenAI cloud); several, comma-separated or with the flag repeated, make a pool: each utterance goes to the least busy healthy one [$OPENAI_BASE_URL]")
 	fs.StringVar(&f.openaiKey, "openai-key", "", "API key for the OpenAI-compatible endpoint [$OPENAI_API_KEY]")
 	fs.StringVar(&f.openaiModel, "openai-model", "whisper-1", "transcription model; it must return word timestamps [$MOCKINTERVIEW_OPENAI_MODEL]")
 	fs.DurationVar(&f.pause, "pause", transcribe.DefaultPause, "the silence that ends an utterance, so its words are final soon after they are said; a client's endpointing overrides it [$MOCKINTERVIEW_PAUSE]")
@@ -54,6 +56,12 @@ func (f *engineFlags) register(fs *flagSet, extra ...string) {
 	fs.check("pool-size", "give 0 (one decoder per CPU) or more", func() bool { return f.poolSize >= 0 })
 	fs.check("pause", "give the silence that ends an utterance, from 10ms to 10s, such as 300ms",
 		func() bool { return f.pause >= 10*time.Millisecond && f.pause <= 10*time.Second })
+	fs.checkValue("openai-url", func() error {
+		if f.engine != "openai" || len(f.openaiURLs) == 0 {
+			return nil
+		}
+		return openai.CheckBaseURLs(f.openaiURLs)
+	})
 	fs.check("openai-budget", "give how long an utterance may wait for the endpoint beyond its own length, from 100ms to 10m, such as 5s",
 		func() bool { return f.budget >= 100*time.Millisecond && f.budget <= 10*time.Minute })
 }
@@ -65,7 +73,7 @@ func (f *engineFlags) open(log zerolog.Logger) (transcribe.Engine, error) {
 	case "pocketsphinx":
 		return pocketsphinx.New(f.pocketSphinx())
 	case "openai":
-		cfg := openai.Config{BaseURL: f.openaiURL, APIKey: f.openaiKey, Model: f.openaiModel, Logger: &log,
+		cfg := openai.Config{BaseURLs: f.openaiURLs, APIKey: f.openaiKey, Model: f.openaiModel, Logger: &log,
 			VAD: transcribe.VADConfig{Hangover: f.pause}, Budget: f.budget}
 		if f.fallback {
 			ps, err := pocketsphinx.New(f.pocketSphinx())
@@ -90,4 +98,47 @@ func (f *engineFlags) pocketSphinx() pocketsphinx.Config {
 		cfg.Profile = pocketsphinx.ProfileAccurate
 	}
 	return cfg
+}
+
+// urlList is the value of --openai-url: base URLs, comma-separated, each
+// use of the flag adding more. Empty, it leaves the OpenAI cloud.
+type urlList []string
+
+func (l *urlList) String() string { return strings.Join(*l, ",") }
+
+// Set adds the comma-separated URLs of v, spaces around them trimmed. The
+// list is checked after parsing, where an empty entry can be told apart
+// from an empty flag.
+func (l *urlList) Set(v string) error {
+	if v == "" {
+		return nil
+	}
+	for _, u := range strings.Split(v, ",") {
+		*l = append(*l, strings.TrimSpace(u))
+	}
+	return nil
+}
+
+// endpointsAnswer is the engine's readiness without its fallback: at
+// least one endpoint of the pool answers.
+func (f *engineFlags) endpointsAnswer() func(context.Context) error {
+	urls := []string(f.openaiURLs)
+	if len(urls) == 0 {
+		urls = []string{""} // the OpenAI cloud
+	}
+	var checks []func(context.Context) error
+	for _, u := range urls {
+		checks = append(checks, endpointAnswers(u, f.openaiKey))
+	}
+	return func(ctx context.Context) error {
+		var errs []error
+		for _, answers := range checks {
+			err := answers(ctx)
+			if err == nil {
+				return nil
+			}
+			errs = append(errs, err)
+		}
+		return errors.Join(errs...)
+	}
 }

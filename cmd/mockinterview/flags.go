@@ -24,12 +24,11 @@ type flagSet struct {
 // envValue is a variable that set a flag, and the value it had.
 type envValue struct{ name, value string }
 
-// flagCheck is a rule a flag's value must keep, with the advice an error
-// gives when it does not.
+// flagCheck is a rule a flag's value must keep: validate returns nil, or
+// the advice an error gives when the value breaks it.
 type flagCheck struct {
-	name   string
-	advice string
-	ok     func() bool
+	name     string
+	validate func() error
 }
 
 // newFlagSet makes a flag set that reports errors instead of exiting.
@@ -47,7 +46,18 @@ func newFlagSet(e env, name, args string) *flagSet {
 // the command line or the environment. advice says what to give instead,
 // such as "give a positive duration, such as 30s".
 func (fs *flagSet) check(name, advice string, ok func() bool) {
-	fs.checks = append(fs.checks, flagCheck{name, advice, ok})
+	fs.checkValue(name, func() error {
+		if ok() {
+			return nil
+		}
+		return errors.New(advice)
+	})
+}
+
+// checkValue adds a rule whose advice depends on the value: validate
+// returns nil, or what is wrong and what to give instead.
+func (fs *flagSet) checkValue(name string, validate func() error) {
+	fs.checks = append(fs.checks, flagCheck{name, validate})
 }
 
 // envVar finds the variable a flag's usage names.
@@ -65,8 +75,8 @@ func parseFlags(fs *flagSet, args []string) ([]string, error) {
 		return nil, err
 	}
 	for _, c := range fs.checks {
-		if !c.ok() {
-			return nil, usageError{fmt.Sprintf("%s: %s", fs.origin(c.name), c.advice)}
+		if err := c.validate(); err != nil {
+			return nil, usageError{fmt.Sprintf("%s: %v", fs.origin(c.name), err)}
 		}
 	}
 	return positional, nil

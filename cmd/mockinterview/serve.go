@@ -94,7 +94,7 @@ func runServe(ctx context.Context, e env, args []string) error {
 	if ef.engine == "openai" && !ef.fallback {
 		// Without the embedded fallback, the service is only as ready as
 		// the endpoint.
-		cfg.EngineReady = endpointAnswers(ef.openaiURL, ef.openaiKey)
+		cfg.EngineReady = ef.endpointsAnswer()
 	}
 	handler := server.NewServer(log, cfg, stored.Store, engine, bank, analyzer, sessions, static.Files)
 	ln, err := net.Listen("tcp", *addr)

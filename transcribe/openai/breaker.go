@@ -109,11 +109,16 @@ func (b *breaker) status() transcribe.EndpointStatus {
 		Opened: b.opened, BudgetTimeouts: b.timeouts}
 }
 
-// errBreakerOpen is why an utterance was not sent: the breaker is open.
+// errBreakerOpen is why an utterance was not sent: every breaker is open.
 var errBreakerOpen = errors.New("the endpoint is not asked")
 
+// breakerError says why no endpoint was asked about an utterance.
 func (e *Engine) breakerError() error {
-	st := e.breaker.status()
+	st := e.Endpoint()
+	if len(st.Endpoints) > 1 {
+		return fmt.Errorf("%w: each of the %d endpoints of the pool failed on %d utterances in a row (last: %s); each is tried again %s after its breaker opened",
+			errBreakerOpen, len(st.Endpoints), e.cfg.BreakerFailures, st.LastError, e.cfg.BreakerCooldown)
+	}
 	return fmt.Errorf("%w: it failed on %d utterances in a row (last: %s); it is tried again after %s",
 		errBreakerOpen, st.Failures, st.LastError, e.cfg.BreakerCooldown)
 }

@@ -31,7 +31,9 @@ func (c *fakeClock) advance(d time.Duration) {
 
 func withFakeClock(e *Engine) *fakeClock {
 	c := &fakeClock{t: time.Date(2026, 3, 1, 12, 0, 0, 0, time.UTC)}
-	e.breaker.now = c.now
+	for _, ep := range e.pool.endpoints {
+		ep.breaker.now = c.now
+	}
 	return c
 }
 
@@ -48,7 +50,17 @@ func openStream(t *testing.T, e transcribe.Engine) transcribe.Stream {
 // say speaks one short utterance into s, in 100 ms pieces, and returns the
 // results and the first error.
 func say(s transcribe.Stream, tk *talker) ([]transcribe.Result, error) {
-	samples := concat(tk.pause(0.3), tk.speak(0.4), tk.pause(0.6))
+	return sayAudio(s, shortUtterance(tk))
+}
+
+// shortUtterance is 0.4 s of speech between pauses.
+func shortUtterance(tk *talker) []int16 {
+	return concat(tk.pause(0.3), tk.speak(0.4), tk.pause(0.6))
+}
+
+// sayAudio speaks samples into s, in 100 ms pieces, and returns the
+// results and the first error.
+func sayAudio(s transcribe.Stream, samples []int16) ([]transcribe.Result, error) {
 	var results []transcribe.Result
 	var first error
 	for i := 0; i < len(samples); i += transcribe.SampleRate / 10 {

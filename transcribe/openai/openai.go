@@ -3,7 +3,8 @@
 // each stream finds utterances with transcribe's VAD and uploads them one by
 // one as WAV files, with retries, a time budget per utterance, a circuit
 // breaker shared by the streams, and a fallback engine for what the
-// endpoint does not answer.
+// endpoint does not answer. Several endpoints make a pool: each utterance
+// goes to the least busy one whose breaker is closed.
 //
 // It knows nothing about interviews, and no other package of ours but
 // transcribe.
@@ -33,7 +34,15 @@ type Config struct {
 	// (http://localhost:8000/v1), LocalAI, or whisper.cpp's whisper-server
 	// started with --inference-path /v1/audio/transcriptions.
 	BaseURL string
-	// APIKey is sent as a bearer token. Required for the OpenAI cloud only.
+	// BaseURLs, if set, replaces BaseURL with a pool of endpoints that
+	// serve the same model, checked by CheckBaseURLs. Each utterance goes
+	// to the endpoint with the fewest utterances in flight whose breaker
+	// is closed, the ties taken in turn; when that one fails it goes to
+	// the next, within the same budget. Each endpoint has a breaker of its
+	// own, and the fallback hears what none can take.
+	BaseURLs []string
+	// APIKey is sent as a bearer token to every endpoint. Required for the
+	// OpenAI cloud only.
 	APIKey string
 	// Model defaults to "whisper-1". It must return verbose_json with word
 	// timestamps; gpt-4o-transcribe does not, and its words get even,
@@ -47,7 +56,9 @@ type Config struct {
 	// MaxRetries is how many times a request is repeated after a 429, a 5xx,
 	// a timeout or a transport error, with exponential backoff and jitter,
 	// or after the server's Retry-After. Other 4xx answers are not retried.
-	// Default 3; negative means none.
+	// In a pool, a failed request goes to the next endpoint at once instead,
+	// and only the last endpoint left is asked again. Default 3; negative
+	// means none.
 	MaxRetries int
 	// Backoff is the first wait between attempts. Default 500 ms.
 	Backoff time.Duration
@@ -67,11 +78,13 @@ type Config struct {
 	// BreakerFailures is how many utterances in a row the endpoint may
 	// fail on (after their retries, or out of budget) before the engine
 	// stops asking it: the circuit breaker, shared by all streams, opens,
-	// and new utterances go straight to the fallback. Default 3.
+	// and new utterances go to the other endpoints of the pool, or with
+	// none left straight to the fallback. Default 3.
 	BreakerFailures int
 	// BreakerCooldown is how long the breaker stays open. Then the next
-	// utterance probes the endpoint: the fallback hears it as well, and
-	// the endpoint's answer closes the breaker. Default 30 s.
+	// utterance probes the endpoint: the fallback or another endpoint
+	// hears it as well, and the endpoint's answer closes the breaker.
+	// Default 30 s.
 	BreakerCooldown time.Duration
 	// Fallback, if set, transcribes an utterance the endpoint fails on
 	// (after the retries, or when the budget runs out) and the utterances
@@ -97,7 +110,7 @@ type Engine struct {
 	cfg       Config
 	ownClient bool
 	log       zerolog.Logger
-	breaker   *breaker
+	pool      *pool
 
 	// Probes beside the fallback run in the background until Close.
 	probeCtx   context.Context
@@ -108,16 +121,9 @@ type Engine struct {
 // New checks cfg and fills in its defaults. The OpenAI cloud without an
 // API key is refused here rather than on the first answer.
 func New(cfg Config) (*Engine, error) {
-	if cfg.BaseURL == "" {
-		cfg.BaseURL = openAICloudURL
-	}
-	u, err := url.Parse(cfg.BaseURL)
-	if err != nil || (u.Scheme != "http" && u.Scheme != "https") || u.Host == "" {
-		return nil, fmt.Errorf("openai: base URL %q is not an http(s) URL such as http://localhost:8000/v1", cfg.BaseURL)
-	}
-	if cfg.APIKey == "" && strings.EqualFold(u.Hostname(), "api.openai.com") {
-		return nil, errors.New("openai: the OpenAI cloud needs an API key: set OPENAI_API_KEY or --openai-key, " +
-			"or point --openai-url at a local OpenAI-compatible server such as http://localhost:8000/v1")
+	urls, err := baseURLs(cfg)
+	if err != nil {
+		return nil, err
 	}
 	if cfg.Model == "" {
 		cfg.Model = goopenai.Whisper1
@@ -149,7 +155,7 @@ func New(cfg Config) (*Engine, error) {
 	if cfg.BreakerCooldown <= 0 {
 		cfg.BreakerCooldown = 30 * time.Second
 	}
-	e := &Engine{cfg: cfg, log: zerolog.Nop(), breaker: newBreaker(cfg.BreakerFailures, cfg.BreakerCooldown)}
+	e := &Engine{cfg: cfg, log: zerolog.Nop(), pool: newPool(urls, cfg.BreakerFailures, cfg.BreakerCooldown)}
 	e.probeCtx, e.stopProbes = context.WithCancel(context.Background())
 	if cfg.HTTPClient == nil {
 		e.cfg.HTTPClient = &http.Client{}
@@ -183,14 +189,58 @@ func (e *Engine) NewStream(ctx context.Context, opts transcribe.StreamOptions) (
 	}, nil
 }
 
-// Endpoint says how the endpoint is doing.
-func (e *Engine) Endpoint() transcribe.EndpointStatus {
-	st := e.breaker.status()
-	st.URL = e.cfg.BaseURL
-	if e.cfg.Fallback != nil {
-		st.Fallback = e.cfg.Fallback.Name()
+// baseURLs is the pool cfg asks for: BaseURLs, or BaseURL alone, or the
+// OpenAI cloud. The cloud without an API key is refused here rather than
+// on the first answer.
+func baseURLs(cfg Config) ([]string, error) {
+	urls := cfg.BaseURLs
+	switch {
+	case len(urls) == 0 && cfg.BaseURL != "":
+		urls = []string{cfg.BaseURL}
+	case len(urls) == 0:
+		urls = []string{openAICloudURL}
 	}
-	return st
+	if err := CheckBaseURLs(urls); err != nil {
+		return nil, fmt.Errorf("openai: %w", err)
+	}
+	for _, raw := range urls {
+		u, _ := url.Parse(raw)
+		if cfg.APIKey == "" && strings.EqualFold(u.Hostname(), "api.openai.com") {
+			return nil, errors.New("openai: the OpenAI cloud needs an API key: set OPENAI_API_KEY or --openai-key, " +
+				"or point --openai-url at a local OpenAI-compatible server such as http://localhost:8000/v1")
+		}
+	}
+	return urls, nil
+}
+
+// Endpoint says how the endpoints are doing: each in Endpoints, and all
+// of them together in the other fields. The breaker state is the best of
+// any endpoint (closed while one is), with that endpoint's failures and
+// last error; the counts are added up.
+func (e *Engine) Endpoint() transcribe.EndpointStatus {
+	var all transcribe.EndpointStatus
+	var urls []string
+	for i, ep := range e.pool.endpoints {
+		st := ep.status()
+		urls = append(urls, st.URL)
+		if i == 0 || st.Breaker < all.Breaker {
+			all.Breaker, all.Since, all.Failures, all.LastError = st.Breaker, st.Since, st.Failures, st.LastError
+		}
+		all.Opened += st.Opened
+		all.BudgetTimeouts += st.BudgetTimeouts
+		all.InFlight += st.InFlight
+		all.Requests += st.Requests
+		all.Errors += st.Errors
+		all.Endpoints = append(all.Endpoints, st)
+	}
+	all.URL = strings.Join(urls, ",")
+	if len(all.Endpoints) == 1 {
+		all.Host, all.Latency = all.Endpoints[0].Host, all.Endpoints[0].Latency
+	}
+	if e.cfg.Fallback != nil {
+		all.Fallback = e.cfg.Fallback.Name()
+	}
+	return all
 }
 
 // Close stops the probes in progress and releases idle connections of

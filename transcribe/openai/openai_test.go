@@ -49,8 +49,9 @@ type serverAnswer struct {
 	status     int
 	retryAfter string
 	body       string
-	stall      bool // never answer; wait for the client to give up
-	hang       bool // never answer, whatever the client does, until the test ends
+	stall      bool          // never answer; wait for the client to give up
+	hang       bool          // never answer, whatever the client does, until the test ends
+	wait       chan struct{} // if set, answer once it is closed (or the test ends)
 }
 
 func newTranscriptionServer(t *testing.T, answers ...serverAnswer) *transcriptionServer {
@@ -92,6 +93,11 @@ func (s *transcriptionServer) serve(w http.ResponseWriter, r *http.Request) {
 	case a.hang:
 		<-s.released
 		return
+	case a.wait != nil:
+		select {
+		case <-a.wait:
+		case <-s.released:
+		}
 	}
 	if a.retryAfter != "" {
 		w.Header().Set("Retry-After", a.retryAfter)

@@ -33,47 +33,101 @@ const (
 // errBudget is the cause of a context ended by an utterance's budget.
 var errBudget = errors.New("the utterance's time budget ran out")
 
-// probe asks the endpoint about an utterance the fallback hears, in the
-// background: its answer only tells the breaker that the endpoint is
-// back. Close stops it.
-func (e *Engine) probe(audio []int16, prompt string) {
+// send transcribes an utterance with the pool within the utterance's
+// time budget: it goes to the least busy endpoint whose breaker is closed,
+// and when that one fails, to the next, until one answers, the budget
+// runs out or none is left. An endpoint whose cool-down is over is probed
+// with a copy in the background, or, when nothing else can hear the
+// utterance, in the foreground. The error wraps errBreakerOpen when no
+// endpoint was asked.
+func (e *Engine) send(ctx context.Context, audio []int16, prompt string) ([]transcribe.Word, error) {
+	within, cancel := e.withBudget(ctx, audio)
+	defer cancel()
+	var tried []*endpoint
+	var failed error
+	for {
+		next, others, probes := e.pool.pick(tried)
+		probe := false
+		if next == nil && len(probes) > 0 && e.cfg.Fallback == nil {
+			next, probes, probe = probes[0], probes[1:], true // nobody else can hear it
+		}
+		for _, ep := range probes {
+			e.probe(ep, audio, prompt)
+		}
+		switch {
+		case next == nil && failed != nil:
+			return nil, failed
+		case next == nil:
+			return nil, e.breakerError()
+		}
+		retries := e.cfg.MaxRetries
+		if others > 0 {
+			retries = 0 // another endpoint can hear it at once
+		}
+		words, err := e.ask(ctx, within, next, audio, prompt, probe, retries)
+		if err == nil || within.Err() != nil {
+			return words, err
+		}
+		if others > 0 {
+			e.log.Warn().Err(err).Str("url", next.url).Msg("the endpoint failed on an utterance; trying the next one")
+		}
+		tried, failed = append(tried, next), err
+	}
+}
+
+// withBudget bounds the time an utterance may wait for the endpoints:
+// its own length plus Config.Budget.
+func (e *Engine) withBudget(ctx context.Context, audio []int16) (context.Context, context.CancelFunc) {
+	return context.WithTimeoutCause(ctx, e.budget(audio), errBudget)
+}
+
+func (e *Engine) budget(audio []int16) time.Duration {
+	return time.Duration(float64(len(audio))/transcribe.SampleRate*float64(time.Second)) + e.cfg.Budget
+}
+
+// probe asks ep about an utterance something else hears, in the
+// background: its answer only tells ep's breaker that ep is back. Close
+// stops it.
+func (e *Engine) probe(ep *endpoint, audio []int16, prompt string) {
 	audio = slices.Clone(audio)
 	e.probes.Go(func() {
-		e.ask(e.probeCtx, audio, prompt, true)
+		within, cancel := e.withBudget(e.probeCtx, audio)
+		defer cancel()
+		e.ask(e.probeCtx, within, ep, audio, prompt, true, e.cfg.MaxRetries)
 	})
 }
 
-// ask sends one utterance to the endpoint within its time budget and
-// tells the breaker how that went (probe: it is the breaker's probe).
-func (e *Engine) ask(ctx context.Context, audio []int16, prompt string, probe bool) ([]transcribe.Word, error) {
-	budget := time.Duration(float64(len(audio))/transcribe.SampleRate*float64(time.Second)) + e.cfg.Budget
-	within, cancel := context.WithTimeoutCause(ctx, budget, errBudget)
-	defer cancel()
-	words, err := e.transcribeAudio(within, audio, prompt)
+// ask sends one utterance to ep within the utterance's budget (within,
+// derived from the caller's ctx), with up to retries retries, and tells
+// ep's breaker how that went (probe: it is the breaker's probe).
+func (e *Engine) ask(ctx, within context.Context, ep *endpoint, audio []int16, prompt string, probe bool, retries int) ([]transcribe.Word, error) {
+	ep.inFlight.Add(1)
+	defer ep.inFlight.Add(-1)
+	words, err := e.transcribeAudio(within, ep, audio, prompt, retries)
 	if err != nil && ctx.Err() != nil {
-		e.breaker.abandon(probe)
+		ep.breaker.abandon(probe)
 		return nil, err
 	}
 	if err != nil && (errors.Is(err, errBudget) || context.Cause(within) == errBudget) {
-		e.breaker.timedOut()
-		err = fmt.Errorf("no words within the utterance's budget of %s: %w", budget.Round(time.Millisecond), err)
+		ep.breaker.timedOut()
+		err = fmt.Errorf("no words within the utterance's budget of %s: %w", e.budget(audio).Round(time.Millisecond), err)
 	}
-	switch was, is := e.breaker.done(probe, err); {
+	switch was, is := ep.breaker.done(probe, err); {
 	case was != transcribe.BreakerClosed && is == transcribe.BreakerClosed:
-		e.log.Info().Str("url", e.cfg.BaseURL).Msg("the endpoint answers again; the breaker is closed")
+		e.log.Info().Str("url", ep.url).Msg("the endpoint answers again; the breaker is closed")
 	case was != transcribe.BreakerOpen && is == transcribe.BreakerOpen:
-		e.log.Warn().Err(err).Str("url", e.cfg.BaseURL).Dur("cooldown", e.cfg.BreakerCooldown).
-			Msg("the endpoint failed on too many utterances in a row; the breaker is open and the fallback hears them")
+		e.log.Warn().Err(err).Str("url", ep.url).Dur("cooldown", e.cfg.BreakerCooldown).
+			Msg("the endpoint failed on too many utterances in a row; the breaker is open and the other endpoints or the fallback hear them")
 	}
 	return words, err
 }
 
 // transcribeAudio sends one utterance and returns its words on the
 // utterance's own clock, retrying the failures a later try may not have.
-func (e *Engine) transcribeAudio(ctx context.Context, audio []int16, prompt string) ([]transcribe.Word, error) {
+func (e *Engine) transcribeAudio(ctx context.Context, ep *endpoint, audio []int16, prompt string, retries int) ([]transcribe.Word, error) {
 	wav := transcribe.EncodeWAV(audio)
 	for attempt := 0; ; attempt++ {
-		t, answer, err := e.post(ctx, wav, prompt)
+		t, answer, err := e.post(ctx, ep, wav, prompt)
 		if err == nil {
 			return t.words(float64(len(audio)) / transcribe.SampleRate), nil
 		}
@@ -83,11 +137,11 @@ func (e *Engine) transcribeAudio(ctx context.Context, audio []int16, prompt stri
 		wait, retry := e.retryWait(attempt, err, answer)
 		deadline, hasDeadline := ctx.Deadline()
 		outOfTime := retry && hasDeadline && time.Until(deadline) < wait
-		if !retry || attempt >= e.cfg.MaxRetries || outOfTime {
+		if !retry || attempt >= retries || outOfTime {
 			if wait > maxRetryAfter {
 				err = fmt.Errorf("%w (the server asks to wait %s)", err, wait)
 			}
-			if outOfTime && attempt < e.cfg.MaxRetries {
+			if outOfTime && attempt < retries {
 				err = fmt.Errorf("%w; no time left to try again: %w", err, errBudget)
 			}
 			if attempt > 0 {
@@ -95,7 +149,7 @@ func (e *Engine) transcribeAudio(ctx context.Context, audio []int16, prompt stri
 			}
 			return nil, err
 		}
-		e.log.Warn().Err(err).Int("attempt", attempt+1).Int("status", answer.status).Dur("wait", wait).Msg("transcription request failed; retrying")
+		e.log.Warn().Err(err).Str("url", ep.url).Int("attempt", attempt+1).Int("status", answer.status).Dur("wait", wait).Msg("transcription request failed; retrying")
 		timer := time.NewTimer(wait)
 		select {
 		case <-ctx.Done():
@@ -106,15 +160,24 @@ func (e *Engine) transcribeAudio(ctx context.Context, audio []int16, prompt stri
 	}
 }
 
-// post makes one request through go-openai. It decodes the answer itself
-// from the recorded body, because go-openai's AudioResponse has no room for
-// the words whisper.cpp nests inside segments, nor for word probabilities.
-func (e *Engine) post(parent context.Context, wav []byte, prompt string) (verboseTranscription, *recordedAnswer, error) {
+// post makes one request to ep and counts it in ep's figures.
+func (e *Engine) post(ctx context.Context, ep *endpoint, wav []byte, prompt string) (verboseTranscription, *recordedAnswer, error) {
+	began := time.Now()
+	t, answer, err := e.postOnce(ctx, ep.url, wav, prompt)
+	ep.record(time.Since(began), err)
+	return t, answer, err
+}
+
+// postOnce makes one request to the API root base through go-openai. It
+// decodes the answer itself from the recorded body, because go-openai's
+// AudioResponse has no room for the words whisper.cpp nests inside
+// segments, nor for word probabilities.
+func (e *Engine) postOnce(parent context.Context, base string, wav []byte, prompt string) (verboseTranscription, *recordedAnswer, error) {
 	ctx, cancel := context.WithTimeout(parent, e.cfg.Timeout)
 	defer cancel()
 	answer := &recordedAnswer{client: e.cfg.HTTPClient}
 	config := goopenai.DefaultConfig(e.cfg.APIKey)
-	config.BaseURL = e.cfg.BaseURL
+	config.BaseURL = base
 	config.HTTPClient = answer
 	var t verboseTranscription
 	_, err := goopenai.NewClientWithConfig(config).CreateTranscription(ctx, goopenai.AudioRequest{
@@ -139,10 +202,10 @@ func (e *Engine) post(parent context.Context, wav []byte, prompt string) (verbos
 		return t, answer, err
 	}
 	if err := json.Unmarshal(answer.body, &t); err != nil {
-		return t, answer, fmt.Errorf("decode the answer from %s: %w", e.cfg.BaseURL, err)
+		return t, answer, fmt.Errorf("decode the answer from %s: %w", base, err)
 	}
 	if len(t.Error) > 0 && string(t.Error) != "null" {
-		return t, answer, fmt.Errorf("%s answered %d with an error: %s", e.cfg.BaseURL, answer.status, t.Error)
+		return t, answer, fmt.Errorf("%s answered %d with an error: %s", base, answer.status, t.Error)
 	}
 	return t, answer, nil
 }

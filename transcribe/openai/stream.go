@@ -190,27 +190,13 @@ func (s *stream) drain(ctx context.Context) ([]transcribe.Result, error) {
 }
 
 // transcribe sends one utterance, or hands it to the fallback engine when
-// sending fails or the breaker keeps it from the endpoint, and returns its
-// words on the stream clock.
+// sending fails or the breakers keep it from every endpoint, and returns
+// its words on the stream clock.
 func (s *stream) transcribe(ctx context.Context, u queuedUtterance) (transcribe.Result, error) {
 	e := s.engine
 	audio, offset := s.samples(u.from, u.to)
 	log := e.log.With().Float64("start", u.speech.Start).Float64("seconds", float64(len(audio))/transcribe.SampleRate).Logger()
-	var words []transcribe.Word
-	var err error
-	switch e.breaker.route() {
-	case routeEndpoint:
-		words, err = e.ask(ctx, audio, s.prompt, false)
-	case routeProbe:
-		if e.cfg.Fallback == nil {
-			words, err = e.ask(ctx, audio, s.prompt, true) // nobody else can hear it
-			break
-		}
-		e.probe(audio, s.prompt)
-		err = e.breakerError()
-	case routeFallback:
-		err = e.breakerError()
-	}
+	words, err := e.send(ctx, audio, s.prompt)
 	engine := e.Name()
 	if err != nil {
 		err = fmt.Errorf("openai: transcribe the utterance at %.2f s: %w", u.speech.Start, err)
