@@ -132,9 +132,9 @@ type connection struct {
 	// gone on over another connection after a Resume.
 	released    chan struct{}
 	releaseOnce sync.Once
-	ctx        context.Context
-	cancel     context.CancelFunc
-	lastHeard  atomic.Int64 // unix nanoseconds of the last message from the client
+	ctx         context.Context
+	cancel      context.CancelFunc
+	lastHeard   atomic.Int64 // unix nanoseconds of the last message from the client
 
 	mu      sync.Mutex
 	session string
