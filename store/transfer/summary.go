@@ -4,6 +4,7 @@ import (
 	"fmt"
 	"io"
 
+	"github.com/mockinterview/mockinterview/interviewer"
 	"github.com/mockinterview/mockinterview/store"
 	"github.com/mockinterview/mockinterview/transcribe"
 )
@@ -100,8 +101,7 @@ func (s *Summary) Print(w io.Writer) {
 		}
 		fmt.Fprintf(w, "%-12s %10d %12d%s\n", c.Table, c.Source, c.Destination, mark)
 	}
-	seconds := float64(s.Samples) / transcribe.SampleRate
-	fmt.Fprintf(w, "audio: %.0f s (%.1f h)\n", seconds, seconds/3600)
+	fmt.Fprintf(w, "audio in the source's recordings: %s\n", interviewer.FormatDuration(float64(s.Samples)/transcribe.SampleRate))
 	for _, t := range []struct {
 		name  string
 		tally Tally
