@@ -19,22 +19,28 @@ const databaseAdvice = "give sqlite:PATH (the default is sqlite:DATA/mockintervi
 // recordings are --recordings' (recordingsFlag).
 type databaseFlag struct {
 	fs    *flagSet
+	name  string
 	value string
 }
 
+// register adds --database, which MOCKINTERVIEW_DATABASE sets too.
 func (f *databaseFlag) register(fs *flagSet) {
-	f.fs = fs
-	fs.StringVar(&f.value, "database", "", "where sessions and journals are kept: sqlite:PATH, or postgres://user:password@host:5432/db?sslmode=disable; "+
-		"empty: sqlite:DATA/mockinterview.db in --data, whose audio/ keeps the recordings either way [$MOCKINTERVIEW_DATABASE]")
+	f.registerAs(fs, "", "empty: sqlite:DATA/mockinterview.db in --data, whose audio/ keeps the recordings either way [$MOCKINTERVIEW_DATABASE]")
+}
+
+// registerAs adds the flag prefix+"database", its usage ending in tail.
+func (f *databaseFlag) registerAs(fs *flagSet, prefix, tail string) {
+	f.fs, f.name = fs, prefix+"database"
+	fs.StringVar(&f.value, f.name, "", "where sessions and journals are kept: sqlite:PATH, or postgres://user:password@host:5432/db?sslmode=disable; "+tail)
 }
 
 // origin names where the value came from without quoting it: a URL may
 // hold a password.
 func (f *databaseFlag) origin() string {
-	if v, ok := f.fs.fromEnv["database"]; ok {
+	if v, ok := f.fs.fromEnv[f.name]; ok {
 		return v.name
 	}
-	return "--database"
+	return "--" + f.name
 }
 
 // openedStore is a database and the recordings, opened together.
@@ -46,8 +52,10 @@ type openedStore struct {
 	// RecordingsWhere is where the recordings are, for logs.
 	RecordingsWhere string
 	interrupted     store.Interrupted
-	recordings      recordings
-	close           func() error
+	// portable is the database's rows as migrate copies them.
+	portable   store.Portable
+	recordings recordings
+	close      func() error
 }
 
 // Close closes the database.
@@ -108,14 +116,14 @@ func (f *databaseFlag) open(ctx context.Context, dir string, recs *recordingsFla
 			return nil, err
 		}
 		s.Store = store.Store{Sessions: db.Sessions, Recordings: recordings, Journals: db.Journals}
-		s.interrupted, s.close, s.Where = db.Sessions, db.Close, "sqlite:"+path
+		s.interrupted, s.portable, s.close, s.Where = db.Sessions, db.Portable(), db.Close, "sqlite:"+path
 	default: // postgres, as check found
 		db, err := postgres.Open(ctx, f.value)
 		if err != nil {
 			return nil, fmt.Errorf("%s: %w", f.origin(), err)
 		}
 		s.Store = store.Store{Sessions: db.Sessions, Recordings: recordings, Journals: db.Journals}
-		s.interrupted, s.close, s.Where = db.Sessions, db.Close, postgres.Redacted(f.value)
+		s.interrupted, s.portable, s.close, s.Where = db.Sessions, db.Portable(), db.Close, postgres.Redacted(f.value)
 	}
 	if recover {
 		if err := store.RecoverInterrupted(ctx, s.interrupted, recordings, ""); err != nil {

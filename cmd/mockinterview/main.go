@@ -60,6 +60,7 @@ func commands() map[string]command {
 		"analyze":      {"split an answer into STAR parts, time them and coach (WAV or .txt files, or a folder of them)", runAnalyze},
 		"journal":      {"keep your stories and see each one's progress across attempts (on a running server)", runJournal},
 		"interview":    {"run a whole mock interview from recordings: answer, then one per probe", runInterview},
+		"migrate":      {"copy a whole installation, database and recordings, into another (such as PostgreSQL and a bucket) and verify it", runMigrate},
 		"loadtest":     {"open many real-time streams to a running server and measure latency, losses and memory", runLoadtest},
 		"livebench":    {"stream labeled answers read aloud and score the live STAR timers, part and pace against the truth", runLivebench},
 		"questions":    {"list the question bank", runQuestions},

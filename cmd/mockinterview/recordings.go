@@ -21,6 +21,7 @@ const recordingsAdvice = "give file:PATH (the default is file:DATA/audio, DATA b
 // environment, as every S3 tool takes them.
 type recordingsFlag struct {
 	fs        *flagSet
+	prefix    string // of every flag's name
 	value     string
 	endpoint  string
 	region    string
@@ -28,23 +29,37 @@ type recordingsFlag struct {
 	chunk     time.Duration
 }
 
+// register adds --recordings and the --s3- flags, which their variables
+// set too.
 func (f *recordingsFlag) register(fs *flagSet) {
-	f.fs = fs
-	fs.StringVar(&f.value, "recordings", "", "where the recordings are kept: file:PATH, or "+s3.URLForm+" on S3-compatible storage "+
-		"(keys from AWS_ACCESS_KEY_ID, AWS_SECRET_ACCESS_KEY and AWS_SESSION_TOKEN); empty: file:DATA/audio in --data [$MOCKINTERVIEW_RECORDINGS]")
-	fs.StringVar(&f.endpoint, "s3-endpoint", "", "with s3:// recordings, the server's URL, such as "+s3.EndpointForm+"; empty: AWS S3 [$MOCKINTERVIEW_S3_ENDPOINT]")
-	fs.StringVar(&f.region, "s3-region", "", "with s3:// recordings, the bucket's region, such as eu-west-1 [$MOCKINTERVIEW_S3_REGION]")
-	fs.BoolVar(&f.pathStyle, "s3-path-style", false, "with s3:// recordings, name the bucket in the path (host/bucket/key), as MinIO and most servers other than AWS want [$MOCKINTERVIEW_S3_PATH_STYLE]")
-	fs.DurationVar(&f.chunk, "s3-chunk", s3.DefaultChunk, "with s3:// recordings, the audio in each object, uploaded as soon as it is full: the most a lost machine loses [$MOCKINTERVIEW_S3_CHUNK]")
-	fs.check("s3-chunk", "give a duration from 1s to 5m, such as 5s", func() bool { return f.chunk >= time.Second && f.chunk <= 5*time.Minute })
+	f.registerAs(fs, "", map[string]string{"recordings": "empty: file:DATA/audio in --data [$MOCKINTERVIEW_RECORDINGS]",
+		"s3-endpoint": " [$MOCKINTERVIEW_S3_ENDPOINT]", "s3-region": " [$MOCKINTERVIEW_S3_REGION]",
+		"s3-path-style": " [$MOCKINTERVIEW_S3_PATH_STYLE]", "s3-chunk": " [$MOCKINTERVIEW_S3_CHUNK]"})
+}
+
+// registerAs adds the flags named with prefix, each usage ending in
+// tails' line for its name; without a line for s3-chunk, that flag is
+// left out (recordings that are only read).
+func (f *recordingsFlag) registerAs(fs *flagSet, prefix string, tails map[string]string) {
+	f.fs, f.prefix = fs, prefix
+	fs.StringVar(&f.value, prefix+"recordings", "", "where the recordings are kept: file:PATH, or "+s3.URLForm+" on S3-compatible storage "+
+		"(keys from AWS_ACCESS_KEY_ID, AWS_SECRET_ACCESS_KEY and AWS_SESSION_TOKEN); "+tails["recordings"])
+	fs.StringVar(&f.endpoint, prefix+"s3-endpoint", "", "with s3:// recordings, the server's URL, such as "+s3.EndpointForm+"; empty: AWS S3"+tails["s3-endpoint"])
+	fs.StringVar(&f.region, prefix+"s3-region", "", "with s3:// recordings, the bucket's region, such as eu-west-1"+tails["s3-region"])
+	fs.BoolVar(&f.pathStyle, prefix+"s3-path-style", false, "with s3:// recordings, name the bucket in the path (host/bucket/key), as MinIO and most servers other than AWS want"+tails["s3-path-style"])
+	f.chunk = s3.DefaultChunk
+	if tail, ok := tails["s3-chunk"]; ok {
+		fs.DurationVar(&f.chunk, prefix+"s3-chunk", s3.DefaultChunk, "with s3:// recordings, the audio in each object, uploaded as soon as it is full: the most a lost machine loses"+tail)
+		fs.check(prefix+"s3-chunk", "give a duration from 1s to 5m, such as 5s", func() bool { return f.chunk >= time.Second && f.chunk <= 5*time.Minute })
+	}
 }
 
 // origin names where the value came from without quoting it.
 func (f *recordingsFlag) origin() string {
-	if v, ok := f.fs.fromEnv["recordings"]; ok {
+	if v, ok := f.fs.fromEnv[f.prefix+"recordings"]; ok {
 		return v.name
 	}
-	return "--recordings"
+	return "--" + f.prefix + "recordings"
 }
 
 // check says whether the value names a place this program keeps
@@ -75,10 +90,10 @@ func (f *recordingsFlag) check() error {
 }
 
 func (f *recordingsFlag) endpointOrigin() string {
-	if v, ok := f.fs.fromEnv["s3-endpoint"]; ok {
+	if v, ok := f.fs.fromEnv[f.prefix+"s3-endpoint"]; ok {
 		return v.name
 	}
-	return "--s3-endpoint"
+	return "--" + f.prefix + "s3-endpoint"
 }
 
 // recordings are the recordings as the store opens them: what the server

@@ -1,7 +1,10 @@
 // Package sqlrows holds the few helpers every database/sql store of ours
 // shares, whatever its dialect: reading rows, telling an update that
 // touched nothing, and keeping a list of strings in one column. The SQL
-// itself stays with each store (store/folder for SQLite, store/postgres).
+// of the service stays with each store (store/folder for SQLite,
+// store/postgres); only the plain SQL that copies whole rows from one
+// database to another (Portable, for `mockinterview migrate`) is shared,
+// each store giving its Dialect.
 package sqlrows
 
 import (
@@ -39,12 +42,21 @@ func EachRow(rows *sql.Rows, fn func() error) error {
 // ScanAll runs query with the session id and sets *out to its rows, each
 // read by scan; an empty list, not nil, when there are none.
 func ScanAll[T any](ctx context.Context, db *sql.DB, query, id string, out *[]T, scan func(*sql.Rows, *T) error) error {
-	rows, err := db.QueryContext(ctx, query, id)
-	if err != nil {
+	if err := scanAll(ctx, db, query, id, out, scan); err != nil {
 		return fmt.Errorf("session %s: %w", id, err)
 	}
+	return nil
+}
+
+// scanAll is ScanAll for a query with any one parameter, its errors
+// unwrapped.
+func scanAll[T any](ctx context.Context, db *sql.DB, query string, arg any, out *[]T, scan func(*sql.Rows, *T) error) error {
+	rows, err := db.QueryContext(ctx, query, arg)
+	if err != nil {
+		return err
+	}
 	*out = []T{}
-	err = EachRow(rows, func() error {
+	return EachRow(rows, func() error {
 		var v T
 		if err := scan(rows, &v); err != nil {
 			return err
@@ -52,10 +64,6 @@ func ScanAll[T any](ctx context.Context, db *sql.DB, query, id string, out *[]T,
 		*out = append(*out, v)
 		return nil
 	})
-	if err != nil {
-		return fmt.Errorf("session %s: %w", id, err)
-	}
-	return nil
 }
 
 // ListJSON writes a list for one column, [] for none.

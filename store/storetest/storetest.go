@@ -1,6 +1,7 @@
 // Package storetest is the checks that every implementation of the
 // store's interfaces must pass alike, in two suites. Run checks the rows
-// (store.Sessions with store.Interrupted, and store.Journals):
+// (store.Sessions with store.Interrupted, store.Journals, and
+// store.Portable, which copies them whole):
 // store/folder's SQLite and store/postgres run it from their tests.
 // RunRecordings checks the audio (store.Recordings with
 // store.Repairable): store/folder's WAV files and store/s3 run it. A
@@ -32,6 +33,9 @@ type Sessions interface {
 type Store struct {
 	Sessions Sessions
 	Journals store.Journals
+	// Portable is the same database's rows as a copy reads and writes
+	// them.
+	Portable store.Portable
 }
 
 // check is one behaviour, checked on a fresh store.
@@ -60,6 +64,7 @@ var checks = []check{
 	{"attempts", checkAttempts},
 	{"journal-full", checkFull},
 	{"interrupted", checkInterrupted},
+	{"portable", checkPortable},
 }
 
 // id is the n-th id of the form store.ValidSessionID takes.
