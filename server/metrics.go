@@ -35,10 +35,14 @@ type metrics struct {
 
 // newMetrics makes the metrics; an engine that depends on remote
 // endpoints adds each one's (endpointMetrics).
-func newMetrics(engine transcribe.Engine) *metrics {
-	reg := prometheus.NewRegistry()
+func newMetrics(engine transcribe.Engine, replica string) *metrics {
+	registry := prometheus.NewRegistry()
+	var reg prometheus.Registerer = registry
+	if replica != "" {
+		reg = prometheus.WrapRegistererWith(prometheus.Labels{"replica": replica}, registry)
+	}
 	m := &metrics{
-		registry: reg,
+		registry: registry,
 		connections: prometheus.NewGauge(prometheus.GaugeOpts{
 			Name: "mockinterview_connections_active", Help: "WebSocket connections in progress.",
 		}),

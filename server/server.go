@@ -36,6 +36,10 @@ type Config struct {
 	// IdleTimeout ends a session that receives nothing, not even a
 	// KeepAlive, for this long (default 30 s).
 	IdleTimeout time.Duration
+	// Replica names this process among several sharing the database: each
+	// session records it, and every metric carries it as a label (empty:
+	// no label).
+	Replica string
 	// ResumeGrace is how long a session whose connection dropped (without
 	// a close frame) waits for the client to come back with Resume before
 	// it ends as if the client had gone (default 30 s; negative: it does
@@ -132,7 +136,7 @@ func NewServer(log zerolog.Logger, cfg Config, st store.Store, engine transcribe
 	bank *interviewer.Bank, analyzer *interviewer.Analyzer, sessions *Sessions, static fs.FS) http.Handler {
 	cfg = cfg.withDefaults()
 	mux := http.NewServeMux()
-	addRoutes(mux, log, cfg, st, engine, bank, analyzer, sessions, newMetrics(engine), static)
+	addRoutes(mux, log, cfg, st, engine, bank, analyzer, sessions, newMetrics(engine, cfg.Replica), static)
 	bodyLimit := func(r *http.Request) int64 {
 		if r.URL.Path == checkPath {
 			return cfg.MaxCheckBody

@@ -77,7 +77,7 @@ func (s *session) start(m protocol.ClientMessage) (ending, bool) {
 
 	id, secret := randomHex(16), randomHex(16)
 	rec := store.SessionRecord{ID: id, CreatedAt: time.Now(), Mode: string(mode), Level: level, QuestionID: q.ID,
-		Principle: q.Principle, Question: q.Text, Engine: s.engine.Name()}
+		Principle: q.Principle, Question: q.Text, Engine: s.engine.Name(), Replica: s.cfg.Replica}
 	if err := s.store.CreateSession(s.c.ctx, rec, secret); err != nil {
 		stream.Close()
 		s.log.Error().Err(err).Msg("cannot store the session")

@@ -15,6 +15,12 @@ import { LABELS, paceBand, levelName, levelBand, decibels, UNSURE, UNSURE_NOTE }
 import { rememberSession } from './store.js';
 
 const KEEPALIVE_MS = 5000;
+// After a dropped connection the page tries again every RECONNECT_MS, for
+// as long as the server holds the session (Begin's resume_grace), and
+// keeps the last HISTORY_SECONDS of audio to send again from where the
+// server's audio stopped.
+const RECONNECT_MS = 1000;
+const HISTORY_SECONDS = 90;
 const REPORT_WAIT_MS = 30000;
 
 // WARNINGS are the Warning codes about the audio or the engine, each with
@@ -45,6 +51,7 @@ const STATUS = {
   listening: 'Listening',
   speaking: 'Interviewer speaking · microphone paused',
   finishing: 'Finishing — transcribing your last words…',
+  reconnecting: 'Connection lost · reconnecting…',
   done: 'Done',
   error: 'Stopped',
 };
@@ -85,6 +92,14 @@ export class LiveSession {
     this.report = null;
     this.session = null; // {id, secret}
     this.samplesSent = 0;
+    // history is the audio of the stream since Start, its last
+    // HISTORY_SECONDS, as {at, frame}, at being the frame's first sample on
+    // the stream clock; streamed counts every sample of the stream, sent or
+    // not yet (while reconnecting).
+    this.history = [];
+    this.streamed = 0;
+    this.resumeGrace = 0;
+    this.reconnecting = false;
     // stats count the frames sent, and those replaced by silence while the
     // interviewer spoke (shown in tests and handy when debugging).
     this.stats = { frames: 0, mutedFrames: 0 };
@@ -154,17 +169,11 @@ export class LiveSession {
 
   connect() {
     return new Promise((resolve, reject) => {
-      const ws = new WebSocket(listenURL({ browserCleaned: Boolean(this.settings.noiseSuppression) }));
-      ws.binaryType = 'arraybuffer';
-      this.ws = ws;
+      const ws = this.socket();
       let opened = false;
       ws.onopen = () => {
         opened = true;
-        // The server ends a connection that stays quiet for 30 s, and the
-        // microphone prompt can take longer than that.
-        this.keepAlive = setInterval(() => {
-          if (Date.now() - this.lastSent > KEEPALIVE_MS) this.send({ type: 'KeepAlive' });
-        }, KEEPALIVE_MS);
+        this.keepTalking();
         resolve();
       };
       ws.onerror = () => {
@@ -175,18 +184,98 @@ export class LiveSession {
           reject(new Error(e.reason || 'The server refused the connection. Reload the page and try again.'));
           return;
         }
-        this.closed(e);
-      };
-      ws.onmessage = (e) => {
-        if (typeof e.data !== 'string') return;
-        let msg;
-        try { msg = JSON.parse(e.data); } catch { return; }
-        this.handle(msg);
+        this.closed(e, ws);
       };
     });
   }
 
+  // socket opens a WebSocket to the server, whose messages go to handle
+  // (or, while reconnecting, to the Resume's answer).
+  socket() {
+    const ws = new WebSocket(listenURL({ browserCleaned: Boolean(this.settings.noiseSuppression) }));
+    ws.binaryType = 'arraybuffer';
+    this.ws = ws;
+    ws.onmessage = (e) => {
+      if (typeof e.data !== 'string' || ws !== this.ws) return;
+      let msg;
+      try { msg = JSON.parse(e.data); } catch { return; }
+      if (this.reconnecting) this.resumeAnswer(msg);
+      else this.handle(msg);
+    };
+    return ws;
+  }
+
+  // keepTalking sends KeepAlive while no audio flows: the server ends a
+  // connection that stays quiet for 30 s, and the microphone prompt can
+  // take longer than that.
+  keepTalking() {
+    clearInterval(this.keepAlive);
+    this.keepAlive = setInterval(() => {
+      if (Date.now() - this.lastSent > KEEPALIVE_MS) this.send({ type: 'KeepAlive' });
+    }, KEEPALIVE_MS);
+  }
+
+  // reconnect tries to get the session back after its connection dropped:
+  // a new connection whose first message is Resume, again every
+  // RECONNECT_MS until the server's grace period is nearly over. The
+  // microphone goes on meanwhile, into the history.
+  reconnect() {
+    if (this.finished) return;
+    if (!this.reconnecting) {
+      this.reconnecting = true;
+      this.view.dataset.reconnects = String((Number(this.view.dataset.reconnects) || 0) + 1);
+      this.reconnectUntil = Date.now() + Math.max(0, this.resumeGrace * 1000 - RECONNECT_MS);
+      clearInterval(this.keepAlive);
+      this.setState('reconnecting');
+      this.warn('The connection to the server dropped. Reconnecting… Keep talking: what you say now is kept and sent when it is back.');
+      announce('Connection lost. Reconnecting; keep talking.');
+    }
+    if (Date.now() > this.reconnectUntil) {
+      this.reconnecting = false;
+      this.fail('The connection to the server was lost for too long. What arrived before is saved: open Past sessions to review it.');
+      return;
+    }
+    const ws = this.socket();
+    ws.onopen = () => ws.send(JSON.stringify({ type: 'Resume', session_id: this.session.id, secret: this.session.secret }));
+    ws.onclose = (e) => {
+      if (ws !== this.ws) return;
+      if (this.reconnecting) setTimeout(() => this.reconnect(), RECONNECT_MS);
+      else this.closed(e, ws);
+    };
+  }
+
+  // resumeAnswer takes the server's answer to Resume.
+  resumeAnswer(msg) {
+    if (msg.type === 'Error' && msg.code === 'cannot_resume') {
+      this.reconnecting = false;
+      this.fail('The session could not go on after the connection dropped. What arrived before is saved: open Past sessions to review it.');
+      return;
+    }
+    if (msg.type !== 'Resumed') return;
+    this.reconnecting = false;
+    // The audio from where the server's stopped: what it missed in the
+    // drop, and what the microphone heard while the page reconnected.
+    const from = Math.round(msg.received * SAMPLE_RATE);
+    for (const { at, frame } of this.history) {
+      if (at + frame.length <= from) continue;
+      this.ws.send(at >= from ? frame : frame.subarray(from - at));
+    }
+    this.lastSent = Date.now();
+    this.samplesSent = this.streamed;
+    this.keepTalking();
+    $('#live-warning').hidden = true;
+    this.setState(this.muted ? 'speaking' : 'listening');
+    announce('Reconnected. Your answer goes on.');
+    if (msg.answer > this.currentAnswer && msg.asked) {
+      // Its Probe was lost with the connection.
+      this.interviewerSays(msg.asked.text, msg.asked.kind);
+      this.beginAnswer(msg.answer);
+    }
+  }
+
   send(msg) {
+    // Until the server took the Resume, the new connection carries nothing else.
+    if (this.reconnecting) return;
     if (this.ws && this.ws.readyState === WebSocket.OPEN) {
       this.ws.send(JSON.stringify(msg));
       this.lastSent = Date.now();
@@ -194,7 +283,9 @@ export class LiveSession {
   }
 
   sendFrame(frame) {
-    if (!this.ws || this.ws.readyState !== WebSocket.OPEN || this.closing) return;
+    if (this.closing) return;
+    this.remember(frame);
+    if (this.reconnecting || !this.ws || this.ws.readyState !== WebSocket.OPEN) return;
     // Int16Array is in the machine's byte order, little-endian on every
     // platform browsers run on, which is what linear16 means.
     this.ws.send(frame);
@@ -208,6 +299,14 @@ export class LiveSession {
     if (this.ws.bufferedAmount > 2 * 1024 * 1024) {
       this.warn('The connection is slow: your audio is queued in the browser and will arrive late. Nothing is lost.');
     }
+  }
+
+  // remember keeps a frame of the stream in the history.
+  remember(frame) {
+    this.history.push({ at: this.streamed, frame });
+    this.streamed += frame.length;
+    const keep = this.streamed - HISTORY_SECONDS * SAMPLE_RATE;
+    while (this.history.length && this.history[0].at + this.history[0].frame.length < keep) this.history.shift();
   }
 
   onFrame(frame) {
@@ -241,6 +340,7 @@ export class LiveSession {
         this.view.dataset.sessionId = msg.session_id;
         this.level = msg.level || this.level;
         this.endSilence = msg.end_silence || 0;
+        this.resumeGrace = msg.resume_grace || 0;
         break;
       case 'Question':
         this.setContext(msg.principle);
@@ -615,10 +715,17 @@ export class LiveSession {
     this.onReport(report, this.session);
   }
 
-  closed(e) {
+  closed(e, ws) {
+    if (ws !== this.ws) return;
     clearInterval(this.keepAlive);
     if (this.report || this.finished) {
       this.finish();
+      return;
+    }
+    // 1006: the connection dropped without a close frame, and the server
+    // holds the session for a while.
+    if (e.code === 1006 && this.session && this.resumeGrace > 0 && !this.closing) {
+      this.reconnect();
       return;
     }
     const why = e.code === 1001
@@ -706,6 +813,7 @@ export class LiveSession {
   }
 
   resetView() {
+    delete this.view.dataset.reconnects;
     replace($('#conversation'));
     this.buildRows();
     replace($('#star-strip'), h('span', { class: 'budget', hidden: true }));

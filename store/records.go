@@ -31,6 +31,9 @@ type SessionRecord struct {
 	// RetranscribedAt is when the words and report were last rebuilt from
 	// the recordings.
 	RetranscribedAt time.Time `json:"retranscribed_at,omitzero"`
+	// Replica is the service process that created the session and, while
+	// it is live, holds it (see Replicas); only CreateSession takes it.
+	Replica string `json:"-"`
 }
 
 // AnswerRecord is one answer: to the main question (N 0) or to a probe.

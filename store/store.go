@@ -46,6 +46,9 @@ type Store struct {
 	Sessions   Sessions
 	Recordings Recordings
 	Journals   Journals
+	// Replicas, when set, is where the service says it is alive, for the
+	// other replicas sharing the database.
+	Replicas Replicas
 }
 
 // Sessions keeps what is known of each session: its own row, its answers

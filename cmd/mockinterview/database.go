@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"path/filepath"
 	"strings"
+	"time"
 
 	"github.com/mockinterview/mockinterview/store"
 	"github.com/mockinterview/mockinterview/store/folder"
@@ -70,6 +71,22 @@ func (s *openedStore) MarkInterrupted(ctx context.Context, id string) error {
 	return store.RecoverInterrupted(ctx, s.interrupted, s.recordings, id)
 }
 
+// recoverOrphans recovers the live sessions no living replica holds (and
+// with self, those replica held before it started again), and returns
+// how many.
+func (s *openedStore) recoverOrphans(ctx context.Context, replica string, self bool) (int, error) {
+	ids, err := s.Replicas.Orphaned(ctx, replica, time.Now().Add(-replicaStale), self)
+	if err != nil {
+		return 0, err
+	}
+	for _, id := range ids {
+		if err := store.RecoverInterrupted(ctx, s.interrupted, s.recordings, id); err != nil {
+			return 0, err
+		}
+	}
+	return len(ids), nil
+}
+
 // check says whether the value names a database this program keeps, and
 // if not, what to give; serve checks before it loads the engine, so that
 // a mistyped URL is told at once.
@@ -92,10 +109,12 @@ func (f *databaseFlag) check() error {
 }
 
 // open opens the database and the recordings, by default both in the
-// data folder dir. With recover, as serve starts, the sessions a dead
-// process left live are marked interrupted and the audio it spooled is
-// uploaded; a command that may run beside a service leaves them.
-func (f *databaseFlag) open(ctx context.Context, dir string, recs *recordingsFlag, recover bool) (*openedStore, error) {
+// data folder dir. With a replica's name, as serve starts, the sessions
+// a dead process left live (this replica's, before it started again, and
+// those of replicas that stopped saying they are alive) are marked
+// interrupted and the audio spooled here is uploaded; a command that may
+// run beside a service gives no name and leaves them.
+func (f *databaseFlag) open(ctx context.Context, dir string, recs *recordingsFlag, replica string) (*openedStore, error) {
 	if err := f.check(); err != nil {
 		return nil, err
 	}
@@ -115,18 +134,18 @@ func (f *databaseFlag) open(ctx context.Context, dir string, recs *recordingsFla
 		if err != nil {
 			return nil, err
 		}
-		s.Store = store.Store{Sessions: db.Sessions, Recordings: recordings, Journals: db.Journals}
+		s.Store = store.Store{Sessions: db.Sessions, Recordings: recordings, Journals: db.Journals, Replicas: db.Replicas()}
 		s.interrupted, s.portable, s.close, s.Where = db.Sessions, db.Portable(), db.Close, "sqlite:"+path
 	default: // postgres, as check found
 		db, err := postgres.Open(ctx, f.value)
 		if err != nil {
 			return nil, fmt.Errorf("%s: %w", f.origin(), err)
 		}
-		s.Store = store.Store{Sessions: db.Sessions, Recordings: recordings, Journals: db.Journals}
+		s.Store = store.Store{Sessions: db.Sessions, Recordings: recordings, Journals: db.Journals, Replicas: db.Replicas()}
 		s.interrupted, s.portable, s.close, s.Where = db.Sessions, db.Portable(), db.Close, postgres.Redacted(f.value)
 	}
-	if recover {
-		if err := store.RecoverInterrupted(ctx, s.interrupted, recordings, ""); err != nil {
+	if replica != "" {
+		if _, err := s.recoverOrphans(ctx, replica, true); err != nil {
 			return nil, errors.Join(fmt.Errorf("database %s: %w", s.Where, err), s.close())
 		}
 		if err := opened.recoverSpooled(ctx); err != nil {

@@ -27,7 +27,6 @@ import (
 // serve reads one, the test asks for it to leave this list, so that a
 // rename on the way is caught.
 var pendingVariables = map[string]string{
-	"MOCKINTERVIEW_REPLICA": "the replica's name in logs and metrics",
 }
 
 // clusterFiles are the files the tests read, by path from the repository's

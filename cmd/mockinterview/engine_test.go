@@ -87,14 +87,17 @@ func TestServeOpenAIPoolFlag(t *testing.T) {
 	}))
 	defer up.Close()
 	down := "http://127.0.0.1:1/v1"
-	srv := startServe(t, t.TempDir(), "--engine", "openai", "--fallback=false", "--openai-url", down+","+up.URL+"/v1")
+	srv := startServe(t, t.TempDir(), "--engine", "openai", "--fallback=false", "--openai-url", down+","+up.URL+"/v1", "--replica", "r1")
 	if status, body := httpGet(t, srv.url+"/readyz"); status != http.StatusOK || !strings.Contains(body, "engine openai ok") {
 		t.Errorf("readyz with one endpoint of two answering: %d %q", status, body)
 	}
 	_, metrics := httpGet(t, srv.url+"/metrics")
 	for _, host := range []string{"127.0.0.1:1", strings.TrimPrefix(up.URL, "http://")} {
-		if line := `mockinterview_endpoint_breaker_state{endpoint="` + host + `"} 0`; !strings.Contains(metrics, line) {
+		if line := `mockinterview_endpoint_breaker_state{endpoint="` + host + `",replica="r1"} 0`; !strings.Contains(metrics, line) {
 			t.Errorf("/metrics lacks %s", line)
 		}
+	}
+	if line := `mockinterview_sessions_active{replica="r1"} 0`; !strings.Contains(metrics, line) {
+		t.Errorf("/metrics lacks %s: every metric carries the replica's name", line)
 	}
 }

@@ -94,7 +94,7 @@ func (s *migrateSide) open(ctx context.Context) (*openedStore, error) {
 			return nil, fmt.Errorf("the source has no database at %s: check --from-data and --from-database", path)
 		}
 	}
-	opened, err := s.database.open(ctx, dir, &s.recordings, false)
+	opened, err := s.database.open(ctx, dir, &s.recordings, "")
 	if err != nil {
 		os.RemoveAll(tmp)
 		return nil, fmt.Errorf("%s: %w", s.name, err)

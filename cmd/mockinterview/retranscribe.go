@@ -40,7 +40,7 @@ func runRetranscribe(ctx context.Context, e env, args []string) error {
 	}
 	// The service may be running on the same folder: attach, and leave
 	// its live sessions alone.
-	data, err := database.open(ctx, *dataDir, &recs, false)
+	data, err := database.open(ctx, *dataDir, &recs, "")
 	if err != nil {
 		return err
 	}

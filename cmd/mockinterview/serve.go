@@ -38,6 +38,7 @@ func runServe(ctx context.Context, e env, args []string) error {
 	maxProbes := fs.Int("max-probes", interviewer.DefaultMaxProbes, "follow-up questions per interview [$MOCKINTERVIEW_MAX_PROBES]")
 	adminToken := fs.String("admin-token", "", "bearer token that lists and reads every session (empty: nobody can) [$MOCKINTERVIEW_ADMIN_TOKEN]")
 	logLevel := fs.String("log-level", "info", "debug, info, warn or error; debug logs transcripts [$MOCKINTERVIEW_LOG_LEVEL]")
+	replicaFlag := fs.String("replica", "", "this process's name among replicas sharing a database, in every log line and metric (empty: the host's name and port) [$MOCKINTERVIEW_REPLICA]")
 	shutdownWait := fs.Duration("shutdown-timeout", 30*time.Second, "how long a shutdown waits for sessions to finish and report [$MOCKINTERVIEW_SHUTDOWN_TIMEOUT]")
 	fs.check("end-silence", "give a positive duration, such as 4s", func() bool { return *endSilence > 0 })
 	fs.check("max-probes", "give 1 or more", func() bool { return *maxProbes >= 1 })
@@ -57,7 +58,8 @@ func runServe(ctx context.Context, e env, args []string) error {
 		return err
 	}
 	level, _ := zerolog.ParseLevel(*logLevel) // checked with the flags
-	log := zerolog.New(e.stderr).Level(level).With().Timestamp().Logger()
+	replica := replicaName(*replicaFlag, *addr)
+	log := zerolog.New(e.stderr).Level(level).With().Timestamp().Str("replica", replica).Logger()
 
 	var engine transcribe.Engine = instant.Engine{}
 	if ef.engine != "instant" {
@@ -78,18 +80,19 @@ func runServe(ctx context.Context, e env, args []string) error {
 	if err != nil {
 		return err
 	}
-	stored, err := database.open(ctx, *data, &recs, true)
+	stored, err := database.open(ctx, *data, &recs, replica)
 	if err != nil {
 		return err
 	}
 	defer stored.Close()
+	defer startReplica(stored, replica, log)() // after the sessions have finished
 
 	sessions := server.NewSessions()
 	phraser, err := lf.phraser(log)
 	if err != nil {
 		return err
 	}
-	cfg := server.Config{EndSilence: endSilence.Seconds(), MaxProbes: *maxProbes, AdminToken: *adminToken, Phraser: phraser}
+	cfg := server.Config{EndSilence: endSilence.Seconds(), MaxProbes: *maxProbes, AdminToken: *adminToken, Phraser: phraser, Replica: replica}
 	lim.apply(&cfg)
 	if ef.engine == "openai" && !ef.fallback {
 		// Without the embedded fallback, the service is only as ready as

@@ -16,7 +16,7 @@ func TestConformance(t *testing.T) {
 			t.Fatal(err)
 		}
 		t.Cleanup(func() { db.Close() })
-		return storetest.Store{Sessions: db.Sessions, Journals: db.Journals, Portable: db.Portable()}
+		return storetest.Store{Sessions: db.Sessions, Journals: db.Journals, Portable: db.Portable(), Replicas: db.Replicas()}
 	})
 }
 

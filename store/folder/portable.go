@@ -26,3 +26,9 @@ func storedTime(t time.Time) any {
 	}
 	return formatTime(t)
 }
+
+// Replicas is where the service processes sharing the database say they
+// are alive: store.Replicas.
+func (d *Database) Replicas() store.Replicas {
+	return sqlrows.Replicas{DB: d.Sessions.db, Write: d.Sessions.w}
+}

@@ -16,9 +16,9 @@ import (
 // CreateSession adds a live session with the secret's hash.
 func (s *Sessions) CreateSession(ctx context.Context, r store.SessionRecord, secret string) error {
 	_, err := s.w.ExecContext(ctx, `INSERT INTO sessions
-		(id, secret_hash, created_at, state, mode, level, question_id, principle, question, engine)
-		VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
-		r.ID, store.HashSecret(secret), formatTime(r.CreatedAt), store.StateLive, r.Mode, r.Level, r.QuestionID, r.Principle, r.Question, r.Engine)
+		(id, secret_hash, created_at, state, mode, level, question_id, principle, question, engine, replica)
+		VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+		r.ID, store.HashSecret(secret), formatTime(r.CreatedAt), store.StateLive, r.Mode, r.Level, r.QuestionID, r.Principle, r.Question, r.Engine, r.Replica)
 	if err != nil {
 		return fmt.Errorf("create session %s: %w", r.ID, err)
 	}

@@ -23,3 +23,9 @@ func storedTime(t time.Time) any {
 	}
 	return t.UTC().Truncate(time.Microsecond)
 }
+
+// Replicas is where the service processes sharing the database say they
+// are alive: store.Replicas.
+func (d *DB) Replicas() store.Replicas {
+	return sqlrows.Replicas{DB: d.Sessions.db, Write: d.Sessions.db, Dialect: sqlrows.Dialect{Bind: sqlrows.Numbered}}
+}

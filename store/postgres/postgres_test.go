@@ -42,6 +42,6 @@ func TestOpen(t *testing.T) {
 func TestConformance(t *testing.T) {
 	storetest.Run(t, func(t *testing.T) storetest.Store {
 		db := open(t)
-		return storetest.Store{Sessions: db.Sessions, Journals: db.Journals, Portable: db.Portable()}
+		return storetest.Store{Sessions: db.Sessions, Journals: db.Journals, Portable: db.Portable(), Replicas: db.Replicas()}
 	})
 }

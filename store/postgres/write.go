@@ -16,9 +16,9 @@ import (
 // CreateSession adds a live session with the secret's hash.
 func (s *Sessions) CreateSession(ctx context.Context, r store.SessionRecord, secret string) error {
 	_, err := s.db.ExecContext(ctx, `INSERT INTO sessions
-		(id, secret_hash, created_at, state, mode, level, question_id, principle, question, engine)
-		VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10)`,
-		r.ID, store.HashSecret(secret), r.CreatedAt, store.StateLive, r.Mode, r.Level, r.QuestionID, r.Principle, r.Question, r.Engine)
+		(id, secret_hash, created_at, state, mode, level, question_id, principle, question, engine, replica)
+		VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11)`,
+		r.ID, store.HashSecret(secret), r.CreatedAt, store.StateLive, r.Mode, r.Level, r.QuestionID, r.Principle, r.Question, r.Engine, r.Replica)
 	if err != nil {
 		return fmt.Errorf("create session %s: %w", r.ID, err)
 	}

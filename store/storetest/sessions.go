@@ -376,3 +376,40 @@ type repairs map[string]int64
 func (r repairs) Repair(_ context.Context, sessionID, name string) (int64, error) {
 	return r[sessionID+"/"+name], nil
 }
+
+// checkReplicas: the live sessions of a replica that stopped saying it
+// is alive are orphans, those of a living one are not, nor ended ones;
+// a replica starting again finds its own, and those that name none.
+func checkReplicas(t *testing.T, s Store) {
+	ctx := t.Context()
+	now := time.Now()
+	hold := func(n int, replica string) string {
+		sid := id(n)
+		must(t, s.Sessions.CreateSession(ctx, store.SessionRecord{ID: sid, CreatedAt: base, Mode: "interview", Level: "sde2",
+			QuestionID: "q", Principle: "Ownership", Question: "Tell me.", Engine: "instant", Replica: replica}, "secret"))
+		return sid
+	}
+	alive, dead, gone, legacy, mine, ended := hold(1, "a:8080"), hold(2, "b:8080"), hold(3, "c:8080"), hold(4, ""), hold(5, "me:8080"), hold(6, "b:8080")
+	must(t, s.Sessions.EndSession(ctx, ended, store.StateDone, 1, base))
+	must(t, s.Replicas.Heartbeat(ctx, "a:8080", now.Add(-time.Second)))
+	must(t, s.Replicas.Heartbeat(ctx, "b:8080", now.Add(-time.Minute)))
+	must(t, s.Replicas.Heartbeat(ctx, "me:8080", now))
+	must(t, s.Replicas.Heartbeat(ctx, "b:8080", now.Add(-2*time.Minute))) // an upsert, not a second row
+	stale := now.Add(-15 * time.Second)
+	orphans, err := s.Replicas.Orphaned(ctx, "me:8080", stale, false)
+	must(t, err)
+	if want := []string{dead, gone}; !slices.Equal(orphans, want) {
+		t.Errorf("orphans: %v; want %v (b's heartbeat is old, c has none)", orphans, want)
+	}
+	orphans, err = s.Replicas.Orphaned(ctx, "me:8080", stale, true)
+	must(t, err)
+	if want := []string{dead, gone, legacy, mine}; !slices.Equal(orphans, want) {
+		t.Errorf("orphans of a replica starting again: %v; want %v", orphans, want)
+	}
+	must(t, s.Replicas.Leave(ctx, "a:8080"))
+	orphans, err = s.Replicas.Orphaned(ctx, "me:8080", stale, false)
+	must(t, err)
+	if want := []string{alive, dead, gone}; !slices.Equal(orphans, want) {
+		t.Errorf("orphans once a:8080 left: %v; want %v", orphans, want)
+	}
+}

@@ -36,6 +36,8 @@ type Store struct {
 	// Portable is the same database's rows as a copy reads and writes
 	// them.
 	Portable store.Portable
+	// Replicas is the same database's list of replicas.
+	Replicas store.Replicas
 }
 
 // check is one behaviour, checked on a fresh store.
@@ -65,6 +67,7 @@ var checks = []check{
 	{"journal-full", checkFull},
 	{"interrupted", checkInterrupted},
 	{"portable", checkPortable},
+	{"replicas", checkReplicas},
 }
 
 // id is the n-th id of the form store.ValidSessionID takes.
