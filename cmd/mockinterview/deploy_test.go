@@ -26,8 +26,7 @@ import (
 // serve reads them: work of issue 31 in progress on other branches. Once
 // serve reads one, the test asks for it to leave this list, so that a
 // rename on the way is caught.
-var pendingVariables = map[string]string{
-}
+var pendingVariables = map[string]string{}
 
 // clusterFiles are the files the tests read, by path from the repository's
 // root; a mutation test changes one before they are parsed.
