@@ -1,10 +1,12 @@
 package server
 
 import (
+	"context"
 	"crypto/sha256"
 	"encoding/binary"
 	"encoding/hex"
 	"math"
+	"net/http"
 	"slices"
 	"strings"
 	"testing"
@@ -234,4 +236,57 @@ func waitState(t *testing.T, ts *testServer, id, state string, within time.Durat
 		}
 		time.Sleep(20 * time.Millisecond)
 	}
+}
+
+// TestDrain: while the server drains, /readyz and new connections get 503
+// but the session in progress goes on to its own end; one that does not
+// end within the drain is finished by Shutdown, reported and closed 1001.
+func TestDrain(t *testing.T) {
+	ts := startServer(t, Config{})
+	c := dialClient(t, ts)
+	c.conn.Send(protocol.ClientMessage{Type: protocol.TypeStart, Mode: "practice"})
+	c.expect(protocol.TypeBegin, "", nil)
+	c.audio(make([]int16, transcribe.SampleRate/2))
+
+	drained := make(chan bool, 1)
+	go func() { drained <- ts.sessions.Drain(context.Background(), time.Minute) }()
+	deadline := time.Now().Add(10 * time.Second)
+	for !ts.sessions.Closing() && time.Now().Before(deadline) {
+		time.Sleep(10 * time.Millisecond)
+	}
+	if status, _, _ := get(t, ts.url+"/readyz", nil); status != http.StatusServiceUnavailable {
+		t.Errorf("/readyz while draining: %d, want 503", status)
+	}
+	if _, err := protocol.Dial(context.Background(), ts.listenURL()); err == nil || !strings.Contains(err.Error(), "503") {
+		t.Errorf("a new connection while draining: %v, want 503", err)
+	}
+	c.audio(make([]int16, transcribe.SampleRate/2)) // the session goes on
+	c.conn.Send(protocol.ClientMessage{Type: protocol.TypeCloseStream})
+	var meta protocol.MetadataMessage
+	c.expect(protocol.TypeMetadata, "", &meta)
+	if meta.Duration != 1 {
+		t.Errorf("the drained session heard %.3f s, want 1", meta.Duration)
+	}
+	select {
+	case ok := <-drained:
+		if !ok {
+			t.Error("Drain said sessions were left")
+		}
+	case <-time.After(30 * time.Second):
+		t.Fatal("Drain did not return once the session ended")
+	}
+
+	other := startServer(t, Config{})
+	d := dialClient(t, other)
+	d.conn.Send(protocol.ClientMessage{Type: protocol.TypeStart, Mode: "practice"})
+	d.expect(protocol.TypeBegin, "", nil)
+	if other.sessions.Drain(context.Background(), 200*time.Millisecond) {
+		t.Error("Drain said a session still live had ended")
+	}
+	ctx, cancel := context.WithTimeout(context.Background(), 20*time.Second)
+	defer cancel()
+	if err := other.sessions.Shutdown(ctx); err != nil {
+		t.Fatal(err)
+	}
+	d.expect(protocol.TypeMetadata, "", nil)
 }

@@ -3,6 +3,7 @@ package server
 import (
 	"context"
 	"sync"
+	"time"
 )
 
 // Sessions tracks the WebSocket connections in progress, so that a
@@ -80,6 +81,30 @@ func (s *Sessions) Closing() bool {
 	s.mu.Lock()
 	defer s.mu.Unlock()
 	return s.closing
+}
+
+// Drain refuses new connections (/readyz and the WebSocket upgrade answer
+// 503, so a load balancer sends them to another replica) and waits up to
+// within for the sessions in progress to end by themselves. It returns
+// whether they all did; Shutdown finishes the rest.
+func (s *Sessions) Drain(ctx context.Context, within time.Duration) bool {
+	s.mu.Lock()
+	s.closing = true
+	s.mu.Unlock()
+	deadline := time.NewTimer(within)
+	defer deadline.Stop()
+	tick := time.NewTicker(100 * time.Millisecond)
+	defer tick.Stop()
+	for s.Count() > 0 {
+		select {
+		case <-ctx.Done():
+			return false
+		case <-deadline.C:
+			return false
+		case <-tick.C:
+		}
+	}
+	return true
 }
 
 // Shutdown refuses new connections, asks every session to finish (the

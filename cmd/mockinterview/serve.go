@@ -39,7 +39,9 @@ func runServe(ctx context.Context, e env, args []string) error {
 	adminToken := fs.String("admin-token", "", "bearer token that lists and reads every session (empty: nobody can) [$MOCKINTERVIEW_ADMIN_TOKEN]")
 	logLevel := fs.String("log-level", "info", "debug, info, warn or error; debug logs transcripts [$MOCKINTERVIEW_LOG_LEVEL]")
 	replicaFlag := fs.String("replica", "", "this process's name among replicas sharing a database, in every log line and metric (empty: the host's name and port) [$MOCKINTERVIEW_REPLICA]")
+	drain := fs.Duration("drain", 0, "on SIGINT/SIGTERM, first wait this long for live sessions to end by themselves while /readyz says 503 and new connections go to other replicas; then the rest are finished and reported (keep it under --shutdown-timeout) [$MOCKINTERVIEW_DRAIN]")
 	shutdownWait := fs.Duration("shutdown-timeout", 30*time.Second, "how long a shutdown waits for sessions to finish and report [$MOCKINTERVIEW_SHUTDOWN_TIMEOUT]")
+	fs.check("drain", "give 0 (finish the sessions at once) or a duration under --shutdown-timeout, such as 25s", func() bool { return *drain >= 0 && *drain < *shutdownWait })
 	fs.check("end-silence", "give a positive duration, such as 4s", func() bool { return *endSilence > 0 })
 	fs.check("max-probes", "give 1 or more", func() bool { return *maxProbes >= 1 })
 	fs.check("log-level", "use debug, info, warn or error", func() bool {
@@ -114,7 +116,7 @@ func runServe(ctx context.Context, e env, args []string) error {
 	}
 	fmt.Fprintf(e.stdout, "mockinterview: serving http://%s (engine %s, data in %s, database %s%s)\n", ln.Addr(), engine.Name(), *data, stored.Where, where)
 
-	if err := serveUntilDone(ctx, srv, ln, sessions, *shutdownWait, log); err != nil {
+	if err := serveUntilDone(ctx, srv, ln, sessions, stopping{drain: *drain, wait: *shutdownWait}, log); err != nil {
 		return err
 	}
 	log.Info().Msg("stopped")
@@ -210,7 +212,11 @@ func endpointAnswers(base, key string) func(context.Context) error {
 // serveUntilDone serves until ctx is done, then shuts down: the sessions
 // finish and report while the HTTP server stops taking requests, both
 // within wait.
-func serveUntilDone(ctx context.Context, srv *http.Server, ln net.Listener, sessions *server.Sessions, wait time.Duration, log zerolog.Logger) error {
+// stopping is how a shutdown goes: drain is how long live sessions may
+// go on by themselves first, wait how long the whole shutdown may take.
+type stopping struct{ drain, wait time.Duration }
+
+func serveUntilDone(ctx context.Context, srv *http.Server, ln net.Listener, sessions *server.Sessions, how stopping, log zerolog.Logger) error {
 	served := make(chan error, 1)
 	go func() { served <- srv.Serve(ln) }()
 	select {
@@ -219,9 +225,12 @@ func serveUntilDone(ctx context.Context, srv *http.Server, ln net.Listener, sess
 	case <-ctx.Done():
 	}
 
-	log.Info().Int("live", sessions.Count()).Msg("shutting down")
-	stopCtx, cancel := context.WithTimeout(context.Background(), wait)
+	log.Info().Int("live", sessions.Count()).Dur("drain", how.drain).Msg("shutting down")
+	stopCtx, cancel := context.WithTimeout(context.Background(), how.wait)
 	defer cancel()
+	if how.drain > 0 && !sessions.Drain(stopCtx, how.drain) {
+		log.Info().Int("live", sessions.Count()).Msg("drained for --drain; finishing the sessions left")
+	}
 	var wg sync.WaitGroup
 	var httpErr error
 	wg.Go(func() { httpErr = srv.Shutdown(stopCtx) })
