@@ -110,7 +110,7 @@ func handleListen(log zerolog.Logger, cfg Config, st store.Store, engine transcr
 		m.connections.Inc()
 		defer m.connections.Dec()
 		c.log.Info().Str("remote", r.RemoteAddr).Msg("connected")
-		s := &session{c: c, sessions: sessions, cfg: cfg, store: st.Sessions, recs: st.Recordings, journals: st.Journals, engine: engine, bank: bank, analyzer: analyzer, log: c.log, created: time.Now(), metrics: m,
+		s := &session{c: c, sessions: sessions, cfg: cfg, store: st.Sessions, recs: st.Recordings, journals: st.Journals, replicas: st.Replicas, engine: engine, bank: bank, analyzer: analyzer, log: c.log, created: time.Now(), metrics: m,
 			opts: opts, audioSum: sha256.New()}
 		c.serve(s.run)
 	})

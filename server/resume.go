@@ -42,7 +42,13 @@ func (s *session) resume(m protocol.ClientMessage) (ending, bool) {
 	}
 	reply := s.sessions.handOver(m.SessionID, s.c)
 	if reply == nil {
-		return s.cannotResume("the session has ended (its report is saved: GET /api/sessions/{id}) or its connection's grace period passed")
+		// No process here holds it: take it over from the store, if the
+		// process that held it is gone.
+		if err := s.takeOver(m.SessionID); err != nil {
+			s.log.Info().Err(err).Str("session", m.SessionID).Msg("resume refused")
+			return s.cannotResume(err.Error())
+		}
+		return ending{}, false
 	}
 	select {
 	case ok := <-reply:

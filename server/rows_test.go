@@ -89,5 +89,5 @@ func openRows(t *testing.T, dir string) (store.Store, *sql.DB) {
 		t.Fatal(err)
 	}
 	t.Cleanup(func() { db.Close(); rows.Close() })
-	return withS3(t, store.Store{Sessions: rows.Sessions, Recordings: recordings, Journals: rows.Journals}, dir), db
+	return withS3(t, store.Store{Sessions: rows.Sessions, Recordings: recordings, Journals: rows.Journals, Replicas: rows.Replicas()}, dir), db
 }

@@ -120,9 +120,18 @@ func startServerLogging(t *testing.T, cfg Config, log zerolog.Logger) *testServe
 
 func startServerWith(t *testing.T, cfg Config, log zerolog.Logger, engine transcribe.Engine) *testServer {
 	t.Helper()
-	_, bank, analyzer := deps(t)
 	dir := t.TempDir()
 	st, db := openRows(t, dir)
+	return startServerOn(t, cfg, log, engine, &testServer{store: st, dir: dir, db: db})
+}
+
+// startServerOn runs the service on the store of ts (its store, dir and
+// db), which another test server may share, as replicas share a
+// database.
+func startServerOn(t *testing.T, cfg Config, log zerolog.Logger, engine transcribe.Engine, on *testServer) *testServer {
+	t.Helper()
+	_, bank, analyzer := deps(t)
+	st, dir, db := on.store, on.dir, on.db
 	sessions := NewSessions()
 	static := fstest.MapFS{"index.html": {Data: []byte("<!doctype html><title>test</title>")}}
 	hs := httptest.NewServer(NewServer(log, cfg, st, engine, bank, analyzer, sessions, static))

@@ -27,6 +27,7 @@ type session struct {
 	store    store.Sessions
 	recs     store.Recordings
 	journals store.Journals
+	replicas store.Replicas // nil: no takeover of another replica's sessions
 	engine   transcribe.Engine
 	bank     *interviewer.Bank
 	analyzer *interviewer.Analyzer

@@ -21,4 +21,11 @@ type Replicas interface {
 	Orphaned(ctx context.Context, self string, staleBefore time.Time, withSelf bool) ([]string, error)
 	// Leave forgets replica, which has stopped and holds nothing.
 	Leave(ctx context.Context, replica string) error
+	// Alive reports whether replica has said it is alive since
+	// staleBefore.
+	Alive(ctx context.Context, replica string, staleBefore time.Time) (bool, error)
+	// Claim makes the interrupted session sessionID live again, held by
+	// replica, which goes on with it; false when it is not interrupted
+	// (another replica claimed it first, or it ended).
+	Claim(ctx context.Context, replica, sessionID string) (bool, error)
 }

@@ -7,16 +7,18 @@ import (
 	"os"
 	"time"
 
+	"github.com/mockinterview/mockinterview/server"
 	"github.com/rs/zerolog"
 )
 
-// Replicas sharing a database say they are alive every replicaEvery; one
-// silent for replicaStale is taken for dead, and the live sessions it held
-// are recovered by the others (marked interrupted, their recordings made
-// whole), as a restarted process recovers its own.
+// Replicas sharing a database say they are alive every
+// server.ReplicaEvery; one silent for server.ReplicaStale is taken for
+// dead, and the live sessions it held are recovered by the others (marked
+// interrupted, their recordings made whole), as a restarted process
+// recovers its own, unless a client's Resume takes one over first.
 const (
-	replicaEvery = 5 * time.Second
-	replicaStale = 3 * replicaEvery
+	replicaEvery = server.ReplicaEvery
+	replicaStale = server.ReplicaStale
 )
 
 // replicaName is --replica, or by default the host's name and the port

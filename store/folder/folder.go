@@ -65,7 +65,7 @@ func Attach(ctx context.Context, dir string) (*Folder, error) {
 
 // Store is the folder as the server takes it.
 func (f *Folder) Store() store.Store {
-	return store.Store{Sessions: f.Sessions, Recordings: f.Recordings, Journals: f.Journals}
+	return store.Store{Sessions: f.Sessions, Recordings: f.Recordings, Journals: f.Journals, Replicas: f.Sessions.replicas()}
 }
 
 // Dir is the data folder.

@@ -29,6 +29,6 @@ func storedTime(t time.Time) any {
 
 // Replicas is where the service processes sharing the database say they
 // are alive: store.Replicas.
-func (d *Database) Replicas() store.Replicas {
-	return sqlrows.Replicas{DB: d.Sessions.db, Write: d.Sessions.w}
-}
+func (d *Database) Replicas() store.Replicas { return d.Sessions.replicas() }
+
+func (s *Sessions) replicas() store.Replicas { return sqlrows.Replicas{DB: s.db, Write: s.w} }

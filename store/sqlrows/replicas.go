@@ -63,6 +63,31 @@ func (r Replicas) Orphaned(ctx context.Context, self string, staleBefore time.Ti
 	return ids, nil
 }
 
+// Alive reports whether replica has said it is alive since staleBefore.
+func (r Replicas) Alive(ctx context.Context, replica string, staleBefore time.Time) (bool, error) {
+	var n int
+	err := r.DB.QueryRowContext(ctx, r.q(`SELECT count(*) FROM replicas WHERE name = ? AND heartbeat_ms >= ?`),
+		replica, staleBefore.UnixMilli()).Scan(&n)
+	if err != nil {
+		return false, fmt.Errorf("replica %s: %w", replica, err)
+	}
+	return n > 0, nil
+}
+
+// Claim makes an interrupted session live again, held by replica.
+func (r Replicas) Claim(ctx context.Context, replica, sessionID string) (bool, error) {
+	res, err := r.Write.ExecContext(ctx, r.q(`UPDATE sessions SET state = ?, replica = ? WHERE id = ? AND state = ?`),
+		store.StateLive, replica, sessionID, store.StateInterrupted)
+	if err != nil {
+		return false, fmt.Errorf("session %s: claim for replica %s: %w", sessionID, replica, err)
+	}
+	n, err := res.RowsAffected()
+	if err != nil {
+		return false, fmt.Errorf("session %s: claim for replica %s: %w", sessionID, replica, err)
+	}
+	return n == 1, nil
+}
+
 // Leave forgets replica.
 func (r Replicas) Leave(ctx context.Context, replica string) error {
 	if _, err := r.Write.ExecContext(ctx, r.q(`DELETE FROM replicas WHERE name = ?`), replica); err != nil {

@@ -412,4 +412,27 @@ func checkReplicas(t *testing.T, s Store) {
 	if want := []string{alive, dead, gone}; !slices.Equal(orphans, want) {
 		t.Errorf("orphans once a:8080 left: %v; want %v", orphans, want)
 	}
+	for replica, want := range map[string]bool{"me:8080": true, "b:8080": false, "a:8080": false, "nobody": false} {
+		if got, err := s.Replicas.Alive(ctx, replica, stale); err != nil || got != want {
+			t.Errorf("Alive(%s) = %v, %v; want %v", replica, got, err, want)
+		}
+	}
+	// A session taken over: only an interrupted one, and only once.
+	must(t, store.RecoverInterrupted(ctx, s.Sessions, repairs{}, dead))
+	for i, want := range []bool{true, false} {
+		if got, err := s.Replicas.Claim(ctx, "me:8080", dead); err != nil || got != want {
+			t.Errorf("claim %d of the interrupted session: %v, %v; want %v", i+1, got, err, want)
+		}
+	}
+	if got, _ := s.Replicas.Claim(ctx, "me:8080", ended); got {
+		t.Error("claimed a session that ended")
+	}
+	d, err := s.Sessions.Session(ctx, dead)
+	must(t, err)
+	if d.State != store.StateLive {
+		t.Errorf("claimed session: %s, want live", d.State)
+	}
+	if orphans, _ := s.Replicas.Orphaned(ctx, "x", stale, false); slices.Contains(orphans, dead) {
+		t.Error("a session claimed by a living replica is still an orphan")
+	}
 }
