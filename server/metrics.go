@@ -31,6 +31,7 @@ type metrics struct {
 	retranscribed prometheus.Counter     // sessions rebuilt from their recordings
 	sessionsEnded *prometheus.CounterVec // by how they ended
 	resumed       prometheus.Counter     // sessions that went on over a new connection
+	store         *storeMetrics          // calls to the database and the recordings
 }
 
 // newMetrics makes the metrics; an engine that depends on remote
@@ -98,6 +99,7 @@ func newMetrics(engine transcribe.Engine, replica string) *metrics {
 		Name: "mockinterview_sessions_resumed_total", Help: "Sessions that went on over a new connection after theirs dropped (Resume).",
 	})
 	reg.MustRegister(m.resumed)
+	m.store = newStoreMetrics(reg)
 	// Codes that exist show up as 0 before their first use.
 	for _, code := range []string{protocol.CodeBadAudio, protocol.CodeBadMessage, protocol.CodeUnknownType, protocol.CodeNotStarted, protocol.CodeAlreadyStarted,
 		protocol.CodeBadStart, protocol.CodeBusy, protocol.CodeTranscription, protocol.CodeIdle, protocol.CodeInternal, protocol.CodeTooLong, protocol.CodeFrameTooBig,

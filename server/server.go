@@ -131,12 +131,14 @@ func (c Config) withDefaults() Config {
 // sessions and recordings,
 // the transcription engine, the question bank and analyzer, the registry
 // of live sessions (which the caller shuts down) and the browser client's
-// files. Every answer carries the browser's security headers.
+// files. Every answer carries the browser's security headers, and every
+// call to the store is timed for /metrics.
 func NewServer(log zerolog.Logger, cfg Config, st store.Store, engine transcribe.Engine,
 	bank *interviewer.Bank, analyzer *interviewer.Analyzer, sessions *Sessions, static fs.FS) http.Handler {
 	cfg = cfg.withDefaults()
 	mux := http.NewServeMux()
-	addRoutes(mux, log, cfg, st, engine, bank, analyzer, sessions, newMetrics(engine, cfg.Replica), static)
+	m := newMetrics(engine, cfg.Replica)
+	addRoutes(mux, log, cfg, m.store.measure(st), engine, bank, analyzer, sessions, m, static)
 	bodyLimit := func(r *http.Request) int64 {
 		if r.URL.Path == checkPath {
 			return cfg.MaxCheckBody
