@@ -92,6 +92,7 @@ func handleListen(log zerolog.Logger, cfg Config, st store.Store, engine transcr
 			return // the upgrader has answered
 		}
 		c := newConnection(ws, log, cfg, m)
+		c.query = r.URL.RawQuery
 		// A WebSocket outlives its request; only a forced shutdown cuts it.
 		c.ctx, c.cancel = context.WithCancel(context.WithoutCancel(r.Context()))
 		defer c.cancel()
@@ -128,6 +129,7 @@ type connection struct {
 	out        *outbox
 	tape       *tape
 	readerDone chan struct{}
+	query      string // the request's, for a relay to pass on
 	// released is closed when the connection's session has ended, or has
 	// gone on over another connection after a Resume.
 	released    chan struct{}

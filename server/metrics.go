@@ -31,6 +31,7 @@ type metrics struct {
 	retranscribed prometheus.Counter     // sessions rebuilt from their recordings
 	sessionsEnded *prometheus.CounterVec // by how they ended
 	resumed       prometheus.Counter     // sessions that went on over a new connection
+	relayed       prometheus.Counter     // Resumes carried to the replica holding the session
 	store         *storeMetrics          // calls to the database and the recordings
 }
 
@@ -98,7 +99,10 @@ func newMetrics(engine transcribe.Engine, replica string) *metrics {
 	m.resumed = prometheus.NewCounter(prometheus.CounterOpts{
 		Name: "mockinterview_sessions_resumed_total", Help: "Sessions that went on over a new connection after theirs dropped (Resume).",
 	})
-	reg.MustRegister(m.resumed)
+	m.relayed = prometheus.NewCounter(prometheus.CounterOpts{
+		Name: "mockinterview_resumes_relayed_total", Help: "Resumes this replica carried to the replica holding their session.",
+	})
+	reg.MustRegister(m.resumed, m.relayed)
 	m.store = newStoreMetrics(reg)
 	// Codes that exist show up as 0 before their first use.
 	for _, code := range []string{protocol.CodeBadAudio, protocol.CodeBadMessage, protocol.CodeUnknownType, protocol.CodeNotStarted, protocol.CodeAlreadyStarted,

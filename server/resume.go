@@ -2,6 +2,7 @@ package server
 
 import (
 	"crypto/subtle"
+	"errors"
 	"time"
 
 	"github.com/gorilla/websocket"
@@ -44,7 +45,14 @@ func (s *session) resume(m protocol.ClientMessage) (ending, bool) {
 	if reply == nil {
 		// No process here holds it: take it over from the store, if the
 		// process that held it is gone.
-		if err := s.takeOver(m.SessionID); err != nil {
+		err := s.takeOver(m.SessionID)
+		if errors.Is(err, errHeldElsewhere) {
+			err = s.relayToHolder(m)
+			if err == nil {
+				return ending{}, true // the relay ran; handedOver
+			}
+		}
+		if err != nil {
 			s.log.Info().Err(err).Str("session", m.SessionID).Msg("resume refused")
 			return s.cannotResume(err.Error())
 		}
@@ -59,6 +67,19 @@ func (s *session) resume(m protocol.ClientMessage) (ending, bool) {
 	case <-time.After(resumeWait):
 	}
 	return s.cannotResume("the session ended before it could take this connection (its report is saved: GET /api/sessions/{id})")
+}
+
+// relayToHolder carries the connection to the living replica that holds
+// the session m resumes.
+func (s *session) relayToHolder(m protocol.ClientMessage) error {
+	h, err := s.replicas.Holder(s.c.ctx, m.SessionID, time.Now().Add(-ReplicaStale))
+	switch {
+	case err != nil:
+		return err
+	case !h.Alive || h.Replica == s.cfg.Replica || h.Address == "":
+		return errHeldElsewhere
+	}
+	return s.relay(h, m)
 }
 
 // cannotResume refuses a Resume; the connection stays open for a Start.

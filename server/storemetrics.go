@@ -294,3 +294,37 @@ func (j measuredJournals) SessionStory(ctx context.Context, sessionID string, an
 	defer j.m.observe(storeDatabase, "session_story", time.Now(), &err)
 	return j.next.SessionStory(ctx, sessionID, answer)
 }
+
+// errCannotRecover is a store without store.Interrupted or
+// store.Repairable asked to recover a session.
+var errCannotRecover = errors.New("this store cannot recover sessions")
+
+// The recovery a takeover runs (store.Interrupted, store.Repairable)
+// passes through, measured, to a store that has it.
+
+func (s measuredSessions) OpenAnswers(ctx context.Context, sessionID string) (_ []store.OpenAnswer, err error) {
+	defer s.m.observe(storeDatabase, "open_answers", time.Now(), &err)
+	in, ok := s.next.(store.Interrupted)
+	if !ok {
+		return nil, errCannotRecover
+	}
+	return in.OpenAnswers(ctx, sessionID)
+}
+
+func (s measuredSessions) MarkInterrupted(ctx context.Context, sessionID string) (err error) {
+	defer s.m.observe(storeDatabase, "mark_interrupted", time.Now(), &err)
+	in, ok := s.next.(store.Interrupted)
+	if !ok {
+		return errCannotRecover
+	}
+	return in.MarkInterrupted(ctx, sessionID)
+}
+
+func (r measuredRecordings) Repair(ctx context.Context, sessionID, name string) (_ int64, err error) {
+	defer r.m.observe(storeRecordings, "repair", time.Now(), &err)
+	rep, ok := r.next.(store.Repairable)
+	if !ok {
+		return 0, errCannotRecover
+	}
+	return rep.Repair(ctx, sessionID, name)
+}

@@ -121,7 +121,7 @@ func (s *session) restore(d *store.SessionDetail) error {
 		}
 	}
 	iv, err := interviewer.Restore(interviewer.InterviewConfig{Bank: s.bank, Analyzer: s.analyzer, MaxProbes: s.cfg.MaxProbes,
-		EndSilence: s.cfg.EndSilence, WordProbes: s.cfg.Phraser != nil}, recorded(d, heard, nil))
+		EndSilence: s.cfg.EndSilence, WordProbes: s.cfg.Phraser != nil}, recorded(d, heard, make([]*interviewer.AudioLevels, len(d.Answers))))
 	if err != nil {
 		return err
 	}

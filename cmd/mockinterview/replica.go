@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"net"
 	"os"
+	"strings"
 	"time"
 
 	"github.com/mockinterview/mockinterview/server"
@@ -41,9 +42,9 @@ func replicaName(flag, addr string) string {
 // keepAlive says the replica is alive every replicaEvery until ctx ends,
 // recovering the sessions of replicas that stopped saying so; then it
 // takes the replica out of the list. Failures are logged and tried again.
-func keepAlive(ctx context.Context, s *openedStore, replica string, log zerolog.Logger) {
+func keepAlive(ctx context.Context, s *openedStore, replica, address string, log zerolog.Logger) {
 	beat := func() {
-		if err := s.Replicas.Heartbeat(ctx, replica, time.Now()); err != nil {
+		if err := s.Replicas.Heartbeat(ctx, replica, address, time.Now()); err != nil {
 			log.Warn().Err(err).Msg("replica heartbeat")
 			return
 		}
@@ -73,15 +74,33 @@ func keepAlive(ctx context.Context, s *openedStore, replica string, log zerolog.
 	}
 }
 
+// advertised is --advertise, or by default where this process listens
+// (ln), the host's name standing for an address on every interface.
+func advertised(flag string, ln net.Addr) string {
+	if flag != "" {
+		return strings.TrimSuffix(flag, "/")
+	}
+	host, port, err := net.SplitHostPort(ln.String())
+	if err != nil {
+		return ""
+	}
+	if ip := net.ParseIP(host); ip == nil || ip.IsUnspecified() {
+		if name, err := os.Hostname(); err == nil && name != "" {
+			host = name
+		}
+	}
+	return "http://" + net.JoinHostPort(host, port)
+}
+
 // startReplica runs keepAlive until the returned stop, which waits for
 // the replica to have left: call it once the sessions have finished, so
 // that no other replica takes them for orphans meanwhile.
-func startReplica(s *openedStore, replica string, log zerolog.Logger) (stop func()) {
+func startReplica(s *openedStore, replica, address string, log zerolog.Logger) (stop func()) {
 	ctx, cancel := context.WithCancel(context.Background())
 	done := make(chan struct{})
 	go func() {
 		defer close(done)
-		keepAlive(ctx, s, replica, log)
+		keepAlive(ctx, s, replica, address, log)
 	}()
 	return func() {
 		cancel()

@@ -38,6 +38,11 @@ func runServe(ctx context.Context, e env, args []string) error {
 	maxProbes := fs.Int("max-probes", interviewer.DefaultMaxProbes, "follow-up questions per interview [$MOCKINTERVIEW_MAX_PROBES]")
 	adminToken := fs.String("admin-token", "", "bearer token that lists and reads every session (empty: nobody can) [$MOCKINTERVIEW_ADMIN_TOKEN]")
 	logLevel := fs.String("log-level", "info", "debug, info, warn or error; debug logs transcripts [$MOCKINTERVIEW_LOG_LEVEL]")
+	advertise := fs.String("advertise", "", "the URL the other replicas reach this one at, to carry a client's Resume to it, such as http://10.0.0.5:8080 (empty: this host's name and the port listened on) [$MOCKINTERVIEW_ADVERTISE]")
+	fs.check("advertise", "give an http:// URL with a host and port, such as http://10.0.0.5:8080", func() bool {
+		u, err := url.Parse(*advertise)
+		return *advertise == "" || (err == nil && u.Scheme == "http" && u.Host != "" && strings.Trim(u.Path, "/") == "")
+	})
 	replicaFlag := fs.String("replica", "", "this process's name among replicas sharing a database, in every log line and metric (empty: the host's name and port) [$MOCKINTERVIEW_REPLICA]")
 	drain := fs.Duration("drain", 0, "on SIGINT/SIGTERM, first wait this long for live sessions to end by themselves while /readyz says 503 and new connections go to other replicas; then the rest are finished and reported (keep it under --shutdown-timeout) [$MOCKINTERVIEW_DRAIN]")
 	shutdownWait := fs.Duration("shutdown-timeout", 30*time.Second, "how long a shutdown waits for sessions to finish and report [$MOCKINTERVIEW_SHUTDOWN_TIMEOUT]")
@@ -87,7 +92,6 @@ func runServe(ctx context.Context, e env, args []string) error {
 		return err
 	}
 	defer stored.Close()
-	defer startReplica(stored, replica, log)() // after the sessions have finished
 
 	sessions := server.NewSessions()
 	phraser, err := lf.phraser(log)
@@ -106,6 +110,7 @@ func runServe(ctx context.Context, e env, args []string) error {
 	if err != nil {
 		return fmt.Errorf("listen on %s: %w (use --addr or $MOCKINTERVIEW_ADDR for another address)", *addr, err)
 	}
+	defer startReplica(stored, replica, advertised(*advertise, ln.Addr()), log)() // after the sessions have finished
 	srv := &http.Server{Handler: handler, ReadHeaderTimeout: 10 * time.Second, MaxHeaderBytes: 64 << 10, IdleTimeout: 2 * time.Minute}
 	log.Info().Str("addr", ln.Addr().String()).Str("engine", engine.Name()).Str("data", *data).Str("database", stored.Where).Str("recordings", stored.RecordingsWhere).
 		Int("max_sessions", cfg.MaxSessions).Dur("max_session", cfg.MaxSessionLength).Dur("idle_timeout", cfg.IdleTimeout).

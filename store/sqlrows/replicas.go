@@ -3,6 +3,7 @@ package sqlrows
 import (
 	"context"
 	"database/sql"
+	"errors"
 	"fmt"
 	"time"
 
@@ -29,9 +30,9 @@ func (r Replicas) q(query string) string {
 }
 
 // Heartbeat says replica is alive at at.
-func (r Replicas) Heartbeat(ctx context.Context, replica string, at time.Time) error {
-	_, err := r.Write.ExecContext(ctx, r.q(`INSERT INTO replicas (name, heartbeat_ms) VALUES (?, ?)
-		ON CONFLICT (name) DO UPDATE SET heartbeat_ms = excluded.heartbeat_ms`), replica, at.UnixMilli())
+func (r Replicas) Heartbeat(ctx context.Context, replica, address string, at time.Time) error {
+	_, err := r.Write.ExecContext(ctx, r.q(`INSERT INTO replicas (name, heartbeat_ms, address) VALUES (?, ?, ?)
+		ON CONFLICT (name) DO UPDATE SET heartbeat_ms = excluded.heartbeat_ms, address = excluded.address`), replica, at.UnixMilli(), address)
 	if err != nil {
 		return fmt.Errorf("replica %s: heartbeat: %w", replica, err)
 	}
@@ -63,15 +64,23 @@ func (r Replicas) Orphaned(ctx context.Context, self string, staleBefore time.Ti
 	return ids, nil
 }
 
-// Alive reports whether replica has said it is alive since staleBefore.
-func (r Replicas) Alive(ctx context.Context, replica string, staleBefore time.Time) (bool, error) {
-	var n int
-	err := r.DB.QueryRowContext(ctx, r.q(`SELECT count(*) FROM replicas WHERE name = ? AND heartbeat_ms >= ?`),
-		replica, staleBefore.UnixMilli()).Scan(&n)
-	if err != nil {
-		return false, fmt.Errorf("replica %s: %w", replica, err)
+// Holder says which replica holds a session, where, and whether it is
+// alive.
+func (r Replicas) Holder(ctx context.Context, sessionID string, staleBefore time.Time) (store.Holder, error) {
+	var h store.Holder
+	var heartbeat sql.NullInt64
+	var address sql.NullString
+	err := r.DB.QueryRowContext(ctx, r.q(`SELECT s.replica, r.address, r.heartbeat_ms FROM sessions s
+		LEFT JOIN replicas r ON r.name = s.replica WHERE s.id = ?`), sessionID).Scan(&h.Replica, &address, &heartbeat)
+	if errors.Is(err, sql.ErrNoRows) {
+		return h, store.ErrNotFound
 	}
-	return n > 0, nil
+	if err != nil {
+		return h, fmt.Errorf("session %s: holder: %w", sessionID, err)
+	}
+	h.Address = address.String
+	h.Alive = heartbeat.Valid && heartbeat.Int64 >= staleBefore.UnixMilli()
+	return h, nil
 }
 
 // Claim makes an interrupted session live again, held by replica.

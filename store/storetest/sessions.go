@@ -391,10 +391,10 @@ func checkReplicas(t *testing.T, s Store) {
 	}
 	alive, dead, gone, legacy, mine, ended := hold(1, "a:8080"), hold(2, "b:8080"), hold(3, "c:8080"), hold(4, ""), hold(5, "me:8080"), hold(6, "b:8080")
 	must(t, s.Sessions.EndSession(ctx, ended, store.StateDone, 1, base))
-	must(t, s.Replicas.Heartbeat(ctx, "a:8080", now.Add(-time.Second)))
-	must(t, s.Replicas.Heartbeat(ctx, "b:8080", now.Add(-time.Minute)))
-	must(t, s.Replicas.Heartbeat(ctx, "me:8080", now))
-	must(t, s.Replicas.Heartbeat(ctx, "b:8080", now.Add(-2*time.Minute))) // an upsert, not a second row
+	must(t, s.Replicas.Heartbeat(ctx, "a:8080", "http://10.0.0.1:8080", now.Add(-time.Second)))
+	must(t, s.Replicas.Heartbeat(ctx, "b:8080", "http://10.0.0.2:8080", now.Add(-time.Minute)))
+	must(t, s.Replicas.Heartbeat(ctx, "me:8080", "", now))
+	must(t, s.Replicas.Heartbeat(ctx, "b:8080", "http://10.0.0.3:8080", now.Add(-2*time.Minute))) // an upsert, not a second row
 	stale := now.Add(-15 * time.Second)
 	orphans, err := s.Replicas.Orphaned(ctx, "me:8080", stale, false)
 	must(t, err)
@@ -406,16 +406,23 @@ func checkReplicas(t *testing.T, s Store) {
 	if want := []string{dead, gone, legacy, mine}; !slices.Equal(orphans, want) {
 		t.Errorf("orphans of a replica starting again: %v; want %v", orphans, want)
 	}
+	for sid, want := range map[string]store.Holder{
+		alive: {Replica: "a:8080", Address: "http://10.0.0.1:8080", Alive: true},
+		dead:  {Replica: "b:8080", Address: "http://10.0.0.3:8080"},
+		gone:  {Replica: "c:8080"},
+	} {
+		if got, err := s.Replicas.Holder(ctx, sid, stale); err != nil || got != want {
+			t.Errorf("holder of %s: %+v, %v; want %+v", sid, got, err, want)
+		}
+	}
+	if _, err := s.Replicas.Holder(ctx, id(99), stale); !errors.Is(err, store.ErrNotFound) {
+		t.Errorf("holder of no session: %v", err)
+	}
 	must(t, s.Replicas.Leave(ctx, "a:8080"))
 	orphans, err = s.Replicas.Orphaned(ctx, "me:8080", stale, false)
 	must(t, err)
 	if want := []string{alive, dead, gone}; !slices.Equal(orphans, want) {
 		t.Errorf("orphans once a:8080 left: %v; want %v", orphans, want)
-	}
-	for replica, want := range map[string]bool{"me:8080": true, "b:8080": false, "a:8080": false, "nobody": false} {
-		if got, err := s.Replicas.Alive(ctx, replica, stale); err != nil || got != want {
-			t.Errorf("Alive(%s) = %v, %v; want %v", replica, got, err, want)
-		}
 	}
 	// A session taken over: only an interrupted one, and only once.
 	must(t, store.RecoverInterrupted(ctx, s.Sessions, repairs{}, dead))

@@ -6,5 +6,8 @@
 ALTER TABLE sessions ADD COLUMN replica TEXT NOT NULL DEFAULT '';
 CREATE TABLE replicas (
 	name         TEXT PRIMARY KEY,
-	heartbeat_ms INTEGER NOT NULL
+	heartbeat_ms INTEGER NOT NULL,
+	-- where the other replicas reach it (http://host:port), to carry a
+	-- client's Resume to the replica holding its session
+	address      TEXT NOT NULL DEFAULT ''
 );

@@ -6,5 +6,8 @@
 ALTER TABLE sessions ADD COLUMN replica TEXT NOT NULL DEFAULT '';
 CREATE TABLE replicas (
 	name         TEXT COLLATE "C" PRIMARY KEY,
-	heartbeat_ms BIGINT NOT NULL
+	heartbeat_ms BIGINT NOT NULL,
+	-- where the other replicas reach it (http://host:port), to carry a
+	-- client's Resume to the replica holding its session
+	address      TEXT NOT NULL DEFAULT ''
 );
