@@ -4,6 +4,7 @@ import (
 	"context"
 	"fmt"
 	"net"
+	"net/url"
 	"os"
 	"strings"
 	"time"
@@ -21,6 +22,27 @@ const (
 	replicaEvery = server.ReplicaEvery
 	replicaStale = server.ReplicaStale
 )
+
+// clusterFlags say how a process runs beside others sharing its
+// database, and how it stops.
+type clusterFlags struct {
+	replica, advertise  string
+	drain, shutdownWait time.Duration
+}
+
+func (f *clusterFlags) register(fs *flagSet) {
+	fs.StringVar(&f.replica, "replica", "", "this process's name among replicas sharing a database, in every log line and metric (empty: the host's name and port) [$MOCKINTERVIEW_REPLICA]")
+	fs.StringVar(&f.advertise, "advertise", "", "the URL the other replicas reach this one at, to carry a client's Resume to it, such as http://10.0.0.5:8080 (empty: this host's name and the port listened on) [$MOCKINTERVIEW_ADVERTISE]")
+	fs.DurationVar(&f.drain, "drain", 0, "on SIGINT/SIGTERM, first wait this long for live sessions to end by themselves while /readyz says 503 and new connections go to other replicas; then the rest are finished and reported (keep it under --shutdown-timeout) [$MOCKINTERVIEW_DRAIN]")
+	fs.DurationVar(&f.shutdownWait, "shutdown-timeout", 30*time.Second, "how long a shutdown waits for sessions to finish and report [$MOCKINTERVIEW_SHUTDOWN_TIMEOUT]")
+	fs.check("advertise", "give an http:// URL with a host and port, such as http://10.0.0.5:8080", func() bool {
+		u, err := url.Parse(f.advertise)
+		return f.advertise == "" || (err == nil && u.Scheme == "http" && u.Host != "" && strings.Trim(u.Path, "/") == "")
+	})
+	fs.check("drain", "give 0 (finish the sessions at once) or a duration under --shutdown-timeout, such as 25s", func() bool {
+		return f.drain >= 0 && f.drain < f.shutdownWait
+	})
+}
 
 // replicaName is --replica, or by default the host's name and the port
 // listened on (its process id when the port is chosen at random), which

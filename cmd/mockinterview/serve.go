@@ -34,25 +34,10 @@ func runServe(ctx context.Context, e env, args []string) error {
 	database.register(fs)
 	var recs recordingsFlag
 	recs.register(fs)
-	endSilence := fs.Duration("end-silence", time.Duration(interviewer.DefaultEndSilence*float64(time.Second)), "silence that ends an answer [$MOCKINTERVIEW_END_SILENCE]")
-	maxProbes := fs.Int("max-probes", interviewer.DefaultMaxProbes, "follow-up questions per interview [$MOCKINTERVIEW_MAX_PROBES]")
-	adminToken := fs.String("admin-token", "", "bearer token that lists and reads every session (empty: nobody can) [$MOCKINTERVIEW_ADMIN_TOKEN]")
-	logLevel := fs.String("log-level", "info", "debug, info, warn or error; debug logs transcripts [$MOCKINTERVIEW_LOG_LEVEL]")
-	advertise := fs.String("advertise", "", "the URL the other replicas reach this one at, to carry a client's Resume to it, such as http://10.0.0.5:8080 (empty: this host's name and the port listened on) [$MOCKINTERVIEW_ADVERTISE]")
-	fs.check("advertise", "give an http:// URL with a host and port, such as http://10.0.0.5:8080", func() bool {
-		u, err := url.Parse(*advertise)
-		return *advertise == "" || (err == nil && u.Scheme == "http" && u.Host != "" && strings.Trim(u.Path, "/") == "")
-	})
-	replicaFlag := fs.String("replica", "", "this process's name among replicas sharing a database, in every log line and metric (empty: the host's name and port) [$MOCKINTERVIEW_REPLICA]")
-	drain := fs.Duration("drain", 0, "on SIGINT/SIGTERM, first wait this long for live sessions to end by themselves while /readyz says 503 and new connections go to other replicas; then the rest are finished and reported (keep it under --shutdown-timeout) [$MOCKINTERVIEW_DRAIN]")
-	shutdownWait := fs.Duration("shutdown-timeout", 30*time.Second, "how long a shutdown waits for sessions to finish and report [$MOCKINTERVIEW_SHUTDOWN_TIMEOUT]")
-	fs.check("drain", "give 0 (finish the sessions at once) or a duration under --shutdown-timeout, such as 25s", func() bool { return *drain >= 0 && *drain < *shutdownWait })
-	fs.check("end-silence", "give a positive duration, such as 4s", func() bool { return *endSilence > 0 })
-	fs.check("max-probes", "give 1 or more", func() bool { return *maxProbes >= 1 })
-	fs.check("log-level", "use debug, info, warn or error", func() bool {
-		_, err := zerolog.ParseLevel(*logLevel)
-		return err == nil && *logLevel != ""
-	})
+	var sf sessionFlags
+	sf.register(fs)
+	var cf clusterFlags
+	cf.register(fs)
 	var lim limitFlags
 	lim.register(fs)
 	if err := parseNoArgs(fs, args); err != nil {
@@ -64,21 +49,15 @@ func runServe(ctx context.Context, e env, args []string) error {
 	if err := recs.check(); err != nil {
 		return err
 	}
-	level, _ := zerolog.ParseLevel(*logLevel) // checked with the flags
-	replica := replicaName(*replicaFlag, *addr)
+	level, _ := zerolog.ParseLevel(sf.logLevel) // checked with the flags
+	replica := replicaName(cf.replica, *addr)
 	log := zerolog.New(e.stderr).Level(level).With().Timestamp().Str("replica", replica).Logger()
 
-	var engine transcribe.Engine = instant.Engine{}
-	if ef.engine != "instant" {
-		var err error
-		if engine, err = ef.open(log); err != nil {
-			return err
-		}
+	engine, err := ef.serving(log)
+	if err != nil {
+		return err
 	}
 	defer engine.Close()
-	if p, ok := engine.(interface{ Preload() }); ok {
-		p.Preload() // the whole decoder pool, while the server starts
-	}
 	bank, err := interviewer.LoadBank()
 	if err != nil {
 		return err
@@ -98,7 +77,7 @@ func runServe(ctx context.Context, e env, args []string) error {
 	if err != nil {
 		return err
 	}
-	cfg := server.Config{EndSilence: endSilence.Seconds(), MaxProbes: *maxProbes, AdminToken: *adminToken, Phraser: phraser, Replica: replica}
+	cfg := server.Config{EndSilence: sf.endSilence.Seconds(), MaxProbes: sf.maxProbes, AdminToken: sf.adminToken, Phraser: phraser, Replica: replica}
 	lim.apply(&cfg)
 	if ef.engine == "openai" && !ef.fallback {
 		// Without the embedded fallback, the service is only as ready as
@@ -110,22 +89,66 @@ func runServe(ctx context.Context, e env, args []string) error {
 	if err != nil {
 		return fmt.Errorf("listen on %s: %w (use --addr or $MOCKINTERVIEW_ADDR for another address)", *addr, err)
 	}
-	defer startReplica(stored, replica, advertised(*advertise, ln.Addr()), log)() // after the sessions have finished
+	defer startReplica(stored, replica, advertised(cf.advertise, ln.Addr()), log)() // after the sessions have finished
 	srv := &http.Server{Handler: handler, ReadHeaderTimeout: 10 * time.Second, MaxHeaderBytes: 64 << 10, IdleTimeout: 2 * time.Minute}
-	log.Info().Str("addr", ln.Addr().String()).Str("engine", engine.Name()).Str("data", *data).Str("database", stored.Where).Str("recordings", stored.RecordingsWhere).
-		Int("max_sessions", cfg.MaxSessions).Dur("max_session", cfg.MaxSessionLength).Dur("idle_timeout", cfg.IdleTimeout).
-		Int("max_frame", cfg.MaxFrame).Float64("connect_rate", cfg.ConnectRate).Strs("allowed_origins", cfg.AllowedOrigins).Msg("listening")
-	where := ""
-	if recs.value != "" {
-		where = ", recordings " + stored.RecordingsWhere
-	}
-	fmt.Fprintf(e.stdout, "mockinterview: serving http://%s (engine %s, data in %s, database %s%s)\n", ln.Addr(), engine.Name(), *data, stored.Where, where)
+	sayListening(e, log, ln.Addr(), engine.Name(), *data, stored, recs.value != "", cfg)
 
-	if err := serveUntilDone(ctx, srv, ln, sessions, stopping{drain: *drain, wait: *shutdownWait}, log); err != nil {
+	if err := serveUntilDone(ctx, srv, ln, sessions, stopping{drain: cf.drain, wait: cf.shutdownWait}, log); err != nil {
 		return err
 	}
 	log.Info().Msg("stopped")
 	return nil
+}
+
+// sayListening logs where the service listens and with what, and says it
+// on stdout; the recordings' place only when --recordings named it.
+func sayListening(e env, log zerolog.Logger, addr net.Addr, engine, data string, stored *openedStore, recordings bool, cfg server.Config) {
+	log.Info().Str("addr", addr.String()).Str("engine", engine).Str("data", data).Str("database", stored.Where).Str("recordings", stored.RecordingsWhere).
+		Int("max_sessions", cfg.MaxSessions).Dur("max_session", cfg.MaxSessionLength).Dur("idle_timeout", cfg.IdleTimeout).
+		Int("max_frame", cfg.MaxFrame).Float64("connect_rate", cfg.ConnectRate).Strs("allowed_origins", cfg.AllowedOrigins).Msg("listening")
+	where := ""
+	if recordings {
+		where = ", recordings " + stored.RecordingsWhere
+	}
+	fmt.Fprintf(e.stdout, "mockinterview: serving http://%s (engine %s, data in %s, database %s%s)\n", addr, engine, data, stored.Where, where)
+}
+
+// serving opens the engine serve runs: the flags' engine, or instant, a
+// made-up word per stretch of speech at once, for load tests. A decoder
+// pool is loaded whole while the server starts.
+func (ef *engineFlags) serving(log zerolog.Logger) (transcribe.Engine, error) {
+	if ef.engine == "instant" {
+		return instant.Engine{}, nil
+	}
+	engine, err := ef.open(log)
+	if err != nil {
+		return nil, err
+	}
+	if p, ok := engine.(interface{ Preload() }); ok {
+		p.Preload()
+	}
+	return engine, nil
+}
+
+// sessionFlags are how sessions go, who may read them all, and what the
+// log says.
+type sessionFlags struct {
+	endSilence           time.Duration
+	maxProbes            int
+	adminToken, logLevel string
+}
+
+func (f *sessionFlags) register(fs *flagSet) {
+	fs.DurationVar(&f.endSilence, "end-silence", time.Duration(interviewer.DefaultEndSilence*float64(time.Second)), "silence that ends an answer [$MOCKINTERVIEW_END_SILENCE]")
+	fs.IntVar(&f.maxProbes, "max-probes", interviewer.DefaultMaxProbes, "follow-up questions per interview [$MOCKINTERVIEW_MAX_PROBES]")
+	fs.StringVar(&f.adminToken, "admin-token", "", "bearer token that lists and reads every session (empty: nobody can) [$MOCKINTERVIEW_ADMIN_TOKEN]")
+	fs.StringVar(&f.logLevel, "log-level", "info", "debug, info, warn or error; debug logs transcripts [$MOCKINTERVIEW_LOG_LEVEL]")
+	fs.check("end-silence", "give a positive duration, such as 4s", func() bool { return f.endSilence > 0 })
+	fs.check("max-probes", "give 1 or more", func() bool { return f.maxProbes >= 1 })
+	fs.check("log-level", "use debug, info, warn or error", func() bool {
+		_, err := zerolog.ParseLevel(f.logLevel)
+		return err == nil && f.logLevel != ""
+	})
 }
 
 // limitFlags are the service's limits; every flag has an environment
