@@ -58,7 +58,7 @@ func TestMain(m *testing.M) {
 const chunk = time.Second
 
 // root is the module's folder.
-func root(t *testing.T) string {
+func root(t testing.TB) string {
 	_, file, _, ok := runtime.Caller(0)
 	if !ok {
 		t.Fatal("cannot tell where the test's source is")
@@ -67,7 +67,7 @@ func root(t *testing.T) string {
 }
 
 // buildBinary builds cmd/mockinterview into a temporary folder.
-func buildBinary(t *testing.T) string {
+func buildBinary(t testing.TB) string {
 	t.Helper()
 	goTool := filepath.Join(runtime.GOROOT(), "bin", "go")
 	if _, err := os.Stat(goTool); err != nil {
@@ -111,14 +111,17 @@ type cluster struct {
 func (c *cluster) listenURL() string { return "ws://" + c.lb.Addr + "/v1/listen" }
 
 // startCluster starts PostgreSQL, the S3 server, two replicas of the binary
-// and nginx in front of them, and stops them all when the test ends.
-func startCluster(t *testing.T, bin string) *cluster {
+// (with serve's extra flags) and nginx in front of them, and stops them
+// all when the test ends. Every client comes to the replicas from nginx's
+// address, so serve's per-address limit is off (--connect-rate 0).
+func startCluster(t testing.TB, bin string, extra ...string) *cluster {
 	t.Helper()
 	database := postgres.Database(t)
 	c := &cluster{bucket: gateway.Bucket(t), prefix: "coach", s3: gateway.Client(t)}
 	flags := []string{"--engine", "instant", "--database", database,
 		"--recordings", "s3://" + c.bucket + "/" + c.prefix, "--s3-endpoint", gateway.Endpoint(t), "--s3-path-style",
 		"--s3-chunk", chunk.String(), "--connect-rate", "0"}
+	flags = append(flags, extra...)
 	c.a = startReplica(t, bin, "a", flags)
 	c.b = startReplica(t, bin, "b", flags)
 	c.lb = nginxtest.Start(t, filepath.Join(root(t), "deploy", "nginx", "mockinterview.conf"), c.a.addr, c.b.addr)
@@ -127,7 +130,7 @@ func startCluster(t *testing.T, bin string) *cluster {
 
 // startReplica starts `serve --replica name` on a free loopback port with
 // a data folder of its own (the spool), and waits for /readyz.
-func startReplica(t *testing.T, bin, name string, flags []string) *replica {
+func startReplica(t testing.TB, bin, name string, flags []string) *replica {
 	t.Helper()
 	addr := freePort(t)
 	r := &replica{name: name, addr: addr, exited: make(chan struct{}), log: &syncBuffer{}}
@@ -177,19 +180,15 @@ func startReplica(t *testing.T, bin, name string, flags []string) *replica {
 	}
 }
 
-// speech is a spoken answer, synthesized with flite: a few sentences with
-// a breath between them.
-func speech(t *testing.T) []int16 {
+// speech is a spoken answer, synthesized with flite: the sentences with
+// a breath of 0.7 s after each.
+func speech(t testing.TB, sentences ...string) []int16 {
 	t.Helper()
 	if !flite.Available() {
 		testenv.Missing(t, "flite is not installed (apt-get install flite)")
 	}
 	var out []int16
-	for _, text := range []string{
-		"Last year our checkout service failed during the holiday sale.",
-		"I owned the payment path and I had to fix it within one week.",
-		"I rewrote the retry logic and I added alerts on the error rate.",
-	} {
+	for _, text := range sentences {
 		path, err := flite.Synthesize(t.Context(), flite.CacheDir(), "slt", text)
 		if err != nil {
 			t.Fatal(err)
@@ -204,11 +203,21 @@ func speech(t *testing.T) []int16 {
 	return out
 }
 
+// story is the answer the tests speak, the five sentences of the load
+// test's recording in docs/BENCHMARKS.md.
+var story = []string{
+	"Last year our checkout service failed during the holiday sale.",
+	"I owned the payment path and I had to fix it within one week.",
+	"I rewrote the retry logic and I added alerts on the error rate.",
+	"As a result the errors dropped by forty percent.",
+	"I learned to measure before I change anything.",
+}
+
 // TestCluster runs an answer through nginx and reads it from each
 // replica, then kills the replica holding a live answer and checks what
 // the client and the surviving replica see.
 func TestCluster(t *testing.T) {
-	answer := speech(t)
+	answer := speech(t, story[:3]...)
 	bin := buildBinary(t)
 	c := startCluster(t, bin)
 
@@ -391,7 +400,7 @@ type sessionJSON struct {
 }
 
 // get reads url with the session's secret, and a Range if given.
-func get(t *testing.T, url, secret, byteRange string) ([]byte, int) {
+func get(t testing.TB, url, secret, byteRange string) ([]byte, int) {
 	t.Helper()
 	req, err := http.NewRequestWithContext(t.Context(), http.MethodGet, url, nil)
 	if err != nil {
@@ -414,7 +423,7 @@ func get(t *testing.T, url, secret, byteRange string) ([]byte, int) {
 	return body, resp.StatusCode
 }
 
-func getJSON(t *testing.T, url, secret string, v any) {
+func getJSON(t testing.TB, url, secret string, v any) {
 	t.Helper()
 	body, status := get(t, url, secret, "")
 	if status != http.StatusOK {
@@ -426,13 +435,20 @@ func getJSON(t *testing.T, url, secret string, v any) {
 }
 
 // active reads mockinterview_sessions_active from a replica's /metrics.
-func active(t *testing.T, r *replica) float64 {
+func active(t testing.TB, r *replica) float64 {
+	t.Helper()
+	return metric(t, r, "mockinterview_sessions_active")
+}
+
+// metric reads a metric of one series, labelled with the replica's name as
+// serve labels them all, from a replica's /metrics.
+func metric(t testing.TB, r *replica, name string) float64 {
 	t.Helper()
 	body, status := get(t, r.url("/metrics"), "", "")
 	if status != http.StatusOK {
 		t.Fatalf("replica %s /metrics: %d", r.name, status)
 	}
-	prefix := fmt.Sprintf("mockinterview_sessions_active{replica=%q} ", r.name)
+	prefix := fmt.Sprintf("%s{replica=%q} ", name, r.name)
 	sc := bufio.NewScanner(bytes.NewReader(body))
 	for sc.Scan() {
 		if v, ok := strings.CutPrefix(sc.Text(), prefix); ok {
@@ -448,7 +464,7 @@ func active(t *testing.T, r *replica) float64 {
 }
 
 // waitChunks waits until the bucket holds at least n chunks of the session.
-func waitChunks(t *testing.T, c *cluster, session string, n int) {
+func waitChunks(t testing.TB, c *cluster, session string, n int) {
 	t.Helper()
 	deadline := time.Now().Add(10 * time.Second)
 	for {
@@ -469,7 +485,7 @@ func waitChunks(t *testing.T, c *cluster, session string, n int) {
 }
 
 // waitFor waits for the next message of type typ, decoding it into v.
-func waitFor(t *testing.T, events <-chan protocol.Event, typ string, v any) {
+func waitFor(t testing.TB, events <-chan protocol.Event, typ string, v any) {
 	t.Helper()
 	timeout := time.After(15 * time.Second)
 	for {
@@ -505,7 +521,7 @@ func hashSamples(samples []int16) string {
 
 func seconds(samples int) float64 { return float64(samples) / transcribe.SampleRate }
 
-func freePort(t *testing.T) string {
+func freePort(t testing.TB) string {
 	t.Helper()
 	ln, err := net.Listen("tcp", "127.0.0.1:0")
 	if err != nil {
