@@ -446,8 +446,9 @@ func (s *loadStream) record(into *[]float64, d time.Duration) {
 	*into = append(*into, float64(d.Microseconds())/1000)
 }
 
-// scrapeMetric reads one unlabelled metric from a server's /metrics, or 0
-// when it cannot.
+// scrapeMetric reads one metric of a single series from a server's
+// /metrics, or 0 when it cannot. The series may carry labels: serve
+// labels every metric with its replica.
 func scrapeMetric(ctx context.Context, metricsURL, name string) float64 {
 	ctx, cancel := context.WithTimeout(ctx, 5*time.Second)
 	defer cancel()
@@ -462,8 +463,13 @@ func scrapeMetric(ctx context.Context, metricsURL, name string) float64 {
 	defer resp.Body.Close()
 	sc := bufio.NewScanner(io.LimitReader(resp.Body, 4<<20))
 	for sc.Scan() {
-		if v, ok := strings.CutPrefix(sc.Text(), name+" "); ok {
-			f, _ := strconv.ParseFloat(v, 64)
+		line := sc.Text()
+		rest, ok := strings.CutPrefix(line, name)
+		if !ok || rest == "" || (rest[0] != ' ' && rest[0] != '{') {
+			continue
+		}
+		if i := strings.LastIndexByte(rest, ' '); i >= 0 {
+			f, _ := strconv.ParseFloat(rest[i+1:], 64)
 			return f
 		}
 	}

@@ -2,6 +2,9 @@ package main
 
 import (
 	"encoding/json"
+	"io"
+	"net/http"
+	"net/http/httptest"
 	"strings"
 	"testing"
 )
@@ -68,5 +71,22 @@ func TestLoadtestInstant(t *testing.T) {
 	r = loadtestJSON(t, "--sessions", "8", "--duration", "500ms", "--url", limited.listenURL(), answer)
 	if r.Connected != 5 || r.Errors["connect: 429 Too Many Requests"] != 3 {
 		t.Errorf("past the per-address burst: %d connected, errors %v; want 5 and three 429s", r.Connected, r.Errors)
+	}
+}
+
+// TestScrapeMetric reads a metric with or without labels (serve labels
+// every metric with its replica) and not one that only begins the same.
+func TestScrapeMetric(t *testing.T) {
+	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		io.WriteString(w, "# HELP process_resident_memory_bytes Resident memory size in bytes.\n"+
+			"process_resident_memory_bytes_total 7\n"+
+			"process_resident_memory_bytes{replica=\"host a:8080\"} 5.5e+07\n"+
+			"process_cpu_seconds_total 12.5\n")
+	}))
+	defer srv.Close()
+	for name, want := range map[string]float64{"process_resident_memory_bytes": 5.5e7, "process_cpu_seconds_total": 12.5, "process_open_fds": 0} {
+		if got := scrapeMetric(t.Context(), srv.URL, name); got != want {
+			t.Errorf("%s: %v; want %v", name, got, want)
+		}
 	}
 }

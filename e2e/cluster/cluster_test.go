@@ -1,0 +1,550 @@
+// Package cluster is the end-to-end test of several replicas (issue 31):
+// the mockinterview binary built from this tree and run as two `serve`
+// processes sharing a real PostgreSQL (internal/pgtest) and a real S3
+// server (internal/s3test), with Debian's nginx in front running the
+// shipped deploy/nginx/mockinterview.conf (internal/nginxtest). Everything
+// listens on loopback. It has no code of its own outside the tests.
+package cluster
+
+import (
+	"bufio"
+	"bytes"
+	"context"
+	"crypto/sha256"
+	"encoding/hex"
+	"encoding/json"
+	"fmt"
+	"io"
+	"net"
+	"net/http"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"runtime"
+	"slices"
+	"strconv"
+	"strings"
+	"sync"
+	"syscall"
+	"testing"
+	"time"
+
+	"github.com/minio/minio-go/v7"
+
+	"github.com/mockinterview/mockinterview/internal/flite"
+	"github.com/mockinterview/mockinterview/internal/nginxtest"
+	"github.com/mockinterview/mockinterview/internal/pgtest"
+	"github.com/mockinterview/mockinterview/internal/s3test"
+	"github.com/mockinterview/mockinterview/internal/testenv"
+	"github.com/mockinterview/mockinterview/protocol"
+	"github.com/mockinterview/mockinterview/transcribe"
+)
+
+var (
+	postgres pgtest.Server
+	gateway  s3test.Server
+)
+
+func TestMain(m *testing.M) {
+	code := m.Run()
+	postgres.Stop()
+	gateway.Stop()
+	os.Exit(code)
+}
+
+// chunk is --s3-chunk: the audio in each object in the bucket, and so the
+// most of a session's audio that a replica lost with its disk may take
+// with it (README, "Recordings in a bucket").
+const chunk = time.Second
+
+// root is the module's folder.
+func root(t testing.TB) string {
+	_, file, _, ok := runtime.Caller(0)
+	if !ok {
+		t.Fatal("cannot tell where the test's source is")
+	}
+	return filepath.Join(filepath.Dir(file), "..", "..")
+}
+
+// buildBinary builds cmd/mockinterview into a temporary folder.
+func buildBinary(t testing.TB) string {
+	t.Helper()
+	goTool := filepath.Join(runtime.GOROOT(), "bin", "go")
+	if _, err := os.Stat(goTool); err != nil {
+		goTool = testenv.LookPath(t, "Go 1.26 or newer from https://go.dev/dl/", "go")
+	}
+	bin := filepath.Join(t.TempDir(), "mockinterview")
+	build := exec.Command(goTool, "build", "-o", bin, "./cmd/mockinterview")
+	build.Dir = root(t)
+	if out, err := build.CombinedOutput(); err != nil {
+		t.Fatalf("go build ./cmd/mockinterview: %v\n%s", err, out)
+	}
+	return bin
+}
+
+// replica is one `serve` process.
+type replica struct {
+	name, addr string
+	cmd        *exec.Cmd
+	exited     chan struct{}
+	log        *syncBuffer
+}
+
+func (r *replica) url(path string) string { return "http://" + r.addr + path }
+
+// kill ends the process at once, as a lost machine would.
+func (r *replica) kill() {
+	r.cmd.Process.Signal(syscall.SIGKILL)
+	<-r.exited
+}
+
+// cluster is two replicas on one database and one bucket, behind nginx.
+type cluster struct {
+	a, b   *replica
+	lb     *nginxtest.Balancer
+	bucket string
+	prefix string
+	s3     *minio.Client
+}
+
+// listenURL is the WebSocket endpoint through nginx.
+func (c *cluster) listenURL() string { return "ws://" + c.lb.Addr + "/v1/listen" }
+
+// startCluster starts PostgreSQL, the S3 server, two replicas of the binary
+// (with serve's extra flags) and nginx in front of them, and stops them
+// all when the test ends. Every client comes to the replicas from nginx's
+// address, so serve's per-address limit is off (--connect-rate 0).
+func startCluster(t testing.TB, bin string, extra ...string) *cluster {
+	t.Helper()
+	database := postgres.Database(t)
+	c := &cluster{bucket: gateway.Bucket(t), prefix: "coach", s3: gateway.Client(t)}
+	flags := []string{"--engine", "instant", "--database", database,
+		"--recordings", "s3://" + c.bucket + "/" + c.prefix, "--s3-endpoint", gateway.Endpoint(t), "--s3-path-style",
+		"--s3-chunk", chunk.String(), "--connect-rate", "0"}
+	flags = append(flags, extra...)
+	c.a = startReplica(t, bin, "a", flags)
+	c.b = startReplica(t, bin, "b", flags)
+	c.lb = nginxtest.Start(t, filepath.Join(root(t), "deploy", "nginx", "mockinterview.conf"), c.a.addr, c.b.addr)
+	return c
+}
+
+// startReplica starts `serve --replica name` on a free loopback port with
+// a data folder of its own (the spool), and waits for /readyz.
+func startReplica(t testing.TB, bin, name string, flags []string) *replica {
+	t.Helper()
+	addr := freePort(t)
+	r := &replica{name: name, addr: addr, exited: make(chan struct{}), log: &syncBuffer{}}
+	args := append([]string{"serve", "--replica", name, "--addr", addr, "--data", t.TempDir()}, flags...)
+	r.cmd = exec.Command(bin, args...)
+	// Nothing of the developer's own configuration, and the bucket's keys.
+	for _, kv := range os.Environ() {
+		if !strings.HasPrefix(kv, "MOCKINTERVIEW_") && !strings.HasPrefix(kv, "AWS_") && !strings.HasPrefix(kv, "OPENAI_") {
+			r.cmd.Env = append(r.cmd.Env, kv)
+		}
+	}
+	r.cmd.Env = append(r.cmd.Env, "AWS_ACCESS_KEY_ID="+s3test.AccessKey, "AWS_SECRET_ACCESS_KEY="+s3test.SecretKey)
+	r.cmd.Stdout, r.cmd.Stderr = r.log, r.log
+	r.cmd.SysProcAttr = &syscall.SysProcAttr{Pdeathsig: syscall.SIGKILL}
+	if err := r.cmd.Start(); err != nil {
+		t.Fatalf("serve --replica %s: %v", name, err)
+	}
+	go func() { r.cmd.Wait(); close(r.exited) }()
+	t.Cleanup(func() {
+		r.cmd.Process.Signal(syscall.SIGTERM)
+		select {
+		case <-r.exited:
+		case <-time.After(20 * time.Second):
+			r.kill()
+		}
+		if t.Failed() {
+			t.Logf("replica %s's log:\n%s", name, r.log)
+		}
+	})
+	deadline := time.Now().Add(30 * time.Second)
+	for {
+		select {
+		case <-r.exited:
+			t.Fatalf("replica %s stopped at start:\n%s", name, r.log)
+		default:
+		}
+		if resp, err := http.Get(r.url("/readyz")); err == nil {
+			resp.Body.Close()
+			if resp.StatusCode == http.StatusOK {
+				return r
+			}
+		}
+		if time.Now().After(deadline) {
+			t.Fatalf("replica %s not ready within 30 s:\n%s", name, r.log)
+		}
+		time.Sleep(50 * time.Millisecond)
+	}
+}
+
+// speech is a spoken answer, synthesized with flite: the sentences with
+// a breath of 0.7 s after each.
+func speech(t testing.TB, sentences ...string) []int16 {
+	t.Helper()
+	if !flite.Available() {
+		testenv.Missing(t, "flite is not installed (apt-get install flite)")
+	}
+	var out []int16
+	for _, text := range sentences {
+		path, err := flite.Synthesize(t.Context(), flite.CacheDir(), "slt", text)
+		if err != nil {
+			t.Fatal(err)
+		}
+		s, _, err := transcribe.ReadWAV(path)
+		if err != nil {
+			t.Fatal(err)
+		}
+		out = append(out, s...)
+		out = append(out, make([]int16, transcribe.SampleRate*7/10)...)
+	}
+	return out
+}
+
+// story is the answer the tests speak, the five sentences of the load
+// test's recording in docs/BENCHMARKS.md.
+var story = []string{
+	"Last year our checkout service failed during the holiday sale.",
+	"I owned the payment path and I had to fix it within one week.",
+	"I rewrote the retry logic and I added alerts on the error rate.",
+	"As a result the errors dropped by forty percent.",
+	"I learned to measure before I change anything.",
+}
+
+// TestCluster runs an answer through nginx and reads it from each
+// replica, then kills the replica holding a live answer and checks what
+// the client and the surviving replica see.
+func TestCluster(t *testing.T) {
+	answer := speech(t, story[:3]...)
+	bin := buildBinary(t)
+	c := startCluster(t, bin)
+
+	t.Run("any replica reads a session", func(t *testing.T) {
+		ctx, cancel := context.WithTimeout(t.Context(), 30*time.Second)
+		defer cancel()
+		res, err := protocol.Stream(ctx, protocol.StreamConfig{URL: c.listenURL(), Start: protocol.ClientMessage{Mode: "practice"}}, [][]int16{answer}, nil)
+		if err != nil {
+			t.Fatalf("stream through nginx: %v", err)
+		}
+		if res.Report == nil || res.Metadata == nil || res.CloseCode != protocol.CloseNormal {
+			t.Fatalf("report %v, metadata %v, close %d; want a report, Metadata and 1000", res.Report != nil, res.Metadata, res.CloseCode)
+		}
+		var ranges [][]byte
+		for _, r := range []*replica{c.a, c.b} {
+			var s sessionJSON
+			getJSON(t, r.url("/api/sessions/"+res.SessionID), res.Secret, &s)
+			if s.State != "done" || s.Report == nil || len(s.Words) == 0 || len(s.Answers) != 1 {
+				t.Errorf("replica %s: state %q, report %v, %d words, %d answers; want done, a report, words, one answer",
+					r.name, s.State, s.Report != nil, len(s.Words), len(s.Answers))
+				continue
+			}
+			audio := r.url(s.Answers[0].Audio)
+			wav, status := get(t, audio, res.Secret, "")
+			samples, _, err := transcribe.DecodeWAV(bytes.NewReader(wav), "answer 0")
+			if status != http.StatusOK || err != nil {
+				t.Fatalf("replica %s: %s: %d, %v", r.name, s.Answers[0].Audio, status, err)
+			}
+			// The session's one answer is all its audio, which Metadata
+			// hashed as it was received.
+			if got := hashSamples(samples); got != res.Metadata.SHA256 {
+				t.Errorf("replica %s: the answer's audio hashes to %s; Metadata said %s", r.name, got, res.Metadata.SHA256)
+			}
+			part, status := get(t, audio, res.Secret, "bytes=1000-4999")
+			if status != http.StatusPartialContent || len(part) != 4000 || !bytes.Equal(part, wav[1000:5000]) {
+				t.Errorf("replica %s: Range bytes=1000-4999: %d, %d bytes, same as the whole file's: %v; want 206 and those 4000 bytes",
+					r.name, status, len(part), bytes.Equal(part, wav[1000:min(5000, len(wav))]))
+			}
+			ranges = append(ranges, part)
+		}
+		if len(ranges) == 2 && !bytes.Equal(ranges[0], ranges[1]) {
+			t.Error("the two replicas served different bytes for the same range")
+		}
+	})
+
+	t.Run("a replica dies mid-answer", func(t *testing.T) {
+		ctx, cancel := context.WithTimeout(t.Context(), 90*time.Second)
+		defer cancel()
+		conn, err := protocol.Dial(ctx, c.listenURL())
+		if err != nil {
+			t.Fatal(err)
+		}
+		defer conn.Close()
+		events := make(chan protocol.Event, 1024)
+		go func() {
+			defer close(events)
+			for {
+				ev, err := conn.Next()
+				if err != nil {
+					return
+				}
+				events <- ev
+			}
+		}()
+		if err := conn.Send(protocol.ClientMessage{Type: protocol.TypeStart, Mode: "practice"}); err != nil {
+			t.Fatal(err)
+		}
+		var begin protocol.BeginMessage
+		waitFor(t, events, protocol.TypeBegin, &begin)
+
+		// A few seconds of the answer at real time, 100 ms a frame.
+		frame := transcribe.SampleRate / 10
+		sent := 0
+		for range 45 {
+			if err := conn.SendAudio(answer[sent : sent+frame]); err != nil {
+				t.Fatalf("send audio: %v", err)
+			}
+			sent += frame
+			time.Sleep(100 * time.Millisecond)
+		}
+		holder, other := c.a, c.b
+		if active(t, c.b) == 1 {
+			holder, other = c.b, c.a
+		}
+		if active(t, holder) != 1 || active(t, other) != 0 {
+			t.Fatalf("sessions active: %s %v, %s %v; want the session on one replica", holder.name, active(t, holder), other.name, active(t, other))
+		}
+		// The answer is still open (no AnswerDone, and less silence than
+		// end_silence). Wait until every full chunk of what was sent is in
+		// the bucket, so that what the kill may take is the documented
+		// tail and no more: the chunk being filled.
+		full := sent / (transcribe.SampleRate * int(chunk/time.Second))
+		waitChunks(t, c, begin.SessionID, full)
+		holder.kill()
+		t.Logf("replica %s killed holding session %s after %.1f s of audio (%d whole chunks up)", holder.name, begin.SessionID, seconds(sent), full)
+
+		// The client reconnects through nginx, which takes it to the
+		// survivor. What is missing today: a replica resuming a session
+		// whose own replica died, from the stored audio and the interview's
+		// state (issue 31, "Resume ... on many"). The survivor holds no
+		// such session, so it refuses the Resume and the answer cannot go
+		// on; the client would have to Start again.
+		again, err := protocol.Dial(ctx, c.listenURL())
+		if err != nil {
+			t.Fatalf("reconnect through nginx after the kill: %v", err)
+		}
+		defer again.Close()
+		if err := again.Send(protocol.ClientMessage{Type: protocol.TypeResume, SessionID: begin.SessionID, Secret: begin.Secret}); err != nil {
+			t.Fatal(err)
+		}
+		again.SetReadDeadline(time.Now().Add(20 * time.Second))
+		ev, err := again.Next()
+		var refusal protocol.ErrorMessage
+		if err != nil || ev.Type != protocol.TypeError || ev.Decode(&refusal) != nil || refusal.Code != protocol.CodeCannotResume {
+			t.Errorf("Resume on the survivor: %s %s (%v); want Error cannot_resume (resuming from the stored audio is not built yet)", ev.Type, ev.Raw, err)
+		}
+
+		// Within the heartbeats' staleness (15 s) and a sweep (5 s), the
+		// survivor marks the session interrupted.
+		killed := time.Now()
+		var s sessionJSON
+		for {
+			getJSON(t, other.url("/api/sessions/"+begin.SessionID), begin.Secret, &s)
+			if s.State == "interrupted" {
+				break
+			}
+			if time.Since(killed) > 35*time.Second {
+				t.Fatalf("session still %q on replica %s 35 s after its replica was killed; want interrupted", s.State, other.name)
+			}
+			time.Sleep(500 * time.Millisecond)
+		}
+		t.Logf("replica %s marked the session interrupted %.1f s after the kill", other.name, time.Since(killed).Seconds())
+
+		// Its recording, read from the bucket by the survivor: what was
+		// sent, less at most the chunk that was being filled.
+		if len(s.Answers) != 1 {
+			t.Fatalf("%d answers; want the one being recorded", len(s.Answers))
+		}
+		wav, status := get(t, other.url(s.Answers[0].Audio), begin.Secret, "")
+		recorded, _, err := transcribe.DecodeWAV(bytes.NewReader(wav), "answer 0")
+		if status != http.StatusOK || err != nil {
+			t.Fatalf("the interrupted answer's audio: %d, %v", status, err)
+		}
+		lost := sent - len(recorded)
+		t.Logf("recorded %.1f s of the %.1f s sent", seconds(len(recorded)), seconds(sent))
+		if lost < 0 || lost >= int(chunk.Seconds()*transcribe.SampleRate) || !slices.Equal(recorded, answer[:len(recorded)]) {
+			t.Errorf("the interrupted answer holds %.2f s of the %.2f s sent (the same samples: %v); want all but less than the last %s chunk",
+				seconds(len(recorded)), seconds(sent), lost >= 0 && slices.Equal(recorded, answer[:len(recorded)]), chunk)
+		}
+		if d := s.Duration; d < seconds(len(recorded))-0.01 || d > seconds(len(recorded))+0.01 {
+			t.Errorf("the session's duration is %.2f s; want the %.2f s recorded", d, seconds(len(recorded)))
+		}
+
+		// And the words can be rebuilt from the recording.
+		req, _ := http.NewRequestWithContext(ctx, http.MethodPost, other.url("/api/sessions/"+begin.SessionID+"/retranscribe"), nil)
+		req.Header.Set("X-Session-Secret", begin.Secret)
+		resp, err := http.DefaultClient.Do(req)
+		if err != nil {
+			t.Fatal(err)
+		}
+		var rebuilt sessionJSON
+		err = json.NewDecoder(resp.Body).Decode(&rebuilt)
+		resp.Body.Close()
+		if resp.StatusCode != http.StatusOK || err != nil || rebuilt.Report == nil || len(rebuilt.Words) == 0 {
+			t.Errorf("retranscribe on replica %s: %s (%v), report %v, %d words; want 200 with a report and words", other.name, resp.Status, err, rebuilt.Report != nil, len(rebuilt.Words))
+		}
+	})
+}
+
+// sessionJSON is the part of GET /api/sessions/{id} the test reads.
+type sessionJSON struct {
+	State    string  `json:"state"`
+	Duration float64 `json:"duration"`
+	Answers  []struct {
+		Audio        string  `json:"audio"`
+		AudioSeconds float64 `json:"audio_seconds"`
+	} `json:"answers"`
+	Words  []json.RawMessage `json:"words"`
+	Report json.RawMessage   `json:"report"`
+}
+
+// get reads url with the session's secret, and a Range if given.
+func get(t testing.TB, url, secret, byteRange string) ([]byte, int) {
+	t.Helper()
+	req, err := http.NewRequestWithContext(t.Context(), http.MethodGet, url, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	req.Header.Set("X-Session-Secret", secret)
+	if byteRange != "" {
+		req.Header.Set("Range", byteRange)
+	}
+	client := http.Client{Timeout: 10 * time.Second}
+	resp, err := client.Do(req)
+	if err != nil {
+		t.Fatalf("GET %s: %v", url, err)
+	}
+	defer resp.Body.Close()
+	body, err := io.ReadAll(resp.Body)
+	if err != nil {
+		t.Fatalf("GET %s: %v", url, err)
+	}
+	return body, resp.StatusCode
+}
+
+func getJSON(t testing.TB, url, secret string, v any) {
+	t.Helper()
+	body, status := get(t, url, secret, "")
+	if status != http.StatusOK {
+		t.Fatalf("GET %s: %d %s", url, status, body)
+	}
+	if err := json.Unmarshal(body, v); err != nil {
+		t.Fatalf("GET %s: %v", url, err)
+	}
+}
+
+// active reads mockinterview_sessions_active from a replica's /metrics.
+func active(t testing.TB, r *replica) float64 {
+	t.Helper()
+	return metric(t, r, "mockinterview_sessions_active")
+}
+
+// metric reads a metric of one series, labelled with the replica's name as
+// serve labels them all, from a replica's /metrics.
+func metric(t testing.TB, r *replica, name string) float64 {
+	t.Helper()
+	body, status := get(t, r.url("/metrics"), "", "")
+	if status != http.StatusOK {
+		t.Fatalf("replica %s /metrics: %d", r.name, status)
+	}
+	prefix := fmt.Sprintf("%s{replica=%q} ", name, r.name)
+	sc := bufio.NewScanner(bytes.NewReader(body))
+	for sc.Scan() {
+		if v, ok := strings.CutPrefix(sc.Text(), prefix); ok {
+			f, err := strconv.ParseFloat(v, 64)
+			if err != nil {
+				t.Fatalf("replica %s: %s", r.name, sc.Text())
+			}
+			return f
+		}
+	}
+	t.Fatalf("replica %s's /metrics has no %s", r.name, strings.TrimSpace(prefix))
+	return 0
+}
+
+// waitChunks waits until the bucket holds at least n chunks of the session.
+func waitChunks(t testing.TB, c *cluster, session string, n int) {
+	t.Helper()
+	deadline := time.Now().Add(10 * time.Second)
+	for {
+		got := 0
+		for obj := range c.s3.ListObjects(t.Context(), c.bucket, minio.ListObjectsOptions{Prefix: c.prefix + "/" + session + "/", Recursive: true}) {
+			if obj.Err == nil && strings.Contains(obj.Key, "/chunk-") {
+				got++
+			}
+		}
+		if got >= n {
+			return
+		}
+		if time.Now().After(deadline) {
+			t.Fatalf("the bucket holds %d chunks of session %s after 10 s; want %d", got, session, n)
+		}
+		time.Sleep(100 * time.Millisecond)
+	}
+}
+
+// waitFor waits for the next message of type typ, decoding it into v.
+func waitFor(t testing.TB, events <-chan protocol.Event, typ string, v any) {
+	t.Helper()
+	timeout := time.After(15 * time.Second)
+	for {
+		select {
+		case ev, ok := <-events:
+			if !ok {
+				t.Fatalf("the connection closed before %s", typ)
+			}
+			if ev.Type == protocol.TypeError {
+				t.Fatalf("waiting for %s: %s", typ, ev.Raw)
+			}
+			if ev.Type == typ {
+				if err := ev.Decode(v); err != nil {
+					t.Fatal(err)
+				}
+				return
+			}
+		case <-timeout:
+			t.Fatalf("no %s within 15 s", typ)
+		}
+	}
+}
+
+func hashSamples(samples []int16) string {
+	h := sha256.New()
+	buf := make([]byte, 2)
+	for _, s := range samples {
+		buf[0], buf[1] = byte(uint16(s)), byte(uint16(s)>>8)
+		h.Write(buf)
+	}
+	return hex.EncodeToString(h.Sum(nil))
+}
+
+func seconds(samples int) float64 { return float64(samples) / transcribe.SampleRate }
+
+func freePort(t testing.TB) string {
+	t.Helper()
+	ln, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer ln.Close()
+	return ln.Addr().String()
+}
+
+// syncBuffer collects a process's output, written from its own goroutine.
+type syncBuffer struct {
+	mu  sync.Mutex
+	buf bytes.Buffer
+}
+
+func (b *syncBuffer) Write(p []byte) (int, error) {
+	b.mu.Lock()
+	defer b.mu.Unlock()
+	return b.buf.Write(p)
+}
+
+func (b *syncBuffer) String() string {
+	b.mu.Lock()
+	defer b.mu.Unlock()
+	return b.buf.String()
+}
