@@ -234,6 +234,11 @@ func handleDeleteSession(log zerolog.Logger, st store.Store, sessions *Sessions)
 		if _, ok := readBody(w, r); !ok {
 			return
 		}
+		// Another replica may be recording it.
+		if d, err := st.Sessions.Session(r.Context(), id); err == nil && d.State == store.StateLive {
+			writeError(w, http.StatusConflict, "the session is still going on (on another replica, or one that stopped moments ago); try again once it has ended")
+			return
+		}
 		if err := st.Sessions.DeleteSession(r.Context(), id); err != nil {
 			writeStoreError(w, err)
 			return

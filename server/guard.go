@@ -6,6 +6,7 @@ import (
 	"io"
 	"net"
 	"net/http"
+	"net/netip"
 	"net/url"
 	"path"
 	"strings"
@@ -41,12 +42,57 @@ func originAllowed(origin, host string, allowed []string) bool {
 // remoteIP is the address a connection comes from, without its port.
 // X-Forwarded-For is not read: behind a proxy every client shares the
 // proxy's address, and the proxy should limit rates itself.
-func remoteIP(r *http.Request) string {
+func remoteIP(r *http.Request, trusted []netip.Prefix) string {
 	host, _, err := net.SplitHostPort(r.RemoteAddr)
 	if err != nil {
 		return r.RemoteAddr
 	}
+	// Behind a load balancer every client comes from its address: the
+	// client's own is the last one X-Forwarded-For names that is not
+	// another trusted proxy.
+	for hops := r.Header.Values("X-Forwarded-For"); isTrusted(host, trusted); {
+		var last string
+		last, hops = lastHop(hops)
+		if last == "" {
+			break
+		}
+		host = last
+	}
 	return host
+}
+
+// isTrusted says whether the address ip is within one of the prefixes.
+func isTrusted(ip string, trusted []netip.Prefix) bool {
+	a, err := netip.ParseAddr(ip)
+	if err != nil {
+		return false
+	}
+	a = a.Unmap()
+	for _, p := range trusted {
+		if p.Contains(a) {
+			return true
+		}
+	}
+	return false
+}
+
+// lastHop takes the last address off X-Forwarded-For's values (each a
+// comma-separated list, in order).
+func lastHop(values []string) (string, []string) {
+	for len(values) > 0 {
+		v := values[len(values)-1]
+		i := strings.LastIndexByte(v, ',')
+		hop := strings.TrimSpace(v[i+1:])
+		if i < 0 {
+			values = values[:len(values)-1]
+		} else {
+			values = append(values[:len(values)-1:len(values)-1], v[:i])
+		}
+		if hop != "" {
+			return hop, values
+		}
+	}
+	return "", nil
 }
 
 // rateLimiter is a token bucket per address: each address may open burst

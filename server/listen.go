@@ -66,7 +66,7 @@ func handleListen(log zerolog.Logger, cfg Config, st store.Store, engine transcr
 			http.Error(w, fmt.Sprintf("a page from %s may not open a WebSocket here: open the page from this server, or start the server with --allowed-origins listing that origin", protocol.Quote(origin)), http.StatusForbidden)
 			return
 		}
-		if ok, wait := limiter.allow(remoteIP(r), time.Now()); !ok {
+		if ok, wait := limiter.allow(remoteIP(r, cfg.TrustedProxies), time.Now()); !ok {
 			m.errors.WithLabelValues(protocol.CodeRateLimited).Inc()
 			w.Header().Set("Retry-After", fmt.Sprint(max(1, int(wait.Seconds()+0.999))))
 			http.Error(w, "too many connections from your address: wait a few seconds and connect again", http.StatusTooManyRequests)

@@ -8,6 +8,7 @@ import (
 	"fmt"
 	"net/url"
 	"strings"
+	"syscall"
 	"time"
 
 	"github.com/gorilla/websocket"
@@ -23,6 +24,9 @@ import (
 // holder's advertised address, sends the Resume there, and passes every
 // message on, both ways, until either side ends. The session itself
 // stays where it is.
+
+// errHolderGone is a holder whose address refuses connections.
+var errHolderGone = errors.New("the replica holding the session is gone")
 
 // relayKeepAlive is how often the relay tells the holder the client is
 // still there while no audio flows (the reader keeps KeepAlive to itself).
@@ -42,6 +46,11 @@ func (s *session) relay(h store.Holder, m protocol.ClientMessage) error {
 	ctx, cancel := context.WithTimeout(s.c.ctx, 10*time.Second)
 	up, _, err := dialer.DialContext(ctx, target.String(), nil)
 	cancel()
+	if errors.Is(err, syscall.ECONNREFUSED) {
+		// Nothing listens where it said it would: it is gone, though its
+		// last heartbeat is not old yet.
+		return fmt.Errorf("%w: %w", errHolderGone, err)
+	}
 	if err != nil {
 		return fmt.Errorf("the replica holding the session (%s) cannot be reached: %w", h.Replica, err)
 	}

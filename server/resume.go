@@ -45,11 +45,14 @@ func (s *session) resume(m protocol.ClientMessage) (ending, bool) {
 	if reply == nil {
 		// No process here holds it: take it over from the store, if the
 		// process that held it is gone.
-		err := s.takeOver(m.SessionID)
+		err := s.takeOver(m.SessionID, false)
 		if errors.Is(err, errHeldElsewhere) {
 			err = s.relayToHolder(m)
 			if err == nil {
 				return ending{}, true // the relay ran; handedOver
+			}
+			if errors.Is(err, errHolderGone) {
+				err = s.takeOver(m.SessionID, true)
 			}
 		}
 		if err != nil {

@@ -7,6 +7,7 @@ import (
 	"io/fs"
 	"net"
 	"net/http"
+	"net/netip"
 	"time"
 
 	"github.com/rs/zerolog"
@@ -62,6 +63,10 @@ type Config struct {
 	// ConnectBurst is how many connections an address may open at once
 	// (default 20).
 	ConnectBurst int
+	// TrustedProxies are the load balancers in front of the service: a
+	// connection from one of them is counted against the address its
+	// X-Forwarded-For names, not against the balancer's own.
+	TrustedProxies []netip.Prefix
 	// AllowedOrigins lists the origins ("https://example.com") whose pages
 	// may open a WebSocket besides the server's own; "*" allows any.
 	AllowedOrigins []string

@@ -38,8 +38,10 @@ const (
 var errHeldElsewhere = errors.New("the session is held by another replica, which is alive: reconnect through the same address to reach it")
 
 // takeOver claims session id and builds it here, on this connection. It
-// returns why it cannot, for the client.
-func (s *session) takeOver(id string) error {
+// returns why it cannot, for the client. A live session is taken only
+// from a replica that has gone silent, or with gone, one whose address
+// refuses connections.
+func (s *session) takeOver(id string, gone bool) error {
 	replicas := s.replicas
 	if replicas == nil {
 		return errors.New("this server keeps no list of replicas")
@@ -59,7 +61,7 @@ func (s *session) takeOver(id string) error {
 		if err != nil {
 			return err
 		}
-		if !slices.Contains(orphans, id) {
+		if !gone && !slices.Contains(orphans, id) {
 			return errHeldElsewhere
 		}
 		if err := s.recover(ctx, id); err != nil {

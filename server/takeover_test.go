@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"math"
+	"net/http"
 	"slices"
 	"strings"
 	"sync/atomic"
@@ -184,6 +185,9 @@ func TestResumeTakesOverFromTheStore(t *testing.T) {
 		t.Fatal(err)
 	}
 	dead.Store(false) // a is alive again, and relays
+	if status, body, _ := request(t, "DELETE", a.url+"/api/sessions/"+other.SessionID, nil, http.Header{"X-Session-Secret": {other.Secret}}); status != http.StatusConflict {
+		t.Errorf("DELETE through another replica of a session live on b: %d %s, want 409", status, body)
+	}
 	c := dialClient(t, a)
 	c.conn.Send(protocol.ClientMessage{Type: protocol.TypeResume, SessionID: other.SessionID, Secret: other.Secret})
 	var there protocol.ResumedMessage

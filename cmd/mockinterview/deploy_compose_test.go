@@ -150,7 +150,10 @@ func composeProblems(c composeFile, serve serveSettings) []string {
 		} else {
 			names[r] = name
 		}
-		// The replicas differ in their name and nothing else.
+		if a := env["MOCKINTERVIEW_ADVERTISE"]; a != "http://"+name+":8080" {
+			out = append(out, fmt.Sprintf("replica %s advertises %q, not its own service's address http://%s:8080", name, a, name))
+		}
+		// The replicas differ in their name and address and nothing else.
 		keys := map[string]bool{}
 		for k := range env {
 			keys[k] = true
@@ -159,7 +162,7 @@ func composeProblems(c composeFile, serve serveSettings) []string {
 			keys[k] = true
 		}
 		for _, k := range sortedKeys(keys) {
-			if k != "MOCKINTERVIEW_REPLICA" && env[k] != first[k] {
+			if k != "MOCKINTERVIEW_REPLICA" && k != "MOCKINTERVIEW_ADVERTISE" && env[k] != first[k] {
 				out = append(out, fmt.Sprintf("replica %s's %s is %q, replica %s's %q", name, k, env[k], replicas[0], first[k]))
 			}
 		}

@@ -212,6 +212,19 @@ func kubernetesProblems(objects []kubernetesObject, files clusterFiles, serve se
 			env[e.Name] = "mockinterview-7d9f-abcde"
 		}
 	}
+	// A variable only other values refer to, as $(POD_IP), is the pod's
+	// own business; serve sees the values it makes.
+	for _, e := range c.Env {
+		if e.ValueFrom.FieldRef.FieldPath == "status.podIP" {
+			delete(env, e.Name)
+			for k, v := range env {
+				env[k] = strings.ReplaceAll(v, "$("+e.Name+")", "10.1.2.3")
+			}
+		}
+	}
+	if a := env["MOCKINTERVIEW_ADVERTISE"]; a != "http://10.1.2.3:8080" {
+		out = append(out, fmt.Sprintf("the deployment advertises %q, not the pod's own address (http://$(POD_IP):8080 from status.podIP)", a))
+	}
 	if _, ok := env["MOCKINTERVIEW_REPLICA"]; !ok {
 		out = append(out, "the deployment does not name its replicas with MOCKINTERVIEW_REPLICA")
 	}

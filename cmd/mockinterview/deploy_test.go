@@ -212,6 +212,8 @@ func TestDeploymentChecksFail(t *testing.T) {
 	}{
 		{"docker-compose.yml", "  postgres:\n    image: postgres:17-bookworm\n    profiles: [cluster]\n", "  postgres:\n    image: postgres:17-bookworm\n", "without a profile"},
 		{"docker-compose.yml", "MOCKINTERVIEW_REPLICA: mockinterview-2", "MOCKINTERVIEW_REPLICA: mockinterview-1", "same MOCKINTERVIEW_REPLICA"},
+		{"docker-compose.yml", "MOCKINTERVIEW_ADVERTISE: http://mockinterview-2:8080", "MOCKINTERVIEW_ADVERTISE: http://mockinterview-1:8080", "advertises"},
+		{"deploy/kubernetes/deployment.yaml", "value: http://$(POD_IP):8080", "value: http://localhost:8080", "advertises"},
 		{"docker-compose.yml", `MOCKINTERVIEW_DATABASE: "postgres://`, `MOCKINTERVIEW_DATABASE: "sqlite:/data/x.db#`, "PostgreSQL"},
 		{"docker-compose.yml", "      MOCKINTERVIEW_S3_PATH_STYLE: \"true\"\n", "      MOCKINTERVIEW_S3_PATHSTYLE: \"true\"\n", "does not read"},
 		{"docker-compose.yml", "MOCKINTERVIEW_SHUTDOWN_TIMEOUT: 30s", "MOCKINTERVIEW_SHUTDOWN_TIMEOUT: 30", "refuses"},

@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"net"
 	"net/http"
+	"net/netip"
 	"net/url"
 	"slices"
 	"strings"
@@ -162,6 +163,7 @@ type limitFlags struct {
 	connectRate  float64
 	connectBurst int
 	origins      string
+	proxies      string
 	maxBody      int64
 }
 
@@ -174,6 +176,7 @@ func (f *limitFlags) register(fs *flagSet) {
 	fs.Float64Var(&f.connectRate, "connect-rate", 1, "WebSocket connections per second one address may open after its burst; past it 429 (0: no limit) [$MOCKINTERVIEW_CONNECT_RATE]")
 	fs.IntVar(&f.connectBurst, "connect-burst", 20, "WebSocket connections one address may open at once [$MOCKINTERVIEW_CONNECT_BURST]")
 	fs.StringVar(&f.origins, "allowed-origins", "", "comma-separated origins (https://coach.example) whose pages may open a WebSocket besides this server's own; * for any [$MOCKINTERVIEW_ALLOWED_ORIGINS]")
+	fs.StringVar(&f.proxies, "trusted-proxies", "", "comma-separated addresses or CIDR ranges of the load balancers in front (10.0.0.0/8): their connections count against the client X-Forwarded-For names, for --connect-rate [$MOCKINTERVIEW_TRUSTED_PROXIES]")
 	fs.Int64Var(&f.maxBody, "max-body", 64<<10, "largest API request body in bytes; a larger one gets 413 [$MOCKINTERVIEW_MAX_BODY]")
 
 	fs.check("max-frame", "give at least 2 bytes (one sample); 3200 is 100 ms of audio", func() bool { return f.maxFrame >= 2 })
@@ -184,6 +187,10 @@ func (f *limitFlags) register(fs *flagSet) {
 	fs.check("connect-burst", "give 1 or more", func() bool { return f.connectBurst >= 1 })
 	fs.check("max-body", "give 1 or more", func() bool { return f.maxBody >= 1 })
 	fs.check("connect-rate", "give 0 (no limit) or more", func() bool { return f.connectRate >= 0 })
+	fs.check("trusted-proxies", "give IP addresses or CIDR ranges such as 10.0.0.0/8, comma-separated", func() bool {
+		_, err := parsePrefixes(f.proxies)
+		return err == nil
+	})
 	fs.check("allowed-origins", "give origins such as https://coach.example, comma-separated, or * for any", func() bool {
 		return !slices.ContainsFunc(splitList(f.origins), func(o string) bool { return !isOrigin(o) })
 	})
@@ -194,10 +201,33 @@ func (f *limitFlags) apply(cfg *server.Config) {
 	cfg.MaxFrame, cfg.MaxSessionLength, cfg.MaxSessions, cfg.IdleTimeout = f.maxFrame, f.maxSession, f.maxSessions, f.idleTimeout
 	cfg.ConnectRate, cfg.ConnectBurst, cfg.MaxBody = f.connectRate, f.connectBurst, f.maxBody
 	cfg.AllowedOrigins = splitList(f.origins)
+	cfg.TrustedProxies, _ = parsePrefixes(f.proxies) // checked with the flags
 	cfg.ResumeGrace = f.resumeGrace
 	if f.resumeGrace == 0 {
 		cfg.ResumeGrace = -1 // the server's zero is its default
 	}
+}
+
+// parsePrefixes reads a comma-separated list of addresses (each its own
+// prefix) and CIDR ranges.
+func parsePrefixes(list string) ([]netip.Prefix, error) {
+	var out []netip.Prefix
+	for _, s := range splitList(list) {
+		if !strings.Contains(s, "/") {
+			a, err := netip.ParseAddr(s)
+			if err != nil {
+				return nil, err
+			}
+			out = append(out, netip.PrefixFrom(a.Unmap(), a.Unmap().BitLen()))
+			continue
+		}
+		p, err := netip.ParsePrefix(s)
+		if err != nil {
+			return nil, err
+		}
+		out = append(out, p.Masked())
+	}
+	return out, nil
 }
 
 // isOrigin reports whether o is * or an origin: a scheme, http or https,
