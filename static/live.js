@@ -100,6 +100,7 @@ export class LiveSession {
     this.streamed = 0;
     this.resumeGrace = 0;
     this.reconnecting = false;
+    this.queued = []; // messages asked for while reconnecting
     // stats count the frames sent, and those replaced by silence while the
     // interviewer spoke (shown in tests and handy when debugging).
     this.stats = { frames: 0, mutedFrames: 0 };
@@ -262,6 +263,7 @@ export class LiveSession {
     }
     this.lastSent = Date.now();
     this.samplesSent = this.streamed;
+    for (const queued of this.queued.splice(0)) this.send(queued);
     this.keepTalking();
     $('#live-warning').hidden = true;
     this.setState(this.muted ? 'speaking' : 'listening');
@@ -274,8 +276,12 @@ export class LiveSession {
   }
 
   send(msg) {
-    // Until the server took the Resume, the new connection carries nothing else.
-    if (this.reconnecting) return;
+    // Until the server took the Resume, the new connection carries nothing
+    // else: what the person asks meanwhile (I'm done, Skip, End) waits.
+    if (this.reconnecting) {
+      if (msg.type !== 'KeepAlive') this.queued.push(msg);
+      return;
+    }
     if (this.ws && this.ws.readyState === WebSocket.OPEN) {
       this.ws.send(JSON.stringify(msg));
       this.lastSent = Date.now();
