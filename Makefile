@@ -15,7 +15,7 @@ FUZZ_ANALYZE ?= 5000x
 DEEPGRAM_CLIENT := e2e/testdata/deepgram
 DEEPGRAM_SDK := $(DEEPGRAM_CLIENT)/node_modules/.package-lock.json
 
-.PHONY: run test build deps-run deps-test vet fuzz bench star-model
+.PHONY: run test test-stores build deps-run deps-test vet fuzz bench star-model
 
 # The commit the binary is built from, for `mockinterview version`.
 COMMIT := $(shell git rev-parse --short=12 HEAD 2>/dev/null)
@@ -32,7 +32,13 @@ run: build
 # it) such a test fails instead.
 test: deps-test $(DEEPGRAM_SDK) vet
 	GO=$(GO) $(GO) run ./internal/testsummary -timeout $(TEST_TIMEOUT) ./...
+	$(MAKE) test-stores
 	$(MAKE) fuzz
+
+# The server's whole suite again with its rows in PostgreSQL and its
+# recordings in an S3 bucket, both started by the tests.
+test-stores:
+	MOCKINTERVIEW_TEST_POSTGRES=1 MOCKINTERVIEW_TEST_S3=1 $(GO) test -count=1 -timeout $(TEST_TIMEOUT) ./server
 
 vet:
 	$(GO) vet ./...
