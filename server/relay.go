@@ -28,6 +28,10 @@ import (
 // errHolderGone is a holder whose address refuses connections.
 var errHolderGone = errors.New("the replica holding the session is gone")
 
+// relayWait bounds how long the holder may take to answer the Resume: it
+// may first be hearing a backlog of audio.
+const relayWait = 30 * time.Second
+
 // relayKeepAlive is how often the relay tells the holder the client is
 // still there while no audio flows (the reader keeps KeepAlive to itself).
 const relayKeepAlive = 5 * time.Second
@@ -54,7 +58,7 @@ func (s *session) relay(h store.Holder, m protocol.ClientMessage) error {
 	if err != nil {
 		return fmt.Errorf("the replica holding the session (%s) cannot be reached: %w", h.Replica, err)
 	}
-	up.SetReadDeadline(time.Now().Add(resumeWait + 5*time.Second))
+	up.SetReadDeadline(time.Now().Add(relayWait))
 	first, err := resumeThere(up, m)
 	if err != nil {
 		up.Close()

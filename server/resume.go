@@ -26,10 +26,6 @@ import (
 // its reader ends and everything it had received is heard before the new
 // connection's audio.
 
-// resumeWait bounds how long a Resume waits for the session to take the
-// connection: the session may first be hearing a backlog of audio.
-const resumeWait = 20 * time.Second
-
 // resume takes a Resume, the first message of a connection. When it names
 // a session held here with the right secret, the session takes the
 // connection over and this one ends without ending anything else.
@@ -61,13 +57,12 @@ func (s *session) resume(m protocol.ClientMessage) (ending, bool) {
 		}
 		return ending{}, false
 	}
-	select {
-	case ok := <-reply:
-		if ok {
-			s.handedOver = true
-			return ending{}, true
-		}
-	case <-time.After(resumeWait):
+	// The session always answers, once it comes to the item: it takes
+	// the connection, or it ended and refuses it. Giving up earlier would
+	// leave two sessions on this connection if it took it late.
+	if <-reply {
+		s.handedOver = true
+		return ending{}, true
 	}
 	return s.cannotResume("the session ended before it could take this connection (its report is saved: GET /api/sessions/{id})")
 }
