@@ -2,10 +2,10 @@ package main
 
 import (
 	"context"
-	"fmt"
 	"net"
 	"net/url"
 	"os"
+	"path/filepath"
 	"strings"
 	"time"
 
@@ -31,7 +31,7 @@ type clusterFlags struct {
 }
 
 func (f *clusterFlags) register(fs *flagSet) {
-	fs.StringVar(&f.replica, "replica", "", "this process's name among replicas sharing a database, in every log line and metric (empty: the host's name and port) [$MOCKINTERVIEW_REPLICA]")
+	fs.StringVar(&f.replica, "replica", "", "this process's name among replicas sharing a database, in every log line and metric (empty: the host's name and the --data folder's path) [$MOCKINTERVIEW_REPLICA]")
 	fs.StringVar(&f.advertise, "advertise", "", "the URL the other replicas reach this one at, to carry a client's Resume to it, such as http://10.0.0.5:8080 (empty: this host's name and the port listened on) [$MOCKINTERVIEW_ADVERTISE]")
 	fs.DurationVar(&f.drain, "drain", 0, "on SIGINT/SIGTERM, first wait this long for live sessions to end by themselves while /readyz says 503 and new connections go to other replicas; then the rest are finished and reported (keep it under --shutdown-timeout) [$MOCKINTERVIEW_DRAIN]")
 	fs.DurationVar(&f.shutdownWait, "shutdown-timeout", 30*time.Second, "how long a shutdown waits for sessions to finish and report [$MOCKINTERVIEW_SHUTDOWN_TIMEOUT]")
@@ -44,10 +44,12 @@ func (f *clusterFlags) register(fs *flagSet) {
 	})
 }
 
-// replicaName is --replica, or by default the host's name and the port
-// listened on (its process id when the port is chosen at random), which
-// two processes on one machine do not share.
-func replicaName(flag, addr string) string {
+// replicaName is --replica, or by default the host's name and the data
+// folder's absolute path: a process that starts again on the same folder
+// (whose spool it uploads) is the same replica, and recovers the sessions
+// it left live at once, while two processes on one machine, which need a
+// folder each, are two.
+func replicaName(flag, data string) string {
 	if flag != "" {
 		return flag
 	}
@@ -55,10 +57,10 @@ func replicaName(flag, addr string) string {
 	if err != nil || host == "" {
 		host = "localhost"
 	}
-	if _, port, err := net.SplitHostPort(addr); err == nil && port != "0" && port != "" {
-		return host + ":" + port
+	if abs, err := filepath.Abs(data); err == nil {
+		data = abs
 	}
-	return fmt.Sprintf("%s-%d", host, os.Getpid())
+	return host + ":" + data
 }
 
 // keepAlive says the replica is alive every replicaEvery until ctx ends,

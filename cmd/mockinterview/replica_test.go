@@ -3,7 +3,7 @@ package main
 import (
 	"net"
 	"os"
-	"strings"
+	"path/filepath"
 	"testing"
 )
 
@@ -11,13 +11,14 @@ import (
 // processes on one machine, and the flags win.
 func TestReplicaNames(t *testing.T) {
 	host, _ := os.Hostname()
-	if got := replicaName("", "127.0.0.1:8080"); got != host+":8080" {
-		t.Errorf("replica name for :8080 is %q", got)
+	if got := replicaName("", "/var/lib/coach"); got != host+":/var/lib/coach" {
+		t.Errorf("replica name for the data folder /var/lib/coach is %q", got)
 	}
-	if got := replicaName("", "127.0.0.1:0"); !strings.HasPrefix(got, host+"-") || got == host+"-" {
-		t.Errorf("replica name for a random port is %q, want the host and the process id", got)
+	wd, _ := os.Getwd()
+	if got := replicaName("", "./data"); got != host+":"+filepath.Join(wd, "data") {
+		t.Errorf("replica name for ./data is %q, want the folder's absolute path", got)
 	}
-	if got := replicaName("web-1", "127.0.0.1:8080"); got != "web-1" {
+	if got := replicaName("web-1", "./data"); got != "web-1" {
 		t.Errorf("--replica web-1 gives %q", got)
 	}
 	for _, c := range []struct{ flag, listen, want string }{

@@ -51,7 +51,7 @@ func runServe(ctx context.Context, e env, args []string) error {
 		return err
 	}
 	level, _ := zerolog.ParseLevel(sf.logLevel) // checked with the flags
-	replica := replicaName(cf.replica, *addr)
+	replica := replicaName(cf.replica, *data)
 	log := zerolog.New(e.stderr).Level(level).With().Timestamp().Str("replica", replica).Logger()
 
 	engine, err := ef.serving(log)
