@@ -122,9 +122,26 @@ func readRubric(r *InterviewReport, p *Principle) *rubric {
 	for _, w := range r.Words {
 		parts[w.Part] = append(parts[w.Part], star.Normalize(w.Text)...)
 	}
-	text := spoken(words)
-	var replyWords [][]string
-	for _, pr := range r.Probes {
+	labels := labelsOf(r)
+	replyWords := rb.readProbes(r.Probes)
+	rb.readDeciders(p, words, labels, replyWords)
+	rb.readOwnership(words, p)
+	rb.readMeasured(words, parts)
+	rb.readSecondOrder(parts)
+	rb.readDepth(words, parts)
+	rb.readReflection(words, parts, labels)
+	rb.weighReplies()
+	for i := range rb.lenses {
+		rb.lenses[i].clamp()
+	}
+	return rb
+}
+
+// readProbes sorts the probes that got a verdict: the unanswered, the
+// question asked again, and the replies, each read for the lens its gap
+// goes after. It returns the replies' words.
+func (rb *rubric) readProbes(probes []ProbeExchange) (replyWords [][]string) {
+	for _, pr := range probes {
 		if pr.Verdict == nil {
 			continue
 		}
@@ -140,12 +157,10 @@ func readRubric(r *InterviewReport, p *Principle) *rubric {
 			}
 			continue
 		}
-		rw := star.Normalize(pr.Answer)
-		var ws []string
+		var rw []string
 		for _, f := range strings.Fields(pr.Answer) {
-			ws = append(ws, star.Normalize(f)...)
+			rw = append(rw, star.Normalize(f)...)
 		}
-		rw = ws
 		replyWords = append(replyWords, rw)
 		rt := spoken(rw)
 		l, ok := lensOfGap[pr.Gap]
@@ -155,22 +170,30 @@ func readRubric(r *InterviewReport, p *Principle) *rubric {
 		rb.replies = append(rb.replies, replyReading{lens: l, gap: pr.Gap, words: rw, rating: pr.Verdict.Rating, asked: pr.Asked,
 			keyword: keywordClauses.find(rt), hearsay: unverifiedClauses.find(rt)})
 	}
+	return replyWords
+}
 
-	// Readings that decide.
+// readDeciders takes the readings that decide before the lenses are
+// weighed: off the question or the principle, handed off, a miss owned or
+// blamed, work assigned.
+func (rb *rubric) readDeciders(p *Principle, words []string, labels []star.Label, replyWords [][]string) {
 	rb.offTopic, rb.offTopicQuote = offTopicReading(words)
 	hits, quote, known := topicReading(p, words)
 	rb.offPrinciple, rb.topicHits, rb.topicKnown, rb.topicQuote = known && hits == 0, hits, known, quote
 	rb.routed, rb.leftToThem = handOffReading(words, replyWords)
-	ending, after := endingWords(words, labelsOf(r))
+	ending, after := endingWords(words, labels)
 	rb.miss, rb.owned, rb.blamed = outcomeReading(words, ending, after)
 	if i, ph := findAssigned(words); i >= 0 {
 		rb.assigned = ph
 	}
+}
 
+// readOwnership scores ownership and scope: whose the work was, and the
+// candidate's own steps told in "I", or lost in "we" unless a reply on
+// their own part names them.
+func (rb *rubric) readOwnership(words []string, p *Principle) {
 	mine, ours, acts := storyClauses(words)
 	initiative := p == nil || initiativePrinciples[p.Slug]
-
-	// Ownership and scope.
 	o := &rb.lenses[lensOwnership]
 	if i, ph := findPhrase(words, scopePhrases); i >= 0 && rb.assigned == "" {
 		o.add(0.5, "states whose it was (%q)", excerpt(words, i, len(strings.Fields(ph))+3))
@@ -201,8 +224,11 @@ func readRubric(r *InterviewReport, p *Principle) *rubric {
 	case mine == 0:
 		o.add(-0.5, "no step the candidate took is told in \"I\"")
 	}
+}
 
-	// Measured results.
+// readMeasured scores measured results: a measured change in the result
+// leads, a figure that was never checked counts against.
+func (rb *rubric) readMeasured(words []string, parts map[star.Label][]string) {
 	m := &rb.lenses[lensMeasured]
 	resultWords := parts[star.Result]
 	if len(resultWords) == 0 {
@@ -222,16 +248,23 @@ func readRubric(r *InterviewReport, p *Principle) *rubric {
 	default:
 		m.add(-1, "nothing is measured%s", quoteSuffix(excerpt(parts[star.Result], 0, 10)))
 	}
+}
 
-	// Second-order impact.
+// readSecondOrder scores second-order impact: an effect told in the
+// action, result or reflection that outlived the fix.
+func (rb *rubric) readSecondOrder(parts map[star.Label][]string) {
 	s := &rb.lenses[lensSecond]
 	lasting := spoken(append(append([]string{}, parts[star.Action]...), append(parts[star.Result], parts[star.Reflection]...)...))
 	if c := secondOrderClauses.find(lasting); c != "" {
 		s.add(0.75, "an effect that outlived the fix (%q)", c)
 	}
+}
 
-	// Depth.
+// readDepth scores depth: how the cause was found and proven, and an
+// action told at length or thinly.
+func (rb *rubric) readDepth(words []string, parts map[star.Label][]string) {
 	d := &rb.lenses[lensDepth]
+	text := spoken(words)
 	switch c := depthClauses.count(text); {
 	case c >= 2:
 		d.add(0.5, "shows how the cause was found (%q)", depthClauses.find(text))
@@ -243,9 +276,11 @@ func readRubric(r *InterviewReport, p *Principle) *rubric {
 	} else if len(parts[star.Action]) < 35 {
 		d.add(-0.5, "the action is thin (%d words)", len(parts[star.Action]))
 	}
+}
 
-	// Reflection: the part read as one, or with none, the story's last
-	// words from where a lesson begins.
+// readReflection scores reflection: the part read as one, or with none,
+// the story's last words from where a lesson begins.
+func (rb *rubric) readReflection(words []string, parts map[star.Label][]string, labels []star.Label) {
 	rf := &rb.lenses[lensReflection]
 	refl := parts[star.Reflection]
 	if len(refl) == 0 {
@@ -256,15 +291,17 @@ func readRubric(r *InterviewReport, p *Principle) *rubric {
 	}
 	switch {
 	case len(refl) == 0:
-	case findGeneric(refl) != "" && !specificReflection(refl, words, labelsOf(r)):
+	case findGeneric(refl) != "" && !specificReflection(refl, words, labels):
 		rf.add(-0.75, "a generic lesson (%q)", findGeneric(refl))
 	case changeClauses.find(spoken(refl)) != "" && len(refl) >= 15, len(refl) >= 25:
 		rf.add(1, "a lesson that belongs to this story and changes what the candidate does next (%q)", excerpt(refl, 0, 14))
 	case len(refl) >= 15:
 		rf.add(0.5, "a lesson specific to the story (%q)", excerpt(refl, 0, 14))
 	}
+}
 
-	// The replies: each is evidence for or against its lens.
+// weighReplies counts each reply as evidence for or against its lens.
+func (rb *rubric) weighReplies() {
 	for _, rp := range rb.replies {
 		l := &rb.lenses[rp.lens]
 		switch {
@@ -280,10 +317,6 @@ func readRubric(r *InterviewReport, p *Principle) *rubric {
 			l.add(-0.5, "the reply to %q adds nothing (%q)", rp.asked, excerpt(rp.words, 0, 10))
 		}
 	}
-	for i := range rb.lenses {
-		rb.lenses[i].clamp()
-	}
-	return rb
 }
 
 // asksForMistake tells a question that asks for a failure or a mistake:
@@ -345,13 +378,49 @@ func hiringVerdict(r *InterviewReport, p *Principle) *HiringVerdict {
 		v.Reasons = append(v.Reasons, "The question was skipped or nothing was heard.")
 		return v
 	}
-	principle := r.Principle
 	rb := readRubric(r, p)
+	step, why := rb.decide(rb.weightedScore(p), r.Question, r.Principle)
+	v.Decision = VerdictSteps[step]
+	if why != "" {
+		v.Reasons = append(v.Reasons, why)
+	}
+	v.Reasons = append(v.Reasons, rb.reasons(r.Probes)...)
+	v.Summary = rb.summary(step, why, v.Decision, r.Principle)
+	return v
+}
+
+// weightedScore is the lenses' scores weighed for the principle.
+func (rb *rubric) weightedScore(p *Principle) float64 {
 	weights := lensWeights(p)
 	score := 0.0
 	for i, l := range rb.lenses {
 		score += weights[i] * l.score
 	}
+	return score
+}
+
+// decide is the verdict's step on the four-step scale, and the one
+// reason that decides it when there is one: the score sets the step, and
+// the readings that decide (a miss, a hand-off, an answer off the
+// question) cap or set it, in that order, each later one having the last
+// word.
+func (rb *rubric) decide(score float64, question, principle string) (step int, why string) {
+	step = rb.scoreStep(score)
+	step, why = rb.decideMiss(step, score, question)
+	step, why = rb.decideHandOff(step, why)
+	step, why = rb.decideAnswered(step, why, principle)
+	if step == 0 && rb.retold != "" && (rb.offTopic != "" || rb.offPrinciple) {
+		// Asked again, the candidate told a real time: the first answer
+		// still missed the question, and the story told in its place
+		// was heard once, not probed like a first answer.
+		step = 1
+		why += " Asked again, the candidate told a real time: " + rb.retold + " Needing the question twice keeps the answer below Leaning Hire."
+	}
+	return step, why
+}
+
+// scoreStep is the step the weighted score earns on its own.
+func (rb *rubric) scoreStep(score float64) int {
 	// Weak evidence alone is Leaning No Hire: No Hire takes a
 	// disqualifier or no answer to the question.
 	step := 1
@@ -361,7 +430,6 @@ func hiringVerdict(r *InterviewReport, p *Principle) *HiringVerdict {
 	case score >= leaningHireAt:
 		step = 2
 	}
-	var why string // the one reason that decides, when there is one
 	// An unanswered probe is missing evidence: it cannot lift or sink the
 	// answer, but a lens it went after with no other evidence keeps the
 	// answer from Strong Hire.
@@ -370,102 +438,118 @@ func hiringVerdict(r *InterviewReport, p *Principle) *HiringVerdict {
 			step = 2
 		}
 	}
-	// A miss owned and learned from is on the Hire side; one put on others
-	// is not.
-	// is not. Unless the question asked for a mistake, a miss is not the
-	// clean result a Strong Hire shows.
-	if rb.miss != "" {
-		switch {
-		case rb.blamed != "" && rb.owned == "":
-			step = min(step, 1)
-			if score < leaningNoAt {
-				step = 0
-				why = fmt.Sprintf("The result was a miss (%q) put on others (%q), with nothing owned or learned.", rb.miss, rb.blamed)
-			}
-		case rb.owned != "" && rb.lenses[lensReflection].score > 0:
-			step = max(step, 2)
-		case rb.owned == "" && rb.lenses[lensReflection].score <= 0:
-			step = min(step, 1) // neither owned nor learned from
-		}
-		if !asksForMistake.MatchString(strings.ToLower(r.Question)) {
-			step = min(step, 2)
-		}
+	return step
+}
+
+// decideMiss weighs a result that was a miss. A miss owned and learned
+// from is on the Hire side; one put on others is not. Unless the question
+// asked for a mistake, a miss is not the clean result a Strong Hire shows.
+func (rb *rubric) decideMiss(step int, score float64, question string) (int, string) {
+	if rb.miss == "" {
+		return step, ""
 	}
-	if rb.routed != "" {
-		if rb.leftToThem != "" {
+	why := ""
+	switch {
+	case rb.blamed != "" && rb.owned == "":
+		step = min(step, 1)
+		if score < leaningNoAt {
 			step = 0
-			why = fmt.Sprintf("The problem was handed off to the team that owns it (%q) and left with them (%q): routing is not ownership, the coaching material's disqualifier.", rb.routed, rb.leftToThem)
-		} else {
-			step = min(step, 1)
-			why = fmt.Sprintf("The problem was routed to another team (%q): say what you did to carry it to a fix.", rb.routed)
+			why = fmt.Sprintf("The result was a miss (%q) put on others (%q), with nothing owned or learned.", rb.miss, rb.blamed)
 		}
+	case rb.owned != "" && rb.lenses[lensReflection].score > 0:
+		step = max(step, 2)
+	case rb.owned == "" && rb.lenses[lensReflection].score <= 0:
+		step = min(step, 1) // neither owned nor learned from
 	}
+	if !asksForMistake.MatchString(strings.ToLower(question)) {
+		step = min(step, 2)
+	}
+	return step, why
+}
+
+// decideHandOff weighs a problem routed to another team: left with them,
+// it is the coaching material's disqualifier.
+func (rb *rubric) decideHandOff(step int, why string) (int, string) {
+	switch {
+	case rb.routed == "":
+		return step, why
+	case rb.leftToThem != "":
+		return 0, fmt.Sprintf("The problem was handed off to the team that owns it (%q) and left with them (%q): routing is not ownership, the coaching material's disqualifier.", rb.routed, rb.leftToThem)
+	default:
+		return min(step, 1), fmt.Sprintf("The problem was routed to another team (%q): say what you did to carry it to a fix.", rb.routed)
+	}
+}
+
+// decideAnswered weighs whether the answer answered the question: a
+// hypothetical, no real time of the candidate's own, or nothing of the
+// principle asked is No Hire; the principle touched in passing is at most
+// Leaning No Hire.
+func (rb *rubric) decideAnswered(step int, why, principle string) (int, string) {
 	switch {
 	case rb.offTopic == "hypothetical":
-		step = 0
-		why = fmt.Sprintf("It did not answer the question: it says what the candidate would do (%q), not a time it happened.", rb.offTopicQuote)
+		return 0, fmt.Sprintf("It did not answer the question: it says what the candidate would do (%q), not a time it happened.", rb.offTopicQuote)
 	case rb.offTopic != "":
-		step = 0
-		why = fmt.Sprintf("It did not answer the question: no story of a real time of the candidate's own, only views, generalities or what others did (%q).", rb.offTopicQuote)
+		return 0, fmt.Sprintf("It did not answer the question: no story of a real time of the candidate's own, only views, generalities or what others did (%q).", rb.offTopicQuote)
 	case rb.offPrinciple:
-		step = 0
-		why = fmt.Sprintf("It did not answer the question: the story may be good, but it shows nothing of %s, the principle asked.", principle)
+		return 0, fmt.Sprintf("It did not answer the question: the story may be good, but it shows nothing of %s, the principle asked.", principle)
 	case rb.topicKnown && rb.topicHits == 1:
-		step = min(step, 1)
-		why = fmt.Sprintf("The story touches %s, the principle asked, only in passing (%q): it is a story for another question.", principle, rb.topicQuote)
+		return min(step, 1), fmt.Sprintf("The story touches %s, the principle asked, only in passing (%q): it is a story for another question.", principle, rb.topicQuote)
 	}
-	if step == 0 && rb.retold != "" && (rb.offTopic != "" || rb.offPrinciple) {
-		// Asked again, the candidate told a real time: the first answer
-		// still missed the question, and the story told in its place
-		// was heard once, not probed like a first answer.
-		step = 1
-		why += " Asked again, the candidate told a real time: " + rb.retold + " Needing the question twice keeps the answer below Leaning Hire."
-	}
-	v.Decision = VerdictSteps[step]
-	if why != "" {
-		v.Reasons = append(v.Reasons, why)
-	}
+	return step, why
+}
+
+// reasons are the verdict's points after the deciding one: the miss, each
+// lens with what it rests on, and each probe left unanswered.
+func (rb *rubric) reasons(probes []ProbeExchange) []string {
+	var out []string
 	if rb.miss != "" {
 		switch {
 		case rb.owned != "":
-			v.Reasons = append(v.Reasons, fmt.Sprintf("The result was a miss (%q), owned (%q): a failure owned and learned from counts for the candidate, not against.", rb.miss, rb.owned))
+			out = append(out, fmt.Sprintf("The result was a miss (%q), owned (%q): a failure owned and learned from counts for the candidate, not against.", rb.miss, rb.owned))
 		case rb.blamed != "":
-			v.Reasons = append(v.Reasons, fmt.Sprintf("The result was a miss (%q) put on others (%q), with nothing owned.", rb.miss, rb.blamed))
+			out = append(out, fmt.Sprintf("The result was a miss (%q) put on others (%q), with nothing owned.", rb.miss, rb.blamed))
 		default:
-			v.Reasons = append(v.Reasons, fmt.Sprintf("The result was a miss (%q): not a flaw in itself, if it is owned and learned from.", rb.miss))
+			out = append(out, fmt.Sprintf("The result was a miss (%q): not a flaw in itself, if it is owned and learned from.", rb.miss))
 		}
 	}
 	for i, l := range rb.lenses {
 		if len(l.notes) == 0 {
 			continue
 		}
-		v.Reasons = append(v.Reasons, fmt.Sprintf("%s (%s): %s.", lensNames[i], lensMark(l.score), strings.Join(l.notes, "; ")))
+		out = append(out, fmt.Sprintf("%s (%s): %s.", lensNames[i], lensMark(l.score), strings.Join(l.notes, "; ")))
 	}
-	for _, pr := range r.Probes {
+	for _, pr := range probes {
 		if pr.Verdict != nil && pr.Verdict.Rating == RatingUnanswered {
-			v.Reasons = append(v.Reasons, fmt.Sprintf("Probe on %s: not answered, so not scored.", pr.Gap))
+			out = append(out, fmt.Sprintf("Probe on %s: not answered, so not scored.", pr.Gap))
 		}
 	}
+	return out
+}
+
+// summary is the verdict in a sentence or two: the deciding reason or
+// the evidence, the decision, and the follow-ups left unanswered.
+func (rb *rubric) summary(step int, why, decision, principle string) string {
+	var s string
 	switch {
 	case why != "":
-		v.Summary = fmt.Sprintf("%s %s for %s.", strings.SplitN(why, ":", 2)[0]+".", v.Decision, principle)
+		s = fmt.Sprintf("%s %s for %s.", strings.SplitN(why, ":", 2)[0]+".", decision, principle)
 	case step >= 2:
-		v.Summary = fmt.Sprintf("A clear, owned story with evidence. %s for %s.", v.Decision, principle)
+		s = fmt.Sprintf("A clear, owned story with evidence. %s for %s.", decision, principle)
 	default:
-		v.Summary = fmt.Sprintf("The evidence is missing where it matters. %s for %s.", v.Decision, principle)
+		s = fmt.Sprintf("The evidence is missing where it matters. %s for %s.", decision, principle)
 	}
 	switch len(rb.unanswered) {
 	case 0:
 	case 1:
-		v.Summary += fmt.Sprintf(" The follow-up on %s was not answered.", rb.unanswered[0])
+		s += fmt.Sprintf(" The follow-up on %s was not answered.", rb.unanswered[0])
 	default:
 		names := make([]string, len(rb.unanswered))
 		for i, g := range rb.unanswered {
 			names[i] = string(g)
 		}
-		v.Summary += fmt.Sprintf(" The follow-ups on %s were not answered.", joinAnd(names))
+		s += fmt.Sprintf(" The follow-ups on %s were not answered.", joinAnd(names))
 	}
-	return v
+	return s
 }
 
 func lensMark(score float64) string {

@@ -111,132 +111,170 @@ func (v LabeledVerdict) Star() star.LabeledAnswer {
 // ParseVerdict reads one labeled verdict file (testdata/verdicts/README.md).
 // Errors name the file and the line.
 func ParseVerdict(name, text string) (LabeledVerdict, error) {
-	v := LabeledVerdict{Name: name}
-	seen := map[string]int{}
-	fail := func(n int, format string, args ...any) (LabeledVerdict, error) {
-		return v, fmt.Errorf("%s:%d: %s", name, n, fmt.Sprintf(format, args...))
-	}
-	// pending is the index of a probe still waiting for its [reply] line.
-	pending := -1
+	p := verdictParser{v: LabeledVerdict{Name: name}, seen: map[string]int{}, pending: -1}
 	sc := bufio.NewScanner(strings.NewReader(text))
 	sc.Buffer(make([]byte, 64*1024), 1<<20)
 	n := 0
 	for sc.Scan() {
 		n++
-		line := strings.TrimSpace(sc.Text())
-		switch {
-		case line == "":
-		case strings.HasPrefix(line, "#"):
-			if len(v.Spans) > 0 || len(v.Probes) > 0 {
-				return fail(n, "header line after the answer began; headers come first")
-			}
-			key, value, ok := strings.Cut(strings.TrimSpace(line[1:]), ":")
-			key, value = strings.TrimSpace(key), strings.TrimSpace(value)
-			if !ok {
-				return fail(n, "header must be \"# key: value\", got %.40q", line)
-			}
-			if at, dup := seen[key]; dup {
-				return fail(n, "header %q given twice (first on line %d)", key, at)
-			}
-			seen[key] = n
-			switch key {
-			case "principle":
-				v.Principle = value
-			case "question":
-				v.QuestionID = value
-			case "level":
-				if !slices.Contains(verdictLevels, value) {
-					return fail(n, "level %q: want one of %s", value, strings.Join(verdictLevels, ", "))
-				}
-				v.Level = value
-			case "verdict":
-				if !slices.Contains(VerdictSteps, value) {
-					return fail(n, "verdict %q: want one of %s", value, strings.Join(VerdictSteps, ", "))
-				}
-				v.Verdict = value
-			case "traits":
-				for _, t := range strings.Split(value, ",") {
-					t = strings.TrimSpace(t)
-					if t == "" {
-						continue
-					}
-					if !slices.Contains(VerdictTraits, t) {
-						return fail(n, "unknown trait %q", t)
-					}
-					v.Traits = append(v.Traits, t)
-				}
-			case "why":
-				v.Why = value
-			default:
-				return fail(n, "unknown header %q", key)
-			}
-			if value == "" {
-				return fail(n, "header %q is empty", key)
-			}
-		case strings.HasPrefix(line, "["):
-			tag, rest, ok := strings.Cut(line[1:], "]")
-			if !ok {
-				return fail(n, "unclosed tag in %.40q", line)
-			}
-			tag, rest = strings.ToLower(strings.TrimSpace(tag)), strings.TrimSpace(rest)
-			switch {
-			case tag == "reply":
-				if pending < 0 {
-					return fail(n, "[reply] with no [probe ...] before it")
-				}
-				v.Probes[pending].Reply = rest
-				pending = -1
-			case strings.HasPrefix(tag, "probe"):
-				if pending >= 0 {
-					return fail(n, "[%s] before the previous probe's [reply] (an unanswered probe has an empty [reply] line)", tag)
-				}
-				gap := Gap(strings.TrimSpace(strings.TrimPrefix(tag, "probe")))
-				if !slices.Contains(verdictGaps, gap) {
-					return fail(n, "probe gap %q: want [probe <gap>] with one of %s", gap, gapList())
-				}
-				if rest == "" {
-					return fail(n, "[%s] without the probe's text", tag)
-				}
-				if len(v.Probes) == 3 {
-					return fail(n, "more than three probes")
-				}
-				v.Probes = append(v.Probes, LabeledProbe{Gap: gap, Text: rest})
-				pending = len(v.Probes) - 1
-			default:
-				label, known := star.ParseLabel(tag)
-				if star.Label(tag) == SpanOther {
-					label, known = SpanOther, true
-				}
-				if !known {
-					return fail(n, "unknown tag [%s]: want a STAR part, [other], [probe <gap>] or [reply]", tag)
-				}
-				if len(v.Probes) > 0 {
-					return fail(n, "[%s] span after the probes; the answer's spans come first", tag)
-				}
-				if rest == "" {
-					return fail(n, "empty [%s] span", tag)
-				}
-				v.Spans = append(v.Spans, star.LabeledSpan{Label: label, Text: rest})
-			}
-		default:
-			return fail(n, "line is neither a # header nor a [tag] line")
+		if err := p.line(n, strings.TrimSpace(sc.Text())); err != nil {
+			return p.v, fmt.Errorf("%s:%d: %w", name, n, err)
 		}
 	}
 	if err := sc.Err(); err != nil {
-		return v, fmt.Errorf("%s: %w", name, err)
+		return p.v, fmt.Errorf("%s: %w", name, err)
 	}
-	if pending >= 0 {
-		return fail(n, "the last probe has no [reply] line (leave it empty for an unanswered probe)")
+	if p.pending >= 0 {
+		return p.v, fmt.Errorf("%s:%d: the last probe has no [reply] line (leave it empty for an unanswered probe)", name, n)
 	}
 	for _, key := range []string{"principle", "question", "level", "verdict", "traits", "why"} {
-		if _, ok := seen[key]; !ok {
-			return v, fmt.Errorf("%s: missing header %q", name, key)
+		if _, ok := p.seen[key]; !ok {
+			return p.v, fmt.Errorf("%s: missing header %q", name, key)
 		}
 	}
-	if len(v.Spans) == 0 {
-		return v, fmt.Errorf("%s: no answer spans", name)
+	if len(p.v.Spans) == 0 {
+		return p.v, fmt.Errorf("%s: no answer spans", name)
 	}
-	return v, nil
+	return p.v, nil
+}
+
+// verdictParser is a labeled verdict file read so far.
+type verdictParser struct {
+	v LabeledVerdict
+	// seen is the line each header was given on.
+	seen map[string]int
+	// pending is the index of a probe still waiting for its [reply] line.
+	pending int
+}
+
+// line reads line n, trimmed: blank, a # header or a [tag] line.
+func (p *verdictParser) line(n int, line string) error {
+	switch {
+	case line == "":
+		return nil
+	case strings.HasPrefix(line, "#"):
+		return p.header(n, line)
+	case strings.HasPrefix(line, "["):
+		return p.tagged(line)
+	default:
+		return errors.New("line is neither a # header nor a [tag] line")
+	}
+}
+
+// header reads a "# key: value" line, given on line n.
+func (p *verdictParser) header(n int, line string) error {
+	v := &p.v
+	if len(v.Spans) > 0 || len(v.Probes) > 0 {
+		return errors.New("header line after the answer began; headers come first")
+	}
+	key, value, ok := strings.Cut(strings.TrimSpace(line[1:]), ":")
+	key, value = strings.TrimSpace(key), strings.TrimSpace(value)
+	if !ok {
+		return fmt.Errorf("header must be \"# key: value\", got %.40q", line)
+	}
+	if at, dup := p.seen[key]; dup {
+		return fmt.Errorf("header %q given twice (first on line %d)", key, at)
+	}
+	p.seen[key] = n
+	switch key {
+	case "principle":
+		v.Principle = value
+	case "question":
+		v.QuestionID = value
+	case "level":
+		if !slices.Contains(verdictLevels, value) {
+			return fmt.Errorf("level %q: want one of %s", value, strings.Join(verdictLevels, ", "))
+		}
+		v.Level = value
+	case "verdict":
+		if !slices.Contains(VerdictSteps, value) {
+			return fmt.Errorf("verdict %q: want one of %s", value, strings.Join(VerdictSteps, ", "))
+		}
+		v.Verdict = value
+	case "traits":
+		for _, t := range strings.Split(value, ",") {
+			t = strings.TrimSpace(t)
+			if t == "" {
+				continue
+			}
+			if !slices.Contains(VerdictTraits, t) {
+				return fmt.Errorf("unknown trait %q", t)
+			}
+			v.Traits = append(v.Traits, t)
+		}
+	case "why":
+		v.Why = value
+	default:
+		return fmt.Errorf("unknown header %q", key)
+	}
+	if value == "" {
+		return fmt.Errorf("header %q is empty", key)
+	}
+	return nil
+}
+
+// tagged reads a "[tag] text" line: a [reply], a [probe <gap>], or one
+// of the answer's spans.
+func (p *verdictParser) tagged(line string) error {
+	tag, rest, ok := strings.Cut(line[1:], "]")
+	if !ok {
+		return fmt.Errorf("unclosed tag in %.40q", line)
+	}
+	tag, rest = strings.ToLower(strings.TrimSpace(tag)), strings.TrimSpace(rest)
+	switch {
+	case tag == "reply":
+		if p.pending < 0 {
+			return errors.New("[reply] with no [probe ...] before it")
+		}
+		p.v.Probes[p.pending].Reply = rest
+		p.pending = -1
+		return nil
+	case strings.HasPrefix(tag, "probe"):
+		return p.probe(tag, rest)
+	default:
+		return p.span(tag, rest)
+	}
+}
+
+// probe reads a [probe <gap>] line; its reply is pending until a [reply]
+// line.
+func (p *verdictParser) probe(tag, text string) error {
+	if p.pending >= 0 {
+		return fmt.Errorf("[%s] before the previous probe's [reply] (an unanswered probe has an empty [reply] line)", tag)
+	}
+	gap := Gap(strings.TrimSpace(strings.TrimPrefix(tag, "probe")))
+	if !slices.Contains(verdictGaps, gap) {
+		return fmt.Errorf("probe gap %q: want [probe <gap>] with one of %s", gap, gapList())
+	}
+	if text == "" {
+		return fmt.Errorf("[%s] without the probe's text", tag)
+	}
+	if len(p.v.Probes) == 3 {
+		return errors.New("more than three probes")
+	}
+	p.v.Probes = append(p.v.Probes, LabeledProbe{Gap: gap, Text: text})
+	p.pending = len(p.v.Probes) - 1
+	return nil
+}
+
+// span reads one of the main answer's spans: a STAR part or [other],
+// before any probe.
+func (p *verdictParser) span(tag, text string) error {
+	label, known := star.ParseLabel(tag)
+	if star.Label(tag) == SpanOther {
+		label, known = SpanOther, true
+	}
+	if !known {
+		return fmt.Errorf("unknown tag [%s]: want a STAR part, [other], [probe <gap>] or [reply]", tag)
+	}
+	if len(p.v.Probes) > 0 {
+		return fmt.Errorf("[%s] span after the probes; the answer's spans come first", tag)
+	}
+	if text == "" {
+		return fmt.Errorf("empty [%s] span", tag)
+	}
+	p.v.Spans = append(p.v.Spans, star.LabeledSpan{Label: label, Text: text})
+	return nil
 }
 
 // verdictGaps are the gaps a labeled probe may go after.

@@ -247,36 +247,7 @@ func (c *connection) read() (dropped bool) {
 		}
 		switch kind {
 		case websocket.BinaryMessage:
-			samples, err := transcribe.PCM16(buf.Bytes())
-			if err != nil {
-				c.metrics.dropped.WithLabelValues("bad_audio").Inc()
-				c.sendError(protocol.NewError(protocol.CodeBadAudio, "%v; the frame was dropped", err))
-				continue
-			}
-			if len(samples) == 0 {
-				continue
-			}
-			c.metrics.audio.Add(float64(len(samples)) / transcribe.SampleRate)
-			c.tape.write(samples)
-			waiting, ok := c.in.put(item{kind: itemAudio, samples: samples, at: time.Now()})
-			if !ok {
-				c.metrics.dropped.WithLabelValues("after_end").Inc()
-				continue
-			}
-			switch {
-			case waiting > warnAt && !behind:
-				behind = true
-				backlog := float64(waiting) / transcribe.SampleRate
-				c.logger().Warn().Float64("backlog", backlog).Msg("transcription behind")
-				c.out.send(protocol.WarningMessage{Type: protocol.TypeWarning, Code: protocol.CodeBehind, Backlog: round3(backlog),
-					Message: "transcription is behind the audio; nothing is lost, results will catch up"})
-			case waiting < warnAt/2:
-				behind = false
-			}
-			if waiting > limit {
-				c.in.waitForRoom(limit)
-				c.ws.SetReadDeadline(time.Now().Add(pongWait))
-			}
+			behind = c.audioFrame(buf.Bytes(), behind, warnAt, limit)
 		case websocket.TextMessage:
 			m, bad := protocol.DecodeClientMessage(buf.Bytes())
 			switch {
@@ -290,6 +261,46 @@ func (c *connection) read() (dropped bool) {
 			}
 		}
 	}
+}
+
+// audioFrame takes one binary frame of PCM16: onto the tape first, so a
+// crash loses nothing received while the engine lags, then into the
+// inbox. Once the backlog passes warnAt the client is warned, once per
+// stretch of being behind (behind says whether it is; audioFrame returns
+// the new value); past limit the reader waits for room, which slows the
+// client through TCP instead of dropping audio.
+func (c *connection) audioFrame(frame []byte, behind bool, warnAt, limit int) bool {
+	samples, err := transcribe.PCM16(frame)
+	if err != nil {
+		c.metrics.dropped.WithLabelValues("bad_audio").Inc()
+		c.sendError(protocol.NewError(protocol.CodeBadAudio, "%v; the frame was dropped", err))
+		return behind
+	}
+	if len(samples) == 0 {
+		return behind
+	}
+	c.metrics.audio.Add(float64(len(samples)) / transcribe.SampleRate)
+	c.tape.write(samples)
+	waiting, ok := c.in.put(item{kind: itemAudio, samples: samples, at: time.Now()})
+	if !ok {
+		c.metrics.dropped.WithLabelValues("after_end").Inc()
+		return behind
+	}
+	switch {
+	case waiting > warnAt && !behind:
+		behind = true
+		backlog := float64(waiting) / transcribe.SampleRate
+		c.logger().Warn().Float64("backlog", backlog).Msg("transcription behind")
+		c.out.send(protocol.WarningMessage{Type: protocol.TypeWarning, Code: protocol.CodeBehind, Backlog: round3(backlog),
+			Message: "transcription is behind the audio; nothing is lost, results will catch up"})
+	case waiting < warnAt/2:
+		behind = false
+	}
+	if waiting > limit {
+		c.in.waitForRoom(limit)
+		c.ws.SetReadDeadline(time.Now().Add(pongWait))
+	}
+	return behind
 }
 
 // sendError counts an Error message by its code and queues it.

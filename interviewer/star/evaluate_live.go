@@ -126,48 +126,74 @@ func EvaluateLive(newReader func() func([]Token) []Label, answers []LabeledAnswe
 	return sum
 }
 
+// evaluateLiveAnswer plays one answer: the cuts, then the live updates on
+// a simulated clock, then the lag behind each change of part.
 func evaluateLiveAnswer(newReader func() func([]Token) []Label, a LabeledAnswer, opt LiveEvalOptions) LiveEval {
 	e := LiveEval{Answers: 1}
 	tokens, gold := typedTokens(a, opt.Pauses)
-	n := len(tokens)
-	if n == 0 {
+	if len(tokens) == 0 {
 		return e
 	}
-	read := newReader()
-	for cut := opt.Every; cut <= n; cut += opt.Every {
+	e.readCuts(newReader(), tokens, gold, opt.Every)
+	_, _, ends := a.Tokens()
+	told := tell(gold, ends, opt)
+	times, shown := e.followUpdates(newReader(), tokens, told, opt)
+	e.measureLags(told, times, shown)
+	return e
+}
+
+// readCuts reads the answer cut every every words and counts the cuts
+// whose last word got its gold label.
+func (e *LiveEval) readCuts(read func([]Token) []Label, tokens []Token, gold []Label, every int) {
+	for cut := every; cut <= len(tokens); cut += every {
 		e.Cuts++
 		if got := read(tokens[:cut]); got[cut-1] == gold[cut-1] {
 			e.LastRight++
 		}
 	}
+}
 
-	// Word i is said from start[i] to start[i]+step; a sentence's gap
-	// follows its last word.
-	_, _, ends := a.Tokens()
-	step := 1 / opt.WordsPerSecond
-	start := make([]float64, n)
+// toldAnswer is an answer on the simulated clock: word i is said from
+// start[i] to start[i]+step, and the telling ends at end.
+type toldAnswer struct {
+	gold      []Label
+	start     []float64
+	step, end float64
+}
+
+// tell times the answer's words at opt's pace, with a sentence's gap
+// after its last word (ends marks them).
+func tell(gold []Label, ends []bool, opt LiveEvalOptions) toldAnswer {
+	a := toldAnswer{gold: gold, start: make([]float64, len(gold)), step: 1 / opt.WordsPerSecond}
 	at := 0.0
-	for i := range n {
-		start[i] = at
-		at += step
+	for i := range a.start {
+		a.start[i] = at
+		at += a.step
 		if ends[i] {
 			at += opt.SentenceGap
 		}
 	}
-	end := at
-	heard := func(t float64) int { // words ended by t
-		return sort.Search(n, func(i int) bool { return start[i]+step > t+1e-9 })
-	}
-	told := func(t float64) Label { // the part of the last word begun by t
-		return gold[max(sort.Search(n, func(i int) bool { return start[i] > t+1e-9 })-1, 0)]
-	}
+	a.end = at
+	return a
+}
 
-	read = newReader()
+// heard is how many words have ended by t.
+func (a toldAnswer) heard(t float64) int {
+	return sort.Search(len(a.start), func(i int) bool { return a.start[i]+a.step > t+1e-9 })
+}
+
+// partAt is the part of the last word begun by t.
+func (a toldAnswer) partAt(t float64) Label {
+	return a.gold[max(sort.Search(len(a.start), func(i int) bool { return a.start[i] > t+1e-9 })-1, 0)]
+}
+
+// followUpdates reads the words heard at every update, as a live view
+// would, and scores the part shown and the unconfirmed reading against
+// the part being told. It returns each update's time and the part shown.
+func (e *LiveEval) followUpdates(read func([]Token) []Label, tokens []Token, told toldAnswer, opt LiveEvalOptions) (times []float64, shown []Label) {
 	var show liveHold
-	var times []float64
-	var shown []Label
-	for t := opt.Update; t < end+opt.Update; t += opt.Update {
-		k := heard(t)
+	for t := opt.Update; t < told.end+opt.Update; t += opt.Update {
+		k := told.heard(t)
 		if k == 0 {
 			continue
 		}
@@ -178,7 +204,7 @@ func evaluateLiveAnswer(newReader func() func([]Token) []Label, a LabeledAnswer,
 			e.ShownChanges++
 		}
 		e.Updates++
-		truth := told(t)
+		truth := told.partAt(t)
 		if s == truth {
 			e.ShownRight++
 		}
@@ -188,11 +214,20 @@ func evaluateLiveAnswer(newReader func() func([]Token) []Label, a LabeledAnswer,
 		times = append(times, t)
 		shown = append(shown, s)
 	}
+	return times, shown
+}
+
+// measureLags records, for each change of gold part, the seconds until an
+// update showed the new part, or the whole part, counted Missed, when
+// none did.
+func (e *LiveEval) measureLags(told toldAnswer, times []float64, shown []Label) {
+	gold, start := told.gold, told.start
+	n := len(gold)
 	for i := 1; i < n; i++ {
 		if gold[i] == gold[i-1] {
 			continue
 		}
-		next := end
+		next := told.end
 		for j := i + 1; j < n; j++ {
 			if gold[j] != gold[i] {
 				next = start[j]
@@ -211,7 +246,6 @@ func evaluateLiveAnswer(newReader func() func([]Token) []Label, a LabeledAnswer,
 		}
 		e.Lags = append(e.Lags, lag)
 	}
-	return e
 }
 
 // liveHold is interviewer.LiveView's rule for the part it shows: a new
