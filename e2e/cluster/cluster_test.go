@@ -118,26 +118,40 @@ func (c *cluster) listenURL() string { return "ws://" + c.lb.Addr + "/v1/listen"
 // address, so serve's per-address limit is off (--connect-rate 0).
 func startCluster(t testing.TB, bin string, extra ...string) *cluster {
 	t.Helper()
+	return startPinnedCluster(t, bin, "", "", extra...)
+}
+
+// startPinnedCluster is startCluster with replica a held to the CPUs cpuA
+// and b to cpuB, each a taskset list such as "0"; "" lets a replica run on
+// any CPU.
+func startPinnedCluster(t testing.TB, bin, cpuA, cpuB string, extra ...string) *cluster {
+	t.Helper()
 	database := postgres.Database(t)
 	c := &cluster{bucket: gateway.Bucket(t), prefix: "coach", s3: gateway.Client(t)}
 	flags := []string{"--engine", "instant", "--database", database,
 		"--recordings", "s3://" + c.bucket + "/" + c.prefix, "--s3-endpoint", gateway.Endpoint(t), "--s3-path-style",
 		"--s3-chunk", chunk.String(), "--connect-rate", "0"}
 	flags = append(flags, extra...)
-	c.a = startReplica(t, bin, "a", flags)
-	c.b = startReplica(t, bin, "b", flags)
+	c.a = startReplica(t, bin, "a", cpuA, flags)
+	c.b = startReplica(t, bin, "b", cpuB, flags)
 	c.lb = nginxtest.Start(t, filepath.Join(root(t), "deploy", "nginx", "mockinterview.conf"), c.a.addr, c.b.addr)
 	return c
 }
 
 // startReplica starts `serve --replica name` on a free loopback port with
-// a data folder of its own (the spool), and waits for /readyz.
-func startReplica(t testing.TB, bin, name string, flags []string) *replica {
+// a data folder of its own (the spool), and waits for /readyz. A cpus
+// list other than "" starts it through `taskset -c cpus`, which sets the
+// affinity and then execs serve, so every thread serve makes inherits it
+// and the process's id is serve's own.
+func startReplica(t testing.TB, bin, name, cpus string, flags []string) *replica {
 	t.Helper()
 	addr := freePort(t)
 	r := &replica{name: name, addr: addr, exited: make(chan struct{}), log: &syncBuffer{}}
 	args := append([]string{"serve", "--replica", name, "--addr", addr, "--data", t.TempDir()}, flags...)
 	r.cmd = exec.Command(bin, args...)
+	if cpus != "" {
+		r.cmd = exec.Command("taskset", append([]string{"-c", cpus, bin}, args...)...)
+	}
 	// Nothing of the developer's own configuration, and the bucket's keys.
 	for _, kv := range os.Environ() {
 		if !strings.HasPrefix(kv, "MOCKINTERVIEW_") && !strings.HasPrefix(kv, "AWS_") && !strings.HasPrefix(kv, "OPENAI_") {

@@ -38,22 +38,10 @@ func BenchmarkClusterLoad(b *testing.B) {
 	if v, err := time.ParseDuration(os.Getenv("MOCKINTERVIEW_LOAD_DURATION")); err == nil && v > 0 {
 		duration = v
 	}
-	answer := speech(b, story...)
-	wav := filepath.Join(b.TempDir(), "answer.wav")
-	if err := os.WriteFile(wav, transcribe.EncodeWAV(answer), 0o644); err != nil {
-		b.Fatal(err)
-	}
+	answer, wav := storyWAV(b)
 	bin := buildBinary(b)
 	c := startCluster(b, bin, "--max-sessions", strconv.Itoa(sessions+50))
-
-	// The session the reader reads: recorded on a, read through b.
-	ctx, cancel := context.WithTimeout(b.Context(), 30*time.Second)
-	seed, err := protocol.Stream(ctx, protocol.StreamConfig{URL: "ws://" + c.a.addr + "/v1/listen", Start: protocol.ClientMessage{Mode: "practice"}},
-		[][]int16{answer[:5*transcribe.SampleRate]}, nil)
-	cancel()
-	if err != nil || seed.Report == nil {
-		b.Fatalf("the session to read: %v", err)
-	}
+	seed := seedSession(b, c.a, answer)
 
 	for range b.N {
 		for _, run := range []struct{ name, url string }{
@@ -79,6 +67,30 @@ func BenchmarkClusterLoad(b *testing.B) {
 	}
 }
 
+// storyWAV is the five sentences of story, spoken, and a WAV file of them
+// for loadtest to play.
+func storyWAV(b *testing.B) ([]int16, string) {
+	answer := speech(b, story...)
+	wav := filepath.Join(b.TempDir(), "answer.wav")
+	if err := os.WriteFile(wav, transcribe.EncodeWAV(answer), 0o644); err != nil {
+		b.Fatal(err)
+	}
+	return answer, wav
+}
+
+// seedSession streams the first 5 s of answer to replica r as one whole
+// session: the session a reader then asks the other replica for.
+func seedSession(b *testing.B, r *replica, answer []int16) *protocol.StreamResult {
+	ctx, cancel := context.WithTimeout(b.Context(), 30*time.Second)
+	defer cancel()
+	seed, err := protocol.Stream(ctx, protocol.StreamConfig{URL: "ws://" + r.addr + "/v1/listen", Start: protocol.ClientMessage{Mode: "practice"}},
+		[][]int16{answer[:5*transcribe.SampleRate]}, nil)
+	if err != nil || seed.Report == nil {
+		b.Fatalf("the session to read, on replica %s: %v", r.name, err)
+	}
+	return seed
+}
+
 // loadReport is the part of `loadtest --json` the benchmark reads.
 type loadReport struct {
 	Connected     int     `json:"connected"`
@@ -95,6 +107,8 @@ type loadReport struct {
 		Max    float64 `json:"max"`
 	} `json:"final_latency_ms"`
 	Errors map[string]int `json:"errors"`
+	// ClientCPU is the CPU seconds the loadtest process itself spent.
+	ClientCPU float64 `json:"-"`
 }
 
 // loadtest runs the binary's loadtest against url.
@@ -106,6 +120,7 @@ func loadtest(b *testing.B, bin, url string, sessions int, duration time.Duratio
 	if err != nil || json.Unmarshal(out, &r) != nil {
 		b.Fatalf("loadtest --url %s: %v\n%s", url, err, out)
 	}
+	r.ClientCPU = (cmd.ProcessState.UserTime() + cmd.ProcessState.SystemTime()).Seconds()
 	return r
 }
 
