@@ -22,6 +22,7 @@ type cutProxy struct {
 	ln    net.Listener
 	mu    sync.Mutex
 	conns []net.Conn
+	until time.Time // connections are refused until then: the network is down
 }
 
 func startCutProxy(t *testing.T, target string) *cutProxy {
@@ -38,6 +39,13 @@ func startCutProxy(t *testing.T, target string) *cutProxy {
 			if err != nil {
 				return
 			}
+			p.mu.Lock()
+			down := time.Now().Before(p.until)
+			p.mu.Unlock()
+			if down {
+				in.Close()
+				continue
+			}
 			out, err := net.Dial("tcp", to)
 			if err != nil {
 				in.Close()
@@ -52,15 +60,17 @@ func startCutProxy(t *testing.T, target string) *cutProxy {
 	}()
 	t.Cleanup(func() {
 		ln.Close()
-		p.cut()
+		p.cut(0)
 	})
 	return p
 }
 
-// cut closes every connection the proxy carries.
-func (p *cutProxy) cut() {
+// cut closes every connection the proxy carries, and refuses new ones for
+// down.
+func (p *cutProxy) cut(down time.Duration) {
 	p.mu.Lock()
 	defer p.mu.Unlock()
+	p.until = time.Now().Add(down)
 	for _, c := range p.conns {
 		c.Close()
 	}
@@ -87,7 +97,15 @@ func TestReconnect(t *testing.T) {
 	waitFor(t, ctx, "the first words", `document.querySelector('.turn.you[data-answer="0"] .final').textContent.split(' ').length > 8`, 60*time.Second)
 	before := eval[string](t, ctx, `document.querySelector('.turn.you[data-answer="0"] .final').textContent`)
 
-	proxy.cut()
+	proxy.cut(3 * time.Second)
+	waitFor(t, ctx, "the page to say it reconnects", `document.querySelector('#live-status').dataset.state === 'reconnecting'`, 5*time.Second)
+	if got := text(t, ctx, "#live-status-text"); got != "Connection lost · reconnecting…" {
+		t.Errorf("while the network is down the status reads %q", got)
+	}
+	if !eval[bool](t, ctx, `!document.querySelector('#live-warning').hidden && document.querySelector('#live-warning').textContent.includes('Keep talking')`) {
+		t.Error("while the network is down no warning tells the person to keep talking")
+	}
+	screenshotViewport(t, ctx, "reconnecting")
 	waitFor(t, ctx, "the page to reconnect", `document.querySelector('#view-live').dataset.reconnects === '1'`, 10*time.Second)
 	waitFor(t, ctx, "the page to be back", `document.querySelector('#live-status').dataset.state === 'listening'`, 30*time.Second)
 	if got := metric(t, svc.URL, "mockinterview_sessions_resumed_total"); got != "1" {
