@@ -2,7 +2,6 @@ package protocol
 
 import (
 	"context"
-	"encoding/binary"
 	"encoding/json"
 	"errors"
 	"fmt"
@@ -15,6 +14,7 @@ import (
 	"time"
 
 	"github.com/gorilla/websocket"
+	"github.com/mockinterview/mockinterview/transcribe"
 )
 
 // Dialer opens connections to a listen endpoint. The zero value is ready
@@ -131,10 +131,7 @@ func (c *Conn) Send(m ClientMessage) error { return c.ws.WriteJSON(m) }
 // SendAudio sends samples as one binary frame of 16-bit little-endian
 // PCM, about 100 ms (1600 samples) being the usual size.
 func (c *Conn) SendAudio(samples []int16) error {
-	c.pcm = c.pcm[:0]
-	for _, s := range samples {
-		c.pcm = binary.LittleEndian.AppendUint16(c.pcm, uint16(s))
-	}
+	c.pcm = transcribe.AppendPCM16(c.pcm[:0], samples)
 	return c.SendPCM(c.pcm)
 }
 

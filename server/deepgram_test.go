@@ -3,7 +3,6 @@ package server
 import (
 	"context"
 	"crypto/sha256"
-	"encoding/binary"
 	"encoding/hex"
 	"encoding/json"
 	"net/http"
@@ -69,10 +68,7 @@ func TestAudioBeforeStart(t *testing.T) {
 	sum := sha256.New()
 	frame := transcribe.SampleRate / 10
 	for i := 0; i < len(answer); i += frame {
-		b := make([]byte, 0, 2*frame)
-		for _, v := range answer[i:min(i+frame, len(answer))] {
-			b = binary.LittleEndian.AppendUint16(b, uint16(v))
-		}
+		b := transcribe.AppendPCM16(nil, answer[i:min(i+frame, len(answer))])
 		sum.Write(b)
 		if err := conn.SendPCM(b); err != nil {
 			t.Fatal(err)

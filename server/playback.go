@@ -67,10 +67,7 @@ func (p *playback) Read(b []byte) (int, error) {
 	if err != nil {
 		return 0, err
 	}
-	data := make([]byte, 0, 2*len(samples))
-	for _, s := range samples {
-		data = binary.LittleEndian.AppendUint16(data, uint16(s))
-	}
+	data := transcribe.AppendPCM16(nil, samples)
 	n := copy(b, data[min(at%2, int64(len(data))):])
 	if n == 0 {
 		return 0, fmt.Errorf("recording %s of session %s: %w", p.name, p.session, io.ErrUnexpectedEOF)

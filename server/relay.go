@@ -2,7 +2,6 @@ package server
 
 import (
 	"context"
-	"encoding/binary"
 	"encoding/json"
 	"errors"
 	"fmt"
@@ -15,6 +14,7 @@ import (
 
 	"github.com/mockinterview/mockinterview/protocol"
 	"github.com/mockinterview/mockinterview/store"
+	"github.com/mockinterview/mockinterview/transcribe"
 )
 
 // A Resume can reach a replica other than the one holding its session: a
@@ -135,10 +135,7 @@ func (s *session) relayUp(up *websocket.Conn, closed <-chan *websocket.CloseErro
 				err = up.WriteJSON(protocol.ClientMessage{Type: protocol.TypeKeepAlive})
 			}
 		case it.kind == itemAudio:
-			pcm = pcm[:0]
-			for _, v := range it.samples {
-				pcm = binary.LittleEndian.AppendUint16(pcm, uint16(v))
-			}
+			pcm = transcribe.AppendPCM16(pcm[:0], it.samples)
 			err = up.WriteMessage(websocket.BinaryMessage, pcm)
 		case it.kind == itemControl:
 			err = up.WriteJSON(it.msg)

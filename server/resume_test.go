@@ -3,7 +3,6 @@ package server
 import (
 	"context"
 	"crypto/sha256"
-	"encoding/binary"
 	"encoding/hex"
 	"math"
 	"net/http"
@@ -61,12 +60,24 @@ func (c *wsClient) audio(samples []int16) {
 }
 
 func pcmSum(samples []int16) string {
-	b := make([]byte, 0, 2*len(samples))
-	for _, v := range samples {
-		b = binary.LittleEndian.AppendUint16(b, uint16(v))
-	}
-	sum := sha256.Sum256(b)
+	sum := sha256.Sum256(transcribe.AppendPCM16(nil, samples))
 	return hex.EncodeToString(sum[:])
+}
+
+// bothHalves checks that a report of mainAnswer, told over two
+// connections, holds words of both halves.
+func bothHalves(t *testing.T, report protocol.ReportMessage) {
+	t.Helper()
+	var words []string
+	for _, w := range report.Report.Words {
+		words = append(words, w.Text)
+	}
+	text := strings.Join(words, " ")
+	for _, w := range []string{"checkout", "payment", "alerts", "learned"} {
+		if !strings.Contains(text, w) {
+			t.Errorf("the report's words lack %q, said before or after the connection changed: %s", w, text)
+		}
+	}
 }
 
 // TestResume drops the connection in the middle of an answer, without a
@@ -110,16 +121,7 @@ func TestResume(t *testing.T) {
 	if meta.SHA256 != pcmSum(whole) || meta.Duration != math.Round(float64(len(whole))/transcribe.SampleRate*1000)/1000 {
 		t.Errorf("Metadata: %.3f s, sha256 %s; want the whole %.3f s of audio sent over both connections", meta.Duration, meta.SHA256, float64(len(whole))/transcribe.SampleRate)
 	}
-	var words []string
-	for _, w := range report.Report.Words {
-		words = append(words, w.Text)
-	}
-	text := strings.Join(words, " ")
-	for _, w := range []string{"checkout", "payment", "alerts", "learned"} {
-		if !strings.Contains(text, w) {
-			t.Errorf("the report's words lack %q (from both connections): %s", w, text)
-		}
-	}
+	bothHalves(t, report)
 	a, err := ts.store.Sessions.Answer(t.Context(), begin.SessionID, 0)
 	if err != nil {
 		t.Fatal(err)

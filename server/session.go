@@ -2,7 +2,6 @@ package server
 
 import (
 	"context"
-	"encoding/binary"
 	"encoding/hex"
 	"errors"
 	"fmt"
@@ -229,11 +228,7 @@ func (s *session) audio(it item) (ending, bool) {
 		}
 	}
 	if s.iv != nil {
-		b := make([]byte, 0, 2*len(it.samples))
-		for _, v := range it.samples {
-			b = binary.LittleEndian.AppendUint16(b, uint16(v))
-		}
-		s.audioSum.Write(b)
+		s.audioSum.Write(transcribe.AppendPCM16(nil, it.samples))
 	}
 	s.hear(it)
 	return ending{}, false

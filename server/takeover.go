@@ -3,7 +3,6 @@ package server
 import (
 	"context"
 	"crypto/sha256"
-	"encoding/binary"
 	"errors"
 	"fmt"
 	"math"
@@ -186,11 +185,7 @@ func (s *session) adoptStored(d *store.SessionDetail, iv *interviewer.Interview,
 	// The time the connection was down is no silence of the speaker's.
 	s.lastSpeech, s.lastStar, s.audioChecked = s.now(), s.now(), s.now()
 	s.audioSum = sha256.New()
-	b := make([]byte, 0, 2*len(samples))
-	for _, v := range samples {
-		b = binary.LittleEndian.AppendUint16(b, uint16(v))
-	}
-	s.audioSum.Write(b)
+	s.audioSum.Write(transcribe.AppendPCM16(nil, samples))
 	s.metrics.active.Inc()
 	s.metrics.resumed.Inc()
 	s.c.setSessionID(s.id)

@@ -159,16 +159,7 @@ func TestResumeTakesOverFromTheStore(t *testing.T) {
 	if !slices.Equal(recorded, whole[:len(recorded)]) || len(recorded) < len(before) {
 		t.Errorf("the main answer's recording: %d samples, not the start of the %d sent", len(recorded), len(whole))
 	}
-	var words []string
-	for _, w := range report.Report.Words {
-		words = append(words, w.Text)
-	}
-	text := strings.Join(words, " ")
-	for _, w := range []string{"checkout", "payment", "alerts", "learned"} {
-		if !strings.Contains(text, w) {
-			t.Errorf("the report's words lack %q: %s", w, text)
-		}
-	}
+	bothHalves(t, report)
 	d, err := shared.Sessions.Session(t.Context(), begin.SessionID)
 	if err != nil || d.State != store.StateDone {
 		t.Errorf("the session after its report: %+v, %v", d, err)

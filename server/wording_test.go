@@ -1,7 +1,6 @@
 package server
 
 import (
-	"encoding/binary"
 	"encoding/json"
 	"fmt"
 	"net/http"
@@ -72,10 +71,7 @@ func (c *wsClient) speak(samples []int16) {
 	c.t.Helper()
 	const frame = transcribe.SampleRate / 10
 	for i := 0; i < len(samples); i += frame {
-		b := make([]byte, 0, 2*frame)
-		for _, v := range samples[i:min(i+frame, len(samples))] {
-			b = binary.LittleEndian.AppendUint16(b, uint16(v))
-		}
+		b := transcribe.AppendPCM16(nil, samples[i:min(i+frame, len(samples))])
 		c.binary(b)
 	}
 }

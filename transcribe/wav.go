@@ -9,6 +9,7 @@ import (
 	"math"
 	"os"
 	"path/filepath"
+	"slices"
 	"strings"
 )
 
@@ -353,6 +354,16 @@ func PCM16(b []byte) ([]int16, error) {
 		out[i] = int16(binary.LittleEndian.Uint16(b[2*i:]))
 	}
 	return out, nil
+}
+
+// AppendPCM16 appends samples to b as raw little-endian 16-bit PCM, the
+// bytes PCM16 reads, and returns the extended slice.
+func AppendPCM16(b []byte, samples []int16) []byte {
+	b = slices.Grow(b, 2*len(samples))
+	for _, v := range samples {
+		b = binary.LittleEndian.AppendUint16(b, uint16(v))
+	}
+	return b
 }
 
 // EncodeWAV returns a complete WAV file holding samples as 16 kHz mono 16-bit

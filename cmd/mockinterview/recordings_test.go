@@ -54,11 +54,7 @@ func getRange(t *testing.T, url, byteRange string) (int, []byte) {
 
 // pcm is samples as a WAV file's data.
 func pcm(samples []int16) []byte {
-	b := make([]byte, 0, 2*len(samples))
-	for _, s := range samples {
-		b = binary.LittleEndian.AppendUint16(b, uint16(s))
-	}
-	return b
+	return transcribe.AppendPCM16(nil, samples)
 }
 
 // TestServeS3 runs the service with its recordings in a bucket of a

@@ -11,7 +11,6 @@ import (
 	"bytes"
 	"context"
 	"crypto/sha256"
-	"encoding/binary"
 	"encoding/hex"
 	"encoding/json"
 	"fmt"
@@ -639,10 +638,6 @@ func (b *syncBuffer) String() string {
 // pcmSum is the SHA-256 of samples as 16-bit little-endian PCM, as
 // Metadata's sha256 is.
 func pcmSum(samples []int16) string {
-	b := make([]byte, 0, 2*len(samples))
-	for _, v := range samples {
-		b = binary.LittleEndian.AppendUint16(b, uint16(v))
-	}
-	sum := sha256.Sum256(b)
+	sum := sha256.Sum256(transcribe.AppendPCM16(nil, samples))
 	return hex.EncodeToString(sum[:])
 }

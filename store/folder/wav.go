@@ -44,10 +44,7 @@ func (r *wavRecording) Write(samples []int16) error {
 	if len(samples) == 0 {
 		return nil
 	}
-	r.buf = r.buf[:0]
-	for _, s := range samples {
-		r.buf = binary.LittleEndian.AppendUint16(r.buf, uint16(s))
-	}
+	r.buf = transcribe.AppendPCM16(r.buf[:0], samples)
 	if _, err := r.f.WriteAt(r.buf, wavHeaderSize+2*r.samples); err != nil {
 		return fmt.Errorf("recording %s: %w", r.path, err)
 	}

@@ -12,6 +12,7 @@ import (
 	"time"
 
 	"github.com/minio/minio-go/v7"
+	"github.com/mockinterview/mockinterview/transcribe"
 )
 
 // recording is one recording being written: store.Recording. Write puts
@@ -52,10 +53,7 @@ func (rec *recording) Write(samples []int16) error {
 	if rec.closed {
 		return fmt.Errorf("recording %s of %s: write after close", rec.name, rec.session)
 	}
-	rec.buf = rec.buf[:0]
-	for _, s := range samples {
-		rec.buf = binary.LittleEndian.AppendUint16(rec.buf, uint16(s))
-	}
+	rec.buf = transcribe.AppendPCM16(rec.buf[:0], samples)
 	if _, err := rec.f.WriteAt(rec.buf, 2*rec.samples); err != nil {
 		return fmt.Errorf("recording %s: %w", rec.f.Name(), err)
 	}

@@ -3,13 +3,13 @@ package transfer
 import (
 	"context"
 	"crypto/sha256"
-	"encoding/binary"
 	"encoding/hex"
 	"errors"
 	"fmt"
 	"math"
 
 	"github.com/mockinterview/mockinterview/store"
+	"github.com/mockinterview/mockinterview/transcribe"
 )
 
 // piece is how many samples a copy reads and writes at once: about a
@@ -39,10 +39,7 @@ func fingerprintOf(ctx context.Context, r store.Recordings, sessionID, name stri
 		if err != nil {
 			return fingerprint{}, err
 		}
-		buf = buf[:0]
-		for _, s := range samples {
-			buf = binary.LittleEndian.AppendUint16(buf, uint16(s))
-		}
+		buf = transcribe.AppendPCM16(buf[:0], samples)
 		h.Write(buf)
 		f.samples += int64(len(samples))
 		if int64(len(samples)) < want {
