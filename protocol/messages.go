@@ -67,6 +67,7 @@ const (
 	CodeFrameTooBig    = "frame_too_big"   // a message over the size limit; the socket closes with 1009
 	CodeServerFull     = "server_full"     // too many sessions at once; the socket closes with 1013
 	CodeCannotResume   = "cannot_resume"   // Resume names no session held for it; Start may follow
+	CodeResumeLater    = "resume_later"    // the replica holding the session cannot be reached yet; send Resume again in a moment
 )
 
 // Codes that never reach the client as an Error message, counted in the

@@ -107,7 +107,7 @@ func newMetrics(engine transcribe.Engine, replica string) *metrics {
 	// Codes that exist show up as 0 before their first use.
 	for _, code := range []string{protocol.CodeBadAudio, protocol.CodeBadMessage, protocol.CodeUnknownType, protocol.CodeNotStarted, protocol.CodeAlreadyStarted,
 		protocol.CodeBadStart, protocol.CodeBusy, protocol.CodeTranscription, protocol.CodeIdle, protocol.CodeInternal, protocol.CodeTooLong, protocol.CodeFrameTooBig,
-		protocol.CodeServerFull, protocol.CodeOriginDenied, protocol.CodeRateLimited, protocol.CodeBadFormat, protocol.CodeBadParameter, protocol.CodeSlowClient, protocol.CodeCannotResume} {
+		protocol.CodeServerFull, protocol.CodeOriginDenied, protocol.CodeRateLimited, protocol.CodeBadFormat, protocol.CodeBadParameter, protocol.CodeSlowClient, protocol.CodeCannotResume, protocol.CodeResumeLater} {
 		m.errors.WithLabelValues(code)
 	}
 	for _, reason := range []string{"bad_audio", "before_start", "after_end"} {

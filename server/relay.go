@@ -28,6 +28,11 @@ import (
 // errHolderGone is a holder whose address refuses connections.
 var errHolderGone = errors.New("the replica holding the session is gone")
 
+// errHolderUnreachable is a holder that does not answer (a lost machine
+// answers nothing): once its heartbeat is old, a Resume takes the session
+// over, so the client tries again.
+var errHolderUnreachable = errors.New("cannot be reached yet")
+
 // relayWait bounds how long the holder may take to answer the Resume: it
 // may first be hearing a backlog of audio.
 const relayWait = 30 * time.Second
@@ -56,7 +61,8 @@ func (s *session) relay(h store.Holder, m protocol.ClientMessage) error {
 		return fmt.Errorf("%w: %w", errHolderGone, err)
 	}
 	if err != nil {
-		return fmt.Errorf("the replica holding the session (%s) cannot be reached: %w", h.Replica, err)
+		s.log.Warn().Err(err).Str("holder", h.Replica).Msg("relay: the replica holding the session does not answer")
+		return errHolderUnreachable
 	}
 	up.SetReadDeadline(time.Now().Add(relayWait))
 	first, err := resumeThere(up, m)

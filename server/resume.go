@@ -51,6 +51,11 @@ func (s *session) resume(m protocol.ClientMessage) (ending, bool) {
 				err = s.takeOver(m.SessionID, true)
 			}
 		}
+		if errors.Is(err, errHolderUnreachable) {
+			s.c.tape.refuse()
+			s.fail(protocol.CodeResumeLater, "the server holding the session %v; send Resume again in a few seconds", err)
+			return ending{}, false
+		}
 		if err != nil {
 			s.log.Info().Err(err).Str("session", m.SessionID).Msg("resume refused")
 			return s.cannotResume(err.Error())

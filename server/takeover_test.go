@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"math"
+	"net"
 	"net/http"
 	"slices"
 	"strings"
@@ -202,5 +203,34 @@ func TestResumeTakesOverFromTheStore(t *testing.T) {
 		!strings.Contains(string(body), `mockinterview_resumes_relayed_total{replica="a"} 1`) {
 		t.Errorf("replica a does not count the relay")
 	}
+
+	// A holder that answers nothing (a lost machine, its heartbeat not old
+	// yet): try again later.
+	silent, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer silent.Close()
+	go func() {
+		for {
+			conn, err := silent.Accept()
+			if err != nil {
+				return
+			}
+			defer conn.Close() // accepted, never answered
+		}
+	}()
+	lost := dialClient(t, b)
+	lost.conn.Send(protocol.ClientMessage{Type: protocol.TypeStart, Mode: "practice"})
+	var third protocol.BeginMessage
+	lost.expect(protocol.TypeBegin, "", &third)
+	if err := shared.Replicas.Heartbeat(t.Context(), "b", "http://"+silent.Addr().String(), time.Now()); err != nil {
+		t.Fatal(err)
+	}
+	later := dialClient(t, a)
+	later.conn.Send(protocol.ClientMessage{Type: protocol.TypeResume, SessionID: third.SessionID, Secret: third.Secret})
+	later.expect(protocol.TypeError, protocol.CodeResumeLater, nil)
+	lost.conn.Send(protocol.ClientMessage{Type: protocol.TypeCloseStream})
+	lost.expect(protocol.TypeMetadata, "", nil)
 	dead.Store(true) // a's own copy of the first session must not write when it gives up
 }

@@ -247,6 +247,10 @@ export class LiveSession {
 
   // resumeAnswer takes the server's answer to Resume.
   resumeAnswer(msg) {
+    if (msg.type === 'Error' && msg.code === 'resume_later') {
+      this.ws.close(); // and try again, while the server holds the session
+      return;
+    }
     if (msg.type === 'Error' && msg.code === 'cannot_resume') {
       this.reconnecting = false;
       this.fail('The session could not go on after the connection dropped. What arrived before is saved: open Past sessions to review it.');
