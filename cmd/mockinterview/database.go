@@ -71,6 +71,19 @@ func (s *openedStore) MarkInterrupted(ctx context.Context, id string) error {
 	return store.RecoverInterrupted(ctx, s.interrupted, s.recordings, id)
 }
 
+// heldElsewhere says whether a session is live on another replica: one
+// taken over from this one while it was down.
+func (s *openedStore) heldElsewhere(replica string) func(context.Context, string) bool {
+	return func(ctx context.Context, id string) bool {
+		h, err := s.Replicas.Holder(ctx, id, time.Now().Add(-replicaStale))
+		if err != nil || h.Replica == replica {
+			return false
+		}
+		d, err := s.Sessions.Session(ctx, id)
+		return err == nil && d.State == store.StateLive
+	}
+}
+
 // recoverOrphans recovers the live sessions no living replica holds (and
 // with self, those replica held before it started again), and returns
 // how many.
@@ -148,7 +161,7 @@ func (f *databaseFlag) open(ctx context.Context, dir string, recs *recordingsFla
 		if _, err := s.recoverOrphans(ctx, replica, true); err != nil {
 			return nil, errors.Join(fmt.Errorf("database %s: %w", s.Where, err), s.close())
 		}
-		if err := opened.recoverSpooled(ctx); err != nil {
+		if err := opened.recoverSpooled(ctx, s.heldElsewhere(replica)); err != nil {
 			return nil, errors.Join(err, s.close())
 		}
 	}

@@ -109,7 +109,7 @@ type openedRecordings struct {
 	recordings
 	where string
 	// uploadSpooled is nil where nothing is spooled.
-	uploadSpooled func(context.Context) (int, error)
+	uploadSpooled func(context.Context, func(context.Context, string) bool) (int, error)
 }
 
 // open opens the recordings; those in a bucket are spooled in the data
@@ -148,12 +148,13 @@ func (f *recordingsFlag) open(ctx context.Context, dir string) (*openedRecording
 }
 
 // recoverSpooled uploads what a dead process left in the spool, as a
-// service starts.
-func (r *openedRecordings) recoverSpooled(ctx context.Context) error {
+// service starts, but for the sessions elsewhere says went on in another
+// process.
+func (r *openedRecordings) recoverSpooled(ctx context.Context, elsewhere func(context.Context, string) bool) error {
 	if r.uploadSpooled == nil {
 		return nil
 	}
-	if _, err := r.uploadSpooled(ctx); err != nil {
+	if _, err := r.uploadSpooled(ctx, elsewhere); err != nil {
 		return fmt.Errorf("recordings %s: %w", r.where, err)
 	}
 	return nil

@@ -47,8 +47,11 @@ func (r *Recordings) Repair(ctx context.Context, sessionID, name string) (int64,
 
 // UploadSpooled uploads every recording a dead process left in the spool
 // and returns how many there were. Run it only where no running service
-// writes to this spool, as a service starts.
-func (r *Recordings) UploadSpooled(ctx context.Context) (int, error) {
+// writes to this spool, as a service starts. A session for which
+// elsewhere says true has gone on in another process (a replica took it
+// over, its audio written there from the bucket and the client): its
+// spool is dropped, not uploaded over what that process wrote.
+func (r *Recordings) UploadSpooled(ctx context.Context, elsewhere func(ctx context.Context, sessionID string) bool) (int, error) {
 	sessions, err := os.ReadDir(r.spool)
 	if err != nil {
 		return 0, fmt.Errorf("s3 spool: %w", err)
@@ -56,6 +59,12 @@ func (r *Recordings) UploadSpooled(ctx context.Context) (int, error) {
 	n := 0
 	for _, s := range sessions {
 		if !s.IsDir() || !store.ValidSessionID(s.Name()) {
+			continue
+		}
+		if elsewhere != nil && elsewhere(ctx, s.Name()) {
+			if err := os.RemoveAll(filepath.Join(r.spool, s.Name())); err != nil {
+				return n, fmt.Errorf("s3 spool: %w", err)
+			}
 			continue
 		}
 		files, err := os.ReadDir(filepath.Join(r.spool, s.Name()))

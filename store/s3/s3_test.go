@@ -221,7 +221,7 @@ func TestUploadSpooled(t *testing.T) {
 	}
 	r.abandon()
 	again := open(t, cfg)
-	if n, err := again.UploadSpooled(ctx); err != nil || n != 2 {
+	if n, err := again.UploadSpooled(ctx, nil); err != nil || n != 2 {
 		t.Fatalf("UploadSpooled: %d (%v); want 2 recordings", n, err)
 	}
 	if left, _ := os.ReadDir(cfg.Spool); len(left) != 0 {
@@ -363,5 +363,41 @@ func TestRepairUploadsOnlyWhatIsMissing(t *testing.T) {
 	}
 	if got, err := again.Read(ctx, testID, "session.wav", 0, math.MaxInt64); err != nil || !slices.Equal(got, all) {
 		t.Errorf("after Repair: %d samples (%v); want %d", len(got), err, len(all))
+	}
+}
+
+// TestUploadSpooledLeavesTakenOver: a session another process took over
+// while this one was down (it wrote the recording on from the bucket) is
+// not overwritten, nor cut, by what this one had spooled: the spool goes.
+func TestUploadSpooledLeavesTakenOver(t *testing.T) {
+	ctx := t.Context()
+	cfg := config(t)
+	r := open(t, cfg)
+	rec, _ := r.Create(ctx, testID, "session.wav")
+	rec.Write(ramp(0, storetest.Chunk/2))
+	r.abandon()
+
+	// Another process, its own spool, writes the whole recording.
+	other := cfg
+	other.Spool = t.TempDir()
+	there := open(t, other)
+	whole := ramp(0, 3*storetest.Chunk)
+	rec2, _ := there.Create(ctx, testID, "session.wav")
+	rec2.Write(whole)
+	if err := rec2.Close(); err != nil {
+		t.Fatal(err)
+	}
+
+	again := open(t, cfg)
+	n, err := again.UploadSpooled(ctx, func(_ context.Context, id string) bool { return id == testID })
+	if err != nil || n != 0 {
+		t.Fatalf("UploadSpooled: %d (%v); want nothing uploaded", n, err)
+	}
+	if left, _ := os.ReadDir(cfg.Spool); len(left) != 0 {
+		t.Errorf("the spool after UploadSpooled: %v; want it empty", left)
+	}
+	got, err := again.Read(ctx, testID, "session.wav", 0, math.MaxInt64)
+	if err != nil || !slices.Equal(got, whole) {
+		t.Errorf("the recording taken over: %d samples (%v), want the other process's %d", len(got), err, len(whole))
 	}
 }
