@@ -103,6 +103,9 @@ func (s *session) recover(ctx context.Context, id string) error {
 // final result yet.
 func (s *session) restore(d *store.SessionDetail) error {
 	ctx := s.c.ctx
+	if len(d.Answers) == 0 {
+		return errors.New("the session had not begun recording")
+	}
 	last := d.Answers[len(d.Answers)-1]
 	if last.AudioFile != sessionRecording {
 		return errors.New("the session was recorded by an older release")

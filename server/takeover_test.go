@@ -233,4 +233,17 @@ func TestResumeTakesOverFromTheStore(t *testing.T) {
 	lost.conn.Send(protocol.ClientMessage{Type: protocol.TypeCloseStream})
 	lost.expect(protocol.TypeMetadata, "", nil)
 	dead.Store(true) // a's own copy of the first session must not write when it gives up
+
+	// A session its process left before its first answer was recorded
+	// cannot go on; it is refused, and nothing breaks.
+	bare := strings.Repeat("ba", 16)
+	if err := shared.Sessions.CreateSession(t.Context(), store.SessionRecord{ID: bare, CreatedAt: time.Now(), Mode: "practice", Level: "sde2",
+		QuestionID: "ownership-outside-your-team", Replica: "gone"}, "bare-secret"); err != nil {
+		t.Fatal(err)
+	}
+	e := dialClient(t, b)
+	e.conn.Send(protocol.ClientMessage{Type: protocol.TypeResume, SessionID: bare, Secret: "bare-secret"})
+	e.expect(protocol.TypeError, protocol.CodeCannotResume, nil)
+	e.conn.Send(protocol.ClientMessage{Type: protocol.TypeStart, Mode: "practice"})
+	e.expect(protocol.TypeBegin, "", nil)
 }
