@@ -30,15 +30,8 @@ type dyingSessions struct {
 	dead *atomic.Bool
 }
 
-func (d dyingSessions) fail() error {
-	if d.dead.Load() {
-		return errDead
-	}
-	return nil
-}
-
 func (d dyingSessions) AddAnswer(ctx context.Context, id string, a store.AnswerRecord) error {
-	return errors.Join(d.fail(), d.live(func() error { return d.Sessions.AddAnswer(ctx, id, a) }))
+	return d.live(func() error { return d.Sessions.AddAnswer(ctx, id, a) })
 }
 
 func (d dyingSessions) EndAnswer(ctx context.Context, id string, n int, end float64, samples int64) error {
@@ -59,8 +52,8 @@ func (d dyingSessions) EndSession(ctx context.Context, id, state string, duratio
 
 // live runs a write unless the process is dead.
 func (d dyingSessions) live(write func() error) error {
-	if err := d.fail(); err != nil {
-		return err
+	if d.dead.Load() {
+		return errDead
 	}
 	return write()
 }

@@ -8,6 +8,7 @@ import (
 	"strings"
 	"time"
 
+	"github.com/mockinterview/mockinterview/server"
 	"github.com/mockinterview/mockinterview/store"
 	"github.com/mockinterview/mockinterview/store/folder"
 	"github.com/mockinterview/mockinterview/store/postgres"
@@ -75,7 +76,7 @@ func (s *openedStore) MarkInterrupted(ctx context.Context, id string) error {
 // taken over from this one while it was down.
 func (s *openedStore) heldElsewhere(replica string) func(context.Context, string) bool {
 	return func(ctx context.Context, id string) bool {
-		h, err := s.Replicas.Holder(ctx, id, time.Now().Add(-replicaStale))
+		h, err := s.Replicas.Holder(ctx, id, time.Now().Add(-server.ReplicaStale))
 		if err != nil || h.Replica == replica {
 			return false
 		}
@@ -88,7 +89,7 @@ func (s *openedStore) heldElsewhere(replica string) func(context.Context, string
 // with self, those replica held before it started again), and returns
 // how many.
 func (s *openedStore) recoverOrphans(ctx context.Context, replica string, self bool) (int, error) {
-	ids, err := s.Replicas.Orphaned(ctx, replica, time.Now().Add(-replicaStale), self)
+	ids, err := s.Replicas.Orphaned(ctx, replica, time.Now().Add(-server.ReplicaStale), self)
 	if err != nil {
 		return 0, err
 	}

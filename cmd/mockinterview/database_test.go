@@ -33,21 +33,7 @@ func TestServePostgres(t *testing.T) {
 	url := postgresServer.Database(t)
 	data := t.TempDir()
 	srv := startServe(t, data, "--database", url, "--max-probes", "1")
-	answer := spokenWAV(t,
-		"Last year our checkout service failed during the holiday sale.",
-		"I owned the payment path and I had to fix it within one week.",
-		"I rewrote the retry logic and I added alerts on the error rate.",
-		"As a result the errors dropped by forty percent.")
-	reply := spokenWAV(t, "I measured the error rate every hour and it fell from five percent to three percent.")
-	out, _, err := runCLI(t, "stream", "--url", srv.listenURL(), "--speed", "0", "--question", "deliver-results-biggest-impact", answer, reply)
-	if err != nil {
-		t.Fatalf("stream: %v\n%s", err, out)
-	}
-	m := sessionLine.FindStringSubmatch(out)
-	if m == nil {
-		t.Fatalf("no session line in:\n%s", out)
-	}
-	id, secret := m[1], m[2]
+	id, secret, _ := streamStory(t, srv)
 	srv.stop()
 	if _, err := os.Stat(filepath.Join(data, "mockinterview.db")); !os.IsNotExist(err) {
 		t.Errorf("a SQLite database in the data folder (%v); the rows belong in PostgreSQL", err)
@@ -127,4 +113,26 @@ func TestDatabaseFlagErrors(t *testing.T) {
 			t.Errorf("serve %v %v: %v; want the form %s", c.env, c.args, err, postgres.URLForm)
 		}
 	}
+}
+
+// streamStory streams a four-sentence answer and one probe reply to srv
+// as fast as it takes them, and returns the session's id and secret and
+// the answer's WAV.
+func streamStory(t *testing.T, srv *serving) (id, secret, answerWAV string) {
+	t.Helper()
+	answerWAV = spokenWAV(t,
+		"Last year our checkout service failed during the holiday sale.",
+		"I owned the payment path and I had to fix it within one week.",
+		"I rewrote the retry logic and I added alerts on the error rate.",
+		"As a result the errors dropped by forty percent.")
+	reply := spokenWAV(t, "I measured the error rate every hour and it fell from five percent to three percent.")
+	out, _, err := runCLI(t, "stream", "--url", srv.listenURL(), "--speed", "0", "--question", "deliver-results-biggest-impact", answerWAV, reply)
+	if err != nil {
+		t.Fatalf("stream: %v\n%s", err, out)
+	}
+	m := sessionLine.FindStringSubmatch(out)
+	if m == nil {
+		t.Fatalf("no session line in:\n%s", out)
+	}
+	return m[1], m[2], answerWAV
 }

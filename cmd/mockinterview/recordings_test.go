@@ -70,21 +70,7 @@ func TestServeS3(t *testing.T) {
 	data := t.TempDir()
 	flags := []string{"--recordings", "s3://" + bucket + "/coach/", "--s3-endpoint", endpoint, "--s3-path-style", "--s3-chunk", "1s"}
 	srv := startServeEnv(t, s3Env, data, append(flags, "--max-probes", "1", "--pool-size", "1")...)
-	answerWAV := spokenWAV(t,
-		"Last year our checkout service failed during the holiday sale.",
-		"I owned the payment path and I had to fix it within one week.",
-		"I rewrote the retry logic and I added alerts on the error rate.",
-		"As a result the errors dropped by forty percent.")
-	reply := spokenWAV(t, "I measured the error rate every hour and it fell from five percent to three percent.")
-	out, _, err := runCLI(t, "stream", "--url", srv.listenURL(), "--speed", "0", "--question", "deliver-results-biggest-impact", answerWAV, reply)
-	if err != nil {
-		t.Fatalf("stream: %v\n%s", err, out)
-	}
-	m := sessionLine.FindStringSubmatch(out)
-	if m == nil {
-		t.Fatalf("no session line in:\n%s", out)
-	}
-	id, secret := m[1], m[2]
+	id, secret, answerWAV := streamStory(t, srv)
 	sent, _, err := transcribe.ReadWAV(answerWAV)
 	if err != nil {
 		t.Fatal(err)

@@ -13,16 +13,6 @@ import (
 	"github.com/rs/zerolog"
 )
 
-// Replicas sharing a database say they are alive every
-// server.ReplicaEvery; one silent for server.ReplicaStale is taken for
-// dead, and the live sessions it held are recovered by the others (marked
-// interrupted, their recordings made whole), as a restarted process
-// recovers its own, unless a client's Resume takes one over first.
-const (
-	replicaEvery = server.ReplicaEvery
-	replicaStale = server.ReplicaStale
-)
-
 // clusterFlags say how a process runs beside others sharing its
 // database, and how it stops.
 type clusterFlags struct {
@@ -63,9 +53,11 @@ func replicaName(flag, data string) string {
 	return host + ":" + data
 }
 
-// keepAlive says the replica is alive every replicaEvery until ctx ends,
-// recovering the sessions of replicas that stopped saying so; then it
-// takes the replica out of the list. Failures are logged and tried again.
+// keepAlive says the replica is alive every server.ReplicaEvery until ctx
+// ends, recovering the sessions of replicas silent for server.ReplicaStale
+// (marked interrupted, their recordings made whole, unless a client's
+// Resume takes one over first); then it takes the replica out of the
+// list. Failures are logged and tried again.
 func keepAlive(ctx context.Context, s *openedStore, replica, address string, log zerolog.Logger) {
 	beat := func() {
 		if err := s.Replicas.Heartbeat(ctx, replica, address, time.Now()); err != nil {
@@ -81,7 +73,7 @@ func keepAlive(ctx context.Context, s *openedStore, replica, address string, log
 		}
 	}
 	beat()
-	tick := time.NewTicker(replicaEvery)
+	tick := time.NewTicker(server.ReplicaEvery)
 	defer tick.Stop()
 	for {
 		select {
