@@ -182,6 +182,18 @@ func (a *Analyzer) Analyze(ans Answer, profile Profile) Report {
 	return buildReport(ans, norm, star.LabelWords(ans.Words, ans.EstimatedTiming, segment), profile)
 }
 
+// analyzeLive is Analyze of an answer still being told, with how sure its
+// segmentation is of the last word's part (star.Model.ReadUnfinished).
+func (a *Analyzer) analyzeLive(ans Answer, profile Profile) (r Report, sure float64) {
+	read := func(tokens []star.Token) []star.Label {
+		labels, s := a.Model.ReadUnfinished(tokens)
+		sure = s
+		return labels
+	}
+	ans.Unfinished = true
+	return buildReport(ans, star.NormalizeWords(ans.Words), star.LabelWords(ans.Words, ans.EstimatedTiming, read), profile), sure
+}
+
 // report builds the report of an answer whose words are already labeled.
 func report(ans Answer, labels []star.Label, profile Profile) Report {
 	return buildReport(ans, star.NormalizeWords(ans.Words), labels, profile)

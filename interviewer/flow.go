@@ -97,12 +97,8 @@ type Interview struct {
 	probes      []Probe
 	interrupted bool
 	main        *Report
-	// shown is the part the live view shows as current, and a new one it
-	// has found in the last seen updates (see LiveView).
-	shown struct {
-		label, pending star.Label
-		seen           int
-	}
+	// shown is the part the live view shows as current (see LiveView).
+	shown star.Label
 }
 
 type answerLog struct {
@@ -118,10 +114,11 @@ type answerLog struct {
 	hearing []transcribe.Word
 	// live is the unfinished-answer analysis of words and hearing as they
 	// were at liveOf: the live view and the cut-in check ask for it after
-	// every result.
-	live   Report
-	liveOf [2]int
-	heard  int // changes to words and hearing so far
+	// every result. liveSure is how sure it is of the last word's part.
+	live     Report
+	liveSure float64
+	liveOf   [2]int
+	heard    int // changes to words and hearing so far
 }
 
 // heardSoFar is every word of the answer: the final ones, then those of

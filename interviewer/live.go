@@ -21,7 +21,7 @@ func (iv *Interview) mainReport() *Report {
 // utterance in progress included, as unfinished, once per change.
 func (iv *Interview) liveReport(a *answerLog) Report {
 	if of := [2]int{a.heard, len(a.words)}; a.liveOf != of {
-		a.live = iv.cfg.Analyzer.Analyze(Answer{Words: a.heardSoFar(), Unfinished: true}, iv.cfg.Profile)
+		a.live, a.liveSure = iv.cfg.Analyzer.analyzeLive(Answer{Words: a.heardSoFar(), Unfinished: true}, iv.cfg.Profile)
 		a.liveOf = of
 	}
 	return a.live
@@ -129,46 +129,41 @@ func liveStatus(elapsed, target float64) string {
 	return "ok"
 }
 
-// liveConfirm is how many updates in a row must find a new part before
-// the live view shows it.
-const liveConfirm = 2
-
 // LiveView is Live as the live timers show it, to be asked once per
-// update: a new part becomes current only once liveConfirm updates in a
-// row find it, so that a part read into the last few words for one update
-// does not flash on the page. Until then the words after the part shown
-// count in it.
+// update: a new part becomes current only once the segmentation is sure
+// of it (star.LiveSure), so that a part read into the last few words for
+// one update does not flash on the page. Until then the words after the
+// part shown count in it.
 func (iv *Interview) LiveView(now float64) Live {
 	l := iv.Live(now)
+	if l.Final || len(l.Parts) == 0 {
+		return l
+	}
+	iv.shown = holdPart(&l, iv.shown, iv.answers[0].liveSure)
+	return l
+}
+
+// holdPart keeps l's current part at shown, the part shown before, while
+// the reading of a new one is less than star.LiveSure sure: the parts
+// after the last one labeled shown are then counted in it. It gives the
+// part l now shows.
+func holdPart(l *Live, shown star.Label, sure float64) star.Label {
 	n := len(l.Parts)
-	if l.Final || n == 0 {
-		return l
+	at := n - 1 // the last part with the label shown
+	for at >= 0 && l.Parts[at].Label != shown {
+		at--
 	}
-	h := &iv.shown
-	switch {
-	case h.label == "" || l.Current == h.label:
-		h.label, h.pending, h.seen = l.Current, "", 0
-	case l.Current == h.pending:
-		h.seen++
-	default:
-		h.pending, h.seen = l.Current, 1
+	if shown == "" || l.Current == shown || sure >= star.LiveSure || at < 0 {
+		return l.Current
 	}
-	shown := n - 1 // the last part with the label shown
-	for shown >= 0 && l.Parts[shown].Label != h.label {
-		shown--
-	}
-	if h.seen >= liveConfirm || shown < 0 || shown == n-1 {
-		h.label, h.pending, h.seen = l.Current, "", 0
-		return l
-	}
-	held := &l.Parts[shown]
-	for _, p := range l.Parts[shown+1:] {
+	held := &l.Parts[at]
+	for _, p := range l.Parts[at+1:] {
 		held.Elapsed = round2(held.Elapsed + p.Elapsed)
 	}
 	held.Status = liveStatus(held.Elapsed, held.Target)
-	l.Parts, l.Current = l.Parts[:shown+1], h.label
+	l.Parts, l.Current = l.Parts[:at+1], shown
 	l.ToCome = toCome(l.Parts)
-	return l
+	return shown
 }
 
 // toCome are the parts, in STAR order, that none of parts tells.

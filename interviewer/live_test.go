@@ -91,15 +91,14 @@ func TestLiveToCome(t *testing.T) {
 	}
 }
 
-// A new part shows as current only once two updates in a row find it;
+// A new part shows as current only once the reading is sure of it;
 // until then its time counts in the part before.
-func TestLiveViewHysteresis(t *testing.T) {
+func TestLiveViewHolds(t *testing.T) {
 	iv := newTestInterview(t, ModePractice)
 	iv.Begin(0)
 	situation, end := speak("So at my last job our checkout page kept timing out during the big holiday sale and customers were leaving without paying.", 1)
 	iv.Hear(situation)
-	first := iv.LiveView(end)
-	if first.Current != star.Situation {
+	if first := iv.LiveView(end); first.Current != star.Situation {
 		t.Fatalf("current after a situation: %+v", first)
 	}
 	action, end2 := speak("So I profiled the service and I found a lock held across a database call, and I moved the call out of the lock and I added a load test.", end+0.5)
@@ -108,17 +107,44 @@ func TestLiveViewHysteresis(t *testing.T) {
 	if raw.Current != star.Action {
 		t.Fatalf("the segmenter did not read the action (%+v); nothing to check", raw.Parts)
 	}
-	held := iv.LiveView(end2)
-	if held.Current != star.Situation || len(held.Parts) != len(raw.Parts)-1 {
-		t.Fatalf("first update with the action: current %s, parts %+v; want the situation still shown", held.Current, held.Parts)
+	sure := iv.answers[0].liveSure
+	if sure <= 0 || sure > 1 {
+		t.Fatalf("sureness %g, want a probability", sure)
 	}
-	if math.Abs(held.Parts[len(held.Parts)-1].Elapsed-(raw.Parts[len(raw.Parts)-2].Elapsed+raw.Parts[len(raw.Parts)-1].Elapsed)) > 0.02 {
-		t.Errorf("held part's time %.2f is not the two parts' %+v", held.Parts[len(held.Parts)-1].Elapsed, raw.Parts)
+	view := iv.LiveView(end2)
+	if want := sure >= star.LiveSure; (view.Current == star.Action) != want {
+		t.Errorf("sure %.3f of the action: shown %s", sure, view.Current)
 	}
-	if !slices.Contains(held.ToCome, star.Action) {
-		t.Errorf("the action is not shown yet, so it is still to come: %v", held.ToCome)
+
+	for _, tt := range []struct {
+		sure float64
+		want star.Label
+	}{{0.5, star.Situation}, {star.LiveSure - 0.01, star.Situation}, {star.LiveSure, star.Action}, {0.99, star.Action}} {
+		l := raw
+		l.Parts = slices.Clone(raw.Parts)
+		if got := holdPart(&l, star.Situation, tt.sure); got != tt.want || l.Current != tt.want {
+			t.Errorf("sure %.2f: shown %s (current %s), want %s", tt.sure, got, l.Current, tt.want)
+		}
+		if tt.want == star.Action {
+			if len(l.Parts) != len(raw.Parts) {
+				t.Errorf("sure %.2f: parts %+v, want all of %+v", tt.sure, l.Parts, raw.Parts)
+			}
+			continue
+		}
+		if len(l.Parts) != len(raw.Parts)-1 {
+			t.Fatalf("held: parts %+v; want the action's in the situation", l.Parts)
+		}
+		if math.Abs(l.Parts[len(l.Parts)-1].Elapsed-(raw.Parts[len(raw.Parts)-2].Elapsed+raw.Parts[len(raw.Parts)-1].Elapsed)) > 0.02 {
+			t.Errorf("held part's time %.2f is not the two parts' %+v", l.Parts[len(l.Parts)-1].Elapsed, raw.Parts)
+		}
+		if !slices.Contains(l.ToCome, star.Action) {
+			t.Errorf("the action is not shown yet, so it is still to come: %v", l.ToCome)
+		}
 	}
-	if shown := iv.LiveView(end2 + 1); shown.Current != star.Action || len(shown.Parts) != len(raw.Parts) {
-		t.Errorf("second update with the action: current %s, parts %+v", shown.Current, shown.Parts)
+	// A part shown that the reading no longer has gives way at once.
+	l := raw
+	l.Parts = slices.Clone(raw.Parts)
+	if got := holdPart(&l, star.Result, 0.1); got != star.Action {
+		t.Errorf("shown result, no longer read: now %s, want the action", got)
 	}
 }

@@ -21,7 +21,8 @@ type LiveEvalOptions struct {
 	SentenceGap    float64
 	// Update is how often, in seconds of speech, the live view segments
 	// the answer heard so far; Confirm how many updates in a row must
-	// find a new part before it is shown (interviewer.LiveView's rule).
+	// find a new part before it is shown (1, interviewer.LiveView's rule,
+	// shows it at once: the shipped reading holds it until it is sure).
 	Update  float64
 	Confirm int
 	// ConfirmLater, when above 0, replaces Confirm for a part later in
@@ -35,9 +36,10 @@ type LiveEvalOptions struct {
 
 // DefaultLiveEvalOptions plays answers about as livebench does: a fluent
 // speaker, 0.4 s between sentences, an update every second of audio and
-// a new part shown after two updates.
+// a new part shown at the first update that finds it (Model.NewLiveReader
+// holds the part until it is sure, as interviewer.LiveView does).
 func DefaultLiveEvalOptions() LiveEvalOptions {
-	return LiveEvalOptions{Every: 6, WordsPerSecond: 2.5, SentenceGap: 0.4, Update: 1, Confirm: 2}
+	return LiveEvalOptions{Every: 6, WordsPerSecond: 2.5, SentenceGap: 0.4, Update: 1, Confirm: 1}
 }
 
 // LiveEval scores a live reading of answers being told.
@@ -55,8 +57,9 @@ type LiveEval struct {
 	// that shows the new part (the whole part when none does: Missed).
 	Lags   []float64
 	Missed int
-	// ShownChanges counts the changes of the part shown.
-	ShownChanges int
+	// ShownChanges counts the changes of the part shown, and Flashes the
+	// parts shown for one update only between two updates of another.
+	ShownChanges, Flashes int
 }
 
 // LastAccuracy is the share of cuts whose last word was labeled right.
@@ -83,8 +86,8 @@ func (e *LiveEval) Print(w io.Writer) {
 	fmt.Fprintf(w, "answers %d\n", e.Answers)
 	fmt.Fprintf(w, "last word of a cut right  %.3f (%d cuts)\n", e.LastAccuracy(), e.Cuts)
 	fmt.Fprintf(w, "part shown right          %.3f (%d updates; unconfirmed %.3f)\n", e.ShownAccuracy(), e.Updates, e.RawAccuracy())
-	fmt.Fprintf(w, "lag p50 / p90 / max       %.1f / %.1f / %.1f s (%d changes, %d missed, %d shown)\n",
-		e.Lag(0.5), e.Lag(0.9), e.Lag(1), len(e.Lags), e.Missed, e.ShownChanges)
+	fmt.Fprintf(w, "lag p50 / p90 / max       %.1f / %.1f / %.1f s (%d changes, %d missed, %d shown, %d flashes)\n",
+		e.Lag(0.5), e.Lag(0.9), e.Lag(1), len(e.Lags), e.Missed, e.ShownChanges, e.Flashes)
 }
 
 func (e *LiveEval) merge(o *LiveEval) {
@@ -97,6 +100,7 @@ func (e *LiveEval) merge(o *LiveEval) {
 	e.Lags = append(e.Lags, o.Lags...)
 	e.Missed += o.Missed
 	e.ShownChanges += o.ShownChanges
+	e.Flashes += o.Flashes
 }
 
 // EvaluateLive plays each answer as if it were being told and read live:
@@ -134,7 +138,7 @@ func evaluateLiveAnswer(newReader func() func([]Token) []Label, a LabeledAnswer,
 	if len(tokens) == 0 {
 		return e
 	}
-	e.readCuts(newReader(), tokens, gold, opt.Every)
+	e.readCuts(newReader, tokens, gold, opt.Every)
 	_, _, ends := a.Tokens()
 	told := tell(gold, ends, opt)
 	times, shown := e.followUpdates(newReader(), tokens, told, opt)
@@ -142,12 +146,13 @@ func evaluateLiveAnswer(newReader func() func([]Token) []Label, a LabeledAnswer,
 	return e
 }
 
-// readCuts reads the answer cut every every words and counts the cuts
-// whose last word got its gold label.
-func (e *LiveEval) readCuts(read func([]Token) []Label, tokens []Token, gold []Label, every int) {
+// readCuts reads the answer cut every every words, each cut by a fresh
+// reading (nothing held from an earlier one), and counts the cuts whose
+// last word got its gold label.
+func (e *LiveEval) readCuts(newReader func() func([]Token) []Label, tokens []Token, gold []Label, every int) {
 	for cut := every; cut <= len(tokens); cut += every {
 		e.Cuts++
-		if got := read(tokens[:cut]); got[cut-1] == gold[cut-1] {
+		if got := newReader()(tokens[:cut]); got[cut-1] == gold[cut-1] {
 			e.LastRight++
 		}
 	}
@@ -213,6 +218,9 @@ func (e *LiveEval) followUpdates(read func([]Token) []Label, tokens []Token, tol
 		}
 		times = append(times, t)
 		shown = append(shown, s)
+		if n := len(shown); n >= 3 && shown[n-3] == shown[n-1] && shown[n-2] != shown[n-1] {
+			e.Flashes++
+		}
 	}
 	return times, shown
 }
@@ -248,9 +256,11 @@ func (e *LiveEval) measureLags(told toldAnswer, times []float64, shown []Label) 
 	}
 }
 
-// liveHold is interviewer.LiveView's rule for the part it shows: a new
-// part becomes current once confirm updates in a row find it in the last
-// words, or at once when the part shown is no longer in the reading.
+// liveHold shows a new part once confirm updates in a row find it in the
+// last words, or at once when the part shown is no longer in the reading.
+// With confirm 1 (the default) it shows each update's reading, which
+// Model.NewLiveReader has already held until it is sure, as
+// interviewer.LiveView does.
 type liveHold struct {
 	label, pending Label
 	seen           int

@@ -2,6 +2,7 @@ package star
 
 import (
 	"math"
+	"slices"
 	"testing"
 )
 
@@ -50,6 +51,26 @@ func TestEvaluateLive(t *testing.T) {
 		if e.RawAccuracy() < 0.9 || e.ShownAccuracy() > e.RawAccuracy() {
 			t.Errorf("confirm %d: the gold reading shown right %.3f, unconfirmed %.3f", confirm, e.ShownAccuracy(), e.RawAccuracy())
 		}
+	}
+	// A reading that says result for one update in the situation flashes
+	// once.
+	flash := func() func([]Token) []Label {
+		calls := 0
+		return func(tokens []Token) []Label {
+			calls++
+			out := slices.Clone(gold[:len(tokens)])
+			if calls == 3 {
+				out[len(out)-1] = Result
+			}
+			return out
+		}
+	}
+	opt.Confirm = 1
+	if e := EvaluateLive(flash, []LabeledAnswer{a}, opt); e.Flashes != 1 || e.ShownChanges != 5 {
+		t.Errorf("one update read as result: %d flashes, %d changes shown, want 1 and 5", e.Flashes, e.ShownChanges)
+	}
+	if e := EvaluateLive(oracle, []LabeledAnswer{a}, opt); e.Flashes != 0 {
+		t.Errorf("the gold reading flashes %d times", e.Flashes)
 	}
 	e := EvaluateLive(situation, []LabeledAnswer{a}, opt)
 	share := 0.0

@@ -51,7 +51,7 @@ func (c *scoreCache) lastPosterior(tokens []Token, temp float64) [numLabels]floa
 		return p
 	}
 	sc, st := c.get(tokens)
-	p = posteriors(sc, &st, c.m.MinRun, temp)[len(tokens)-1]
+	p = newLattice(sc, &st, c.m.MinRun, temp).posteriorAt(len(tokens) - 1)
 	c.mu.Lock()
 	c.post[key] = p
 	c.mu.Unlock()
@@ -201,6 +201,33 @@ func TestLiveExperiments(t *testing.T) {
 			}
 		}
 	}
+	// sureOrTwice shows a new part for the last words once the reading
+	// is th sure of it, or once twice updates in a row find it (0: never).
+	sureOrTwice := func(th float64, twice int) func() func([]Token) []Label {
+		return func() func([]Token) []Label {
+			var shown, pending int = -1, -1
+			seen := 0
+			return func(tokens []Token) []Label {
+				p, _, _ := viterbiOf(tokens)
+				k := len(tokens)
+				cur := p[k-1]
+				post := cache.lastPosterior(tokens, 1000)
+				switch {
+				case shown < 0 || cur == shown || post[cur] >= th:
+					shown, pending, seen = cur, -1, 0
+				case cur == pending:
+					seen++
+				default:
+					pending, seen = cur, 1
+				}
+				if twice > 0 && seen >= twice {
+					shown, pending, seen = cur, -1, 0
+				}
+				p[k-1] = shown
+				return toLabels(p)
+			}
+		}
+	}
 	// delay shows the part of the word d words before the last.
 	delay := func(d int) func() func([]Token) []Label {
 		return func() func([]Token) []Label {
@@ -282,6 +309,10 @@ func TestLiveExperiments(t *testing.T) {
 	for _, th := range []float64{0.6, 0.8} {
 		readings = append(readings, reading{fmt.Sprintf("margin T1000 %.2f", th), margin(1000, th)})
 	}
+	for _, th := range []float64{0.8, 0.9, 0.95, 0.99} {
+		readings = append(readings, reading{fmt.Sprintf("sure %.2f", th), sureOrTwice(th, 0)})
+		readings = append(readings, reading{fmt.Sprintf("sure %.2f or twice", th), sureOrTwice(th, 2)})
+	}
 	opt := DefaultLiveEvalOptions()
 	opt.Every = 1 << 30 // the updates only
 	for _, r := range readings {
@@ -292,8 +323,8 @@ func TestLiveExperiments(t *testing.T) {
 			o := opt
 			o.Confirm, o.ConfirmLater = confirm[0], confirm[1]
 			e := EvaluateLive(cache.memo(r.name, r.new), answers, o)
-			t.Logf("%-28s confirm %v: shown right %.3f (unconfirmed %.3f), lag p50/p90 %.1f / %.1f s, %d missed, %d changes shown for %d",
-				r.name, confirm, e.ShownAccuracy(), e.RawAccuracy(), e.Lag(0.5), e.Lag(0.9), e.Missed, e.ShownChanges, len(e.Lags))
+			t.Logf("%-28s confirm %v: shown right %.3f (unconfirmed %.3f), lag p50/p90 %.1f / %.1f s, %d missed, %d changes shown for %d, %d flashes",
+				r.name, confirm, e.ShownAccuracy(), e.RawAccuracy(), e.Lag(0.5), e.Lag(0.9), e.Missed, e.ShownChanges, len(e.Lags), e.Flashes)
 		}
 	}
 }

@@ -281,7 +281,21 @@ func (m *Model) unfinishedScores(tokens []Token) (scores, structure) {
 const unfinishedPad = 120
 
 // NewLiveReader gives a reading of one answer still being told, to be
-// asked with the words heard so far at each update.
+// asked with the words heard so far at each update. A new part for the
+// last words is read only once the reading is sure of it (LiveSure);
+// until then the last words keep the part the previous update gave them,
+// so that a part read into the last few words for one update does not
+// flash on a live view.
 func (m *Model) NewLiveReader() func([]Token) []Label {
-	return m.SegmentUnfinished
+	var prev Label
+	return func(tokens []Token) []Label {
+		labels, sure := m.ReadUnfinished(tokens)
+		if k := len(labels); k > 0 {
+			if prev != "" && sure < LiveSure {
+				labels[k-1] = prev
+			}
+			prev = labels[k-1]
+		}
+		return labels
+	}
 }

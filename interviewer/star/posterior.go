@@ -1,0 +1,180 @@
+package star
+
+import "math"
+
+// lattice weighs every labeling the decoder allows, where viterbi keeps
+// only the best: its states and moves are viterbi's, its scores divided
+// by a temperature, summed (in logs) instead of maximized.
+type lattice struct {
+	sc     scores
+	st     *structure
+	minRun int
+	temp   float64
+	states int
+}
+
+func newLattice(sc scores, st *structure, minRun int, temp float64) *lattice {
+	minRun = max(minRun, 1)
+	return &lattice{sc: sc, st: st, minRun: minRun, temp: temp, states: numLabels * numSets * minRun}
+}
+
+func (lt *lattice) id(l, set, k int) int { return (l*numSets+set)*lt.minRun + k }
+
+// labelOf is a state's label.
+func (lt *lattice) labelOf(s int) int { return s / lt.minRun / numSets }
+
+// step calls f(from, to, w) for each move from word i-1 to word i, w its
+// score over the temperature.
+func (lt *lattice) step(i int, f func(from, to int, w float64)) {
+	e, st := &lt.sc.emit[i], lt.st
+	for from := range lt.states {
+		k := from % lt.minRun
+		set := from / lt.minRun % numSets
+		l := lt.labelOf(from)
+		if set&(1<<l) == 0 {
+			continue
+		}
+		if k < lt.minRun-1 {
+			f(from, from+1, (st.Trans[l][l]+e[l])/lt.temp)
+			continue
+		}
+		f(from, from, (st.Trans[l][l]+e[l])/lt.temp)
+		for l2 := range numLabels {
+			if l2 == l {
+				continue
+			}
+			x := st.Trans[l][l2] + e[l2] + lt.sc.enter[i][l2]
+			if set&(1<<l2) != 0 {
+				x += st.Return[l][l2]
+			}
+			f(from, lt.id(l2, set|1<<l2, 0), x/lt.temp)
+		}
+	}
+}
+
+// first is the forward score of each state at the first word.
+func (lt *lattice) first() []float64 {
+	alpha := filled(lt.states, math.Inf(-1))
+	for l := range numLabels {
+		alpha[lt.id(l, 1<<l, 0)] = (lt.st.Start[l] + lt.sc.emit[0][l]) / lt.temp
+	}
+	return alpha
+}
+
+// forward is the forward score of each state at word i, from prev, word
+// i-1's.
+func (lt *lattice) forward(prev []float64, i int) []float64 {
+	neg := math.Inf(-1)
+	cur := filled(lt.states, neg)
+	lt.step(i, func(from, to int, w float64) {
+		if prev[from] != neg {
+			cur[to] = logAdd(cur[to], prev[from]+w)
+		}
+	})
+	return cur
+}
+
+// last is the backward score of each state at the last word: the end of
+// the answer.
+func (lt *lattice) last() []float64 {
+	beta := filled(lt.states, math.Inf(-1))
+	for s := range lt.states {
+		l, set := lt.labelOf(s), s/lt.minRun%numSets
+		if set&(1<<l) != 0 {
+			beta[s] = lt.st.finish(0, l, set) / lt.temp
+		}
+	}
+	return beta
+}
+
+// backward is the backward score of each state at word i-1, from next,
+// word i's.
+func (lt *lattice) backward(next []float64, i int) []float64 {
+	neg := math.Inf(-1)
+	prev := filled(lt.states, neg)
+	lt.step(i, func(from, to int, w float64) {
+		if next[to] != neg {
+			prev[from] = logAdd(prev[from], w+next[to])
+		}
+	})
+	return prev
+}
+
+// posterior is the probability of each label at a word, from the word's
+// forward and backward scores.
+func (lt *lattice) posterior(alpha, beta []float64) [numLabels]float64 {
+	neg := math.Inf(-1)
+	var p [numLabels]float64
+	for l := range p {
+		p[l] = neg
+	}
+	for s, a := range alpha {
+		if a != neg && beta[s] != neg {
+			l := lt.labelOf(s)
+			p[l] = logAdd(p[l], a+beta[s])
+		}
+	}
+	z := neg
+	for _, x := range p {
+		z = logAdd(z, x)
+	}
+	for l := range p {
+		p[l] = math.Exp(p[l] - z)
+	}
+	return p
+}
+
+// posteriorAt is the probability of each label at word at, over every
+// labeling of all the words: forward to it, backward from the end to it.
+func (lt *lattice) posteriorAt(at int) [numLabels]float64 {
+	alpha := lt.first()
+	for i := 1; i <= at; i++ {
+		alpha = lt.forward(alpha, i)
+	}
+	beta := lt.last()
+	for i := len(lt.sc.emit) - 1; i > at; i-- {
+		beta = lt.backward(beta, i)
+	}
+	return lt.posterior(alpha, beta)
+}
+
+// logAdd is log(exp(a) + exp(b)).
+func logAdd(a, b float64) float64 {
+	if a < b {
+		a, b = b, a
+	}
+	if math.IsInf(b, -1) {
+		return a
+	}
+	return a + math.Log1p(math.Exp(b-a))
+}
+
+// liveTemperature divides the decoder's scores, which are in the
+// thousands per word, before they are read as log probabilities: at 1 or
+// 100 the posterior of nearly every word is its Viterbi label's, certain;
+// at 1000 a last word between two parts reads as between them
+// (TestLiveExperiments, docs/BENCHMARKS.md "The live view").
+const liveTemperature = 1000
+
+// LiveSure is how sure a live reading must be of a new part for the last
+// words before a live view shows it: the probability ReadUnfinished gives.
+// Chosen on typed answers and checked with livebench (docs/BENCHMARKS.md,
+// "The live view"): with no second update asked, the part shown is right
+// more often than with two updates in a row, and shows sooner; at 0.95 it
+// flashes no more often, where at 0.8 it did twice as often.
+const LiveSure = 0.95
+
+// ReadUnfinished is SegmentUnfinished with how sure the reading is of the
+// last token's part: the probability of that part at the last token over
+// every labeling the decoder allows, weighed by its score. A live view
+// can hold the part it shows until the new one is sure.
+func (m *Model) ReadUnfinished(tokens []Token) ([]Label, float64) {
+	if len(tokens) == 0 {
+		return nil, 0
+	}
+	sc, st := m.unfinishedScores(tokens)
+	k := len(tokens)
+	path := decode(sc, &st, m.MinRun)
+	post := newLattice(sc, &st, m.MinRun, liveTemperature).posteriorAt(k - 1)
+	return toLabels(path[:k]), post[path[k-1]]
+}
