@@ -2,6 +2,7 @@ package folder
 
 import (
 	"context"
+	"database/sql"
 	"errors"
 	"os"
 	"path/filepath"
@@ -29,6 +30,19 @@ func newSession(t *testing.T, f *Folder, id string) {
 	}
 }
 
+// rawDB opens the data folder dir's database as the store does, for a
+// test to look at it or change it behind the store's back.
+func rawDB(t *testing.T, dir string) *sql.DB {
+	t.Helper()
+	read, write, err := openSQLite(filepath.Join(dir, "mockinterview.db"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	write.Close()
+	t.Cleanup(func() { read.Close() })
+	return read
+}
+
 func TestFolderReopens(t *testing.T) {
 	ctx := context.Background()
 	dir := t.TempDir()
@@ -36,13 +50,14 @@ func TestFolderReopens(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
+	raw := rawDB(t, dir)
 	var mode string
-	f.Sessions.db.QueryRow(`PRAGMA journal_mode`).Scan(&mode)
+	raw.QueryRow(`PRAGMA journal_mode`).Scan(&mode)
 	if mode != "wal" {
 		t.Errorf("journal mode %q; want wal", mode)
 	}
 	var synchronous int
-	f.Sessions.db.QueryRow(`PRAGMA synchronous`).Scan(&synchronous)
+	raw.QueryRow(`PRAGMA synchronous`).Scan(&synchronous)
 	if synchronous != 1 {
 		t.Errorf("synchronous %d; want 1 (NORMAL: see openSessions)", synchronous)
 	}
@@ -61,8 +76,8 @@ func TestFolderReopens(t *testing.T) {
 	defer f.Close()
 	list, _ := migrations()
 	var version, recorded int
-	f.Sessions.db.QueryRow(`PRAGMA user_version`).Scan(&version)
-	f.Sessions.db.QueryRow(`SELECT count(*) FROM schema_migrations`).Scan(&recorded)
+	raw.QueryRow(`PRAGMA user_version`).Scan(&version)
+	raw.QueryRow(`SELECT count(*) FROM schema_migrations`).Scan(&recorded)
 	if version != len(list) || recorded != len(list) {
 		t.Errorf("schema version %d, %d migrations recorded; want %d", version, recorded, len(list))
 	}
@@ -100,10 +115,10 @@ func TestRefusesNewerSchema(t *testing.T) {
 			if err != nil {
 				t.Fatal(err)
 			}
-			if _, err := f.Sessions.w.Exec(c.sql); err != nil {
+			f.Close()
+			if _, err := rawDB(t, dir).Exec(c.sql); err != nil {
 				t.Fatal(err)
 			}
-			f.Close()
 			if _, err := Open(ctx, dir); err == nil || !strings.Contains(err.Error(), "newer") {
 				t.Errorf("opening a newer schema: %v", err)
 			}

@@ -40,8 +40,9 @@ func TestOpensReleaseFolder(t *testing.T) {
 	defer f.Close()
 
 	var adopted, total int
-	f.Sessions.db.QueryRow(`SELECT count(*) FROM schema_migrations WHERE applied_at = ''`).Scan(&adopted)
-	f.Sessions.db.QueryRow(`SELECT count(*) FROM schema_migrations`).Scan(&total)
+	raw := rawDB(t, dir)
+	raw.QueryRow(`SELECT count(*) FROM schema_migrations WHERE applied_at = ''`).Scan(&adopted)
+	raw.QueryRow(`SELECT count(*) FROM schema_migrations`).Scan(&total)
 	if list, _ := migrations(); adopted != 4 || total != len(list) {
 		t.Errorf("schema_migrations: %d steps adopted from user_version, %d in all; want 4 and %d", adopted, total, len(list))
 	}

@@ -9,6 +9,8 @@ import (
 	"testing"
 
 	_ "github.com/jackc/pgx/v5/stdlib" // registers "pgx" for rawDB
+
+	"github.com/mockinterview/mockinterview/store/sqlstore"
 )
 
 // TestMigrationsMatchSQLite: the steps have the SQLite steps' names, so
@@ -22,12 +24,12 @@ func TestMigrationsMatchSQLite(t *testing.T) {
 	for _, e := range entries {
 		sqlite = append(sqlite, e.Name())
 	}
-	list, err := migrations()
+	list, err := sqlstore.Migrations(migrationFiles, "migrations")
 	if err != nil {
 		t.Fatal(err)
 	}
 	for _, m := range list {
-		ours = append(ours, m.name)
+		ours = append(ours, m.Name)
 	}
 	if !slices.Equal(ours, sqlite) {
 		t.Errorf("PostgreSQL steps %v; SQLite's are %v: write each step in both dialects", ours, sqlite)
@@ -61,7 +63,7 @@ func TestReplicasMigrateOnce(t *testing.T) {
 	if err := db.QueryRow(`SELECT count(*), count(DISTINCT version) FROM schema_migrations`).Scan(&versions, &distinct); err != nil {
 		t.Fatal(err)
 	}
-	list, _ := migrations()
+	list, _ := sqlstore.Migrations(migrationFiles, "migrations")
 	if versions != len(list) || distinct != len(list) {
 		t.Errorf("%d steps recorded (%d distinct); want %d, each once", versions, distinct, len(list))
 	}

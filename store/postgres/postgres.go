@@ -1,10 +1,10 @@
 // Package postgres keeps sessions and story journals in a PostgreSQL
-// database, for an installation that outgrows one SQLite file: the
-// store package's Sessions and Journals, with the same semantics as
-// store/folder's SQLite ones, through pgx's database/sql driver. Its
-// schema is migrations/, numbered as the SQLite ones and applied at
-// start-up under an advisory lock, so that replicas starting together
-// apply each step once.
+// database, for an installation that outgrows one SQLite file: it opens
+// the database through pgx's database/sql driver, and store/sqlstore
+// reads and writes its rows as it does SQLite's, in PostgreSQL's
+// dialect. Its schema is migrations/, numbered as the SQLite ones and
+// applied at start-up under an advisory lock, so that replicas starting
+// together apply each step once.
 //
 // It keeps no audio (pair it with store/folder's recordings) and knows
 // nothing of HTTP or the live session loop.
@@ -12,8 +12,6 @@ package postgres
 
 import (
 	"context"
-	"database/sql"
-	"errors"
 	"fmt"
 	"net/url"
 	"time"
@@ -21,23 +19,17 @@ import (
 	"github.com/jackc/pgx/v5"
 	"github.com/jackc/pgx/v5/stdlib"
 
-	"github.com/mockinterview/mockinterview/store"
+	"github.com/mockinterview/mockinterview/store/sqlstore"
 )
 
 // URLForm is the form of a database URL this package takes, for errors
 // that say what to give.
 const URLForm = "postgres://user:password@host:5432/database?sslmode=disable"
 
-// DB is an open PostgreSQL database.
-type DB struct {
-	Sessions *Sessions
-	Journals *Journals
-}
-
 // Open connects to the database at rawURL (postgres:// or postgresql://,
 // with pgx's parameters such as sslmode) and brings its schema up to date.
 // It recovers nothing: see store.RecoverInterrupted.
-func Open(ctx context.Context, rawURL string) (*DB, error) {
+func Open(ctx context.Context, rawURL string) (*sqlstore.DB, error) {
 	cfg, err := parseURL(rawURL)
 	if err != nil {
 		return nil, err
@@ -54,16 +46,27 @@ func Open(ctx context.Context, rawURL string) (*DB, error) {
 		db.Close()
 		return nil, fmt.Errorf("database %s: %w (is PostgreSQL running there, and do the user, password and database exist?)", name, err)
 	}
-	s := &Sessions{db: db}
-	if err := s.migrate(ctx); err != nil {
-		db.Close()
+	rows, err := sqlstore.Open(ctx, db, db, dialect, schema)
+	if err != nil {
 		return nil, fmt.Errorf("database %s: %w", name, err)
 	}
-	return &DB{Sessions: s, Journals: &Journals{s: s}}, nil
+	return rows, nil
 }
 
-// Close closes the connections.
-func (d *DB) Close() error { return d.Sessions.db.Close() }
+// dialect is PostgreSQL's: numbered parameters, times as timestamptz,
+// and transactions that run side by side, locking the rows they must
+// see unchanged.
+var dialect = sqlstore.Dialect{Bind: sqlstore.Numbered, Time: storedTime, Greatest: "greatest", ForUpdate: " FOR UPDATE"}
+
+// storedTime is a time as the columns keep it: NULL for one not yet
+// known, and cut to the microsecond here rather than rounded by the
+// server, so that a copy from SQLite keeps the microsecond it had.
+func storedTime(t time.Time) any {
+	if t.IsZero() {
+		return nil
+	}
+	return t.UTC().Truncate(time.Microsecond)
+}
 
 // CheckURL says whether rawURL can be a database for Open, without
 // connecting: its error says what form to give and never quotes a
@@ -103,49 +106,3 @@ func Redacted(rawURL string) string {
 }
 
 func redacted(rawURL string) string { return fmt.Sprintf("%q", Redacted(rawURL)) }
-
-// Sessions keeps the sessions in PostgreSQL: store.Sessions.
-type Sessions struct {
-	db *sql.DB
-}
-
-var (
-	_ store.Sessions    = (*Sessions)(nil)
-	_ store.Interrupted = (*Sessions)(nil)
-)
-
-// Ping checks that the database answers.
-func (s *Sessions) Ping(ctx context.Context) error { return s.db.PingContext(ctx) }
-
-// inTx runs fn in a transaction, which it commits if fn returns nil and
-// rolls back otherwise.
-func (s *Sessions) inTx(ctx context.Context, fn func(tx *sql.Tx) error) error {
-	tx, err := s.db.BeginTx(ctx, nil)
-	if err != nil {
-		return err
-	}
-	if err := fn(tx); err != nil {
-		return errors.Join(err, ignoreDone(tx.Rollback()))
-	}
-	return tx.Commit()
-}
-
-// ignoreDone drops the error of rolling back a transaction that a
-// cancelled context already ended.
-func ignoreDone(err error) error {
-	if errors.Is(err, sql.ErrTxDone) {
-		return nil
-	}
-	return err
-}
-
-// nullTime stores the zero time, a time not yet known, as NULL.
-func nullTime(t time.Time) sql.NullTime { return sql.NullTime{Time: t, Valid: !t.IsZero()} }
-
-// timeOf reads a time nullTime stored, in UTC as the SQLite store gives it.
-func timeOf(t sql.NullTime) time.Time {
-	if !t.Valid {
-		return time.Time{}
-	}
-	return t.Time.UTC()
-}

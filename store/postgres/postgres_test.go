@@ -6,6 +6,7 @@ import (
 	"testing"
 
 	"github.com/mockinterview/mockinterview/internal/pgtest"
+	"github.com/mockinterview/mockinterview/store/sqlstore"
 	"github.com/mockinterview/mockinterview/store/storetest"
 )
 
@@ -20,7 +21,7 @@ func TestMain(m *testing.M) {
 }
 
 // open opens a new empty database of the test's own.
-func open(t *testing.T) *DB {
+func open(t *testing.T) *sqlstore.DB {
 	t.Helper()
 	db, err := Open(t.Context(), server.Database(t))
 	if err != nil {

@@ -3,10 +3,13 @@ package storetest
 import (
 	"context"
 	"errors"
+	"fmt"
 	"slices"
 	"testing"
 	"time"
 
+	"github.com/mockinterview/mockinterview/interviewer"
+	"github.com/mockinterview/mockinterview/interviewer/star"
 	"github.com/mockinterview/mockinterview/store"
 	"github.com/mockinterview/mockinterview/transcribe"
 )
@@ -170,6 +173,39 @@ func checkWords(t *testing.T, s Store) {
 	}
 	if !slices.Equal(d.Utterances, wantUtterances) {
 		t.Errorf("utterances\n%+v; want\n%+v", d.Utterances, wantUtterances)
+	}
+}
+
+// checkLongAnswer: an utterance of more words than one statement writes
+// is kept whole and in order, and a report marks each main-answer word,
+// given out of order, with its part and filler flag.
+func checkLongAnswer(t *testing.T, s Store) {
+	ctx := t.Context()
+	sid := create(t, s, 1, base)
+	const n = 451
+	words := make([]transcribe.Word, n)
+	r := report("")
+	r.Words = make([]interviewer.ReportWord, n)
+	mainWords := make([]int, n)
+	for i := range n {
+		words[i] = transcribe.Word{Text: fmt.Sprintf("w%d", i), Start: float64(i), End: float64(i) + 0.5, Confidence: 0.5, LowConfidence: i%5 == 0}
+		k := n - 1 - i
+		mainWords[i] = k
+		r.Words[i] = interviewer.ReportWord{Text: words[k].Text, Part: star.Label([]string{"situation", "task", "action"}[k%3]), Filler: k%7 == 0}
+	}
+	must(t, s.Sessions.AddUtterance(ctx, sid, store.UtteranceRecord{N: 0, Answer: 0, Start: 0, End: n, Engine: "e"}, 0, words))
+	must(t, s.Sessions.SaveReport(ctx, sid, r, mainWords, base))
+	d, err := s.Sessions.Session(ctx, sid)
+	must(t, err)
+	if len(d.Words) != n || d.Utterances[0].Words != n {
+		t.Fatalf("%d words, the utterance counts %d; want %d", len(d.Words), d.Utterances[0].Words, n)
+	}
+	for i, w := range d.Words {
+		want := store.WordRecord{Text: words[i].Text, Start: words[i].Start, End: words[i].End, Confidence: 0.5, LowConfidence: i%5 == 0,
+			Part: []string{"situation", "task", "action"}[i%3], Filler: i%7 == 0}
+		if w != want {
+			t.Fatalf("word %d: %+v; want %+v", i, w, want)
+		}
 	}
 }
 

@@ -59,6 +59,7 @@ var checks = []check{
 	{"session-round-trip", checkSessionRoundTrip},
 	{"answers", checkAnswers},
 	{"utterances-and-words", checkWords},
+	{"long-answer", checkLongAnswer},
 	{"report", checkReport},
 	{"replace-transcript", checkReplaceTranscript},
 	{"end-and-delete", checkEndAndDelete},

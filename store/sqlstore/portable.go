@@ -1,164 +1,97 @@
-package sqlrows
+package sqlstore
 
 import (
 	"context"
 	"database/sql"
 	"errors"
 	"fmt"
-	"strconv"
-	"strings"
 	"time"
 
 	"github.com/mockinterview/mockinterview/interviewer/journal"
 	"github.com/mockinterview/mockinterview/store"
 )
 
-// Dialect is what differs between our SQL databases in the plain SQL that
-// copies whole rows: how a query names its parameters and how a time is
-// written.
-type Dialect struct {
-	// Bind rewrites a query written with ? for its parameters into the
-	// driver's form; nil keeps it.
-	Bind func(query string) string
-	// Time is a time as a time column takes it; the zero time is one not
-	// yet known.
-	Time func(time.Time) any
+// portable is store.Portable: the rows copied whole, as stored.
+type portable struct {
+	s *Sessions
 }
 
-// Numbered is Dialect.Bind for PostgreSQL: ?, ?, ? become $1, $2, $3.
-// The queries it rewrites hold no ? of their own.
-func Numbered(query string) string {
-	var b strings.Builder
-	n := 0
-	for _, c := range query {
-		if c == '?' {
-			n++
-			b.WriteString("$" + strconv.Itoa(n))
-			continue
-		}
-		b.WriteRune(c)
-	}
-	return b.String()
-}
-
-// Portable is store.Portable for a database with our schema: the same
-// plain SQL for SQLite and PostgreSQL, but for Dialect.
-type Portable struct {
-	// DB is where reads go.
-	DB *sql.DB
-	// InTx runs fn in a write transaction, committed if fn returns nil.
-	InTx    func(ctx context.Context, fn func(tx *sql.Tx) error) error
-	Dialect Dialect
-}
-
-var _ store.Portable = Portable{}
-
-func (p Portable) q(query string) string {
-	if p.Dialect.Bind == nil {
-		return query
-	}
-	return p.Dialect.Bind(query)
-}
+var _ store.Portable = portable{}
 
 // ExportSession reads every row of a session.
-func (p Portable) ExportSession(ctx context.Context, id string) (*store.SessionRows, error) {
+func (p portable) ExportSession(ctx context.Context, id string) (*store.SessionRows, error) {
 	r := &store.SessionRows{}
 	s := &r.Session
-	var created, ended, retranscribed any
-	err := p.DB.QueryRowContext(ctx, p.q(`SELECT id, secret_hash, created_at, ended_at, state, mode, level, question_id, principle,
+	err := p.s.db.QueryRowContext(ctx, p.s.q(`SELECT id, secret_hash, created_at, ended_at, state, mode, level, question_id, principle,
 		question, engine, duration, decision, retranscribed_at, (SELECT count(*) FROM answers a WHERE a.session_id = sessions.id)
-		FROM sessions WHERE id = ?`), id).Scan(&s.ID, &r.SecretHash, &created, &ended, &s.State, &s.Mode, &s.Level, &s.QuestionID,
-		&s.Principle, &s.Question, &s.Engine, &s.Duration, &s.Decision, &retranscribed, &s.AnswerCount)
+		FROM sessions WHERE id = ?`), id).Scan(&s.ID, &r.SecretHash, asTime(&s.CreatedAt), asTime(&s.EndedAt), &s.State, &s.Mode, &s.Level,
+		&s.QuestionID, &s.Principle, &s.Question, &s.Engine, &s.Duration, &s.Decision, asTime(&s.RetranscribedAt), &s.AnswerCount)
 	if errors.Is(err, sql.ErrNoRows) {
 		return nil, store.ErrNotFound
-	}
-	if err == nil {
-		s.CreatedAt, err = TimeOf(created)
-	}
-	if err == nil {
-		s.EndedAt, err = TimeOf(ended)
-	}
-	if err == nil {
-		s.RetranscribedAt, err = TimeOf(retranscribed)
 	}
 	if err != nil {
 		return nil, fmt.Errorf("export session %s: %w", id, err)
 	}
-	for _, read := range []func(context.Context, *store.SessionRows) error{
-		p.exportAnswers, p.exportWords, p.exportUtterances, p.exportParts, p.exportProbes, p.exportReport,
-	} {
-		if err := read(ctx, r); err != nil {
-			return nil, fmt.Errorf("export %w", err)
+	// The session's answers and utterances are read as the service reads
+	// them, the other rows whole.
+	r.Answers, err = p.s.answers(ctx, id)
+	if err == nil {
+		r.Utterances, err = p.s.utterances(ctx, id)
+	}
+	for _, read := range []func(context.Context, *store.SessionRows) error{p.exportWords, p.exportParts, p.exportProbes, p.exportReport} {
+		if err == nil {
+			err = read(ctx, r)
 		}
+	}
+	if err != nil {
+		return nil, fmt.Errorf("export %w", err)
 	}
 	return r, nil
 }
 
-func (p Portable) exportAnswers(ctx context.Context, r *store.SessionRows) error {
-	return ScanAll(ctx, p.DB, p.q(`SELECT n, probe_id, gap, asked, start_time, end_time, audio_file, first_sample, samples, audio_seconds
-		FROM answers WHERE session_id = ? ORDER BY n`), r.Session.ID, &r.Answers, func(rows *sql.Rows, a *store.AnswerRecord) error {
-		var end sql.NullFloat64
-		err := rows.Scan(&a.N, &a.ProbeID, &a.Gap, &a.Asked, &a.Start, &end, &a.AudioFile, &a.FirstSample, &a.Samples, &a.AudioSeconds)
-		if end.Valid {
-			a.End = &end.Float64
-		}
-		return err
-	})
-}
-
-func (p Portable) exportWords(ctx context.Context, r *store.SessionRows) error {
-	return ScanAll(ctx, p.DB, p.q(`SELECT idx, answer, utterance, text, punctuated, start_time, end_time, confidence, low_confidence, part, filler
+func (p portable) exportWords(ctx context.Context, r *store.SessionRows) error {
+	return scanAll(ctx, p.s.db, p.s.q(`SELECT idx, answer, utterance, text, punctuated, start_time, end_time, confidence, low_confidence, part, filler
 		FROM words WHERE session_id = ? ORDER BY idx`), r.Session.ID, &r.Words, func(rows *sql.Rows, w *store.WordRow) error {
 		return rows.Scan(&w.Index, &w.Answer, &w.Utterance, &w.Text, &w.Punctuated, &w.Start, &w.End, &w.Confidence, &w.LowConfidence, &w.Part, &w.Filler)
 	})
 }
 
-func (p Portable) exportUtterances(ctx context.Context, r *store.SessionRows) error {
-	return ScanAll(ctx, p.DB, p.q(`SELECT u.n, u.answer, u.start_time, u.end_time, u.engine, u.fallback,
-		(SELECT count(*) FROM words w WHERE w.session_id = u.session_id AND w.utterance = u.n)
-		FROM utterances u WHERE u.session_id = ? ORDER BY u.n`), r.Session.ID, &r.Utterances, func(rows *sql.Rows, u *store.UtteranceRecord) error {
-		return rows.Scan(&u.N, &u.Answer, &u.Start, &u.End, &u.Engine, &u.Fallback, &u.Words)
-	})
-}
-
-func (p Portable) exportParts(ctx context.Context, r *store.SessionRows) error {
-	return ScanAll(ctx, p.DB, p.q(`SELECT idx, label, start_time, end_time, duration, speaking, target, status, words, wpm, text
+func (p portable) exportParts(ctx context.Context, r *store.SessionRows) error {
+	return scanAll(ctx, p.s.db, p.s.q(`SELECT idx, label, start_time, end_time, duration, speaking, target, status, words, wpm, text
 		FROM parts WHERE session_id = ? ORDER BY idx`), r.Session.ID, &r.Parts, func(rows *sql.Rows, t *store.PartRow) error {
 		return rows.Scan(&t.Index, &t.Label, &t.Start, &t.End, &t.Duration, &t.Speaking, &t.Target, &t.Status, &t.Words, &t.WPM, &t.Text)
 	})
 }
 
-func (p Portable) exportProbes(ctx context.Context, r *store.SessionRows) error {
-	return ScanAll(ctx, p.DB, p.q(`SELECT n, probe_id, gap, probes, asked, reply, skipped, rating, reason
+func (p portable) exportProbes(ctx context.Context, r *store.SessionRows) error {
+	return scanAll(ctx, p.s.db, p.s.q(`SELECT n, probe_id, gap, probes, asked, reply, skipped, rating, reason
 		FROM probes WHERE session_id = ? ORDER BY n`), r.Session.ID, &r.Probes, func(rows *sql.Rows, b *store.ProbeRow) error {
 		return rows.Scan(&b.N, &b.ProbeID, &b.Gap, &b.Probes, &b.Asked, &b.Reply, &b.Skipped, &b.Rating, &b.Reason)
 	})
 }
 
-func (p Portable) exportReport(ctx context.Context, r *store.SessionRows) error {
-	var created any
+func (p portable) exportReport(ctx context.Context, r *store.SessionRows) error {
+	var created time.Time
 	var body []byte
-	err := p.DB.QueryRowContext(ctx, p.q(`SELECT created_at, report FROM reports WHERE session_id = ?`), r.Session.ID).Scan(&created, &body)
+	err := p.s.db.QueryRowContext(ctx, p.s.q(`SELECT created_at, report FROM reports WHERE session_id = ?`), r.Session.ID).
+		Scan(asTime(&created), &body)
 	switch {
 	case errors.Is(err, sql.ErrNoRows):
 		return nil
 	case err != nil:
 		return fmt.Errorf("session %s: report: %w", r.Session.ID, err)
 	}
-	r.Report = &store.ReportRow{Body: body}
-	if r.Report.Created, err = TimeOf(created); err != nil {
-		return fmt.Errorf("session %s: report: %w", r.Session.ID, err)
-	}
+	r.Report = &store.ReportRow{Created: created, Body: body}
 	return nil
 }
 
 // ImportSession writes a session's rows in place of those the database
 // holds for it, in one transaction: its own row is updated where it
 // exists, so that the journals' attempts at its answers stay.
-func (p Portable) ImportSession(ctx context.Context, r *store.SessionRows) error {
-	s, t := r.Session, p.Dialect.Time
-	err := p.InTx(ctx, func(tx *sql.Tx) error {
-		w := writer{ctx: ctx, tx: tx, p: p}
+func (p portable) ImportSession(ctx context.Context, r *store.SessionRows) error {
+	s, t := r.Session, p.s.d.Time
+	err := p.s.inTx(ctx, func(tx *sql.Tx) error {
+		w := writer{ctx: ctx, tx: tx, s: p.s}
 		w.exec(`INSERT INTO sessions (id, secret_hash, created_at, ended_at, state, mode, level, question_id, principle, question, engine,
 			duration, decision, retranscribed_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
 			ON CONFLICT (id) DO UPDATE SET secret_hash = excluded.secret_hash, created_at = excluded.created_at, ended_at = excluded.ended_at,
@@ -208,18 +141,8 @@ func (p Portable) ImportSession(ctx context.Context, r *store.SessionRows) error
 }
 
 // JournalIDs returns the id of every journal, in byte order.
-func (p Portable) JournalIDs(ctx context.Context) ([]string, error) {
-	rows, err := p.DB.QueryContext(ctx, `SELECT id FROM journals ORDER BY id`)
-	if err != nil {
-		return nil, fmt.Errorf("list journals: %w", err)
-	}
-	ids := []string{}
-	err = EachRow(rows, func() error {
-		var id string
-		err := rows.Scan(&id)
-		ids = append(ids, id)
-		return err
-	})
+func (p portable) JournalIDs(ctx context.Context) ([]string, error) {
+	ids, err := scanStrings(p.s.db.QueryContext(ctx, `SELECT id FROM journals ORDER BY id`))
 	if err != nil {
 		return nil, fmt.Errorf("list journals: %w", err)
 	}
@@ -228,30 +151,23 @@ func (p Portable) JournalIDs(ctx context.Context) ([]string, error) {
 
 // ExportJournal reads a journal with its stories, by id, and their
 // attempts, by session and answer.
-func (p Portable) ExportJournal(ctx context.Context, id string) (*store.JournalRows, error) {
+func (p portable) ExportJournal(ctx context.Context, id string) (*store.JournalRows, error) {
 	r := &store.JournalRows{ID: id}
-	var created any
-	err := p.DB.QueryRowContext(ctx, p.q(`SELECT secret_hash, created_at FROM journals WHERE id = ?`), id).Scan(&r.SecretHash, &created)
+	err := p.s.db.QueryRowContext(ctx, p.s.q(`SELECT secret_hash, created_at FROM journals WHERE id = ?`), id).Scan(&r.SecretHash, asTime(&r.Created))
 	if errors.Is(err, sql.ErrNoRows) {
 		return nil, store.ErrNotFound
 	}
 	if err == nil {
-		r.Created, err = TimeOf(created)
-	}
-	if err == nil {
-		err = scanAll(ctx, p.DB, p.q(`SELECT id, title, principles, notes, vocabulary, created_at, updated_at
+		err = scanRows(ctx, p.s.db, p.s.q(`SELECT id, title, principles, notes, vocabulary, created_at, updated_at
 			FROM stories WHERE journal_id = ? ORDER BY id`), id, &r.Stories, func(rows *sql.Rows, s *journal.Story) error {
 			var principles, vocabulary []byte
-			var created, updated any
-			if err := rows.Scan(&s.ID, &s.Title, &principles, &s.Notes, &vocabulary, &created, &updated); err != nil {
-				return err
-			}
-			s.Principles, s.Vocabulary = ParseList(string(principles)), ParseList(string(vocabulary))
-			return errors.Join(scanTime(created, &s.Created), scanTime(updated, &s.Updated))
+			err := rows.Scan(&s.ID, &s.Title, &principles, &s.Notes, &vocabulary, asTime(&s.Created), asTime(&s.Updated))
+			s.Principles, s.Vocabulary = parseList(string(principles)), parseList(string(vocabulary))
+			return err
 		})
 	}
 	if err == nil {
-		err = scanAll(ctx, p.DB, p.q(`SELECT a.session_id, a.answer, a.story_id, a.figures FROM attempts a
+		err = scanRows(ctx, p.s.db, p.s.q(`SELECT a.session_id, a.answer, a.story_id, a.figures FROM attempts a
 			JOIN stories st ON st.id = a.story_id WHERE st.journal_id = ? ORDER BY a.session_id, a.answer`), id, &r.Attempts,
 			func(rows *sql.Rows, a *store.AttemptRow) error {
 				// Into a []byte, which database/sql copies out of the
@@ -270,17 +186,17 @@ func (p Portable) ExportJournal(ctx context.Context, id string) (*store.JournalR
 
 // ImportJournal writes a journal, its stories and their attempts in place
 // of any the database holds for it, in one transaction.
-func (p Portable) ImportJournal(ctx context.Context, r *store.JournalRows) error {
-	t := p.Dialect.Time
-	err := p.InTx(ctx, func(tx *sql.Tx) error {
-		w := writer{ctx: ctx, tx: tx, p: p}
+func (p portable) ImportJournal(ctx context.Context, r *store.JournalRows) error {
+	t := p.s.d.Time
+	err := p.s.inTx(ctx, func(tx *sql.Tx) error {
+		w := writer{ctx: ctx, tx: tx, s: p.s}
 		// Its stories and their attempts go with it.
 		w.exec(`DELETE FROM journals WHERE id = ?`, r.ID)
 		w.exec(`INSERT INTO journals (id, secret_hash, created_at) VALUES (?, ?, ?)`, r.ID, r.SecretHash, t(r.Created))
 		w.each(`INSERT INTO stories (id, journal_id, title, principles, notes, vocabulary, created_at, updated_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?)`,
 			len(r.Stories), func(i int) []any {
 				s := r.Stories[i]
-				return []any{s.ID, r.ID, s.Title, ListJSON(s.Principles), s.Notes, ListJSON(s.Vocabulary), t(s.Created), t(s.Updated)}
+				return []any{s.ID, r.ID, s.Title, listJSON(s.Principles), s.Notes, listJSON(s.Vocabulary), t(s.Created), t(s.Updated)}
 			})
 		w.each(`INSERT INTO attempts (session_id, answer, story_id, figures) VALUES (?, ?, ?, ?)`, len(r.Attempts), func(i int) []any {
 			a := r.Attempts[i]
@@ -299,13 +215,13 @@ func (p Portable) ImportJournal(ctx context.Context, r *store.JournalRows) error
 type writer struct {
 	ctx context.Context
 	tx  *sql.Tx
-	p   Portable
+	s   *Sessions
 	err error
 }
 
 func (w *writer) exec(query string, args ...any) {
 	if w.err == nil {
-		_, w.err = w.tx.ExecContext(w.ctx, w.p.q(query), args...)
+		_, w.err = w.tx.ExecContext(w.ctx, w.s.q(query), args...)
 	}
 }
 
@@ -314,7 +230,7 @@ func (w *writer) each(query string, n int, args func(i int) []any) {
 	if w.err != nil || n == 0 {
 		return
 	}
-	stmt, err := w.tx.PrepareContext(w.ctx, w.p.q(query))
+	stmt, err := w.tx.PrepareContext(w.ctx, w.s.q(query))
 	if err != nil {
 		w.err = err
 		return
@@ -326,34 +242,4 @@ func (w *writer) each(query string, n int, args func(i int) []any) {
 			return
 		}
 	}
-}
-
-// TimeOf reads a time column scanned into an any: a time.Time
-// (PostgreSQL), RFC 3339 text (SQLite), or NULL or empty text for a time
-// not yet known, the zero time.
-func TimeOf(v any) (time.Time, error) {
-	switch v := v.(type) {
-	case nil:
-		return time.Time{}, nil
-	case time.Time:
-		return v.UTC(), nil
-	case []byte:
-		return TimeOf(string(v))
-	case string:
-		if v == "" {
-			return time.Time{}, nil
-		}
-		t, err := time.Parse(time.RFC3339Nano, v)
-		if err != nil {
-			return time.Time{}, fmt.Errorf("time %q: %w", v, err)
-		}
-		return t.UTC(), nil
-	}
-	return time.Time{}, fmt.Errorf("a time column holds a %T", v)
-}
-
-func scanTime(v any, t *time.Time) error {
-	var err error
-	*t, err = TimeOf(v)
-	return err
 }

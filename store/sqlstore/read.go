@@ -1,4 +1,4 @@
-package postgres
+package sqlstore
 
 import (
 	"context"
@@ -6,17 +6,17 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"strings"
 
 	"github.com/mockinterview/mockinterview/interviewer"
 	"github.com/mockinterview/mockinterview/store"
-	"github.com/mockinterview/mockinterview/store/sqlrows"
 	"github.com/mockinterview/mockinterview/transcribe"
 )
 
 // SecretHash returns the hash of a session's secret.
 func (s *Sessions) SecretHash(ctx context.Context, sessionID string) (string, error) {
 	var h string
-	err := s.db.QueryRowContext(ctx, `SELECT secret_hash FROM sessions WHERE id = $1`, sessionID).Scan(&h)
+	err := s.db.QueryRowContext(ctx, s.q(`SELECT secret_hash FROM sessions WHERE id = ?`), sessionID).Scan(&h)
 	if errors.Is(err, sql.ErrNoRows) {
 		return "", store.ErrNotFound
 	}
@@ -28,10 +28,8 @@ const sessionColumns = `s.id, s.created_at, s.ended_at, s.state, s.mode, s.level
 
 func scanSession(sc interface{ Scan(...any) error }) (store.SessionRecord, error) {
 	var r store.SessionRecord
-	var created, ended, retranscribed sql.NullTime
-	err := sc.Scan(&r.ID, &created, &ended, &r.State, &r.Mode, &r.Level, &r.QuestionID, &r.Principle, &r.Question,
-		&r.Engine, &r.Duration, &r.Decision, &r.AnswerCount, &retranscribed)
-	r.CreatedAt, r.EndedAt, r.RetranscribedAt = timeOf(created), timeOf(ended), timeOf(retranscribed)
+	err := sc.Scan(&r.ID, asTime(&r.CreatedAt), asTime(&r.EndedAt), &r.State, &r.Mode, &r.Level, &r.QuestionID, &r.Principle, &r.Question,
+		&r.Engine, &r.Duration, &r.Decision, &r.AnswerCount, asTime(&r.RetranscribedAt))
 	return r, err
 }
 
@@ -44,11 +42,13 @@ func (s *Sessions) ListSessions(ctx context.Context, all bool, secretHashes []st
 		if len(secretHashes) == 0 {
 			return []store.SessionRecord{}, nil
 		}
-		query += ` WHERE s.secret_hash = ANY($1)`
-		args = append(args, secretHashes)
+		query += ` WHERE s.secret_hash IN (?` + strings.Repeat(`, ?`, len(secretHashes)-1) + `)`
+		for _, h := range secretHashes {
+			args = append(args, h)
+		}
 	}
 	query += ` ORDER BY s.created_at DESC, s.id`
-	rows, err := s.db.QueryContext(ctx, query, args...)
+	rows, err := s.db.QueryContext(ctx, s.q(query), args...)
 	if err != nil {
 		return nil, fmt.Errorf("list sessions: %w", err)
 	}
@@ -66,7 +66,7 @@ func (s *Sessions) ListSessions(ctx context.Context, all bool, secretHashes []st
 
 // Session reads everything about one session.
 func (s *Sessions) Session(ctx context.Context, id string) (*store.SessionDetail, error) {
-	rec, err := scanSession(s.db.QueryRowContext(ctx, `SELECT `+sessionColumns+` FROM sessions s WHERE s.id = $1`, id))
+	rec, err := scanSession(s.db.QueryRowContext(ctx, s.q(`SELECT `+sessionColumns+` FROM sessions s WHERE s.id = ?`), id))
 	if errors.Is(err, sql.ErrNoRows) {
 		return nil, store.ErrNotFound
 	}
@@ -91,23 +91,31 @@ func (s *Sessions) readAnswers(ctx context.Context, d *store.SessionDetail) erro
 }
 
 func (s *Sessions) readWords(ctx context.Context, d *store.SessionDetail) error {
-	return sqlrows.ScanAll(ctx, s.db, `SELECT answer, utterance, text, punctuated, start_time, end_time, confidence, low_confidence, part, filler
-		FROM words WHERE session_id = $1 ORDER BY idx`, d.ID, &d.Words, func(rows *sql.Rows, w *store.WordRecord) error {
+	return scanAll(ctx, s.db, s.q(`SELECT answer, utterance, text, punctuated, start_time, end_time, confidence, low_confidence, part, filler
+		FROM words WHERE session_id = ? ORDER BY idx`), d.ID, &d.Words, func(rows *sql.Rows, w *store.WordRecord) error {
 		return rows.Scan(&w.Answer, &w.Utterance, &w.Text, &w.Punctuated, &w.Start, &w.End, &w.Confidence, &w.LowConfidence, &w.Part, &w.Filler)
 	})
 }
 
 func (s *Sessions) readUtterances(ctx context.Context, d *store.SessionDetail) error {
-	return sqlrows.ScanAll(ctx, s.db, `SELECT u.n, u.answer, u.start_time, u.end_time, u.engine, u.fallback,
+	var err error
+	d.Utterances, err = s.utterances(ctx, d.ID)
+	return err
+}
+
+func (s *Sessions) utterances(ctx context.Context, id string) ([]store.UtteranceRecord, error) {
+	var out []store.UtteranceRecord
+	err := scanAll(ctx, s.db, s.q(`SELECT u.n, u.answer, u.start_time, u.end_time, u.engine, u.fallback,
 		(SELECT count(*) FROM words w WHERE w.session_id = u.session_id AND w.utterance = u.n)
-		FROM utterances u WHERE u.session_id = $1 ORDER BY u.n`, d.ID, &d.Utterances, func(rows *sql.Rows, u *store.UtteranceRecord) error {
+		FROM utterances u WHERE u.session_id = ? ORDER BY u.n`), id, &out, func(rows *sql.Rows, u *store.UtteranceRecord) error {
 		return rows.Scan(&u.N, &u.Answer, &u.Start, &u.End, &u.Engine, &u.Fallback, &u.Words)
 	})
+	return out, err
 }
 
 func (s *Sessions) readParts(ctx context.Context, d *store.SessionDetail) error {
-	return sqlrows.ScanAll(ctx, s.db, `SELECT label, start_time, end_time, duration, speaking, target, status, words, wpm, text
-		FROM parts WHERE session_id = $1 ORDER BY idx`, d.ID, &d.Parts, func(rows *sql.Rows, p *interviewer.PartTiming) error {
+	return scanAll(ctx, s.db, s.q(`SELECT label, start_time, end_time, duration, speaking, target, status, words, wpm, text
+		FROM parts WHERE session_id = ? ORDER BY idx`), d.ID, &d.Parts, func(rows *sql.Rows, p *interviewer.PartTiming) error {
 		return rows.Scan(&p.Label, &p.Start, &p.End, &p.Duration, &p.Speaking, &p.Target, &p.Status, &p.Words, &p.WPM, &p.Text)
 	})
 }
@@ -116,8 +124,8 @@ func (s *Sessions) readParts(ctx context.Context, d *store.SessionDetail) error 
 // words, a reply's words being the session's words of its answer, probe
 // k's being answer k's.
 func (s *Sessions) readProbes(ctx context.Context, d *store.SessionDetail) error {
-	err := sqlrows.ScanAll(ctx, s.db, `SELECT probe_id, gap, probes, asked, reply, skipped, rating, reason
-		FROM probes WHERE session_id = $1 ORDER BY n`, d.ID, &d.Probes, func(rows *sql.Rows, p *interviewer.ProbeExchange) error {
+	err := scanAll(ctx, s.db, s.q(`SELECT probe_id, gap, probes, asked, reply, skipped, rating, reason
+		FROM probes WHERE session_id = ? ORDER BY n`), d.ID, &d.Probes, func(rows *sql.Rows, p *interviewer.ProbeExchange) error {
 		var v interviewer.Verdict
 		err := rows.Scan(&p.ID, &p.Gap, &p.Probes, &p.Asked, &p.Answer, &p.Skipped, &v.Rating, &v.Reason)
 		if v.Rating != "" {
@@ -157,7 +165,7 @@ func (s *Sessions) report(ctx context.Context, q interface {
 	QueryRowContext(context.Context, string, ...any) *sql.Row
 }, id string) (*interviewer.InterviewReport, error) {
 	var body []byte
-	err := q.QueryRowContext(ctx, `SELECT report FROM reports WHERE session_id = $1`, id).Scan(&body)
+	err := q.QueryRowContext(ctx, s.q(`SELECT report FROM reports WHERE session_id = ?`), id).Scan(&body)
 	switch {
 	case errors.Is(err, sql.ErrNoRows):
 		return nil, nil
@@ -168,8 +176,8 @@ func (s *Sessions) report(ctx context.Context, q interface {
 	if err := json.Unmarshal(body, r); err != nil {
 		return nil, fmt.Errorf("session %s: report: %w", id, err)
 	}
-	// A report written before budget.length existed (copied from an
-	// older SQLite database) gets it from its words.
+	// A report written before budget.length existed gets it from its
+	// words.
 	if w := r.Words; r.Budget.Length == 0 && len(w) > 0 {
 		r.Budget.Length = w[len(w)-1].End - w[0].Start
 	}
@@ -178,8 +186,8 @@ func (s *Sessions) report(ctx context.Context, q interface {
 
 func (s *Sessions) answers(ctx context.Context, id string) ([]store.AnswerRecord, error) {
 	var out []store.AnswerRecord
-	err := sqlrows.ScanAll(ctx, s.db, `SELECT n, probe_id, gap, asked, start_time, end_time, audio_file, first_sample, samples, audio_seconds
-		FROM answers WHERE session_id = $1 ORDER BY n`, id, &out, func(rows *sql.Rows, a *store.AnswerRecord) error {
+	err := scanAll(ctx, s.db, s.q(`SELECT n, probe_id, gap, asked, start_time, end_time, audio_file, first_sample, samples, audio_seconds
+		FROM answers WHERE session_id = ? ORDER BY n`), id, &out, func(rows *sql.Rows, a *store.AnswerRecord) error {
 		var end sql.NullFloat64
 		err := rows.Scan(&a.N, &a.ProbeID, &a.Gap, &a.Asked, &a.Start, &end, &a.AudioFile, &a.FirstSample, &a.Samples, &a.AudioSeconds)
 		if end.Valid {
