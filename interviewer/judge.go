@@ -53,25 +53,51 @@ var negators = wordSet(`never didn't not don't haven't wasn't couldn't can't no 
 // softeners may stand between a negator and its verb.
 var softeners = wordSet(`really actually even ever quite properly formally closely fully much look at get to bother`)
 
-// negatedChecks are verbs of finding out whose negation leaves a claim
-// with nothing behind it.
+// negatedChecks are verbs of finding or working out whose negation leaves
+// a claim with nothing behind it: checking, counting, pulling the data,
+// working it out, going through it.
 var negatedChecks = wordSet(`check checked checking measure measured measuring verify verified confirm confirmed
 	follow followed track tracked count counted test tested look looked see saw run ran remember recall
-	know knew validate validated monitor monitored time timed benchmark benchmarked`)
+	know knew validate validated monitor monitored time timed benchmark benchmarked pull pulled calculate
+	calculated compute computed dig dug query queried open opened derive derived source sourced crunch crunched`)
+
+// workingOut are verbs that are a check only with their particle: "go
+// through the bill", "work it out"; "it didn't go out" is an outcome.
+var workingOut = wordSet(`go went work worked add added`)
+
+func isNegatedCheck(w []string, j int) bool {
+	if negatedChecks[w[j]] {
+		return true
+	}
+	if !workingOut[w[j]] {
+		return false
+	}
+	for k := j + 1; k < len(w) && k <= j+3; k++ {
+		if w[k] == "through" || w[k] == "over" || w[k] == "out" || w[k] == "up" {
+			return true
+		}
+	}
+	return false
+}
 
 var passiveAux = wordSet(`was were is are been be get got`)
 
 // findNegatedCheck finds a negator followed, within two softeners, by a
-// verb of checking.
+// verb of checking, when the negation is the speaker's (not "they never
+// see", "scripts can't run") and the speaker did not then find out
+// ("we didn't know ..., so I ran both").
 func findNegatedCheck(w []string) (int, string) {
 	for i, x := range w {
 		// "six hundred picks were never confirmed" counts what was not
 		// checked; it does not disown the count.
-		if !negators[x] || i > 0 && passiveAux[w[i-1]] {
+		if !negators[x] || i > 0 && passiveAux[w[i-1]] || !speakerNegation(w, i) {
 			continue
 		}
 		for j := i + 1; j < len(w) && j <= i+3; j++ {
-			if negatedChecks[w[j]] {
+			if isNegatedCheck(w, j) {
+				if k, _ := findOwnCheck(w[j+1:]); k >= 0 {
+					break
+				}
 				return i, strings.Join(w[i:j+1], " ")
 			}
 			if !softeners[w[j]] && w[j] != "it" && w[j] != "them" {
@@ -108,6 +134,9 @@ func findAssignedOrDeferred(w []string) (int, string) {
 		return i, p
 	}
 	if i, p := findUnnegated(w, scopeSinks); i >= 0 {
+		return i, p
+	}
+	if i, p := findArrivedScope(w); i >= 0 {
 		return i, p
 	}
 	return goalSet(w)
@@ -168,7 +197,12 @@ var replyDemands = map[Gap]replyDemand{
 		missing: "Does not say whose it was or why it fell to you: name the owner, the boundary, and why you took it on unasked.",
 	},
 	GapReflection: {
-		find:    lengthAnd(12, oneOf(reflectionChanges)),
+		find: lengthAnd(12, func(w []string) (int, string) {
+			if i, p := findPhrase(w, reflectionChangeList); i >= 0 {
+				return i, p
+			}
+			return findReflectionStep(w)
+		}),
 		strong:  "Names a change in what you do, tied to this story (%q).",
 		missing: "No change you could act on: say what you do differently now, and when it kicks in.",
 	},
@@ -215,7 +249,8 @@ var (
 		owned by|unowned|orphaned|stepped in|raised my hand|on my own|i noticed|mine|nobody was|no one was|
 		nobody looked|no one looked|nobody else was|nobody|no one|ticket was closed|ticket closed|closed ticket|
 		went back to it|ours|theirs|i was the one|the only one|closest to|only saw|charged to|billed to`)
-	reflectionChanges = `now|next time|i'd|i would|i'll|since then|from then on|these days|any time|anytime|every time|
+	reflectionChangeList = phrases(reflectionChanges)
+	reflectionChanges    = `now|next time|i'd|i would|i'll|since then|from then on|these days|any time|anytime|every time|
 		whenever|before i|first thing|i started|i stopped|i always|with the next|i've started|i've stopped|instead of|
 		rather than|i'd have|i make|i ask|i add|i write|i check|i post|i put|going forward|today|nowadays|
 		when i|i take|i bring|i run|i keep|i do|i go|i watch|i look|i never|i won't|i don't|so i|after that i|

@@ -38,15 +38,25 @@ var replySinks = []replySink{
 	},
 	{
 		gaps: []Gap{GapQuantify, GapDepth},
-		find: oneOf(`i heard|heard it|heard that|what product told|product told us|someone told me|someone said|
+		find: unlessChecked(oneOf(`i heard|heard it|heard that|what product told|product told us|someone told me|someone said|
 			they told us|that's what|according to|in the deck|estimate going in|just a guess|a guess|my guess|best guess|
 			guessed|gut|gut feel|gut feeling|ballpark|top of my head|everyone knows|everybody knows|everyone felt|
 			everybody felt|it felt|felt much|felt faster|felt better|sent us a report|told me it was|i was told|
 			we were told|they said|people said|someone mentioned|quoted us|they quoted|the vendor said|vendor told|
 			i read somewhere|read online|stack overflow|a colleague said|my teammate said|word was|had a feeling|
 			floated|threw out|thrown around|someone from|a feeling|people were saying|from what people|
-			from what i gather|what i gather|word of mouth`),
+			from what i gather|what i gather|word of mouth`)),
 		reason: "%q is a figure or a cause taken on trust, not one you measured or checked.",
+	},
+	{
+		gaps:   []Gap{GapQuantify, GapDepth},
+		find:   unlessChecked(findSecondhand),
+		reason: "%q is a figure or a cause taken on trust, not one you measured or checked.",
+	},
+	{
+		gaps:   []Gap{GapDepth},
+		find:   findVanished,
+		reason: "%q rests on a hunch or a glance, not on how you knew: say what you reproduced, ruled out or traced.",
 	},
 	{
 		gaps: []Gap{GapQuantify},
@@ -59,13 +69,22 @@ var replySinks = []replySink{
 	},
 	{
 		gaps: []Gap{GapPersonal},
-		find: oneOf(`team effort|as a team|as a group|between us|together|team decision|the team decided|we all|
-			i was involved|was involved|i helped|helped out|i was there|i was just there|supportive|being a good|
+		find: oneOf(`team decision|the team decided|i was involved|was involved|i helped|helped out|i was there|i was just there|supportive|being a good|
 			i kept track|kept track|made sure everyone|made sure we|my part was|the coordination|i coordinated|
 			let them take|let them handle|let them run|stayed out of|didn't touch|didn't do much|
 			i pinged|mostly looked|sat in the meetings|sat in meetings|sat in on|did my part|mentioned it|i attended|someone else did|someone else|my manager told|my lead told|
 			i was in all|wherever i could|part of the team|i supported|oversaw|facilitated|in the loop|
 			i participated|i contributed|everyone contributed|kept everyone|i organized the meetings|ran the meetings`),
+		reason: "%q hides your own part: name the steps you took yourself, with \"I\".",
+	},
+	{
+		gaps: []Gap{GapPersonal},
+		find: func(w []string) (int, string) {
+			if i, p := findSharedCredit(w); i >= 0 {
+				return i, p
+			}
+			return findVagueActivity(w)
+		},
 		reason: "%q hides your own part: name the steps you took yourself, with \"I\".",
 	},
 	{
@@ -93,6 +112,11 @@ var replySinks = []replySink{
 		gaps:   []Gap{GapReflection},
 		find:   func(w []string) (int, string) { return findPhrase(w, genericReflections) },
 		reason: "%q is a platitude: name the specific step you now take, and when.",
+	},
+	{
+		gaps:   []Gap{GapReflection},
+		find:   func(w []string) (int, string) { return findPhrase(w, growthTalk) },
+		reason: "%q is a lesson about yourself, not a change: name the specific step you now take, and when.",
 	},
 	{
 		gaps: []Gap{GapOutcome},
@@ -127,11 +151,10 @@ var replySinks = []replySink{
 	{
 		gaps: []Gap{GapDepth},
 		find: oneOf(`hunch|felt off|seemed|something about|looked into it|poked around|googled|we figured|
-			i figured|figured it|it was obvious|pretty obvious|obviously|restarted|went back to normal|back to normal|
+			i figured|figured it|it was obvious|pretty obvious|obviously|
 			small slip|small mistake|that's all|ran over|took longer|had a look|glanced|opened the dashboard|
 			looked at the dashboard|something with|something wrong with|i assumed|we assumed|someone told|
-			manager told me|was asked to|likely|nothing broke|nothing happened|had a feeling|must have|must be|went away|fixed itself|
-			stopped happening|redeployed|rebooted|bounced|cleared the cache|simple mistake|just a typo|oversight|
+			manager told me|was asked to|likely|had a feeling|must have|must be|simple mistake|just a typo|oversight|
 			bad luck`),
 		reason: "%q rests on a hunch or a glance, not on how you knew: say what you reproduced, ruled out or traced.",
 	},
@@ -202,5 +225,10 @@ var replySinks = []replySink{
 			obviously|best of both|everyone won|everybody won|pushed through|all nighter|all-nighter|overtime|
 			worked nights|extra hours|did it all|did everything|do everything|kept going|just always|let my manager decide|my manager decided`),
 		reason: "%q names no real cost or choice: say what was given up or risked, who paid for it, and why it was acceptable.",
+	},
+	{
+		gaps:   []Gap{GapTradeoff},
+		find:   findLeftToOthers,
+		reason: "%q brings the problem and leaves the choice to others: name the options, what each cost, and which you chose.",
 	},
 }

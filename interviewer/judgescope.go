@@ -1,0 +1,220 @@
+package interviewer
+
+import "strings"
+
+// Classes of wording the reply judge (judge.go) reads by their scope
+// rather than by one phrase: whose negation it is, whose word a figure
+// rests on, whether a symptom went away by itself or by the speaker's
+// test. Chosen on the train-side cases of TestJudgeProbeGeneralises.
+
+// otherSubjects3 are the pronouns of someone else; with a plural noun
+// ("scripts", "staff"), the subject of a negation that is not the
+// speaker's.
+var thirdPersons = wordSet(`they he she it people others everyone everybody staff folks users customers
+	nobody someone somebody`)
+
+// notPlurals end in s and are no plural noun.
+var notPlurals = wordSet(`this was has is his its us yes does always sometimes perhaps less unless thus plus
+	as whereas across afterwards towards besides`)
+
+// negationAdverbs may stand between a subject and its negator.
+var negationAdverbs = wordSet(`just honestly really actually also still simply even ever then so`)
+
+// speakerNegation says whether the negator at w[i] is the speaker's: the
+// word before it (past adverbs) is not another person, or a plural noun,
+// as in "they never see the declines", "scripts can't run from a laptop".
+func speakerNegation(w []string, i int) bool {
+	j := i - 1
+	for j >= 0 && negationAdverbs[w[j]] {
+		j--
+	}
+	if j < 0 {
+		return true
+	}
+	x := w[j]
+	if thirdPersons[x] {
+		return false
+	}
+	plural := len(x) > 3 && strings.HasSuffix(x, "s") && !strings.HasSuffix(x, "ss") && !strings.HasSuffix(x, "'s")
+	return !plural || notPlurals[x]
+}
+
+// ownCheckVerbs are the verbs of finding out that, with "I" as subject,
+// are the speaker's own check.
+var ownCheckVerbs = wordSet(`pulled counted measured ran reran queried checked compared timed replayed reproduced
+	diffed traced sampled matched exported graphed tested benchmarked profiled bisected flashed toggled
+	reverted split grouped audited summed calculated computed read opened looked dug`)
+
+// findOwnCheck finds "I" (past at most two adverbs) followed by a verb
+// of finding out: "so I pulled the order table myself".
+func findOwnCheck(w []string) (int, string) {
+	for i, x := range w {
+		if x != "i" {
+			continue
+		}
+		for j := i + 1; j < len(w) && j <= i+3; j++ {
+			if ownCheckVerbs[w[j]] {
+				return i, strings.Join(w[i:j+1], " ")
+			}
+			if !negationAdverbs[w[j]] && w[j] != "myself" && w[j] != "first" {
+				break
+			}
+		}
+	}
+	return -1, ""
+}
+
+// speechVerbs report someone's word: the basis of a figure or a cause
+// taken on trust when their subject is another person.
+var speechVerbs = wordSet(`told said says saying mentioned quoted quoting quotes claimed claims reckoned reckons
+	reported reports put wrote`)
+
+// otherPeople are the people whose word a reply may lean on.
+var otherPeople = wordSet(`pm pms manager managers lead leads friend friends colleague colleagues analyst analysts
+	rep reps agency vendor vendors folks people someone somebody they he she product sales finance marketing
+	support ops boss director cto ceo vp guy guys consultant consultants owner owners team teammate teammates`)
+
+// deferredChecks put the check off: the speaker would have to find out.
+var deferredChecks = phrases(`i'd have to|i would have to|i'd need to|i would need to|i'd want to check|
+	have to ask|need to ask|have to look it up|have to dig|have to check`)
+
+// unlessChecked lets find sink a reply only when the speaker did not
+// check it: "our PM quoted twenty percent, so I pulled the table".
+func unlessChecked(find func([]string) (int, string)) func([]string) (int, string) {
+	return func(w []string) (int, string) {
+		i, p := find(w)
+		if i < 0 {
+			return i, p
+		}
+		if k, _ := findOwnCheck(w); k >= 0 {
+			return -1, ""
+		}
+		return i, p
+	}
+}
+
+// findSecondhand finds a figure or cause resting on another person's word
+// ("a friend in finance told me", "the number the support manager keeps
+// quoting", "our PM put in the review") or on a check put off ("I'd have
+// to dig out the invoice").
+func findSecondhand(w []string) (int, string) {
+	if i, p := findPhrase(w, deferredChecks); i >= 0 {
+		return i, p
+	}
+	for i, x := range w {
+		if !speechVerbs[x] || x == "put" && (i+1 >= len(w) || w[i+1] != "it" && w[i+1] != "in") {
+			continue
+		}
+		for j := i - 1; j >= 0 && j >= i-6; j-- {
+			if firstPerson[w[j]] || w[j] == "we" || w[j] == "we'd" {
+				break
+			}
+			if otherPeople[w[j]] {
+				return j, strings.Join(w[j:i+1], " ")
+			}
+		}
+	}
+	return -1, ""
+}
+
+// vanishedSymptoms say a problem went away; by themselves they show no
+// cause, after a controlled change of one factor they are the proof.
+var (
+	vanishedSymptoms = phrases(`restarted|went back to normal|back to normal|went away|fixed itself|stopped happening|
+		nothing broke|nothing happened|redeployed|rebooted|bounced|cleared the cache`)
+	controlledChanges = phrases(`toggled|kept everything|one at a time|replayed|reproduced|reverted|rolled back|
+		with and without|without that|without the|ruled|so not|bisected|on demand|same rate|as much as`)
+)
+
+// findVanished finds a symptom that went away with no controlled change
+// of the speaker's to make it so.
+func findVanished(w []string) (int, string) {
+	if i, _ := findPhrase(w, controlledChanges); i >= 0 {
+		return -1, ""
+	}
+	return findPhrase(w, vanishedSymptoms)
+}
+
+// sharedCredit are words of doing it together; they hide the speaker's
+// part only when fewer than three steps are the speaker's own.
+var sharedCredit = phrases(`team effort|as a team|as a group|between us|together|we all`)
+
+func findSharedCredit(w []string) (int, string) {
+	if i, _ := findOwnSteps(3)(w); i >= 0 {
+		return -1, ""
+	}
+	return findPhrase(w, sharedCredit)
+}
+
+// vagueActivities are steps anyone takes on any job; two of them, with
+// nothing else, are no step of one's own.
+var vagueActivities = phrases(`asked around|jumped in|dove in|dived in|the usual|normal stuff|figured it out|
+	as i went|on the job|whatever it took|whatever was needed|got my hands dirty|rolled up my sleeves|
+	read the docs|read what|watched some|watched a few|picked it up|hit the ground running|learned as i|
+	googled|did some reading|read up`)
+
+func findVagueActivity(w []string) (int, string) {
+	count, first, phrase := 0, -1, ""
+	for i := range w {
+		if j, p := findPhrase(w[i:min(len(w), i+5)], vagueActivities); j == 0 {
+			count++
+			if first < 0 {
+				first, phrase = i, p
+			}
+		}
+	}
+	if count >= 2 {
+		return first, phrase
+	}
+	return -1, ""
+}
+
+// findArrivedScope finds work that came to the speaker by events ("landed
+// on my plate", "fell into my lap", "ended up on my desk") or that the
+// speaker expected someone else to do ("I figured somebody would").
+func findArrivedScope(w []string) (int, string) {
+	if i, p := findNear("landed ended fell dumped wound dropped", "me plate desk lap queue inbox", 4)(w); i >= 0 {
+		return i, p
+	}
+	if i, p := findPhrase(w, phrases(`became my thing|my thing after|by default|defaulted to`)); i >= 0 {
+		return i, p
+	}
+	return findNear("figured assumed thought expected hoped reckoned", "somebody someone anybody anyone others", 3)(w)
+}
+
+// findLeftToOthers finds a trade-off reply that brings the problem and
+// leaves the choice to others, with no option of its own.
+func findLeftToOthers(w []string) (int, string) {
+	if i, _ := findPhrase(w, phrases(`option|options|choice|either|alternative|alternatives|or we|or wait`)); i >= 0 {
+		return -1, ""
+	}
+	if i, p := findNear("let left leave", "decide rest them work figure", 3)(w); i >= 0 {
+		return i, p
+	}
+	return findPhrase(w, phrases(`know better|what to do about it|up to them|their call|their decision|for them to decide`))
+}
+
+// growthTalk is a lesson about the speaker's character, not a change in
+// what they do.
+var growthTalk = phrases(`resilient|resilience|comfort zone|my growth|personal growth|growth mindset|confidence|
+	lifelong|journey|put my mind|about myself|believe in myself|i'm capable|i can learn|i can do anything|
+	stronger than i|tougher than i`)
+
+// reflectionSteps are a change said as a step, moved to when it belongs:
+// "ask for the keys at kickoff, not the week before launch".
+var reflectionSteps = phrases(`at kickoff|kickoff|day one|first day|up front|upfront|from the start|at the start|
+	at the beginning|before launch|before we|before anyone|before starting|not after|not at the end|ahead of`)
+
+// imperativeSteps open a reflection said as an instruction to oneself.
+var imperativeSteps = wordSet(`ask add buy book build check get put run write test call set start stop move split
+	keep send schedule measure pull read try write budget plan pair`)
+
+// findReflectionStep finds a change told as a step and its moment.
+func findReflectionStep(w []string) (int, string) {
+	if len(w) > 0 && imperativeSteps[w[0]] {
+		if i, p := findPhrase(w, phrases(`not|instead|rather|before|first`)); i >= 0 {
+			return 0, w[0] + " ... " + p
+		}
+	}
+	return findPhrase(w, reflectionSteps)
+}
