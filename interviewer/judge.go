@@ -62,18 +62,18 @@ var negatedChecks = wordSet(`check checked checking measure measured measuring v
 	calculated compute computed dig dug query queried open opened derive derived source sourced crunch crunched`)
 
 // workingOut are verbs that are a check only with their particle: "go
-// through the bill", "work it out"; "it didn't go out" is an outcome.
-var workingOut = wordSet(`go went work worked add added`)
+// through the bill", "work it out", "add it up"; "it didn't go out" is an
+// outcome.
+var workingOut = map[string]string{"go": "through over", "went": "through over", "work": "out",
+	"worked": "out", "add": "up", "added": "up"}
 
 func isNegatedCheck(w []string, j int) bool {
 	if negatedChecks[w[j]] {
 		return true
 	}
-	if !workingOut[w[j]] {
-		return false
-	}
+	particles := strings.Fields(workingOut[w[j]])
 	for k := j + 1; k < len(w) && k <= j+3; k++ {
-		if w[k] == "through" || w[k] == "over" || w[k] == "out" || w[k] == "up" {
+		if slices.Contains(particles, w[k]) {
 			return true
 		}
 	}
@@ -95,7 +95,7 @@ func findNegatedCheck(w []string) (int, string) {
 		}
 		for j := i + 1; j < len(w) && j <= i+3; j++ {
 			if isNegatedCheck(w, j) {
-				if k, _ := findOwnCheck(w[j+1:]); k >= 0 {
+				if resolved(w[j], w[j+1:]) {
 					break
 				}
 				return i, strings.Join(w[i:j+1], " ")
@@ -130,6 +130,11 @@ func findNear(first, second string, span int) func([]string) (int, string) {
 // findAssignedOrDeferred finds where a scope reply makes the work an
 // assignment, blurs whose it was, waits for permission or defers to others.
 func findAssignedOrDeferred(w []string) (int, string) {
+	// "I was asked to fix one school's export. I went further..." is
+	// judged on what went beyond the ask.
+	if b := beyondAskAt(w); b >= 0 {
+		w = w[b:]
+	}
 	if i, p := findAssigned(w); i >= 0 {
 		return i, p
 	}
@@ -137,6 +142,9 @@ func findAssignedOrDeferred(w []string) (int, string) {
 		return i, p
 	}
 	if i, p := findArrivedScope(w); i >= 0 {
+		return i, p
+	}
+	if i, p := findBlame(w); i >= 0 {
 		return i, p
 	}
 	return goalSet(w)
@@ -191,6 +199,12 @@ var replyDemands = map[Gap]replyDemand{
 			if i, p := findPhrase(w, scopePhrases); i >= 0 {
 				return i, p
 			}
+			if i, p := findOtherOwner(w); i >= 0 {
+				return i, p
+			}
+			if i := beyondAskAt(w); i >= 0 {
+				return i, w[i] + " " + w[i+1]
+			}
 			return findPhrase(w, scopeEvidence)
 		},
 		strong:  "States whose it was and why you took it on (%q).",
@@ -199,6 +213,9 @@ var replyDemands = map[Gap]replyDemand{
 	GapReflection: {
 		find: lengthAnd(12, func(w []string) (int, string) {
 			if i, p := findPhrase(w, reflectionChangeList); i >= 0 {
+				return i, p
+			}
+			if i, p := findRootCause(w); i >= 0 {
 				return i, p
 			}
 			return findReflectionStep(w)
@@ -257,19 +274,22 @@ var (
 		which is why i`
 	depthEvidence = `reproduce|reproduced|reproducing|on demand|ruled|so not|rather than|split|grouped|broke it down|
 		broke the|broke down|by version|by region|correlated|compared|reverted|bisected|traced|pulled|exported|raw|
-		isolated|narrowed|only on|only one|every host|all went|because|so it|turned out|the cause|when i|which meant|
+		isolated|narrowed|only on|only one|swapped|unplugged|plugged|by hand|triggered|forced|simulated|injected|
+		toggled|replayed|replaced|switched|disabled|logged every|each time|every time|every host|all went|because|so it|turned out|the cause|when i|which meant|
 		i saw|i found|i checked|i measured|i counted|i ran|i tested|logs|showed|under|over|gone from|went from|
 		so|which|per|not|that's|means|meant|every|whole|included|including`
 	standardsEvidence = `test|tests|ci|alert|alerts|alarm|paged|pages|page|check|checks|lint|linter|rule|allow list|
 		template|automatic|automatically|nightly|job|gate|blocks|fails|monitor|monitoring|quarantine|quarantined|
-		validation|guard|limit|rotate|pipeline|because|would cost|costs|without the|otherwise|would be found|
+		validation|guard|limit|rotate|pipeline|any more|anymore|no longer|can't|cannot|itself|rolls back|rolled back|
+		roll back|rejects|refuses|stops the|because|would cost|costs|without the|otherwise|would be found|
 		reached production|customers|every|so nobody|nobody has to|by itself|on its own`
 	tradeoffEvidence = `lost|gave up|give up|giving up|cost|costs|slipped|moved|cut|dropped|delayed|later|either|
 		instead|rather than|option|options|alternative|risk was|limited|fallback|flag|rollback|roll back|revert|
 		reversible|region|worth it|because|in writing|agreed|told my lead|kept|wait|waiting|traded|paid|fewer|less|
 		slower|weeks|days|quarters|sprint|accepted|accept|one more|extra|moving part|complexity|side by side|
 		shadow|can fail|can break|could break|downside|price|the catch|choice|choices|recommended|proposed|picked|
-		chose|trade|tradeoff|versus|waited|deferred|postponed|held back|skipped|month|months|year|quarter`
+		chose|trade|tradeoff|versus|acceptable|could live with|tolerable|worst case|if it fails|if it dies|
+		down for|offline for|no standby|no replica|waited|deferred|postponed|held back|skipped|month|months|year|quarter`
 )
 
 // lengthAnd demands at least n words as well as what find finds: a

@@ -10,11 +10,7 @@ import (
 // reply whatever cue words it has, and plain replies that are strong
 // without them.
 func TestJudgeProbeSubstance(t *testing.T) {
-	tests := []struct {
-		gap   Gap
-		reply string
-		want  string
-	}{
+	checkJudgeCases(t, []judgeCase{
 		// quantify: a figure needs its source; a disowned one is none.
 		{GapQuantify, "It cut the queue time by about sixty percent, that's the figure I heard in the weekly sync, never checked it myself.", RatingWeak},
 		{GapQuantify, "Roughly three hundred hours a year, I think, it's hard to be exact.", RatingWeak},
@@ -100,8 +96,21 @@ func TestJudgeProbeSubstance(t *testing.T) {
 		{GapStandards, "We had a retro and everyone agreed to be more careful with config changes from now on.", RatingWeak},
 		{GapTradeoff, "Doing it one region at a time meant the fix took three days to reach everyone instead of one, and Asia stayed slow for those days. I accepted that because a bad config at once would have broken images everywhere.", RatingStrong},
 		{GapTradeoff, "No trade-off really, it was simply the right thing to do for the users, so we did it.", RatingWeak},
-	}
-	for _, tt := range tests {
+	})
+}
+
+// judgeCase is a reply to a probe of gap and the rating it must get.
+type judgeCase struct {
+	gap   Gap
+	reply string
+	want  string
+}
+
+// checkJudgeCases judges each case's reply and checks its rating and that
+// the reason is one sentence.
+func checkJudgeCases(t *testing.T, cases []judgeCase) {
+	t.Helper()
+	for _, tt := range cases {
 		v := JudgeProbe(Probe{Gap: tt.gap}, strings.Fields(tt.reply))
 		if v.Rating != tt.want {
 			t.Errorf("%s reply %q judged %s (%s), want %s", tt.gap, tt.reply, v.Rating, v.Reason, tt.want)

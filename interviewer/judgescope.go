@@ -17,6 +17,8 @@ var thirdPersons = wordSet(`they he she it people others everyone everybody staf
 var notPlurals = wordSet(`this was has is his its us yes does always sometimes perhaps less unless thus plus
 	as whereas across afterwards towards besides`)
 
+var capability = wordSet(`can't cannot couldn't won't`)
+
 // negationAdverbs may stand between a subject and its negator.
 var negationAdverbs = wordSet(`just honestly really actually also still simply even ever then so`)
 
@@ -32,6 +34,11 @@ func speakerNegation(w []string, i int) bool {
 		return true
 	}
 	x := w[j]
+	// "can't" is the speaker's only with the speaker as subject: "we
+	// can't measure it", not "refunds can't go through any more".
+	if capability[w[i]] {
+		return x == "i" || x == "we" || x == "you"
+	}
 	if thirdPersons[x] {
 		return false
 	}
@@ -66,8 +73,8 @@ func findOwnCheck(w []string) (int, string) {
 
 // speechVerbs report someone's word: the basis of a figure or a cause
 // taken on trust when their subject is another person.
-var speechVerbs = wordSet(`told said says saying mentioned quoted quoting quotes claimed claims reckoned reckons
-	reported reports put wrote`)
+// ("claims", "reports" and "quotes" are nouns as often, and left out).
+var speechVerbs = wordSet(`told said says saying mentioned quoted quoting claimed reckoned reckons reported put wrote`)
 
 // otherPeople are the people whose word a reply may lean on.
 var otherPeople = wordSet(`pm pms manager managers lead leads friend friends colleague colleagues analyst analysts
@@ -123,7 +130,8 @@ var (
 	vanishedSymptoms = phrases(`restarted|went back to normal|back to normal|went away|fixed itself|stopped happening|
 		nothing broke|nothing happened|redeployed|rebooted|bounced|cleared the cache`)
 	controlledChanges = phrases(`toggled|kept everything|one at a time|replayed|reproduced|reverted|rolled back|
-		with and without|without that|without the|ruled|so not|bisected|on demand|same rate|as much as`)
+		with and without|without that|without the|ruled|so not|bisected|on demand|same rate|as much as|
+		switched it off|turned it off|turned off|switched off|disabled|logged every|only then|unplugged|swapped`)
 )
 
 // findVanished finds a symptom that went away with no controlled change
@@ -170,13 +178,21 @@ func findVagueActivity(w []string) (int, string) {
 }
 
 // findArrivedScope finds work that came to the speaker by events ("landed
-// on my plate", "fell into my lap", "ended up on my desk") or that the
-// speaker expected someone else to do ("I figured somebody would").
+// on my plate", "fell into my lap", "ended up on my desk"), that the
+// speaker waited to be allowed to do, or expected someone else to do ("I
+// figured somebody would").
 func findArrivedScope(w []string) (int, string) {
-	if i, p := findNear("landed ended fell dumped wound dropped", "me plate desk lap queue inbox", 4)(w); i >= 0 {
+	if i, p := findNear("landed ended fell dumped wound dropped came", "me plate desk lap queue inbox", 4)(w); i >= 0 {
 		return i, p
 	}
 	if i, p := findPhrase(w, phrases(`became my thing|my thing after|by default|defaulted to`)); i >= 0 {
+		return i, p
+	}
+	if i, p := findNear("waited held", "until till for", 2)(w); i >= 0 {
+		return i, p
+	}
+	if i, p := findPhrase(w, phrases(`okay for me|ok for me|whether it was okay|if it was okay|permission|
+		got round to|got around to`)); i >= 0 {
 		return i, p
 	}
 	return findNear("figured assumed thought expected hoped reckoned", "somebody someone anybody anyone others", 3)(w)
@@ -213,8 +229,129 @@ var imperativeSteps = wordSet(`ask add buy book build check get put run write te
 func findReflectionStep(w []string) (int, string) {
 	if len(w) > 0 && imperativeSteps[w[0]] {
 		if i, p := findPhrase(w, phrases(`not|instead|rather|before|first`)); i >= 0 {
-			return 0, w[0] + " ... " + p
+			return 0, strings.Join(w[:min(i, 6)], " ") + ", " + p
 		}
 	}
 	return findPhrase(w, reflectionSteps)
+}
+
+// resolved says whether a negated verb of finding out was then made good
+// by the speaker: a check of their own after it, or, after a not-knowing
+// ("I didn't know if the berth could take it"), any step of theirs that
+// bounds it ("so I only put that boat on high tides").
+func resolved(verb string, after []string) bool {
+	if i, _ := findOwnCheck(after); i >= 0 {
+		return true
+	}
+	if verb == "know" || verb == "knew" {
+		i, _ := findOwnSteps(1)(after)
+		return i >= 0
+	}
+	return false
+}
+
+// retractions take back what was said before them: "nobody owned it ...
+// well, to be fair, my manager put it in my name".
+var retractions = phrases(`well to be fair|well actually|well technically|well truthfully|well strictly|well really|
+	well mainly|well honestly|well to be honest|strictly speaking|truth be told|technically speaking|if i'm honest|
+	if i'm being honest|in fairness`)
+
+// findRetraction finds a retraction after the reply's first words (one at
+// the start is only a way of beginning).
+func findRetraction(w []string) (int, string) {
+	for from := 0; from < len(w); {
+		i, p := findPhrase(w[from:], retractions)
+		if i < 0 {
+			return -1, ""
+		}
+		if i += from; i >= 5 {
+			return i, p
+		}
+		from = i + 1
+	}
+	return -1, ""
+}
+
+// beyondAsk are the words that take a reply past what it was asked to do.
+var beyondAsk = phrases(`went further|went beyond|beyond what|beyond the ask|beyond that|further than|
+	more than i was asked|more than the ask|past the ask|wider than`)
+
+func beyondAskAt(w []string) int {
+	i, _ := findPhrase(w, beyondAsk)
+	return i
+}
+
+// findBlame finds a reply that puts the work or the fault on others:
+// "that's on the leads, they should be running those better".
+func findBlame(w []string) (int, string) {
+	if i, p := findNear("they he she them", "should", 2)(w); i >= 0 {
+		return i, p
+	}
+	if i, p := findNear("hope hoped expect want", "they them", 2)(w); i >= 0 {
+		return i, p
+	}
+	return findPhrase(w, phrases(`that's on the|that's on them|wasn't my place|not my place|only mentioned|
+		when somebody asked|when someone asked|should have caught`))
+}
+
+// findOtherOwner finds work named by another team as its owner ("the
+// platform team's"), not the speaker's own.
+func findOtherOwner(w []string) (int, string) {
+	for i, x := range w {
+		if !strings.HasSuffix(x, "team's") && !strings.HasSuffix(x, "group's") && x != "department's" {
+			continue
+		}
+		if i > 0 && (w[i-1] == "my" || w[i-1] == "our") || i > 1 && (w[i-2] == "my" || w[i-2] == "our") {
+			continue
+		}
+		return i, x
+	}
+	return -1, ""
+}
+
+// findRootCause finds a cause named beyond the code with a step of the
+// speaker's taken for it.
+func findRootCause(w []string) (int, string) {
+	i, p := findPhrase(w, phrases(`real cause|root cause|cause was|actual cause|underlying cause`))
+	if i < 0 {
+		return -1, ""
+	}
+	// "I got the council to add our address" is a step as much as "I set up".
+	for j := i; j+1 < len(w); j++ {
+		if w[j] == "i" && (isActionVerb(w[j+1]) || w[j+1] == "got") {
+			return i, p
+		}
+	}
+	return -1, ""
+}
+
+// findMessageLeft finds a message left for others (in any verb: dropped,
+// fired off, left, posted) after which only they acted: a hand-off.
+func findMessageLeft(w []string) (int, string) {
+	i, p := findNear("dropped left sent posted fired wrote put filed raised pinged messaged emailed flagged shot",
+		"message note comment email line ticket issue dm post mail", 4)(w)
+	if i < 0 {
+		return -1, ""
+	}
+	// What follows is read with the subject it starts under: "I wrote a
+	// note ..., then paired with their engineer" is a step of mine.
+	end := i + len(strings.Fields(p))
+	rest := append([]string{lastSubject(w[:end]), "just"}, w[end:]...)
+	if j, _ := findOwnSteps(1)(rest); j >= 0 {
+		return -1, ""
+	}
+	return i, p
+}
+
+// lastSubject is the last subject pronoun in w ("i" when there is none).
+func lastSubject(w []string) string {
+	for i := len(w) - 1; i >= 0; i-- {
+		if firstPerson[w[i]] {
+			return "i"
+		}
+		if otherSubjects[w[i]] {
+			return w[i]
+		}
+	}
+	return "i"
 }

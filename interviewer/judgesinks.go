@@ -7,6 +7,10 @@ package interviewer
 // first: they undo whatever they touch, in every gap.
 var replySinks = []replySink{
 	{
+		find:   findRetraction,
+		reason: "%q takes back what came before it: say what was yours, plainly.",
+	},
+	{
 		find: oneOf(`i'm not sure|not sure|i guess|no idea|i don't know|i don't really know|hard to say|
 			don't have the|don't have any|don't have actual|
 			i don't remember|i don't recall|i can't remember|i forget|if i remember|if i recall|from memory|
@@ -114,8 +118,16 @@ var replySinks = []replySink{
 		reason: "%q is a platitude: name the specific step you now take, and when.",
 	},
 	{
-		gaps:   []Gap{GapReflection},
-		find:   func(w []string) (int, string) { return findPhrase(w, growthTalk) },
+		gaps: []Gap{GapReflection},
+		find: func(w []string) (int, string) {
+			if i, p := findPhrase(w, growthTalk); i >= 0 {
+				return i, p
+			}
+			if i, p := findPhrase(w, phrases(`all of it again|it all again|all over again|take it all again`)); i >= 0 {
+				return i, p
+			}
+			return findBlame(w)
+		},
 		reason: "%q is a lesson about yourself, not a change: name the specific step you now take, and when.",
 	},
 	{
@@ -152,7 +164,8 @@ var replySinks = []replySink{
 		gaps: []Gap{GapDepth},
 		find: oneOf(`hunch|felt off|seemed|something about|looked into it|poked around|googled|we figured|
 			i figured|figured it|it was obvious|pretty obvious|obviously|
-			small slip|small mistake|that's all|ran over|took longer|had a look|glanced|opened the dashboard|
+			can't point|a sense|strong sense|sense that|instinct|intuition|bigger picture|big picture|nothing specific|
+			no specific|whole picture|small slip|small mistake|that's all|ran over|took longer|had a look|glanced|opened the dashboard|
 			looked at the dashboard|something with|something wrong with|i assumed|we assumed|someone told|
 			manager told me|was asked to|likely|had a feeling|must have|must be|simple mistake|just a typo|oversight|
 			bad luck`),
@@ -184,7 +197,8 @@ var replySinks = []replySink{
 			let them know|handed it over|handed it off|passed it on|passed it to|forwarded|out of my hands|
 			not my call|their decision|they fixed it|they took it|they picked it up|look at it|after that it was|
 			skip level|had my manager|asked my manager to|eventually|their hands|the owners|they own it|
-			their job|their responsibility|for them to`),
+			their job|their responsibility|for them to|we all agreed|nothing changed|it didn't change|never changed|
+			other priorities`),
 		reason: "%q hands the work to others or leans on someone's authority: say what you brought, how you answered their concern and what you did until it landed.",
 	},
 	{
@@ -192,6 +206,15 @@ var replySinks = []replySink{
 		find: func(w []string) (int, string) {
 			if i, p := findPhrase(w, phrases(`didn't argue|nobody argued|no one argued|i just told them|had already said|
 				had already decided|leadership said|leadership wanted|leadership decided`)); i >= 0 {
+				return i, p
+			}
+			if i, p := findNear("nobody no wasn't weren't without", "pushback objected objection objections resistance minded disagreed argued pushed", 3)(w); i >= 0 {
+				return i, p
+			}
+			if i, p := findMessageLeft(w); i >= 0 {
+				return i, p
+			}
+			if i, p := findBlame(w); i >= 0 {
 				return i, p
 			}
 			return findNear("vp cto ceo cfo director leadership svp", "said told mandated decided required ordered insisted", 3)(w)
@@ -223,7 +246,9 @@ var replySinks = []replySink{
 			all worked out|it worked out|i just chose|went for it|cut nothing|didn't cut|didn't give up|didn't lose|
 			nothing was lost|lost nothing|nothing at all|no trade|not a trade|no brainer|no-brainer|clearly the best|
 			obviously|best of both|everyone won|everybody won|pushed through|all nighter|all-nighter|overtime|
-			worked nights|extra hours|did it all|did everything|do everything|kept going|just always|let my manager decide|my manager decided`),
+			worked nights|extra hours|did it all|did everything|do everything|kept going|just always|let my manager decide|my manager decided|
+			no choice|wasn't really a choice|wasn't a choice|nothing to weigh|decision was made|decision had been made|
+			already decided|already picked|already chosen`),
 		reason: "%q names no real cost or choice: say what was given up or risked, who paid for it, and why it was acceptable.",
 	},
 	{
