@@ -476,7 +476,10 @@ func findVague(w []string, n int) (int, string) {
 }
 
 // judgeReply judges normalized words for a probe of gap g: the first sink
-// that applies makes it weak, else the gap's demand decides.
+// that applies makes it weak, else the gap's demand decides, with the
+// gap's learned model as a second opinion (judgelearned.go). A sink is
+// final: what sinks a reply is read by its scope, which a bag of words
+// cannot see.
 func judgeReply(g Gap, words []string) Verdict {
 	for _, s := range replySinks {
 		if !s.appliesTo(g) {
@@ -496,7 +499,7 @@ func judgeReply(g Gap, words []string) Verdict {
 		return Verdict{}
 	}
 	if i, p := d.find(words); i >= 0 {
-		return Verdict{RatingStrong, fmt.Sprintf(d.strong, p)}
+		return learnedOverride(g, words, Verdict{RatingStrong, fmt.Sprintf(d.strong, p)})
 	}
-	return Verdict{RatingWeak, d.missing}
+	return learnedOverride(g, words, Verdict{RatingWeak, d.missing})
 }
