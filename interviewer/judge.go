@@ -135,6 +135,7 @@ func findAssignedOrDeferred(w []string) (int, string) {
 	if b := beyondAskAt(w); b >= 0 {
 		w = w[b:]
 	}
+	w = maskCounterfactuals(w)
 	if i, p := findAssigned(w); i >= 0 {
 		return i, p
 	}
@@ -263,7 +264,8 @@ var (
 		i reopened|it was ours|left to me|lets any|allowed any|any on call|runbook lets|i took it|i chose|wasn't an owner|
 		not an owner|no owner|dissolved|mine to|i thought it was mine|unasked|without being asked|nobody asked|
 		nobody required|i asked to|asked to spend|asked for time|i proposed|froze|set by|the limit came|came from|
-		owned by|unowned|orphaned|stepped in|raised my hand|on my own|i noticed|mine|nobody was|no one was|
+		owned by|unowned|orphaned|stepped in|raised my hand|on my own|i noticed|i found|i had found|i'd found|i spotted|
+		mine|nobody was|no one was|
 		nobody looked|no one looked|nobody else was|nobody|no one|ticket was closed|ticket closed|closed ticket|
 		went back to it|ours|theirs|i was the one|the only one|closest to|only saw|charged to|billed to`)
 	reflectionChangeList = phrases(reflectionChanges)

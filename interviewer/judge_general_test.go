@@ -83,6 +83,10 @@ var generalisingCases = []judgeCase{
 	{GapScope, "The search index was the catalogue team's. I checked with my lead if it was okay to touch it, he said leave it with them, so I held off until they had a slot.", RatingWeak},
 	// Standards: a mechanism said as what can no longer happen.
 	{GapStandards, "Refunds over five hundred can't go through on one person's say-so any more. The payment service holds them until a second agent approves, and it rolls the request back itself after a day without one.", RatingStrong},
+	// Scope: what the speaker would have done otherwise ("if I had
+	// waited for...") is no deed of theirs.
+	{GapScope, "The certificate was nobody's job after the move. If I had waited for the platform team's next sprint it would have expired over the weekend, so I renewed it myself and sent them the steps.", RatingStrong},
+	{GapScope, "Because the bucket held patient names and I had found it. If I'd just mentioned it in passing to their lead, it would have sat for a month, so I locked it down that afternoon and told them after.", RatingStrong},
 	// Trade-off: a risk with its consequence and why it was acceptable.
 	{GapTradeoff, "Redundancy. One server, no standby, so if it fails the kiosk app is offline for an hour or two while I rebuild it. For a museum gift shop with a card reader fallback, that was acceptable.", RatingStrong},
 }

@@ -1,6 +1,9 @@
 package interviewer
 
-import "strings"
+import (
+	"slices"
+	"strings"
+)
 
 // Classes of wording the reply judge (judge.go) reads by their scope
 // rather than by one phrase: whose negation it is, whose word a figure
@@ -354,4 +357,30 @@ func lastSubject(w []string) string {
 		}
 	}
 	return "i"
+}
+
+// maskCounterfactuals blanks what the speaker says they would have done
+// otherwise, "if I had waited for their sprint, it would have expired",
+// from "if" to "would": it is no deed of theirs.
+func maskCounterfactuals(w []string) []string {
+	out := w
+	for i := 0; i+1 < len(w); i++ {
+		if w[i] != "if" || !firstPerson[w[i+1]] && w[i+1] != "we" && w[i+1] != "we'd" {
+			continue
+		}
+		for j := i + 2; j < len(w) && j <= i+20; j++ {
+			if w[j] != "would" {
+				continue
+			}
+			if &out[0] == &w[0] {
+				out = slices.Clone(w)
+			}
+			for k := i; k <= j; k++ {
+				out[k] = ""
+			}
+			i = j
+			break
+		}
+	}
+	return out
 }
