@@ -7,6 +7,10 @@ package interviewer
 // first: they undo whatever they touch, in every gap.
 var replySinks = []replySink{
 	{
+		find:   findRetraction,
+		reason: "%q takes back what came before it: say what was yours, plainly.",
+	},
+	{
 		find: oneOf(`i'm not sure|not sure|i guess|no idea|i don't know|i don't really know|hard to say|
 			don't have the|don't have any|don't have actual|
 			i don't remember|i don't recall|i can't remember|i forget|if i remember|if i recall|from memory|
@@ -38,15 +42,25 @@ var replySinks = []replySink{
 	},
 	{
 		gaps: []Gap{GapQuantify, GapDepth},
-		find: oneOf(`i heard|heard it|heard that|what product told|product told us|someone told me|someone said|
+		find: unlessChecked(oneOf(`i heard|heard it|heard that|what product told|product told us|someone told me|someone said|
 			they told us|that's what|according to|in the deck|estimate going in|just a guess|a guess|my guess|best guess|
 			guessed|gut|gut feel|gut feeling|ballpark|top of my head|everyone knows|everybody knows|everyone felt|
 			everybody felt|it felt|felt much|felt faster|felt better|sent us a report|told me it was|i was told|
 			we were told|they said|people said|someone mentioned|quoted us|they quoted|the vendor said|vendor told|
 			i read somewhere|read online|stack overflow|a colleague said|my teammate said|word was|had a feeling|
 			floated|threw out|thrown around|someone from|a feeling|people were saying|from what people|
-			from what i gather|what i gather|word of mouth`),
+			from what i gather|what i gather|word of mouth`)),
 		reason: "%q is a figure or a cause taken on trust, not one you measured or checked.",
+	},
+	{
+		gaps:   []Gap{GapQuantify, GapDepth},
+		find:   unlessChecked(findSecondhand),
+		reason: "%q is a figure or a cause taken on trust, not one you measured or checked.",
+	},
+	{
+		gaps:   []Gap{GapDepth},
+		find:   findVanished,
+		reason: "%q rests on a hunch or a glance, not on how you knew: say what you reproduced, ruled out or traced.",
 	},
 	{
 		gaps: []Gap{GapQuantify},
@@ -59,13 +73,22 @@ var replySinks = []replySink{
 	},
 	{
 		gaps: []Gap{GapPersonal},
-		find: oneOf(`team effort|as a team|as a group|between us|together|team decision|the team decided|we all|
-			i was involved|was involved|i helped|helped out|i was there|i was just there|supportive|being a good|
+		find: oneOf(`team decision|the team decided|i was involved|was involved|i helped|helped out|i was there|i was just there|supportive|being a good|
 			i kept track|kept track|made sure everyone|made sure we|my part was|the coordination|i coordinated|
 			let them take|let them handle|let them run|stayed out of|didn't touch|didn't do much|
 			i pinged|mostly looked|sat in the meetings|sat in meetings|sat in on|did my part|mentioned it|i attended|someone else did|someone else|my manager told|my lead told|
 			i was in all|wherever i could|part of the team|i supported|oversaw|facilitated|in the loop|
 			i participated|i contributed|everyone contributed|kept everyone|i organized the meetings|ran the meetings`),
+		reason: "%q hides your own part: name the steps you took yourself, with \"I\".",
+	},
+	{
+		gaps: []Gap{GapPersonal},
+		find: func(w []string) (int, string) {
+			if i, p := findSharedCredit(w); i >= 0 {
+				return i, p
+			}
+			return findVagueActivity(w)
+		},
 		reason: "%q hides your own part: name the steps you took yourself, with \"I\".",
 	},
 	{
@@ -93,6 +116,19 @@ var replySinks = []replySink{
 		gaps:   []Gap{GapReflection},
 		find:   func(w []string) (int, string) { return findPhrase(w, genericReflections) },
 		reason: "%q is a platitude: name the specific step you now take, and when.",
+	},
+	{
+		gaps: []Gap{GapReflection},
+		find: func(w []string) (int, string) {
+			if i, p := findPhrase(w, growthTalk); i >= 0 {
+				return i, p
+			}
+			if i, p := findPhrase(w, phrases(`all of it again|it all again|all over again|take it all again`)); i >= 0 {
+				return i, p
+			}
+			return findBlame(w)
+		},
+		reason: "%q is a lesson about yourself, not a change: name the specific step you now take, and when.",
 	},
 	{
 		gaps: []Gap{GapOutcome},
@@ -127,11 +163,11 @@ var replySinks = []replySink{
 	{
 		gaps: []Gap{GapDepth},
 		find: oneOf(`hunch|felt off|seemed|something about|looked into it|poked around|googled|we figured|
-			i figured|figured it|it was obvious|pretty obvious|obviously|restarted|went back to normal|back to normal|
-			small slip|small mistake|that's all|ran over|took longer|had a look|glanced|opened the dashboard|
+			i figured|figured it|it was obvious|pretty obvious|obviously|
+			can't point|a sense|strong sense|sense that|instinct|intuition|bigger picture|big picture|nothing specific|
+			no specific|whole picture|small slip|small mistake|that's all|ran over|took longer|had a look|glanced|opened the dashboard|
 			looked at the dashboard|something with|something wrong with|i assumed|we assumed|someone told|
-			manager told me|was asked to|likely|nothing broke|nothing happened|had a feeling|must have|must be|went away|fixed itself|
-			stopped happening|redeployed|rebooted|bounced|cleared the cache|simple mistake|just a typo|oversight|
+			manager told me|was asked to|likely|had a feeling|must have|must be|simple mistake|just a typo|oversight|
 			bad luck`),
 		reason: "%q rests on a hunch or a glance, not on how you knew: say what you reproduced, ruled out or traced.",
 	},
@@ -161,7 +197,8 @@ var replySinks = []replySink{
 			let them know|handed it over|handed it off|passed it on|passed it to|forwarded|out of my hands|
 			not my call|their decision|they fixed it|they took it|they picked it up|look at it|after that it was|
 			skip level|had my manager|asked my manager to|eventually|their hands|the owners|they own it|
-			their job|their responsibility|for them to`),
+			their job|their responsibility|for them to|we all agreed|nothing changed|it didn't change|never changed|
+			other priorities`),
 		reason: "%q hands the work to others or leans on someone's authority: say what you brought, how you answered their concern and what you did until it landed.",
 	},
 	{
@@ -169,6 +206,15 @@ var replySinks = []replySink{
 		find: func(w []string) (int, string) {
 			if i, p := findPhrase(w, phrases(`didn't argue|nobody argued|no one argued|i just told them|had already said|
 				had already decided|leadership said|leadership wanted|leadership decided`)); i >= 0 {
+				return i, p
+			}
+			if i, p := findNear("nobody no wasn't weren't without", "pushback objected objection objections resistance minded disagreed argued pushed", 3)(w); i >= 0 {
+				return i, p
+			}
+			if i, p := findMessageLeft(w); i >= 0 {
+				return i, p
+			}
+			if i, p := findBlame(w); i >= 0 {
 				return i, p
 			}
 			return findNear("vp cto ceo cfo director leadership svp", "said told mandated decided required ordered insisted", 3)(w)
@@ -200,7 +246,14 @@ var replySinks = []replySink{
 			all worked out|it worked out|i just chose|went for it|cut nothing|didn't cut|didn't give up|didn't lose|
 			nothing was lost|lost nothing|nothing at all|no trade|not a trade|no brainer|no-brainer|clearly the best|
 			obviously|best of both|everyone won|everybody won|pushed through|all nighter|all-nighter|overtime|
-			worked nights|extra hours|did it all|did everything|do everything|kept going|just always|let my manager decide|my manager decided`),
+			worked nights|extra hours|did it all|did everything|do everything|kept going|just always|let my manager decide|my manager decided|
+			no choice|wasn't really a choice|wasn't a choice|nothing to weigh|decision was made|decision had been made|
+			already decided|already picked|already chosen`),
 		reason: "%q names no real cost or choice: say what was given up or risked, who paid for it, and why it was acceptable.",
+	},
+	{
+		gaps:   []Gap{GapTradeoff},
+		find:   findLeftToOthers,
+		reason: "%q brings the problem and leaves the choice to others: name the options, what each cost, and which you chose.",
 	},
 }
