@@ -26,12 +26,23 @@ func plainWords(text string) string {
 func loadVerdictSplits(t *testing.T) map[string][]LabeledVerdict {
 	t.Helper()
 	out := map[string][]LabeledVerdict{}
-	for _, split := range []string{"train", "test"} {
+	for _, split := range verdictSplits() {
 		v, err := LoadVerdicts(filepath.Join(verdictDir, split))
 		if err != nil {
 			t.Fatal(err)
 		}
 		out[split] = v
+	}
+	return out
+}
+
+// verdictSplits are train and test, then blind when its folder exists: a
+// split written blind to the verdict, scored and logged like test, held to
+// no floor until its one measurement is recorded (testdata/verdicts/README.md).
+func verdictSplits() []string {
+	out := []string{"train", "test"}
+	if fi, err := os.Stat(filepath.Join(verdictDir, "blind")); err == nil && fi.IsDir() {
+		out = append(out, "blind")
 	}
 	return out
 }
@@ -47,7 +58,7 @@ func TestVerdictCorpus(t *testing.T) {
 	splits := loadVerdictSplits(t)
 	minimum := map[string]int{"train": 30, "test": 20}
 	total := 0
-	for _, split := range []string{"train", "test"} {
+	for _, split := range verdictSplits() {
 		answers := splits[split]
 		total += len(answers)
 		if len(answers) < minimum[split] {
@@ -100,7 +111,7 @@ func TestVerdictCorpus(t *testing.T) {
 			}
 		}
 		for _, name := range bank.PrincipleNames() {
-			if principles[name] == 0 {
+			if principles[name] == 0 && split != "blind" {
 				t.Errorf("%s: no answer for %s", split, name)
 			}
 		}
@@ -111,10 +122,14 @@ func TestVerdictCorpus(t *testing.T) {
 	if total < 60 {
 		t.Errorf("%d answers in all, want at least 60", total)
 	}
-	// The two splits tell different stories: no file name in both.
-	for _, v := range splits["test"] {
-		if slices.ContainsFunc(splits["train"], func(w LabeledVerdict) bool { return w.Name == v.Name }) {
-			t.Errorf("%s is in both splits", v.Name)
+	// The splits tell different stories: no file name in two.
+	seen := map[string]string{}
+	for _, split := range verdictSplits() {
+		for _, v := range splits[split] {
+			if other, ok := seen[v.Name]; ok {
+				t.Errorf("%s is in %s and %s", v.Name, other, split)
+			}
+			seen[v.Name] = split
 		}
 	}
 }
@@ -216,7 +231,7 @@ func TestVerdictAgreement(t *testing.T) {
 		t.Fatal(err)
 	}
 	splits := loadVerdictSplits(t)
-	for _, split := range []string{"train", "test"} {
+	for _, split := range verdictSplits() {
 		answers := splits[split]
 		exact, within := 0, 0
 		var confusion [4][4]int        // [label][verdict]
@@ -252,7 +267,10 @@ func TestVerdictAgreement(t *testing.T) {
 		}
 		n := float64(len(answers))
 		t.Logf("%s: exact %d/%d = %.2f, within one step %d/%d = %.2f", split, exact, len(answers), float64(exact)/n, within, len(answers), float64(within)/n)
-		if floor := verdictFloor[split]; float64(exact)/n < floor.exact || float64(within)/n < floor.within {
+		floor, ok := verdictFloor[split]
+		if !ok {
+			t.Logf("%s has no floor yet: its figures are logged, not checked", split)
+		} else if float64(exact)/n < floor.exact || float64(within)/n < floor.within {
 			t.Errorf("%s: exact %.2f, within one %.2f; want at least %.2f and %.2f", split, float64(exact)/n, float64(within)/n, floor.exact, floor.within)
 		}
 		if split != "train" {

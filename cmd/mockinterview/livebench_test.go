@@ -77,5 +77,6 @@ func TestLivebench(t *testing.T) {
 }
 
 // minLivePartAccuracy is just under what this answer's live view reaches
-// (0.633 when measured, 2026-12-07).
-const minLivePartAccuracy = 0.58
+// (0.633 with two updates in a row, 0.700 with the sure rule, measured
+// 2026-12-07).
+const minLivePartAccuracy = 0.66
