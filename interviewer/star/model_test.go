@@ -115,8 +115,38 @@ func BenchmarkSegment(b *testing.B) { benchmarkSegment(b, false) }
 // sentence ends, as a recognizer gives them: one reading.
 func BenchmarkSegmentHeard(b *testing.B) { benchmarkSegment(b, true) }
 
+// BenchmarkLiveReading reads the same words, heard, as a live update
+// does: as an unfinished answer, plain (SegmentUnfinished) and with how
+// sure it is of the last word's part (ReadUnfinished, the shipped one).
+func BenchmarkLiveReading(b *testing.B) {
+	m := defaultModel(b)
+	tokens := benchTokens(b, true)
+	b.Run("unfinished", func(b *testing.B) {
+		b.ReportAllocs()
+		for b.Loop() {
+			m.SegmentUnfinished(tokens)
+		}
+	})
+	b.Run("sure", func(b *testing.B) {
+		b.ReportAllocs()
+		for b.Loop() {
+			m.ReadUnfinished(tokens)
+		}
+	})
+}
+
 func benchmarkSegment(b *testing.B, pauses bool) {
 	m := defaultModel(b)
+	tokens := benchTokens(b, pauses)
+	b.ReportAllocs()
+	for b.Loop() {
+		m.Segment(tokens)
+	}
+}
+
+// benchTokens are the first 450 words of the training answers, with a
+// pause at each sentence end when pauses is set.
+func benchTokens(b *testing.B, pauses bool) []Token {
 	var tokens []Token
 	for _, a := range loadCorpusDir(b, "../../testdata/star/train") {
 		words, _, ends := a.Tokens()
@@ -131,11 +161,7 @@ func benchmarkSegment(b *testing.B, pauses bool) {
 			break
 		}
 	}
-	tokens = tokens[:450]
-	b.ReportAllocs()
-	for b.Loop() {
-		m.Segment(tokens)
-	}
+	return tokens[:450]
 }
 
 // An answer cut off mid-story is labeled as the start of a longer one: its

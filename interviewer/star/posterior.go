@@ -61,11 +61,13 @@ func (lt *lattice) first() []float64 {
 	return alpha
 }
 
-// forward is the forward score of each state at word i, from prev, word
-// i-1's.
-func (lt *lattice) forward(prev []float64, i int) []float64 {
+// forward sets cur to the forward score of each state at word i, from
+// prev, word i-1's, and returns it.
+func (lt *lattice) forward(cur, prev []float64, i int) []float64 {
 	neg := math.Inf(-1)
-	cur := filled(lt.states, neg)
+	for s := range cur {
+		cur[s] = neg
+	}
 	lt.step(i, func(from, to int, w float64) {
 		if prev[from] != neg {
 			cur[to] = logAdd(cur[to], prev[from]+w)
@@ -87,11 +89,13 @@ func (lt *lattice) last() []float64 {
 	return beta
 }
 
-// backward is the backward score of each state at word i-1, from next,
-// word i's.
-func (lt *lattice) backward(next []float64, i int) []float64 {
+// backward sets prev to the backward score of each state at word i-1,
+// from next, word i's, and returns it.
+func (lt *lattice) backward(prev, next []float64, i int) []float64 {
 	neg := math.Inf(-1)
-	prev := filled(lt.states, neg)
+	for s := range prev {
+		prev[s] = neg
+	}
 	lt.step(i, func(from, to int, w float64) {
 		if next[to] != neg {
 			prev[from] = logAdd(prev[from], w+next[to])
@@ -127,13 +131,13 @@ func (lt *lattice) posterior(alpha, beta []float64) [numLabels]float64 {
 // posteriorAt is the probability of each label at word at, over every
 // labeling of all the words: forward to it, backward from the end to it.
 func (lt *lattice) posteriorAt(at int) [numLabels]float64 {
-	alpha := lt.first()
+	alpha, spare := lt.first(), make([]float64, lt.states)
 	for i := 1; i <= at; i++ {
-		alpha = lt.forward(alpha, i)
+		alpha, spare = lt.forward(spare, alpha, i), alpha
 	}
 	beta := lt.last()
 	for i := len(lt.sc.emit) - 1; i > at; i-- {
-		beta = lt.backward(beta, i)
+		beta, spare = lt.backward(spare, beta, i), beta
 	}
 	return lt.posterior(alpha, beta)
 }

@@ -18,14 +18,14 @@ func posteriors(sc scores, st *structure, minRun int, temp float64) [][numLabels
 	alpha := make([][]float64, n)
 	alpha[0] = lt.first()
 	for i := 1; i < n; i++ {
-		alpha[i] = lt.forward(alpha[i-1], i)
+		alpha[i] = lt.forward(make([]float64, lt.states), alpha[i-1], i)
 	}
 	out := make([][numLabels]float64, n)
 	beta := lt.last()
 	for i := n - 1; i >= 0; i-- {
 		out[i] = lt.posterior(alpha[i], beta)
 		if i > 0 {
-			beta = lt.backward(beta, i)
+			beta = lt.backward(make([]float64, lt.states), beta, i)
 		}
 	}
 	return out
