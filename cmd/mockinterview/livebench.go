@@ -106,12 +106,7 @@ func startBenchServer(ctx context.Context, ef *engineFlags, streams int) (string
 	if err != nil {
 		return "", nil, err
 	}
-	bank, err := interviewer.LoadBank()
-	if err != nil {
-		engine.Close()
-		return "", nil, err
-	}
-	analyzer, err := interviewer.NewAnalyzer()
+	bank, analyzer, err := loadInterviewer()
 	if err != nil {
 		engine.Close()
 		return "", nil, err

@@ -51,11 +51,7 @@ func runRetranscribe(ctx context.Context, e env, args []string) error {
 		return err
 	}
 	defer engine.Close()
-	bank, err := interviewer.LoadBank()
-	if err != nil {
-		return err
-	}
-	analyzer, err := interviewer.NewAnalyzer()
+	bank, analyzer, err := loadInterviewer()
 	if err != nil {
 		return err
 	}

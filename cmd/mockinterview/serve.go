@@ -59,11 +59,7 @@ func runServe(ctx context.Context, e env, args []string) error {
 		return err
 	}
 	defer engine.Close()
-	bank, err := interviewer.LoadBank()
-	if err != nil {
-		return err
-	}
-	analyzer, err := interviewer.NewAnalyzer()
+	bank, analyzer, err := loadInterviewer()
 	if err != nil {
 		return err
 	}
@@ -301,4 +297,18 @@ func serveUntilDone(ctx context.Context, srv *http.Server, ln net.Listener, sess
 		log.Warn().Err(err).Msg("shutdown cut short")
 	}
 	return nil
+}
+
+// loadInterviewer loads the question bank and the STAR analyzer that
+// serve, retranscribe and livebench run sessions with.
+func loadInterviewer() (*interviewer.Bank, *interviewer.Analyzer, error) {
+	bank, err := interviewer.LoadBank()
+	if err != nil {
+		return nil, nil, err
+	}
+	analyzer, err := interviewer.NewAnalyzer()
+	if err != nil {
+		return nil, nil, err
+	}
+	return bank, analyzer, nil
 }

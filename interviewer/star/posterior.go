@@ -64,16 +64,13 @@ func (lt *lattice) first() []float64 {
 // forward sets cur to the forward score of each state at word i, from
 // prev, word i-1's, and returns it.
 func (lt *lattice) forward(cur, prev []float64, i int) []float64 {
-	neg := math.Inf(-1)
-	for s := range cur {
-		cur[s] = neg
-	}
-	lt.step(i, func(from, to int, w float64) {
-		if prev[from] != neg {
-			cur[to] = logAdd(cur[to], prev[from]+w)
-		}
-	})
-	return cur
+	return lt.sweep(cur, prev, i, true)
+}
+
+// backward sets prev to the backward score of each state at word i-1,
+// from next, word i's, and returns it.
+func (lt *lattice) backward(prev, next []float64, i int) []float64 {
+	return lt.sweep(prev, next, i, false)
 }
 
 // last is the backward score of each state at the last word: the end of
@@ -89,19 +86,22 @@ func (lt *lattice) last() []float64 {
 	return beta
 }
 
-// backward sets prev to the backward score of each state at word i-1,
-// from next, word i's, and returns it.
-func (lt *lattice) backward(prev, next []float64, i int) []float64 {
+// sweep sums src's scores over the moves into word i (forward: from
+// word i-1's states to word i's; backward: the other way) into dst.
+func (lt *lattice) sweep(dst, src []float64, i int, forward bool) []float64 {
 	neg := math.Inf(-1)
-	for s := range prev {
-		prev[s] = neg
+	for s := range dst {
+		dst[s] = neg
 	}
 	lt.step(i, func(from, to int, w float64) {
-		if next[to] != neg {
-			prev[from] = logAdd(prev[from], w+next[to])
+		if !forward {
+			from, to = to, from
+		}
+		if src[from] != neg {
+			dst[to] = logAdd(dst[to], src[from]+w)
 		}
 	})
-	return prev
+	return dst
 }
 
 // posterior is the probability of each label at a word, from the word's
