@@ -15,6 +15,7 @@ var (
 	liveExperiments = flag.String("live-experiments", "", "score the live readings tried for the live view on the answers in `DIR` (see docs/BENCHMARKS.md, The live view)")
 	liveHalf        = flag.String("live-half", "odd", "with -live-experiments, the answers scored: odd (1st, 3rd, ...), even or all")
 	liveOnly        = flag.String("live-only", "", "with -live-experiments, only the readings whose name contains one of these comma-separated strings")
+	liveConfirmOne  = flag.Bool("live-confirm-one", false, "with -live-experiments, score each reading with a new part shown at the first update only")
 )
 
 // scoreCache holds the unfinished scores of each prefix of each answer,
@@ -24,7 +25,54 @@ type scoreCache struct {
 	mu   sync.Mutex
 	at   map[uint64]cachedScores
 	post map[string][numLabels]float64
+	fin  map[uint64][numLabels]float64
 	read map[string][]Label
+}
+
+// finishedPosterior is the posterior of the last token's label with the
+// tokens read as a finished answer (no words to come), at temperature
+// 1000.
+func (c *scoreCache) finishedPosterior(tokens []Token) [numLabels]float64 {
+	key := keyOf(tokens)
+	c.mu.Lock()
+	p, ok := c.fin[key]
+	c.mu.Unlock()
+	if ok {
+		return p
+	}
+	st := c.m.Stack.structure
+	p = newLattice(c.m.answerScores(tokens), &st, c.m.MinRun, liveTemperature).posteriorAt(len(tokens) - 1)
+	c.mu.Lock()
+	c.fin[key] = p
+	c.mu.Unlock()
+	return p
+}
+
+// endChance is, for each number of words told, the share of the training
+// answers longer than that which end within the next within words.
+func endChance(answers []LabeledAnswer, within int) []float64 {
+	var lengths []int
+	for _, a := range answers {
+		words, _, _ := a.Tokens()
+		lengths = append(lengths, len(words))
+	}
+	out := make([]float64, 2000)
+	for k := range out {
+		longer, ending := 0, 0
+		for _, n := range lengths {
+			if n > k {
+				longer++
+				if n <= k+within {
+					ending++
+				}
+			}
+		}
+		out[k] = 1
+		if longer > 0 {
+			out[k] = float64(ending) / float64(longer)
+		}
+	}
+	return out
 }
 
 type cachedScores struct {
@@ -148,7 +196,7 @@ func TestLiveExperiments(t *testing.T) {
 		t.Fatal(err)
 	}
 	prior := partPrior(train)
-	cache := &scoreCache{m: m, at: map[uint64]cachedScores{}, post: map[string][numLabels]float64{}, read: map[string][]Label{}}
+	cache := &scoreCache{m: m, at: map[uint64]cachedScores{}, post: map[string][numLabels]float64{}, fin: map[uint64][numLabels]float64{}, read: map[string][]Label{}}
 
 	type reading struct {
 		name string
@@ -224,6 +272,39 @@ func TestLiveExperiments(t *testing.T) {
 					shown, pending, seen = cur, -1, 0
 				}
 				p[k-1] = shown
+				return toLabels(p)
+			}
+		}
+	}
+	// ending weighs, for the last word, the finished reading's posterior
+	// (the answer ending there) against the unfinished one's by the chance
+	// that a training answer this long ends within the next within words,
+	// times scale; the part of the mixture is shown once it is 0.95 sure.
+	ending := func(within int, scale float64) func() func([]Token) []Label {
+		chance := endChance(train, within)
+		return func() func([]Token) []Label {
+			prev := -1
+			return func(tokens []Token) []Label {
+				p, _, _ := viterbiOf(tokens)
+				k := len(tokens)
+				pu := cache.lastPosterior(tokens, liveTemperature)
+				w := math.Min(1, scale*chance[min(k, len(chance)-1)])
+				var pf [numLabels]float64
+				if w > 0 {
+					pf = cache.finishedPosterior(tokens)
+				}
+				best, mix := 0, [numLabels]float64{}
+				for l := range mix {
+					mix[l] = w*pf[l] + (1-w)*pu[l]
+					if mix[l] > mix[best] {
+						best = l
+					}
+				}
+				if prev >= 0 && best != prev && mix[best] < LiveSure {
+					best = prev
+				}
+				prev = best
+				p[k-1] = best
 				return toLabels(p)
 			}
 		}
@@ -313,13 +394,23 @@ func TestLiveExperiments(t *testing.T) {
 		readings = append(readings, reading{fmt.Sprintf("sure %.2f", th), sureOrTwice(th, 0)})
 		readings = append(readings, reading{fmt.Sprintf("sure %.2f or twice", th), sureOrTwice(th, 2)})
 	}
+	readings = append(readings, reading{"ending none", ending(20, 0)})
+	for _, within := range []int{20, 40} {
+		for _, scale := range []float64{0.5, 1, 2} {
+			readings = append(readings, reading{fmt.Sprintf("ending within %d x%g", within, scale), ending(within, scale)})
+		}
+	}
 	opt := DefaultLiveEvalOptions()
 	opt.Every = 1 << 30 // the updates only
 	for _, r := range readings {
 		if !selected(r.name) {
 			continue
 		}
-		for _, confirm := range [][2]int{{1, 0}, {2, 0}, {3, 0}, {2, 1}, {3, 1}, {3, 2}} {
+		confirms := [][2]int{{1, 0}, {2, 0}, {3, 0}, {2, 1}, {3, 1}, {3, 2}}
+		if *liveConfirmOne {
+			confirms = confirms[:1]
+		}
+		for _, confirm := range confirms {
 			o := opt
 			o.Confirm, o.ConfirmLater = confirm[0], confirm[1]
 			e := EvaluateLive(cache.memo(r.name, r.new), answers, o)
