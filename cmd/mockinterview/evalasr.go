@@ -8,10 +8,12 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"maps"
 	"os"
 	"os/exec"
 	"path/filepath"
 	"regexp"
+	"slices"
 	"strconv"
 	"strings"
 	"sync"
@@ -26,19 +28,34 @@ import (
 )
 
 // asrConfigs are the recognizer set-ups eval-asr compares.
-var asrConfigs = map[string]struct {
-	summary string
-	domain  bool
-	profile string
-	denoise int // dB of steady noise taken out before decoding
-}{
-	"stock":      {"stock language model, stock decoder settings", false, pocketsphinx.ProfileStock, 0},
-	"mix":        {"stock model mixed with the interview model, stock decoder settings", true, pocketsphinx.ProfileStock, 0},
-	"fast":       {"the mix with the fast profile (the service's default)", true, pocketsphinx.ProfileFast, 0},
-	"accurate":   {"the mix with the accurate profile (--accurate)", true, pocketsphinx.ProfileAccurate, 0},
-	"stock-fast": {"stock language model with the fast profile", false, pocketsphinx.ProfileFast, 0},
-	"denoise":    {"the service's default with steady noise taken out first (Speex, up to 15 dB)", true, pocketsphinx.ProfileFast, 15},
+var asrConfigs = map[string]asrConfig{
+	"stock":      {summary: "stock language model, stock decoder settings", profile: pocketsphinx.ProfileStock},
+	"mix":        {summary: "stock model mixed with the interview model, stock decoder settings", domain: true, profile: pocketsphinx.ProfileStock},
+	"fast":       {summary: "the mix with the fast profile (the service's default)", domain: true, profile: pocketsphinx.ProfileFast},
+	"accurate":   {summary: "the mix with the accurate profile (--accurate)", domain: true, profile: pocketsphinx.ProfileAccurate},
+	"stock-fast": {summary: "stock language model with the fast profile", profile: pocketsphinx.ProfileFast},
+	"denoise":    {summary: "the service's default with steady noise taken out first (Speex, up to 15 dB)", domain: true, profile: pocketsphinx.ProfileFast, denoise: 15},
+	// Issue 27's front-end experiments (docs/BENCHMARKS.md, "Recognition
+	// in noisy rooms"), each the service's default with one change.
+	"agc": {summary: "the service's default with the library's automatic gain control (-agc emax)", domain: true, profile: pocketsphinx.ProfileFast,
+		options: map[string]string{"agc": "emax"}},
+	"highpass": {summary: "the service's default with a 120 Hz high-pass filter first", domain: true, profile: pocketsphinx.ProfileFast, highPass: 120},
+	"level":    {summary: "the service's default with quiet speech raised first (the denoiser's level stage alone)", domain: true, profile: pocketsphinx.ProfileFast, level: true},
 }
+
+// asrConfig is one recognizer set-up of eval-asr.
+type asrConfig struct {
+	summary  string
+	domain   bool // the interview model mixed in
+	profile  string
+	denoise  int               // dB of steady noise taken out before decoding
+	options  map[string]string // decoder options, under the flag's --options
+	highPass float64           // Hz
+	level    bool
+}
+
+// configNames lists the configurations for the flags' help.
+func configNames() string { return strings.Join(slices.Sorted(maps.Keys(asrConfigs)), ", ") }
 
 // asrClip is one recording with its reference text.
 type asrClip struct {
@@ -87,7 +104,7 @@ func runEvalASR(ctx context.Context, e env, args []string) error {
 	fs := newFlagSet(e, "eval-asr", "")
 	set := fs.String("set", "test", "answers to synthesize: test (the test split; for the final table only) or dev (the development answers of the training split, for tuning)")
 	voices := fs.String("voices", "slt,kal16", "flite voices, comma-separated")
-	configs := fs.String("configs", "stock,mix,fast", "configurations, comma-separated: stock, mix, fast, accurate, stock-fast, denoise")
+	configs := fs.String("configs", "stock,mix,fast", "configurations, comma-separated: "+configNames())
 	librivox := fs.String("librivox", "/usr/share/pocketsphinx/test/data/librivox", "folder of the LibriVox recordings and their transcription (empty: skip)")
 	limit := fs.Int("limit", 0, "use only the first N answers (0: all)")
 	modelDir := fs.String("model-dir", pocketsphinx.DefaultModelDir, "PocketSphinx model folder")
@@ -129,7 +146,7 @@ func runEvalASR(ctx context.Context, e env, args []string) error {
 	names := splitList(*configs)
 	for _, name := range names {
 		if _, ok := asrConfigs[name]; !ok {
-			return usageError{fmt.Sprintf("unknown configuration %q: use stock, mix, fast, accurate, stock-fast or denoise", name)}
+			return usageError{fmt.Sprintf("unknown configuration %q: use %s", name, configNames())}
 		}
 	}
 	runs, err := runASRChildren(ctx, names, args, *jobs, e.stderr)
@@ -158,21 +175,36 @@ func runEvalASR(ctx context.Context, e env, args []string) error {
 // measureOneASR measures the configuration name in this process, on top of
 // base (the flags' model, options and pause), and writes its run as JSON.
 func measureOneASR(ctx context.Context, w io.Writer, name string, base pocketsphinx.Config, clips []asrClip, verbose bool) error {
-	c, ok := asrConfigs[name]
-	if !ok {
-		return usageError{fmt.Sprintf("unknown configuration %q", name)}
-	}
-	cfg := base
-	cfg.Profile = c.profile
-	cfg.Denoise = cmp.Or(base.Denoise, c.denoise)
-	if !c.domain {
-		cfg.DomainWeight = -1
+	cfg, err := configFor(name, base)
+	if err != nil {
+		return err
 	}
 	run, err := measureASR(ctx, name, cfg, clips, verbose)
 	if err != nil {
 		return err
 	}
 	return json.NewEncoder(w).Encode(run)
+}
+
+// configFor is the configuration name on top of base (the flags' model,
+// options and pause); the flags' options win over the configuration's.
+func configFor(name string, base pocketsphinx.Config) (pocketsphinx.Config, error) {
+	c, ok := asrConfigs[name]
+	if !ok {
+		return base, usageError{fmt.Sprintf("unknown configuration %q", name)}
+	}
+	cfg := base
+	cfg.Profile = c.profile
+	cfg.Denoise = cmp.Or(base.Denoise, c.denoise)
+	cfg.HighPass, cfg.Level = c.highPass, c.level
+	if len(c.options) > 0 {
+		cfg.Options = maps.Clone(c.options)
+		maps.Copy(cfg.Options, base.Options)
+	}
+	if !c.domain {
+		cfg.DomainWeight = -1
+	}
+	return cfg, nil
 }
 
 // runASRChildren measures each configuration in a process of its own, jobs

@@ -4,6 +4,8 @@ import (
 	"encoding/json"
 	"strings"
 	"testing"
+
+	"github.com/mockinterview/mockinterview/transcribe/pocketsphinx"
 )
 
 // TestEvalASRConditions is the short version of the noise evaluation
@@ -36,5 +38,36 @@ func TestEvalASRConditions(t *testing.T) {
 	_, _, err = runCLI(t, "eval-asr", "--conditions", "pink15")
 	if err == nil || !strings.Contains(err.Error(), "pink20") {
 		t.Errorf("an unknown condition gave %v, want the list of conditions", err)
+	}
+}
+
+// TestEvalASRConfigFor: the front-end experiments are the service's
+// default with their one change, under the flags' options.
+func TestEvalASRConfigFor(t *testing.T) {
+	base := pocketsphinx.Config{Options: map[string]string{"beam": "1e-50"}}
+	agc, err := configFor("agc", base)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if agc.Options["agc"] != "emax" || agc.Options["beam"] != "1e-50" || agc.Profile != pocketsphinx.ProfileFast || agc.DomainWeight < 0 {
+		t.Errorf("agc: %+v, want the fast mix with -agc emax and the flags' -beam", agc)
+	}
+	if base.Options["agc"] != "" {
+		t.Error("the configuration changed the flags' options")
+	}
+	over, _ := configFor("agc", pocketsphinx.Config{Options: map[string]string{"agc": "none"}})
+	if over.Options["agc"] != "none" {
+		t.Errorf("--options -agc=none gave -agc %s: the flags' options must win", over.Options["agc"])
+	}
+	hp, _ := configFor("highpass", base)
+	lv, _ := configFor("level", base)
+	if hp.HighPass != 120 || hp.Level || !lv.Level || lv.HighPass != 0 {
+		t.Errorf("highpass %v Hz level %v; level %v Hz level %v", hp.HighPass, hp.Level, lv.HighPass, lv.Level)
+	}
+	if stock, _ := configFor("stock", base); stock.DomainWeight >= 0 || stock.HighPass != 0 {
+		t.Errorf("stock: %+v, want no interview model and no filter", stock)
+	}
+	if _, err := configFor("loud", base); err == nil {
+		t.Error("an unknown configuration was accepted")
 	}
 }

@@ -71,6 +71,7 @@ func commands() map[string]command {
 		"train-star":   {"fit the STAR segmenter's weights on the labeled corpus", runTrainStar},
 		"eval-star":    {"score the STAR segmenter on the corpus's test split", runEvalStar},
 		"build-lm":     {"build the interview language model the embedded recognizer mixes in", runBuildLM},
+		"build-mllr":   {"adapt the embedded recognizer's acoustic model to noisy speech (an MLLR transform, with sphinxtrain)", runBuildMLLR},
 		"eval-asr":     {"measure the embedded recognizer's error rate, speed and memory", runEvalASR},
 		"version":      {"print the build's version, commit and Go toolchain", runVersion},
 	}

@@ -117,6 +117,14 @@ func (e *Engine) newDecoder() (*decoder, error) {
 	defer os.Remove(dictPath)
 	args := slices.Clone(e.argv)
 	args[slices.Index(args, "-dict")+1] = dictPath
+	if e.featParams != nil {
+		fpPath, err := writeTemp("mockinterview-*.params", e.featParams)
+		if err != nil {
+			return nil, err
+		}
+		defer os.Remove(fpPath)
+		args = append(args, "-featparams", fpPath)
+	}
 	argc := C.int(len(args))
 	argv := C.malloc(C.size_t(len(args)) * C.size_t(unsafe.Sizeof(uintptr(0))))
 	defer C.free(argv)

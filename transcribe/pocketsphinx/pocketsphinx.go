@@ -76,6 +76,14 @@ type Config struct {
 	// before the decoder hears it, by up to this many decibels (see
 	// Denoiser); a stream's StreamOptions.Denoise overrides it.
 	Denoise int
+	// HighPass, when above zero, filters out what lies below this many
+	// hertz (a fan's hum, the rumble of a room) before the decoder hears
+	// the audio (see HighPass). An experiment: docs/BENCHMARKS.md.
+	HighPass float64
+	// Level raises quiet speech to a working level before the decoder
+	// hears it, as the denoiser's level stage does, without the denoiser.
+	// An experiment: docs/BENCHMARKS.md.
+	Level bool
 }
 
 // Decoder profiles: named sets of search settings.
@@ -136,6 +144,7 @@ type Engine struct {
 	domainLM   []byte          // the domain model's file, when it is built in
 	extraWords []pronunciation // domain words the stock dictionary lacks
 	dict       []byte          // the dictionary the decoders load (see dictionaryFor)
+	featParams []byte          // the front end's settings, when Options change the model's (see featParamsFor)
 	spare      *spareWords     // the whole configured dictionary, for vocabularies
 
 	slots  chan struct{} // one token per decoder that may exist
@@ -173,6 +182,11 @@ func New(cfg Config) (*Engine, error) {
 	}
 	e.dict, e.spare = dict, &spareWords{path: cfg.Dict}
 	e.argv = decoderArgs(cfg, profile)
+	if _, own := lookupOption(cfg.Options, "featparams"); !own {
+		if e.featParams, err = featParamsFor(cfg.HMM, cfg.Options); err != nil {
+			return nil, err
+		}
+	}
 	d, err := e.newDecoder()
 	if err != nil {
 		return nil, err
@@ -293,6 +307,12 @@ func (e *Engine) NewStream(ctx context.Context, opts transcribe.StreamOptions) (
 			return nil, err
 		}
 		s.denoise = dn
+	}
+	if e.cfg.HighPass > 0 {
+		s.highPass = NewHighPass(e.cfg.HighPass)
+	}
+	if e.cfg.Level {
+		s.level = &levelGain{}
 	}
 	pause := e.cfg.Pause
 	if opts.Pause != 0 {

@@ -42,6 +42,34 @@ type stream struct {
 	// hear it; clean holds what it gives back.
 	denoise *Denoiser
 	clean   []int16
+	// highPass and level, when set, filter the audio and raise a quiet
+	// voice before the denoiser and the decoder hear it; filtered holds
+	// their copy, the caller's samples being left as they are.
+	highPass *HighPass
+	level    *levelGain
+	filtered []int16
+}
+
+// prepare gives the audio the decoder hears: samples high-passed, raised
+// and denoised by the stages the stream has.
+func (s *stream) prepare(samples []int16) []int16 {
+	if s.highPass != nil || s.level != nil {
+		s.filtered = append(s.filtered[:0], samples...)
+		samples = s.filtered
+		if s.highPass != nil {
+			s.highPass.Process(samples)
+		}
+		if s.level != nil {
+			for i := 0; i < len(samples); i += denoiseFrame {
+				s.level.apply(samples[i:min(i+denoiseFrame, len(samples))])
+			}
+		}
+	}
+	if s.denoise != nil {
+		s.clean = s.denoise.Process(s.clean[:0], samples)
+		samples = s.clean
+	}
+	return samples
 }
 
 // ended tells whether vad heard speech stop in samples.
@@ -76,11 +104,7 @@ func (s *stream) Accept(ctx context.Context, samples []int16) ([]transcribe.Resu
 	if s.d == nil {
 		return nil, errStreamClosed
 	}
-	if s.denoise != nil {
-		s.clean = s.denoise.Process(s.clean[:0], samples)
-		samples = s.clean
-	}
-	return s.decode(ctx, samples)
+	return s.decode(ctx, s.prepare(samples))
 }
 
 // decode feeds samples to the decoder a chunk at a time and gives the
