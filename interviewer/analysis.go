@@ -190,7 +190,6 @@ func (a *Analyzer) analyzeLive(ans Answer, profile Profile) (r Report, sure floa
 		sure = s
 		return labels
 	}
-	ans.Unfinished = true
 	return buildReport(ans, star.NormalizeWords(ans.Words), star.LabelWords(ans.Words, ans.EstimatedTiming, read), profile), sure
 }
 

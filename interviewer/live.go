@@ -148,12 +148,14 @@ func (iv *Interview) LiveView(now float64) Live {
 // after the last one labeled shown are then counted in it. It gives the
 // part l now shows.
 func holdPart(l *Live, shown star.Label, sure float64) star.Label {
-	n := len(l.Parts)
-	at := n - 1 // the last part with the label shown
+	if star.ShownPart(shown, l.Current, sure) == l.Current {
+		return l.Current
+	}
+	at := len(l.Parts) - 1 // the last part with the label shown
 	for at >= 0 && l.Parts[at].Label != shown {
 		at--
 	}
-	if shown == "" || l.Current == shown || sure >= star.LiveSure || at < 0 {
+	if at < 0 {
 		return l.Current
 	}
 	held := &l.Parts[at]

@@ -167,24 +167,6 @@ var (
 	}{{1_000_000_000, "billion"}, {1_000_000, "million"}, {1000, "thousand"}}
 )
 
-func isNumberWord(w string) bool {
-	for _, s := range smallNumbers {
-		if s == w {
-			return true
-		}
-	}
-	for _, s := range tensNumbers[2:] {
-		if s == w {
-			return true
-		}
-	}
-	switch w {
-	case "hundred", "thousand", "million", "billion":
-		return true
-	}
-	return false
-}
-
 // numberWords spells digits as a speaker reads them: "1.2" is "one point
 // two", "2019" is "twenty nineteen", "300" is "three hundred".
 func numberWords(digits string) []string {

@@ -291,9 +291,7 @@ func (m *Model) NewLiveReader() func([]Token) []Label {
 	return func(tokens []Token) []Label {
 		labels, sure := m.ReadUnfinished(tokens)
 		if k := len(labels); k > 0 {
-			if prev != "" && sure < LiveSure {
-				labels[k-1] = prev
-			}
+			labels[k-1] = ShownPart(prev, labels[k-1], sure)
 			prev = labels[k-1]
 		}
 		return labels

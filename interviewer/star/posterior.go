@@ -168,6 +168,17 @@ const liveTemperature = 1000
 // flashes no more often, where at 0.8 it did twice as often.
 const LiveSure = 0.95
 
+// ShownPart is the part a live view shows for the last words of an answer
+// still being told: read, the reading's part, once the reading is LiveSure
+// sure of it, and until then shown, the part it showed before ("" when
+// none yet).
+func ShownPart(shown, read Label, sure float64) Label {
+	if shown == "" || sure >= LiveSure {
+		return read
+	}
+	return shown
+}
+
 // ReadUnfinished is SegmentUnfinished with how sure the reading is of the
 // last token's part: the probability of that part at the last token over
 // every labeling the decoder allows, weighed by its score. A live view

@@ -34,7 +34,7 @@ func featParamsFor(hmm string, opts map[string]string) ([]byte, error) {
 	if v, ok := optionValue(merged, "varnorm"); ok && v == "yes" {
 		// cmn_live E_FATALs on it: the library would exit the process on
 		// the first audio.
-		return nil, fmt.Errorf("pocketsphinx: -varnorm yes cannot decode a live stream (the library exits on it)")
+		return nil, fmt.Errorf("pocketsphinx: -varnorm yes cannot decode a live stream (the library exits on it); leave -varnorm out of the options")
 	}
 	return merged, nil
 }
