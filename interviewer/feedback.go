@@ -138,6 +138,13 @@ func findAssigned(words []string) (int, string) {
 		if !askers[w] || !(i > 0 && determiners[words[i-1]] || i > 1 && determiners[words[i-2]]) {
 			continue
 		}
+		if d := slices.IndexFunc(words[max(0, i-2):i], func(x string) bool { return determiners[x] }); d >= 0 {
+			// "I took it to my lead and suggested": the lead is spoken
+			// to, not the one asking.
+			if at := max(0, i-2) + d; at > 0 && toObjects[words[at-1]] {
+				continue
+			}
+		}
 		end := min(len(words), i+7)
 		j, p := findPhrase(words[i+1:end], assignVerbs)
 		if j < 0 || i+1+j+len(strings.Fields(p)) > end {
@@ -153,6 +160,9 @@ func findAssigned(words []string) (int, string) {
 }
 
 var determiners = wordSet("my our the his her their")
+
+// toObjects put the person after them as the one spoken to.
+var toObjects = wordSet("to with for at")
 
 func hasNumber(words []string) bool {
 	for _, w := range words {

@@ -6,10 +6,10 @@ import (
 )
 
 // The hiring verdict: the lenses' scores weighed for the principle, the
-// step on the four-step scale they earn, the deciders a bar raiser does
-// not weigh (a miss owned or blamed, a problem handed off, a question not
-// answered), and the verdict's reasons and summary. The lenses are read
-// in rubric.go.
+// step on the four-step scale they earn (verdictmodel.go), the deciders a
+// bar raiser does not weigh (a miss owned or blamed, a problem handed
+// off, a question not answered), and the verdict's reasons and summary.
+// The lenses are read in rubric.go.
 
 // initiativePrinciples are those for which a task handed over counts
 // against the story: ownership and the principles about initiative.
@@ -37,13 +37,6 @@ func lensWeights(p *Principle) [lensCount]float64 {
 	return w
 }
 
-// Decision thresholds on the weighted score.
-const (
-	strongHireAt  = 2.75
-	leaningHireAt = 0.5
-	leaningNoAt   = -2.25
-)
-
 // hiringVerdict is the bar raiser's call on the answer, with the reasons
 // point by point.
 func hiringVerdict(r *InterviewReport, p *Principle) *HiringVerdict {
@@ -55,24 +48,17 @@ func hiringVerdict(r *InterviewReport, p *Principle) *HiringVerdict {
 		return v
 	}
 	rb := readRubric(r, p)
-	step, why := rb.decide(rb.weightedScore(p), r.Question, r.Principle)
+	step, why := rb.decide(shippedVerdictModel.score(verdictFeatures(rb, p)), r.Question, r.Principle)
 	v.Decision = VerdictSteps[step]
 	if why != "" {
 		v.Reasons = append(v.Reasons, why)
 	}
+	if step == 2 && rb.held != "" {
+		v.Reasons = append(v.Reasons, fmt.Sprintf("Not Strong Hire: %s.", rb.held))
+	}
 	v.Reasons = append(v.Reasons, rb.reasons(r.Probes)...)
 	v.Summary = rb.summary(step, why, v.Decision, r.Principle)
 	return v
-}
-
-// weightedScore is the lenses' scores weighed for the principle.
-func (rb *rubric) weightedScore(p *Principle) float64 {
-	weights := lensWeights(p)
-	score := 0.0
-	for i, l := range rb.lenses {
-		score += weights[i] * l.score
-	}
-	return score
 }
 
 // decide is the verdict's step on the four-step scale, and the one
@@ -81,7 +67,7 @@ func (rb *rubric) weightedScore(p *Principle) float64 {
 // question) cap or set it, in that order, each later one having the last
 // word.
 func (rb *rubric) decide(score float64, question, principle string) (step int, why string) {
-	step = rb.scoreStep(score)
+	step = rb.scoreStep(score, principle)
 	step, why = rb.decideMiss(step, score, question)
 	step, why = rb.decideHandOff(step, why)
 	step, why = rb.decideAnswered(step, why, principle)
@@ -95,31 +81,32 @@ func (rb *rubric) decide(score float64, question, principle string) (step int, w
 	return step, why
 }
 
-// scoreStep is the step the weighted score earns on its own.
-func (rb *rubric) scoreStep(score float64) int {
+// scoreStep is the step the evidence earns on its own (the model's step,
+// at least Leaning No Hire), noting what kept a Leaning Hire from Strong
+// Hire (rb.held).
+func (rb *rubric) scoreStep(score float64, principle string) int {
 	// Weak evidence alone is Leaning No Hire: No Hire takes a
 	// disqualifier or no answer to the question.
-	step := 1
-	switch {
-	case score >= strongHireAt && rb.allEvidenced():
-		step = 3
-	case score >= leaningHireAt:
-		step = 2
-	}
+	step := max(1, shippedVerdictModel.step(score))
 	// An unanswered probe is missing evidence: it cannot lift or sink the
 	// answer, but a lens it went after with no other evidence keeps the
 	// answer from Strong Hire.
 	for _, g := range rb.unanswered {
 		if l, ok := lensOfGap[g]; ok && rb.lenses[l].score < 0.75 && step > 2 {
 			step = 2
+			rb.held = fmt.Sprintf("the follow-up on %s went unanswered, and the answer gives no other evidence of %s", g, strings.ToLower(lensNames[l]))
 		}
+	}
+	if step == 2 && rb.held == "" {
+		rb.held = rb.strongHireGap(principle)
 	}
 	return step
 }
 
 // decideMiss weighs a result that was a miss. A miss owned and learned
-// from is on the Hire side; one put on others is not. Unless the question
-// asked for a mistake, a miss is not the clean result a Strong Hire shows.
+// from is on the Hire side; one put on others is not, and with no lesson
+// drawn from it is No Hire. Unless the question asked for a mistake, a
+// miss is not the clean result a Strong Hire shows.
 func (rb *rubric) decideMiss(step int, score float64, question string) (int, string) {
 	if rb.miss == "" {
 		return step, ""
@@ -128,7 +115,7 @@ func (rb *rubric) decideMiss(step int, score float64, question string) (int, str
 	switch {
 	case rb.blamed != "" && rb.owned == "":
 		step = min(step, 1)
-		if score < leaningNoAt {
+		if shippedVerdictModel.step(score) == 0 || rb.lenses[lensReflection].score < 0 {
 			step = 0
 			why = fmt.Sprintf("The result was a miss (%q) put on others (%q), with nothing owned or learned.", rb.miss, rb.blamed)
 		}
@@ -166,6 +153,8 @@ func (rb *rubric) decideAnswered(step int, why, principle string) (int, string) 
 		return 0, fmt.Sprintf("It did not answer the question: it says what the candidate would do (%q), not a time it happened.", rb.offTopicQuote)
 	case rb.offTopic != "":
 		return 0, fmt.Sprintf("It did not answer the question: no story of a real time of the candidate's own, only views, generalities or what others did (%q).", rb.offTopicQuote)
+	case rb.notMine != "":
+		return 0, fmt.Sprintf("It did not answer the question: asked for a time the candidate was wrong, it tells of someone else's call (%q).", rb.notMine)
 	case rb.offPrinciple:
 		return 0, fmt.Sprintf("It did not answer the question: the story may be good, but it shows nothing of %s, the principle asked.", principle)
 	case rb.topicKnown && rb.topicHits == 1:

@@ -53,6 +53,9 @@ func oneOf(list string) func([]string) (int, string) {
 // its absence: "i never actually checked", "we didn't really measure".
 var negators = wordSet(`never didn't not don't haven't wasn't couldn't can't no nobody`)
 
+// copulas join a subject to what is said of it ("no one was assigned").
+var copulas = wordSet(`was were is are been being got`)
+
 // softeners may stand between a negator and its verb.
 var softeners = wordSet(`really actually even ever quite properly formally closely fully much look at get to bother`)
 
@@ -164,7 +167,9 @@ func findUnnegated(w []string, list [][]string) (int, string) {
 			return -1, ""
 		}
 		i += from
-		if !(i > 0 && negators[w[i-1]] || i > 1 && negators[w[i-2]]) {
+		// "no one was assigned": a negator up to three words back, the
+		// last of them "was" or the like.
+		if !(i > 0 && negators[w[i-1]] || i > 1 && negators[w[i-2]] || i > 2 && negators[w[i-3]] && copulas[w[i-1]]) {
 			return i, p
 		}
 		from = i + 1
@@ -194,7 +199,7 @@ var replyDemands = map[Gap]replyDemand{
 		missing: "No figure with its source: give the number and the log, query, invoice or before-and-after count it came from.",
 	},
 	GapPersonal: {
-		find:    findOwnSteps(2),
+		find:    findOwnPart,
 		strong:  "Names steps you took yourself (%q).",
 		missing: "Your own steps are not told apart from the team's: name two or three things you did, with \"I\".",
 	},
@@ -426,6 +431,20 @@ func findOwnSteps(n int) func([]string) (int, string) {
 		}
 		return -1, ""
 	}
+}
+
+// ownedCalls say the decision was the speaker's own.
+var ownedCalls = phrases(`it was my call|the call was mine|my call|my decision|my recommendation|i made the call|i made that call`)
+
+// findOwnPart finds the speaker's own part in a reply: two steps told with
+// "I", or the decision owned ("it was my call") and one step.
+func findOwnPart(w []string) (int, string) {
+	if i, p := findUnnegated(w, ownedCalls); i >= 0 {
+		if j, _ := findOwnSteps(1)(w); j >= 0 {
+			return i, p
+		}
+	}
+	return findOwnSteps(2)(w)
 }
 
 // presentAction is a present-tense verb of doing right after "I": the

@@ -18,9 +18,13 @@ var replySinks = []replySink{
 		reason: "%q takes back the claim it qualifies, so the reply shows nothing checked: say what you saw and how you know.",
 	},
 	{
-		// A belief stated as one is no evidence of what happened; in a
-		// reflection it only softens the wording of a change.
-		except: []Gap{GapReflection},
+		// A belief stated as one is no evidence of what happened. In a
+		// reflection it only softens the wording of a change, in a
+		// trade-off the guess at what the road not taken would have cost;
+		// in a reply on one's own part, whose work it was or how others
+		// were won over, "I think" opens a reason, and those gaps' own
+		// demands ask for the steps.
+		except: []Gap{GapReflection, GapTradeoff, GapPersonal, GapScope, GapInfluence},
 		find: oneOf(`i think|i assume|i'd assume|i suppose|probably|presumably|hopefully|i believe|i imagine|
 			kind of assumed|i don't think|i hoped|hoped|i'm fairly sure|fairly sure|fairly confident|pretty sure|i would think|i'd think|must have been`),
 		reason: "%q is a belief, not a check: say what you saw and how you know.",

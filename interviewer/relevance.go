@@ -117,7 +117,9 @@ var (
 	// viewClauses are views and habits told in place of a story.
 	viewClauses = newClause(`i'm a (?:big|firm|huge|strong) believer|i'm (?:really )?passionate|i'm (?:a )?really \S+ person|
 		i think (?:in general|that's|it's|every|a lot of|curiosity|this is)|in general|every engineer should|you should always|
-		you have to be|one of my (?:biggest )?strengths|something i really care|i'm always|i'm usually|i like (?:sharing|to)`)
+		you have to be|one of my (?:biggest )?strengths|something i really care|i'm always|i'm usually|i like (?:sharing|to)|
+		i'm a (?:big|huge|real) fan|in my experience|for me the (?:key|recipe|secret)|the (?:key|recipe|secret) is|is really about|it's (?:really )?all about|
+		the best (?:leaders|engineers|teams|managers) (?:i've|always)|you have to speak|that kind of thing`)
 )
 
 // participles are the words after "I'd" that make it "I had" (a past
@@ -262,9 +264,12 @@ var (
 	missClauses = newClause(`(?:we|i) missed (?:the|our|it|that) ?(?:\S+ )?(?:date|deadline|launch|target|goal|by|window)?|missed (?:the|our) (?:date|deadline|launch|target|goal|window)|
 		didn't (?:help|pay off|pay|make it|make the date|make the deadline|hit the)|did not (?:help|make it)|
 		(?:it|that|the \S+) didn't work|fell short|never shipped|got (?:cancelled|canceled|shelved)|
-		slipped (?:to|by|into) (?:the )?(?:next|a|another|\S+ (?:days|weeks|months))|(?:was|were|came|shipped) (?:\S+ )?(?:days|weeks|months) late|
+		slipped (?:to|by|into) (?:the )?(?:next|a|another|\S+ (?:days|weeks|months))|(?:\S+ )?(?:seconds|minutes|hours|days|weeks|months) late|(?:running|ran|fell|were|was) behind|
+		only (?:about |around |roughly )?(?:half|a third|a quarter|part of)|the other \S+ (?:are|were) still|half landed|
+		never got (?:the time|to it|finished|done|there)|didn't (?:fully|entirely|quite) (?:work|land)|partly (?:worked|landed)|
 		(?:my|the) wrong call|cost us (?:about |roughly |nearly )?(?:a|an|\S+) (?:week|weeks|days|month|months|sprint)|
-		we lost the|i lost the|didn't go (?:well|as planned)|my mistake|by mistake|instead of staging|the bet didn't`)
+		we lost the|i lost the|didn't go (?:well|great|smoothly|as planned|to plan)|after the \S+ was (?:over|done)|
+		(?:wasn't|weren't|was not) going to make it|we'd miss|we would miss|my mistake|by mistake|instead of staging|the bet didn't`)
 	ownedMissClauses = newClause(`(?:that's|that was|it was|was) on me|my (?:mistake|fault|call|wrong call|responsibility)|it was my|
 		i should(?:'ve| have)|i missed|i didn't (?:tell|raise|test|check|flag|ask|escalate)|i got it wrong|i was wrong|
 		i'd (?:used|been|assumed|missed|forgotten|skipped|treated)|i had (?:been|assumed|missed|skipped)|
@@ -272,7 +277,8 @@ var (
 		i (?:take|took) responsibility|i owned (?:it|up|the mistake)|i underestimated|i overestimated|i misjudged`)
 	blamedClauses = newClause(`wasn't on (?:our|my) side|not on (?:our|my) side|wasn't (?:really )?anything (?:i|we) could|nothing (?:i|we) could|
 		the other team|their fault|not (?:our|my) fault|bad luck|unlucky|out of (?:our|my) hands|(?:outside|beyond) (?:our|my) control|
-		they didn't deliver|they were late|because of them|the client changed|(?:the|their) \S+ team was late`)
+		they didn't deliver|they were late|because of them|the client changed|(?:the|their) \S+ team was late|bad timing|
+		(?:it|that) was the (?:vendor|client|other team|designs?) that|wasn't only my|not only my (?:decision|call|fault)`)
 )
 
 // endingWords are the words a miss is read in: the result, with the last
@@ -281,7 +287,7 @@ var (
 // words after the situation, where a mistake owned may be told. words and
 // labels are one word each.
 func endingWords(words []string, labels []star.Label) (ending, after []string) {
-	const lead = 30
+	const lead = 60
 	first := slices.Index(labels, star.Result)
 	for i, w := range words {
 		switch {
@@ -292,8 +298,8 @@ func endingWords(words []string, labels []star.Label) (ending, after []string) {
 			after = append(after, w)
 		}
 	}
-	if first < 0 { // no result found: the story ends where its words do
-		ending = after[max(0, len(after)-lead):]
+	if first < 0 { // no result found: the story ends in its last third
+		ending = after[max(0, len(after)-max(lead, len(after)/3)):]
 	}
 	return ending, after
 }
@@ -315,6 +321,12 @@ func flatLabeled(norm []string, labels []star.Label) ([]string, []star.Label) {
 // mistakeClauses own a mistake wherever the story tells it.
 var mistakeClauses = newClause(`my mistake|my fault|by mistake|(?:my|the) wrong call|instead of staging`)
 
+// notMineClauses say, of a story told to a question asking when the
+// candidate was wrong or failed, that it was someone else who was.
+var notMineClauses = newClause(`admit (?:that )?i was right|i was right all along|(?:turned out|proved) (?:that )?i was right|proved me right|
+	i wasn't (?:really |actually )?(?:wrong|the one)|wasn't (?:really |actually )?my (?:mistake|fault|call|decision)|
+	(?:it|that) was (?:his|her|their) (?:call|mistake|decision|fault)`)
+
 // outcomeReading says whether the story ended in a miss, and if so
 // whether the candidate owned it or put it on others. The miss is read in
 // the result, where the story ends (a fix that "didn't help" on the way is
@@ -324,6 +336,10 @@ func outcomeReading(answer, result, after []string) (miss, owned, blamed string)
 	miss = missClauses.find(spoken(result))
 	if miss == "" {
 		miss = mistakeClauses.find(spoken(after))
+	}
+	if miss == "" && ownedMissClauses.find(spoken(after)) != "" {
+		// A miss told before the story's end and owned there.
+		miss = missClauses.find(spoken(after))
 	}
 	if miss == "" {
 		return "", "", ""

@@ -3,6 +3,7 @@ package interviewer
 import (
 	"fmt"
 	"regexp"
+	"slices"
 	"strings"
 
 	"github.com/mockinterview/mockinterview/interviewer/star"
@@ -13,8 +14,9 @@ import (
 // against) through 0 (no evidence) to +1 (evidenced), weighs them by the
 // principle, and then applies what a bar raiser does not weigh but
 // decides on: an answer that does not answer the question, a problem
-// handed off, a failure owned or blamed. Weights and thresholds were
-// chosen on testdata/verdicts/train only.
+// handed off, a failure owned or blamed. The phrases and the principles'
+// weights were chosen on testdata/verdicts/train only; the step the
+// weighed lenses earn is read by a model fitted there (verdictmodel.go).
 
 // A lens is one of the coaching material's ways of reading a story.
 type lens int
@@ -109,6 +111,15 @@ type rubric struct {
 	routed, leftToThem      string
 	miss, owned, blamed     string
 	assigned                string
+	// weHeavy: the action is told in "we" more than "I".
+	weHeavy bool
+	// lead are the lenses the principle weighs above the rest.
+	lead []lens
+	// held is what kept a story that scored for Strong Hire below it.
+	held string
+	// notMine: asked when the candidate was wrong, the story says someone
+	// else was.
+	notMine string
 	// retold is the judgement of a real time told when the question was
 	// asked again after an answer that did not answer it.
 	retold string
@@ -117,6 +128,7 @@ type rubric struct {
 // readRubric scores the answer and its replies.
 func readRubric(r *InterviewReport, p *Principle) *rubric {
 	rb := &rubric{}
+	rb.lead = leadLenses(p)
 	words := reportWords(&r.Report)
 	parts := map[star.Label][]string{}
 	for _, w := range r.Words {
@@ -125,6 +137,12 @@ func readRubric(r *InterviewReport, p *Principle) *rubric {
 	labels := labelsOf(r)
 	replyWords := rb.readProbes(r.Probes)
 	rb.readDeciders(p, words, labels, replyWords)
+	if asksForMistake.MatchString(strings.ToLower(r.Question)) {
+		said := spoken(append(slices.Concat(replyWords...), words...))
+		if ownedMissClauses.find(said) == "" {
+			rb.notMine = notMineClauses.find(said)
+		}
+	}
 	rb.readOwnership(words, p)
 	rb.readMeasured(words, parts)
 	rb.readSecondOrder(parts)
@@ -214,6 +232,7 @@ func (rb *rubric) readOwnership(words []string, p *Principle) {
 			}
 		}
 	}
+	rb.weHeavy = ours > mine
 	switch {
 	case ours > mine && personal == 1:
 		o.add(0.25, "the action is told in \"we\" (%d) more than \"I\" (%d), but the reply on the candidate's own part names their steps", ours, mine)
@@ -291,6 +310,8 @@ func (rb *rubric) readReflection(words []string, parts map[star.Label][]string, 
 	}
 	switch {
 	case len(refl) == 0:
+	case blamedClauses.find(spoken(refl)) != "":
+		rf.add(-0.75, "the lesson puts it on others (%q)", blamedClauses.find(spoken(refl)))
 	case findGeneric(refl) != "" && !specificReflection(refl, words, labels):
 		rf.add(-0.75, "a generic lesson (%q)", findGeneric(refl))
 	case changeClauses.find(spoken(refl)) != "" && len(refl) >= 15, len(refl) >= 25:
@@ -309,8 +330,17 @@ func (rb *rubric) weighReplies() {
 			l.add(-0.75, "the reply to %q rests on slogans (%q)", rp.asked, rp.keyword)
 		case leftClauses.find(spoken(rp.words)) != "":
 			l.add(-0.75, "the reply to %q leaves it to others (%q)", rp.asked, leftClauses.find(spoken(rp.words)))
-		case rp.hearsay != "":
+		case rp.hearsay != "" && rp.lens == lensMeasured && (rp.gap == GapQuantify || hasNumber(rp.words)):
+			// The figure the story rests on was never checked: the
+			// answer's number counts for nothing.
+			l.score = min(l.score, 0)
+			l.add(-0.75, "the reply to %q says %q: the figure was never checked", rp.asked, rp.hearsay)
+		case rp.hearsay != "" && rp.lens != lensMeasured:
 			l.add(-0.75, "the reply to %q says %q", rp.asked, rp.hearsay)
+		case rp.rating == RatingStrong && rp.lens == lensMeasured && hasNumber(rp.words):
+			// Asked for the measure, the candidate gives it with where it
+			// came from: as good as a measured result in the answer.
+			l.add(0.75, "the reply to %q gives the measure (%q)", rp.asked, excerpt(rp.words, 0, 10))
 		case rp.rating == RatingStrong:
 			l.add(0.5, "the reply to %q backs it (%q)", rp.asked, excerpt(rp.words, 0, 10))
 		default:
@@ -323,16 +353,57 @@ func (rb *rubric) weighReplies() {
 // there a miss is what was asked for, and may be told as a Strong Hire.
 var asksForMistake = regexp.MustCompile(`\b(wrong|mistake|fail|failed|failure|missed)\b`)
 
-// allEvidenced reports whether the story shows what a Strong Hire needs:
-// the candidate's own part, a measured result and a lesson of its own, and
-// no lens with evidence against it.
-func (rb *rubric) allEvidenced() bool {
-	for _, l := range rb.lenses {
+// disqualified reports whether a decider settles the verdict whatever
+// the evidence: an answer off the question, or a problem handed off and
+// left with the team that owns it.
+func (rb *rubric) disqualified() bool {
+	return rb.offTopic != "" || rb.offPrinciple || rb.notMine != "" || rb.routed != "" && rb.leftToThem != ""
+}
+
+// strongHireGap is what keeps a story from Strong Hire, in a sentence, or
+// "" when it shows all a Strong Hire needs: the candidate's own part, told
+// in "I", a measured result, a lesson of its own, the lenses the principle
+// leads with clearly evidenced, no lens with evidence against it and no
+// reply that failed to back what it was asked about.
+func (rb *rubric) strongHireGap(principle string) string {
+	for i, l := range rb.lenses {
 		if l.score < 0 {
-			return false
+			return fmt.Sprintf("%s has evidence against it", lensNames[i])
 		}
 	}
-	return rb.lenses[lensOwnership].score > 0 && rb.lenses[lensMeasured].score >= 0.75 && rb.lenses[lensReflection].score > 0
+	for _, l := range rb.lead {
+		if rb.lenses[l].score < 0.75 {
+			return fmt.Sprintf("%s, which %s is read for first, is not clearly evidenced", lensNames[l], principle)
+		}
+	}
+	for _, rp := range rb.replies {
+		if rp.rating != RatingStrong {
+			return fmt.Sprintf("the reply to %q did not back the story", rp.asked)
+		}
+	}
+	switch {
+	case rb.lenses[lensOwnership].score <= 0:
+		return "the candidate's own part is not clearly shown"
+	case rb.weHeavy:
+		return "the action is told in \"we\" more than \"I\", so the candidate's own part is only partly seen"
+	case rb.lenses[lensMeasured].score < 0.75:
+		return "the result is not clearly measured"
+	case rb.lenses[lensReflection].score <= 0:
+		return "there is no lesson of the story's own"
+	}
+	return ""
+}
+
+// leadLenses are the lenses a principle weighs above the others.
+func leadLenses(p *Principle) []lens {
+	base, w := lensWeights(nil), lensWeights(p)
+	var lead []lens
+	for i := range w {
+		if w[i] > base[i] {
+			lead = append(lead, lens(i))
+		}
+	}
+	return lead
 }
 
 func lensMark(score float64) string {
