@@ -113,7 +113,8 @@ var (
 	hypotheticalClauses = newClause(`if (?:a|my|the|someone|somebody|i|we) \S+ (?:was|were|is|had|did|missed|kept)|it would depend|it depends on|
 		i haven't had|haven't had to|haven't really had|i've never had|i'll usually|i usually|i always|i tend to|i try to|my approach is|
 		i'd probably|i'd make sure|what i'd do|what i would do|i (?:generally|typically|normally)|my first step would|
-		the first thing i'd|the first thing i would|i'd typically|i'd usually`)
+		the first thing i'd|the first thing i would|i'd typically|i'd usually|that's how i would|that's what i would|the way i approach|
+		if i (?:\S+ )?(?:disagreed|disagree|had to|needed to|were|was) (?:with|to|in|on)|hasn't (?:really )?come up|it never (?:really )?came up`)
 	// viewClauses are views and habits told in place of a story.
 	viewClauses = newClause(`i'm a (?:big|firm|huge|strong) believer|i'm (?:really )?passionate|i'm (?:a )?really \S+ person|
 		i think (?:in general|that's|it's|every|a lot of|curiosity|this is)|in general|every engineer should|you should always|
@@ -194,7 +195,7 @@ func offTopicReading(words []string) (why, quote string) {
 var (
 	// routedClauses tell the problem was passed to someone else.
 	routedClauses = newClause(`(?:escalated|posted|filed|sent|emailed|flagged|reported|raised|pinged|messaged|forwarded|
-		handed|passed|logged|opened|mentioned|dropped|put|told|cc'd) (?:\S+ ){0,6}(?:to|in|with|into|on|for) (?:\S+ ){0,3}
+		handed|passed|logged|opened|mentioned|dropped|put|told|cc'd|paged) (?:\S+ ){0,6}(?:to|in|with|into|on|for) (?:\S+ ){0,3}
 		(?:their|the (?:\S+ )?team|support|manager|channel|queue|ticket|lead|slack|email|the right|them)|
 		filed a ticket|opened a ticket|sent (?:a|them a) (?:slack )?message|(?:a|the) slack message|made sure (?:it got|they knew)|
 		let (?:their \S+|the \S+ team) know|gave them a heads up|looped (?:in|them in)|created a (?:jira|ticket|bug)|
@@ -203,6 +204,9 @@ var (
 	leftClauses = newClause(`moved on|went back to (?:my|our)|back to my (?:own )?(?:sprint|work|tickets)|left it (?:with|to) them|
 		they (?:\S+ ){0,2}(?:fixed|patched|sorted|handled|resolved|solved) (?:it|the)|they sorted it out|they handled it|
 		they got to it|got back to them|it got resolved|(?:it|that) was (?:really )?(?:their|support's|on them|up to them)|
+		(?:was|is|it's) (?:really |kind of |sort of )?theirs|(?:was|is|it's) (?:kind of |sort of )their (?:call|job|problem|system|service|decision|pipeline|code)|
+		it's their (?:pipeline|code|system|service)|went back to (?:the|what i was) (?:\S+ )?(?:feature|work|sprint|tickets|task|doing)|
+		(?:you'd|you would) have to ask them|they picked it up|
 		(?:was|is) (?:really )?their (?:call|job|problem|system|service|decision)|(?:support's|their) job|it's theirs|
 		(?:it was|that's|it's) on them|up to them|their queue|didn't follow (?:it|up)|did not (?:\S+ ){0,3}take further ownership|
 		beyond reporting|their backlog|in their hands|let them (?:handle|deal|sort|fix)|
@@ -268,7 +272,7 @@ var (
 		only (?:about |around |roughly )?(?:half|a third|a quarter|part of)|the other \S+ (?:are|were) still|half landed|
 		never got (?:the time|to it|finished|done|there)|didn't (?:fully|entirely|quite) (?:work|land)|partly (?:worked|landed)|
 		(?:my|the) wrong call|cost us (?:about |roughly |nearly )?(?:a|an|\S+) (?:week|weeks|days|month|months|sprint)|
-		we lost the|i lost the|didn't go (?:well|great|smoothly|as planned|to plan)|after the \S+ was (?:over|done)|
+		we lost the|i lost the|fell over|went down for|(?:was|were) down for|didn't go (?:well|great|smoothly|as planned|to plan)|after the \S+ was (?:over|done)|
 		(?:wasn't|weren't|was not) going to make it|we'd miss|we would miss|my mistake|by mistake|instead of staging|the bet didn't`)
 	ownedMissClauses = newClause(`(?:that's|that was|it was|was) on me|my (?:mistake|fault|call|wrong call|responsibility)|it was my|
 		i should(?:'ve| have)|i missed|i didn't (?:tell|raise|test|check|flag|ask|escalate)|i got it wrong|i was wrong|

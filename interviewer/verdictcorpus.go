@@ -69,7 +69,7 @@ func (p LabeledProbe) Answered() bool { return p.Reply != "" }
 // verdict a bar raiser gives it, with the reasons.
 type LabeledVerdict struct {
 	// Name is the file's name; Split the directory it was read from
-	// ("train", "blind4").
+	// ("train", "blind5").
 	Name       string
 	Split      string
 	Principle  string

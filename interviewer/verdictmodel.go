@@ -20,8 +20,8 @@ type verdictModel struct {
 
 // shippedVerdictModel is the model the verdict uses.
 var shippedVerdictModel = verdictModel{
-	coef: [lensCount]float64{0.4643, 0.9295, 0.7023, 0.42, 1.016},
-	cuts: [3]float64{-3.383, 0.08137, 2.428},
+	coef: [lensCount]float64{0.4513, 0.894, 0.5962, 0.4944, 1.078},
+	cuts: [3]float64{-3.252, 0.09657, 2.419},
 }
 
 // verdictModelL2 is the fit's weight decay, chosen by cross-validation
