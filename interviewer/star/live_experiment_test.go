@@ -400,6 +400,14 @@ func TestLiveExperiments(t *testing.T) {
 			readings = append(readings, reading{fmt.Sprintf("ending within %d x%g", within, scale), ending(within, scale)})
 		}
 	}
+	if *liveTailData != "" {
+		for _, expand := range []bool{false, true} {
+			names, readers := tailReadings(t, m, cache, *liveTailData, expand)
+			for i := range names {
+				readings = append(readings, reading{names[i], readers[i]})
+			}
+		}
+	}
 	opt := DefaultLiveEvalOptions()
 	opt.Every = 1 << 30 // the updates only
 	for _, r := range readings {
