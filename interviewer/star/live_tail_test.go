@@ -470,10 +470,20 @@ func tailReadings(t *testing.T, m *Model, cache *scoreCache, path string, expand
 		}
 		return full[:len(tokens)], p
 	}
-	for _, th := range []float64{0, 0.8, 0.9, 0.95, 0.99} {
-		names = append(names, fmt.Sprintf("%s sure %.2f", tag, th))
+	// A new part is shown once the model is th sure of it, or, with
+	// twice, once two updates in a row find it.
+	for _, rule := range []struct {
+		th    float64
+		twice bool
+	}{{0, false}, {0.5, false}, {0.6, false}, {0.7, false}, {0.8, false}, {0.9, false}, {0.95, false}, {0.99, false},
+		{0.6, true}, {0.7, true}, {0.8, true}, {0.9, true}, {0.95, true}} {
+		name := fmt.Sprintf("%s sure %.2f", tag, rule.th)
+		if rule.twice {
+			name += " or twice"
+		}
+		names = append(names, name)
 		readers = append(readers, func() func([]Token) []Label {
-			prev := -1
+			prev, pending := -1, -1
 			return func(tokens []Token) []Label {
 				path, p := probsOf(tokens)
 				best := 0
@@ -482,8 +492,13 @@ func tailReadings(t *testing.T, m *Model, cache *scoreCache, path string, expand
 						best = l
 					}
 				}
-				if prev >= 0 && best != prev && p[best] < th {
+				read := best
+				if prev >= 0 && best != prev && p[best] < rule.th && !(rule.twice && best == pending) {
 					best = prev
+				}
+				pending = -1
+				if read != best {
+					pending = read
 				}
 				prev = best
 				path[len(path)-1] = best
