@@ -300,7 +300,7 @@ func TestLiveExperiments(t *testing.T) {
 						best = l
 					}
 				}
-				if prev >= 0 && best != prev && mix[best] < LiveSure {
+				if prev >= 0 && best != prev && mix[best] < 0.95 {
 					best = prev
 				}
 				prev = best

@@ -5,11 +5,8 @@ import (
 	"flag"
 	"fmt"
 	"math"
-	"math/rand/v2"
 	"os"
 	"path/filepath"
-	"runtime"
-	"strings"
 	"sync"
 	"testing"
 	"time"
@@ -26,258 +23,14 @@ import (
 // learns from are as unsure as those of answers the shipped segmenter has
 // never seen.
 var (
-	liveTailData = flag.String("live-tail-data", "", "with -live-experiments, the file of tail-reading examples the tail readings learn from (written by TestLiveTailExamples)")
-	liveTailOut  = flag.String("live-tail-examples", "", "write the tail reading's training examples to `FILE`: cut answers of testdata/star/train, each read by a segmenter trained on the other series (slow: trains the fold segmenters)")
-	liveTailDir  = flag.String("live-tail-folds", "", "with -live-tail-examples, where the fold segmenters are kept between runs (`DIR`; empty: not kept)")
+	liveTailData  = flag.String("live-tail-data", "", "with -live-experiments, the file of tail-reading examples the tail readings learn from (written by TestLiveTailExamples)")
+	liveTailOut   = flag.String("live-tail-examples", "", "write the tail reading's training examples to `FILE`: cut answers of testdata/star/train, each read by a segmenter trained on the other series (slow: trains the fold segmenters)")
+	liveTailWrite = flag.String("live-tail-write", "", "with -live-tail-data, write the tail reading's weights fitted on them to `FILE` (as train-star --tail does)")
+	liveTailDir   = flag.String("live-tail-folds", "", "with -live-tail-examples, where the fold segmenters are kept between runs (`DIR`; empty: not kept)")
 )
-
-// tailFolds is how many parts the training series are cut into for the
-// segmenters that read the tail examples; tailEvery the words between
-// the cuts of a training answer.
-const (
-	tailFolds = 3
-	tailEvery = 5
-)
-
-// tailExample is one cut answer: the tail features and the gold part of
-// its last word.
-type tailExample struct {
-	X    []float64 `json:"x"`
-	Gold int       `json:"gold"`
-}
-
-// lastPosteriors is the probability of each label at each of the words
-// at (indices into the scores), over every labeling the decoder allows:
-// one forward pass and one backward pass.
-func lastPosteriors(sc scores, st *structure, minRun int, temp float64, at []int) [][numLabels]float64 {
-	lt := newLattice(sc, st, minRun, temp)
-	lo, hi := at[0], at[0]
-	for _, a := range at {
-		lo, hi = min(lo, a), max(hi, a)
-	}
-	alphas := map[int][]float64{}
-	alpha, spare := lt.first(), make([]float64, lt.states)
-	for i := 0; i <= hi; i++ {
-		if i > 0 {
-			alpha, spare = lt.forward(spare, alpha, i), alpha
-		}
-		if i >= lo {
-			alphas[i] = append([]float64(nil), alpha...)
-		}
-	}
-	out := make([][numLabels]float64, len(at))
-	beta := lt.last()
-	for i := len(sc.emit) - 1; i >= lo; i-- {
-		for j, a := range at {
-			if a == i {
-				out[j] = lt.posterior(alphas[i], beta)
-			}
-		}
-		if i > lo {
-			beta, spare = lt.backward(spare, beta, i), beta
-		}
-	}
-	return out
-}
-
-// tailFeatures describes the reading of the k tokens heard, given the
-// unfinished scores (the tokens and the pad) and Viterbi's path over them.
-func tailFeatures(tokens []Token, sc scores, st *structure, minRun int, path []int) []float64 {
-	k := len(tokens)
-	var x []float64
-	add := func(v ...float64) { x = append(x, v...) }
-	oneHot := func(l int) {
-		var v [numLabels]float64
-		if l >= 0 {
-			v[l] = 1
-		}
-		add(v[:]...)
-	}
-	add(1) // bias
-	at := []int{k - 1, max(k-4, 0), max(k-8, 0)}
-	post := lastPosteriors(sc, st, minRun, liveTemperature, at)
-	for _, p := range post {
-		for l := range numLabels {
-			add(p[l], math.Log(max(p[l], 1e-6))/10)
-		}
-	}
-	last := path[k-1]
-	oneHot(last)
-	oneHot(path[max(k-5, 0)])
-	oneHot(path[max(k-10, 0)])
-	oneHot(path[k]) // what the decoder has come next, on the first unknown word
-	run := 0
-	for i := k - 1; i >= 0 && path[i] == last; i-- {
-		run++
-	}
-	lr := math.Log1p(float64(run)) / 5
-	add(lr)
-	for _, b := range []int{3, 6, 12, 25} {
-		add(b2f(run < b))
-	}
-	var v [numLabels]float64
-	v[last] = lr
-	add(v[:]...)
-	var seen [numLabels]float64
-	for _, l := range path[:k] {
-		seen[l] = 1
-	}
-	add(seen[:]...)
-	lk := math.Log(float64(k)) / 6
-	add(lk)
-	for _, b := range []int{30, 60, 100, 150, 200, 300} {
-		add(b2f(k < b))
-	}
-	v = [numLabels]float64{}
-	v[last] = lk
-	add(v[:]...)
-	// The scores of the last words, as probabilities at the live
-	// temperature: of the last word and averaged over the last 5 and 15.
-	for _, n := range []int{1, 5, 15} {
-		var mean [numLabels]float64
-		from := max(k-n, 0)
-		for i := from; i < k; i++ {
-			for l := range numLabels {
-				mean[l] += sc.emit[i][l] / float64(k-from)
-			}
-		}
-		top := math.Inf(-1)
-		for _, s := range mean {
-			top = math.Max(top, s)
-		}
-		z := 0.0
-		for l := range mean {
-			mean[l] = math.Exp((mean[l] - top) / liveTemperature)
-			z += mean[l]
-		}
-		for l := range mean {
-			add(mean[l] / z)
-		}
-	}
-	// Cue phrases and word classes of the last 12 words.
-	from := max(k-12, 0)
-	var cues [numLabels]float64
-	for _, cs := range cueStarts(tokens[from:k]) {
-		for _, c := range cs {
-			if i := strings.Index("STARF", c[:1]); i >= 0 {
-				cues[i] = 1
-			}
-		}
-	}
-	add(cues[:]...)
-	counts := map[string]float64{}
-	for _, t := range tokens[from:k] {
-		counts[wordClass(t.Text)]++
-	}
-	for _, c := range []string{"I", "WE", "THEY", "PAST", "PRES", "MOD", "NUM", "CONJ"} {
-		add(counts[c] / float64(k-from))
-	}
-	paused := 0.0
-	for _, t := range tokens[from:k] {
-		if t.Pause > 0 {
-			paused = 1
-		}
-	}
-	add(b2f(anyPause(tokens)), paused)
-	return x
-}
-
-func b2f(b bool) float64 {
-	if b {
-		return 1
-	}
-	return 0
-}
-
-// tailModel is a multinomial logistic model over tail features.
-type tailModel struct {
-	W          [][numLabels]float64
-	Mean, Norm []float64
-}
-
-func (tm *tailModel) probs(x []float64) [numLabels]float64 {
-	var s [numLabels]float64
-	for j, v := range x {
-		v = (v - tm.Mean[j]) * tm.Norm[j]
-		for l := range numLabels {
-			s[l] += tm.W[j][l] * v
-		}
-	}
-	top := math.Inf(-1)
-	for _, v := range s {
-		top = math.Max(top, v)
-	}
-	z := 0.0
-	for l := range s {
-		s[l] = math.Exp(s[l] - top)
-		z += s[l]
-	}
-	for l := range s {
-		s[l] /= z
-	}
-	return s
-}
-
-// trainTail fits the model by full-batch gradient descent with momentum
-// on the mean log loss plus l2 times the squared weights (the bias's
-// excepted), the features standardized: deterministic.
-func trainTail(ex []tailExample, l2 float64, iters int) *tailModel {
-	d := len(ex[0].X)
-	tm := &tailModel{W: make([][numLabels]float64, d), Mean: make([]float64, d), Norm: make([]float64, d)}
-	for _, e := range ex {
-		for j, v := range e.X {
-			tm.Mean[j] += v / float64(len(ex))
-		}
-	}
-	for _, e := range ex {
-		for j, v := range e.X {
-			tm.Norm[j] += (v - tm.Mean[j]) * (v - tm.Mean[j]) / float64(len(ex))
-		}
-	}
-	for j := range tm.Norm {
-		if tm.Norm[j] < 1e-12 {
-			tm.Norm[j], tm.Mean[j] = 0, 0
-		} else {
-			tm.Norm[j] = 1 / math.Sqrt(tm.Norm[j])
-		}
-	}
-	tm.Mean[0], tm.Norm[0] = 0, 1 // the bias
-	vel := make([][numLabels]float64, d)
-	grad := make([][numLabels]float64, d)
-	const rate, momentum = 0.5, 0.9
-	for range iters {
-		for j := range grad {
-			grad[j] = [numLabels]float64{}
-		}
-		for _, e := range ex {
-			p := tm.probs(e.X)
-			p[e.Gold]--
-			for j, v := range e.X {
-				v = (v - tm.Mean[j]) * tm.Norm[j]
-				if v == 0 {
-					continue
-				}
-				for l := range numLabels {
-					grad[j][l] += p[l] * v / float64(len(ex))
-				}
-			}
-		}
-		for j := range grad {
-			for l := range numLabels {
-				g := grad[j][l]
-				if j > 0 {
-					g += 2 * l2 * tm.W[j][l]
-				}
-				vel[j][l] = momentum*vel[j][l] - rate*g
-				tm.W[j][l] += vel[j][l]
-			}
-		}
-	}
-	return tm
-}
 
 // tailLoss is the mean log loss and the accuracy of the model on ex.
-func tailLoss(tm *tailModel, ex []tailExample) (loss, acc float64) {
+func tailLoss(tm *TailModel, ex []tailExample) (loss, acc float64) {
 	for _, e := range ex {
 		p := tm.probs(e.X)
 		loss -= math.Log(max(p[e.Gold], 1e-12))
@@ -292,10 +45,9 @@ func tailLoss(tm *tailModel, ex []tailExample) (loss, acc float64) {
 	return loss / float64(len(ex)), acc / float64(len(ex))
 }
 
-// TestLiveTailExamples writes the tail reading's training examples: the
-// training answers cut every tailEvery words, as typed and with pauses
-// after most sentences (as Train simulates them) by turns, each read by
-// the segmenter of its fold (trained on the other folds' series).
+// TestLiveTailExamples writes the tail reading's training examples
+// (tailExamples on testdata/star/train), the fold segmenters kept in
+// -live-tail-folds between runs.
 func TestLiveTailExamples(t *testing.T) {
 	if *liveTailOut == "" {
 		t.Skip("-live-tail-examples FILE not given")
@@ -304,83 +56,27 @@ func TestLiveTailExamples(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	var series []string
-	index := map[string]int{}
-	for _, a := range train {
-		if s := Series(a.Name); index[s] == 0 {
-			series = append(series, s)
-			index[s] = len(series)
-		}
-	}
-	fold := func(a LabeledAnswer) int { return (index[Series(a.Name)] - 1) % tailFolds }
-	models := make([]*Model, tailFolds)
-	for f := range tailFolds {
+	start := time.Now()
+	ex := tailExamples(train, func(f int, rest []LabeledAnswer) *Model {
 		path := filepath.Join(*liveTailDir, fmt.Sprintf("fold-%d.json", f))
 		if *liveTailDir != "" {
 			if b, err := os.ReadFile(path); err == nil {
-				if models[f], err = ParseModel(b); err != nil {
+				m, err := ParseModel(b)
+				if err != nil {
 					t.Fatal(err)
 				}
-				continue
+				return m
 			}
 		}
-		var rest []LabeledAnswer
-		for _, a := range train {
-			if fold(a) != f {
-				rest = append(rest, a)
-			}
-		}
-		start := time.Now()
-		models[f] = Train(rest, DefaultTrainOptions())
-		t.Logf("fold %d: trained on %d answers in %s", f, len(rest), time.Since(start).Round(time.Second))
+		m := Train(rest, DefaultTrainOptions())
 		if *liveTailDir != "" {
-			b, _ := json.Marshal(models[f])
+			b, _ := json.Marshal(m)
 			if err := os.WriteFile(path, b, 0o644); err != nil {
 				t.Fatal(err)
 			}
 		}
-	}
-	rng := rand.New(rand.NewPCG(7, 0x7a11))
-	type job struct {
-		m      *Model
-		tokens []Token
-		gold   []Label
-		cut    int
-	}
-	var jobs []job
-	for i, a := range train {
-		words, gold, ends := a.Tokens()
-		tokens := make([]Token, len(words))
-		paused := make([]Token, len(words))
-		for j, w := range words {
-			tokens[j].Text, paused[j].Text = w, w
-			if j > 0 && ends[j-1] && rng.Float64() < 0.8 {
-				paused[j].Pause = 0.4 + rng.Float64()*0.6
-			}
-		}
-		for c, cut := 0, 1+i%tailEvery; cut <= len(words); c, cut = c+1, cut+tailEvery {
-			tk := tokens
-			if c%2 == 1 {
-				tk = paused
-			}
-			jobs = append(jobs, job{models[fold(a)], tk, gold, cut})
-		}
-	}
-	ex := make([]tailExample, len(jobs))
-	var wg sync.WaitGroup
-	sem := make(chan struct{}, runtime.GOMAXPROCS(0))
-	start := time.Now()
-	for i, j := range jobs {
-		wg.Go(func() {
-			sem <- struct{}{}
-			defer func() { <-sem }()
-			tk := j.tokens[:j.cut]
-			sc, st := j.m.unfinishedScores(tk)
-			path := decode(sc, &st, j.m.MinRun)
-			ex[i] = tailExample{tailFeatures(tk, sc, &st, j.m.MinRun, path), j.gold[j.cut-1].Index()}
-		})
-	}
-	wg.Wait()
+		return m
+	})
 	t.Logf("%d examples in %s", len(ex), time.Since(start).Round(time.Second))
 	b, err := json.Marshal(ex)
 	if err != nil {
@@ -547,5 +243,26 @@ func TestLastPosteriors(t *testing.T) {
 		if x := tailFeatures(tokens[:k], sc, &st, m.MinRun, decode(sc, &st, m.MinRun)); len(x) != 108 {
 			t.Fatalf("%d tail features, want 108", len(x))
 		}
+	}
+}
+
+// TestLiveTailWrite fits the tail reading on the examples of
+// -live-tail-data as TrainTail does and writes its weights to FILE: the
+// same weights as `mockinterview train-star --tail`, without training the
+// fold segmenters again.
+func TestLiveTailWrite(t *testing.T) {
+	if *liveTailWrite == "" || *liveTailData == "" {
+		t.Skip("-live-tail-write FILE and -live-tail-data not given")
+	}
+	ex, err := readTailExamples(*liveTailData)
+	if err != nil {
+		t.Fatal(err)
+	}
+	b, err := json.Marshal(trainTail(ex, tailL2, tailIters))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := os.WriteFile(*liveTailWrite, append(b, '\n'), 0o644); err != nil {
+		t.Fatal(err)
 	}
 }
