@@ -240,8 +240,8 @@ func TestLastPosteriors(t *testing.T) {
 				}
 			}
 		}
-		if x := tailFeatures(tokens[:k], sc, &st, m.MinRun, decode(sc, &st, m.MinRun)); len(x) != 108 {
-			t.Fatalf("%d tail features, want 108", len(x))
+		if x := tailFeatures(tokens[:k], sc, &st, m.MinRun, decode(sc, &st, m.MinRun)); len(x) != tailFeatureCount {
+			t.Fatalf("%d tail features, want %d", len(x), tailFeatureCount)
 		}
 	}
 }
