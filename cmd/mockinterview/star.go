@@ -30,6 +30,7 @@ func runTrainStar(ctx context.Context, e env, args []string) error {
 	cv := fs.Int("cv", 0, "score the options by `K`-fold cross-validation on TRAIN_DIR instead of training")
 	cvSeries := fs.Bool("cv-series", false, "score the options by holding out one series of answers at a time (the number in the file name: 01 to 09 each a series, then 11 to 19, 21 to 29, ...) instead of training")
 	verbose := fs.Bool("v", false, "with --cv or --cv-series, list the answers from worst to best")
+	tail := fs.Bool("tail", false, "fit the live view's tail reading instead (star.TrainTail: three fold segmenters with the default options read the answers cut every few words), written to interviewer/star/tail.json unless -o says where")
 	epochs := fs.Int("epochs", def.Epochs, "passes over the corpus of the first stage")
 	rate := fs.Float64("rate", def.Rate, "first stage's learning rate (AdaGrad)")
 	l2 := fs.Float64("l2", def.L2, "first stage's L2 penalty, applied to the weights of each feature seen")
@@ -60,6 +61,22 @@ func runTrainStar(ctx context.Context, e env, args []string) error {
 	answers, err := loadCorpus(dir)
 	if err != nil {
 		return err
+	}
+	if *tail {
+		begun, path := time.Now(), *out
+		if path == fs.Lookup("o").DefValue {
+			path = "interviewer/star/tail.json"
+		}
+		b, err := json.Marshal(star.TrainTail(answers))
+		if err != nil {
+			return err
+		}
+		if err := os.WriteFile(path, append(b, '\n'), 0o644); err != nil {
+			return err
+		}
+		fmt.Fprintf(e.stdout, "tail reading trained on %d answers in %s: %d KB written to %s\n",
+			len(answers), time.Since(begun).Round(time.Millisecond), len(b)/1024, path)
+		return nil
 	}
 	opt := def
 	opt.Epochs, opt.MinCount, opt.Views, opt.Folds = *epochs, *minCount, *views, *folds

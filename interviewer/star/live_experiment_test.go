@@ -300,7 +300,7 @@ func TestLiveExperiments(t *testing.T) {
 						best = l
 					}
 				}
-				if prev >= 0 && best != prev && mix[best] < LiveSure {
+				if prev >= 0 && best != prev && mix[best] < 0.95 {
 					best = prev
 				}
 				prev = best
@@ -398,6 +398,14 @@ func TestLiveExperiments(t *testing.T) {
 	for _, within := range []int{20, 40} {
 		for _, scale := range []float64{0.5, 1, 2} {
 			readings = append(readings, reading{fmt.Sprintf("ending within %d x%g", within, scale), ending(within, scale)})
+		}
+	}
+	if *liveTailData != "" {
+		for _, expand := range []bool{false, true} {
+			names, readers := tailReadings(t, m, cache, *liveTailData, expand)
+			for i := range names {
+				readings = append(readings, reading{names[i], readers[i]})
+			}
 		}
 	}
 	opt := DefaultLiveEvalOptions()

@@ -64,20 +64,54 @@ func TestPosteriorsFollowViterbi(t *testing.T) {
 	}
 }
 
-// The live reading's sureness is the posterior of the last word's label,
-// computed forward to it and backward from the padded end only.
+// The live reading is the unfinished segmentation with the last word's
+// part read by the tail reading, and its sureness the tail reading's
+// probability of that part.
 func TestReadUnfinishedSure(t *testing.T) {
 	m := defaultModel(t)
+	tm, err := defaultTail()
+	if err != nil {
+		t.Fatal(err)
+	}
 	tokens := textTokens(shapeAnswers[0].text)
 	for _, k := range []int{1, 7, 40, len(tokens)} {
 		labels, sure := m.ReadUnfinished(tokens[:k])
-		if want := m.SegmentUnfinished(tokens[:k]); !slices.Equal(labels, want) {
+		if want := m.SegmentUnfinished(tokens[:k]); !slices.Equal(labels[:k-1], want[:k-1]) {
 			t.Fatalf("%d words: labels %v, want SegmentUnfinished's %v", k, labels, want)
 		}
 		sc, st := m.unfinishedScores(tokens[:k])
-		post := posteriors(sc, &st, m.MinRun, liveTemperature)[k-1]
-		if want := post[labels[k-1].Index()]; math.Abs(sure-want) > 1e-9 || sure <= 0 || sure > 1+1e-12 {
-			t.Errorf("%d words: sure %g, want %g", k, sure, want)
+		p := tm.probs(tailFeatures(tokens[:k], sc, &st, m.MinRun, decode(sc, &st, m.MinRun)))
+		l := labels[k-1].Index()
+		for _, x := range p {
+			if x > p[l] {
+				t.Errorf("%d words: last word read %s, not the tail reading's most likely part (%v)", k, labels[k-1], p)
+			}
 		}
+		if math.Abs(sure-p[l]) > 1e-12 || sure <= 0 || sure > 1+1e-12 {
+			t.Errorf("%d words: sure %g, want %g", k, sure, p[l])
+		}
+	}
+}
+
+// The embedded tail reading parses, has the features' layout and reads
+// a cut answer as a probability over the parts.
+func TestShippedTail(t *testing.T) {
+	tm, err := ParseTail(shippedTail)
+	if err != nil {
+		t.Fatal(err)
+	}
+	m := defaultModel(t)
+	tokens := textTokens(shapeAnswers[0].text)[:30]
+	sc, st := m.unfinishedScores(tokens)
+	p := tm.probs(tailFeatures(tokens, sc, &st, m.MinRun, decode(sc, &st, m.MinRun)))
+	sum := 0.0
+	for _, x := range p {
+		sum += x
+	}
+	if math.Abs(sum-1) > 1e-9 {
+		t.Fatalf("probabilities %v sum to %g", p, sum)
+	}
+	if _, err := ParseTail([]byte(`{"w":[[0,0,0,0,0]],"mean":[0],"norm":[1]}`)); err == nil {
+		t.Error("weights of another layout parsed")
 	}
 }
