@@ -52,9 +52,11 @@ bench: deps-test
 	$(GO) test -run '^$$' -bench . -benchtime 3x ./transcribe/...
 	$(GO) test -run '^$$' -bench . ./interviewer/...
 
-# Refit the STAR segmenter's weights on the training split.
+# Refit the STAR segmenter's weights on the training split, then the live
+# view's tail reading, which reads what the segmenter gives.
 star-model: deps-run
 	$(GO) run ./cmd/mockinterview train-star -o interviewer/star/model.json testdata/star/train
+	$(GO) run ./cmd/mockinterview train-star --tail -o interviewer/star/tail.json testdata/star/train
 
 deps-run:
 	@scripts/install-deps run

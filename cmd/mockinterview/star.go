@@ -63,20 +63,11 @@ func runTrainStar(ctx context.Context, e env, args []string) error {
 		return err
 	}
 	if *tail {
-		begun, path := time.Now(), *out
+		path := *out
 		if path == fs.Lookup("o").DefValue {
 			path = "interviewer/star/tail.json"
 		}
-		b, err := json.Marshal(star.TrainTail(answers))
-		if err != nil {
-			return err
-		}
-		if err := os.WriteFile(path, append(b, '\n'), 0o644); err != nil {
-			return err
-		}
-		fmt.Fprintf(e.stdout, "tail reading trained on %d answers in %s: %d KB written to %s\n",
-			len(answers), time.Since(begun).Round(time.Millisecond), len(b)/1024, path)
-		return nil
+		return trainTail(e, answers, path)
 	}
 	opt := def
 	opt.Epochs, opt.MinCount, opt.Views, opt.Folds = *epochs, *minCount, *views, *folds
@@ -110,6 +101,22 @@ func runTrainStar(ctx context.Context, e env, args []string) error {
 	}
 	fmt.Fprintf(e.stdout, "trained on %d answers in %s: %d KB written to %s\n",
 		len(answers), time.Since(start).Round(time.Millisecond), len(b)/1024, *out)
+	return nil
+}
+
+// trainTail fits the live view's tail reading on answers and writes it
+// to path.
+func trainTail(e env, answers []star.LabeledAnswer, path string) error {
+	begun := time.Now()
+	b, err := json.Marshal(star.TrainTail(answers))
+	if err != nil {
+		return err
+	}
+	if err := os.WriteFile(path, append(b, '\n'), 0o644); err != nil {
+		return err
+	}
+	fmt.Fprintf(e.stdout, "tail reading trained on %d answers in %s: %d KB written to %s\n",
+		len(answers), time.Since(begun).Round(time.Millisecond), len(b)/1024, path)
 	return nil
 }
 

@@ -176,8 +176,16 @@ func tailFeatures(tokens []Token, sc scores, st *structure, minRun int, path []i
 	v = [numLabels]float64{}
 	v[last] = lk
 	add(v[:]...)
-	// The scores of the last words, as probabilities at the live
-	// temperature: of the last word and averaged over the last 5 and 15.
+	add(lastScoreShares(sc, k)...)
+	add(tailWordFeatures(tokens)...)
+	return x
+}
+
+// lastScoreShares are the scores of the last words, as probabilities at
+// the live temperature: of the last word and averaged over the last 5
+// and 15.
+func lastScoreShares(sc scores, k int) []float64 {
+	var x []float64
 	for _, n := range []int{1, 5, 15} {
 		var mean [numLabels]float64
 		from := max(k-n, 0)
@@ -196,10 +204,16 @@ func tailFeatures(tokens []Token, sc scores, st *structure, minRun int, path []i
 			z += mean[l]
 		}
 		for l := range mean {
-			add(mean[l] / z)
+			x = append(x, mean[l]/z)
 		}
 	}
-	// Cue phrases and word classes of the last 12 words.
+	return x
+}
+
+// tailWordFeatures are the cue phrases and word classes of the last 12
+// words, and whether the answer and its last words have pauses.
+func tailWordFeatures(tokens []Token) []float64 {
+	k := len(tokens)
 	from := max(k-12, 0)
 	var cues [numLabels]float64
 	for _, cs := range cueStarts(tokens[from:k]) {
@@ -209,13 +223,13 @@ func tailFeatures(tokens []Token, sc scores, st *structure, minRun int, path []i
 			}
 		}
 	}
-	add(cues[:]...)
+	x := cues[:]
 	counts := map[string]float64{}
 	for _, t := range tokens[from:k] {
 		counts[wordClass(t.Text)]++
 	}
 	for _, c := range []string{"I", "WE", "THEY", "PAST", "PRES", "MOD", "NUM", "CONJ"} {
-		add(counts[c] / float64(k-from))
+		x = append(x, counts[c]/float64(k-from))
 	}
 	paused := 0.0
 	for _, t := range tokens[from:k] {
@@ -223,8 +237,7 @@ func tailFeatures(tokens []Token, sc scores, st *structure, minRun int, path []i
 			paused = 1
 		}
 	}
-	add(b2f(anyPause(tokens)), paused)
-	return x
+	return append(x, b2f(anyPause(tokens)), paused)
 }
 
 func b2f(b bool) float64 {
