@@ -80,7 +80,9 @@ var (
 		none since|moved \S+ people|freed up`)
 	// depthClauses show how a cause was found and proven.
 	depthClauses = newClause(`traced|diffed|profiled|reproduced|replayed|captured|hashed|compared|root cause|ruled out|
-		found (?:that|the|out)|turned out|showed|counted|tagged|broke (?:the|it) down|pulled|went back through|checked (?:whether|with|how)`)
+		found (?:that|the|out)|turned out|showed|counted|tagged|broke (?:the|it) down|pulled|went back through|checked (?:whether|with|how)|
+		(?:asked|interviewed|called|talked to|sat with|went through|looked at|looked through|checked|read|timed|measured|sampled|scanned|tested) (?:each|every|all|both)|
+		lined (?:them |it )?up|inventory|sampled|correlated|cross checked|by hand`)
 	// changeClauses are a reflection that changes a later action.
 	changeClauses = newClause(`now|these days|i now|next time|differently|i've kept|i've learned to|i learned to|
 		since then|from then|i still|i'd do|i would|instead|before i`)
@@ -328,7 +330,10 @@ func (rb *rubric) weighReplies() {
 		switch {
 		case rp.keyword != "":
 			l.add(-0.75, "the reply to %q rests on slogans (%q)", rp.asked, rp.keyword)
-		case leftClauses.find(spoken(rp.words)) != "":
+		// Asked who owns it now or how it was kept from happening again,
+		// a mechanism handed to its owners is the answer; asked anything
+		// else, leaving it to others is not.
+		case leftClauses.find(spoken(rp.words)) != "" && rp.gap != GapOutcome && rp.gap != GapStandards:
 			l.add(-0.75, "the reply to %q leaves it to others (%q)", rp.asked, leftClauses.find(spoken(rp.words)))
 		case rp.hearsay != "" && rp.lens == lensMeasured && (rp.gap == GapQuantify || hasNumber(rp.words)):
 			// The figure the story rests on was never checked: the

@@ -20,8 +20,8 @@ type verdictModel struct {
 
 // shippedVerdictModel is the model the verdict uses.
 var shippedVerdictModel = verdictModel{
-	coef: [lensCount]float64{0.4513, 0.894, 0.5962, 0.4944, 1.078},
-	cuts: [3]float64{-3.252, 0.09657, 2.419},
+	coef: [lensCount]float64{0.4401, 0.9063, 0.5854, 0.5415, 1.07},
+	cuts: [3]float64{-3.243, 0.1168, 2.456},
 }
 
 // verdictModelL2 is the fit's weight decay, chosen by cross-validation
