@@ -186,14 +186,7 @@ func TestResultNegative(t *testing.T) {
 // falls one step where a lens had no other evidence, and says which
 // probes were not answered.
 func TestUnansweredProbesAreMissingEvidence(t *testing.T) {
-	bank, err := LoadBank()
-	if err != nil {
-		t.Fatal(err)
-	}
-	analyzer, err := NewAnalyzer()
-	if err != nil {
-		t.Fatal(err)
-	}
+	bank, analyzer := verdictTools(t)
 	answers, err := LoadVerdicts(filepath.Join(verdictDir, "train"))
 	if err != nil {
 		t.Fatal(err)

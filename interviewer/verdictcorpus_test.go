@@ -229,13 +229,10 @@ var verdictFloor = map[string]struct{ exact, within float64 }{
 	"blind6": {0.62, 0.93},
 }
 
-// TestVerdictAgreement measures the hiring verdict against the labels: the
-// typed answer through the analyzer, each labeled reply through
-// JudgeProbe (an empty one is unanswered, as the interview rates it), then
-// the verdict. It logs each training answer's call; a test answer is only
-// counted, never shown one by one, so that no rule is chosen from it
-// (testdata/verdicts/README.md, "Split rule").
-func TestVerdictAgreement(t *testing.T) {
+// verdictTools are the question bank and the analyzer the verdict tests
+// judge labeled answers with.
+func verdictTools(t *testing.T) (*Bank, *Analyzer) {
+	t.Helper()
 	bank, err := LoadBank()
 	if err != nil {
 		t.Fatal(err)
@@ -244,6 +241,17 @@ func TestVerdictAgreement(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
+	return bank, analyzer
+}
+
+// TestVerdictAgreement measures the hiring verdict against the labels: the
+// typed answer through the analyzer, each labeled reply through
+// JudgeProbe (an empty one is unanswered, as the interview rates it), then
+// the verdict. It logs each training answer's call; a test answer is only
+// counted, never shown one by one, so that no rule is chosen from it
+// (testdata/verdicts/README.md, "Split rule").
+func TestVerdictAgreement(t *testing.T) {
+	bank, analyzer := verdictTools(t)
 	splits := loadVerdictSplits(t)
 	for _, split := range verdictSplits() {
 		answers := splits[split]

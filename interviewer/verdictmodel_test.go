@@ -37,14 +37,7 @@ type verdictExample struct {
 // the model's step decides.
 func verdictExamples(t *testing.T) []verdictExample {
 	t.Helper()
-	bank, err := LoadBank()
-	if err != nil {
-		t.Fatal(err)
-	}
-	analyzer, err := NewAnalyzer()
-	if err != nil {
-		t.Fatal(err)
-	}
+	bank, analyzer := verdictTools(t)
 	answers, err := LoadVerdicts(filepath.Join(verdictDir, "train"))
 	if err != nil {
 		t.Fatal(err)
