@@ -41,7 +41,7 @@ func (c *scoreCache) finishedPosterior(tokens []Token) [numLabels]float64 {
 		return p
 	}
 	st := c.m.Stack.structure
-	p = newLattice(c.m.answerScores(tokens), &st, c.m.MinRun, liveTemperature).posteriorAt(len(tokens) - 1)
+	p = newLattice(c.m.answerScores(tokens), &st, c.m.MinRun, liveTemperature).posteriorsAt(len(tokens) - 1)[0]
 	c.mu.Lock()
 	c.fin[key] = p
 	c.mu.Unlock()
@@ -99,7 +99,7 @@ func (c *scoreCache) lastPosterior(tokens []Token, temp float64) [numLabels]floa
 		return p
 	}
 	sc, st := c.get(tokens)
-	p = newLattice(sc, &st, c.m.MinRun, temp).posteriorAt(len(tokens) - 1)
+	p = newLattice(sc, &st, c.m.MinRun, temp).posteriorsAt(len(tokens) - 1)[0]
 	c.mu.Lock()
 	c.post[key] = p
 	c.mu.Unlock()

@@ -224,7 +224,7 @@ func expandTail(x []float64) []float64 {
 	return out
 }
 
-// lastPosteriors gives, for each word asked, what the full forward-backward
+// posteriorsAt gives, for each word asked, what the full forward-backward
 // gives it.
 func TestLastPosteriors(t *testing.T) {
 	m := defaultModel(t)
@@ -233,7 +233,7 @@ func TestLastPosteriors(t *testing.T) {
 		sc, st := m.unfinishedScores(tokens[:k])
 		all := posteriors(sc, &st, m.MinRun, liveTemperature)
 		at := []int{k - 1, max(k-4, 0), max(k-8, 0)}
-		for j, p := range lastPosteriors(sc, &st, m.MinRun, liveTemperature, at) {
+		for j, p := range newLattice(sc, &st, m.MinRun, liveTemperature).posteriorsAt(at...) {
 			for l := range numLabels {
 				if math.Abs(p[l]-all[at[j]][l]) > 1e-9 {
 					t.Fatalf("%d words, word %d: %v, want %v", k, at[j], p, all[at[j]])

@@ -128,18 +128,37 @@ func (lt *lattice) posterior(alpha, beta []float64) [numLabels]float64 {
 	return p
 }
 
-// posteriorAt is the probability of each label at word at, over every
-// labeling of all the words: forward to it, backward from the end to it.
-func (lt *lattice) posteriorAt(at int) [numLabels]float64 {
+// posteriorsAt is the probability of each label at each of the words
+// at, over every labeling of all the words: one forward pass to the last
+// of them and one backward pass from the end to the first.
+func (lt *lattice) posteriorsAt(at ...int) [][numLabels]float64 {
+	lo, hi := at[0], at[0]
+	for _, a := range at {
+		lo, hi = min(lo, a), max(hi, a)
+	}
+	alphas := map[int][]float64{}
 	alpha, spare := lt.first(), make([]float64, lt.states)
-	for i := 1; i <= at; i++ {
-		alpha, spare = lt.forward(spare, alpha, i), alpha
+	for i := 0; i <= hi; i++ {
+		if i > 0 {
+			alpha, spare = lt.forward(spare, alpha, i), alpha
+		}
+		if i >= lo {
+			alphas[i] = append([]float64(nil), alpha...)
+		}
 	}
+	out := make([][numLabels]float64, len(at))
 	beta := lt.last()
-	for i := len(lt.sc.emit) - 1; i > at; i-- {
-		beta, spare = lt.backward(spare, beta, i), beta
+	for i := len(lt.sc.emit) - 1; i >= lo; i-- {
+		for j, a := range at {
+			if a == i {
+				out[j] = lt.posterior(alphas[i], beta)
+			}
+		}
+		if i > lo {
+			beta, spare = lt.backward(spare, beta, i), beta
+		}
 	}
-	return lt.posterior(alpha, beta)
+	return out
 }
 
 // logAdd is log(exp(a) + exp(b)).
@@ -197,7 +216,7 @@ func (m *Model) ReadUnfinished(tokens []Token) ([]Label, float64) {
 	tm, err := defaultTail()
 	if err != nil {
 		// Not reached: TestShippedTail parses the embedded weights.
-		post := newLattice(sc, &st, m.MinRun, liveTemperature).posteriorAt(k - 1)
+		post := newLattice(sc, &st, m.MinRun, liveTemperature).posteriorsAt(k - 1)[0]
 		return labels, post[path[k-1]]
 	}
 	l, sure := tm.read(tokens, sc, &st, m.MinRun, path)

@@ -91,40 +91,6 @@ func (tm *TailModel) probs(x []float64) [numLabels]float64 {
 	return s
 }
 
-// lastPosteriors is the probability of each label at each of the words
-// at (indices into the scores), over every labeling the decoder allows:
-// one forward pass and one backward pass.
-func lastPosteriors(sc scores, st *structure, minRun int, temp float64, at []int) [][numLabels]float64 {
-	lt := newLattice(sc, st, minRun, temp)
-	lo, hi := at[0], at[0]
-	for _, a := range at {
-		lo, hi = min(lo, a), max(hi, a)
-	}
-	alphas := map[int][]float64{}
-	alpha, spare := lt.first(), make([]float64, lt.states)
-	for i := 0; i <= hi; i++ {
-		if i > 0 {
-			alpha, spare = lt.forward(spare, alpha, i), alpha
-		}
-		if i >= lo {
-			alphas[i] = append([]float64(nil), alpha...)
-		}
-	}
-	out := make([][numLabels]float64, len(at))
-	beta := lt.last()
-	for i := len(sc.emit) - 1; i >= lo; i-- {
-		for j, a := range at {
-			if a == i {
-				out[j] = lt.posterior(alphas[i], beta)
-			}
-		}
-		if i > lo {
-			beta, spare = lt.backward(spare, beta, i), beta
-		}
-	}
-	return out
-}
-
 // tailFeatures describes the reading of the k tokens heard, given the
 // unfinished scores (the tokens and the pad) and Viterbi's path over them.
 func tailFeatures(tokens []Token, sc scores, st *structure, minRun int, path []int) []float64 {
@@ -140,7 +106,7 @@ func tailFeatures(tokens []Token, sc scores, st *structure, minRun int, path []i
 	}
 	add(1) // bias
 	at := []int{k - 1, max(k-4, 0), max(k-8, 0)}
-	post := lastPosteriors(sc, st, minRun, liveTemperature, at)
+	post := newLattice(sc, st, minRun, liveTemperature).posteriorsAt(at...)
 	for _, p := range post {
 		for l := range numLabels {
 			add(p[l], math.Log(max(p[l], 1e-6))/10)
