@@ -372,8 +372,11 @@ func (rb *rubric) disqualified() bool {
 // reply that failed to back what it was asked about.
 func (rb *rubric) strongHireGap(principle string) string {
 	for i, l := range rb.lenses {
-		if l.score < 0 {
+		switch {
+		case lensMark(l.score) == "against":
 			return fmt.Sprintf("%s has evidence against it", lensNames[i])
+		case l.score < 0:
+			return fmt.Sprintf("%s is thin", lensNames[i])
 		}
 	}
 	for _, l := range rb.lead {
