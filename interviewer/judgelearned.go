@@ -54,7 +54,8 @@ func replyFeatures(words []string) []string {
 }
 
 // score is the model's log-odds that the reply is strong, and the word
-// pair (else word) that pushed it furthest in the direction of its sign.
+// pair (else word) that pushed it furthest in the direction of its sign,
+// leaving out those of function words alone ("" when nothing else did).
 func (m replyModel) score(feats []string) (float64, string) {
 	z := m.bias
 	for _, f := range feats {
@@ -63,7 +64,7 @@ func (m replyModel) score(feats []string) (float64, string) {
 	best, top := 0.0, ""
 	for _, prefix := range []string{"b:", "u:"} {
 		for _, f := range feats {
-			if c := m.weights[f] * math.Copysign(1, z); c > best && strings.HasPrefix(f, prefix) {
+			if c := m.weights[f] * math.Copysign(1, z); c > best && strings.HasPrefix(f, prefix) && !functionWordsOnly(f) {
 				best, top = c, f
 			}
 		}
@@ -72,6 +73,21 @@ func (m replyModel) score(feats []string) (float64, string) {
 		}
 	}
 	return z, top
+}
+
+// functionWords say nothing a person could act on when quoted alone.
+var functionWords = wordSet(`the a an and or but of to in on for at by with from as is was were be been it its that this
+	i we you they he she my our their so then there`)
+
+// functionWordsOnly reports whether a feature's words are all function
+// words ("for the"): a reason quoting it would tell the person nothing.
+func functionWordsOnly(f string) bool {
+	for _, w := range strings.Split(f[2:], "_") {
+		if !functionWords[w] {
+			return false
+		}
+	}
+	return true
 }
 
 // trainReplyModel fits a logistic regression by stochastic gradient
@@ -181,12 +197,16 @@ func learnedOverride(g Gap, words []string, v Verdict) Verdict {
 		return v
 	}
 	quote := strings.ReplaceAll(strings.TrimPrefix(strings.TrimPrefix(top, "u:"), "b:"), "_", " ")
+	aboveAll := ""
+	if quote != "" {
+		aboveAll = fmt.Sprintf(", above all %q", quote)
+	}
 	if z > 0 {
-		return Verdict{RatingStrong, fmt.Sprintf("Reads like the replies that give what this probe asks for, above all %q.", quote)}
+		return Verdict{RatingStrong, fmt.Sprintf("Reads like the replies that give what this probe asks for%s.", aboveAll)}
 	}
 	missing := "It does not give what this probe asks for"
 	if d, ok := replyDemands[g]; ok {
 		missing = strings.TrimSuffix(d.missing, ".")
 	}
-	return Verdict{RatingWeak, fmt.Sprintf("%s (it reads like the replies that do not, above all %q).", missing, quote)}
+	return Verdict{RatingWeak, fmt.Sprintf("%s (it reads like the replies that do not%s).", missing, aboveAll)}
 }
