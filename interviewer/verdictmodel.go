@@ -8,7 +8,9 @@ import "math"
 // into the four steps. The coefficients and cuts were fitted on the
 // labeled verdict set's training answers that no decider settles
 // (testdata/verdicts/train; TestVerdictModel refits them and checks these
-// are what the fit gives). Fitted rather than set by hand because the
+// are what the fit gives: after a change to the lenses, `go test
+// ./interviewer -run TestVerdictModel -show-verdict-model` prints the
+// values to paste below). Fitted rather than set by hand because the
 // hand-set thresholds, refitted twice to the answers they missed, did not
 // carry to answers by a new author (docs/BENCHMARKS.md, "Verdict").
 
