@@ -338,12 +338,13 @@ var notMineClauses = newClause(`admit (?:that )?i was right|i was right all alon
 // situation.
 func outcomeReading(answer, result, after []string) (miss, owned, blamed string) {
 	miss = missClauses.find(spoken(result))
+	told := spoken(after)
 	if miss == "" {
-		miss = mistakeClauses.find(spoken(after))
+		miss = mistakeClauses.find(told)
 	}
-	if miss == "" && ownedMissClauses.find(spoken(after)) != "" {
+	if miss == "" && ownedMissClauses.find(told) != "" {
 		// A miss told before the story's end and owned there.
-		miss = missClauses.find(spoken(after))
+		miss = missClauses.find(told)
 	}
 	if miss == "" {
 		return "", "", ""
