@@ -48,7 +48,7 @@ func hiringVerdict(r *InterviewReport, p *Principle) *HiringVerdict {
 		return v
 	}
 	rb := readRubric(r, p)
-	step, why := rb.decide(shippedVerdictModel.score(verdictFeatures(rb, p)), r.Question, r.Principle)
+	step, why := rb.decide(shippedVerdictModel, verdictFeatures(rb, p), r.Question, r.Principle)
 	v.Decision = VerdictSteps[step]
 	if why != "" {
 		v.Reasons = append(v.Reasons, why)
@@ -62,13 +62,14 @@ func hiringVerdict(r *InterviewReport, p *Principle) *HiringVerdict {
 }
 
 // decide is the verdict's step on the four-step scale, and the one
-// reason that decides it when there is one: the score sets the step, and
+// reason that decides it when there is one: model m's step for the
+// weighed lenses x sets the step, and
 // the readings that decide (a miss, a hand-off, an answer off the
 // question) cap or set it, in that order, each later one having the last
 // word.
-func (rb *rubric) decide(score float64, question, principle string) (step int, why string) {
-	step = rb.scoreStep(score, principle)
-	step, why = rb.decideMiss(step, score, question)
+func (rb *rubric) decide(m verdictModel, x [lensCount]float64, question, principle string) (step int, why string) {
+	step = rb.scoreStep(m, x, principle)
+	step, why = rb.decideMiss(m, step, x, question)
 	step, why = rb.decideHandOff(step, why)
 	step, why = rb.decideAnswered(step, why, principle)
 	if step == 0 && rb.retold != "" && (rb.offTopic != "" || rb.offPrinciple) {
@@ -81,13 +82,13 @@ func (rb *rubric) decide(score float64, question, principle string) (step int, w
 	return step, why
 }
 
-// scoreStep is the step the evidence earns on its own (the model's step,
+// scoreStep is the step the evidence x earns on its own (model m's step,
 // at least Leaning No Hire), noting what kept a Leaning Hire from Strong
 // Hire (rb.held).
-func (rb *rubric) scoreStep(score float64, principle string) int {
+func (rb *rubric) scoreStep(m verdictModel, x [lensCount]float64, principle string) int {
 	// Weak evidence alone is Leaning No Hire: No Hire takes a
 	// disqualifier or no answer to the question.
-	step := max(1, shippedVerdictModel.step(score))
+	step := max(1, m.step(m.score(x)))
 	// An unanswered probe is missing evidence: it cannot lift or sink the
 	// answer, but a lens it went after with no other evidence keeps the
 	// answer from Strong Hire.
@@ -107,7 +108,7 @@ func (rb *rubric) scoreStep(score float64, principle string) int {
 // from is on the Hire side; one put on others is not, and with no lesson
 // drawn from it is No Hire. Unless the question asked for a mistake, a
 // miss is not the clean result a Strong Hire shows.
-func (rb *rubric) decideMiss(step int, score float64, question string) (int, string) {
+func (rb *rubric) decideMiss(m verdictModel, step int, x [lensCount]float64, question string) (int, string) {
 	if rb.miss == "" {
 		return step, ""
 	}
@@ -115,7 +116,7 @@ func (rb *rubric) decideMiss(step int, score float64, question string) (int, str
 	switch {
 	case rb.blamed != "" && rb.owned == "":
 		step = min(step, 1)
-		if shippedVerdictModel.step(score) == 0 || rb.lenses[lensReflection].score < 0 {
+		if m.step(m.score(x)) == 0 || rb.lenses[lensReflection].score < 0 {
 			step = 0
 			why = fmt.Sprintf("The result was a miss (%q) put on others (%q), with nothing owned or learned.", rb.miss, rb.blamed)
 		}
