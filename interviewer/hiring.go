@@ -168,6 +168,12 @@ func (rb *rubric) decideAnswered(step int, why, principle string) (int, string) 
 // lens with what it rests on, and each probe left unanswered.
 func (rb *rubric) reasons(probes []ProbeExchange) []string {
 	var out []string
+	if rb.offTopic != "" && rb.retold == "" {
+		// With no real time told there is no story to read the lenses
+		// in: an "I would" is not a lesson, nor a view a step taken.
+		out = append(out, "The lenses were not weighed: with no real time told, there is no ownership, result, impact, depth or lesson of a story to read.")
+		return append(out, unansweredReasons(probes)...)
+	}
 	if rb.miss != "" {
 		switch {
 		case rb.owned != "":
@@ -184,6 +190,12 @@ func (rb *rubric) reasons(probes []ProbeExchange) []string {
 		}
 		out = append(out, fmt.Sprintf("%s (%s): %s.", lensNames[i], lensMark(l.score), strings.Join(l.notes, "; ")))
 	}
+	return append(out, unansweredReasons(probes)...)
+}
+
+// unansweredReasons say which probes went unanswered.
+func unansweredReasons(probes []ProbeExchange) []string {
+	var out []string
 	for _, pr := range probes {
 		if pr.Verdict != nil && pr.Verdict.Rating == RatingUnanswered {
 			out = append(out, fmt.Sprintf("Probe on %s: not answered, so not scored.", pr.Gap))

@@ -192,6 +192,12 @@ func learnedOverride(g Gap, words []string, v Verdict) Verdict {
 		return v
 	}
 	z, top := m.score(replyFeatures(words))
+	if z > 0 && v.Rating != RatingStrong && !speaksToGap(g, words) {
+		// A reply about something else can read like strong ones (the
+		// stack it ran on, the team it was in): the model promotes
+		// only a reply in the probe's terms.
+		return v
+	}
 	if z > 0 && (v.Rating == RatingStrong || z <= replyModelPromote) ||
 		z <= 0 && (v.Rating != RatingStrong || -z <= replyModelDemote) {
 		return v
@@ -209,4 +215,48 @@ func learnedOverride(g Gap, words []string, v Verdict) Verdict {
 		missing = strings.TrimSuffix(d.missing, ".")
 	}
 	return Verdict{RatingWeak, fmt.Sprintf("%s (it reads like the replies that do not%s).", missing, aboveAll)}
+}
+
+// gapTerms are words a reply that speaks to a gap's probe uses, one at
+// least, whether it is strong or weak: a change or a lesson for
+// reflection, whose it was for scope, what happened for outcome, how it
+// was found for depth, what holds the bar for standards, what was given
+// up for tradeoff, who was won over and how for influence. They were
+// chosen on the labeled replies the model is trained on; on those, and on
+// blind2, the gate changes no verdict: the 10 strong replies of 309 that
+// use none of their gap's terms are strong by the rules, which the gate
+// leaves alone (docs/BENCHMARKS.md, "Probe replies").
+var gapTerms = map[Gap]clause{
+	GapReflection: newClause(`differently|next time|now|these days|since|would|i'd|should(?:'ve| have)?|learn\w*|lesson\w*|instead|earlier|
+		sooner|before|always|never|habit\w*|still|going forward|start\w*|stopp\w*|chang\w*|again|mistake|wrong|taught|realis\w*|realiz\w*|
+		noticed|rather|first|ask\w*|check\w*|no longer|anymore|same|keep|kept|do it|try|trying`),
+	GapScope: newClause(`my|mine|me|i|nobody|no one|nobody's|our|their|own\w*|responsib\w*|job|role|assigned|asked|volunteer\w*|why|
+		because|wasn't|outside|area|scope|team|on call|lead|manager|decided|chose|took|picked`),
+	GapOutcome: newClause(`\d\S*|one|two|three|four|five|six|seven|eight|nine|ten|\w+teen|twenty|thirty|forty|fifty|sixty|seventy|eighty|
+		ninety|hundred|thousand|million|half|percent|shipped|launched|live|worked|work|fixed|dropped|fell|rose|went|saved|cut|reduced|
+		improved|missed|late|on time|stopped|no more|zero|none|since|result\w*|ended|turned out|happened|still|now|got|came|became|
+		didn't|wasn't|never|lost|won|kept|closed|finished|done|delivered|stayed|back|down|up|faster|slower|fewer|more|less|better|
+		worse|happy|complain\w*|renewed|churn\w*|signed`),
+	GapDepth: newClause(`found|find|traced|trace|check\w*|look\w*|compar\w*|logs?|dug|dig|measur\w*|profil\w*|reproduc\w*|narrow\w*|
+		ruled|test\w*|noticed|saw|see|read|quer\w*|graph\w*|data|because|turned out|cause\w*|root|why|how|knew|know|proved?|confirm\w*|
+		diff\w*|replay\w*|count\w*|sampl\w*|metric\w*|trace\w*|dashboard\w*|question\w*|ask\w*|interview\w*|spreadsheet|timestamps?|
+		numbers?|pattern|showed|show\w*|tried|try|bisect\w*|isolat\w*|broke|split|only|every|each|all`),
+	GapStandards: newClause(`tests?|check\w*|alert\w*|alarm\w*|lint\w*|rules?|guard\w*|gate\w*|review\w*|checklist\w*|runbook\w*|
+		template\w*|monitor\w*|dashboard\w*|ci|pipeline\w*|fails?|failing|block\w*|automat\w*|every|now|since|polic\w*|standard\w*|
+		docs?|document\w*|wiki|script\w*|hooks?|canary|process|step|rota|on call|owner\w*|never|again|recur\w*|stopp\w*|anymore|
+		added|build|deploy\w*|release\w*|schema|contract\w*|limit\w*|validat\w*|assert\w*|page\w*|onboard\w*|training|taught|habit`),
+	GapTradeoff: newClause(`gave up|give up|giving up|cost\w*|risk\w*|instead|rather|trade\w*|delay\w*|later|dropp\w*|cut|skipp\w*|
+		sacrific\w*|postpon\w*|defer\w*|worth|accept\w*|price|lost|lose|less|fewer|slower|without|limit\w*|rollback|roll back|
+		revert\w*|kill switch|flag|percent|downside|if|could|might|would|weeks?|days?|months?|hours?|time|budget|scope|feature\w*|
+		quality|speed|safe\w*|wait\w*|bet|chance|because|so|but|than|only`),
+	GapInfluence: newClause(`convinc\w*|persuad\w*|show\w*|brought|bring|data|demo\w*|propos\w*|wrote|write|doc\w*|meeting\w*|met|
+		meet|asked|ask|agreed|agree\w*|push\w*|argu\w*|explain\w*|lead|manager|director|team|they|them|he|she|him|her|buy in|
+		prototype\w*|numbers?|talk\w*|told|sent|call\w*|follow\w*|review\w*|pitch\w*|won|sold|disagree\w*|objection\w*|concern\w*`),
+}
+
+// speaksToGap reports whether normalized words use one of the gap's
+// terms; a gap without a list always does.
+func speaksToGap(g Gap, words []string) bool {
+	c, ok := gapTerms[g]
+	return !ok || c.find(spoken(words)) != ""
 }

@@ -122,3 +122,45 @@ func TestReplyModelCrossValidated(t *testing.T) {
 		t.Errorf("cross-validated accuracy of the reply model %.3f, below 0.95", float64(alone)/float64(n))
 	}
 }
+
+// TestLearnedOpinionNeedsTheProbesTerms: replies about something else
+// than the probe (the stack a system ran on, the team around it) read to
+// the model like strong replies of several gaps; it may not promote them,
+// and on the labeled replies the gate changes no verdict.
+func TestLearnedOpinionNeedsTheProbesTerms(t *testing.T) {
+	offQuestion := []string{
+		"We used Kafka for the events and Postgres for the state, and the service was written in Go with a React front end.",
+		"The platform ran on Kubernetes in two regions, with Redis in front of the database and a Python service for the reports.",
+	}
+	promoted := "Reads like the replies that give"
+	for _, reply := range offQuestion {
+		words := strings.Fields(normalizedReply(reply))
+		for g := range gapTerms {
+			m := loadReplyModels()[g]
+			z, _ := m.score(replyFeatures(words))
+			v := judgeReply(g, words)
+			if strings.HasPrefix(v.Reason, promoted) {
+				t.Errorf("%s: %q promoted by the model (log-odds %.2f): %s", g, reply, z, v.Reason)
+			}
+			if z > replyModelPromote && speaksToGap(g, words) {
+				t.Logf("%s: %q uses the gap's terms; the gate does not apply", g, reply)
+			}
+		}
+	}
+	// The gate is only ever a gate: on the labeled replies every
+	// promotion it would block is of a weak reply, or there is none.
+	for _, split := range replySplits(t) {
+		for _, r := range split.recs {
+			words := strings.Fields(normalizedReply(r.Text))
+			if _, ok := gapTerms[r.Gap]; !ok || speaksToGap(r.Gap, words) || r.Label != RatingStrong {
+				continue
+			}
+			m := loadReplyModels()[r.Gap]
+			if z, _ := m.score(replyFeatures(words)); z > replyModelPromote {
+				if v := judgeReply(r.Gap, words); v.Rating != RatingStrong {
+					t.Errorf("%s: a strong reply without the gap's terms is no longer promoted: %q", r.File, r.Text)
+				}
+			}
+		}
+	}
+}

@@ -132,19 +132,24 @@ var participles = wordSet(`have been had done made seen told built taken given g
 // would do, rather than did.
 func hypotheticals(words []string) int {
 	n := 0
-	for i, w := range words {
-		switch w {
-		case "would":
-			if i > 0 && (words[i-1] == "i" || words[i-1] == "we" || words[i-1] == "you") {
-				n++
-			}
-		case "i'd", "we'd":
-			if i+1 < len(words) && !participles[words[i+1]] && !strings.HasSuffix(words[i+1], "ed") && !strings.HasSuffix(words[i+1], "en") {
-				n++
-			}
+	for i := range words {
+		if hypotheticalAt(words, i) {
+			n++
 		}
 	}
 	return n
+}
+
+// hypotheticalAt reports whether words[i] is the "would" of "I would",
+// "we would" or "you would", or an "I'd" or "we'd" that is not "I had".
+func hypotheticalAt(words []string, i int) bool {
+	switch words[i] {
+	case "would":
+		return i > 0 && (words[i-1] == "i" || words[i-1] == "we" || words[i-1] == "you")
+	case "i'd", "we'd":
+		return i+1 < len(words) && !participles[words[i+1]] && !strings.HasSuffix(words[i+1], "ed") && !strings.HasSuffix(words[i+1], "en")
+	}
+	return false
 }
 
 // othersClauses counts what other people did, in the past: a story in
@@ -177,11 +182,17 @@ func offTopicReading(words []string) (why, quote string) {
 	done := mine + ours
 	switch {
 	case hypo >= 3 && hypo > 2*done:
-		quote := hypotheticalClauses.find(text)
-		if i := slices.Index(words, "would"); i >= 0 && quote == "" {
-			quote = excerpt(words, i-1, 6)
+		// Quote what the candidate would do ("i would ask for a one on
+		// one"), else the clause that put a habit in place of a time.
+		for i := range words {
+			if hypotheticalAt(words, i) {
+				if words[i] == "would" {
+					i--
+				}
+				return "hypothetical", excerpt(words, i, 7)
+			}
 		}
-		return "hypothetical", quote
+		return "hypothetical", hypotheticalClauses.find(text)
 	case done <= 2 && views >= 2:
 		return "no story", viewClauses.find(text)
 	case mine <= 1 && ours <= 1 && theirs >= 3:

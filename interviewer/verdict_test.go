@@ -147,6 +147,16 @@ func TestOffTopic(t *testing.T) {
 			if r.Verdict.Decision != VerdictNoHire || !strings.Contains(r.Verdict.Reasons[0], "did not answer the question") {
 				t.Errorf("verdict %+v, want No Hire because it did not answer the question", r.Verdict)
 			}
+			// No story, so no lens is read in it: an "I would" is not
+			// a lesson, nor a view a step.
+			for _, reason := range r.Verdict.Reasons {
+				if strings.Contains(reason, "(evidenced)") || strings.Contains(reason, "(against)") {
+					t.Errorf("a lens read in an answer that tells no time: %s", reason)
+				}
+			}
+			if tt.name == "hypothetical" && !strings.Contains(f.Evidence, "would") {
+				t.Errorf("the hypothetical is quoted as %q, not by what the candidate would do", f.Evidence)
+			}
 		})
 	}
 	// A good story told to another principle's question.
