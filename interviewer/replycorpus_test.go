@@ -1,6 +1,7 @@
 package interviewer
 
 import (
+	"flag"
 	"fmt"
 	"os"
 	"path/filepath"
@@ -417,11 +418,18 @@ func TestReplyJudgeAccuracy(t *testing.T) {
 	}
 }
 
-// TestReplyJudgeMisses lists, per split, the replies the judge gets wrong
-// (-v; one split with -run 'TestReplyJudgeMisses/heldout'), to work on the
-// rules; it asserts nothing. Do not run it on a blind split before that
-// split's one measurement is recorded.
+var listReplyMisses = flag.Bool("list-reply-misses", false, "TestReplyJudgeMisses: list the labeled replies the judge gets wrong")
+
+// TestReplyJudgeMisses lists, per split, the replies the judge gets wrong,
+// to work on the rules: `go test ./interviewer -run
+// 'TestReplyJudgeMisses/heldout' -v -list-reply-misses` (one split). It is
+// a listing, not a check, so it runs only when asked. Do not list a blind
+// split before that split's one measurement is recorded, nor a held-out
+// one after.
 func TestReplyJudgeMisses(t *testing.T) {
+	if !*listReplyMisses {
+		t.Skip("a listing: run with -list-reply-misses")
+	}
 	b, err := LoadBank()
 	if err != nil {
 		t.Fatal(err)
