@@ -110,8 +110,9 @@ func storyClauses(words []string) (mine, ours int, examples []string) {
 var (
 	// hypotheticalClauses put a habit or a condition in place of a time
 	// it happened ("I would" and "I'd" are counted by hypotheticals).
-	hypotheticalClauses = newClause(`if (?:a|my|the|someone|somebody|i|we) \S+ (?:was|were|is|had|did|missed|kept)|it would depend|it depends on|
-		i haven't had|haven't had to|haven't really had|i've never had|i'll usually|i usually|i always|i tend to|i try to|my approach is|
+	hypotheticalClauses = newClause(`if (?:a|my|the|someone|somebody|i|we) \S+ (?:was|were|is|had|did|missed|kept|wanted|wants|asked|asks|pushed|insisted|decided)|
+		it would depend|it depends on|i haven't had|haven't had to|haven't really had|i've never had|
+		(?:i|i've) (?:have |had )?not (?:really |yet |ever )?had|i (?:have|had) never (?:really )?had|i've not (?:really )?had|i'll usually|i usually|i always|i tend to|i try to|my approach is|
 		i'd probably|i'd make sure|what i'd do|what i would do|i (?:generally|typically|normally)|my first step would|
 		the first thing i'd|the first thing i would|i'd typically|i'd usually|that's how i would|that's what i would|the way i approach|
 		if i (?:\S+ )?(?:disagreed|disagree|had to|needed to|were|was) (?:with|to|in|on)|hasn't (?:really )?come up|it never (?:really )?came up`)

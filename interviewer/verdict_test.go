@@ -130,6 +130,9 @@ func TestHandOffWordings(t *testing.T) {
 func TestOffTopic(t *testing.T) {
 	tests := []struct{ name, question, answer string }{
 		{"views", "dive-deep-data-disagreed", "Honestly I'm a big believer in metrics, I think in general teams trust dashboards too much. I'm always the one in planning asking where a chart comes from, and I'm usually reading about observability tools on the weekend. You should always question the data, that's my philosophy, and I think that's one of my biggest strengths."},
+		// The same as the embedded recognizer heard it read by flite:
+		// "I have not" as "i had not", two of the "I would"s as "pilot".
+		{"hypothetical, heard", "highest-standards-refused-to-ship", "so i had not really had a big disagreement with the manager yet but if my manager wanted something i thought was wrong pilot asked for one on one first pilot bring a pilot explain the risks calmly and i would listen to their side if they still disagreed i would come in and may it worked because that is when a good teammate does"},
 		{"hypothetical", "have-backbone-disagreed-manager", "So I haven't had a big disagreement with a manager yet, but if my manager wanted something I thought was wrong, I would ask for a one on one first. I'd bring data, I'd explain the risks calmly, and I would listen to their side. If they still disagreed I would commit and make it work, because that's what a good teammate does."},
 	}
 	for _, tt := range tests {
@@ -154,7 +157,7 @@ func TestOffTopic(t *testing.T) {
 					t.Errorf("a lens read in an answer that tells no time: %s", reason)
 				}
 			}
-			if tt.name == "hypothetical" && !strings.Contains(f.Evidence, "would") {
+			if strings.HasPrefix(tt.name, "hypothetical") && !strings.Contains(f.Evidence, "would") {
 				t.Errorf("the hypothetical is quoted as %q, not by what the candidate would do", f.Evidence)
 			}
 		})
