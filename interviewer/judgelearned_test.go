@@ -147,6 +147,20 @@ func TestLearnedOpinionNeedsTheProbesTerms(t *testing.T) {
 			}
 		}
 	}
+	// A reply that answers another probe: how a figure was measured,
+	// given to "whose job was it?".
+	offGap := []struct {
+		gap   Gap
+		reply string
+	}{
+		{GapScope, "I measured it from the order logs, comparing the failed checkouts per day for two weeks before and after, and finance multiplied the recovered orders by the average basket."},
+		{GapQuantify, "The alert still pages the payments on call, and they added the same lock check to other services after seeing it work."},
+	}
+	for _, o := range offGap {
+		if v := judgeReply(o.gap, strings.Fields(normalizedReply(o.reply))); v.Rating == RatingStrong {
+			t.Errorf("%s: %q judged strong: %s", o.gap, o.reply, v.Reason)
+		}
+	}
 	// The gate is only ever a gate: on the labeled replies every
 	// promotion it would block is of a weak reply, or there is none.
 	for _, split := range replySplits(t) {
