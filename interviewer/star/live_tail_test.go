@@ -202,6 +202,34 @@ func tailReadings(t *testing.T, m *Model, cache *scoreCache, path string, expand
 			}
 		})
 	}
+	// A part later in the story than the one shown, once the model is
+	// ahead sure of it; an earlier one, once it is back sure: a story
+	// moves on more often than it returns.
+	for _, rule := range []struct{ ahead, back float64 }{{0.6, 0.8}, {0.6, 0.9}, {0.5, 0.8}, {0.7, 0.8}, {0.7, 0.9}, {0.5, 0.9}} {
+		names = append(names, fmt.Sprintf("%s ahead %.2f back %.2f", tag, rule.ahead, rule.back))
+		readers = append(readers, func() func([]Token) []Label {
+			prev := -1
+			return func(tokens []Token) []Label {
+				path, p := probsOf(tokens)
+				best := 0
+				for l := range p {
+					if p[l] > p[best] {
+						best = l
+					}
+				}
+				th := rule.ahead
+				if best < prev {
+					th = rule.back
+				}
+				if prev >= 0 && best != prev && p[best] < th {
+					best = prev
+				}
+				prev = best
+				path[len(path)-1] = best
+				return toLabels(path)
+			}
+		})
+	}
 	return names, readers
 }
 
