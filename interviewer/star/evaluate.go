@@ -245,26 +245,34 @@ func Series(name string) string {
 	return strconv.Itoa(n / 10 * 10)
 }
 
-func crossValidate(answers []LabeledAnswer, fold []int, k int, opt TrainOptions) Eval {
-	evals := make([]Eval, k)
+// eachAtOnce calls f(0) to f(n-1), as many at once as there are CPUs,
+// and returns when all have.
+func eachAtOnce(n int, f func(i int)) {
 	var wg sync.WaitGroup
 	sem := make(chan struct{}, runtime.GOMAXPROCS(0))
-	for f := range k {
+	for i := range n {
 		wg.Go(func() {
 			sem <- struct{}{}
 			defer func() { <-sem }()
-			var train, held []LabeledAnswer
-			for i, a := range answers {
-				if fold[i] == f {
-					held = append(held, a)
-				} else {
-					train = append(train, a)
-				}
-			}
-			evals[f], _ = Evaluate(Train(train, opt), held)
+			f(i)
 		})
 	}
 	wg.Wait()
+}
+
+func crossValidate(answers []LabeledAnswer, fold []int, k int, opt TrainOptions) Eval {
+	evals := make([]Eval, k)
+	eachAtOnce(k, func(f int) {
+		var train, held []LabeledAnswer
+		for i, a := range answers {
+			if fold[i] == f {
+				held = append(held, a)
+			} else {
+				train = append(train, a)
+			}
+		}
+		evals[f], _ = Evaluate(Train(train, opt), held)
+	})
 	var sum Eval
 	for _, e := range evals {
 		sum.merge(&e)

@@ -4,10 +4,8 @@ import (
 	"fmt"
 	"io"
 	"math"
-	"runtime"
 	"slices"
 	"sort"
-	"sync"
 )
 
 // LiveEvalOptions say how EvaluateLive plays an answer.
@@ -113,16 +111,7 @@ func (e *LiveEval) merge(o *LiveEval) {
 // words' places.
 func EvaluateLive(newReader func() func([]Token) []Label, answers []LabeledAnswer, opt LiveEvalOptions) LiveEval {
 	evals := make([]LiveEval, len(answers))
-	var wg sync.WaitGroup
-	sem := make(chan struct{}, runtime.GOMAXPROCS(0))
-	for i, a := range answers {
-		wg.Go(func() {
-			sem <- struct{}{}
-			defer func() { <-sem }()
-			evals[i] = evaluateLiveAnswer(newReader, a, opt)
-		})
-	}
-	wg.Wait()
+	eachAtOnce(len(answers), func(i int) { evals[i] = evaluateLiveAnswer(newReader, answers[i], opt) })
 	var sum LiveEval
 	for _, e := range evals {
 		sum.merge(&e)

@@ -34,13 +34,7 @@ func tailLoss(tm *TailModel, ex []tailExample) (loss, acc float64) {
 	for _, e := range ex {
 		p := tm.probs(e.X)
 		loss -= math.Log(max(p[e.Gold], 1e-12))
-		best := 0
-		for l := range p {
-			if p[l] > p[best] {
-				best = l
-			}
-		}
-		acc += b2f(best == e.Gold)
+		acc += b2f(mostLikely(p) == e.Gold)
 	}
 	return loss / float64(len(ex)), acc / float64(len(ex))
 }
@@ -182,12 +176,7 @@ func tailReadings(t *testing.T, m *Model, cache *scoreCache, path string, expand
 			prev, pending := -1, -1
 			return func(tokens []Token) []Label {
 				path, p := probsOf(tokens)
-				best := 0
-				for l := range p {
-					if p[l] > p[best] {
-						best = l
-					}
-				}
+				best := mostLikely(p)
 				read := best
 				if prev >= 0 && best != prev && p[best] < rule.th && !(rule.twice && best == pending) {
 					best = prev
@@ -211,12 +200,7 @@ func tailReadings(t *testing.T, m *Model, cache *scoreCache, path string, expand
 			prev := -1
 			return func(tokens []Token) []Label {
 				path, p := probsOf(tokens)
-				best := 0
-				for l := range p {
-					if p[l] > p[best] {
-						best = l
-					}
-				}
+				best := mostLikely(p)
 				th := rule.ahead
 				if best < prev {
 					th = rule.back

@@ -48,13 +48,19 @@ func ParseTail(b []byte) (*TailModel, error) {
 // Viterbi's path over them.
 func (tm *TailModel) read(tokens []Token, sc scores, st *structure, minRun int, path []int) (int, float64) {
 	p := tm.probs(tailFeatures(tokens, sc, st, minRun, path))
+	best := mostLikely(p)
+	return best, p[best]
+}
+
+// mostLikely is the part p gives the most probability (the first of a tie).
+func mostLikely(p [numLabels]float64) int {
 	best := 0
 	for l := range p {
 		if p[l] > p[best] {
 			best = l
 		}
 	}
-	return best, p[best]
+	return best
 }
 
 // TailModel is the tail reading: a multinomial logistic model of the

@@ -3,8 +3,6 @@ package star
 import (
 	"math"
 	"math/rand/v2"
-	"runtime"
-	"sync"
 )
 
 // tailFolds is how many parts the training series are cut into for the
@@ -85,19 +83,13 @@ func tailExamples(answers []LabeledAnswer, trainFold func(f int, rest []LabeledA
 		}
 	}
 	ex := make([]tailExample, len(jobs))
-	var wg sync.WaitGroup
-	sem := make(chan struct{}, runtime.GOMAXPROCS(0))
-	for i, j := range jobs {
-		wg.Go(func() {
-			sem <- struct{}{}
-			defer func() { <-sem }()
-			tk := j.tokens[:j.cut]
-			sc, st := j.m.unfinishedScores(tk)
-			path := decode(sc, &st, j.m.MinRun)
-			ex[i] = tailExample{tailFeatures(tk, sc, &st, j.m.MinRun, path), j.gold[j.cut-1].Index()}
-		})
-	}
-	wg.Wait()
+	eachAtOnce(len(jobs), func(i int) {
+		j := jobs[i]
+		tk := j.tokens[:j.cut]
+		sc, st := j.m.unfinishedScores(tk)
+		path := decode(sc, &st, j.m.MinRun)
+		ex[i] = tailExample{tailFeatures(tk, sc, &st, j.m.MinRun, path), j.gold[j.cut-1].Index()}
+	})
 	return ex
 }
 
