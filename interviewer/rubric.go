@@ -272,10 +272,15 @@ func (rb *rubric) readMeasured(words []string, parts map[star.Label][]string) {
 }
 
 // readSecondOrder scores second-order impact: an effect told in the
-// action, result or reflection that outlived the fix.
+// action, result or reflection that outlived the fix. A generic lesson
+// tells no effect ("communication across teams is important").
 func (rb *rubric) readSecondOrder(parts map[star.Label][]string) {
 	s := &rb.lenses[lensSecond]
-	lasting := spoken(append(append([]string{}, parts[star.Action]...), append(parts[star.Result], parts[star.Reflection]...)...))
+	told := append(append([]string{}, parts[star.Action]...), parts[star.Result]...)
+	if refl := parts[star.Reflection]; findGeneric(refl) == "" {
+		told = append(told, refl...)
+	}
+	lasting := spoken(told)
 	if c := secondOrderClauses.find(lasting); c != "" {
 		s.add(0.75, "an effect that outlived the fix (%q)", c)
 	}

@@ -300,3 +300,15 @@ func TestResultNegativeProbesWhatChanged(t *testing.T) {
 		t.Errorf("gaps %v, want reflection: a miss is probed on what changed", gaps)
 	}
 }
+
+// TestSecondOrderNotFromAPlatitude: a generic lesson that happens to use
+// a word of lasting effect ("across teams") is no evidence that anything
+// outlived the fix.
+func TestSecondOrderNotFromAPlatitude(t *testing.T) {
+	r := judgeTyped(t, typed("ownership-outside-your-team", "sde2", "Last month I noticed the nightly export from the billing team was failing and our dashboards were empty every morning. I pulled the job's logs, found the expired credential, rotated it with their lead and reran the export myself, and the dashboards were back by noon. What I learned is that communication across teams is really important."))
+	for _, reason := range r.Verdict.Reasons {
+		if strings.HasPrefix(reason, "Second-order impact (evidenced)") {
+			t.Errorf("second-order impact read in a platitude: %s", reason)
+		}
+	}
+}

@@ -28,8 +28,8 @@ type verdictModel struct {
 
 // shippedVerdictModel is the model the verdict uses.
 var shippedVerdictModel = verdictModel{
-	coef: [lensCount]float64{0.4401, 0.9063, 0.5854, 0.5415, 1.07},
-	cuts: [3]float64{-3.243, 0.3, 2.2},
+	coef: [lensCount]float64{0.4436, 0.9076, 0.5905, 0.5416, 1.064},
+	cuts: [3]float64{-3.244, 0.3, 2.2},
 }
 
 // verdictModelL2 is the fit's weight decay, chosen by cross-validation
