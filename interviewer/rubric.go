@@ -315,10 +315,11 @@ func (rb *rubric) readReflection(words []string, parts map[star.Label][]string, 
 			refl = tail[i:]
 		}
 	}
+	blamed := blamedClauses.find(spoken(refl))
 	switch {
 	case len(refl) == 0:
-	case blamedClauses.find(spoken(refl)) != "":
-		rf.add(-0.75, "the lesson puts it on others (%q)", blamedClauses.find(spoken(refl)))
+	case blamed != "":
+		rf.add(-0.75, "the lesson puts it on others (%q)", blamed)
 	case findGeneric(refl) != "" && !specificReflection(refl, words, labels):
 		rf.add(-0.75, "a generic lesson (%q)", findGeneric(refl))
 	case changeClauses.find(spoken(refl)) != "" && len(refl) >= 15, len(refl) >= 25:
